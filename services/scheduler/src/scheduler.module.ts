@@ -1,0 +1,13 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule, type PlatformOptions } from '@packflow/platform';
+
+/** The scheduler: webhook and message intake, routing to the ecosystem workers. */
+@Module({})
+export class SchedulerModule {
+  static forRoot(platform: Omit<PlatformOptions, 'name' | 'http'>): DynamicModule {
+    return {
+      module: SchedulerModule,
+      imports: [PlatformModule.forRoot({ ...platform, name: 'scheduler', http: true })],
+    };
+  }
+}

@@ -1,0 +1,10 @@
+// Runs the stream-worker alone, as a deployment does: `pnpm --filter ./services/stream-worker start`.
+import { createLogger, loadCommonConfig } from '@packflow/core';
+import { closeOnSignal } from '@packflow/platform';
+import { startStreamWorker } from './index.js';
+
+const common = loadCommonConfig();
+const logger = createLogger({ name: 'stream-worker', level: common.logLevel, pretty: common.logPretty });
+const service = await startStreamWorker({ logger });
+logger.info({ url: service.url }, 'stream-worker started');
+closeOnSignal(() => service.close(), logger);

@@ -1,0 +1,10 @@
+// Runs the upstream-worker alone, as a deployment does: `pnpm --filter ./services/upstream-worker start`.
+import { createLogger, loadCommonConfig } from '@packflow/core';
+import { closeOnSignal } from '@packflow/platform';
+import { startUpstreamWorker } from './index.js';
+
+const common = loadCommonConfig();
+const logger = createLogger({ name: 'upstream-worker', level: common.logLevel, pretty: common.logPretty });
+const service = await startUpstreamWorker({ logger });
+logger.info({ url: service.url }, 'upstream-worker started');
+closeOnSignal(() => service.close(), logger);

@@ -1,0 +1,17 @@
+import { createLogger } from '@packflow/core';
+import { startHttpService, type RunningService, type ServiceStartOptions } from '@packflow/platform';
+import { loadWebConfig } from './web.config.js';
+import { WebModule } from './web.module.js';
+
+export { loadWebConfig, type WebConfig } from './web.config.js';
+
+export async function startWeb(options: ServiceStartOptions = {}): Promise<RunningService> {
+  const config = loadWebConfig(options.env);
+  const logger = options.logger ?? createLogger({ name: 'web', level: config.logLevel, pretty: config.logPretty });
+  const { app, url } = await startHttpService(WebModule.forRoot({ config, logger, shared: options.shared }), {
+    logger,
+    port: config.port,
+    host: config.host,
+  });
+  return { name: 'web', url, close: () => app.close() };
+}

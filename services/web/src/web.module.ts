@@ -1,0 +1,13 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule, type PlatformOptions } from '@packflow/platform';
+
+/** The web service: REST API and dashboard. */
+@Module({})
+export class WebModule {
+  static forRoot(platform: Omit<PlatformOptions, 'name' | 'http'>): DynamicModule {
+    return {
+      module: WebModule,
+      imports: [PlatformModule.forRoot({ ...platform, name: 'web', http: true })],
+    };
+  }
+}

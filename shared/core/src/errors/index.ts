@@ -1,0 +1,1 @@
+export * from './packflow.error.js';

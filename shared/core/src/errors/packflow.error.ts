@@ -1,0 +1,97 @@
+/**
+ * The one error base of packflow. `code` is stable (for logs, API answers and tests),
+ * `retryable` tells the JetStream transport whether to nak (try again later) or
+ * terminate, and `cause` keeps the underlying error.
+ */
+export class PackflowError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  /** Extra, non-secret facts for logs and API answers. */
+  readonly details?: Record<string, unknown>;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details;
+  }
+
+  static isRetryable(error: unknown): boolean {
+    if (error instanceof PackflowError) return error.retryable;
+    return isTransientInfrastructureError(error);
+  }
+}
+
+/** Input that cannot be accepted as it is (never retried). */
+export class ValidationError extends PackflowError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('validation_failed', message, { details });
+  }
+}
+
+export class NotFoundError extends PackflowError {
+  constructor(what: string, id: string | number) {
+    super('not_found', `${what} ${id} does not exist`, { details: { what, id } });
+  }
+}
+
+export class ConflictError extends PackflowError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('conflict', message, { details });
+  }
+}
+
+/** Bad operator configuration: a missing or malformed environment variable, etc. */
+export class ConfigurationError extends PackflowError {
+  constructor(message: string) {
+    super('configuration_invalid', message);
+  }
+}
+
+/** A call to a system we do not control failed; retryable unless the answer says otherwise. */
+export class ExternalServiceError extends PackflowError {
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+
+  constructor(
+    service: string,
+    message: string,
+    options: { status?: number; retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super('external_service_failed', `${service}: ${message}`, {
+      retryable: options.retryable ?? true,
+      cause: options.cause,
+      details: { service, status: options.status },
+    });
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '57P01', // admin_shutdown
+  '08006', // connection_failure
+  '08001',
+]);
+
+/** Network hiccups, deadlocks and serialization failures are worth another try. */
+export function isTransientInfrastructureError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

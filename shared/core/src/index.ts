@@ -1,0 +1,5 @@
+export * from './errors/index.js';
+export * from './config/index.js';
+export * from './logging/logger.js';
+export * from './model/index.js';
+export * from './db/orm.js';

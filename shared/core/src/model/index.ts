@@ -1,0 +1,17 @@
+export * from './status.js';
+export * from './shared/project.entity.js';
+export * from './shared/project-ref.entity.js';
+export * from './shared/commit.entity.js';
+export * from './shared/event.entity.js';
+export * from './shared/pipeline.entity.js';
+export * from './shared/pipeline-step.entity.js';
+export * from './shared/pipeline-step-edge.entity.js';
+export * from './upstream/target-columns.js';
+export * from './upstream/srpm-build.entity.js';
+export * from './upstream/copr-build.entity.js';
+export * from './upstream/koji-build.entity.js';
+export * from './upstream/test-run.entity.js';
+export * from './upstream/step-links.entity.js';
+export * from './stream/mr-pair.entity.js';
+export * from './stream/sync-run.entity.js';
+export { entitiesOfBase, ALL_ENTITIES, BASES } from './registry.js';

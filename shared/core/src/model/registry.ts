@@ -1,0 +1,65 @@
+// Which entity schemas belong to which migration base (and so to which Postgres schema).
+import type { EntitySchema } from '@mikro-orm/core';
+import { CommitSchema } from './shared/commit.entity.js';
+import { EventSchema } from './shared/event.entity.js';
+import { PipelineStepEdgeSchema } from './shared/pipeline-step-edge.entity.js';
+import { PipelineStepSchema } from './shared/pipeline-step.entity.js';
+import { PipelineSchema } from './shared/pipeline.entity.js';
+import { ProjectRefSchema } from './shared/project-ref.entity.js';
+import { ProjectSchema } from './shared/project.entity.js';
+import { CoprBuildSchema, CoprBuildTargetSchema } from './upstream/copr-build.entity.js';
+import { KojiBuildSchema, KojiBuildTargetSchema } from './upstream/koji-build.entity.js';
+import { SrpmBuildSchema } from './upstream/srpm-build.entity.js';
+import {
+  StepCoprBuildSchema,
+  StepCoprBuildTargetSchema,
+  StepKojiBuildSchema,
+  StepKojiBuildTargetSchema,
+  StepSrpmBuildSchema,
+  StepTestRunSchema,
+  StepTestRunTargetSchema,
+} from './upstream/step-links.entity.js';
+import { TestRunSchema, TestRunTargetSchema } from './upstream/test-run.entity.js';
+import { MrPairSchema } from './stream/mr-pair.entity.js';
+import { SyncRunSchema } from './stream/sync-run.entity.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnySchema = EntitySchema<any>;
+
+const bases: Record<string, readonly AnySchema[]> = {
+  shared: [
+    ProjectSchema,
+    ProjectRefSchema,
+    CommitSchema,
+    EventSchema,
+    PipelineSchema,
+    PipelineStepSchema,
+    PipelineStepEdgeSchema,
+  ],
+  upstream: [
+    SrpmBuildSchema,
+    CoprBuildSchema,
+    CoprBuildTargetSchema,
+    KojiBuildSchema,
+    KojiBuildTargetSchema,
+    TestRunSchema,
+    TestRunTargetSchema,
+    StepSrpmBuildSchema,
+    StepCoprBuildSchema,
+    StepCoprBuildTargetSchema,
+    StepKojiBuildSchema,
+    StepKojiBuildTargetSchema,
+    StepTestRunSchema,
+    StepTestRunTargetSchema,
+  ],
+  stream: [MrPairSchema, SyncRunSchema],
+};
+
+export function entitiesOfBase(base: string): readonly AnySchema[] {
+  return bases[base] ?? [];
+}
+
+export const ALL_ENTITIES = (): AnySchema[] => Object.values(bases).flat();
+
+/** Migration bases in dependency order; each owns the Postgres schema of the same name. */
+export const BASES = ['shared', 'upstream', 'stream'] as const;

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createOrm, type MikroORM } from '@packflow/core';
+import { testServerUrl, withDatabase } from '../env.js';
+import { adminClient, ensureTemplate } from './template.js';
+
+/** A database of its own for one test file, cloned from the migrated template. */
+export interface TestDatabase {
+  name: string;
+  url: string;
+  /** A pg pool on it (created on first use). */
+  pool(): pg.Pool;
+  /** A MikroORM instance on it (created on first use). */
+  orm(): Promise<MikroORM>;
+  /** Closes what was opened and drops the database. */
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = await ensureTemplate();
+  const name = `pf_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = await adminClient();
+  try {
+    // Another session cloning the same template at this instant makes Postgres refuse
+    // with 55006 ("being accessed by other users"); that clears as soon as it is done.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`create database "${name}" template "${template}"`);
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(testServerUrl(), name);
+  let pool: pg.Pool | undefined;
+  let orm: Promise<MikroORM> | undefined;
+  return {
+    name,
+    url,
+    pool: () => (pool ??= new pg.Pool({ connectionString: url, max: 10 })),
+    orm: () => (orm ??= createOrm(url)),
+    async drop() {
+      await pool?.end();
+      if (orm) await (await orm).close(true);
+      const a = await adminClient();
+      try {
+        await a.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}

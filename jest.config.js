@@ -14,14 +14,24 @@ const swc = [
   },
 ];
 
+import { existsSync } from 'node:fs';
+
+// The conformance suite (*.conformance.ts) reads ../shared/fixtures and runs whenever
+// that folder exists.
+const fixtures = existsSync(new URL('../shared/fixtures/', import.meta.url));
+
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/{services,shared,migrations,test}/**/*.{spec,test,e2e}.ts'],
+  // *.spec.ts: unit (no I/O); *.test.ts: integration (real PostgreSQL and NATS);
+  // *.e2e.ts: services end to end with fakes; *.conformance.ts: against ../shared/fixtures.
+  testMatch: [
+    `<rootDir>/{services,shared,migrations,test}/**/*.{spec,test,e2e${fixtures ? ',conformance' : ''}}.ts`,
+  ],
   testPathIgnorePatterns: ['/node_modules/'],
-  globalSetup: '<rootDir>/shared/testing/src/jest/global-setup.ts',
+  globalSetup: '<rootDir>/shared/testing/src/jest/global-setup.mjs',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

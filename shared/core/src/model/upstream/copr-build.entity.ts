@@ -41,6 +41,6 @@ export const CoprBuildTargetSchema = new EntitySchema<CoprBuildTarget>({
   },
   indexes: [
     { name: 'copr_build_targets_group_index', properties: ['coprBuild', 'target'] },
-    ...targetIndexes('copr_build_targets'),
+    ...targetIndexes<CoprBuildTarget>('copr_build_targets'),
   ],
 });

@@ -38,6 +38,6 @@ export const KojiBuildTargetSchema = new EntitySchema<KojiBuildTarget>({
   },
   indexes: [
     { name: 'koji_build_targets_group_index', properties: ['kojiBuild', 'target'] },
-    ...targetIndexes('koji_build_targets'),
+    ...targetIndexes<KojiBuildTarget>('koji_build_targets'),
   ],
 });

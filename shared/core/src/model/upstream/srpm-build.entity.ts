@@ -10,5 +10,5 @@ export const SrpmBuildSchema = new EntitySchema<SrpmBuild>({
   schema: 'upstream',
   tableName: 'srpm_builds',
   properties: { id: idColumn, ...targetColumns('srpm_builds') },
-  indexes: targetIndexes('srpm_builds'),
+  indexes: targetIndexes<SrpmBuild>('srpm_builds'),
 });

@@ -1,6 +1,6 @@
 // The columns every target table shares (one chroot of a Copr build, one test target,
 // one Koji branch, an SRPM build), so the engine can drive them all the same way.
-import type { EntitySchemaProperty } from '@mikro-orm/core';
+import type { EntityKey } from '@mikro-orm/core';
 import {
   createdAtColumn,
   jsonColumn,
@@ -35,7 +35,7 @@ export abstract class TargetRow {
   updatedAt!: Date;
 }
 
-export function targetColumns(table: string): Record<string, EntitySchemaProperty<unknown, unknown>> {
+export function targetColumns(table: string) {
   return {
     target: textColumn,
     attempt: { type: 'integer', default: 1 },
@@ -52,13 +52,13 @@ export function targetColumns(table: string): Record<string, EntitySchemaPropert
     data: jsonColumn,
     createdAt: createdAtColumn,
     updatedAt: updatedAtColumn,
-  };
+  } as const;
 }
 
 /** Indexes every target table has: by external id (signals) and by deadline (reconciler). */
-export function targetIndexes(table: string) {
+export function targetIndexes<T extends TargetRow>(table: string): { name: string; properties: EntityKey<T>[] }[] {
   return [
-    { name: `${table}_external_id_index`, properties: ['externalId'] },
-    { name: `${table}_deadline_index`, properties: ['deadlineAt'] },
+    { name: `${table}_external_id_index`, properties: ['externalId' as EntityKey<T>] },
+    { name: `${table}_deadline_index`, properties: ['deadlineAt' as EntityKey<T>] },
   ];
 }

@@ -44,6 +44,6 @@ export const TestRunTargetSchema = new EntitySchema<TestRunTarget>({
   },
   indexes: [
     { name: 'test_run_targets_group_index', properties: ['testRun', 'target'] },
-    ...targetIndexes('test_run_targets'),
+    ...targetIndexes<TestRunTarget>('test_run_targets'),
   ],
 });

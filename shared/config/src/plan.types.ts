@@ -1,0 +1,55 @@
+// The plan: what the planner (this package) hands to the pipeline engine. A plan is a
+// DAG of steps and edges, plus every configured job that will not run and why.
+
+/** Job types of `.packit.yaml` (`build` is read as `copr_build`). */
+export type JobType =
+  | 'copr_build'
+  | 'tests'
+  | 'upstream_koji_build'
+  | 'koji_build'
+  | 'bodhi_update'
+  | 'propose_downstream'
+  | 'pull_from_upstream'
+  | 'vm_image_build';
+
+/** A step runs one job; `srpm_build` is the step every SRPM/RPM build chain starts from. */
+export type StepJob = JobType | 'srpm_build';
+
+export type Trigger = 'pull_request' | 'commit' | 'release' | 'koji_build';
+
+export interface PlanStep {
+  /** Unique within the plan and stable for the same input, e.g. `copr_build:python-foo:fedora`. */
+  id: string;
+  package: string | null;
+  job: StepJob;
+  identifier: string | null;
+  trigger: Trigger;
+  /** Chroots, test targets or dist-git branches; `['srpm-builds']` for SRPM builds. */
+  targets: string[];
+  /** The job's resolved options (owner, project, tmt_plan, fmf_url, status_name_template, …). */
+  options: Record<string, unknown>;
+}
+
+/**
+ * `to` waits for `from`. With `target`, only that target of `to` waits, and only for the
+ * target of the same name in `from` (tests on fedora-41-x86_64 wait for that chroot).
+ */
+export interface PlanEdge {
+  from: string;
+  to: string;
+  target: string | null;
+}
+
+export interface SkippedJob {
+  job: string;
+  package: string | null;
+  identifier: string | null;
+  /** In words a maintainer understands: `trigger is ignore`, `manual_trigger: only on /packit build`… */
+  reason: string;
+}
+
+export interface Plan {
+  steps: PlanStep[];
+  edges: PlanEdge[];
+  skipped: SkippedJob[];
+}

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // The packflow operator CLI: `pnpm packflow <command>` from the repository root.
 import { Command } from 'commander';
-import { registerMigrate } from './commands/migrate.command.js';
-import { registerStart } from './commands/start.command.js';
+import { COMMANDS } from './commands/index.js';
 
 const program = new Command('packflow')
   .description('packflow: CI for RPM packaging. Operator commands and the all-in-one local run.')
@@ -12,7 +11,6 @@ const program = new Command('packflow')
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
-registerStart(program);
-registerMigrate(program);
+for (const register of COMMANDS) register(program);
 
 await program.parseAsync(process.argv);

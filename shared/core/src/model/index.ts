@@ -6,6 +6,7 @@ export * from './shared/event.entity.js';
 export * from './shared/pipeline.entity.js';
 export * from './shared/pipeline-step.entity.js';
 export * from './shared/pipeline-step-edge.entity.js';
+export * from './shared/outbox-message.entity.js';
 export * from './upstream/target-columns.js';
 export * from './upstream/srpm-build.entity.js';
 export * from './upstream/copr-build.entity.js';

@@ -7,6 +7,7 @@ import { PipelineStepSchema } from './shared/pipeline-step.entity.js';
 import { PipelineSchema } from './shared/pipeline.entity.js';
 import { ProjectRefSchema } from './shared/project-ref.entity.js';
 import { ProjectSchema } from './shared/project.entity.js';
+import { OutboxMessageSchema } from './shared/outbox-message.entity.js';
 import { CoprBuildSchema, CoprBuildTargetSchema } from './upstream/copr-build.entity.js';
 import { KojiBuildSchema, KojiBuildTargetSchema } from './upstream/koji-build.entity.js';
 import { SrpmBuildSchema } from './upstream/srpm-build.entity.js';
@@ -35,6 +36,7 @@ const bases: Record<string, readonly AnySchema[]> = {
     PipelineSchema,
     PipelineStepSchema,
     PipelineStepEdgeSchema,
+    OutboxMessageSchema,
   ],
   upstream: [
     SrpmBuildSchema,

@@ -1,0 +1,44 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { createdAtColumn, idColumn, jsonColumn, optionalTextColumn, optionalTimeColumn, textColumn } from '../columns.js';
+
+/**
+ * Transactional outbox: a message is written in the same transaction as the event it
+ * announces, and a relay publishes it to JetStream (with `msgId` as Nats-Msg-Id, so a
+ * publish repeated after a crash is dropped as a duplicate) and marks it published.
+ */
+export class OutboxMessage {
+  id!: string;
+  subject!: string;
+  /** Nats-Msg-Id: the delivery id of the event, unique per message. */
+  msgId!: string;
+  payload!: unknown;
+  /** Extra NATS headers. */
+  headers?: unknown;
+  attempts!: number;
+  lastError?: string | null;
+  createdAt!: Date;
+  publishedAt?: Date | null;
+}
+
+export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
+  class: OutboxMessage,
+  schema: 'shared',
+  tableName: 'outbox',
+  properties: {
+    id: idColumn,
+    subject: textColumn,
+    msgId: { ...textColumn, unique: 'outbox_msg_id_unique' },
+    payload: { ...jsonColumn, nullable: false },
+    headers: jsonColumn,
+    attempts: { type: 'integer', default: 0 },
+    lastError: optionalTextColumn,
+    createdAt: createdAtColumn,
+    publishedAt: optionalTimeColumn,
+  },
+  indexes: [
+    {
+      name: 'outbox_unpublished_index',
+      expression: 'create index "outbox_unpublished_index" on "shared"."outbox" ("id") where "published_at" is null',
+    },
+  ],
+});

@@ -3,3 +3,4 @@ export { ensureTemplate, templateName, adminClient } from './db/template.js';
 export { createTestDatabase, type TestDatabase } from './db/test-database.js';
 export { uniqueName } from './nats/names.js';
 export { waitFor } from './wait-for.js';
+export { seedPipelineScenario, countingSql, CHROOTS, type SeededScenario } from './seed/pipeline.seed.js';

@@ -1,0 +1,28 @@
+import type { QueryResult, QueryResultRow } from 'pg';
+
+/**
+ * What repositories need from a connection: pg's `query`. A pg Pool, a checked-out
+ * client (inside a transaction) and test wrappers that count statements all fit.
+ */
+export interface Sql {
+  query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+/** Runs `fn` in a transaction on one client of the pool; rolls back on error. */
+export async function inTransaction<T>(
+  pool: { connect(): Promise<Sql & { release(error?: Error | boolean): void }> },
+  fn: (tx: Sql) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await fn(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

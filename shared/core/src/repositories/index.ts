@@ -1,0 +1,4 @@
+export * from './views.types.js';
+export { PipelineRepository } from './pipeline.repository.js';
+export { EventRepository } from './event.repository.js';
+export { stepTargetsSql, targetJson } from './step-targets.sql.js';

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type pg from 'pg';
+import { countingSql, createTestDatabase, seedPipelineScenario, type SeededScenario, type TestDatabase } from '@packflow/testing';
+import { EventRepository } from './event.repository.js';
+import { PipelineRepository } from './pipeline.repository.js';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let s: SeededScenario;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = db.pool();
+  s = await seedPipelineScenario(pool);
+  // A second project, so queries must filter rather than return everything.
+  await seedPipelineScenario(pool, { repo: 'other' });
+});
+afterAll(() => db.drop());
+
+/** Runs a repository call on a counting connection and checks it issued one statement. */
+async function oneStatement<T>(call: (pipelines: PipelineRepository, events: EventRepository) => Promise<T>): Promise<T> {
+  const sql = countingSql(pool);
+  const result = await call(new PipelineRepository(sql), new EventRepository(sql));
+  expect(sql.count).toBe(1);
+  return result;
+}
+
+describe('PipelineRepository', () => {
+  it('use case 1: shows a whole pipeline with its steps, targets, edges and history', async () => {
+    const view = (await oneStatement((p) => p.getView(s.pipelineId)))!;
+    expect(view).toMatchObject({ id: s.pipelineId, status: 'failure', trigger: 'pull_request', commitSha: 'a'.repeat(40) });
+    expect(view.ref).toEqual({ kind: 'pull_request', name: '42' });
+    expect(view.project).toMatchObject({ forge: 'github', namespace: 'packit', repo: 'hello-world' });
+    expect(view.event).toMatchObject({ id: s.eventId, type: 'pull_request.opened' });
+    expect(view.steps.map((st) => st.job)).toEqual(['srpm_build', 'copr_build', 'tests']);
+    const [srpm, copr, tests] = view.steps;
+    expect(srpm.targets).toHaveLength(1);
+    expect(copr.targets).toHaveLength(6);
+    expect(tests.targets).toHaveLength(6);
+    expect(copr.targets.filter((t) => t.status === 'failure').map((t) => t.target)).toEqual([s.redoneChroot]);
+    expect(tests.targets.find((t) => t.target === s.redoneChroot)).toMatchObject({
+      status: 'skipped',
+      reason: `build ${s.redoneChroot} failed`,
+    });
+    expect(view.edges).toHaveLength(7);
+    expect(view.edges.filter((e) => e.target !== null).every((e) => e.from === copr.id && e.to === tests.id)).toBe(true);
+    expect(view.reruns).toEqual([s.rerunPipelineId]);
+    expect(view.rerunChain).toEqual([]);
+    expect(copr.targets.every((t) => t.reused === false)).toBe(true);
+  });
+
+  it('use case 1 on the rerun: shared items are the same rows, the redone chroot is a new attempt', async () => {
+    const view = (await oneStatement((p) => p.getView(s.rerunPipelineId)))!;
+    expect(view.rerunOf).toBe(s.pipelineId);
+    expect(view.rerunChain).toEqual([s.pipelineId]);
+    const [srpm, copr, tests] = view.steps;
+    expect(srpm.targets[0]).toMatchObject({ id: s.srpmBuildId, reused: true });
+    expect(copr.targets).toHaveLength(6);
+    const redone = copr.targets.find((t) => t.target === s.redoneChroot)!;
+    expect(redone).toMatchObject({ id: s.redoneCoprTargetId, attempt: 2, status: 'success', reused: false });
+    const reused = copr.targets.filter((t) => t.target !== s.redoneChroot);
+    expect(reused.map((t) => t.id).sort()).toEqual(
+      Object.entries(s.coprTargets).filter(([c]) => c !== s.redoneChroot).map(([, id]) => id).sort(),
+    );
+    expect(reused.every((t) => t.reused && t.groupId === s.coprBuildId)).toBe(true);
+    expect(tests.targets.find((t) => t.target === s.redoneChroot)).toMatchObject({ id: s.redoneTestTargetId, attempt: 2 });
+  });
+
+  it('use case 2: a step with previous and next steps and every target of its group', async () => {
+    const n = (await oneStatement((p) => p.getStepNeighbourhood(s.rerunSteps.copr)))!;
+    expect(n.step).toMatchObject({ id: s.rerunSteps.copr, job: 'copr_build', rerunOf: s.steps.copr });
+    expect(n.previous.map((x) => x.id)).toEqual([s.rerunSteps.srpm]);
+    expect(n.next.map((x) => x.id)).toEqual([s.rerunSteps.tests]);
+    expect(n.group).toMatchObject({ kind: 'copr_build', id: s.coprBuildId });
+    // The group holds both attempts of the redone chroot: 6 + 1.
+    expect(n.group!.targets).toHaveLength(7);
+    expect(n.group!.targets.filter((t) => t.target === s.redoneChroot).map((t) => t.attempt)).toEqual([1, 2]);
+  });
+
+  it('use case 2 for a step without a group yields null', async () => {
+    const n = (await oneStatement((p) => p.getStepNeighbourhood(s.steps.srpm)))!;
+    expect(n.previous).toEqual([]);
+    expect(n.next.map((x) => x.job)).toEqual(['copr_build']);
+    expect(n.group).toMatchObject({ kind: 'srpm_build', id: s.srpmBuildId });
+    expect(n.group!.targets).toHaveLength(1);
+  });
+
+  it('use case 6: a project pipelines, newest first, in pages', async () => {
+    const first = await oneStatement((p) => p.listForProject(s.projectId, { limit: 1 }));
+    expect(first.items.map((x) => x.id)).toEqual([s.rerunPipelineId]);
+    expect(first.next).toBe(s.rerunPipelineId);
+    const second = await oneStatement((p) => p.listForProject(s.projectId, { limit: 1, before: first.next! }));
+    expect(second.items.map((x) => x.id)).toEqual([s.pipelineId]);
+    expect(second.next).toBeNull();
+  });
+
+  it('use case 8: the pipelines of an event', async () => {
+    const list = await oneStatement((p) => p.listForEvent(s.rerunEventId));
+    expect(list.map((x) => x.id)).toEqual([s.rerunPipelineId]);
+    expect(list[0]).toMatchObject({ rerunOf: s.pipelineId, rerunKind: 'failed', eventType: 'issue_comment.created' });
+  });
+
+  it('use cases 10 and 11: the event and the project of a step', async () => {
+    expect(await oneStatement((p) => p.getStepEvent(s.rerunSteps.tests))).toMatchObject({ id: s.rerunEventId, type: 'issue_comment.created' });
+    expect(await oneStatement((p) => p.getStepProject(s.rerunSteps.tests))).toMatchObject({ id: s.projectId, repo: 'hello-world' });
+  });
+
+  it('answers null for what does not exist', async () => {
+    expect(await oneStatement((p) => p.getView('999999'))).toBeNull();
+    expect(await oneStatement((p) => p.getStepNeighbourhood('999999'))).toBeNull();
+  });
+});
+
+describe('EventRepository', () => {
+  it('use case 7: a project events, newest first, in pages', async () => {
+    const page = await oneStatement((_, e) => e.listForProject(s.projectId, { limit: 10 }));
+    expect(page.items.map((x) => x.id)).toEqual([s.rerunEventId, s.eventId]);
+    expect(page.next).toBeNull();
+  });
+
+  it('use case 9: the project of an event', async () => {
+    expect(await oneStatement((_, e) => e.getProject(s.eventId))).toMatchObject({ id: s.projectId, namespace: 'packit' });
+  });
+});

@@ -1,0 +1,161 @@
+import type { Sql } from '../db/sql.js';
+import { groupTargetsSql, projectJson, stepGroupSql, stepTargetsSql, targetJson } from './step-targets.sql.js';
+import type {
+  EventSummary,
+  Page,
+  PipelineSummary,
+  PipelineView,
+  ProjectView,
+  StepNeighbourhood,
+} from './views.types.js';
+
+const stepSummaryJson = (alias: string) =>
+  `json_build_object('id', ${alias}.id::text, 'key', ${alias}.key, 'job', ${alias}.job, 'package', ${alias}.package,
+     'identifier', ${alias}.identifier, 'status', ${alias}.status)`;
+
+/** Fields of a pipeline list row; expects aliases p (pipeline), c (commit), r (ref), e (event, may be null). */
+const pipelineSummaryFields = `
+  'id', p.id::text, 'status', p.status, 'trigger', p.trigger, 'rerunOf', p.rerun_of_id::text,
+  'rerunKind', p.rerun_kind, 'createdAt', p.created_at, 'finishedAt', p.finished_at,
+  'commitSha', c.sha, 'ref', json_build_object('kind', r.kind, 'name', r.name),
+  'eventId', p.event_id::text, 'eventType', e.type`;
+
+const pipelineSummaryFrom = `
+  shared.pipelines p
+  join shared.commits c on c.id = p.commit_id
+  join shared.project_refs r on r.id = c.ref_id
+  left join shared.events e on e.id = p.event_id`;
+
+/**
+ * A target's JSON plus whether it is reused: created before the step that counts it (a
+ * step's own targets are created with it, in one transaction).
+ */
+const stepTargetJson = `(${targetJson}::jsonb || jsonb_build_object('reused', x.created_at < s.created_at))`;
+
+/**
+ * The queries the dashboard and API need, each one SQL statement (the design notes'
+ * use cases 1, 2, 6, 8, 10, 11; 7 and 9 are in EventRepository).
+ */
+export class PipelineRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** Use case 1: a whole pipeline with steps, targets, edges and rerun history. */
+  async getView(pipelineId: string): Promise<PipelineView | null> {
+    const { rows } = await this.sql.query<{ view: PipelineView }>(
+      `with recursive
+        chain(id, rerun_of_id, depth) as (
+          select id, rerun_of_id, 0 from shared.pipelines where id = $1
+          union all
+          select p.id, p.rerun_of_id, chain.depth + 1 from shared.pipelines p join chain on p.id = chain.rerun_of_id
+        ),
+        steps as (select * from shared.pipeline_steps where pipeline_id = $1),
+        targets as (${stepTargetsSql('step_id in (select id from steps)')})
+      select json_build_object(${pipelineSummaryFields},
+        'project', ${projectJson('pr')},
+        'event', case when e.id is null then null else json_build_object('id', e.id::text, 'type', e.type,
+                   'deliveryId', e.delivery_id, 'actor', e.actor, 'receivedAt', e.received_at) end,
+        'rerunChain', coalesce((select json_agg(id::text order by depth) from chain where depth > 0), '[]'),
+        'reruns', coalesce((select json_agg(q.id::text order by q.id) from shared.pipelines q where q.rerun_of_id = p.id), '[]'),
+        'steps', coalesce((
+          select json_agg(${stepSummaryJson('s')}::jsonb || jsonb_build_object(
+                   'pipelineId', s.pipeline_id::text, 'rerunOf', s.rerun_of_id::text,
+                   'targets', coalesce((select jsonb_agg(${stepTargetJson} order by x.kind, x.target, x.attempt)
+                                          from targets x where x.step_id = s.id), '[]'))
+                 order by s.id)
+            from steps s), '[]'),
+        'edges', coalesce((
+          select json_agg(json_build_object('from', ed.from_step_id::text, 'to', ed.to_step_id::text, 'target', ed.target)
+                          order by ed.id)
+            from shared.pipeline_step_edges ed where ed.to_step_id in (select id from steps)), '[]')
+      ) as view
+      from ${pipelineSummaryFrom}
+      join shared.projects pr on pr.id = p.project_id
+      where p.id = $1`,
+      [pipelineId],
+    );
+    return rows[0]?.view ?? null;
+  }
+
+  /** Use case 2: a step with its previous and next steps and all targets of its group. */
+  async getStepNeighbourhood(stepId: string): Promise<StepNeighbourhood | null> {
+    const { rows } = await this.sql.query<{ view: StepNeighbourhood }>(
+      `with s as (select * from shared.pipeline_steps where id = $1),
+            g as (${stepGroupSql('$1')})
+      select json_build_object(
+        'step', ${stepSummaryJson('s')}::jsonb || jsonb_build_object(
+                  'pipelineId', s.pipeline_id::text, 'rerunOf', s.rerun_of_id::text,
+                  'targets', coalesce((select jsonb_agg(${targetJson} order by x.target, x.attempt)
+                                         from (${stepTargetsSql('step_id = $1')}) x), '[]')),
+        'previous', coalesce((select json_agg(distinct ${stepSummaryJson('ps')}::jsonb)
+                                from shared.pipeline_step_edges ed join shared.pipeline_steps ps on ps.id = ed.from_step_id
+                               where ed.to_step_id = s.id), '[]'),
+        'next', coalesce((select json_agg(distinct ${stepSummaryJson('ns')}::jsonb)
+                            from shared.pipeline_step_edges ed join shared.pipeline_steps ns on ns.id = ed.to_step_id
+                           where ed.from_step_id = s.id), '[]'),
+        'group', (select json_build_object('kind', g.kind, 'id', g.group_id::text,
+                    'targets', coalesce((select json_agg(${targetJson} order by x.target, x.attempt)
+                                           from (${groupTargetsSql('g.kind', 'g.group_id')}) x), '[]'))
+                    from g limit 1)
+      ) as view
+      from s`,
+      [stepId],
+    );
+    return rows[0]?.view ?? null;
+  }
+
+  /** Use case 6: a project's pipelines, newest first, keyset-paginated by id. */
+  async listForProject(projectId: string, options: { before?: string; limit?: number } = {}): Promise<Page<PipelineSummary>> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+    const { rows } = await this.sql.query<{ item: PipelineSummary }>(
+      `select json_build_object(${pipelineSummaryFields}) as item
+         from ${pipelineSummaryFrom}
+        where p.project_id = $1 and ($2::bigint is null or p.id < $2)
+        order by p.id desc
+        limit $3`,
+      [projectId, options.before ?? null, limit + 1],
+    );
+    const items = rows.slice(0, limit).map((r) => r.item);
+    return { items, next: rows.length > limit ? items[items.length - 1].id : null };
+  }
+
+  /** Use case 8: the pipelines an event started (reruns it asked for included). */
+  async listForEvent(eventId: string): Promise<PipelineSummary[]> {
+    const { rows } = await this.sql.query<{ item: PipelineSummary }>(
+      `select json_build_object(${pipelineSummaryFields}) as item
+         from ${pipelineSummaryFrom}
+        where p.event_id = $1
+        order by p.id`,
+      [eventId],
+    );
+    return rows.map((r) => r.item);
+  }
+
+  /** Use case 10: the event behind a step (through its pipeline). */
+  async getStepEvent(stepId: string): Promise<EventSummary | null> {
+    const { rows } = await this.sql.query<{ item: EventSummary }>(
+      `select json_build_object('id', e.id::text, 'source', e.source, 'type', e.type, 'deliveryId', e.delivery_id,
+                'actor', e.actor, 'disposition', e.disposition, 'reason', e.reason, 'receivedAt', e.received_at,
+                'commitSha', c.sha) as item
+         from shared.pipeline_steps s
+         join shared.pipelines p on p.id = s.pipeline_id
+         join shared.events e on e.id = p.event_id
+         left join shared.commits c on c.id = e.commit_id
+        where s.id = $1`,
+      [stepId],
+    );
+    return rows[0]?.item ?? null;
+  }
+
+  /** Use case 11: the project a step belongs to. */
+  async getStepProject(stepId: string): Promise<ProjectView | null> {
+    const { rows } = await this.sql.query<{ item: ProjectView }>(
+      `select ${projectJson('pr')} as item
+         from shared.pipeline_steps s
+         join shared.pipelines p on p.id = s.pipeline_id
+         join shared.projects pr on pr.id = p.project_id
+        where s.id = $1`,
+      [stepId],
+    );
+    return rows[0]?.item ?? null;
+  }
+}

@@ -1,0 +1,100 @@
+// What the repository queries return (JSON built in SQL, camelCase keys). Ids are strings
+// (bigint), times ISO strings.
+import type { TargetStatus } from '../model/status.js';
+
+export interface ProjectView {
+  id: string;
+  forge: string;
+  instanceUrl: string;
+  namespace: string;
+  repo: string;
+}
+
+export interface TargetView {
+  id: string;
+  kind: 'srpm_build' | 'copr_build' | 'tests' | 'koji_build';
+  groupId: string | null;
+  target: string;
+  attempt: number;
+  status: TargetStatus;
+  reason: string | null;
+  externalId: string | null;
+  webUrl: string | null;
+  logUrl: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** True when an earlier pipeline's step ran this target and this step reuses it. */
+  reused?: boolean;
+}
+
+export interface StepSummary {
+  id: string;
+  key: string;
+  job: string;
+  package: string | null;
+  identifier: string | null;
+  status: TargetStatus;
+}
+
+export interface StepView extends StepSummary {
+  pipelineId: string;
+  rerunOf: string | null;
+  targets: TargetView[];
+}
+
+export interface EdgeView {
+  from: string;
+  to: string;
+  target: string | null;
+}
+
+export interface PipelineSummary {
+  id: string;
+  status: TargetStatus;
+  trigger: string;
+  rerunOf: string | null;
+  rerunKind: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  commitSha: string;
+  ref: { kind: string; name: string };
+  eventId: string | null;
+  eventType: string | null;
+}
+
+export interface PipelineView extends PipelineSummary {
+  project: ProjectView;
+  event: { id: string; type: string; deliveryId: string; actor: string | null; receivedAt: string } | null;
+  /** Earlier attempts this pipeline reran, nearest first. */
+  rerunChain: string[];
+  /** Pipelines that reran this one. */
+  reruns: string[];
+  steps: StepView[];
+  edges: EdgeView[];
+}
+
+export interface StepNeighbourhood {
+  step: StepView;
+  previous: StepSummary[];
+  next: StepSummary[];
+  /** The group the step runs ({kind, id}) with all its targets, other chroots and attempts included. */
+  group: { kind: string; id: string; targets: TargetView[] } | null;
+}
+
+export interface EventSummary {
+  id: string;
+  source: string;
+  type: string;
+  deliveryId: string;
+  actor: string | null;
+  disposition: string;
+  reason: string | null;
+  receivedAt: string;
+  commitSha: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  next: string | null;
+}

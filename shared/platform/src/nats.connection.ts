@@ -1,18 +1,21 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { redactUrl, type Logger } from '@packflow/core';
+import { PackflowError, redactUrl, type Logger } from '@packflow/core';
 
 /**
- * Connects to NATS and keeps reconnecting for ever: a NATS outage degrades health
- * (and the scheduler's outbox holds events) instead of killing the process.
+ * Connects to NATS. Unreachable at start: a clear error (the process exits and its
+ * supervisor restarts it). Once connected it reconnects for ever: a later outage degrades
+ * health (and the scheduler's outbox holds events) instead of killing the process.
  */
 export async function connectNats(url: string, name: string, logger: Logger): Promise<NatsConnection> {
-  const nc = await connect({
-    servers: url,
-    name,
-    waitOnFirstConnect: true,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 500,
-  });
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
+  } catch (error) {
+    throw new PackflowError('nats_unreachable', `cannot connect to NATS at ${redactUrl(url)}: ${(error as Error).message}`, {
+      retryable: true,
+      cause: error,
+    });
+  }
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect' || s.type === 'reconnect') logger.warn({ nats: redactUrl(url), event: s.type }, `NATS ${s.type}`);

@@ -1,19 +1,12 @@
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { createLogger, createOrm, loadCommonConfig, redactUrl } from '@packflow/core';
-import { MigrationRunner } from '@packflow/migrator';
-import { BASES } from '@packflow/migrations';
-import { closeOnSignal, connectNats, type RunningService } from '@packflow/platform';
-import { startScheduler } from '@packflow/scheduler';
-import { startWeb } from '@packflow/web';
-import { startUpstreamWorker } from '@packflow/upstream-worker';
-import { startStreamWorker } from '@packflow/stream-worker';
+import type { RunningService } from '@packflow/platform';
 import { action } from '../cli.errors.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../local/embedded-postgres.js';
-import { findOrStartNats } from '../local/local-nats.js';
+import type { EmbeddedPostgres } from '../local/embedded-postgres.js';
 
-const stateDir = fileURLToPath(new URL('../../../../.packflow/', import.meta.url));
+/** Local state (embedded database, NATS data, generated secrets): `.packflow/` or PACKFLOW_STATE_DIR. */
+const stateDir = () => process.env.PACKFLOW_STATE_DIR ?? fileURLToPath(new URL('../../../../.packflow/', import.meta.url));
 
 export function registerStart(program: Command): void {
   program
@@ -22,7 +15,8 @@ export function registerStart(program: Command): void {
     .addHelpText(
       'after',
       `
-Database: DATABASE_URL, else embedded PGlite with its data in .packflow/pgdata.
+Database: DATABASE_URL, else embedded PGlite with its data in .packflow/pgdata
+          (PACKFLOW_STATE_DIR moves .packflow).
 NATS:     NATS_URL, else nats://127.0.0.1:4222 when it answers, else nats-server -js from PATH.
 Ports:    SCHEDULER_PORT (8080) and WEB_PORT (8081) on HOST (127.0.0.1).
 Migrations are applied at start. Ctrl-C stops everything cleanly.`,
@@ -31,6 +25,18 @@ Migrations are applied at start. Ctrl-C stops everything cleanly.`,
 }
 
 async function runAll(): Promise<void> {
+  // Loaded here, not at the top: other commands should not pay for the services.
+  const { createLogger, createOrm, loadCommonConfig, redactUrl } = await import('@packflow/core');
+  const { MigrationRunner } = await import('@packflow/migrator');
+  const { BASES } = await import('@packflow/migrations');
+  const { closeOnSignal, connectNats } = await import('@packflow/platform');
+  const { startScheduler } = await import('@packflow/scheduler');
+  const { startWeb } = await import('@packflow/web');
+  const { startUpstreamWorker } = await import('@packflow/upstream-worker');
+  const { startStreamWorker } = await import('@packflow/stream-worker');
+  const { startEmbeddedPostgres } = await import('../local/embedded-postgres.js');
+  const { findOrStartNats } = await import('../local/local-nats.js');
+
   const common = loadCommonConfig();
   const logger = createLogger({ name: 'packflow', level: common.logLevel, pretty: common.logPretty });
   const cleanups: Array<() => Promise<void>> = [];
@@ -41,7 +47,7 @@ async function runAll(): Promise<void> {
     const env: Record<string, string | undefined> = { ...process.env };
     let pg: EmbeddedPostgres | undefined;
     if (!process.env.DATABASE_URL) {
-      pg = await startEmbeddedPostgres(join(stateDir, 'pgdata'));
+      pg = await startEmbeddedPostgres(join(stateDir(), 'pgdata'));
       cleanups.push(() => pg!.stop());
       env.DATABASE_URL = pg.url;
     }
@@ -49,7 +55,7 @@ async function runAll(): Promise<void> {
     const applied = await new MigrationRunner({ databaseUrl, bases: BASES }).up();
     logger.info({ database: pg ? 'embedded PGlite (.packflow/pgdata)' : redactUrl(databaseUrl), applied: applied.length }, 'database ready');
 
-    const nats = await findOrStartNats(process.env.NATS_URL, join(stateDir, 'nats'));
+    const nats = await findOrStartNats(process.env.NATS_URL, join(stateDir(), 'nats'));
     cleanups.push(() => nats.stop());
     env.NATS_URL = nats.url;
     logger.info({ nats: redactUrl(nats.url), origin: nats.origin }, 'NATS ready');

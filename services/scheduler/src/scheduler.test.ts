@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { createLogger } from '@packflow/core';
+import type { RunningService } from '@packflow/platform';
+import { createTestDatabase, repoRoot, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
+import { startScheduler } from './index.js';
+
+let db: TestDatabase;
+let nats: TestNatsServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  nats = await startNatsServer();
+});
+afterAll(async () => {
+  await nats.dispose();
+  await db.drop();
+});
+
+const health = async (url: string) => {
+  const res = await fetch(`${url}/healthz`);
+  return { status: res.status, body: (await res.json()) as Record<string, string> };
+};
+
+describe('scheduler service', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    service = await startScheduler({
+      env: { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0' },
+      logger: createLogger({ name: 'test', level: 'silent' }),
+    });
+  });
+  afterAll(() => service.close());
+
+  it('serves /healthz with 200 when PostgreSQL and NATS answer', async () => {
+    expect(await health(service.url!)).toEqual({ status: 200, body: { status: 'ok', database: 'ok', nats: 'ok' } });
+  });
+
+  it('answers 503 naming NATS while NATS is down, and 200 again once it is back', async () => {
+    await nats.stop();
+    const down = await waitFor(async () => {
+      const h = await health(service.url!);
+      return h.status === 503 ? h : undefined;
+    }, { what: '503 from /healthz' });
+    expect(down.body.status).toBe('unavailable');
+    expect(down.body.database).toBe('ok');
+    expect(down.body.nats).toMatch(/^unreachable: /);
+    await nats.start();
+    await waitFor(async () => (await health(service.url!)).status === 200, { what: '200 from /healthz' });
+  });
+});
+
+describe('scheduler process', () => {
+  it('starts alone with its own main, and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', './tools/register.mjs', 'services/scheduler/src/main.ts'], {
+      cwd: repoRoot(),
+      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0', LOG_FORMAT: 'json' },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const url = await waitFor(() => /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1], { what: 'the scheduler URL in its log', timeoutMs: 30_000 });
+    expect((await health(url)).status).toBe(200);
+    const exit = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    child.kill('SIGTERM');
+    expect(await exit).toEqual({ code: 0, signal: null });
+    expect(out).toContain('"msg":"stopped"');
+  });
+});

@@ -1,6 +1,7 @@
 // What the repository queries return (JSON built in SQL, camelCase keys). Ids are strings
 // (bigint), times ISO strings.
 import type { TargetStatus } from '../model/status.js';
+import type { ItemKind } from '../model/upstream/item-kinds.js';
 
 export interface ProjectView {
   id: string;
@@ -12,7 +13,7 @@ export interface ProjectView {
 
 export interface TargetView {
   id: string;
-  kind: 'srpm_build' | 'copr_build' | 'tests' | 'koji_build';
+  kind: ItemKind;
   groupId: string | null;
   target: string;
   attempt: number;

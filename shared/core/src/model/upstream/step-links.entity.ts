@@ -9,6 +9,7 @@ import { CoprBuild, CoprBuildTarget } from './copr-build.entity.js';
 import { KojiBuild, KojiBuildTarget } from './koji-build.entity.js';
 import { SrpmBuild } from './srpm-build.entity.js';
 import { TestRun, TestRunTarget } from './test-run.entity.js';
+import { JobRun, JobRunTarget } from './job-run.entity.js';
 
 const stepColumn = { kind: 'm:1', entity: () => PipelineStep, primary: true, deleteRule: 'cascade' } as const;
 const itemColumn = <T>(entity: () => T) => ({ kind: 'm:1', entity, deleteRule: 'cascade' }) as const;
@@ -96,4 +97,28 @@ export const StepTestRunTargetSchema = new EntitySchema<StepTestRunTarget>({
   tableName: 'pipeline_step_test_run_targets',
   properties: { step: stepColumn, testRunTarget: itemKeyColumn(() => TestRunTarget) },
   indexes: [{ name: 'pipeline_step_test_run_targets_item_index', properties: ['testRunTarget'] }],
+});
+
+export class StepJobRun {
+  step!: PipelineStep;
+  jobRun!: JobRun;
+}
+export const StepJobRunSchema = new EntitySchema<StepJobRun>({
+  class: StepJobRun,
+  schema: 'upstream',
+  tableName: 'pipeline_step_job_runs',
+  properties: { step: stepColumn, jobRun: itemColumn(() => JobRun) },
+  indexes: [{ name: 'pipeline_step_job_runs_item_index', properties: ['jobRun'] }],
+});
+
+export class StepJobRunTarget {
+  step!: PipelineStep;
+  jobRunTarget!: JobRunTarget;
+}
+export const StepJobRunTargetSchema = new EntitySchema<StepJobRunTarget>({
+  class: StepJobRunTarget,
+  schema: 'upstream',
+  tableName: 'pipeline_step_job_run_targets',
+  properties: { step: stepColumn, jobRunTarget: itemKeyColumn(() => JobRunTarget) },
+  indexes: [{ name: 'pipeline_step_job_run_targets_item_index', properties: ['jobRunTarget'] }],
 });

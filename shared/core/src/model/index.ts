@@ -13,6 +13,8 @@ export * from './upstream/copr-build.entity.js';
 export * from './upstream/koji-build.entity.js';
 export * from './upstream/test-run.entity.js';
 export * from './upstream/step-links.entity.js';
+export * from './upstream/job-run.entity.js';
+export * from './upstream/item-kinds.js';
 export * from './stream/mr-pair.entity.js';
 export * from './stream/sync-run.entity.js';
 export { entitiesOfBase, ALL_ENTITIES, BASES } from './registry.js';

@@ -19,7 +19,10 @@ import {
   StepSrpmBuildSchema,
   StepTestRunSchema,
   StepTestRunTargetSchema,
+  StepJobRunSchema,
+  StepJobRunTargetSchema,
 } from './upstream/step-links.entity.js';
+import { JobRunSchema, JobRunTargetSchema } from './upstream/job-run.entity.js';
 import { TestRunSchema, TestRunTargetSchema } from './upstream/test-run.entity.js';
 import { MrPairSchema } from './stream/mr-pair.entity.js';
 import { SyncRunSchema } from './stream/sync-run.entity.js';
@@ -53,6 +56,10 @@ const bases: Record<string, readonly AnySchema[]> = {
     StepKojiBuildTargetSchema,
     StepTestRunSchema,
     StepTestRunTargetSchema,
+    JobRunSchema,
+    JobRunTargetSchema,
+    StepJobRunSchema,
+    StepJobRunTargetSchema,
   ],
   stream: [MrPairSchema, SyncRunSchema],
 };

@@ -7,6 +7,12 @@ import { PipelineStepSchema } from './shared/pipeline-step.entity.js';
 import { PipelineSchema } from './shared/pipeline.entity.js';
 import { ProjectRefSchema } from './shared/project-ref.entity.js';
 import { ProjectSchema } from './shared/project.entity.js';
+import { KcidbBuildSchema } from './shared/kcidb/kcidb-build.entity.js';
+import { KcidbCheckoutSchema } from './shared/kcidb/kcidb-checkout.entity.js';
+import { KcidbIncidentSchema } from './shared/kcidb/kcidb-incident.entity.js';
+import { KcidbIssueSchema } from './shared/kcidb/kcidb-issue.entity.js';
+import { KcidbSubmissionSchema } from './shared/kcidb/kcidb-submission.entity.js';
+import { KcidbTestSchema } from './shared/kcidb/kcidb-test.entity.js';
 import { OutboxMessageSchema } from './shared/outbox-message.entity.js';
 import { CoprBuildSchema, CoprBuildTargetSchema } from './upstream/copr-build.entity.js';
 import { KojiBuildSchema, KojiBuildTargetSchema } from './upstream/koji-build.entity.js';
@@ -40,6 +46,12 @@ const bases: Record<string, readonly AnySchema[]> = {
     PipelineStepSchema,
     PipelineStepEdgeSchema,
     OutboxMessageSchema,
+    KcidbCheckoutSchema,
+    KcidbBuildSchema,
+    KcidbTestSchema,
+    KcidbIssueSchema,
+    KcidbIncidentSchema,
+    KcidbSubmissionSchema,
   ],
   upstream: [
     SrpmBuildSchema,

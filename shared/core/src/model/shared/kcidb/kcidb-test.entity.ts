@@ -1,0 +1,82 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { jsonColumn, optionalTextColumn, optionalTimeColumn, textColumn } from '../../columns.js';
+import {
+  kcidbIdColumn,
+  kcidbTimestampColumn,
+  optionalDoubleColumn,
+  optionalTextArrayColumn,
+  type KcidbResource,
+  type KcidbStatus,
+} from './kcidb-columns.js';
+
+/**
+ * A KCIDB test run on a build. `path` is dotted (`boot.start` is a child of `boot`; `""`
+ * is the root). The environment and the measured number are flattened into columns; the
+ * platform sits, by convention, in `environmentMisc.platform`.
+ */
+export class KcidbTest {
+  id!: string;
+  buildId!: string;
+  origin!: string;
+  environmentComment?: string | null;
+  environmentCompatible?: string[] | null;
+  environmentMisc?: Record<string, unknown> | null;
+  path?: string | null;
+  comment?: string | null;
+  logUrl?: string | null;
+  logExcerpt?: string | null;
+  status?: KcidbStatus | null;
+  numberValue?: number | null;
+  numberUnit?: string | null;
+  /** `metric` or `binary`. */
+  numberPrefix?: string | null;
+  startTime?: Date | null;
+  /** Seconds. */
+  duration?: number | null;
+  inputFiles?: KcidbResource[] | null;
+  outputFiles?: KcidbResource[] | null;
+  misc?: Record<string, unknown> | null;
+  timestamp!: Date;
+}
+
+export const KcidbTestSchema = new EntitySchema<KcidbTest>({
+  class: KcidbTest,
+  schema: 'shared',
+  tableName: 'kcidb_tests',
+  properties: {
+    id: kcidbIdColumn,
+    buildId: textColumn,
+    origin: textColumn,
+    environmentComment: optionalTextColumn,
+    environmentCompatible: optionalTextArrayColumn,
+    environmentMisc: jsonColumn,
+    path: optionalTextColumn,
+    comment: optionalTextColumn,
+    logUrl: optionalTextColumn,
+    logExcerpt: optionalTextColumn,
+    status: optionalTextColumn,
+    numberValue: optionalDoubleColumn,
+    numberUnit: optionalTextColumn,
+    numberPrefix: optionalTextColumn,
+    startTime: optionalTimeColumn,
+    duration: optionalDoubleColumn,
+    inputFiles: jsonColumn,
+    outputFiles: jsonColumn,
+    misc: jsonColumn,
+    timestamp: kcidbTimestampColumn,
+  },
+  indexes: [
+    // trees, revision and path rollup: the tests of a build
+    { name: 'kcidb_tests_build_id_index', properties: ['buildId'] },
+    // hardware listing and details: tests of an interval
+    { name: 'kcidb_tests_start_time_index', properties: ['startTime'] },
+    // test history: one path over time
+    { name: 'kcidb_tests_path_index', properties: ['path', 'startTime'] },
+    // hardware details: by compatible string or by platform
+    { name: 'kcidb_tests_environment_compatible_index', properties: ['environmentCompatible'], type: 'gin' },
+    {
+      name: 'kcidb_tests_platform_index',
+      expression: `create index "kcidb_tests_platform_index" on "shared"."kcidb_tests" (("environment_misc" ->> 'platform'))`,
+    },
+  ],
+});

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createLogger } from '@packflow/core';
+import { createTestDatabase, type TestDatabase } from '@packflow/testing';
+import { kcidbDatabase, type KcidbDatabase } from '../kcidb-database.js';
+import type { KcidbReport } from '../report/kcidb-report.types.js';
+import { loadKcidbReport } from './kcidb-ingest.repository.js';
+import { KcidbSubmissionProcessor } from './kcidb-submission.processor.js';
+import { submissions } from './kcidb-submission.repository.js';
+
+let testDb: TestDatabase;
+let db: KcidbDatabase;
+let processor: KcidbSubmissionProcessor;
+const logger = createLogger({ name: 'kcidb-ingest-test', level: 'silent', pretty: false });
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  db = kcidbDatabase(await testDb.orm());
+  processor = new KcidbSubmissionProcessor(db, logger);
+});
+afterAll(async () => {
+  await testDb.drop();
+});
+
+const report = (parts: Omit<KcidbReport, 'version'>): KcidbReport => ({ version: { major: 5, minor: 3 }, ...parts });
+const one = async <T extends object>(text: string, params: unknown[] = []) => (await db.query<T>(text, params))[0];
+let seq = 0;
+const fresh = (prefix: string) => `${prefix}_${++seq}`;
+
+async function store(body: unknown): Promise<string> {
+  const id = crypto.randomUUID();
+  await submissions.insert(db, id, ['myci'], JSON.stringify(body));
+  return id;
+}
+
+describe('loading KCIDB reports', () => {
+  it('fills only null columns on a second submission of the same ids and keeps the newest _timestamp', async () => {
+    const c = `myci:${fresh('c')}`;
+    const t = `myci:${fresh('t')}`;
+    await db.transaction((tx) =>
+      loadKcidbReport(
+        tx,
+        report({
+          checkouts: [{ id: c, origin: 'myci', tree_name: 'mainline', git_commit_tags: ['v1'] }],
+          tests: [{ id: t, origin: 'myci', build_id: 'myci:b', path: 'boot', environment: { compatible: ['a,b'] } }],
+        }),
+      ),
+    );
+    const first = await one<{ _timestamp: string }>('select "_timestamp" from shared.kcidb_tests where id = $1', [t]);
+
+    await db.transaction((tx) =>
+      loadKcidbReport(
+        tx,
+        report({
+          checkouts: [{ id: c, origin: 'myci', tree_name: 'next', git_repository_branch: 'master', git_commit_tags: ['v2'] }],
+          tests: [
+            {
+              id: t,
+              origin: 'myci',
+              build_id: 'myci:other',
+              path: 'boot.start',
+              status: 'FAIL',
+              environment: { compatible: ['c,d'], misc: { platform: 'qemu' } },
+              number: { value: 1.5, unit: 's', prefix: 'metric' },
+            },
+          ],
+        }),
+      ),
+    );
+    expect(await one('select tree_name, git_repository_branch, git_commit_tags from shared.kcidb_checkouts where id = $1', [c])).toEqual({
+      tree_name: 'mainline',
+      git_repository_branch: 'master',
+      git_commit_tags: ['v1'],
+    });
+    const test = await one<Record<string, unknown> & { _timestamp: string }>(
+      `select build_id, path, status, environment_compatible, environment_misc, number_value, number_unit, number_prefix, "_timestamp"
+       from shared.kcidb_tests where id = $1`,
+      [t],
+    );
+    expect(test).toMatchObject({
+      build_id: 'myci:b',
+      path: 'boot',
+      status: 'FAIL',
+      environment_compatible: ['a,b'],
+      environment_misc: { platform: 'qemu' },
+      number_value: 1.5,
+      number_unit: 's',
+      number_prefix: 'metric',
+    });
+    expect(new Date(test._timestamp).getTime()).toBeGreaterThan(new Date(first._timestamp).getTime());
+  });
+
+  it('merges objects repeated within one report the same way (the first value of each field wins)', async () => {
+    const b = `myci:${fresh('b')}`;
+    const counts = await db.transaction((tx) =>
+      loadKcidbReport(
+        tx,
+        report({
+          builds: [
+            { id: b, origin: 'myci', checkout_id: 'myci:c1', architecture: 'x86_64' },
+            { id: b, origin: 'myci', checkout_id: 'myci:c2', architecture: 'arm64', config_name: 'defconfig', status: 'PASS' },
+          ],
+        }),
+      ),
+    );
+    expect(counts.builds).toBe(1);
+    expect(await one('select checkout_id, architecture, config_name, status from shared.kcidb_builds where id = $1', [b])).toEqual({
+      checkout_id: 'myci:c1',
+      architecture: 'x86_64',
+      config_name: 'defconfig',
+      status: 'PASS',
+    });
+  });
+
+  it('accepts objects whose parents were never submitted, and keeps each issue version apart', async () => {
+    const t = `myci:${fresh('t')}`;
+    const i = `myci:${fresh('i')}`;
+    await db.transaction((tx) =>
+      loadKcidbReport(
+        tx,
+        report({
+          tests: [{ id: t, origin: 'myci', build_id: 'maestro:67d409f9f378f0c5986dc7df', status: 'PASS' }],
+          issues: [
+            { id: i, origin: 'myci', version: 1, culprit: { code: true }, categories: ['boot.oops'] },
+            { id: i, origin: 'myci', version: 2, report_subject: 'fixed' },
+          ],
+          incidents: [{ id: `myci:${fresh('x')}`, origin: 'myci', issue_id: i, issue_version: 1, test_id: t, present: true }],
+        }),
+      ),
+    );
+    expect(await one('select build_id from shared.kcidb_tests where id = $1', [t])).toEqual({ build_id: 'maestro:67d409f9f378f0c5986dc7df' });
+    expect(await db.query('select version::int, culprit_code, categories, report_subject from shared.kcidb_issues where id = $1 order by version', [i])).toEqual([
+      { version: 1, culprit_code: true, categories: ['boot.oops'], report_subject: null },
+      { version: 2, culprit_code: null, categories: null, report_subject: 'fixed' },
+    ]);
+    expect(await one('select count(*)::int as n from shared.kcidb_incidents where issue_id = $1', [i])).toEqual({ n: 1 });
+  });
+});
+
+describe('KcidbSubmissionProcessor', () => {
+  it('processes a submission once even when asked twice at the same time', async () => {
+    const t = `myci:${fresh('t')}`;
+    const id = await store(report({ tests: [{ id: t, origin: 'myci', build_id: 'myci:b', status: 'PASS' }] }));
+    const outcomes = await Promise.all([processor.processSubmission(id), processor.processSubmission(id)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['processed', 'processed']);
+    expect(outcomes.filter((o) => o.loaded)).toHaveLength(1);
+    expect(await processor.processSubmission(id)).toEqual({ id, status: 'processed', loaded: false });
+    expect(await one('select status, errors, processed_at is not null as done from shared.kcidb_submissions where id = $1', [id])).toEqual({
+      status: 'processed',
+      errors: null,
+      done: true,
+    });
+  });
+
+  it('sweeps ready submissions, oldest first, and leaves finished ones alone', async () => {
+    const ids = [await store(report({})), await store(report({ checkouts: [{ id: `myci:${fresh('c')}`, origin: 'myci' }] }))];
+    const swept = await processor.processPending();
+    expect(swept.map((o) => o.id)).toEqual(expect.arrayContaining(ids));
+    expect(swept.every((o) => o.status === 'processed')).toBe(true);
+    expect(await processor.processPending()).toEqual([]);
+  });
+
+  it('marks a stored report that is not valid as failed, with JSON pointers', async () => {
+    const id = await store({ version: { major: 5 }, tests: [{ id: 'myci:t', origin: 'myci', status: 'pass' }] });
+    expect(await processor.processSubmission(id)).toMatchObject({ status: 'failed' });
+    const { errors } = await one<{ errors: unknown }>('select errors from shared.kcidb_submissions where id = $1', [id]);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { pointer: '/tests/0/build_id', message: expect.stringContaining('required') },
+        { pointer: '/tests/0/status', message: expect.stringContaining('upper case') },
+      ]),
+    );
+  });
+
+  it('marks a report the database refuses as failed with the reason, and loads none of it', async () => {
+    const c = `myci:${fresh('c')}`;
+    const id = await store(
+      report({
+        checkouts: [{ id: c, origin: 'myci' }],
+        issues: [{ id: `myci:${fresh('i')}`, origin: 'myci', version: 1e20 }],
+      }),
+    );
+    expect(await processor.processSubmission(id)).toMatchObject({ status: 'failed', loaded: false });
+    const row = await one<{ status: string; errors: { pointer: string; message: string }[] }>(
+      'select status, errors from shared.kcidb_submissions where id = $1',
+      [id],
+    );
+    expect(row.status).toBe('failed');
+    expect(row.errors[0].message).toMatch(/out of range/);
+    expect(row.errors[0].message).not.toMatch(/insert into/);
+    expect(await one('select count(*)::int as n from shared.kcidb_checkouts where id = $1', [c])).toEqual({ n: 0 });
+  });
+
+  it('answers not_found for a submission that does not exist', async () => {
+    await expect(processor.processSubmission(crypto.randomUUID())).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

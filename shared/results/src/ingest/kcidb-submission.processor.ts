@@ -1,0 +1,85 @@
+import { PackflowError, type Logger } from '@packflow/core';
+import type { KcidbDatabase, KcidbSql } from '../kcidb-database.js';
+import { validateKcidbReport } from '../report/kcidb-report.validator.js';
+import { loadKcidbReport, type KcidbLoadCounts } from './kcidb-ingest.repository.js';
+import { submissions, type StoredSubmission } from './kcidb-submission.repository.js';
+
+export interface ProcessOutcome {
+  id: string;
+  /** `processed` or `failed` as left by this or an earlier run. */
+  status: 'processed' | 'failed';
+  /** False when an earlier run had already finished the submission (nothing was done). */
+  loaded: boolean;
+  counts?: KcidbLoadCounts;
+}
+
+/**
+ * Loads accepted submissions into the KCIDB tables. Each submission is processed in one
+ * transaction that holds its row lock, loads the report and records the outcome, so
+ * processing the same submission twice (a redelivery, a sweep racing the queue) loads it
+ * once. A report the database refuses for good (a value out of range) marks the
+ * submission `failed` with the reason; a passing problem (deadlock, lost connection) is
+ * thrown as retryable and leaves it `ready` for the next try.
+ */
+export class KcidbSubmissionProcessor {
+  constructor(
+    private readonly db: KcidbDatabase,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Processes one submission; a no-op when it is already processed or failed. */
+  async processSubmission(id: string): Promise<ProcessOutcome> {
+    return this.db.transaction(async (tx) => {
+      const row = await submissions.lock(tx, id);
+      if (!row) throw new PackflowError('not_found', `KCIDB submission ${id} does not exist`, { details: { id } });
+      if (row.status !== 'ready') return { id, status: row.status, loaded: false };
+      return this.load(tx, row);
+    });
+  }
+
+  /**
+   * Processes `ready` submissions, oldest first, skipping those another worker holds, until
+   * none is left or `limit` are done: the sweep that catches what a crash left behind.
+   */
+  async processPending(limit = 100): Promise<ProcessOutcome[]> {
+    const done: ProcessOutcome[] = [];
+    while (done.length < limit) {
+      const outcome = await this.db.transaction(async (tx) => {
+        const row = await submissions.lockNextReady(tx);
+        return row ? this.load(tx, row) : undefined;
+      });
+      if (!outcome) break;
+      done.push(outcome);
+    }
+    return done;
+  }
+
+  private async load(tx: KcidbSql, row: StoredSubmission): Promise<ProcessOutcome> {
+    const log = this.logger.child({ submission: row.id });
+    const checked = validateKcidbReport(row.report);
+    if (!checked.ok) {
+      await submissions.finish(tx, row.id, 'failed', checked.violations);
+      log.warn({ errors: checked.violations.length }, 'KCIDB submission is not a valid report');
+      return { id: row.id, status: 'failed', loaded: false };
+    }
+    await tx.query('savepoint kcidb_load');
+    try {
+      const counts = await loadKcidbReport(tx, checked.report);
+      await submissions.finish(tx, row.id, 'processed', null);
+      log.info({ counts }, 'KCIDB submission loaded');
+      return { id: row.id, status: 'processed', loaded: true, counts };
+    } catch (error) {
+      if (PackflowError.isRetryable(error)) {
+        throw new PackflowError('kcidb_load_interrupted', `loading KCIDB submission ${row.id} was interrupted; it stays ready`, {
+          retryable: true,
+          cause: error,
+        });
+      }
+      await tx.query('rollback to savepoint kcidb_load');
+      const message = `the database refused the report: ${(error as Error).message}`;
+      await submissions.finish(tx, row.id, 'failed', [{ pointer: '', message }]);
+      log.warn({ err: error }, 'KCIDB submission failed');
+      return { id: row.id, status: 'failed', loaded: false };
+    }
+  }
+}

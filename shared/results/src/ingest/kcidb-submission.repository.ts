@@ -1,0 +1,62 @@
+import type { KcidbSubmissionError, KcidbSubmissionStatus } from '@packflow/core';
+import type { KcidbSql } from '../kcidb-database.js';
+
+export interface StoredSubmission {
+  id: string;
+  status: KcidbSubmissionStatus;
+  report: unknown;
+}
+
+export interface SubmissionState {
+  id: string;
+  status: KcidbSubmissionStatus;
+  errors: KcidbSubmissionError[] | null;
+  /** As the driver returns it (a Date or PostgreSQL's text). */
+  received_at: Date | string;
+  processed_at: Date | string | null;
+}
+
+/** The `kcidb_submissions` table: accepted reports waiting to be loaded, and their outcome. */
+export const submissions = {
+  async insert(sql: KcidbSql, id: string, origins: readonly string[], reportJson: string): Promise<void> {
+    await sql.query(
+      `insert into "shared"."kcidb_submissions" ("id", "origins", "report", "status")
+       values ($1, array(select json_array_elements_text($2::json)), $3::jsonb, 'ready')`,
+      [id, JSON.stringify(origins), reportJson],
+    );
+  },
+
+  async state(sql: KcidbSql, id: string): Promise<SubmissionState | undefined> {
+    const [row] = await sql.query<SubmissionState>(
+      `select "id", "status", "errors", "received_at", "processed_at" from "shared"."kcidb_submissions" where "id" = $1`,
+      [id],
+    );
+    return row;
+  },
+
+  /** Locks one submission for processing; waits while another transaction holds it. */
+  async lock(sql: KcidbSql, id: string): Promise<StoredSubmission | undefined> {
+    const [row] = await sql.query<StoredSubmission>(
+      `select "id", "status", "report" from "shared"."kcidb_submissions" where "id" = $1 for update`,
+      [id],
+    );
+    return row;
+  },
+
+  /** Locks the oldest `ready` submission nobody else is processing, if any. */
+  async lockNextReady(sql: KcidbSql): Promise<StoredSubmission | undefined> {
+    const [row] = await sql.query<StoredSubmission>(
+      `select "id", "status", "report" from "shared"."kcidb_submissions"
+       where "status" = 'ready' order by "received_at" limit 1 for update skip locked`,
+    );
+    return row;
+  },
+
+  async finish(sql: KcidbSql, id: string, status: 'processed' | 'failed', errors: readonly KcidbSubmissionError[] | null): Promise<void> {
+    await sql.query(
+      `update "shared"."kcidb_submissions"
+       set "status" = $2, "errors" = $3::jsonb, "processed_at" = now(), "updated_at" = now() where "id" = $1`,
+      [id, status, errors ? JSON.stringify(errors) : null],
+    );
+  },
+};

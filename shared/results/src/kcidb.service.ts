@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { NotFoundError, type Logger } from '@packflow/core';
+import type { KcidbDatabase } from './kcidb-database.js';
+import { submissions } from './ingest/kcidb-submission.repository.js';
+import {
+  parseHardwareParams,
+  parseHardwareResultsParams,
+  parsePathRollupParams,
+  parseRevisionParams,
+  parseTestHistoryParams,
+  parseTreesParams,
+} from './query/kcidb-query.params.js';
+import { kcidbQueries } from './query/kcidb-query.repository.js';
+import { unstorableText } from './report/kcidb-storable.js';
+import { validateKcidbReport } from './report/kcidb-report.validator.js';
+import { KCIDB_SECTIONS, type KcidbReport, type KcidbSection } from './report/kcidb-report.types.js';
+import { assertOriginsAllowed } from './submit/kcidb-origins.js';
+import { kcidbValidationError } from './submit/kcidb.errors.js';
+import { authenticateKcidbSubmitter, type KcidbSubmitter } from './submit/kcidb-submitters.js';
+
+export interface KcidbServiceDeps {
+  db: KcidbDatabase;
+  submitters: readonly KcidbSubmitter[];
+  /**
+   * Called once a submission is stored (committed): hands it to whatever processes it (an
+   * in-process queue, a JetStream publish). Its failure does not lose the submission; the
+   * sweep of `ready` submissions picks it up.
+   */
+  handOff(id: string): void | Promise<void>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+type Query = Readonly<Record<string, unknown>>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The KCIDB submission API and read model, free of any transport: the web controller
+ * passes its calls through, and errors are PackflowErrors (unauthorized, forbidden,
+ * validation_failed, not_found) that the transport maps to its own codes.
+ */
+export class KcidbService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: KcidbServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Accepts a report: authenticates the bearer token, validates the report (every violation
+   * with its JSON pointer), checks every object belongs to an origin the token may submit
+   * for, stores it durably and hands it over for processing. Answers the submission id.
+   */
+  async submit(authorization: string | undefined, body: unknown): Promise<{ id: string }> {
+    const origins = authenticateKcidbSubmitter(this.deps.submitters, authorization);
+    const checked = validateKcidbReport(body);
+    if (!checked.ok) throw kcidbValidationError('not a valid KCIDB v5 report', checked.violations);
+    const unstorable = unstorableText(body);
+    if (unstorable.length) throw kcidbValidationError('the report cannot be stored', unstorable);
+    assertOriginsAllowed(checked.report, origins);
+
+    const id = randomUUID();
+    // One statement, committed when it returns: the report is durable before the answer.
+    await submissions.insert(this.deps.db, id, origins, JSON.stringify(body));
+    const log = this.deps.logger.child({ submission: id });
+    log.info({ origins, objects: counts(checked.report) }, 'KCIDB submission accepted');
+    try {
+      await this.deps.handOff(id);
+    } catch (error) {
+      log.warn({ err: error }, 'KCIDB submission stored but not handed over; the sweep will process it');
+    }
+    return { id };
+  }
+
+  /** Where a submission is: `ready`, `processed`, or `failed` with the reasons. */
+  async status(query: Query) {
+    const id = query.id;
+    if (typeof id !== 'string' || !UUID.test(id)) {
+      throw kcidbValidationError('invalid query parameters', [{ pointer: '/id', message: 'must be a submission id (a UUID)' }]);
+    }
+    const state = await submissions.state(this.deps.db, id.toLowerCase());
+    if (!state) throw new NotFoundError('KCIDB submission', id);
+    return {
+      id: state.id,
+      status: state.status,
+      ...(state.status === 'failed' ? { errors: state.errors ?? [] } : {}),
+      received_at: new Date(state.received_at).toISOString(),
+      processed_at: state.processed_at === null ? null : new Date(state.processed_at).toISOString(),
+    };
+  }
+
+  trees(query: Query) {
+    return kcidbQueries.trees(this.deps.db, parseTreesParams(query, this.now()));
+  }
+
+  revision(query: Query) {
+    return kcidbQueries.revision(this.deps.db, parseRevisionParams(query, this.now()));
+  }
+
+  hardware(query: Query) {
+    return kcidbQueries.hardware(this.deps.db, parseHardwareParams(query, this.now()));
+  }
+
+  hardwareResults(query: Query) {
+    return kcidbQueries.hardwareResults(this.deps.db, parseHardwareResultsParams(query, this.now()));
+  }
+
+  testHistory(query: Query) {
+    return kcidbQueries.testHistory(this.deps.db, parseTestHistoryParams(query, this.now()));
+  }
+
+  pathRollup(query: Query) {
+    return kcidbQueries.pathRollup(this.deps.db, parsePathRollupParams(query, this.now()));
+  }
+}
+
+function counts(report: KcidbReport): Partial<Record<KcidbSection, number>> {
+  const out: Partial<Record<KcidbSection, number>> = {};
+  for (const section of KCIDB_SECTIONS) if (report[section]?.length) out[section] = report[section].length;
+  return out;
+}

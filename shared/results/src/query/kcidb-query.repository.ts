@@ -1,0 +1,125 @@
+import type { KcidbSql } from '../kcidb-database.js';
+import type {
+  HardwareParams,
+  HardwareResultsParams,
+  Page,
+  PathRollupParams,
+  RevisionParams,
+  TestHistoryParams,
+  TreesParams,
+} from './kcidb-query.params.js';
+import {
+  HARDWARE_RESULTS_SQL,
+  HARDWARE_SQL,
+  PATH_ROLLUP_SQL,
+  REVISION_SQL,
+  TEST_HISTORY_SQL,
+  TREES_SQL,
+} from './kcidb-query.sql.js';
+
+type Row = Record<string, unknown>;
+
+/** One page of a listing; `has_more` says whether the next offset has anything. */
+export interface PageOf<T = Row> {
+  items: T[];
+  limit: number;
+  offset: number;
+  has_more: boolean;
+}
+
+/** Times as ISO 8601 in UTC whether they came as columns or from JSON built in SQL. */
+function normalize(value: unknown, key = ''): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' && key.endsWith('_time')) return new Date(value).toISOString();
+  if (Array.isArray(value)) return value.map((v) => normalize(v));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalize(v, k)]));
+  }
+  return value;
+}
+
+/** Asks for one row more than the page to learn whether there is a next page. */
+function paged(rows: unknown[], page: Page): PageOf {
+  return {
+    items: rows.slice(0, page.limit).map((r) => normalize(r) as Row),
+    limit: page.limit,
+    offset: page.offset,
+    has_more: rows.length > page.limit,
+  };
+}
+
+const window = (p: { from: Date | null; to: Date | null }) => ({
+  from: p.from?.toISOString() ?? null,
+  to: p.to?.toISOString() ?? null,
+});
+
+/** The KCIDB read model: each method is one SQL statement (see kcidb-query.sql.ts). */
+export const kcidbQueries = {
+  /** The latest checkout of each origin's tree/branch in the interval, with build, boot and test status counts. */
+  async trees(sql: KcidbSql, p: TreesParams) {
+    const rows = await sql.query(TREES_SQL, [p.from, p.to, p.origin, p.tag, p.limit + 1, p.offset]);
+    return { ...window(p), ...paged(rows, p) };
+  },
+
+  /** One commit + patchset across origins: its checkouts, a summary, and a page of its builds with their test counts. */
+  async revision(sql: KcidbSql, p: RevisionParams) {
+    const [row] = await sql.query<{ checkouts: Row[]; builds_summary: Row; tests_summary: Row & { boots: Row; tests: Row }; builds: Row[] }>(
+      REVISION_SQL,
+      [p.commit, p.patchset, p.origin, p.from, p.to, p.limit + 1, p.offset],
+    );
+    const builds = paged(row.builds, p);
+    return {
+      git_commit_hash: p.commit,
+      patchset_hash: p.patchset,
+      ...window(p),
+      checkouts: normalize(row.checkouts) as Row[],
+      summary: { builds: row.builds_summary, boots: row.tests_summary.boots, tests: row.tests_summary.tests },
+      builds: builds.items,
+      limit: builds.limit,
+      offset: builds.offset,
+      has_more: builds.has_more,
+    };
+  },
+
+  /** Hardware seen in the interval (first compatible string, else platform) with pass/fail/inconclusive counts. */
+  async hardware(sql: KcidbSql, p: HardwareParams) {
+    const rows = await sql.query(HARDWARE_SQL, [p.from, p.to, p.origin, p.limit + 1, p.offset]);
+    return { ...window(p), ...paged(rows, p) };
+  },
+
+  /** The results of one hardware (tests listing it among their compatibles, or as their platform). */
+  async hardwareResults(sql: KcidbSql, p: HardwareResultsParams) {
+    const [row] = await sql.query<{ summary: Row; items: Row[] }>(HARDWARE_RESULTS_SQL, [
+      p.hardware,
+      p.from,
+      p.to,
+      p.origin,
+      p.limit + 1,
+      p.offset,
+    ]);
+    return { hardware: p.hardware, ...window(p), summary: row.summary, ...paged(row.items, p) };
+  },
+
+  /** The status of one test (path, and optionally platform, config, branch, tree) over time, newest first. */
+  async testHistory(sql: KcidbSql, p: TestHistoryParams) {
+    const rows = await sql.query(TEST_HISTORY_SQL, [
+      p.path,
+      p.from,
+      p.to,
+      p.origin,
+      p.platform,
+      p.config,
+      p.branch,
+      p.tree,
+      p.limit + 1,
+      p.offset,
+    ]);
+    return { path: p.path, platform: p.platform, config: p.config, branch: p.branch, tree: p.tree, ...window(p), ...paged(rows, p) };
+  },
+
+  /** Status counts per path prefix of a build's tests: `boot` summarises `boot.start`, `boot.login`, … */
+  async pathRollup(sql: KcidbSql, p: PathRollupParams) {
+    const rows = await sql.query(PATH_ROLLUP_SQL, [p.buildId, p.prefix, p.origin, p.from, p.to, p.limit + 1, p.offset]);
+    return { build_id: p.buildId, prefix: p.prefix, ...window(p), ...paged(rows, p) };
+  },
+};

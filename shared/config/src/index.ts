@@ -1,1 +1,20 @@
+// @packflow/config: reading `.packit.yaml` and planning pipelines (no NestJS).
 export type * from './plan.types.js';
+export type * from './config.types.js';
+export type * from './plan-event.types.js';
+export { findConfigFile, CONFIG_FILE_NAMES } from './config.finder.js';
+export { loadConfig, type LoadOptions } from './config.loader.js';
+export { formatDiagnostic } from './config.reporter.js';
+export {
+  loadReleaseTable,
+  parseReleaseTable,
+  DEFAULT_RELEASES_FILE,
+  type Release,
+  type ReleaseStatus,
+  type ReleaseTable,
+} from './release-table.loader.js';
+export { readPlanningConfig, type PlanningSettings } from './planning.config.js';
+export { resolveTargets, resolveTarget, type ResolvedTarget, type TargetKind } from './target.resolver.js';
+export { parseCommentCommand } from './comment.parser.js';
+export { planEventFromWebhook } from './webhook.adapter.js';
+export { plan, type PlanOptions } from './plan.planner.js';

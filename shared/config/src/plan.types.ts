@@ -28,6 +28,26 @@ export interface PlanStep {
   targets: string[];
   /** The job's resolved options (owner, project, tmt_plan, fmf_url, status_name_template, …). */
   options: Record<string, unknown>;
+  /** Where the job is written in the config (`jobs[3]`); absent for steps the planner adds (SRPM, implicit builds). */
+  configPath?: string;
+  /** The job has `manual_trigger: true` (it runs because a comment asked for it, or a test needs its build). */
+  manualTrigger?: boolean;
+  /** Options of single targets from the map form of `targets`, by resolved target (`additional_repos`, `distros`…). */
+  targetOptions?: Record<string, Record<string, unknown>>;
+  /**
+   * Builds this step uses without waiting for them, because they already succeeded for this commit
+   * (`/packit test` after a successful build). The engine links the existing build targets.
+   */
+  reuses?: ReusedBuild[];
+  /** `/packit test namespace/repo#pr`: test the builds of that pull request instead of building. */
+  buildsFrom?: string;
+}
+
+export interface ReusedBuild {
+  job: StepJob;
+  package: string | null;
+  identifier: string | null;
+  targets: string[];
 }
 
 /**
@@ -46,6 +66,10 @@ export interface SkippedJob {
   identifier: string | null;
   /** In words a maintainer understands: `trigger is ignore`, `manual_trigger: only on /packit build`… */
   reason: string;
+  /** Where the job is written in the config (`jobs[3]`). */
+  configPath?: string;
+  /** The trigger of the job (`pull_request`, `ignore`…). */
+  trigger?: string;
 }
 
 export interface Plan {

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { registerConfig } from './config.command.js';
 import { registerMigrate } from './migrate.command.js';
+import { registerPlan } from './plan.command.js';
 import { registerStart } from './start.command.js';
 
 /** Every command of the CLI; a new command file adds one line here. */
-export const COMMANDS: Array<(program: Command) => void> = [registerStart, registerMigrate];
+export const COMMANDS: Array<(program: Command) => void> = [registerStart, registerMigrate, registerConfig, registerPlan];

@@ -1,0 +1,77 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { EnvReader, ValidationError } from '@packflow/core';
+import {
+  CONFIG_FILE_NAMES,
+  findConfigFile,
+  formatDiagnostic,
+  loadConfig,
+  loadReleaseTable,
+  readPlanningConfig,
+  type LoadResult,
+  type ReleaseTable,
+} from '@packflow/config';
+import { EXIT, action } from '../cli.errors.js';
+
+/** The release table: PACKFLOW_RELEASES_FILE, else the one shipped with packflow. */
+export function releaseTable(): ReleaseTable {
+  const reader = new EnvReader(process.env);
+  const { releasesFile } = reader.done(readPlanningConfig(reader));
+  return loadReleaseTable(releasesFile);
+}
+
+/** A config file, or the config file at the root of a directory (default: the current one). */
+export function readConfigFile(path: string | undefined): { file: string; text: string } {
+  const target = resolve(path ?? '.');
+  try {
+    if (statSync(target).isDirectory()) {
+      const found = findConfigFile(target);
+      if (!found) throw new ValidationError(`no ${CONFIG_FILE_NAMES.join(', ')} in ${path ?? 'the current directory'}`);
+      // Messages name the file as the operator would: relative to what they gave.
+      return { file: join(path ?? '.', basename(found)), text: readFileSync(found, 'utf8') };
+    }
+    return { file: path ?? target, text: readFileSync(target, 'utf8') };
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ValidationError(`cannot read ${path ?? target}: ${code === 'ENOENT' ? 'no such file or directory' : (code ?? (error as Error).message)}`);
+  }
+}
+
+export function loadConfigFile(path: string | undefined, releases: ReleaseTable): LoadResult & { file: string } {
+  const { file, text } = readConfigFile(path);
+  return { file, ...loadConfig(text, file, { releases }) };
+}
+
+export function registerConfig(program: Command): void {
+  const config = program.command('config').description('check .packit.yaml files as packflow reads them');
+
+  config
+    .command('validate')
+    .description('print the errors and warnings of a config, with file:line:column and key path')
+    .argument('[path]', 'a config file, or a repository directory to find it in (default: the current directory)')
+    .option('--json', 'print {"file","valid","diagnostics":[{"severity","message","file","line","column","path"}]}')
+    .addHelpText('after', '\nExit status: 0 valid (warnings allowed), 1 invalid, 2 the file cannot be read.')
+    .action(
+      action(async (path: string | undefined, opts: { json?: boolean }) => {
+        const releases = releaseTable();
+        const { file, config: loaded, diagnostics } = loadConfigFile(path, releases);
+        const valid = loaded !== undefined;
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ file, valid, diagnostics })}\n`);
+        } else {
+          for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
+          const errors = diagnostics.filter((d) => d.severity === 'error').length;
+          const warnings = diagnostics.length - errors;
+          const counts = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean);
+          process.stdout.write(`${file}: ${valid ? 'valid' : 'invalid'}${counts.length ? ` (${counts.join(', ')})` : ''}\n`);
+        }
+        return valid ? EXIT.ok : EXIT.failed;
+      }),
+    );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

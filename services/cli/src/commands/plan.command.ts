@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ValidationError } from '@packflow/core';
+import { formatDiagnostic, parseCommentCommand, plan, planEventFromWebhook, type Plan, type PlanEvent } from '@packflow/config';
+import { EXIT, action } from '../cli.errors.js';
+import { loadConfigFile, releaseTable } from './config.command.js';
+
+interface PlanOpts {
+  config?: string;
+  event: string;
+  eventType?: string;
+  changedFiles?: string;
+  comment?: string;
+  labels?: string;
+  json?: boolean;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('show the pipeline packflow would run for a webhook payload: steps, edges and the jobs left out, with why')
+    .option('--config <path>', 'the config file, or a repository directory to find it in (default: the current directory)')
+    .requiredOption('--event <payload.json>', 'a GitHub or GitLab webhook body')
+    .option('--event-type <name>', 'its X-GitHub-Event / X-Gitlab-Event value, when the body does not tell')
+    .option('--changed-files <a,b,...>', 'files the pull request or push changed (for paths filtering)')
+    .option('--comment <text>', 'plan for this comment (e.g. "/packit test") on the pull request or commit of the payload')
+    .option('--labels <a,b,...>', 'labels of the pull request (for require.label), instead of those in the payload')
+    .option('--json', 'print exactly {"steps":[{"id","package","job","identifier","trigger","targets"}],"edges":[{"from","to","target"}],"skipped":[{"job","package","identifier","reason"}]}')
+    .addHelpText('after', '\nExit status: 0 planned, 1 the config is invalid, 2 a file cannot be read or the payload is not an event.')
+    .action(
+      action(async (opts: PlanOpts) => {
+        const releases = releaseTable();
+        const { config, diagnostics } = loadConfigFile(opts.config, releases);
+        if (!config) {
+          for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+          return EXIT.failed;
+        }
+        const event = withOptions(readEvent(opts.event, opts.eventType), opts);
+        const result = plan(config, event, releases);
+        process.stdout.write(opts.json ? `${JSON.stringify(jsonShape(result))}\n` : renderText(result));
+        return EXIT.ok;
+      }),
+    );
+}
+
+function readEvent(path: string, eventType: string | undefined): PlanEvent {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ValidationError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}`);
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`${path} is not JSON: ${(error as Error).message}`);
+  }
+  return planEventFromWebhook(eventType, payload);
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function withOptions(event: PlanEvent, opts: PlanOpts): PlanEvent {
+  const out: PlanEvent = { ...event };
+  if (opts.changedFiles !== undefined) out.changedFiles = list(opts.changedFiles);
+  if (opts.labels !== undefined) out.labels = list(opts.labels);
+  if (opts.comment !== undefined) {
+    const commentOn = event.kind === 'comment' ? event.commentOn : event.kind === 'pull_request' ? 'pull_request' : event.kind === 'push' ? 'commit' : 'issue';
+    Object.assign(out, { kind: 'comment', commentOn, comment: parseCommentCommand(opts.comment) });
+  }
+  return out;
+}
+
+/** The documented --json shape, and nothing else. */
+function jsonShape(p: Plan): unknown {
+  return {
+    steps: p.steps.map((s) => ({ id: s.id, package: s.package, job: s.job, identifier: s.identifier, trigger: s.trigger, targets: s.targets })),
+    edges: p.edges.map((e) => ({ from: e.from, to: e.to, target: e.target })),
+    skipped: p.skipped.map((s) => ({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason })),
+  };
+}
+
+/** Steps as an indented tree (each under the step it waits for), then the jobs left out. */
+function renderText(p: Plan): string {
+  const lines: string[] = [];
+  const byId = new Map(p.steps.map((s) => [s.id, s]));
+  const children = (id: string): string[] => [...new Set(p.edges.filter((e) => e.from === id).map((e) => e.to))];
+  const printed = new Set<string>();
+  const print = (id: string, depth: number, parent?: string): void => {
+    const step = byId.get(id)!;
+    const scoped = parent ? p.edges.filter((e) => e.from === parent && e.to === id && e.target !== null).length : 0;
+    const waits = scoped > 0 ? `  (waits target by target: ${scoped})` : '';
+    const indent = '  '.repeat(depth + 1);
+    if (printed.has(id)) {
+      lines.push(`${indent}${id}  (see above)${waits}`);
+      return;
+    }
+    printed.add(id);
+    lines.push(`${indent}${id}  [${step.targets.join(', ')}]${waits}${step.reuses ? `  (reuses ${step.reuses.map((r) => r.targets.join(', ')).join('; ')})` : ''}`);
+    for (const child of children(id)) print(child, depth + 1, id);
+  };
+  lines.push(p.steps.length > 0 ? 'steps:' : 'steps: none');
+  for (const s of p.steps) if (!p.edges.some((e) => e.to === s.id)) print(s.id, 0);
+  if (p.skipped.length > 0) {
+    lines.push('skipped:');
+    for (const s of p.skipped) {
+      const name = [s.job, s.package, s.identifier].filter((x) => x !== null).join(' ');
+      lines.push(`  ${name}${s.configPath ? ` (${s.configPath})` : ''}: ${s.reason}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

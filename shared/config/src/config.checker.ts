@@ -1,0 +1,163 @@
+// Checks across jobs and packages: which copr_build job each tests job tests
+// (`build_identifier`), that every tests target is built, that `depends` names packages
+// and has no cycle. Sets JobConfig.buildCandidates.
+import type { JobConfig, PackitConfig, TargetSpec } from './config.types.js';
+import type { Reporter } from './config.reporter.js';
+import type { ReleaseTable } from './release-table.loader.js';
+import { resolveTarget, type TargetKind } from './target.resolver.js';
+import { formatPath } from './yaml.reader.js';
+
+export function checkConfig(config: PackitConfig, r: Reporter, releases: ReleaseTable | undefined): void {
+  checkDepends(config, r);
+  if (releases) checkTargetNames(config, r, releases);
+  for (const tests of config.jobs) {
+    if (tests.type !== 'tests' || tests.trigger === 'ignore' || tests.skipBuild) continue;
+    tests.buildCandidates = bindBuild(config, tests, r, releases).map((b) => b.seq);
+    if (releases) for (const seq of tests.buildCandidates) checkTestsBuilt(tests, config.jobs[seq], r, releases);
+  }
+}
+
+/** The kind of names a job's targets are: chroots, or dist-git branches / Koji targets. */
+export function targetKind(job: JobConfig): { key: 'targets' | 'distGitBranches'; kind: TargetKind } {
+  if (job.type === 'copr_build' || job.type === 'tests' || job.type === 'vm_image_build') return { key: 'targets', kind: 'chroot' };
+  if (job.type === 'upstream_koji_build') return { key: 'targets', kind: 'branch' };
+  return { key: 'distGitBranches', kind: 'branch' };
+}
+
+/** Chroots of targets as written, each with the spec it came from. */
+export function resolveSpecs(specs: TargetSpec[], releases: ReleaseTable, kind: TargetKind): Array<{ value: string; spec: TargetSpec }> {
+  const out: Array<{ value: string; spec: TargetSpec }> = [];
+  for (const spec of specs) {
+    for (const value of resolveTarget(spec.name, releases, kind).values) {
+      if (!out.some((o) => o.value === value)) out.push({ value, spec });
+    }
+  }
+  return out;
+}
+
+function checkTargetNames(config: PackitConfig, r: Reporter, releases: ReleaseTable): void {
+  for (const job of config.jobs) {
+    const { key, kind } = targetKind(job);
+    for (const spec of job[key] ?? []) {
+      const { warning } = resolveTarget(spec.name, releases, kind);
+      if (warning) r.warning(spec.path, warning);
+    }
+  }
+}
+
+/**
+ * The copr_build jobs a tests job may test. With `build_identifier`, the one of that
+ * identifier; otherwise those of the same package and trigger, narrowed to the one with
+ * the tests job's identifier (both may have none) and then to those that build every
+ * tests target. Several are fine only when their `branch` tells them apart.
+ */
+function bindBuild(config: PackitConfig, tests: JobConfig, r: Reporter, releases: ReleaseTable | undefined): JobConfig[] {
+  const builds = config.jobs.filter(
+    (b) =>
+      b.type === 'copr_build' &&
+      b.package === tests.package &&
+      b.trigger === tests.trigger &&
+      b.instances.some((i) => tests.instances.includes(i)),
+  );
+  const where = (key: string): string => tests.origins[key] || `${tests.path}.${key}`;
+  let candidates: JobConfig[];
+  if (tests.buildIdentifier !== null) {
+    candidates = builds.filter((b) => b.identifier === tests.buildIdentifier);
+    if (candidates.length === 0) {
+      const ids = [...new Set(config.jobs.filter((j) => j.type === 'copr_build' && j.identifier).map((j) => j.identifier))];
+      const known = ids.length > 0 ? `copr_build identifiers in this file: ${ids.join(', ')}` : 'no copr_build job has an identifier';
+      r.error(
+        where('build_identifier'),
+        `build_identifier "${tests.buildIdentifier}": no copr_build job with that identifier runs on ${tests.trigger}${pkgText(tests)} (${known})`,
+      );
+      return [];
+    }
+  } else {
+    candidates = builds;
+    if (candidates.length > 1) {
+      const same = candidates.filter((b) => b.identifier === tests.identifier);
+      if (same.length > 0) candidates = same;
+    }
+    if (candidates.length > 1 && releases && tests.targets) {
+      const covering = candidates.filter((b) => missingTargets(tests, b, releases).length === 0);
+      if (covering.length > 0) candidates = covering;
+    }
+  }
+  const clash = candidates.find((a, i) => candidates.some((b, j) => j > i && branchesOverlap(a, b)));
+  if (clash) {
+    const list = candidates.map((b) => `${b.path}${b.identifier ? ` (identifier ${b.identifier})` : ''}${b.branch ? ` (branch ${b.branch})` : ''}`);
+    r.error(
+      tests.buildIdentifier !== null ? where('build_identifier') : tests.path,
+      `this tests job could test the builds of several copr_build jobs on ${tests.trigger}${pkgText(tests)}: ${list.join(', ')}; ` +
+        'give each of them an identifier and set build_identifier on the tests job to the one it should test',
+    );
+    return [];
+  }
+  return candidates;
+}
+
+/** Two build jobs both apply to one event: the same branch, or (pull requests) one for every branch. */
+function branchesOverlap(a: JobConfig, b: JobConfig): boolean {
+  if (a.branch === b.branch) return true;
+  return a.trigger === 'pull_request' && (a.branch === null || b.branch === null);
+}
+
+function checkTestsBuilt(tests: JobConfig, build: JobConfig, r: Reporter, releases: ReleaseTable): void {
+  for (const { value, spec } of missingTargets(tests, build, releases)) {
+    const built = resolveSpecs(build.targets ?? [], releases, 'chroot').map((t) => t.value);
+    r.error(
+      spec.path,
+      `tests target ${value}${spec.name !== value ? ` (from ${spec.name})` : ''} is not built: ` +
+        `the copr_build job ${build.path}${build.identifier ? ` (identifier ${build.identifier})` : ''} builds only ${built.join(', ')}`,
+    );
+  }
+}
+
+/** Tests targets (chroots) the build job does not build; none when either leaves its targets to the other. */
+export function missingTargets(tests: JobConfig, build: JobConfig, releases: ReleaseTable): Array<{ value: string; spec: TargetSpec }> {
+  if (!tests.targets || !build.targets) return [];
+  const built = new Set(resolveSpecs(build.targets, releases, 'chroot').map((t) => t.value));
+  return resolveSpecs(tests.targets, releases, 'chroot').filter((t) => !built.has(t.value));
+}
+
+function checkDepends(config: PackitConfig, r: Reporter): void {
+  const names = config.packages.map((p) => p.name);
+  const graph = new Map<string, string[]>();
+  for (const pkg of config.packages) {
+    if (pkg.name === null) continue;
+    const at = formatPath(['packages', pkg.name, 'depends']);
+    const deps: string[] = [];
+    pkg.depends.forEach((dep, i) => {
+      if (dep === pkg.name) r.error(`${at}[${i}]`, `package ${pkg.name} depends on itself`);
+      else if (!names.includes(dep)) r.error(`${at}[${i}]`, `depends: unknown package "${dep}"; the packages of this file are ${names.join(', ')}`);
+      else if (!deps.includes(dep)) deps.push(dep);
+    });
+    graph.set(pkg.name, deps);
+  }
+  // Depth-first search in file order; each cycle is reported once, at the package where it is found.
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const reported = new Set<string>();
+  const visit = (name: string): void => {
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const dep of graph.get(name) ?? []) {
+      if (state.get(dep) === 'visiting') {
+        const cycle = [...stack.slice(stack.indexOf(dep)), dep];
+        const key = [...cycle.slice(0, -1)].sort().join(' ');
+        if (!reported.has(key)) {
+          reported.add(key);
+          const i = config.packages.find((p) => p.name === name)?.depends.indexOf(dep) ?? 0;
+          r.error(formatPath(['packages', name, 'depends', i]), `depends cycle: ${cycle.join(' -> ')}; packages cannot wait for each other`);
+        }
+      } else if (!state.has(dep)) visit(dep);
+    }
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const name of graph.keys()) if (!state.has(name)) visit(name);
+}
+
+function pkgText(job: JobConfig): string {
+  return job.package !== null ? ` for package ${job.package}` : '';
+}

@@ -1,0 +1,66 @@
+// What planning needs to know about an event. The intake parser builds it from a webhook
+// (planEventFromWebhook is a small adapter for the CLI); the engine adds what already
+// ran for the commit, for `/packit test` and the `-failed` commands.
+import type { StepJob } from './plan.types.js';
+
+/** `push` is a branch push (a commit trigger); a tag push on GitLab is a `release`. */
+export type EventKind = 'pull_request' | 'push' | 'release' | 'comment' | 'koji_build';
+
+/** A `/packit …` comment, parsed. */
+export interface CommentCommand {
+  /** `build`, `copr-build`, `test`, `retest-failed`, `rebuild-failed`, `propose-downstream`… */
+  command: string;
+  /** Every word after the command, as written. */
+  args: string[];
+  /** `--identifier X` / `--id X`. */
+  identifier?: string;
+  /** `--package NAME`: only this package of a monorepo. */
+  package?: string;
+  /** `--labels a,b`: tests jobs with one of these labels. */
+  labels?: string[];
+  /** `--commit BRANCH` / `--release TAG` on a commit comment. */
+  commit?: string;
+  release?: string;
+  /** `namespace/repo#123` of `/packit test`: test that pull request's builds. */
+  buildsFrom?: string;
+  /** `/packit-stg …` addresses the staging instance. */
+  instance: 'prod' | 'stg';
+}
+
+/** One target of an earlier step for the same commit. */
+export interface StepResult {
+  job: StepJob;
+  package: string | null;
+  /** The identifier of the job (for a copr_build, the build job's identifier). */
+  identifier: string | null;
+  /** A chroot, test target or branch; `srpm-builds` for an SRPM build. */
+  target: string;
+}
+
+export interface PlanEvent {
+  kind: EventKind;
+  /**
+   * The branch the event is about: a pull request's target branch, a pushed branch, the
+   * dist-git branch of a dist-git push. Unknown (e.g. a comment payload without it): no
+   * job is left out for its branch.
+   */
+  branch?: string;
+  /** The repository's default branch: where `commit` jobs without `branch` run. */
+  defaultBranch?: string;
+  /** The tag of a release. */
+  tag?: string;
+  /** Labels of the pull request (for `require.label`); unknown when absent. */
+  labels?: string[];
+  /** Files the pull request or push changed (for `paths`); unknown when absent. */
+  changedFiles?: string[];
+  /** For a comment: what it was written on. */
+  commentOn?: 'pull_request' | 'issue' | 'commit';
+  /** For a comment: the `/packit` command in it, if any. */
+  comment?: CommentCommand;
+  /** Targets that already succeeded for this commit (builds `/packit test` can reuse). */
+  succeeded?: StepResult[];
+  /** Targets that failed for this commit (for `/packit retest-failed` and `rebuild-failed`). */
+  failed?: StepResult[];
+  /** Where it happened: the upstream repository (default) or a Fedora dist-git repository. */
+  repository?: 'upstream' | 'dist-git';
+}

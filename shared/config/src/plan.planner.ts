@@ -1,0 +1,411 @@
+// Planning: (config, event, release table) -> the DAG of steps the engine runs, plus every
+// configured job that does not run and why. Pure and deterministic: the same input gives
+// the same plan, step ids included.
+import type { Plan, PlanEdge, PlanStep, SkippedJob, StepJob } from './plan.types.js';
+import type { JobConfig, PackitConfig, TargetSpec } from './config.types.js';
+import type { PlanEvent, StepResult } from './plan-event.types.js';
+import { branchMatches, eventContext, skipReason, type EventContext, type SelectInput } from './job.selector.js';
+import type { ReleaseTable } from './release-table.loader.js';
+import { resolveSpecs, targetKind } from './config.checker.js';
+import { resolveTargets } from './target.resolver.js';
+
+export interface PlanOptions {
+  /** Which Packit instance packflow answers for (`packit_instances`, `/packit-stg`); default `prod`. */
+  instance?: string;
+}
+
+/** Keys that decide what the SRPM is: build jobs that differ in them get their own SRPM build. */
+const SRPM_KEYS = [
+  'actions',
+  'specfile_path',
+  'srpm_build_deps',
+  'upstream_package_name',
+  'downstream_package_name',
+  'upstream_tag_template',
+  'upstream_ref',
+  'release_suffix',
+  'update_release',
+  'merge_pr_in_ci',
+  'spec_source_id',
+  'archive_root_dir_template',
+  'sources',
+  'parse_time_macros',
+  'prerelease_suffix_pattern',
+  'prerelease_suffix_macro',
+  'paths',
+];
+
+/** Options that are the step's own fields, not passed on in `options`. */
+const NOT_OPTIONS = new Set(['job', 'trigger', 'packages', 'package', 'metadata', 'targets', 'dist_git_branches', 'identifier']);
+
+interface Draft {
+  key: string;
+  step: PlanStep;
+  /** For id collisions: what tells this step apart. */
+  tiebreak: string;
+}
+
+export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTable, options: PlanOptions = {}): Plan {
+  const instance = options.instance ?? 'prod';
+  const ctx = eventContext(event, instance);
+  const input: SelectInput = { config, event, ctx, releases, instance };
+  const b = new Builder(config, releases);
+  const skipped = new Map<number, string>();
+  const mode = ctx.command?.spec.mode;
+
+  for (const job of config.jobs) {
+    const reason = skipReason(job, input);
+    if (reason) skipped.set(job.seq, reason);
+  }
+  const selected = config.jobs.filter((j) => !skipped.has(j.seq));
+
+  // Builds (and the other jobs that are not tests) first, in file order.
+  for (const job of selected) {
+    if (job.type === 'tests') continue;
+    let targets = b.targetsOf(job);
+    if (ctx.command?.spec.failedOnly) {
+      const failed = failedTargets(event, job, 'copr_build', targets);
+      if (failed.length === 0) {
+        skipped.set(job.seq, `${ctx.command?.text}: nothing of this build failed for this commit`);
+        continue;
+      }
+      targets = failed;
+    }
+    if (job.type === 'copr_build') b.build(job, targets);
+    else b.plain(job, targets);
+  }
+
+  // Tests: those selected, and after /packit build the tests that follow the builds it runs.
+  const tests = config.jobs.filter((j) => j.type === 'tests' && (!skipped.has(j.seq) || mode === 'build'));
+  for (const job of tests) {
+    if (mode === 'build') {
+      const reason = skipReason(job, input, true) ?? followerReason(job, b, ctx);
+      if (reason) {
+        skipped.set(job.seq, reason);
+        continue;
+      }
+      skipped.delete(job.seq);
+    }
+    let targets = b.targetsOf(job);
+    if (mode === 'test' && ctx.command?.spec.failedOnly) {
+      targets = failedTargets(event, job, 'tests', targets);
+      if (targets.length === 0) {
+        skipped.set(job.seq, `${ctx.command?.text}: no test of this job failed for this commit`);
+        continue;
+      }
+    }
+    if (mode === 'build') {
+      const built = b.stepTargets(b.chooseBuild(job, ctx));
+      if (built) targets = targets.filter((t) => built.includes(t));
+    }
+    const lost = b.tests(job, targets, ctx, mode === 'test' ? event.succeeded : undefined);
+    for (const reason of lost) skipped.set(job.seq, reason);
+  }
+
+  // Builds pulled in by tests run after all; they are not skipped.
+  for (const seq of b.pulledBuilds) skipped.delete(seq);
+  b.dependsEdges();
+  return { ...b.finish(), skipped: skippedList(config, skipped, ctx) };
+}
+
+/** Why a tests job does not follow `/packit build`: it needs no build, or its build is not run. */
+function followerReason(job: JobConfig, b: Builder, ctx: EventContext): string | undefined {
+  if (job.skipBuild) return `skip_build is true: ${ctx.command?.text} runs builds, and this job needs none (/packit test runs it)`;
+  const build = b.chooseBuild(job, ctx);
+  if (build && !b.stepTargets(build)) return `${ctx.command?.text} does not run ${build.path}, the build this job tests (/packit test runs both)`;
+  return undefined;
+}
+
+function failedTargets(event: PlanEvent, job: JobConfig, stepJob: StepJob, targets: string[]): string[] {
+  if (event.failed === undefined) return targets;
+  const srpmFailed = stepJob === 'copr_build' && event.failed.some((f) => f.job === 'srpm_build' && f.package === job.package);
+  if (srpmFailed) return targets;
+  const failed = event.failed.filter((f) => f.job === stepJob && f.package === job.package && f.identifier === job.identifier);
+  return targets.filter((t) => failed.some((f) => f.target === t));
+}
+
+function skippedList(config: PackitConfig, skipped: Map<number, string>, ctx: EventContext): SkippedJob[] {
+  const out: SkippedJob[] = [];
+  for (const job of config.jobs) {
+    const reason = skipped.get(job.seq);
+    if (reason === undefined) continue;
+    // `trigger: a | b`: a variant with another trigger than the event's is noise when a sibling has the event's.
+    const siblingMatches = config.jobs.some(
+      (j) => j.index === job.index && j.package === job.package && j.seq !== job.seq && j.trigger === ctx.trigger,
+    );
+    if (siblingMatches && job.trigger !== ctx.trigger) continue;
+    out.push({ job: job.type, package: job.package, identifier: job.identifier, reason, configPath: job.path, trigger: job.trigger });
+  }
+  return out;
+}
+
+class Builder {
+  private readonly drafts: Draft[] = [];
+  private readonly byKey = new Map<string, Draft>();
+  private readonly edges: Array<{ from: string; to: string; target: string | null }> = [];
+  /** copr_build jobs (seq) that run only because tests need them. */
+  readonly pulledBuilds = new Set<number>();
+  private readonly buildKeys = new Map<string | null, string[]>();
+
+  constructor(
+    private readonly config: PackitConfig,
+    private readonly releases: ReleaseTable,
+  ) {}
+
+  /** The job's targets, resolved; defaults as Packit has them when not configured. */
+  targetsOf(job: JobConfig): string[] {
+    const { key, kind } = targetKind(job);
+    const specs = job[key];
+    if (specs) return resolveSpecs(specs, this.releases, kind).map((t) => t.value);
+    switch (job.type) {
+      case 'copr_build': {
+        const fromTests = this.config.jobs
+          .filter((t) => t.type === 'tests' && t.buildCandidates.includes(job.seq) && t.targets)
+          .flatMap((t) => resolveSpecs(t.targets!, this.releases, 'chroot').map((x) => x.value));
+        if (fromTests.length > 0) return [...new Set(fromTests)];
+        // A custom Copr project without targets builds for the project's chroots: the engine asks Copr.
+        if (job.options.owner && job.options.project) return [];
+        return resolveTargets(['fedora-stable'], this.releases);
+      }
+      case 'tests': {
+        const build = job.buildCandidates.length > 0 ? this.config.jobs[job.buildCandidates[0]] : undefined;
+        return build?.targets ? this.targetsOf(build) : resolveTargets(['fedora-stable'], this.releases);
+      }
+      case 'upstream_koji_build':
+        return resolveTargets(['fedora-stable'], this.releases, 'branch');
+      case 'vm_image_build':
+        return typeof job.options.copr_chroot === 'string' ? [job.options.copr_chroot] : [];
+      default:
+        return resolveTargets(['fedora-rawhide'], this.releases, 'branch');
+    }
+  }
+
+  /** A copr_build job's step and the SRPM build it starts from. */
+  build(job: JobConfig, targets: string[]): string {
+    const key = `job:${job.seq}`;
+    const existing = this.byKey.get(key);
+    if (existing) {
+      for (const t of targets) if (!existing.step.targets.includes(t)) existing.step.targets.push(t);
+      return key;
+    }
+    const srpm = this.srpm(job);
+    this.add(key, this.stepOf(job, 'copr_build', targets), job.path);
+    this.edges.push({ from: srpm, to: key, target: null });
+    const list = this.buildKeys.get(job.package) ?? [];
+    list.push(key);
+    this.buildKeys.set(job.package, list);
+    return key;
+  }
+
+  /** Jobs other than copr_build and tests: one step; upstream_koji_build starts from an SRPM build too. */
+  plain(job: JobConfig, targets: string[]): void {
+    const key = `job:${job.seq}`;
+    this.add(key, this.stepOf(job, job.type, targets), job.path);
+    if (job.type === 'upstream_koji_build') this.edges.push({ from: this.srpm(job), to: key, target: null });
+  }
+
+  /**
+   * The copr_build job a tests job tests on this event: of its candidates, one whose
+   * `branch` applies (an explicit branch before none); undefined when packflow builds for it.
+   */
+  chooseBuild(job: JobConfig, ctx: EventContext): JobConfig | undefined {
+    const candidates = job.buildCandidates.map((seq) => this.config.jobs[seq]).filter((c) => branchApplies(c, ctx));
+    return candidates.find((c) => c.branch !== null) ?? candidates[0];
+  }
+
+  /** The targets of the build job's step in this plan, undefined when it has none. */
+  stepTargets(build: JobConfig | undefined): string[] | undefined {
+    return build ? this.byKey.get(`job:${build.seq}`)?.step.targets : undefined;
+  }
+
+  /**
+   * A tests job's step, with the build it waits for (per target) unless it skips the build
+   * or the build already succeeded for this commit. Returns reasons for targets it lost.
+   */
+  tests(job: JobConfig, targets: string[], ctx: EventContext, succeeded: StepResult[] | undefined): string[] {
+    const key = `job:${job.seq}`;
+    const step = this.stepOf(job, 'tests', targets);
+    const buildsFrom = ctx.command?.spec.mode === 'test' ? ctx.command.buildsFrom : undefined;
+    if (job.skipBuild || buildsFrom) {
+      if (buildsFrom && !job.skipBuild) step.buildsFrom = buildsFrom;
+      this.add(key, step, job.path);
+      return [];
+    }
+    const build = this.chooseBuild(job, ctx);
+    const buildIdentifier = build ? build.identifier : null;
+    const reused = targets.filter((t) =>
+      succeeded?.some((s) => s.job === 'copr_build' && s.package === job.package && s.identifier === buildIdentifier && s.target === t),
+    );
+    const toBuild = targets.filter((t) => !reused.includes(t));
+    let buildKey: string | undefined;
+    if (toBuild.length > 0) {
+      if (build) {
+        const selected = this.byKey.has(`job:${build.seq}`);
+        if (!selected) this.pulledBuilds.add(build.seq);
+        const wanted = selected ? [] : succeeded ? toBuild : this.targetsOf(build);
+        buildKey = this.build(build, wanted);
+      } else {
+        buildKey = this.implicitBuild(job, toBuild);
+      }
+    }
+    const built = buildKey ? this.byKey.get(buildKey)!.step.targets : [];
+    const lost = toBuild.filter((t) => !built.includes(t));
+    step.targets = targets.filter((t) => !lost.includes(t));
+    if (step.targets.length === 0) {
+      return [`none of its targets (${targets.join(', ')}) is built by ${build?.path ?? 'a copr_build job'}`];
+    }
+    if (reused.length > 0) step.reuses = [{ job: 'copr_build', package: job.package, identifier: buildIdentifier, targets: reused }];
+    this.add(key, step, job.path);
+    for (const t of step.targets) if (buildKey && !reused.includes(t)) this.edges.push({ from: buildKey, to: key, target: t });
+    return [];
+  }
+
+  /** Packit builds for a tests job that has no copr_build job; so does packflow, one build per package. */
+  private implicitBuild(job: JobConfig, targets: string[]): string {
+    const key = `implicit:${job.package ?? ''}`;
+    const existing = this.byKey.get(key);
+    if (existing) {
+      for (const t of targets) if (!existing.step.targets.includes(t)) existing.step.targets.push(t);
+      return key;
+    }
+    const srpm = this.srpm(job);
+    const step: PlanStep = {
+      id: '',
+      package: job.package,
+      job: 'copr_build',
+      identifier: null,
+      trigger: job.trigger as PlanStep['trigger'],
+      targets: [...targets],
+      options: { ...pickOptions(job.options, SRPM_KEYS), implicit_for_tests: true },
+    };
+    this.add(key, step, 'implicit');
+    this.edges.push({ from: srpm, to: key, target: null });
+    const list = this.buildKeys.get(job.package) ?? [];
+    list.push(key);
+    this.buildKeys.set(job.package, list);
+    return key;
+  }
+
+  /** One SRPM build per package and trigger, unless jobs change what goes into the SRPM. */
+  private srpm(job: JobConfig): string {
+    const srpmOptions = pickOptions(job.options, SRPM_KEYS);
+    const key = `srpm:${job.package ?? ''}:${job.trigger}:${stableJson(srpmOptions)}`;
+    if (!this.byKey.has(key)) {
+      const step: PlanStep = {
+        id: '',
+        package: job.package,
+        job: 'srpm_build',
+        identifier: null,
+        trigger: job.trigger as PlanStep['trigger'],
+        targets: ['srpm-builds'],
+        options: srpmOptions,
+      };
+      this.add(key, step, job.identifier ?? job.path);
+    }
+    return key;
+  }
+
+  /** `depends`: a package's Copr builds wait for its dependencies' builds, chroot by chroot where both build it. */
+  dependsEdges(): void {
+    for (const pkg of this.config.packages) {
+      for (const dep of pkg.depends) {
+        for (const from of this.buildKeys.get(dep) ?? []) {
+          for (const to of this.buildKeys.get(pkg.name) ?? []) {
+            const fromTargets = this.byKey.get(from)!.step.targets;
+            const shared = this.byKey.get(to)!.step.targets.filter((t) => fromTargets.includes(t));
+            if (shared.length === 0) this.edges.push({ from, to, target: null });
+            for (const t of shared) this.edges.push({ from, to, target: t });
+          }
+        }
+      }
+    }
+  }
+
+  private stepOf(job: JobConfig, stepJob: StepJob, targets: string[]): PlanStep {
+    const step: PlanStep = {
+      id: '',
+      package: job.package,
+      job: stepJob,
+      identifier: job.identifier,
+      trigger: job.trigger as PlanStep['trigger'],
+      targets: [...targets],
+      options: Object.fromEntries(Object.entries(job.options).filter(([k]) => !NOT_OPTIONS.has(k))),
+      configPath: job.path,
+    };
+    if (job.manualTrigger) step.manualTrigger = true;
+    const targetOptions = this.targetOptions(job, targets);
+    if (targetOptions) step.targetOptions = targetOptions;
+    return step;
+  }
+
+  private targetOptions(job: JobConfig, targets: string[]): Record<string, Record<string, unknown>> | undefined {
+    const { key, kind } = targetKind(job);
+    const specs: TargetSpec[] = (job[key] ?? []).filter((s) => Object.keys(s.options).length > 0);
+    if (specs.length === 0) return undefined;
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const spec of specs) {
+      for (const { value } of resolveSpecs([spec], this.releases, kind)) if (targets.includes(value)) out[value] = spec.options;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+
+  private add(key: string, step: PlanStep, tiebreak: string): void {
+    const draft = { key, step, tiebreak };
+    this.drafts.push(draft);
+    this.byKey.set(key, draft);
+  }
+
+  /** Step ids: `<job>:<package>[:<identifier>]`, with the config path added where two would be equal. */
+  finish(): { steps: PlanStep[]; edges: PlanEdge[] } {
+    const base = (d: Draft): string =>
+      [d.step.job, d.step.package ?? '-', ...(d.step.identifier !== null ? [d.step.identifier] : [])].join(':');
+    const count = new Map<string, number>();
+    for (const d of this.drafts) count.set(base(d), (count.get(base(d)) ?? 0) + 1);
+    const ids = new Map<string, string>();
+    const used = new Set<string>();
+    for (const d of this.drafts) {
+      let id = base(d);
+      if ((count.get(id) ?? 0) > 1) id = `${id}:${d.tiebreak}`;
+      for (let n = 2; used.has(id); n++) id = `${base(d)}:${d.tiebreak}:${n}`;
+      used.add(id);
+      ids.set(d.key, id);
+      d.step.id = id;
+    }
+    const seen = new Set<string>();
+    const edges: PlanEdge[] = [];
+    for (const e of this.edges) {
+      const edge = { from: ids.get(e.from)!, to: ids.get(e.to)!, target: e.target };
+      const k = `${edge.from}\u0000${edge.to}\u0000${edge.target}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        edges.push(edge);
+      }
+    }
+    return { steps: this.drafts.map((d) => d.step), edges };
+  }
+}
+
+/** Whether a build job's `branch` applies to the event's branch (the default branch for commit jobs without one). */
+function branchApplies(job: JobConfig, ctx: EventContext): boolean {
+  if (ctx.branch === undefined) return true;
+  const pattern = job.trigger === 'commit' ? (job.branch ?? ctx.defaultBranch) : job.branch;
+  return pattern === null || pattern === undefined || branchMatches(pattern, ctx.branch);
+}
+
+function pickOptions(options: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (options[k] !== undefined) out[k] = options[k];
+  return out;
+}
+
+/** JSON with sorted keys, so that equal options give equal text. */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}

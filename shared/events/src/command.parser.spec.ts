@@ -1,0 +1,66 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseCommentCommand } from './command.parser.js';
+
+describe('parseCommentCommand', () => {
+  it('reads the command word after /packit', () => {
+    expect(parseCommentCommand('/packit build')).toEqual({
+      prefix: '/packit',
+      name: 'build',
+      word: 'build',
+      unknown: null,
+      identifier: null,
+      package: null,
+      args: [],
+    });
+  });
+
+  it('treats copr-build as build and keeps the word as written', () => {
+    expect(parseCommentCommand('/packit copr-build')).toMatchObject({ name: 'build', word: 'copr-build' });
+  });
+
+  it.each(['test', 'retest-failed', 'rebuild-failed', 'propose-downstream', 'koji-build', 'help'] as const)('knows %s', (word) => {
+    expect(parseCommentCommand(`/packit ${word}`)).toMatchObject({ name: word, word, unknown: null });
+  });
+
+  it('reads /packit-stg as a prefix of its own', () => {
+    expect(parseCommentCommand('/packit-stg test')).toMatchObject({ prefix: '/packit-stg', name: 'test' });
+  });
+
+  it('reads --identifier and --package, with a space or =', () => {
+    expect(parseCommentCommand('/packit test --identifier fedora-only --package=ogr extra')).toMatchObject({
+      name: 'test',
+      identifier: 'fedora-only',
+      package: 'ogr',
+      args: ['extra'],
+    });
+    expect(parseCommentCommand('/packit test --id=x -p pkg')).toMatchObject({ identifier: 'x', package: 'pkg' });
+  });
+
+  it('keeps a flag without its value as an argument', () => {
+    expect(parseCommentCommand('/packit test --identifier')).toMatchObject({ identifier: null, args: ['--identifier'] });
+  });
+
+  it('finds the command on any line and ignores the text around it', () => {
+    const body = 'Thanks for the fix!\r\n\r\n  /packit   rebuild-failed  \r\nand some more text';
+    expect(parseCommentCommand(body)).toMatchObject({ name: 'rebuild-failed' });
+  });
+
+  it('turns an unknown command into help, naming the unknown word', () => {
+    expect(parseCommentCommand('/packit frobnicate now')).toMatchObject({ name: 'help', word: 'frobnicate', unknown: 'frobnicate', args: ['now'] });
+  });
+
+  it('answers a bare /packit with help', () => {
+    expect(parseCommentCommand('/packit')).toMatchObject({ name: 'help', word: '', unknown: null });
+  });
+
+  it('finds no command in ordinary comments', () => {
+    expect(parseCommentCommand('looks good to me')).toBeNull();
+    expect(parseCommentCommand('please run /packit build later')).toBeNull();
+    expect(parseCommentCommand('/packitbuild')).toBeNull();
+    expect(parseCommentCommand('')).toBeNull();
+  });
+
+  it('does not take inherited object keys for commands', () => {
+    expect(parseCommentCommand('/packit constructor')).toMatchObject({ name: 'help', unknown: 'constructor' });
+  });
+});

@@ -1,0 +1,236 @@
+// The typed events packflow acts on, as schemas (one source of truth: the TypeScript
+// types are inferred from them, and the JetStream transport validates received payloads
+// with them).
+//
+// Every event has the same envelope: `type` (dotted, lowercase; the subject is
+// `<ecosystem>.<type>`), `source` (which intake endpoint it came from), the `project`,
+// `ref` and `sha` it happened on (null where the payload does not say: a comment on a
+// GitHub PR carries no sha, a Copr result no project), and the `actor` who caused it.
+// GitHub pull requests, GitLab merge requests and Pagure pull requests are all
+// `pull_request.*`; GitHub, GitLab and dist-git pushes are all `push.*`; the forge is
+// in `project.forge`.
+import { z } from 'zod';
+
+export const FORGES = ['github', 'gitlab', 'pagure'] as const;
+export const REF_KINDS = ['pull_request', 'branch', 'release', 'issue', 'commit'] as const;
+export const EVENT_SOURCES = ['github', 'gitlab', 'messages', 'testing-farm'] as const;
+
+export const projectSchema = z.object({
+  forge: z.enum(FORGES),
+  /** Origin of the forge instance: `https://github.com`, `https://gitlab.com`, `https://src.fedoraproject.org`. */
+  instanceUrl: z.string().min(1),
+  /** Everything before the last path segment: `packit`, `redhat/centos-stream/rpms`, `rpms`. */
+  namespace: z.string().min(1),
+  repo: z.string().min(1),
+});
+export type EventProject = z.infer<typeof projectSchema>;
+
+export const refSchema = z.object({
+  kind: z.enum(REF_KINDS),
+  /** PR/MR/issue number, branch name, tag name, or the sha for `commit`. */
+  name: z.string().min(1),
+});
+export type EventRef = z.infer<typeof refSchema>;
+
+const envelope = {
+  source: z.enum(EVENT_SOURCES),
+  project: projectSchema.nullable(),
+  ref: refSchema.nullable(),
+  sha: z.string().min(1).nullable(),
+  actor: z.string().nullable(),
+};
+
+const forgeEnvelope = { ...envelope, project: projectSchema, ref: refSchema };
+
+/** A parsed `/packit …` (or `/packit-stg …`) comment command. */
+export const commandSchema = z.object({
+  prefix: z.enum(['/packit', '/packit-stg']),
+  /** Normalised command: `copr-build` is `build`; anything unknown is `help`. */
+  name: z.enum(['build', 'test', 'retest-failed', 'rebuild-failed', 'propose-downstream', 'koji-build', 'help']),
+  /** The command word as written (`copr-build`, `frobnicate`…). */
+  word: z.string(),
+  /** Set when the word was not a known command: the reply explains the commands. */
+  unknown: z.string().nullable(),
+  /** `--identifier X` (`test`). */
+  identifier: z.string().nullable(),
+  /** `--package NAME` (monorepos). */
+  package: z.string().nullable(),
+  /** Every other argument, in order. */
+  args: z.array(z.string()),
+});
+export type PackitCommand = z.infer<typeof commandSchema>;
+
+const pullRequestFields = z.object({
+  number: z.number().int().nonnegative(),
+  title: z.string().nullable(),
+  url: z.string().nullable(),
+  sourceBranch: z.string().nullable(),
+  targetBranch: z.string().nullable(),
+  /** The repository the changes come from (a fork, or the project itself). */
+  sourceProject: projectSchema.nullable(),
+  merged: z.boolean(),
+});
+
+const pullRequestEvent = <T extends string>(type: T) =>
+  z.object({ type: z.literal(type), ...forgeEnvelope, sha: z.string().min(1), pullRequest: pullRequestFields });
+
+const pushEvent = <T extends string>(type: T) =>
+  z.object({
+    type: z.literal(type),
+    ...forgeEnvelope,
+    sha: z.string().min(1),
+    push: z.object({ ref: z.string(), before: z.string().nullable(), commitCount: z.number().int().nonnegative().nullable() }),
+  });
+
+const commentEvent = <T extends string>(type: T) =>
+  z.object({
+    type: z.literal(type),
+    ...forgeEnvelope,
+    comment: z.object({ id: z.string(), body: z.string(), url: z.string().nullable() }),
+    command: commandSchema,
+  });
+
+const checkRunEvent = <T extends string>(type: T) =>
+  z.object({
+    type: z.literal(type),
+    ...forgeEnvelope,
+    sha: z.string().min(1),
+    checkRun: z.object({ id: z.string(), name: z.string(), externalId: z.string().nullable() }),
+    /** `check_run.requested_action`: the identifier of the button pressed. */
+    requestedAction: z.object({ identifier: z.string() }).nullable(),
+  });
+
+const installationEvent = <T extends string>(type: T) =>
+  z.object({
+    type: z.literal(type),
+    ...envelope,
+    installation: z.object({
+      id: z.string(),
+      instanceUrl: z.string(),
+      account: z.string(),
+      /** `namespace/repo` of the repositories the event lists. */
+      repositories: z.array(z.string()),
+    }),
+  });
+
+const coprStatus = z.enum(['failed', 'succeeded', 'canceled', 'running', 'pending', 'skipped', 'starting', 'importing', 'forked', 'waiting', 'unknown']);
+
+const coprEvent = <T extends string>(type: T) =>
+  z.object({
+    type: z.literal(type),
+    ...envelope,
+    topic: z.string(),
+    copr: z.object({
+      buildId: z.string(),
+      chroot: z.string(),
+      /** Chroot `srpm-builds`: the SRPM build of a Copr build. */
+      srpm: z.boolean(),
+      owner: z.string(),
+      project: z.string(),
+      pkg: z.string().nullable(),
+      version: z.string().nullable(),
+      status: coprStatus,
+    }),
+  });
+
+export const eventSchemas = [
+  pullRequestEvent('pull_request.opened'),
+  pullRequestEvent('pull_request.reopened'),
+  pullRequestEvent('pull_request.synchronize'),
+  pullRequestEvent('pull_request.closed'),
+  z.object({
+    type: z.literal('pull_request.flag_updated'),
+    ...forgeEnvelope,
+    sha: z.string().min(1),
+    topic: z.string(),
+    flag: z.object({ status: z.string(), username: z.string().nullable(), comment: z.string().nullable(), url: z.string().nullable() }),
+  }),
+  pushEvent('push.branch'),
+  pushEvent('push.tag'),
+  z.object({
+    type: z.literal('release.published'),
+    ...forgeEnvelope,
+    release: z.object({ tag: z.string(), name: z.string().nullable(), url: z.string().nullable() }),
+  }),
+  commentEvent('pull_request.comment'),
+  commentEvent('issue.comment'),
+  commentEvent('commit.comment'),
+  checkRunEvent('check_run.rerequested'),
+  checkRunEvent('check_run.requested_action'),
+  installationEvent('installation.created'),
+  installationEvent('installation.deleted'),
+  z.object({
+    type: z.literal('ci_pipeline.updated'),
+    ...forgeEnvelope,
+    sha: z.string().min(1),
+    pipeline: z.object({
+      id: z.string(),
+      status: z.string(),
+      source: z.string().nullable(),
+      ref: z.string().nullable(),
+      mergeRequest: z.object({ iid: z.number().int(), url: z.string().nullable(), sourceProjectId: z.string().nullable(), targetProjectId: z.string().nullable() }).nullable(),
+    }),
+  }),
+  coprEvent('copr.build_start'),
+  coprEvent('copr.build_end'),
+  z.object({
+    type: z.literal('koji.task_state_change'),
+    ...envelope,
+    topic: z.string(),
+    koji: z.object({
+      taskId: z.string(),
+      method: z.string().nullable(),
+      oldState: z.string().nullable(),
+      newState: z.string(),
+      /** Source of the build: an SRPM name or a dist-git URL. */
+      source: z.string().nullable(),
+      target: z.string().nullable(),
+      scratch: z.boolean(),
+      owner: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    type: z.literal('koji.build_state_change'),
+    ...envelope,
+    topic: z.string(),
+    koji: z.object({
+      buildId: z.string(),
+      taskId: z.string().nullable(),
+      nvr: z.string(),
+      oldState: z.string().nullable(),
+      newState: z.string(),
+      target: z.string().nullable(),
+      owner: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    type: z.literal('testing_farm.notification'),
+    ...envelope,
+    /** The token Testing Farm sent back is checked by the scheduler and never kept here. */
+    testingFarm: z.object({ requestId: z.string().min(1) }),
+  }),
+] as const;
+
+export const eventSchema = z.discriminatedUnion('type', eventSchemas);
+
+/** Any typed event. Narrow on `type`. */
+export type PackflowEvent = z.infer<typeof eventSchema>;
+export type EventType = PackflowEvent['type'];
+export type EventOfType<T extends EventType> = Extract<PackflowEvent, { type: T }>;
+
+/** Every event type, in a stable order. */
+export const EVENT_TYPES: readonly EventType[] = eventSchemas.map((s) => s.shape.type.value);
+
+/** Results of builds and tests: routed to the ecosystem that owns the build or test. */
+export const RESULT_EVENT_TYPES = [
+  'copr.build_start',
+  'copr.build_end',
+  'koji.task_state_change',
+  'koji.build_state_change',
+  'testing_farm.notification',
+] as const satisfies readonly EventType[];
+export type ResultEvent = EventOfType<(typeof RESULT_EVENT_TYPES)[number]>;
+
+export function isResultEvent(event: PackflowEvent): event is ResultEvent {
+  return (RESULT_EVENT_TYPES as readonly string[]).includes(event.type);
+}

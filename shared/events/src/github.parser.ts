@@ -1,0 +1,196 @@
+// GitHub webhooks (`X-GitHub-Event` + JSON body) -> typed events.
+import { parseCommentCommand } from './command.parser.js';
+import type { EventOfType, EventProject, EventRef, PackflowEvent } from './event.schema.js';
+import { eventOf, ignored, PayloadReader, splitFullName, ZERO_SHA, type ParseResult } from './payload.reader.js';
+
+const PULL_REQUEST_ACTIONS = {
+  opened: 'pull_request.opened',
+  reopened: 'pull_request.reopened',
+  synchronize: 'pull_request.synchronize',
+  closed: 'pull_request.closed',
+} as const;
+
+/**
+ * Parses one GitHub webhook. Returns a typed event, `{ignored}` for a valid event
+ * packflow does not act on, or throws a ValidationError naming the missing field.
+ */
+export function parseGithub(eventName: string, payload: unknown): ParseResult {
+  const body = PayloadReader.of(payload, `GitHub ${eventName} payload`);
+  switch (eventName) {
+    case 'ping':
+      return ignored('ping: the webhook is set up', 'ping');
+    case 'pull_request':
+      return pullRequest(body);
+    case 'push':
+      return push(body);
+    case 'release':
+      return release(body);
+    case 'issue_comment':
+      return issueComment(body);
+    case 'commit_comment':
+      return commitComment(body);
+    case 'check_run':
+      return checkRun(body);
+    case 'installation':
+      return installation(body);
+    default:
+      return ignored(`GitHub event "${eventName}" is not acted on`, eventName);
+  }
+}
+
+/** `repository.html_url` gives the instance; `full_name` the namespace and repo. */
+export function githubProject(repository: PayloadReader): EventProject {
+  const html = repository.str('html_url');
+  let instanceUrl: string;
+  try {
+    instanceUrl = new URL(html).origin;
+  } catch {
+    return repository.fail('html_url', 'a URL');
+  }
+  const { namespace, repo } = splitFullName(repository.str('full_name'), 'repository.full_name');
+  return { forge: 'github', instanceUrl, namespace, repo };
+}
+
+function actor(body: PayloadReader): string | null {
+  return body.optObj('sender')?.optStr('login') ?? null;
+}
+
+function envelope(body: PayloadReader, ref: EventRef, sha: string | null) {
+  return { source: 'github' as const, project: githubProject(body.obj('repository')), ref, sha, actor: actor(body) };
+}
+
+function pullRequest(body: PayloadReader): ParseResult {
+  const action = body.str('action');
+  const type = PULL_REQUEST_ACTIONS[action as keyof typeof PULL_REQUEST_ACTIONS];
+  if (!Object.hasOwn(PULL_REQUEST_ACTIONS, action)) return ignored(`pull_request action "${action}" is not acted on`, `pull_request.${action}`);
+  const pr = body.obj('pull_request');
+  const number = pr.int('number');
+  const head = pr.obj('head');
+  const headRepo = head.optObj('repo');
+  return eventOf(type, {
+    ...envelope(body, { kind: 'pull_request', name: String(number) }, head.str('sha')),
+    sha: head.str('sha'),
+    pullRequest: {
+      number,
+      title: pr.optStr('title'),
+      url: pr.optStr('html_url'),
+      sourceBranch: head.optStr('ref'),
+      targetBranch: pr.obj('base').optStr('ref'),
+      sourceProject: headRepo ? githubProject(headRepo) : null,
+      merged: pr.bool('merged', false),
+    },
+  });
+}
+
+function push(body: PayloadReader): ParseResult {
+  const ref = body.str('ref');
+  const after = body.str('after');
+  if (body.bool('deleted', false) || ZERO_SHA.test(after)) return ignored(`push deleted ${ref}`, 'push.deleted');
+  const pushed = { ref, before: body.optStr('before'), commitCount: body.has('commits') ? body.arr('commits').length : null };
+  if (ref.startsWith('refs/heads/')) {
+    const branch = ref.slice('refs/heads/'.length);
+    return { type: 'push.branch', ...envelope(body, { kind: 'branch', name: branch }, after), sha: after, push: pushed };
+  }
+  if (ref.startsWith('refs/tags/')) {
+    const tag = ref.slice('refs/tags/'.length);
+    return { type: 'push.tag', ...envelope(body, { kind: 'release', name: tag }, after), sha: after, push: pushed };
+  }
+  return ignored(`push to ${ref} (neither a branch nor a tag)`, 'push.other');
+}
+
+function release(body: PayloadReader): ParseResult {
+  const action = body.str('action');
+  if (action !== 'published') return ignored(`release action "${action}" is not acted on`, `release.${action}`);
+  const rel = body.obj('release');
+  const tag = rel.str('tag_name');
+  return {
+    type: 'release.published',
+    ...envelope(body, { kind: 'release', name: tag }, null),
+    release: { tag, name: rel.optStr('name'), url: rel.optStr('html_url') },
+  };
+}
+
+function comment(body: PayloadReader) {
+  const c = body.obj('comment');
+  return { id: c.id('id'), body: c.optStr('body') ?? '', url: c.optStr('html_url') };
+}
+
+function issueComment(body: PayloadReader): ParseResult {
+  const action = body.str('action');
+  if (action !== 'created') return ignored(`issue_comment action "${action}" is not acted on`, `issue_comment.${action}`);
+  const c = comment(body);
+  const command = parseCommentCommand(c.body);
+  if (!command) return ignored('comment without a /packit command', 'issue_comment.created');
+  const issue = body.obj('issue');
+  const number = String(issue.int('number'));
+  const onPullRequest = issue.has('pull_request');
+  const event: PackflowEvent = {
+    type: onPullRequest ? 'pull_request.comment' : 'issue.comment',
+    ...envelope(body, { kind: onPullRequest ? 'pull_request' : 'issue', name: number }, null),
+    comment: c,
+    command,
+  };
+  return event;
+}
+
+function commitComment(body: PayloadReader): ParseResult {
+  const action = body.str('action');
+  if (action !== 'created') return ignored(`commit_comment action "${action}" is not acted on`, `commit_comment.${action}`);
+  const c = comment(body);
+  const command = parseCommentCommand(c.body);
+  if (!command) return ignored('comment without a /packit command', 'commit_comment.created');
+  const sha = body.obj('comment').str('commit_id');
+  return { type: 'commit.comment', ...envelope(body, { kind: 'commit', name: sha }, sha), comment: c, command };
+}
+
+function checkRun(body: PayloadReader): ParseResult {
+  const action = body.str('action');
+  if (action !== 'rerequested' && action !== 'requested_action') {
+    return ignored(`check_run action "${action}" is not acted on`, `check_run.${action}`);
+  }
+  const run = body.obj('check_run');
+  const sha = run.str('head_sha');
+  const prs = run.has('pull_requests') ? run.objects('pull_requests') : [];
+  const branch = run.optObj('check_suite')?.optStr('head_branch');
+  const ref: EventRef = prs.length
+    ? { kind: 'pull_request', name: String(prs[0].int('number')) }
+    : branch
+      ? { kind: 'branch', name: branch }
+      : { kind: 'commit', name: sha };
+  const event: EventOfType<'check_run.rerequested' | 'check_run.requested_action'> = {
+    type: action === 'rerequested' ? 'check_run.rerequested' : 'check_run.requested_action',
+    ...envelope(body, ref, sha),
+    sha,
+    checkRun: { id: run.id('id'), name: run.str('name'), externalId: run.optStr('external_id') },
+    requestedAction: action === 'requested_action' ? { identifier: body.obj('requested_action').str('identifier') } : null,
+  };
+  return event;
+}
+
+function installation(body: PayloadReader): ParseResult {
+  const action = body.str('action');
+  if (action !== 'created' && action !== 'deleted') return ignored(`installation action "${action}" is not acted on`, `installation.${action}`);
+  const inst = body.obj('installation');
+  const account = inst.obj('account');
+  const repositories = body.has('repositories') ? body.objects('repositories').map((r) => r.str('full_name')) : [];
+  return eventOf(action === 'created' ? 'installation.created' : 'installation.deleted', {
+    source: 'github',
+    project: null,
+    ref: null,
+    sha: null,
+    actor: actor(body),
+    installation: { id: inst.id('id'), instanceUrl: githubInstance(account), account: account.str('login'), repositories },
+  });
+}
+
+/** The web origin of the account: `html_url`, else its API `url` (api.github.com -> github.com). */
+function githubInstance(account: PayloadReader): string {
+  const url = account.optStr('html_url') ?? account.optStr('url');
+  if (!url) return 'https://github.com';
+  try {
+    const u = new URL(url);
+    return u.host === 'api.github.com' ? 'https://github.com' : u.origin;
+  } catch {
+    return account.fail(account.has('html_url') ? 'html_url' : 'url', 'a URL');
+  }
+}

@@ -1,0 +1,184 @@
+// GitLab webhooks (`X-Gitlab-Event` + JSON body) -> typed events.
+import { parseCommentCommand } from './command.parser.js';
+import type { EventProject, EventRef, PackflowEvent } from './event.schema.js';
+import { eventOf, ignored, PayloadReader, splitFullName, ZERO_SHA, type ParseResult } from './payload.reader.js';
+
+/**
+ * Parses one GitLab webhook. Returns a typed event, `{ignored}` for a valid event
+ * packflow does not act on, or throws a ValidationError naming the missing field.
+ */
+export function parseGitlab(eventName: string, payload: unknown): ParseResult {
+  const body = PayloadReader.of(payload, `GitLab ${eventName} payload`);
+  switch (eventName) {
+    case 'Merge Request Hook':
+      return mergeRequest(body);
+    case 'Note Hook':
+      return note(body);
+    case 'Push Hook':
+    case 'Tag Push Hook':
+      return push(body);
+    case 'Release Hook':
+      return release(body);
+    case 'Pipeline Hook':
+      return pipeline(body);
+    default:
+      return ignored(`GitLab event "${eventName}" is not acted on`, eventName);
+  }
+}
+
+/** `project.web_url` gives the instance; `path_with_namespace` the namespace and repo. */
+export function gitlabProject(project: PayloadReader): EventProject {
+  const web = project.str('web_url');
+  let instanceUrl: string;
+  try {
+    instanceUrl = new URL(web).origin;
+  } catch {
+    return project.fail('web_url', 'a URL');
+  }
+  const { namespace, repo } = splitFullName(project.str('path_with_namespace'), 'project.path_with_namespace');
+  return { forge: 'gitlab', instanceUrl, namespace, repo };
+}
+
+function actor(body: PayloadReader): string | null {
+  return body.optObj('user')?.optStr('username') ?? body.optStr('user_username');
+}
+
+function envelope(body: PayloadReader, ref: EventRef, sha: string | null) {
+  return { source: 'gitlab' as const, project: gitlabProject(body.obj('project')), ref, sha, actor: actor(body) };
+}
+
+/**
+ * `open`, `reopen`, `update` with new commits (`oldrev` is set), `close` and `merge`.
+ * A hook without `action` (older GitLab) is read from `state`, as packit-service does.
+ */
+function mergeRequest(body: PayloadReader): ParseResult {
+  const mr = body.obj('object_attributes');
+  const state = mr.optStr('state');
+  const action = mr.optStr('action') ?? { opened: 'open', closed: 'close', merged: 'merge' }[state ?? ''] ?? null;
+  if (!action) return mr.fail('action', 'a merge request action');
+  let type: 'pull_request.opened' | 'pull_request.reopened' | 'pull_request.synchronize' | 'pull_request.closed';
+  switch (action) {
+    case 'open':
+      type = 'pull_request.opened';
+      break;
+    case 'reopen':
+      type = 'pull_request.reopened';
+      break;
+    case 'update':
+      if (!mr.has('oldrev')) return ignored('merge request updated without new commits', 'merge_request.update');
+      type = 'pull_request.synchronize';
+      break;
+    case 'close':
+    case 'merge':
+      type = 'pull_request.closed';
+      break;
+    default:
+      return ignored(`merge request action "${action}" is not acted on`, `merge_request.${action}`);
+  }
+  const number = mr.int('iid');
+  const sha = mr.obj('last_commit').str('id');
+  const source = mr.optObj('source');
+  return eventOf(type, {
+    ...envelope(body, { kind: 'pull_request', name: String(number) }, sha),
+    sha,
+    pullRequest: {
+      number,
+      title: mr.optStr('title'),
+      url: mr.optStr('url'),
+      sourceBranch: mr.optStr('source_branch'),
+      targetBranch: mr.optStr('target_branch'),
+      sourceProject: source ? gitlabProject(source) : null,
+      merged: action === 'merge' || state === 'merged',
+    },
+  });
+}
+
+function note(body: PayloadReader): ParseResult {
+  const attrs = body.obj('object_attributes');
+  const noteableType = attrs.str('noteable_type');
+  const text = attrs.optStr('note') ?? '';
+  const comment = { id: attrs.id('id'), body: text, url: attrs.optStr('url') };
+  let ref: EventRef;
+  let sha: string | null;
+  let type: 'pull_request.comment' | 'issue.comment' | 'commit.comment';
+  switch (noteableType) {
+    case 'MergeRequest': {
+      const mr = body.obj('merge_request');
+      ref = { kind: 'pull_request', name: String(mr.int('iid')) };
+      sha = mr.optObj('last_commit')?.optStr('id') ?? null;
+      type = 'pull_request.comment';
+      break;
+    }
+    case 'Issue':
+      ref = { kind: 'issue', name: String(body.obj('issue').int('iid')) };
+      sha = null;
+      type = 'issue.comment';
+      break;
+    case 'Commit':
+      sha = body.optObj('commit')?.optStr('id') ?? attrs.str('commit_id');
+      ref = { kind: 'commit', name: sha };
+      type = 'commit.comment';
+      break;
+    default:
+      return ignored(`comment on a ${noteableType} is not acted on`, `note.${noteableType.toLowerCase()}`);
+  }
+  const command = parseCommentCommand(text);
+  if (!command) return ignored('comment without a /packit command', `note.${noteableType.toLowerCase()}`);
+  const event: PackflowEvent = { type, ...envelope(body, ref, sha), comment, command };
+  return event;
+}
+
+function push(body: PayloadReader): ParseResult {
+  const ref = body.str('ref');
+  const after = body.str('after');
+  if (ZERO_SHA.test(after)) return ignored(`push deleted ${ref}`, 'push.deleted');
+  const sha = body.optStr('checkout_sha') ?? after;
+  const pushed = { ref, before: body.optStr('before'), commitCount: body.optInt('total_commits_count') };
+  if (ref.startsWith('refs/heads/')) {
+    const branch = ref.slice('refs/heads/'.length);
+    return { type: 'push.branch', ...envelope(body, { kind: 'branch', name: branch }, sha), sha, push: pushed };
+  }
+  if (ref.startsWith('refs/tags/')) {
+    const tag = ref.slice('refs/tags/'.length);
+    return { type: 'push.tag', ...envelope(body, { kind: 'release', name: tag }, sha), sha, push: pushed };
+  }
+  return ignored(`push to ${ref} (neither a branch nor a tag)`, 'push.other');
+}
+
+function release(body: PayloadReader): ParseResult {
+  const action = body.str('action');
+  if (action !== 'create') return ignored(`release action "${action}" is not acted on`, `release.${action}`);
+  const tag = body.str('tag');
+  const sha = body.optObj('commit')?.optStr('id') ?? null;
+  return {
+    type: 'release.published',
+    ...envelope(body, { kind: 'release', name: tag }, sha),
+    release: { tag, name: body.optStr('name'), url: body.optStr('url') },
+  };
+}
+
+function pipeline(body: PayloadReader): ParseResult {
+  const attrs = body.obj('object_attributes');
+  const sha = attrs.str('sha');
+  const refName = attrs.optStr('ref');
+  const mr = body.optObj('merge_request');
+  const ref: EventRef = mr
+    ? { kind: 'pull_request', name: String(mr.int('iid')) }
+    : refName
+      ? { kind: attrs.bool('tag', false) ? 'release' : 'branch', name: refName }
+      : { kind: 'commit', name: sha };
+  return {
+    type: 'ci_pipeline.updated',
+    ...envelope(body, ref, sha),
+    sha,
+    pipeline: {
+      id: attrs.id('id'),
+      status: attrs.str('status'),
+      source: attrs.optStr('source'),
+      ref: refName,
+      mergeRequest: mr
+        ? { iid: mr.int('iid'), url: mr.optStr('url'), sourceProjectId: mr.optId('source_project_id'), targetProjectId: mr.optId('target_project_id') }
+        : null,
+    },
+  };
+}

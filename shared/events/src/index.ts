@@ -1,0 +1,50 @@
+// @packflow/events: typed events and everything that turns received payloads into them.
+// No NestJS; the scheduler (intake) and the JetStream transport (validation on receive)
+// both use it.
+export {
+  EVENT_TYPES,
+  EVENT_SOURCES,
+  FORGES,
+  REF_KINDS,
+  RESULT_EVENT_TYPES,
+  commandSchema,
+  eventSchema,
+  eventSchemas,
+  isResultEvent,
+  projectSchema,
+  refSchema,
+  type EventOfType,
+  type EventProject,
+  type EventRef,
+  type EventType,
+  type PackflowEvent,
+  type PackitCommand,
+  type ResultEvent,
+} from './event.schema.js';
+export { ignored, isIgnored, type Ignored, type ParseResult } from './payload.reader.js';
+export { parseCommentCommand, COMMAND_PREFIXES } from './command.parser.js';
+export { parseGithub } from './github.parser.js';
+export { parseGitlab } from './gitlab.parser.js';
+export { parseMessage, readBusMessage, type BusMessage } from './message.parser.js';
+export { parseTestingFarm, testingFarmToken } from './testing-farm.parser.js';
+export {
+  DEFAULT_ECOSYSTEM,
+  DEFAULT_ROUTING_RULES,
+  ECOSYSTEMS,
+  checkRoutingRules,
+  createRouter,
+  type Ecosystem,
+  type Router,
+  type RoutingRule,
+} from './routing.js';
+export {
+  allSubjects,
+  ecosystemSubjects,
+  eventSubject,
+  parseSubject,
+  toEventMessage,
+  validateEvent,
+  validateEventMessage,
+  type EventMessage,
+  type EventMessageMeta,
+} from './event-message.schema.js';

@@ -2,3 +2,4 @@ export * from './views.types.js';
 export { PipelineRepository } from './pipeline.repository.js';
 export { EventRepository } from './event.repository.js';
 export { stepTargetsSql, targetJson } from './step-targets.sql.js';
+export { IntakeRepository, type IntakeEvent, type RecordOutcome, type ResultOwner, type ResultKind } from './intake.repository.js';

@@ -14,6 +14,7 @@ export * from './shared/kcidb/kcidb-issue.entity.js';
 export * from './shared/kcidb/kcidb-incident.entity.js';
 export * from './shared/kcidb/kcidb-submission.entity.js';
 export * from './shared/outbox-message.entity.js';
+export * from './shared/dead-letter.entity.js';
 export * from './upstream/target-columns.js';
 export * from './upstream/srpm-build.entity.js';
 export * from './upstream/copr-build.entity.js';

@@ -14,6 +14,7 @@ import { KcidbIssueSchema } from './shared/kcidb/kcidb-issue.entity.js';
 import { KcidbSubmissionSchema } from './shared/kcidb/kcidb-submission.entity.js';
 import { KcidbTestSchema } from './shared/kcidb/kcidb-test.entity.js';
 import { OutboxMessageSchema } from './shared/outbox-message.entity.js';
+import { DeadLetterSchema } from './shared/dead-letter.entity.js';
 import { CoprBuildSchema, CoprBuildTargetSchema } from './upstream/copr-build.entity.js';
 import { KojiBuildSchema, KojiBuildTargetSchema } from './upstream/koji-build.entity.js';
 import { SrpmBuildSchema } from './upstream/srpm-build.entity.js';
@@ -46,6 +47,7 @@ const bases: Record<string, readonly AnySchema[]> = {
     PipelineStepSchema,
     PipelineStepEdgeSchema,
     OutboxMessageSchema,
+    DeadLetterSchema,
     KcidbCheckoutSchema,
     KcidbBuildSchema,
     KcidbTestSchema,

@@ -1,0 +1,284 @@
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { PackflowError, type Logger, type MikroORM } from '@packflow/core';
+import type { DeadLetterSink } from './dead-letter.repository.js';
+import { REPLAY_CONSUMER_HEADER } from './dead-letter.replay.js';
+import { JetStreamContext } from './jetstream.context.js';
+import { fromNatsHeaders, MSG_ID_HEADER } from './jetstream.publisher.js';
+import { ensureDurableConsumer, ensureStream, type StreamSpec } from './jetstream.topology.js';
+import { selectPattern } from './subject.pattern.js';
+
+/** Checks a payload before its handler runs: what is wrong with it, or undefined. */
+export type PayloadValidator = (subject: string, data: unknown) => string | undefined;
+
+export interface JetStreamServerOptions {
+  nats: NatsConnection;
+  /** Streams created (or updated) at start; the consumer's stream must be one of them or exist. */
+  streams: readonly StreamSpec[];
+  /** Stream the durable consumer reads. */
+  stream: string;
+  /** Durable consumer name: one per worker deployment, shared by its replicas. */
+  durable: string;
+  /** Subjects this deployment receives (NATS wildcards); absent: every subject of the stream. */
+  filterSubjects?: readonly string[];
+  /** Deliveries before a message that keeps failing is dead-lettered (default 5). */
+  maxDeliveries?: number;
+  /** Redelivery delay after a retryable failure on delivery n: `backoffMs[n-1]`, the last repeated. */
+  backoffMs?: readonly number[];
+  /** Ack wait (default 30 s); while a handler runs the transport reports progress every half of it. */
+  ackWaitMs?: number;
+  /** Messages this replica handles at once (default 8). */
+  concurrency?: number;
+  /** Where a new durable starts: every message kept in the stream (default) or only new ones. */
+  deliverPolicy?: 'all' | 'new';
+  /** Payload check; a payload it rejects is dead-lettered at once, never retried. */
+  validate?: PayloadValidator;
+  deadLetters: DeadLetterSink;
+  /** Lets handlers take an EntityManager of their own: `ctx.getEntityManager()`. */
+  orm?: MikroORM;
+  logger: Logger;
+}
+
+export const DEFAULT_BACKOFF_MS: readonly number[] = [1000, 5000, 30_000, 120_000];
+
+const decoder = new TextDecoder();
+
+/** Error text kept in a dead letter: code and message along the cause chain, no stack. */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    if (e instanceof PackflowError) parts.push(`${e.code}: ${e.message}`);
+    else if (e instanceof Error) parts.push(`${e.name}: ${e.message}`);
+    else parts.push(typeof e === 'string' ? e : JSON.stringify(e) ?? String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(' <- caused by ').slice(0, 4000);
+}
+
+/**
+ * NestJS transport on a JetStream durable pull consumer. Handlers are ordinary
+ * `@EventPattern('upstream.…')` methods (exact subjects, or `*` / `>` patterns). A
+ * message is acknowledged after its handler resolved; a retryable failure
+ * (`PackflowError.isRetryable`) is nak'ed with backoff; a failure that is not retryable,
+ * the last allowed delivery failing, an invalid payload or a subject without a handler
+ * writes a dead letter and terminates the message.
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  /** Handler failures come back to `handle`, which acks, naks or dead-letters. */
+  override readonly propagatesEventHandlerErrors = true;
+
+  private readonly maxDeliveries: number;
+  private readonly backoffMs: readonly number[];
+  private readonly ackWaitMs: number;
+  private readonly concurrency: number;
+  private readonly transportLog: Logger;
+  private readonly termWithReason: boolean;
+  private consumer?: Consumer;
+  private messages?: ConsumerMessages;
+  private loop?: Promise<void>;
+  private closing = false;
+  private wakeLoop?: () => void;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: JetStreamServerOptions) {
+    super();
+    this.maxDeliveries = options.maxDeliveries ?? 5;
+    this.backoffMs = options.backoffMs?.length ? options.backoffMs : DEFAULT_BACKOFF_MS;
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.concurrency = options.concurrency ?? 8;
+    this.transportLog = options.logger.child({ transport: 'jetstream', stream: options.stream, consumer: options.durable });
+    // A reason on +TERM is understood from nats-server 2.11; older servers ignore the
+    // whole acknowledgement, so send it only where it is understood.
+    const [major, minor] = (options.nats.info?.version ?? '0.0').split('.').map(Number);
+    this.termWithReason = major > 2 || (major === 2 && minor >= 11);
+    if (this.maxDeliveries < 1) throw new RangeError('maxDeliveries must be at least 1');
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  private async start(): Promise<void> {
+    const { nats, stream, durable } = this.options;
+    const jsm = await jetstreamManager(nats);
+    for (const spec of this.options.streams) await ensureStream(jsm, spec);
+    await ensureDurableConsumer(jsm, {
+      stream,
+      durable,
+      filterSubjects: this.options.filterSubjects,
+      ackWaitMs: this.ackWaitMs,
+      deliverPolicy: this.options.deliverPolicy,
+    });
+    this.consumer = await jetstream(nats).consumers.get(stream, durable);
+    this.loop = this.consumeLoop();
+    this._status$.next('connected');
+    this.transportLog.info(
+      { filterSubjects: this.options.filterSubjects, handlers: [...this.messageHandlers.keys()] },
+      'consuming from JetStream',
+    );
+  }
+
+  /** Pulls messages and runs up to `concurrency` handlers at once until closed. */
+  private async consumeLoop(): Promise<void> {
+    while (!this.closing) {
+      try {
+        this.messages = await this.consumer!.consume({ max_messages: this.concurrency });
+        if (this.closing) await this.messages.close();
+        for await (const msg of this.messages) {
+          if (this.closing) {
+            msg.nak(); // pulled but not started: another replica can take it now
+            continue;
+          }
+          const running = this.handle(msg).finally(() => this.inFlight.delete(running));
+          this.inFlight.add(running);
+          if (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+        }
+      } catch (error) {
+        if (!this.closing) this.transportLog.error({ err: error }, 'JetStream consumer stopped; starting it again');
+      }
+      if (!this.closing) {
+        await new Promise<void>((resolve) => {
+          this.wakeLoop = resolve;
+          setTimeout(resolve, 1000).unref();
+        });
+      }
+    }
+  }
+
+  /** Handles one message; never throws. */
+  private async handle(msg: JsMsg): Promise<void> {
+    const deliveries = msg.info.deliveryCount;
+    const msgId = msg.headers?.get(MSG_ID_HEADER) || undefined;
+    const log = this.transportLog.child({ subject: msg.subject, msgId, delivery: deliveries, streamSeq: msg.info.streamSequence });
+    try {
+      const replayFor = msg.headers?.get(REPLAY_CONSUMER_HEADER);
+      if (replayFor && replayFor !== this.options.durable) {
+        msg.ack(); // a replay meant for another deployment
+        return;
+      }
+      const text = decoder.decode(msg.data);
+      if (deliveries > this.maxDeliveries) {
+        await this.deadLetter(msg, log, parseOr(text), `no outcome after ${this.maxDeliveries} deliveries (a handler outran the ack wait, or its process stopped)`);
+        return;
+      }
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        await this.deadLetter(msg, log, text, 'invalid payload: not JSON');
+        return;
+      }
+      const problem = this.options.validate?.(msg.subject, data);
+      if (problem) {
+        await this.deadLetter(msg, log, data, `invalid payload: ${problem}`);
+        return;
+      }
+      const handler = this.findHandler(msg.subject);
+      if (!handler) {
+        await this.deadLetter(msg, log, data, `no handler for subject ${msg.subject}`);
+        return;
+      }
+      try {
+        await this.invoke(handler, data, new JetStreamContext([msg.subject, msg, log, this.options.orm]), msg);
+      } catch (error) {
+        await this.failed(msg, log, data, error);
+        return;
+      }
+      msg.ack();
+      log.debug('handled');
+    } catch (error) {
+      // Only the dead-letter write can land here (the database is unreachable): keep the
+      // message and try again later rather than lose it.
+      const delay = this.backoffMs[this.backoffMs.length - 1];
+      log.error({ err: error, retryInMs: delay }, 'could not record a dead letter; the message stays in the stream');
+      msg.nak(delay);
+    }
+  }
+
+  private async invoke(handler: MessageHandler, data: unknown, ctx: JetStreamContext, msg: JsMsg): Promise<void> {
+    // Long handlers keep the message theirs: "in progress" resets JetStream's ack timer.
+    const progress = setInterval(() => msg.working(), Math.max(1000, this.ackWaitMs / 2));
+    progress.unref();
+    try {
+      const result = await handler(data, ctx);
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    } finally {
+      clearInterval(progress);
+    }
+  }
+
+  private async failed(msg: JsMsg, log: Logger, data: unknown, error: unknown): Promise<void> {
+    const deliveries = msg.info.deliveryCount;
+    if (PackflowError.isRetryable(error) && deliveries < this.maxDeliveries) {
+      const backoff = this.backoffMs[Math.min(deliveries, this.backoffMs.length) - 1];
+      const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
+      const delay = typeof asked === 'number' && asked > backoff ? asked : backoff;
+      log.warn({ err: error, retryInMs: delay }, 'handler failed; retrying later');
+      msg.nak(delay);
+      return;
+    }
+    const why = PackflowError.isRetryable(error) ? `failed on all ${this.maxDeliveries} deliveries; last error: ` : '';
+    await this.deadLetter(msg, log, data, `${why}${describeError(error)}`, error);
+  }
+
+  private async deadLetter(msg: JsMsg, log: Logger, payload: unknown, reason: string, error?: unknown): Promise<void> {
+    await this.options.deadLetters.record({
+      subject: msg.subject,
+      payload,
+      headers: fromNatsHeaders(msg.headers),
+      error: reason,
+      deliveries: msg.info.deliveryCount,
+      stream: msg.info.stream,
+      consumer: this.options.durable,
+      streamSeq: msg.info.streamSequence,
+      msgId: msg.headers?.get(MSG_ID_HEADER) || undefined,
+    });
+    if (this.termWithReason) msg.term(reason.slice(0, 200));
+    else msg.term();
+    log.error({ err: error, reason }, 'message dead-lettered');
+  }
+
+  private readonly handlerCache = new Map<string, string | undefined>();
+
+  private findHandler(subject: string): MessageHandler | null {
+    if (!this.handlerCache.has(subject)) {
+      this.handlerCache.set(subject, selectPattern(this.messageHandlers.keys(), subject));
+    }
+    const pattern = this.handlerCache.get(subject);
+    return pattern === undefined ? null : (this.messageHandlers.get(pattern) ?? null);
+  }
+
+  /** Stops pulling, waits for the handlers that are running, and flushes their acks. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.wakeLoop?.();
+    await this.messages?.close().catch(() => undefined);
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+    if (!this.options.nats.isClosed()) await this.options.nats.flush().catch(() => undefined);
+    this._status$.next('disconnected');
+    this.transportLog.info('stopped consuming');
+  }
+
+  on(): never {
+    throw new Error('JetStreamServer has no events; watch the NATS connection status instead');
+  }
+
+  unwrap<T>(): T {
+    return { nats: this.options.nats, consumer: this.consumer } as T;
+  }
+}
+
+function parseOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,87 @@
+// Environment settings of the JetStream transport and the outbox relay, read once at
+// start by the services (through EnvReader, which collects every problem).
+import { ConfigurationError, type EnvReader } from '@packflow/core';
+import { PACKFLOW_EVENTS_STREAM, PACKFLOW_EVENT_SUBJECTS, type StreamSpec } from './jetstream.topology.js';
+
+export interface WorkerTransportConfig {
+  /** The events stream (`JETSTREAM_STREAM`, `JETSTREAM_STREAM_SUBJECTS`). */
+  stream: StreamSpec;
+  /** `WORKER_DURABLE`: the durable consumer of this deployment. */
+  durable: string;
+  /** `WORKER_SUBJECTS`: comma-separated subjects this deployment receives. */
+  filterSubjects: string[];
+  /** `WORKER_MAX_DELIVERIES` (5). */
+  maxDeliveries: number;
+  /** `WORKER_BACKOFF_MS`: comma-separated redelivery delays (1000,5000,30000,120000). */
+  backoffMs: number[];
+  /** `WORKER_ACK_WAIT_MS` (30000). */
+  ackWaitMs: number;
+  /** `WORKER_CONCURRENCY`: messages one replica handles at once (8). */
+  concurrency: number;
+}
+
+export interface OutboxRelayConfig {
+  stream: StreamSpec;
+  /** `OUTBOX_BATCH_SIZE` (200). */
+  batchSize: number;
+  /** `OUTBOX_POLL_MS`: safety-net poll interval (2000). */
+  pollIntervalMs: number;
+}
+
+const SUBJECT = /^([a-zA-Z0-9_-]+|\*)(\.([a-zA-Z0-9_-]+|\*))*(\.>)?$|^>$/;
+const NAME = /^[a-zA-Z0-9_-]+$/;
+
+function list(reader: EnvReader, name: string, fallback: readonly string[]): string[] {
+  const raw = reader.optional(name);
+  return raw === undefined ? [...fallback] : raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function subjects(reader: EnvReader, name: string, fallback: readonly string[]): string[] {
+  const values = list(reader, name, fallback);
+  const bad = values.filter((s) => !SUBJECT.test(s));
+  if (values.length === 0 || bad.length > 0) {
+    throw new ConfigurationError(`${name}: expected comma-separated NATS subjects such as upstream.> (got ${JSON.stringify(bad.join(',') || '')})`);
+  }
+  return values;
+}
+
+function streamName(reader: EnvReader, name: string, fallback: string): string {
+  const value = reader.string(name, fallback);
+  if (!NAME.test(value)) throw new ConfigurationError(`${name}: letters, digits, _ and - only (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+/** `JETSTREAM_STREAM` (PACKFLOW_EVENTS) with `JETSTREAM_STREAM_SUBJECTS` (upstream.>,stream.>). */
+export function readStreamSpec(reader: EnvReader): StreamSpec {
+  return {
+    name: streamName(reader, 'JETSTREAM_STREAM', PACKFLOW_EVENTS_STREAM),
+    subjects: subjects(reader, 'JETSTREAM_STREAM_SUBJECTS', PACKFLOW_EVENT_SUBJECTS),
+  };
+}
+
+export function readWorkerTransportConfig(
+  reader: EnvReader,
+  defaults: { durable: string; subjects: readonly string[] },
+): WorkerTransportConfig {
+  const backoff = list(reader, 'WORKER_BACKOFF_MS', ['1000', '5000', '30000', '120000']).map(Number);
+  if (backoff.length === 0 || backoff.some((n) => !Number.isInteger(n) || n < 0)) {
+    throw new ConfigurationError('WORKER_BACKOFF_MS: expected comma-separated milliseconds such as 1000,5000,30000');
+  }
+  return {
+    stream: readStreamSpec(reader),
+    durable: streamName(reader, 'WORKER_DURABLE', defaults.durable),
+    filterSubjects: subjects(reader, 'WORKER_SUBJECTS', defaults.subjects),
+    maxDeliveries: reader.int('WORKER_MAX_DELIVERIES', 5, { min: 1, max: 1000 }),
+    backoffMs: backoff,
+    ackWaitMs: reader.int('WORKER_ACK_WAIT_MS', 30_000, { min: 1000 }),
+    concurrency: reader.int('WORKER_CONCURRENCY', 8, { min: 1, max: 1000 }),
+  };
+}
+
+export function readOutboxRelayConfig(reader: EnvReader): OutboxRelayConfig {
+  return {
+    stream: readStreamSpec(reader),
+    batchSize: reader.int('OUTBOX_BATCH_SIZE', 200, { min: 1, max: 10_000 }),
+    pollIntervalMs: reader.int('OUTBOX_POLL_MS', 2000, { min: 50 }),
+  };
+}

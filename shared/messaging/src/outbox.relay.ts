@@ -1,0 +1,236 @@
+import pg from 'pg';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '@packflow/core';
+import { JetStreamPublisher, type MessageHeaders } from './jetstream.publisher.js';
+import { ensureStream, type StreamSpec } from './jetstream.topology.js';
+
+/**
+ * Postgres channel the relay listens on. A trigger on `shared.outbox` notifies it after
+ * every insert statement (migration 20261120T231500-dead-letters), so writers need not
+ * do anything; `NOTIFY packflow_outbox` by hand wakes the relay too.
+ */
+export const OUTBOX_NOTIFY_CHANNEL = 'packflow_outbox';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  nats: NatsConnection;
+  logger: Logger;
+  /** Created (or updated) before the first publish, so events have a stream before any worker starts. */
+  streams?: readonly StreamSpec[];
+  /** Rows claimed per transaction (default 200). */
+  batchSize?: number;
+  /** Safety-net poll when no notification comes (default 2 s). */
+  pollIntervalMs?: number;
+  /** Wait after a failed publish: doubles from min to max (default 200 ms to 5 s); a NATS reconnect ends it. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** How long one publish waits for the stream's acknowledgement (default 5 s). */
+  publishTimeoutMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  subject: string;
+  msg_id: string;
+  payload: unknown;
+  headers: MessageHeaders | null;
+}
+
+export interface RelayPass {
+  published: number;
+  failed: number;
+}
+
+/**
+ * Drains the transactional outbox into JetStream. Claims unpublished rows in id order
+ * (`FOR UPDATE SKIP LOCKED`, so several scheduler replicas share the work), publishes
+ * each with Nats-Msg-Id = msg_id (a publish repeated after a crash or a lost ack is
+ * dropped by the stream as a duplicate), and marks it published in the same
+ * transaction. A failed publish records attempts and last_error and is retried with
+ * backoff. Wakes on NOTIFY, on NATS reconnect, and polls as a safety net.
+ */
+export class OutboxRelay {
+  private readonly pool: pg.Pool;
+  private readonly publisher: JetStreamPublisher;
+  private readonly log: Logger;
+  private readonly batchSize: number;
+  private listener?: pg.Client;
+  private loop?: Promise<void>;
+  private stopped = false;
+  private notified = false;
+  private streamsReady = false;
+  private wake?: () => void;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.log = options.logger.child({ component: 'outbox-relay' });
+    this.batchSize = options.batchSize ?? 200;
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+    this.pool.on('error', (err) => this.log.warn({ err }, 'idle outbox connection failed'));
+    this.publisher = new JetStreamPublisher(options.nats, { timeoutMs: options.publishTimeoutMs ?? 5000 });
+  }
+
+  /** Starts listening and relaying; returns at once (a database or NATS outage is retried, not thrown). */
+  start(): void {
+    if (this.loop) return;
+    void this.listen();
+    void this.watchNats();
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in progress; closes its own database connections. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+
+  /** Publishes until no unpublished row is left or a publish fails. */
+  async relayPending(): Promise<RelayPass> {
+    const total: RelayPass = { published: 0, failed: 0 };
+    for (;;) {
+      const pass = await this.relayBatch();
+      total.published += pass.published;
+      total.failed += pass.failed;
+      if (pass.failed > 0 || pass.published < this.batchSize || this.stopped) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      this.notified = false;
+      let failed = 0;
+      try {
+        ({ failed } = await this.relayPending());
+      } catch (error) {
+        failed = 1;
+        this.log.warn({ err: error }, 'outbox relay pass failed');
+      }
+      if (this.stopped) break;
+      if (failed > 0) {
+        failures++;
+        const min = this.options.retryMinMs ?? 200;
+        await this.pause(Math.min(this.options.retryMaxMs ?? 5000, min * 2 ** Math.min(failures - 1, 16)));
+      } else {
+        failures = 0;
+        if (!this.notified) await this.pause(this.options.pollIntervalMs ?? 2000);
+      }
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private signal(): void {
+    this.notified = true;
+    this.wake?.();
+  }
+
+  private async relayBatch(): Promise<RelayPass> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const { rows } = await client.query<OutboxRow>(
+        `select id, subject, msg_id, payload, headers from shared.outbox
+          where published_at is null order by id limit $1 for update skip locked`,
+        [this.batchSize],
+      );
+      if (rows.length === 0) {
+        await client.query('commit');
+        return { published: 0, failed: 0 };
+      }
+      const results = await this.publishAll(rows);
+      const done = rows.filter((_, i) => results[i] === undefined).map((r) => r.id);
+      const failed = rows.filter((_, i) => results[i] !== undefined);
+      if (done.length > 0) {
+        await client.query(
+          `update shared.outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = any($1::bigint[])`,
+          [done],
+        );
+      }
+      if (failed.length > 0) {
+        await client.query(
+          `update shared.outbox o set attempts = o.attempts + 1, last_error = f.error
+             from unnest($1::bigint[], $2::text[]) as f(id, error) where o.id = f.id`,
+          [failed.map((r) => r.id), failed.map((r) => results[rows.indexOf(r)]!)],
+        );
+        this.log.warn({ failed: failed.length, published: done.length, error: results[rows.indexOf(failed[0])] }, 'outbox publish failed; will retry');
+      }
+      await client.query('commit');
+      if (done.length > 0) this.log.debug({ published: done.length }, 'outbox rows published');
+      return { published: done.length, failed: failed.length };
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Publishes a claimed batch in id order (one connection keeps the order); the error text of each failure. */
+  private async publishAll(rows: OutboxRow[]): Promise<Array<string | undefined>> {
+    if (!this.streamsReady && this.options.streams?.length) {
+      try {
+        const jsm = await jetstreamManager(this.options.nats);
+        for (const spec of this.options.streams) await ensureStream(jsm, spec);
+        this.streamsReady = true;
+      } catch (error) {
+        const text = `stream setup failed: ${(error as Error).message}`;
+        return rows.map(() => text);
+      }
+    }
+    const settled = await Promise.allSettled(
+      rows.map((r) => this.publisher.publish(r.subject, r.payload, { msgId: r.msg_id, headers: r.headers ?? undefined })),
+    );
+    return settled.map((s) => (s.status === 'fulfilled' ? undefined : (s.reason as Error).message.slice(0, 2000)));
+  }
+
+  /** LISTEN on a connection of its own; reconnects after a database outage. */
+  private async listen(): Promise<void> {
+    while (!this.stopped) {
+      const client = new pg.Client({ connectionString: this.options.databaseUrl });
+      const lost = new Promise<void>((resolve) => {
+        client.on('error', (err) => {
+          this.log.warn({ err }, 'outbox LISTEN connection lost');
+          resolve();
+        });
+        client.on('end', () => resolve());
+      });
+      try {
+        await client.connect();
+        client.on('notification', () => this.signal());
+        await client.query(`listen ${OUTBOX_NOTIFY_CHANNEL}`);
+        this.listener = client;
+        if (this.stopped) {
+          await client.end().catch(() => undefined);
+          break;
+        }
+        this.signal(); // rows may have arrived while nobody listened
+        await lost;
+      } catch (error) {
+        this.log.warn({ err: error }, 'could not LISTEN for outbox rows; polling only until it can');
+      }
+      await client.end().catch(() => undefined);
+      if (!this.stopped) await new Promise((r) => setTimeout(r, 1000).unref());
+    }
+  }
+
+  /** A NATS reconnect ends the backoff at once. */
+  private async watchNats(): Promise<void> {
+    for await (const status of this.options.nats.status()) {
+      if (this.stopped) break;
+      if (status.type === 'reconnect') this.signal();
+    }
+  }
+}

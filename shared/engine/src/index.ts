@@ -1,1 +1,5 @@
-export {};
+export * from './engine.types.js';
+export { PipelineEngine, type EngineOptions } from './pipeline.engine.js';
+export { advance, settle, stepStatus, pipelineStatus, describeFailure, idempotencyKey } from './transitions.js';
+export { rerunAll, rerunFrom, rerunTargets, rerunFailed, targetClosure, downstreamSteps } from './rerun.selector.js';
+export { loadPipelineStates } from './pipeline-state.loader.js';

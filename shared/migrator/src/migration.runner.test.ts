@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createOrm } from '@packflow/core';
 import { BASES } from '@packflow/migrations';
-import { adminClient, testServerUrl, withDatabase } from '@packflow/testing';
+import { adminClient, testDatabaseName, testServerUrl, withDatabase } from '@packflow/testing';
 import { MigrationRunner } from './migration.runner.js';
 import type { MigrationError } from './migration.errors.js';
 
 // These tests need an empty database (not the migrated template), one per test.
 const created: string[] = [];
 async function emptyDatabase(): Promise<string> {
-  const name = `pf_test_${process.pid}_mig_${created.length}`;
+  const name = testDatabaseName('mig');
   const admin = await adminClient();
   await admin.query(`drop database if exists "${name}" with (force)`);
   await admin.query(`create database "${name}"`);

@@ -1,5 +1,5 @@
 export * from './env.js';
-export { ensureTemplate, templateName, adminClient } from './db/template.js';
+export { ensureTemplate, templateName, adminClient, testDatabaseName } from './db/template.js';
 export { createTestDatabase, type TestDatabase } from './db/test-database.js';
 export { uniqueName } from './nats/names.js';
 export { waitFor } from './wait-for.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { adminClient, testServerUrl, withDatabase } from '@packflow/testing';
+import { adminClient, testDatabaseName, testServerUrl, withDatabase } from '@packflow/testing';
 import { runCli } from '../testing/run-cli.js';
 
-const name = `pf_test_${process.pid}_cli`;
+const name = testDatabaseName('cli');
 let env: Record<string, string>;
 
 beforeAll(async () => {

@@ -18,15 +18,18 @@ export const isFinal = (status: TargetStatus): boolean => FINAL_STATUSES.has(sta
 
 /**
  * Derives the status of a step from its targets, or of a pipeline from its steps.
- * Anything still moving wins (running > queued > pending); once everything is final,
- * the worst outcome wins (error > failure > cancelled > skipped > success).
+ * While anything is unfinished: `running` once anything runs or has finished, else
+ * `queued` when something waits to be picked up, else `pending`. Once everything is
+ * final, the worst outcome wins (error > failure > cancelled > skipped > success).
  */
 export function summarizeStatus(statuses: readonly TargetStatus[]): TargetStatus {
   if (statuses.length === 0) return 'pending';
   const has = (s: TargetStatus) => statuses.includes(s);
-  if (has('running')) return 'running';
-  if (has('queued')) return 'queued';
-  if (has('pending')) return statuses.every((s) => s === 'pending') ? 'pending' : 'running';
+  const unfinished = statuses.filter((s) => !isFinal(s));
+  if (unfinished.length > 0) {
+    if (has('running') || unfinished.length < statuses.length) return 'running';
+    return has('queued') ? 'queued' : 'pending';
+  }
   for (const s of ['error', 'failure', 'cancelled', 'skipped'] as const) if (has(s)) return s;
   return 'success';
 }

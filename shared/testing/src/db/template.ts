@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -52,22 +52,26 @@ export async function ensureTemplate(): Promise<string> {
   }
 }
 
-/** Test databases are named `pf_test_<pid>_…`; drop those whose process is gone. */
+/** Test databases are named `pf_test_<unix seconds>_…` (see `testDatabaseName`). */
+const STALE_AFTER_SECONDS = 6 * 3600;
+
+/**
+ * Drops test databases left behind by runs that died, judged by age only: process ids
+ * say nothing across the sandboxes several runs may share a server from.
+ */
 async function dropStaleDatabases(admin: pg.Client): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'pf\\_test\\_%'");
+  const now = Math.floor(Date.now() / 1000);
   for (const { datname } of rows) {
-    const pid = Number(datname.split('_')[2]);
-    if (Number.isInteger(pid) && !processAlive(pid)) {
+    const created = Number(datname.split('_')[2]);
+    if (Number.isInteger(created) && now - created > STALE_AFTER_SECONDS) {
       await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
     }
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** A unique name for a test database, carrying its creation time for the stale sweep. */
+export function testDatabaseName(label = ''): string {
+  const suffix = `${randomBytes(4).toString('hex')}${label ? `_${label}` : ''}`;
+  return `pf_test_${Math.floor(Date.now() / 1000)}_${process.pid}_${suffix}`;
 }

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createOrm, type MikroORM } from '@packflow/core';
 import { testServerUrl, withDatabase } from '../env.js';
-import { adminClient, ensureTemplate } from './template.js';
+import { adminClient, ensureTemplate, testDatabaseName } from './template.js';
 
 /** A database of its own for one test file, cloned from the migrated template. */
 export interface TestDatabase {
@@ -18,7 +17,7 @@ export interface TestDatabase {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = await ensureTemplate();
-  const name = `pf_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = testDatabaseName();
   const admin = await adminClient();
   try {
     // Another session cloning the same template at this instant makes Postgres refuse

@@ -1,0 +1,161 @@
+// Calls activities outside transactions and records what they answered. Every call has
+// the activity's timeout; failures follow its retry policy; the reconciler picks up
+// what a crash or a lost message left behind.
+import type pg from 'pg';
+import { ITEM_KINDS, PackflowError, type ItemKind, type Logger } from '@packflow/core';
+import type { ActivityDefinition, EngineActivities, Signal, SignalOutcome, TargetTask } from './engine.types.js';
+
+interface DispatcherOptions {
+  logger?: Logger;
+  apply(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome>;
+}
+
+class ActivityTimeout extends PackflowError {
+  constructor(what: string, ms: number) {
+    super('activity_timeout', `${what} did not answer within ${ms} ms`, { retryable: true });
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ActivityTimeout(what, ms)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const retryDelay = (def: ActivityDefinition, attempts: number) =>
+  Math.min(def.retry.initialDelayMs * def.retry.backoffFactor ** Math.max(attempts - 1, 0), def.retry.maxDelayMs);
+
+export class Dispatcher {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly activities: EngineActivities,
+    private readonly options: DispatcherOptions,
+  ) {}
+
+  private definition(job: string): ActivityDefinition | undefined {
+    return this.activities.jobs[job] ?? this.activities.jobs.default;
+  }
+
+  /** Submits queued targets, one call per step (a Copr build covers all its chroots). */
+  async submit(tasks: TargetTask[]): Promise<void> {
+    const byStep = new Map<string, TargetTask[]>();
+    for (const t of tasks) byStep.set(t.stepId, [...(byStep.get(t.stepId) ?? []), t]);
+    await Promise.all([...byStep.values()].map((batch) => this.submitBatch(batch)));
+  }
+
+  private async submitBatch(tasks: TargetTask[]): Promise<void> {
+    const def = this.definition(tasks[0].job);
+    if (!def) {
+      for (const t of tasks) {
+        await this.options.apply(t.target.kind, t.target.id, { state: 'error', reason: `no activity for job ${t.job}` });
+      }
+      return;
+    }
+    try {
+      const results = await withTimeout(def.submit(tasks), def.timeoutMs, `submit ${tasks[0].job}`);
+      const k = ITEM_KINDS[tasks[0].target.kind];
+      await this.pool.query(
+        `update ${k.targetTable} t set external_id = u.ext, web_url = coalesce(u.web, t.web_url), log_url = coalesce(u.log, t.log_url),
+                deadline_at = now() + make_interval(secs => $5::double precision / 1000), updated_at = now()
+           from unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) as u(id, ext, web, log)
+          where t.id = u.id`,
+        [
+          tasks.map((t) => t.target.id),
+          results.map((r) => r.externalId),
+          results.map((r) => r.webUrl ?? null),
+          results.map((r) => r.logUrl ?? null),
+          def.pollAfterMs,
+        ],
+      );
+      tasks.forEach((t, i) => (t.target.externalId = results[i].externalId));
+      // A target cancelled while its submit was under way: cancel the work just started.
+      const { rows } = await this.pool.query<{ id: string }>(
+        `select id::text from ${k.targetTable} where id = any($1::bigint[]) and status = 'cancelled'`,
+        [tasks.map((t) => t.target.id)],
+      );
+      await this.cancel(tasks.filter((t) => rows.some((r) => r.id === t.target.id)));
+    } catch (error) {
+      await this.submitFailed(def, tasks, error);
+    }
+  }
+
+  private async submitFailed(def: ActivityDefinition, tasks: TargetTask[], error: unknown): Promise<void> {
+    const k = ITEM_KINDS[tasks[0].target.kind];
+    const attempts = Number(tasks[0].target.data?.submitAttempts ?? 0) + 1;
+    const message = error instanceof Error ? error.message : String(error);
+    if (PackflowError.isRetryable(error) && attempts < def.retry.maxAttempts) {
+      this.options.logger?.warn({ job: tasks[0].job, attempts, err: message }, 'submit failed; will retry');
+      await this.pool.query(
+        `update ${k.targetTable} set data = jsonb_set(coalesce(data, '{}'), '{submitAttempts}', to_jsonb($2::int)),
+                deadline_at = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
+          where id = any($1::bigint[])`,
+        [tasks.map((t) => t.target.id), attempts, retryDelay(def, attempts)],
+      );
+      return;
+    }
+    this.options.logger?.error({ job: tasks[0].job, attempts, err: message }, 'submit failed for good');
+    for (const t of tasks) await this.options.apply(t.target.kind, t.target.id, { state: 'error', reason: `could not submit: ${message}` });
+  }
+
+  /** Asks activities to cancel external work (best effort: the targets are cancelled already). */
+  async cancel(tasks: TargetTask[]): Promise<void> {
+    await Promise.all(
+      tasks.map(async (t) => {
+        const def = this.definition(t.job);
+        if (!def?.cancel) return;
+        try {
+          await withTimeout(def.cancel(t), def.timeoutMs, `cancel ${t.job}`);
+        } catch (error) {
+          this.options.logger?.warn({ job: t.job, target: t.target.target, err: (error as Error).message }, 'cancel failed');
+        }
+      }),
+    );
+  }
+
+  async reconcile(
+    limit: number,
+    taskFor: (kind: ItemKind, targetId: string) => Promise<TargetTask | undefined>,
+  ): Promise<{ resubmitted: number; polled: number; timedOut: number }> {
+    const counts = { resubmitted: 0, polled: 0, timedOut: 0 };
+    for (const kind of Object.keys(ITEM_KINDS) as ItemKind[]) {
+      const table = ITEM_KINDS[kind].targetTable;
+      // Claim due targets with a lease, so concurrent reconcilers never take the same one.
+      const { rows } = await this.pool.query<{ id: string; queued_at: Date | null; external_id: string | null }>(
+        `update ${table} set deadline_at = now() + interval '60 seconds'
+          where id in (select id from ${table} where status in ('queued', 'running') and deadline_at <= now()
+                        order by deadline_at limit $1 for update skip locked)
+          returning id::text, queued_at, external_id`,
+        [limit],
+      );
+      for (const row of rows) {
+        const task = await taskFor(kind, row.id);
+        if (!task) continue;
+        const def = this.definition(task.job);
+        const overdue = def && row.queued_at && Date.now() - row.queued_at.getTime() > def.finalDeadlineMs;
+        if (overdue) {
+          counts.timedOut++;
+          await this.options.apply(kind, row.id, { state: 'error', reason: 'timed out' });
+        } else if (!row.external_id) {
+          counts.resubmitted++;
+          await this.submitBatch([task]);
+        } else if (def?.poll) {
+          counts.polled++;
+          const signal = await withTimeout(def.poll(task), def.timeoutMs, `poll ${task.job}`).catch((error: unknown) => {
+            this.options.logger?.warn({ job: task.job, err: (error as Error).message }, 'poll failed');
+            return undefined;
+          });
+          if (signal) await this.options.apply(kind, row.id, signal);
+          else await this.pool.query(
+            `update ${table} set deadline_at = now() + make_interval(secs => $2::double precision / 1000) where id = $1`,
+            [row.id, def.pollAfterMs],
+          );
+        }
+      }
+    }
+    return counts;
+  }
+}

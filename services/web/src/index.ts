@@ -12,6 +12,7 @@ export async function startWeb(options: ServiceStartOptions = {}): Promise<Runni
     logger,
     port: config.port,
     host: config.host,
+    bodyLimit: config.bodyLimit,
   });
   return { name: 'web', url, close: () => app.close() };
 }

@@ -1,8 +1,17 @@
 import { EnvReader, readCommonConfig, type CommonConfig } from '@packflow/core';
+import { checkKcidbSubmitters, toKcidbSubmitters, type KcidbSubmitter } from '@packflow/results';
 
 export interface WebConfig extends CommonConfig {
   host: string;
   port: number;
+  /** Largest accepted request body in bytes (KCIDB reports can be large). */
+  bodyLimit: number;
+  kcidb: {
+    /** From `KCIDB_SUBMITTERS` (`{"<token>": ["origin", …]}`); only token digests are kept. */
+    submitters: readonly KcidbSubmitter[];
+    /** How often `ready` submissions nobody is loading are swept up. */
+    sweepIntervalMs: number;
+  };
 }
 
 export function loadWebConfig(env: Readonly<Record<string, string | undefined>> = process.env): Readonly<WebConfig> {
@@ -11,5 +20,10 @@ export function loadWebConfig(env: Readonly<Record<string, string | undefined>> 
     ...readCommonConfig(r),
     host: r.string('HOST', '127.0.0.1'),
     port: r.int('WEB_PORT', 8081, { min: 0, max: 65535 }),
+    bodyLimit: r.int('WEB_BODY_LIMIT', 25 * 1024 * 1024, { min: 1024 }),
+    kcidb: {
+      submitters: toKcidbSubmitters(r.json<Record<string, string[]>>('KCIDB_SUBMITTERS', {}, checkKcidbSubmitters, true)),
+      sweepIntervalMs: r.int('KCIDB_SWEEP_INTERVAL_MS', 30_000, { min: 100, max: 3_600_000 }),
+    },
   });
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type PlatformOptions } from '@packflow/platform';
+import { KcidbModule } from './kcidb/kcidb.module.js';
 
 /** The web service: REST API and dashboard. */
 @Module({})
@@ -7,7 +8,7 @@ export class WebModule {
   static forRoot(platform: Omit<PlatformOptions, 'name' | 'http'>): DynamicModule {
     return {
       module: WebModule,
-      imports: [PlatformModule.forRoot({ ...platform, name: 'web', http: true })],
+      imports: [PlatformModule.forRoot({ ...platform, name: 'web', http: true }), KcidbModule],
     };
   }
 }

@@ -90,27 +90,27 @@ export class KcidbService {
     };
   }
 
-  trees(query: Query) {
+  async trees(query: Query) {
     return kcidbQueries.trees(this.deps.db, parseTreesParams(query, this.now()));
   }
 
-  revision(query: Query) {
+  async revision(query: Query) {
     return kcidbQueries.revision(this.deps.db, parseRevisionParams(query, this.now()));
   }
 
-  hardware(query: Query) {
+  async hardware(query: Query) {
     return kcidbQueries.hardware(this.deps.db, parseHardwareParams(query, this.now()));
   }
 
-  hardwareResults(query: Query) {
+  async hardwareResults(query: Query) {
     return kcidbQueries.hardwareResults(this.deps.db, parseHardwareResultsParams(query, this.now()));
   }
 
-  testHistory(query: Query) {
+  async testHistory(query: Query) {
     return kcidbQueries.testHistory(this.deps.db, parseTestHistoryParams(query, this.now()));
   }
 
-  pathRollup(query: Query) {
+  async pathRollup(query: Query) {
     return kcidbQueries.pathRollup(this.deps.db, parsePathRollupParams(query, this.now()));
   }
 }

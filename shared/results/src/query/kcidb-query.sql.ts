@@ -160,5 +160,5 @@ where t.build_id = $1
   and ($5::timestamptz is null or t.start_time < $5)
   and (coalesce($2::text, '') = '' or p.path = $2 or starts_with(p.path, $2 || '.'))
 group by p.path, p.depth
-order by p.path
+order by p.path collate "C"
 limit $6 offset $7`;

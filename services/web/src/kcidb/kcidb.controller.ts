@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, UseFilters } from '@nestjs/common';
+import { KcidbService } from '@packflow/results';
+import { PackflowErrorFilter } from './packflow-error.filter.js';
+
+type QueryParams = Record<string, unknown>;
+
+/** The KCIDB API: submissions (as KCIDB's own submit/status) and the result queries. */
+@Controller('api/kcidb')
+@UseFilters(PackflowErrorFilter)
+export class KcidbController {
+  constructor(@Inject(KcidbService) private readonly kcidb: KcidbService) {}
+
+  @Post('submit')
+  @HttpCode(202)
+  submit(@Headers('authorization') authorization: string | undefined, @Body() report: unknown) {
+    return this.kcidb.submit(authorization, report);
+  }
+
+  @Get('status')
+  status(@Query() query: QueryParams) {
+    return this.kcidb.status(query);
+  }
+
+  @Get('trees')
+  trees(@Query() query: QueryParams) {
+    return this.kcidb.trees(query);
+  }
+
+  @Get('revision')
+  revision(@Query() query: QueryParams) {
+    return this.kcidb.revision(query);
+  }
+
+  @Get('hardware')
+  hardware(@Query() query: QueryParams) {
+    return this.kcidb.hardware(query);
+  }
+
+  @Get('hardware/results')
+  hardwareResults(@Query() query: QueryParams) {
+    return this.kcidb.hardwareResults(query);
+  }
+
+  @Get('test-history')
+  testHistory(@Query() query: QueryParams) {
+    return this.kcidb.testHistory(query);
+  }
+
+  @Get('path-rollup')
+  pathRollup(@Query() query: QueryParams) {
+    return this.kcidb.pathRollup(query);
+  }
+}

@@ -83,7 +83,7 @@ function bindBuild(config: PackitConfig, tests: JobConfig, r: Reporter, releases
       if (covering.length > 0) candidates = covering;
     }
   }
-  const clash = candidates.find((a, i) => candidates.some((b, j) => j > i && branchesOverlap(a, b)));
+  const clash = candidates.find((a, i) => candidates.some((b, j) => j > i && branchesOverlap(a, b) && sameInstance(a, b, tests)));
   if (clash) {
     const list = candidates.map((b) => `${b.path}${b.identifier ? ` (identifier ${b.identifier})` : ''}${b.branch ? ` (branch ${b.branch})` : ''}`);
     r.error(
@@ -100,6 +100,11 @@ function bindBuild(config: PackitConfig, tests: JobConfig, r: Reporter, releases
 function branchesOverlap(a: JobConfig, b: JobConfig): boolean {
   if (a.branch === b.branch) return true;
   return a.trigger === 'pull_request' && (a.branch === null || b.branch === null);
+}
+
+/** Both build jobs run on a Packit instance the tests job runs on (prod and stg builds side by side are fine). */
+function sameInstance(a: JobConfig, b: JobConfig, tests: JobConfig): boolean {
+  return a.instances.some((i) => b.instances.includes(i) && tests.instances.includes(i));
 }
 
 function checkTestsBuilt(tests: JobConfig, build: JobConfig, r: Reporter, releases: ReleaseTable): void {

@@ -83,7 +83,8 @@ export function loadConfig(text: string, fileName: string, options: LoadOptions 
 
   const config: PackitConfig = { file: fileName, monorepo, packages, jobs, defaultJobs };
   if (!r.failed) checkConfig(config, r, options.releases);
-  return r.failed ? { diagnostics: r.diagnostics } : { config, diagnostics: r.diagnostics };
+  const diagnostics = [...r.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
+  return r.failed ? { diagnostics } : { config, diagnostics };
 }
 
 function readPackages(

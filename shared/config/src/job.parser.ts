@@ -261,11 +261,11 @@ function readPackages(r: Reporter, path: Path, own: Record<string, unknown>, ctx
 /** `targets` / `dist_git_branches`: a name, a list of names, or a mapping of name -> options. */
 function readTargets(r: Reporter, at: string, v: unknown, what: string, known: Set<string>): TargetSpec[] | null {
   if (v === undefined || v === null) return null;
-  if (typeof v === 'string' || typeof v === 'number') return [{ name: String(v), options: {}, path: at }];
+  if (typeof v === 'string') return [{ name: v, options: {}, path: at }];
   if (Array.isArray(v)) {
     const out: TargetSpec[] = [];
     v.forEach((item, i) => {
-      if (typeof item === 'string' || typeof item === 'number') out.push({ name: String(item), options: {}, path: `${at}[${i}]` });
+      if (typeof item === 'string') out.push({ name: item, options: {}, path: `${at}[${i}]` });
       else r.error(`${at}[${i}]`, `${what}: expected a target name such as fedora-rawhide-x86_64, got ${describeValue(item)}`);
     });
     return out.length > 0 ? out : null;

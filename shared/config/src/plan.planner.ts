@@ -49,7 +49,7 @@ export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTa
   const instance = options.instance ?? 'prod';
   const ctx = eventContext(event, instance);
   const input: SelectInput = { config, event, ctx, releases, instance };
-  const b = new Builder(config, releases);
+  const b = new Builder(config, releases, instance);
   const skipped = new Map<number, string>();
   const mode = ctx.command?.spec.mode;
 
@@ -150,6 +150,7 @@ class Builder {
   constructor(
     private readonly config: PackitConfig,
     private readonly releases: ReleaseTable,
+    private readonly instance: string,
   ) {}
 
   /** The job's targets, resolved; defaults as Packit has them when not configured. */
@@ -209,7 +210,9 @@ class Builder {
    * `branch` applies (an explicit branch before none); undefined when packflow builds for it.
    */
   chooseBuild(job: JobConfig, ctx: EventContext): JobConfig | undefined {
-    const candidates = job.buildCandidates.map((seq) => this.config.jobs[seq]).filter((c) => branchApplies(c, ctx));
+    const candidates = job.buildCandidates
+      .map((seq) => this.config.jobs[seq])
+      .filter((c) => c.instances.includes(this.instance) && branchApplies(c, ctx));
     return candidates.find((c) => c.branch !== null) ?? candidates[0];
   }
 

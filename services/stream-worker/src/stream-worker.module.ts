@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type PlatformOptions } from '@packflow/platform';
+import { StreamEventsController } from './stream-events.controller.js';
 
 /** The stream worker: handles `stream.…` events from JetStream. */
 @Module({})
@@ -8,6 +9,7 @@ export class StreamWorkerModule {
     return {
       module: StreamWorkerModule,
       imports: [PlatformModule.forRoot({ ...platform, name: 'stream-worker' })],
+      controllers: [StreamEventsController],
     };
   }
 }

@@ -1,10 +1,38 @@
-import { createLogger, loadCommonConfig } from '@packflow/core';
-import { startContext, type RunningService, type ServiceStartOptions } from '@packflow/platform';
+import { createLogger, type MikroORM } from '@packflow/core';
+import { validateEventMessage } from '@packflow/events';
+import {
+  createJetStreamMicroservice,
+  DeadLetterRepository,
+  JetStreamServer,
+  payloadValidator,
+  workerServerOptions,
+  type JetStreamServerOptions,
+} from '@packflow/messaging';
+import { NATS, ORM, PinoNestLogger, type RunningService, type ServiceStartOptions } from '@packflow/platform';
+import { loadUpstreamWorkerConfig } from './upstream-worker.config.js';
 import { UpstreamWorkerModule } from './upstream-worker.module.js';
 
+export { loadUpstreamWorkerConfig, type UpstreamWorkerConfig } from './upstream-worker.config.js';
+
+/**
+ * Starts the upstream worker: a NestJS microservice on the JetStream transport, consuming
+ * `upstream.…` events through its durable consumer. Resolves once it consumes.
+ */
 export async function startUpstreamWorker(options: ServiceStartOptions = {}): Promise<RunningService> {
-  const config = loadCommonConfig(options.env);
+  const config = loadUpstreamWorkerConfig(options.env);
   const logger = options.logger ?? createLogger({ name: 'upstream-worker', level: config.logLevel, pretty: config.logPretty });
-  const app = await startContext(UpstreamWorkerModule.forRoot({ config, logger, shared: options.shared }), logger);
+  const app = await createJetStreamMicroservice(UpstreamWorkerModule.forRoot({ config, logger, shared: options.shared }), {
+    logger: new PinoNestLogger(logger),
+    inject: [NATS, ORM],
+    server: (nats: JetStreamServerOptions['nats'], orm: MikroORM) =>
+      new JetStreamServer({
+        ...workerServerOptions(config.transport),
+        nats,
+        orm,
+        logger,
+        validate: payloadValidator(validateEventMessage),
+        deadLetters: new DeadLetterRepository(orm),
+      }),
+  });
   return { name: 'upstream-worker', close: () => app.close() };
 }

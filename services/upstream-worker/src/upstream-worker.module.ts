@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type PlatformOptions } from '@packflow/platform';
+import { UpstreamEventsController } from './upstream-events.controller.js';
 
 /** The upstream worker: handles `upstream.…` events from JetStream. */
 @Module({})
@@ -8,6 +9,7 @@ export class UpstreamWorkerModule {
     return {
       module: UpstreamWorkerModule,
       imports: [PlatformModule.forRoot({ ...platform, name: 'upstream-worker' })],
+      controllers: [UpstreamEventsController],
     };
   }
 }

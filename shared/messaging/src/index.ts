@@ -2,7 +2,14 @@
 // and client proxy), a plain publisher, the transactional-outbox relay and dead letters.
 import 'reflect-metadata';
 
-export { JetStreamServer, describeError, DEFAULT_BACKOFF_MS, type JetStreamServerOptions, type PayloadValidator } from './jetstream.server.js';
+export {
+  JetStreamServer,
+  describeError,
+  payloadValidator,
+  DEFAULT_BACKOFF_MS,
+  type JetStreamServerOptions,
+  type PayloadValidator,
+} from './jetstream.server.js';
 export { JetStreamContext } from './jetstream.context.js';
 export { JetStreamErrorFilter } from './jetstream-error.filter.js';
 export { createJetStreamMicroservice, type JetStreamMicroserviceOptions } from './jetstream.microservice.js';
@@ -35,6 +42,7 @@ export {
   readWorkerTransportConfig,
   readOutboxRelayConfig,
   readStreamSpec,
+  workerServerOptions,
   type WorkerTransportConfig,
   type OutboxRelayConfig,
 } from './messaging.config.js';

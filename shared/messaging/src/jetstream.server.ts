@@ -13,6 +13,18 @@ import { selectPattern } from './subject.pattern.js';
 /** Checks a payload before its handler runs: what is wrong with it, or undefined. */
 export type PayloadValidator = (subject: string, data: unknown) => string | undefined;
 
+/** A PayloadValidator from a check that throws (such as a schema parse): its error message is the problem. */
+export function payloadValidator(check: (subject: string, data: unknown) => unknown): PayloadValidator {
+  return (subject, data) => {
+    try {
+      check(subject, data);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  };
+}
+
 export interface JetStreamServerOptions {
   nats: NatsConnection;
   /** Streams created (or updated) at start; the consumer's stream must be one of them or exist. */

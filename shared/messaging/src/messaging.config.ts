@@ -1,6 +1,7 @@
 // Environment settings of the JetStream transport and the outbox relay, read once at
 // start by the services (through EnvReader, which collects every problem).
 import { ConfigurationError, type EnvReader } from '@packflow/core';
+import type { JetStreamServerOptions } from './jetstream.server.js';
 import { PACKFLOW_EVENTS_STREAM, PACKFLOW_EVENT_SUBJECTS, type StreamSpec } from './jetstream.topology.js';
 
 export interface WorkerTransportConfig {
@@ -75,6 +76,22 @@ export function readWorkerTransportConfig(
     backoffMs: backoff,
     ackWaitMs: reader.int('WORKER_ACK_WAIT_MS', 30_000, { min: 1000 }),
     concurrency: reader.int('WORKER_CONCURRENCY', 8, { min: 1, max: 1000 }),
+  };
+}
+
+/** The transport options a worker's config sets; the caller adds connections, validator and dead letters. */
+export function workerServerOptions(
+  config: WorkerTransportConfig,
+): Pick<JetStreamServerOptions, 'streams' | 'stream' | 'durable' | 'filterSubjects' | 'maxDeliveries' | 'backoffMs' | 'ackWaitMs' | 'concurrency'> {
+  return {
+    streams: [config.stream],
+    stream: config.stream.name,
+    durable: config.durable,
+    filterSubjects: config.filterSubjects,
+    maxDeliveries: config.maxDeliveries,
+    backoffMs: config.backoffMs,
+    ackWaitMs: config.ackWaitMs,
+    concurrency: config.concurrency,
   };
 }
 

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { createLogger, DeadLetter } from '@packflow/core';
+import { toEventMessage, type PackflowEvent } from '@packflow/events';
+import { createTestDatabase, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
+import { startStreamWorker } from './index.js';
+
+let db: TestDatabase;
+let nats: TestNatsServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  nats = await startNatsServer();
+});
+afterAll(async () => {
+  await nats.dispose();
+  await db.drop();
+});
+
+const event: PackflowEvent = {
+  type: 'pull_request.opened',
+  source: 'gitlab',
+  project: { forge: 'gitlab', instanceUrl: 'https://gitlab.com', namespace: 'redhat/centos-stream/src', repo: 'bash' },
+  ref: { kind: 'pull_request', name: '12' },
+  sha: 'b'.repeat(40),
+  actor: 'bob',
+  pullRequest: { number: 12, title: 'Rebase', url: null, sourceBranch: 'rebase', targetBranch: 'c10s', sourceProject: null, merged: false },
+};
+
+describe('stream worker on JetStream', () => {
+  it('consumes stream.> through its durable on connections of its own and acknowledges a valid event', async () => {
+    const worker = await startStreamWorker({ env: { DATABASE_URL: db.url, NATS_URL: nats.url }, logger: createLogger({ name: 'test', level: 'silent' }) });
+    const nc = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      expect((await jsm.consumers.info('PACKFLOW_EVENTS', 'stream-worker')).config.filter_subject).toBe('stream.>');
+      const message = toEventMessage(event, { eventId: '5', deliveryId: 'gl-5', ecosystem: 'stream' });
+      const { seq } = await jetstream(nc).publish('stream.pull_request.opened', JSON.stringify(message), { msgID: 'gl-5' });
+      await waitFor(async () => {
+        const info = await jsm.consumers.info('PACKFLOW_EVENTS', 'stream-worker');
+        return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0;
+      }, { what: 'the event to be acknowledged' });
+      expect(await (await db.orm()).em.fork().count(DeadLetter, {})).toBe(0);
+    } finally {
+      await worker.close();
+    }
+    await nc.drain();
+  });
+});

@@ -1,0 +1,265 @@
+// The intake: verify, parse into a typed event, route, record. Recording writes the
+// event and its outbox message in one transaction; the outbox relay publishes it to
+// JetStream, so accepting never waits for NATS.
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { IntakeRepository, ValidationError, type EventSource, type Logger, type MikroORM, type ResultKind, type ResultOwner } from '@packflow/core';
+import {
+  createRouter,
+  eventSubject,
+  isIgnored,
+  isResultEvent,
+  parseGithub,
+  parseGitlab,
+  parseMessage,
+  parseTestingFarm,
+  readBusMessage,
+  testingFarmToken,
+  DEFAULT_ECOSYSTEM,
+  type Ecosystem,
+  type PackflowEvent,
+  type ParseResult,
+  type ResultEvent,
+  type Router,
+} from '@packflow/events';
+import { CONFIG, LOGGER, ORM } from '@packflow/platform';
+import type { SchedulerConfig } from '../scheduler.config.js';
+import { UnauthorizedError, UnsupportedMediaTypeError } from './intake.errors.js';
+import { ormSql } from './orm.sql.js';
+import { bearerToken, githubSignatureValid, tokenMatches, tokenMatchesHash } from './webhook.verifier.js';
+
+export interface IntakeRequest {
+  headers: Record<string, string | string[] | undefined>;
+  /** The raw body (a Buffer) for JSON requests; anything else cannot be verified. */
+  body: unknown;
+}
+
+export type IntakeAnswer =
+  | { status: 202; body: { event_id: string } }
+  | { status: 200; body: { ignored: string; event_id: string } | { duplicate: string; event_id: string } };
+
+/** Where an accepted event happened: by name (created when new) or by the ids of its build's pipeline. */
+type Location = Pick<PackflowEvent, 'project' | 'ref' | 'sha'> | { ids: Pick<ResultOwner, 'projectId' | 'refId' | 'commitId'> };
+
+const MAX_DELIVERY_ID = 200;
+
+@Injectable()
+export class IntakeService implements OnModuleInit {
+  private readonly router: Router;
+  private readonly logger: Logger;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: SchedulerConfig,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(ORM) private readonly orm: MikroORM,
+  ) {
+    this.logger = logger.child({ component: 'intake' });
+    this.router = createRouter(config.routingRules);
+  }
+
+  onModuleInit(): void {
+    const missing = [
+      ['GITHUB_WEBHOOK_SECRET', this.config.githubWebhookSecret, '/webhooks/github'],
+      ['GITLAB_WEBHOOK_TOKEN', this.config.gitlabWebhookToken, '/webhooks/gitlab'],
+      ['MESSAGES_TOKEN', this.config.messagesToken, '/webhooks/messages'],
+    ] as const;
+    for (const [name, value, path] of missing) {
+      if (!value) this.logger.warn(`${name} is not set: POST ${path} refuses every request (401)`);
+    }
+  }
+
+  /** `POST /webhooks/github`: HMAC-SHA256 of the raw body checked before anything is parsed. */
+  async github(request: IntakeRequest): Promise<IntakeAnswer> {
+    const raw = rawBody(request);
+    const secret = this.config.githubWebhookSecret;
+    if (!secret) throw new UnauthorizedError('GitHub webhooks are not configured here');
+    const signature = header(request, 'x-hub-signature-256');
+    if (!signature) throw new UnauthorizedError('missing X-Hub-Signature-256 header');
+    if (!githubSignatureValid(secret.reveal(), raw, signature)) throw new UnauthorizedError('X-Hub-Signature-256 does not match the body');
+    const eventName = requiredHeader(request, 'x-github-event', 'X-GitHub-Event');
+    const deliveryId = deliveryIdOf(request, 'x-github-delivery', 'X-GitHub-Delivery');
+    return this.intake('github', deliveryId, parseGithub(eventName, parseJson(raw)));
+  }
+
+  /** `POST /webhooks/gitlab`: `X-Gitlab-Token` checked before anything is parsed. */
+  async gitlab(request: IntakeRequest): Promise<IntakeAnswer> {
+    const raw = rawBody(request);
+    const token = this.config.gitlabWebhookToken;
+    if (!token) throw new UnauthorizedError('GitLab webhooks are not configured here');
+    const given = header(request, 'x-gitlab-token');
+    if (!given) throw new UnauthorizedError('missing X-Gitlab-Token header');
+    if (!tokenMatches(token.reveal(), given)) throw new UnauthorizedError('X-Gitlab-Token does not match');
+    const eventName = requiredHeader(request, 'x-gitlab-event', 'X-Gitlab-Event');
+    const deliveryId = deliveryIdOf(request, 'x-gitlab-event-uuid', 'X-Gitlab-Event-UUID');
+    return this.intake('gitlab', deliveryId, parseGitlab(eventName, parseJson(raw)));
+  }
+
+  /**
+   * `POST /webhooks/messages`: the fedora-messaging bridge, with a bearer token. The
+   * delivery id is the message id of an envelope, else the SHA-256 of the body (the
+   * same flat message posted twice is one delivery).
+   */
+  async messages(request: IntakeRequest): Promise<IntakeAnswer> {
+    const raw = rawBody(request);
+    const token = this.config.messagesToken;
+    if (!token) throw new UnauthorizedError('bus messages are not configured here');
+    const given = bearerToken(header(request, 'authorization'));
+    if (!given) throw new UnauthorizedError('missing bearer token (Authorization: Bearer …)');
+    if (!tokenMatches(token.reveal(), given)) throw new UnauthorizedError('bearer token does not match');
+    const payload = parseJson(raw);
+    const { id } = readBusMessage(payload);
+    const deliveryId = id && id.length <= MAX_DELIVERY_ID ? id : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+    return this.intake('messages', deliveryId, parseMessage(payload));
+  }
+
+  /**
+   * `POST /webhooks/testing-farm`: the token must be the one packflow gave that request
+   * (its SHA-256 is stored with the test target). Each notification is a signal to read
+   * the request's state, so every one is a delivery of its own.
+   */
+  async testingFarm(request: IntakeRequest): Promise<IntakeAnswer> {
+    const payload = parseJson(rawBody(request));
+    const token = testingFarmToken(payload);
+    if (!token) throw new UnauthorizedError('missing token');
+    const requestId = (payload as { request_id?: unknown }).request_id;
+    if (typeof requestId !== 'string' || !requestId) throw new ValidationError('request_id: expected a string', { field: 'request_id' });
+    const repo = this.repository();
+    const testRequest = await repo.findTestingFarmRequest(requestId);
+    if (!testRequest || !tokenMatchesHash(testRequest.tokenHash, token)) throw new UnauthorizedError('token does not match the request');
+    const deliveryId = `testing-farm:${requestId}:${randomUUID()}`;
+    const result = parseTestingFarm(payload);
+    if (isIgnored(result)) return this.ignore(repo, 'testing-farm', deliveryId, result.type ?? 'testing_farm', result.ignored, result);
+    return this.accept(repo, 'testing-farm', deliveryId, result, testRequest.ecosystem, { ids: testRequest });
+  }
+
+  private repository(): IntakeRepository {
+    return new IntakeRepository(ormSql(this.orm.em.fork()));
+  }
+
+  private async intake(source: EventSource, deliveryId: string, result: ParseResult): Promise<IntakeAnswer> {
+    const repo = this.repository();
+    if (isIgnored(result)) return this.ignore(repo, source, deliveryId, result.type ?? source, result.ignored, result);
+    if (isResultEvent(result)) return this.result(repo, source, deliveryId, result);
+    return this.accept(repo, source, deliveryId, result, this.ecosystemOf(result), result);
+  }
+
+  /** Which ecosystem owns a forge event: the routing rules, by instance and namespace. */
+  private ecosystemOf(event: PackflowEvent): Ecosystem {
+    if (event.project) return this.router.ecosystemOf(event.project);
+    if (event.type === 'installation.created' || event.type === 'installation.deleted') {
+      return this.router.ecosystemOf({ instanceUrl: event.installation.instanceUrl, namespace: event.installation.account });
+    }
+    return DEFAULT_ECOSYSTEM;
+  }
+
+  /** A build or test result goes to the ecosystem of the build or test; unknown ones are recorded as ignored. */
+  private async result(repo: IntakeRepository, source: EventSource, deliveryId: string, event: ResultEvent): Promise<IntakeAnswer> {
+    const lookup = resultLookup(event);
+    const owner = lookup ? await repo.findResultOwner(lookup.kind, lookup.externalId, lookup.target) : null;
+    if (!owner) {
+      const reason = lookup ? `${lookup.what} ${lookup.externalId} was not started by packflow` : `${event.type} names no build`;
+      return this.ignore(repo, source, deliveryId, event.type, reason, event);
+    }
+    const where: Location = owner.projectId || !event.project ? { ids: owner } : event;
+    return this.accept(repo, source, deliveryId, event, owner.ecosystem, where);
+  }
+
+  private async accept(
+    repo: IntakeRepository,
+    source: EventSource,
+    deliveryId: string,
+    event: PackflowEvent,
+    ecosystem: Ecosystem,
+    where: Location,
+  ): Promise<IntakeAnswer> {
+    const subject = eventSubject(event, ecosystem);
+    const outcome = await repo.record({
+      source,
+      type: event.type,
+      deliveryId,
+      actor: event.actor,
+      ecosystem,
+      disposition: 'accepted',
+      reason: null,
+      ...('ids' in where ? { ids: where.ids } : { project: where.project, ref: where.ref, sha: where.sha }),
+      payload: event,
+      outbox: { subject, extra: { deliveryId, ecosystem } },
+    });
+    const project = event.project ? `${event.project.namespace}/${event.project.repo}` : undefined;
+    if (outcome.status === 'duplicate') {
+      this.logger.info({ deliveryId, eventId: outcome.eventId, type: event.type }, 'duplicate delivery: already recorded');
+      return { status: 200, body: { duplicate: deliveryId, event_id: outcome.eventId } };
+    }
+    this.logger.info({ deliveryId, eventId: outcome.eventId, type: event.type, ecosystem, project, subject }, 'event accepted');
+    return { status: 202, body: { event_id: outcome.eventId } };
+  }
+
+  private async ignore(repo: IntakeRepository, source: EventSource, deliveryId: string, type: string, reason: string, payload: unknown): Promise<IntakeAnswer> {
+    const outcome = await repo.record({
+      source,
+      type,
+      deliveryId,
+      actor: null,
+      ecosystem: null,
+      disposition: 'ignored',
+      reason,
+      payload,
+      outbox: null,
+    });
+    if (outcome.status === 'duplicate') return { status: 200, body: { duplicate: deliveryId, event_id: outcome.eventId } };
+    this.logger.debug({ deliveryId, eventId: outcome.eventId, type, reason }, 'event ignored');
+    return { status: 200, body: { ignored: reason, event_id: outcome.eventId } };
+  }
+}
+
+/** Where a result's build or test is recorded: item kind, external id and (Copr) chroot. */
+function resultLookup(event: ResultEvent): { kind: ResultKind; externalId: string; target: string | null; what: string } | null {
+  switch (event.type) {
+    case 'copr.build_start':
+    case 'copr.build_end':
+      return event.copr.srpm
+        ? { kind: 'srpm_build', externalId: event.copr.buildId, target: null, what: 'SRPM build' }
+        : { kind: 'copr_build', externalId: event.copr.buildId, target: event.copr.chroot, what: 'Copr build' };
+    case 'koji.task_state_change':
+      return { kind: 'koji_build', externalId: event.koji.taskId, target: null, what: 'Koji task' };
+    case 'koji.build_state_change':
+      return event.koji.taskId ? { kind: 'koji_build', externalId: event.koji.taskId, target: null, what: 'Koji task' } : null;
+    case 'testing_farm.notification':
+      return { kind: 'tests', externalId: event.testingFarm.requestId, target: null, what: 'Testing Farm request' };
+  }
+}
+
+function header(request: IntakeRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? undefined : first;
+}
+
+function requiredHeader(request: IntakeRequest, name: string, display: string): string {
+  const value = header(request, name)?.trim();
+  if (!value) throw new ValidationError(`missing ${display} header`, { header: display });
+  return value;
+}
+
+function deliveryIdOf(request: IntakeRequest, name: string, display: string): string {
+  const value = requiredHeader(request, name, display);
+  if (value.length > MAX_DELIVERY_ID || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new ValidationError(`${display} header: expected an id of at most ${MAX_DELIVERY_ID} visible characters`, { header: display });
+  }
+  return value;
+}
+
+function rawBody(request: IntakeRequest): Buffer {
+  if (request.body === undefined || request.body === null) return Buffer.alloc(0);
+  if (!Buffer.isBuffer(request.body)) throw new UnsupportedMediaTypeError('send the body as application/json');
+  return request.body;
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) throw new ValidationError('body is empty: expected a JSON object');
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new ValidationError(`body is not valid JSON: ${(error as Error).message}`);
+  }
+}

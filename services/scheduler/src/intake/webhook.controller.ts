@@ -1,0 +1,43 @@
+import { Controller, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IntakeExceptionFilter } from './intake-exception.filter.js';
+import { IntakeService, type IntakeAnswer, type IntakeRequest } from './intake.service.js';
+
+/**
+ * The scheduler's front door. Each route hands the headers and the raw body to the
+ * intake service and sends its answer: 202 {event_id}, 200 {ignored} or {duplicate};
+ * errors become 400, 401, 413 or 415 through the filter.
+ */
+@Controller('webhooks')
+@UseFilters(IntakeExceptionFilter)
+export class WebhookController {
+  constructor(@Inject(IntakeService) private readonly intake: IntakeService) {}
+
+  @Post('github')
+  async github(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await send(reply, await this.intake.github(intakeRequest(request)));
+  }
+
+  @Post('gitlab')
+  async gitlab(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await send(reply, await this.intake.gitlab(intakeRequest(request)));
+  }
+
+  @Post('testing-farm')
+  async testingFarm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await send(reply, await this.intake.testingFarm(intakeRequest(request)));
+  }
+
+  @Post('messages')
+  async messages(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await send(reply, await this.intake.messages(intakeRequest(request)));
+  }
+}
+
+function intakeRequest(request: FastifyRequest): IntakeRequest {
+  return { headers: request.headers, body: request.body };
+}
+
+async function send(reply: FastifyReply, answer: IntakeAnswer): Promise<void> {
+  await reply.status(answer.status).send(answer.body);
+}

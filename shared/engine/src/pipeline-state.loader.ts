@@ -1,6 +1,6 @@
 // Loads what the engine decides on: a pipeline with its steps, edges and the targets
 // each step counts, in one statement.
-import { ITEM_KINDS, type Sql } from '@packflow/core';
+import { ITEM_KINDS, prepared, type Sql } from '@packflow/core';
 import type { PipelineState } from './engine.types.js';
 
 const targetColumns = `t.id::text, t.target, t.attempt, t.status, t.reason, t.external_id, t.idempotency_key, t.web_url,
@@ -41,6 +41,6 @@ order by p.id`;
 
 export async function loadPipelineStates(sql: Sql, pipelineIds: readonly string[]): Promise<PipelineState[]> {
   if (pipelineIds.length === 0) return [];
-  const { rows } = await sql.query<{ state: PipelineState }>(STATE_SQL, [pipelineIds]);
+  const { rows } = await sql.query<{ state: PipelineState }>(prepared('pf_engine_state', STATE_SQL, [pipelineIds]));
   return rows.map((r) => r.state);
 }

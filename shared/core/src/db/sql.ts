@@ -1,12 +1,18 @@
-import type { QueryResult, QueryResultRow } from 'pg';
+import type { QueryConfig, QueryResult, QueryResultRow } from 'pg';
 
 /**
  * What repositories need from a connection: pg's `query`. A pg Pool, a checked-out
  * client (inside a transaction) and test wrappers that count statements all fit.
+ * Hot queries pass a config with a `name`: a prepared statement whose plan PostgreSQL
+ * keeps per connection (planning these JSON queries costs more than running them).
  */
 export interface Sql {
   query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+  query<R extends QueryResultRow = QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>>;
 }
+
+/** A named (prepared) query. */
+export const prepared = (name: string, text: string, values: unknown[]): QueryConfig => ({ name, text, values });
 
 /** Runs `fn` in a transaction on one client of the pool; rolls back on error. */
 export async function inTransaction<T>(

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/sql.js';
+import { prepared, type Sql } from '../db/sql.js';
 import { groupTargetsSql, projectJson, stepGroupSql, stepTargetsSql, targetJson } from './step-targets.sql.js';
 import type {
   EventSummary,
@@ -42,7 +42,7 @@ export class PipelineRepository {
   /** Use case 1: a whole pipeline with steps, targets, edges and rerun history. */
   async getView(pipelineId: string): Promise<PipelineView | null> {
     const { rows } = await this.sql.query<{ view: PipelineView }>(
-      `with recursive
+      prepared('pf_pipeline_view', `with recursive
         chain(id, rerun_of_id, depth) as (
           select id, rerun_of_id, 0 from shared.pipelines where id = $1
           union all
@@ -70,8 +70,7 @@ export class PipelineRepository {
       ) as view
       from ${pipelineSummaryFrom}
       join shared.projects pr on pr.id = p.project_id
-      where p.id = $1`,
-      [pipelineId],
+      where p.id = $1`, [pipelineId]),
     );
     return rows[0]?.view ?? null;
   }
@@ -79,7 +78,7 @@ export class PipelineRepository {
   /** Use case 2: a step with its previous and next steps and all targets of its group. */
   async getStepNeighbourhood(stepId: string): Promise<StepNeighbourhood | null> {
     const { rows } = await this.sql.query<{ view: StepNeighbourhood }>(
-      `with s as (select * from shared.pipeline_steps where id = $1),
+      prepared('pf_step_neighbourhood', `with s as (select * from shared.pipeline_steps where id = $1),
             g as (${stepGroupSql('$1')})
       select json_build_object(
         'step', ${stepSummaryJson('s')}::jsonb || jsonb_build_object(
@@ -97,8 +96,7 @@ export class PipelineRepository {
                                            from (${groupTargetsSql('g.kind', 'g.group_id')}) x), '[]'))
                     from g limit 1)
       ) as view
-      from s`,
-      [stepId],
+      from s`, [stepId]),
     );
     return rows[0]?.view ?? null;
   }
@@ -107,12 +105,11 @@ export class PipelineRepository {
   async listForProject(projectId: string, options: { before?: string; limit?: number } = {}): Promise<Page<PipelineSummary>> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
     const { rows } = await this.sql.query<{ item: PipelineSummary }>(
-      `select json_build_object(${pipelineSummaryFields}) as item
+      prepared('pf_project_pipelines', `select json_build_object(${pipelineSummaryFields}) as item
          from ${pipelineSummaryFrom}
         where p.project_id = $1 and ($2::bigint is null or p.id < $2)
         order by p.id desc
-        limit $3`,
-      [projectId, options.before ?? null, limit + 1],
+        limit $3`, [projectId, options.before ?? null, limit + 1]),
     );
     const items = rows.slice(0, limit).map((r) => r.item);
     return { items, next: rows.length > limit ? items[items.length - 1].id : null };
@@ -121,11 +118,10 @@ export class PipelineRepository {
   /** Use case 8: the pipelines an event started (reruns it asked for included). */
   async listForEvent(eventId: string): Promise<PipelineSummary[]> {
     const { rows } = await this.sql.query<{ item: PipelineSummary }>(
-      `select json_build_object(${pipelineSummaryFields}) as item
+      prepared('pf_event_pipelines', `select json_build_object(${pipelineSummaryFields}) as item
          from ${pipelineSummaryFrom}
         where p.event_id = $1
-        order by p.id`,
-      [eventId],
+        order by p.id`, [eventId]),
     );
     return rows.map((r) => r.item);
   }
@@ -133,15 +129,14 @@ export class PipelineRepository {
   /** Use case 10: the event behind a step (through its pipeline). */
   async getStepEvent(stepId: string): Promise<EventSummary | null> {
     const { rows } = await this.sql.query<{ item: EventSummary }>(
-      `select json_build_object('id', e.id::text, 'source', e.source, 'type', e.type, 'deliveryId', e.delivery_id,
+      prepared('pf_step_event', `select json_build_object('id', e.id::text, 'source', e.source, 'type', e.type, 'deliveryId', e.delivery_id,
                 'actor', e.actor, 'disposition', e.disposition, 'reason', e.reason, 'receivedAt', e.received_at,
                 'commitSha', c.sha) as item
          from shared.pipeline_steps s
          join shared.pipelines p on p.id = s.pipeline_id
          join shared.events e on e.id = p.event_id
          left join shared.commits c on c.id = e.commit_id
-        where s.id = $1`,
-      [stepId],
+        where s.id = $1`, [stepId]),
     );
     return rows[0]?.item ?? null;
   }
@@ -149,12 +144,11 @@ export class PipelineRepository {
   /** Use case 11: the project a step belongs to. */
   async getStepProject(stepId: string): Promise<ProjectView | null> {
     const { rows } = await this.sql.query<{ item: ProjectView }>(
-      `select ${projectJson('pr')} as item
+      prepared('pf_step_project', `select ${projectJson('pr')} as item
          from shared.pipeline_steps s
          join shared.pipelines p on p.id = s.pipeline_id
          join shared.projects pr on pr.id = p.project_id
-        where s.id = $1`,
-      [stepId],
+        where s.id = $1`, [stepId]),
     );
     return rows[0]?.item ?? null;
   }

@@ -156,10 +156,10 @@ export function countingSql(inner: Sql): Sql & { count: number; texts: string[] 
   const wrapper = {
     count: 0,
     texts: [] as string[],
-    query(text: string, params?: unknown[]) {
+    query(textOrConfig: string | { text: string }, params?: unknown[]) {
       wrapper.count++;
-      wrapper.texts.push(text);
-      return inner.query(text, params);
+      wrapper.texts.push(typeof textOrConfig === 'string' ? textOrConfig : textOrConfig.text);
+      return typeof textOrConfig === 'string' ? inner.query(textOrConfig, params) : inner.query(textOrConfig as never);
     },
   };
   return wrapper as Sql & { count: number; texts: string[] };

@@ -1,0 +1,57 @@
+// Drives the engine through whole pipelines (SRPM -> 6 chroots -> 6 tests) with
+// activities that answer at once, and times start and each signal.
+import type pg from 'pg';
+import type { Plan } from '@packflow/config';
+import { PipelineEngine } from '@packflow/engine';
+import { CHROOTS } from './pipeline-data.sql.js';
+
+const chroots = CHROOTS.slice(0, 6);
+const plan: Plan = {
+  steps: [
+    { id: 'srpm', package: 'pkg', job: 'srpm_build', identifier: null, trigger: 'pull_request', targets: ['srpm-builds'], options: {} },
+    { id: 'copr', package: 'pkg', job: 'copr_build', identifier: null, trigger: 'pull_request', targets: chroots, options: {} },
+    { id: 'tests', package: 'pkg', job: 'tests', identifier: null, trigger: 'pull_request', targets: chroots, options: {} },
+  ],
+  edges: [{ from: 'srpm', to: 'copr', target: null }, ...chroots.map((c) => ({ from: 'copr', to: 'tests', target: c }))],
+  skipped: [],
+};
+
+export async function runSignals(pool: pg.Pool, pipelines: number) {
+  let n = 0;
+  const submitted: Array<{ job: string; externalId: string; target: string }> = [];
+  const definition = {
+    submit: async (tasks: Array<{ job: string; target: { target: string } }>) => {
+      const id = `bench-${++n}`;
+      for (const t of tasks) submitted.push({ job: t.job, externalId: id, target: t.target.target });
+      return tasks.map(() => ({ externalId: id }));
+    },
+    timeoutMs: 10_000,
+    retry: { maxAttempts: 1, initialDelayMs: 0, backoffFactor: 1, maxDelayMs: 0 },
+    pollAfterMs: 3_600_000,
+    finalDeadlineMs: 86_400_000,
+  };
+  const engine = new PipelineEngine(pool, { jobs: { default: definition } });
+  const { rows } = await pool.query(
+    `with p as (insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'bench', 'engine') returning id),
+          r as (insert into shared.project_refs (project_id, kind, name) select id, 'branch', 'main' from p returning id, project_id)
+     select r.project_id::text as project_id, r.id::text as ref_id from r`,
+  );
+  let startMs = 0;
+  let signalMs = 0;
+  let signals = 0;
+  for (let i = 0; i < pipelines; i++) {
+    const commit = await pool.query(`insert into shared.commits (project_id, ref_id, sha) values ($1, $2, md5(random()::text)) returning id::text`, [rows[0].project_id, rows[0].ref_id]);
+    let t = performance.now();
+    await engine.start(plan, { projectId: rows[0].project_id, commitId: commit.rows[0].id, trigger: 'commit' });
+    startMs += performance.now() - t;
+    while (submitted.length > 0) {
+      const s = submitted.shift()!;
+      const kind = s.job === 'srpm_build' ? 'srpm_build' : s.job === 'copr_build' ? 'copr_build' : 'tests';
+      t = performance.now();
+      await engine.signal({ kind, externalId: s.externalId, target: kind === 'copr_build' ? s.target : undefined }, { state: 'success' });
+      signalMs += performance.now() - t;
+      signals++;
+    }
+  }
+  return { pipelines, signals, msPerSignal: signalMs / signals, msPerStart: startMs / pipelines };
+}

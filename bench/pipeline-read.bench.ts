@@ -1,0 +1,106 @@
+// bench/pipeline-read: reading a whole pipeline by id on a database of production-shaped
+// pipelines, with packflow's one-statement query and, in the same run, the naive way
+// (load the pipeline entity and walk its relations through the ORM). Then the engine:
+// start + a full run of signals, per signal.
+import { PipelineRepository, type EntityManager } from '@packflow/core';
+import {
+  CoprBuildTarget, Event, Pipeline, PipelineStep, PipelineStepEdge, Project, SrpmBuild,
+  StepCoprBuild, StepCoprBuildTarget, StepSrpmBuild, StepTestRun, StepTestRunTarget, TestRunTarget,
+} from '@packflow/core';
+import { createTestDatabase } from '@packflow/testing';
+import { isQuick, percentile, report, round, timeEach } from './lib/bench.util.js';
+import { PROJECTS_SQL, pipelineChunkSql, resetSequencesSql } from './lib/pipeline-data.sql.js';
+import { runSignals } from './lib/engine-run.js';
+
+const quick = isQuick();
+const PIPELINES = quick ? 2_000 : 100_000;
+const SAMPLES = quick ? 100 : 1_000;
+const NAIVE_SAMPLES = quick ? 50 : 300;
+const CHUNK = 5_000;
+
+/** The naive read: the pipeline entity, then each relation through the ORM. */
+async function naiveRead(em: EntityManager, id: string) {
+  const pipeline = await em.findOneOrFail(Pipeline, id, { populate: ['project', 'commit', 'commit.ref', 'event'] as never });
+  const steps = await em.find(PipelineStep, { pipeline });
+  const edges = await em.find(PipelineStepEdge, { to: { $in: steps } });
+  const items = [];
+  for (const step of steps) {
+    items.push(
+      await em.find(StepSrpmBuild, { step }, { populate: ['srpmBuild'] as never }),
+      await em.find(StepCoprBuild, { step }, { populate: ['coprBuild'] as never }),
+      await em.find(StepCoprBuildTarget, { step }, { populate: ['coprBuildTarget'] as never }),
+      await em.find(StepTestRun, { step }, { populate: ['testRun'] as never }),
+      await em.find(StepTestRunTarget, { step }, { populate: ['testRunTarget'] as never }),
+    );
+  }
+  const reruns = await em.find(Pipeline, { rerunOf: pipeline });
+  return { pipeline, steps, edges, items, reruns, touched: [Project, Event, SrpmBuild, CoprBuildTarget, TestRunTarget].length };
+}
+
+const db = await createTestDatabase();
+try {
+  const pool = db.pool();
+  const t0 = performance.now();
+  await pool.query(PROJECTS_SQL);
+  const statements = pipelineChunkSql();
+  for (let a = 1; a <= PIPELINES; a += CHUNK) {
+    const b = Math.min(PIPELINES, a + CHUNK - 1);
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      for (const sql of statements) await client.query(sql, [a, b]);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+  }
+  for (const sql of resetSequencesSql()) await pool.query(sql);
+  await pool.query('analyze');
+  const loadSeconds = (performance.now() - t0) / 1000;
+  const counts = (await pool.query(
+    `select (select count(*) from upstream.copr_build_targets)::float / (select count(*) from upstream.copr_builds) as chroots,
+            (select count(*) from upstream.test_run_targets)::float / (select count(*) from upstream.copr_build_targets) as tests,
+            (select count(*) from upstream.copr_build_targets) + (select count(*) from upstream.test_run_targets) as targets`,
+  )).rows[0];
+
+  const repo = new PipelineRepository(pool);
+  const pick = (i: number) => String(1 + ((i * 7919) % PIPELINES));
+  await timeEach(20, (i) => repo.getView(pick(i))); // warm up
+  const fast = await timeEach(SAMPLES, async (i) => {
+    const view = await repo.getView(pick(i));
+    if (!view || view.steps.length < 3) throw new Error(`pipeline ${pick(i)} read incompletely`);
+  });
+
+  const orm = await db.orm();
+  await timeEach(5, (i) => naiveRead(orm.em.fork(), pick(i)));
+  const naive = await timeEach(NAIVE_SAMPLES, (i) => naiveRead(orm.em.fork(), pick(i)));
+
+  const signals = await runSignals(pool, quick ? 10 : 50);
+
+  const [p50, p99, n50, n99] = [percentile(fast, 50), percentile(fast, 99), percentile(naive, 50), percentile(naive, 99)];
+  report(
+    'pipeline-read',
+    [
+      `data set: ${PIPELINES} pipelines, ${counts.targets} targets, ${round(counts.chroots)} chroots per Copr build, ` +
+        `${round(counts.tests)} test runs per chroot build (loaded in ${round(loadSeconds, 1)} s)`,
+      `read a whole pipeline, packflow query: p50 ${round(p50)} ms, p99 ${round(p99)} ms (${SAMPLES} reads)`,
+      `read a whole pipeline, naive ORM walk:  p50 ${round(n50)} ms, p99 ${round(n99)} ms (${NAIVE_SAMPLES} reads)`,
+      `speed-up at p50: ${round(n50 / p50, 1)}x`,
+      `engine: start + full run of ${signals.signals} signals over ${signals.pipelines} pipelines: ` +
+        `${round(signals.msPerSignal)} ms per signal, ${round(signals.msPerStart)} ms per start`,
+    ],
+    {
+      pipelines: PIPELINES,
+      targets: Number(counts.targets),
+      read_p50_ms: round(p50, 3),
+      read_p99_ms: round(p99, 3),
+      naive_p50_ms: round(n50, 3),
+      naive_p99_ms: round(n99, 3),
+      speedup_p50: round(n50 / p50, 1),
+      start_ms: round(signals.msPerStart, 3),
+      signal_ms: round(signals.msPerSignal, 3),
+    },
+  );
+} finally {
+  await db.drop();
+}

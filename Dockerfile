@@ -1,0 +1,10 @@
+# The packflow image: every service and the operator CLI; the chart picks which runs.
+FROM node:20-bookworm-slim
+ENV COREPACK_INTEGRITY_KEYS=0 NODE_ENV=production LOG_FORMAT=json
+RUN npm install -g pnpm@10 && useradd --create-home packflow
+WORKDIR /app
+COPY --chown=packflow . .
+USER packflow
+RUN pnpm install --frozen-lockfile
+# Default: the scheduler; the chart sets the command of each deployment.
+CMD ["pnpm", "--filter", "./services/scheduler", "start"]

@@ -11,7 +11,7 @@ import {
   parseTreesParams,
 } from './query/kcidb-query.params.js';
 import { kcidbQueries } from './query/kcidb-query.repository.js';
-import { unstorableText } from './report/kcidb-storable.js';
+import { mayHoldUnstorableText, unstorableText } from './report/kcidb-storable.js';
 import { validateKcidbReport } from './report/kcidb-report.validator.js';
 import { KCIDB_SECTIONS, type KcidbReport, type KcidbSection } from './report/kcidb-report.types.js';
 import { assertOriginsAllowed } from './submit/kcidb-origins.js';
@@ -56,13 +56,14 @@ export class KcidbService {
     const origins = authenticateKcidbSubmitter(this.deps.submitters, authorization);
     const checked = validateKcidbReport(body);
     if (!checked.ok) throw kcidbValidationError('not a valid KCIDB v5 report', checked.violations);
-    const unstorable = unstorableText(body);
+    const json = JSON.stringify(body);
+    const unstorable = mayHoldUnstorableText(json) ? unstorableText(body) : [];
     if (unstorable.length) throw kcidbValidationError('the report cannot be stored', unstorable);
     assertOriginsAllowed(checked.report, origins);
 
     const id = randomUUID();
     // One statement, committed when it returns: the report is durable before the answer.
-    await submissions.insert(this.deps.db, id, origins, JSON.stringify(body));
+    await submissions.insert(this.deps.db, id, origins, json);
     const log = this.deps.logger.child({ submission: id });
     log.info({ origins, objects: counts(checked.report) }, 'KCIDB submission accepted');
     try {

@@ -24,3 +24,10 @@ export function unstorableText(value: unknown, pointer = '', found: KcidbViolati
   }
   return found;
 }
+
+/**
+ * A quick test on the JSON text of a value: false means `unstorableText` would find nothing.
+ * JSON.stringify writes NUL as \u0000 and an unpaired surrogate as \udXXX, and nothing else
+ * that way (a real backslash is doubled), so only a hit needs the walk that finds the place.
+ */
+export const mayHoldUnstorableText = (json: string): boolean => /\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(json);

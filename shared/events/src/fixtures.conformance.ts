@@ -86,19 +86,21 @@ const ROWS: Row[] = [
   // Testing Farm
   { file: 'testing-farm/notification.json', sender: 'testing-farm', expect: 'testing_farm.notification', project: '-', sha: null, fields: { testingFarm: { requestId: '129bd474-e4d3-49e0-9dec-d994a99feebc' } } },
   // stream (packit/hardly): routed with the staging rules below
-  { file: 'stream/fedmsg_fedora-dg-pr-flag-updated.json', sender: 'messages', expect: 'pull_request.flag_updated', project: `${DG} rpms/python-httpretty`, ref: 'pull_request:25', sha: 'd0143f413982f696550bddfda1a0e0cb8466c855', ecosystem: 'stream' },
-  { file: 'stream/fedmsg_fedora-dg-push.json', sender: 'messages', expect: 'push.branch', project: `${DG} rpms/python-httpretty`, ref: 'branch:main', sha: '22316f250c392d60ce9db2fcae0d28d453bde646', ecosystem: 'stream' },
+  { file: 'stream/fedmsg_fedora-dg-pr-flag-updated.json', sender: 'messages', expect: 'pull_request.flag_updated', project: `${DG} rpms/python-httpretty`, ref: 'pull_request:25', sha: 'd0143f413982f696550bddfda1a0e0cb8466c855', ecosystem: 'upstream' },
+  { file: 'stream/fedmsg_fedora-dg-push.json', sender: 'messages', expect: 'push.branch', project: `${DG} rpms/python-httpretty`, ref: 'branch:main', sha: '22316f250c392d60ce9db2fcae0d28d453bde646', ecosystem: 'upstream' },
   { file: 'stream/gitlab_mr_event.json', sender: 'gitlab', header: 'Merge Request Hook', expect: 'pull_request.opened', project: `${GL} packit-service/src/open-vm-tools`, ref: 'pull_request:5', sha: '82f9b8108e06a90e9cd0b43e8aafa6b991f981d9', ecosystem: 'stream', fields: { pullRequest: { targetBranch: 'c9s', sourceProject: { forge: 'gitlab', instanceUrl: GL, namespace: 'jpopelka', repo: 'src-open-vm-tools' } } } },
   { file: 'stream/gitlab_pipeline.json', sender: 'gitlab', header: 'Pipeline Hook', expect: 'ci_pipeline.updated', project: `${GL} packit-as-a-service-stg/open-vm-tools`, ref: 'pull_request:25', sha: '5e8406e38c0bc7bc105e291c408913971126fe40', ecosystem: 'stream' },
   { file: 'stream/gitlab_push.json', sender: 'gitlab', header: 'Push Hook', expect: 'push.branch', project: `${GL} packit-service/rpms/open-vm-tools`, ref: 'branch:c9s', sha: '15af92227f9e965b392e85ba2f08a41a5aeb278a', ecosystem: 'stream' },
 ];
 
-/** hardly's staging namespaces, as an operator would configure them (ROUTING_RULES). */
+/**
+ * hardly's staging namespaces, as an operator would configure them (ROUTING_RULES).
+ * Fedora dist-git (src.fedoraproject.org) stays with upstream, which builds it in Koji.
+ */
 const STREAM_STAGING_RULES: RoutingRule[] = [
   { instance: 'gitlab.com', namespace: 'packit-service/src', ecosystem: 'stream' },
   { instance: 'gitlab.com', namespace: 'packit-service/rpms', ecosystem: 'stream' },
   { instance: 'gitlab.com', namespace: 'packit-as-a-service-stg', ecosystem: 'stream' },
-  { instance: 'src.fedoraproject.org', namespace: 'rpms', ecosystem: 'stream' },
   ...DEFAULT_ROUTING_RULES,
 ];
 

@@ -5,8 +5,10 @@ const HASH = 'c9c9735c46f589b9877b7fc00c89ef1b61a31e18';
 const SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const file = { name: 'bzImage', url: 'https://files.example.org/bzImage' };
 
+type Section = 'checkouts' | 'builds' | 'tests' | 'issues' | 'incidents';
+
 /** A report using every field of every object. */
-function full(): Record<string, unknown> & Record<'checkouts' | 'builds' | 'tests' | 'issues' | 'incidents', Record<string, unknown>[]> {
+function full(): Record<string, unknown> & Record<Section, Record<string, unknown>[]> {
   return {
     version: { major: 5, minor: 3 },
     checkouts: [
@@ -137,7 +139,7 @@ describe('validateKcidbReport', () => {
       ['incidents', 'issue_version'],
     ])('requires %s to have %s (and id and origin)', (section, field) => {
       const report = full();
-      const object = report[section][0];
+      const object = report[section as Section][0];
       delete object[field];
       delete object.id;
       expect(violations(report)).toEqual({
@@ -167,7 +169,7 @@ describe('validateKcidbReport', () => {
       ['incidents', 'test_id', 'myci:t\u0000'],
     ])('refuses in %s a %s of %j (ids are origin:local-id)', (section, field, value) => {
       const report = full();
-      report[section][0][field] = value;
+      report[section as Section][0][field] = value;
       expect(violations(report)[`/${section}/0/${field}`]).toContain('"<origin>:<local id>"');
     });
 
@@ -198,7 +200,7 @@ describe('validateKcidbReport', () => {
       expect(violations(report)).toEqual({});
     });
 
-    it.each(['checkouts', 'builds', 'tests', 'issues', 'incidents'])('accepts _timestamp on %s and refuses other unknown fields', (section) => {
+    it.each<Section>(['checkouts', 'builds', 'tests', 'issues', 'incidents'])('accepts _timestamp on %s and refuses other unknown fields', (section) => {
       const report = full();
       report[section][0]._timestamp = '2024-01-01T00:00:00Z';
       expect(violations(report)).toEqual({});

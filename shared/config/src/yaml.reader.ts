@@ -67,8 +67,12 @@ export function readYaml(text: string): ParsedYaml {
     }
   };
 
-  for (const e of doc.errors) {
-    problems.push({ severity: 'error', message: describeYamlError(e.code, e.message), position: pos(e.pos[0]), path: '' });
+  // The first syntax error only: the ones after it are mostly its echoes.
+  for (const e of doc.errors.slice(0, 1)) {
+    // Point at the offending text, not at the indentation before it.
+    let offset = e.pos[0];
+    while (text[offset] === ' ' || text[offset] === '\t') offset++;
+    problems.push({ severity: 'error', message: describeYamlError(e.code, e.message), position: pos(offset), path: '' });
   }
   if (doc.errors.length > 0) return { value: undefined, problems, locate };
   for (const w of doc.warnings) {

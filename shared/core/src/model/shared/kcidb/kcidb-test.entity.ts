@@ -37,6 +37,10 @@ export class KcidbTest {
   outputFiles?: KcidbResource[] | null;
   misc?: Record<string, unknown> | null;
   timestamp!: Date;
+  /** Generated: the hardware as the hardware listing names it (first compatible string, else the platform). */
+  hardware?: string | null;
+  /** Generated: `environmentMisc.platform`. */
+  platform?: string | null;
 }
 
 export const KcidbTestSchema = new EntitySchema<KcidbTest>({
@@ -64,12 +68,26 @@ export const KcidbTestSchema = new EntitySchema<KcidbTest>({
     outputFiles: jsonColumn,
     misc: jsonColumn,
     timestamp: kcidbTimestampColumn,
+    // Generated so that the covering index below can carry them (index-only scans).
+    hardware: {
+      ...optionalTextColumn,
+      generated: `(coalesce("environment_compatible"[1], "environment_misc" ->> 'platform')) stored`,
+    },
+    platform: { ...optionalTextColumn, generated: `("environment_misc" ->> 'platform') stored` },
   },
   indexes: [
-    // trees, revision and path rollup: the tests of a build
-    { name: 'kcidb_tests_build_id_index', properties: ['buildId'] },
-    // hardware listing and details: tests of an interval
-    { name: 'kcidb_tests_start_time_index', properties: ['startTime'] },
+    // trees, revision and path rollup: the tests of a build, with what they count
+    {
+      name: 'kcidb_tests_build_id_index',
+      expression: `create index "kcidb_tests_build_id_index" on "shared"."kcidb_tests" ("build_id") include ("status", "path")`,
+    },
+    // hardware listing and details: the tests of an interval, with what the listing counts
+    {
+      name: 'kcidb_tests_start_time_index',
+      expression:
+        `create index "kcidb_tests_start_time_index" on "shared"."kcidb_tests" ("start_time") ` +
+        `include ("origin", "status", "path", "hardware", "platform")`,
+    },
     // test history: one path over time
     { name: 'kcidb_tests_path_index', properties: ['path', 'startTime'] },
     // hardware details: by compatible string or by platform

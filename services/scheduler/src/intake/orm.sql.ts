@@ -1,30 +1,36 @@
+import type { QueryConfig, QueryResult } from 'pg';
 import type { EntityManager, Sql } from '@packflow/core';
 
-interface QueryConfigLike {
-  text: string;
-  values?: unknown[];
+/** The part of knex's client that lends out its pooled pg connections. */
+interface PooledClient {
+  acquireConnection(): Promise<{ query(config: QueryConfig): Promise<QueryResult> }>;
+  releaseConnection(connection: unknown): Promise<void>;
 }
 
 /**
- * `Sql` (pg's `query` with `$1`, `$2`… parameters) on the connection pool of an ORM
- * context. knex numbers its own `?` placeholders, so `$n` becomes `?` with the values
- * in order; parameters still travel apart from the text.
+ * `Sql` (pg's `query`, `$1`… parameters, named prepared statements) on the connection
+ * pool of an ORM context: each query borrows one pooled pg connection for its duration,
+ * so prepared statements stay prepared on it. Inside a transaction of the context, the
+ * query runs on the transaction through knex instead.
  */
 export function ormSql(em: EntityManager): Sql {
   const knex = em.getConnection().getKnex();
-  async function query(textOrConfig: string | QueryConfigLike, params: unknown[] = []) {
-    const text = typeof textOrConfig === 'string' ? textOrConfig : textOrConfig.text;
-    const values = typeof textOrConfig === 'string' ? params : (textOrConfig.values ?? []);
-    const bindings: unknown[] = [];
-    const sql = text.replace(/\$(\d+)/g, (_: string, n: string) => {
-      const value = values[Number(n) - 1];
-      bindings.push(value === undefined ? null : value);
-      return '?';
-    });
-    const raw = knex.raw(sql, bindings as never[]);
+  const pool = knex.client as unknown as PooledClient;
+  async function query(textOrConfig: string | QueryConfig, params: unknown[] = []): Promise<QueryResult> {
+    const config: QueryConfig = typeof textOrConfig === 'string' ? { text: textOrConfig, values: params } : textOrConfig;
     const trx = em.getTransactionContext();
-    if (trx) raw.transacting(trx);
-    return (await raw) as never;
+    if (trx) {
+      const values = config.values ?? [];
+      const bindings: unknown[] = [];
+      const text = config.text.replace(/\$(\d+)/g, (_: string, n: string) => (bindings.push(values[Number(n) - 1] ?? null), '?'));
+      return (await knex.raw(text, bindings as never[]).transacting(trx)) as QueryResult;
+    }
+    const connection = await pool.acquireConnection();
+    try {
+      return await connection.query(config);
+    } finally {
+      await pool.releaseConnection(connection);
+    }
   }
   return { query } as Sql;
 }

@@ -2,7 +2,7 @@
 // project, ref and commit and, when accepted, its outbox message; and the owner of a
 // build or test found by its id in the external system.
 import { ConflictError } from '../errors/index.js';
-import type { Sql } from '../db/sql.js';
+import { prepared, type Sql } from '../db/sql.js';
 import type { EventDisposition, EventSource } from '../model/shared/event.entity.js';
 import type { Forge } from '../model/shared/project.entity.js';
 import type { RefKind } from '../model/shared/project-ref.entity.js';
@@ -44,7 +44,8 @@ export interface ResultOwner {
   commitId: string | null;
 }
 
-// One statement, so one transaction: find or create project, ref and commit, insert the
+// One statement (prepared: planning it costs about as much as running it), so one
+// transaction: find or create project, ref and commit, insert the
 // event (nothing when the delivery id is already recorded) and its outbox row. A project,
 // ref or commit created at the same instant by another delivery leaves its id empty here
 // (ON CONFLICT DO NOTHING returns no row and this snapshot cannot see the other one):
@@ -167,10 +168,10 @@ export class IntakeRepository {
       event.project ? null : (event.ids?.commitId ?? null),
     ];
     for (let attempt = 1; attempt <= 5; attempt++) {
-      const { rows } = await this.sql.query<{ event_id: string | null }>(RECORD_EVENT_SQL, params);
+      const { rows } = await this.sql.query<{ event_id: string | null }>(prepared('pf_intake_record_event', RECORD_EVENT_SQL, params));
       const eventId = rows[0]?.event_id;
       if (eventId) return { status: 'recorded', eventId };
-      const existing = await this.sql.query<{ event_id: string }>(FIND_DELIVERY_SQL, [event.deliveryId]);
+      const existing = await this.sql.query<{ event_id: string }>(prepared('pf_intake_find_delivery', FIND_DELIVERY_SQL, [event.deliveryId]));
       if (existing.rows[0]) return { status: 'duplicate', eventId: existing.rows[0].event_id };
       // Another delivery created this project, ref or commit at the same instant; it is
       // committed now, so the next run finds it.
@@ -194,7 +195,7 @@ export class IntakeRepository {
   }
 
   private async ownerRow(kind: ResultKind, externalId: string, target: string | null): Promise<OwnerRow | null> {
-    const { rows } = await this.sql.query<OwnerRow>(RESULT_OWNER_SQL.get(kind)!, [externalId, target]);
+    const { rows } = await this.sql.query<OwnerRow>(prepared(`pf_intake_owner_${kind}`, RESULT_OWNER_SQL.get(kind)!, [externalId, target]));
     return rows[0] ?? null;
   }
 }

@@ -19,6 +19,8 @@ Database: DATABASE_URL, else embedded PGlite with its data in .packflow/pgdata
           (PACKFLOW_STATE_DIR moves .packflow).
 NATS:     NATS_URL, else nats://127.0.0.1:4222 when it answers, else nats-server -js from PATH.
 Ports:    SCHEDULER_PORT (8080) and WEB_PORT (8081) on HOST (127.0.0.1).
+Secrets:  GITHUB_WEBHOOK_SECRET, GITLAB_WEBHOOK_TOKEN, MESSAGES_TOKEN; any not set is
+          generated once and kept in .packflow/secrets.json (mode 0600).
 Migrations are applied at start. Ctrl-C stops everything cleanly.`,
     )
     .action(action(() => runAll()));
@@ -36,6 +38,7 @@ async function runAll(): Promise<void> {
   const { startStreamWorker } = await import('@packflow/stream-worker');
   const { startEmbeddedPostgres } = await import('../local/embedded-postgres.js');
   const { findOrStartNats } = await import('../local/local-nats.js');
+  const { applyLocalSecrets } = await import('../local/local-secrets.js');
 
   const common = loadCommonConfig();
   const logger = createLogger({ name: 'packflow', level: common.logLevel, pretty: common.logPretty });
@@ -45,6 +48,11 @@ async function runAll(): Promise<void> {
   };
   try {
     const env: Record<string, string | undefined> = { ...process.env };
+    const secrets = await applyLocalSecrets(stateDir(), env);
+    if (secrets) {
+      const what = secrets.generated.length ? `generated ${secrets.generated.join(', ')}` : `read ${secrets.fromFile.join(', ')}`;
+      process.stdout.write(`packflow webhook secrets: ${what}; they are in ${secrets.path} (mode 0600)\n`);
+    }
     let pg: EmbeddedPostgres | undefined;
     if (!process.env.DATABASE_URL) {
       pg = await startEmbeddedPostgres(join(stateDir(), 'pgdata'));

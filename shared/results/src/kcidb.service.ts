@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, type Logger } from '@packflow/core';
-import type { KcidbDatabase } from './kcidb-database.js';
+import type { KcidbDatabase, KcidbSql } from './kcidb-database.js';
 import { submissions } from './ingest/kcidb-submission.repository.js';
 import {
   parseHardwareParams,
@@ -27,6 +27,12 @@ export interface KcidbServiceDeps {
    * sweep of `ready` submissions picks it up.
    */
   handOff(id: string): void | Promise<void>;
+  /**
+   * Runs in the transaction that stores the submission, so both commit or neither does:
+   * the place for a transactional outbox row (`shared.outbox`) that a relay publishes to
+   * JetStream.
+   */
+  recordInTransaction?(tx: KcidbSql, id: string): Promise<void>;
   logger: Logger;
   now?: () => Date;
 }
@@ -62,8 +68,16 @@ export class KcidbService {
     assertOriginsAllowed(checked.report, origins);
 
     const id = randomUUID();
-    // One statement, committed when it returns: the report is durable before the answer.
-    await submissions.insert(this.deps.db, id, origins, json);
+    // Committed before the answer: the report is durable once the submitter has its id.
+    const { recordInTransaction } = this.deps;
+    if (recordInTransaction) {
+      await this.deps.db.transaction(async (tx) => {
+        await submissions.insert(tx, id, origins, json);
+        await recordInTransaction(tx, id);
+      });
+    } else {
+      await submissions.insert(this.deps.db, id, origins, json);
+    }
     const log = this.deps.logger.child({ submission: id });
     log.info({ origins, objects: counts(checked.report) }, 'KCIDB submission accepted');
     try {

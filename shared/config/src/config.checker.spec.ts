@@ -160,6 +160,24 @@ jobs:
     ]);
   });
 
+  it('lists every chroot of an alias that is not built in one message', () => {
+    const [e] = errors('jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-rawhide]}\n  - {job: tests, trigger: pull_request, targets: [fedora-stable]}\n');
+    expect(e.message).toBe(
+      'tests targets fedora-41-x86_64, fedora-42-x86_64 (from fedora-stable) are not built: the copr_build job jobs[0] builds only fedora-rawhide-x86_64',
+    );
+  });
+
+  it('only warns when the tests target is a release the table no longer lists and the build uses an alias', () => {
+    const r = load('jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-all]}\n  - {job: tests, trigger: pull_request, targets: [fedora-40]}\n');
+    expect(r.config).toBeDefined();
+    expect(r.diagnostics.map((d) => [d.severity, d.path])).toEqual([
+      ['warning', 'jobs[1].targets[0]'],
+      ['warning', 'jobs[1].targets[0]'],
+    ]);
+    expect(r.diagnostics[1].message).toMatch(/fedora-40 is not an active release in the release table, so fedora-all no longer includes it/);
+    expect(errors('jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-39]}\n  - {job: tests, trigger: pull_request, targets: [fedora-40]}\n')).toHaveLength(1);
+  });
+
   it('is fine when either job leaves its targets to the other', () => {
     expect(errors('jobs:\n  - {job: copr_build, trigger: pull_request}\n  - {job: tests, trigger: pull_request, targets: [epel-9]}\n')).toEqual([]);
     expect(errors('jobs:\n  - {job: copr_build, trigger: pull_request, targets: [epel-9]}\n  - {job: tests, trigger: pull_request}\n')).toEqual([]);

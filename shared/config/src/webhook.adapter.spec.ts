@@ -48,6 +48,7 @@ describe('planEventFromWebhook: GitHub', () => {
     expect(() => planEventFromWebhook('push', { ref: 'refs/heads/x', deleted: true, after: '000' })).toThrow(/deletes it/);
     expect(() => planEventFromWebhook('push', { ref: 'refs/tags/v1', after: 'abc' })).toThrow(/releases/);
     expect(() => planEventFromWebhook('installation', {})).toThrow(ValidationError);
+    expect(() => planEventFromWebhook(undefined, { action: 'created', installation: {}, repositories: [] })).toThrow(/event type installation runs no job/);
     expect(() => planEventFromWebhook(undefined, { hello: 1 })).toThrow(/cannot tell which event/);
     expect(() => planEventFromWebhook(undefined, [])).toThrow(/not a JSON object/);
   });

@@ -59,6 +59,8 @@ function inferType(p: Json): string | undefined {
   if (isJson(p.comment) && str((p.comment as Json).commit_id)) return 'commit_comment';
   if (isJson(p.release)) return 'release';
   if (str(p.ref) && 'commits' in p) return 'push';
+  if (isJson(p.check_run)) return 'check_run';
+  if (isJson(p.installation) && ('repositories' in p || 'repositories_added' in p)) return 'installation';
   return undefined;
 }
 

@@ -7,6 +7,11 @@ describe('readYaml', () => {
     expect(y.value).toEqual({ a: { x: 1, y: 1 }, b: { y: 2, z: 2 }, c: { x: 0, y: 1, z: 2 } });
   });
 
+  it('of several << keys in one mapping, the later wins (as PyYAML reads them)', () => {
+    const y = readYaml('a: &a {x: 1, y: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n');
+    expect((y.value as Record<string, unknown>).c).toEqual({ x: 1, y: 2 });
+  });
+
   it('locates keys and values, merged ones where the anchor wrote them', () => {
     const y = readYaml('base: &b\n  targets: [one, two]\njob:\n  <<: *b\n  trigger: commit\n');
     expect(y.locate('job.trigger')).toEqual({ line: 5, column: 12 });

@@ -127,8 +127,9 @@ export function readYaml(text: string): ParsedYaml {
         if (pair.value === null || pair.value === undefined) mark([...path, key], 'value', keyOffset);
         setOwn(out, key, build(pair.value, [...path, key]));
       }
-      // Merge keys never override the mapping's own keys; earlier sources win over later ones.
-      for (const source of merges) {
+      // Merge keys never override the mapping's own keys. Within one `<<: [*a, *b]` the
+      // earlier source wins; of several `<<` keys in one mapping the later wins (PyYAML).
+      for (const source of [...merges].reverse()) {
         const resolved = isAlias(source) ? source.resolve(doc) : source;
         const sources = isSeq(resolved) ? resolved.items : [resolved];
         for (const s of sources) {

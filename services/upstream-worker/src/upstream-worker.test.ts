@@ -77,6 +77,17 @@ describe('upstream worker on JetStream', () => {
     expect(letters[0].error).toMatch(/^invalid payload: message on upstream\.pull_request\.opened: pullRequest/);
   });
 
+  it('keeps consuming after NATS restarts', async () => {
+    await nats.stop();
+    await nats.start();
+    const message = toEventMessage(event, { eventId: '3', deliveryId: 'gh-3', ecosystem: 'upstream' });
+    const { seq } = await waitFor(() => jetstream(nc).publish('upstream.pull_request.opened', JSON.stringify(message), { msgID: 'gh-3' }), {
+      what: 'NATS to take a publish again',
+      timeoutMs: 30_000,
+    });
+    await settled('upstream-worker', seq);
+  });
+
   it('runs another deployment with WORKER_DURABLE and WORKER_SUBJECTS, and leaves shared connections open on close', async () => {
     const other = await startUpstreamWorker({
       env: { DATABASE_URL: db.url, NATS_URL: nats.url, WORKER_DURABLE: 'upstream-worker-gitlab', WORKER_SUBJECTS: 'upstream.push.>' },

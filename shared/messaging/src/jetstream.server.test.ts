@@ -1,6 +1,7 @@
 // The JetStream transport against a real NATS server and PostgreSQL: ack, nak with
 // backoff, dead letters and replay, durables and replicas, duplicates, graceful close.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { lastValueFrom } from 'rxjs';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -12,6 +13,7 @@ import { replayDeadLetter } from './dead-letter.replay.js';
 import type { JetStreamContext } from './jetstream.context.js';
 import { createJetStreamMicroservice } from './jetstream.microservice.js';
 import { ensureDurableConsumer, ensureStream } from './jetstream.topology.js';
+import { contentMsgId, JetStreamClientProxy, JetStreamRecord } from './jetstream.client.js';
 import { JetStreamPublisher } from './jetstream.publisher.js';
 import { JetStreamServer, type PayloadValidator } from './jetstream.server.js';
 
@@ -355,6 +357,34 @@ describe('JetStream transport', () => {
     const sentinel = await publisher.publish(subject, { id: 'sentinel' }, { msgId: uniqueName('m') });
     await settled(durable, sentinel.seq);
     expect(calls.map((c) => c.data.id)).toEqual(['d1', 'sentinel']);
+  });
+
+  it('takes events from the Nest client proxy; the same event emitted twice is stored once', async () => {
+    const subject = `${prefix}.client.one`;
+    const durable = uniqueName('client');
+    const { calls } = await startWorker({ durable, filter: `${prefix}.client.>`, patterns: [subject] });
+    const client = new JetStreamClientProxy({ nats: nc });
+    const first = await lastValueFrom(client.emit(subject, { id: 'c1' }));
+    const again = await lastValueFrom(client.emit(subject, { id: 'c1' }));
+    const explicit = await lastValueFrom(client.emit(subject, new JetStreamRecord({ id: 'c2' }, { msgId: 'delivery-c2', headers: { 'X-Trace': 't' } })));
+    expect(again).toEqual({ ...first, duplicate: true });
+    await settled(durable, explicit.seq);
+    expect(calls.map((c) => [c.data.id, c.msgId])).toEqual([
+      ['c1', contentMsgId(subject, { id: 'c1' })],
+      ['c2', 'delivery-c2'],
+    ]);
+    await expect(lastValueFrom(client.send(subject, {}))).rejects.toThrow(/events only/);
+  });
+
+  it('creates its durable again when it is deleted under a running worker', async () => {
+    const subject = `${prefix}.recreate.one`;
+    const durable = uniqueName('recreate');
+    const { calls } = await startWorker({ durable, filter: `${prefix}.recreate.>`, patterns: [subject] });
+    await jsm.consumers.delete(stream, durable);
+    await waitFor(() => consumer(durable).then(() => true), { what: 'the durable to be created again' });
+    const { seq } = await publisher.publish(subject, { id: 'after-delete' }, { msgId: uniqueName('m') });
+    await settled(durable, seq);
+    expect(calls.map((c) => c.data.id)).toEqual(['after-delete']);
   });
 
   it('on close stops pulling and lets a running handler finish and acknowledge', async () => {

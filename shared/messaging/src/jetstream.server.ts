@@ -116,6 +116,17 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 
   private async start(): Promise<void> {
+    await this.setUp();
+    this.loop = this.consumeLoop();
+    this._status$.next('connected');
+    this.transportLog.info(
+      { filterSubjects: this.options.filterSubjects, handlers: [...this.messageHandlers.keys()] },
+      'consuming from JetStream',
+    );
+  }
+
+  /** Creates or updates the streams and the durable consumer, and binds to the consumer. */
+  private async setUp(): Promise<void> {
     const { nats, stream, durable } = this.options;
     const jsm = await jetstreamManager(nats);
     for (const spec of this.options.streams) await ensureStream(jsm, spec);
@@ -127,21 +138,18 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       deliverPolicy: this.options.deliverPolicy,
     });
     this.consumer = await jetstream(nats).consumers.get(stream, durable);
-    this.loop = this.consumeLoop();
-    this._status$.next('connected');
-    this.transportLog.info(
-      { filterSubjects: this.options.filterSubjects, handlers: [...this.messageHandlers.keys()] },
-      'consuming from JetStream',
-    );
   }
 
   /** Pulls messages and runs up to `concurrency` handlers at once until closed. */
   private async consumeLoop(): Promise<void> {
     while (!this.closing) {
       try {
-        this.messages = await this.consumer!.consume({ max_messages: this.concurrency });
-        if (this.closing) await this.messages.close();
-        for await (const msg of this.messages) {
+        if (!this.consumer) await this.setUp();
+        const messages = await this.consumer!.consume({ max_messages: this.concurrency });
+        this.messages = messages;
+        void this.watch(messages);
+        if (this.closing) await messages.close();
+        for await (const msg of messages) {
           if (this.closing) {
             msg.nak(); // pulled but not started: another replica can take it now
             continue;
@@ -150,14 +158,28 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
           this.inFlight.add(running);
           if (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
         }
+        this.consumer = undefined; // ended without close(): set it up again
       } catch (error) {
-        if (!this.closing) this.transportLog.error({ err: error }, 'JetStream consumer stopped; starting it again');
+        if (!this.closing) this.transportLog.error({ err: error }, 'JetStream consumer failed; setting it up again');
+        this.consumer = undefined;
       }
       if (!this.closing) {
         await new Promise<void>((resolve) => {
           this.wakeLoop = resolve;
           setTimeout(resolve, 1000).unref();
         });
+      }
+    }
+  }
+
+  /** A durable deleted (or its stream) under a running worker is created again. */
+  private async watch(messages: ConsumerMessages): Promise<void> {
+    for await (const status of messages.status()) {
+      if (status.type === 'consumer_deleted' || status.type === 'consumer_not_found' || status.type === 'stream_not_found') {
+        if (this.closing) return;
+        this.transportLog.warn({ status: status.type }, 'the durable consumer is gone; creating it again');
+        await messages.close().catch(() => undefined);
+        return;
       }
     }
   }

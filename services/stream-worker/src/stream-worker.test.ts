@@ -47,4 +47,14 @@ describe('stream worker on JetStream', () => {
     }
     await nc.drain();
   });
+
+  it('stops while NATS is down', async () => {
+    const worker = await startStreamWorker({ env: { DATABASE_URL: db.url, NATS_URL: nats.url }, logger: createLogger({ name: 'test', level: 'silent' }) });
+    await nats.stop();
+    try {
+      await worker.close();
+    } finally {
+      await nats.start();
+    }
+  });
 });

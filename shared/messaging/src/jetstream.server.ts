@@ -292,10 +292,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     if (this.closing) return;
     this.closing = true;
     this.wakeLoop?.();
-    await this.messages?.close().catch(() => undefined);
-    await this.loop;
+    // Neither waits for ever while NATS is unreachable: acks not sent are redelivered.
+    await settleWithin(this.messages?.close(), 5000);
+    await settleWithin(this.loop, 10_000);
     await Promise.allSettled([...this.inFlight]);
-    if (!this.options.nats.isClosed()) await this.options.nats.flush().catch(() => undefined);
+    if (!this.options.nats.isClosed()) await settleWithin(this.options.nats.flush(), 5000);
     this._status$.next('disconnected');
     this.transportLog.info('stopped consuming');
   }
@@ -307,6 +308,17 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   unwrap<T>(): T {
     return { nats: this.options.nats, consumer: this.consumer } as T;
   }
+}
+
+async function settleWithin(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise?.catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 function parseOr(text: string): unknown {

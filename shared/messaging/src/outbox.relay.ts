@@ -61,6 +61,7 @@ export class OutboxRelay {
   private notified = false;
   private streamsReady = false;
   private wake?: () => void;
+  private natsStatus?: AsyncIterable<{ type: string }> & { stop?: () => void };
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.log = options.logger.child({ component: 'outbox-relay' });
@@ -82,6 +83,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
+    this.natsStatus?.stop?.();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
@@ -198,6 +200,7 @@ export class OutboxRelay {
 
   /** LISTEN on a connection of its own; reconnects after a database outage. */
   private async listen(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       const client = new pg.Client({ connectionString: this.options.databaseUrl });
       const lost = new Promise<void>((resolve) => {
@@ -216,19 +219,21 @@ export class OutboxRelay {
           await client.end().catch(() => undefined);
           break;
         }
+        failures = 0;
         this.signal(); // rows may have arrived while nobody listened
         await lost;
       } catch (error) {
-        this.log.warn({ err: error }, 'could not LISTEN for outbox rows; polling only until it can');
+        if (failures++ === 0) this.log.warn({ err: error }, 'could not LISTEN for outbox rows; polling only until it can');
       }
       await client.end().catch(() => undefined);
-      if (!this.stopped) await new Promise((r) => setTimeout(r, 1000).unref());
+      if (!this.stopped) await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** Math.min(failures, 5))).unref());
     }
   }
 
   /** A NATS reconnect ends the backoff at once. */
   private async watchNats(): Promise<void> {
-    for await (const status of this.options.nats.status()) {
+    this.natsStatus = this.options.nats.status();
+    for await (const status of this.natsStatus) {
       if (this.stopped) break;
       if (status.type === 'reconnect') this.signal();
     }

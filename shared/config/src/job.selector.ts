@@ -111,7 +111,7 @@ export function skipReason(job: JobConfig, input: SelectInput, asFollower = fals
   if (!job.instances.includes(input.instance)) {
     return `packit_instances is ${job.instances.join(', ')}: not for this (${input.instance}) instance`;
   }
-  const side = event.repository ?? 'upstream';
+  const side = eventSide(event);
   if (side === 'upstream' && DOWNSTREAM.includes(job.type)) return `${job.type} runs on Fedora dist-git and Koji events, not on the upstream repository's`;
   if (side === 'dist-git' && !DOWNSTREAM.includes(job.type)) return `${job.type} runs on upstream repository events, not on dist-git ones`;
   if (ctx.trigger === null) return ctx.reason ?? 'the event runs no job';
@@ -142,7 +142,7 @@ export function skipReason(job: JobConfig, input: SelectInput, asFollower = fals
 }
 
 function branchReason(job: JobConfig, { event, ctx, releases }: SelectInput): string | undefined {
-  if ((event.repository ?? 'upstream') === 'dist-git') {
+  if (eventSide(event) === 'dist-git') {
     if (job.trigger !== 'commit' || ctx.branch === undefined) return undefined;
     const branches = resolveTargets((job.distGitBranches ?? []).map((s) => s.name), releases, 'branch');
     const allowed = branches.length > 0 ? branches : ['rawhide'];
@@ -164,6 +164,11 @@ function branchReason(job: JobConfig, { event, ctx, releases }: SelectInput): st
       : `branch is ${job.branch}; this push is to ${ctx.branch}`;
   }
   return undefined;
+}
+
+/** Where the event happened: Koji builds are downstream events even when the caller does not say. */
+export function eventSide(event: PlanEvent): 'upstream' | 'dist-git' {
+  return event.repository ?? (event.kind === 'koji_build' ? 'dist-git' : 'upstream');
 }
 
 /** Packit matches `branch` as a Python regular expression at the start of the name (`re.match`). */

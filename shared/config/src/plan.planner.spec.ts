@@ -166,7 +166,19 @@ jobs:
     ]);
     expect(ids(plan(c, pr, releases, { instance: 'stg' }))).toEqual(['srpm_build:-', 'copr_build:-']);
     const distGit = plan(c, { kind: 'push', branch: 'f42', repository: 'dist-git' }, releases);
-    expect(distGit.steps.map((s) => [s.id, s.targets])).toEqual([['koji_build:-', ['f41', 'f42', 'f43', 'rawhide']]]);
+    expect(distGit.steps.map((s) => [s.id, s.targets])).toEqual([['koji_build:-', ['f42']]]);
+    expect(skipped(plan(c, { kind: 'push', branch: 'epel9', repository: 'dist-git' }, releases))).toContain(
+      'koji_build: dist-git branch epel9 is not one of dist_git_branches (f41, f42, f43, rawhide)',
+    );
+  });
+});
+
+describe('plan: downstream events', () => {
+  it('creates Bodhi updates when a Koji build finishes, for the configured branches', () => {
+    const c = config('jobs:\n  - {job: bodhi_update, trigger: koji_build, dist_git_branches: [fedora-branched]}\n  - {job: copr_build, trigger: pull_request}\n');
+    const p = plan(c, { kind: 'koji_build' }, releases);
+    expect(p.steps.map((s) => [s.id, s.trigger, s.targets])).toEqual([['bodhi_update:-', 'koji_build', ['f41', 'f42', 'f43']]]);
+    expect(skipped(p)).toEqual(['copr_build: copr_build runs on upstream repository events, not on dist-git ones']);
   });
 });
 

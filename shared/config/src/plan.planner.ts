@@ -4,7 +4,7 @@
 import type { Plan, PlanEdge, PlanStep, SkippedJob, StepJob } from './plan.types.js';
 import type { JobConfig, PackitConfig, TargetSpec } from './config.types.js';
 import type { PlanEvent, StepResult } from './plan-event.types.js';
-import { branchMatches, eventContext, skipReason, type EventContext, type SelectInput } from './job.selector.js';
+import { branchMatches, eventContext, eventSide, skipReason, type EventContext, type SelectInput } from './job.selector.js';
 import type { ReleaseTable } from './release-table.loader.js';
 import { resolveSpecs, targetKind } from './config.checker.js';
 import { resolveTargets } from './target.resolver.js';
@@ -63,6 +63,8 @@ export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTa
   for (const job of selected) {
     if (job.type === 'tests') continue;
     let targets = b.targetsOf(job);
+    // A dist-git push is to one branch: the downstream job runs for that branch only.
+    if (eventSide(event) === 'dist-git' && ctx.trigger === 'commit' && ctx.branch !== undefined) targets = [ctx.branch];
     if (ctx.command?.spec.failedOnly) {
       const failed = failedTargets(event, job, 'copr_build', targets);
       if (failed.length === 0) {

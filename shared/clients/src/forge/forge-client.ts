@@ -1,0 +1,89 @@
+// The forge driver interface: what packflow asks of GitHub and GitLab alike (house
+// style: both implement the same reporter interface). Forge-specific extras (GitHub check
+// runs by id, GitLab statuses with a ref) live on the driver classes.
+
+/** A repository on a forge: `owner/repo` on GitHub, `group/subgroup/project` on GitLab. */
+export interface RepoId {
+  namespace: string;
+  repo: string;
+  /** GitHub App installation, when the event told us (saves a lookup). */
+  installationId?: number;
+}
+
+/** What a target's report says, in forge-neutral words. */
+export type ReportState = 'queued' | 'running' | 'success' | 'failure' | 'error' | 'cancelled' | 'skipped' | 'neutral';
+
+export interface StatusReport {
+  /** `rpm-build:fedora-41-x86_64`, `testing-farm:fedora-41-x86_64:smoke`, `packflow/config`. */
+  name: string;
+  sha: string;
+  state: ReportState;
+  /** One line (GitHub: output title; GitLab: description). */
+  title: string;
+  /** Markdown (GitHub only; GitLab shows the title). */
+  summary?: string;
+  text?: string;
+  /** The target's page in the dashboard. */
+  detailsUrl?: string;
+  /** Maps a GitHub re-run request back to the target (GitHub only). */
+  externalId?: string;
+  /** The check run to update, when this name was reported before (GitHub only). */
+  id?: string;
+  /** Branch or tag the commit is on (GitLab statuses are per ref). */
+  ref?: string;
+}
+
+export interface ReportedStatus {
+  /** GitHub check run id / GitLab commit status id. */
+  id: string;
+  url: string | null;
+}
+
+/** Where a comment goes. */
+export type CommentTarget = { pullRequest: number } | { issue: number };
+
+export interface PostedComment {
+  id: string;
+  url: string | null;
+}
+
+export interface Permission {
+  /** GitHub role (`admin`, `maintain`, `write`, `triage`, `read`, `none`) or GitLab role name. */
+  role: string;
+  /** GitLab access level (Guest 10 … Owner 50); GitHub roles mapped the same way. */
+  accessLevel: number;
+  /** Write access or more: may run comment commands. */
+  canRunCommands: boolean;
+}
+
+/** A user as the event named them. */
+export interface ForgeUser {
+  login: string;
+  /** GitLab user id (saves a lookup by name). */
+  id?: number;
+}
+
+/** What a change touched: a pull/merge request, or the commits between two shas. */
+export type ChangeRange = { pullRequest: number } | { base: string; head: string };
+
+export interface ForgeClient {
+  readonly forge: 'github' | 'gitlab';
+  /** Creates or updates the check run / commit status named `report.name` on `report.sha`. */
+  reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus>;
+  comment(repo: RepoId, target: CommentTarget, body: string): Promise<PostedComment>;
+  permission(repo: RepoId, user: ForgeUser): Promise<Permission>;
+  /** A file's text at a ref, or undefined when it does not exist there. */
+  fileContent(repo: RepoId, path: string, ref: string): Promise<string | undefined>;
+  /** Paths a change touched (renames give both the old and the new path). */
+  changedFiles(repo: RepoId, range: ChangeRange): Promise<string[]>;
+}
+
+/** GitLab access levels, and what GitHub roles correspond to. */
+export const ACCESS_LEVELS = { none: 0, minimal: 5, guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
+
+/** Developer (30) and above may run commands. */
+export const COMMAND_ACCESS_LEVEL = ACCESS_LEVELS.developer;
+
+export function fullName(repo: RepoId): string {
+  return `${repo.namespace}/${repo.repo}`;
+}

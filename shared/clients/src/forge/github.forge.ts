@@ -1,0 +1,344 @@
+// GitHub through @octokit/rest with a GitHub App identity: check runs (with the "Re-run
+// failed" / "Re-run all" buttons), issue comments, collaborator permissions, file
+// contents and changed files. Every call carries the installation token of its repository.
+import { Octokit } from '@octokit/rest';
+import type { Logger } from '@packflow/core';
+import {
+  ACCESS_LEVELS,
+  COMMAND_ACCESS_LEVEL,
+  fullName,
+  type ChangeRange,
+  type CommentTarget,
+  type ForgeClient,
+  type ForgeUser,
+  type Permission,
+  type PostedComment,
+  type RepoId,
+  type ReportedStatus,
+  type StatusReport,
+} from './forge-client.js';
+import { GithubAppTokens, type GithubAppIdentity } from './github-app.auth.js';
+import { githubError, octokitFailure } from './github-errors.js';
+
+export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
+export type CheckRunConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
+
+/** A button on a check run; GitHub sends `check_run.requested_action` with its identifier. */
+export interface CheckRunAction {
+  /** At most 20 characters. */
+  label: string;
+  /** At most 40 characters. */
+  description: string;
+  /** At most 20 characters. */
+  identifier: string;
+}
+
+/** The buttons on every packflow check run (packit-service #1307). */
+export const RERUN_ACTIONS: readonly CheckRunAction[] = [
+  { label: 'Re-run failed', description: 'Re-run the failed targets of this run', identifier: 'rerun-failed' },
+  { label: 'Re-run all', description: 'Re-run the whole pipeline', identifier: 'rerun-all' },
+];
+
+export interface CheckRunInput {
+  name: string;
+  headSha: string;
+  status: CheckRunStatus;
+  conclusion?: CheckRunConclusion;
+  detailsUrl?: string;
+  externalId?: string;
+  title: string;
+  summary: string;
+  text?: string;
+  startedAt?: string;
+  completedAt?: string;
+  /** Buttons; default RERUN_ACTIONS, `false` for none. */
+  actions?: readonly CheckRunAction[] | false;
+}
+
+export interface CheckRun {
+  id: string;
+  name: string;
+  headSha: string;
+  status: CheckRunStatus;
+  conclusion: string | null;
+  detailsUrl: string | null;
+  externalId: string | null;
+  htmlUrl: string | null;
+}
+
+export interface GithubForgeOptions extends GithubAppIdentity {
+  /** REST API root (default `https://api.github.com`; GHE: `https://host/api/v3`). */
+  baseUrl?: string;
+  timeoutMs?: number;
+  /** Ask for a new installation token this long before the cached one expires (default 5 min). */
+  tokenRefreshMs?: number;
+  /** Buttons of check runs created through reportStatus (default RERUN_ACTIONS). */
+  actions?: readonly CheckRunAction[] | false;
+  logger?: Logger;
+  now?: () => number;
+}
+
+/** GitHub's limits on check-run output text. */
+const MAX_OUTPUT = 65_535;
+
+const ROLE_LEVELS: Record<string, number> = {
+  admin: ACCESS_LEVELS.owner,
+  maintain: ACCESS_LEVELS.maintainer,
+  write: ACCESS_LEVELS.developer,
+  triage: ACCESS_LEVELS.reporter,
+  read: ACCESS_LEVELS.guest,
+  none: ACCESS_LEVELS.none,
+};
+
+export class GithubForge implements ForgeClient {
+  readonly forge = 'github' as const;
+  private readonly octokit: Octokit;
+  readonly tokens: GithubAppTokens;
+  private readonly now: () => number;
+
+  constructor(private readonly options: GithubForgeOptions) {
+    this.now = options.now ?? Date.now;
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const logger = options.logger;
+    this.octokit = new Octokit({
+      baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+      userAgent: 'packflow',
+      request: { fetch: (url: string, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }) },
+      log: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (message: string) => logger?.warn({ forge: 'github' }, message),
+        error: () => undefined,
+      },
+    });
+    this.tokens = new GithubAppTokens(options, this.octokit, options.tokenRefreshMs ?? 5 * 60_000, this.now);
+  }
+
+  async createCheckRun(repo: RepoId, input: CheckRunInput): Promise<CheckRun> {
+    return this.call(repo, `create check run "${input.name}" on ${fullName(repo)}@${short(input.headSha)}`, async (headers) => {
+      const { data } = await this.octokit.rest.checks.create({
+        owner: repo.namespace,
+        repo: repo.repo,
+        headers,
+        name: input.name,
+        head_sha: input.headSha,
+        ...this.checkRunFields(input),
+      });
+      return checkRun(data);
+    });
+  }
+
+  async updateCheckRun(repo: RepoId, checkRunId: string | number, input: Partial<CheckRunInput>): Promise<CheckRun> {
+    return this.call(repo, `update check run ${checkRunId}${input.name ? ` "${input.name}"` : ''} on ${fullName(repo)}`, async (headers) => {
+      const { data } = await this.octokit.rest.checks.update({
+        owner: repo.namespace,
+        repo: repo.repo,
+        check_run_id: Number(checkRunId),
+        headers,
+        ...(input.name ? { name: input.name } : {}),
+        ...this.checkRunFields(input),
+      });
+      return checkRun(data);
+    });
+  }
+
+  /** The latest check run of this name on a commit (made by this app), if any. */
+  async findCheckRun(repo: RepoId, sha: string, name: string): Promise<CheckRun | undefined> {
+    return this.call(repo, `find check run "${name}" on ${fullName(repo)}@${short(sha)}`, async (headers) => {
+      const { data } = await this.octokit.rest.checks.listForRef({
+        owner: repo.namespace,
+        repo: repo.repo,
+        ref: sha,
+        check_name: name,
+        filter: 'latest',
+        headers,
+      });
+      const run = data.check_runs[0];
+      return run ? checkRun(run) : undefined;
+    });
+  }
+
+  async reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus> {
+    const input = this.reportToCheckRun(report);
+    const run = report.id ? await this.updateCheckRun(repo, report.id, input) : await this.createCheckRun(repo, input);
+    return { id: run.id, url: run.htmlUrl };
+  }
+
+  async comment(repo: RepoId, target: CommentTarget, body: string): Promise<PostedComment> {
+    const number = 'pullRequest' in target ? target.pullRequest : target.issue;
+    const kind = 'pullRequest' in target ? 'pull request' : 'issue';
+    return this.call(repo, `comment on ${kind} ${fullName(repo)}#${number}`, async (headers) => {
+      const { data } = await this.octokit.rest.issues.createComment({ owner: repo.namespace, repo: repo.repo, issue_number: number, body, headers });
+      return { id: String(data.id), url: data.html_url ?? null };
+    });
+  }
+
+  async permission(repo: RepoId, user: ForgeUser): Promise<Permission> {
+    return this.call(repo, `read the permission of ${user.login} on ${fullName(repo)}`, async (headers) => {
+      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({
+        owner: repo.namespace,
+        repo: repo.repo,
+        username: user.login,
+        headers,
+      });
+      const role = (data as { role_name?: string }).role_name || data.permission || 'none';
+      const accessLevel = ROLE_LEVELS[role] ?? ROLE_LEVELS[data.permission] ?? 0;
+      return { role, accessLevel, canRunCommands: accessLevel >= COMMAND_ACCESS_LEVEL };
+    });
+  }
+
+  async fileContent(repo: RepoId, path: string, ref: string): Promise<string | undefined> {
+    return this.call(repo, `read ${path} at ${ref} in ${fullName(repo)}`, async (headers) => {
+      try {
+        const { data } = await this.octokit.rest.repos.getContent({ owner: repo.namespace, repo: repo.repo, path, ref, headers });
+        if (Array.isArray(data) || data.type !== 'file') return undefined;
+        const file = data as { content?: string; encoding?: string };
+        return file.encoding === 'base64' ? Buffer.from(file.content ?? '', 'base64').toString('utf8') : (file.content ?? '');
+      } catch (error) {
+        if (octokitFailure(error).status === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async changedFiles(repo: RepoId, range: ChangeRange): Promise<string[]> {
+    if ('pullRequest' in range) {
+      return this.call(repo, `list the files of pull request ${fullName(repo)}#${range.pullRequest}`, async (headers) => {
+        const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
+          owner: repo.namespace,
+          repo: repo.repo,
+          pull_number: range.pullRequest,
+          per_page: 100,
+          headers,
+        });
+        return paths(files);
+      });
+    }
+    return this.call(repo, `compare ${short(range.base)}...${short(range.head)} in ${fullName(repo)}`, async (headers) => {
+      const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({
+        owner: repo.namespace,
+        repo: repo.repo,
+        basehead: `${range.base}...${range.head}`,
+        headers,
+      });
+      return paths(data.files ?? []);
+    });
+  }
+
+  /** The check run for a neutral report: state -> status/conclusion, times, buttons. */
+  reportToCheckRun(report: StatusReport): CheckRunInput {
+    const at = new Date(this.now()).toISOString();
+    const base: CheckRunInput = {
+      name: report.name,
+      headSha: report.sha,
+      status: 'completed',
+      title: report.title,
+      summary: report.summary ?? report.title,
+      text: report.text,
+      detailsUrl: report.detailsUrl,
+      externalId: report.externalId,
+      actions: this.options.actions ?? RERUN_ACTIONS,
+    };
+    switch (report.state) {
+      case 'queued':
+        return { ...base, status: 'queued' };
+      case 'running':
+        return { ...base, status: 'in_progress', startedAt: at };
+      case 'success':
+        return { ...base, conclusion: 'success', completedAt: at };
+      case 'failure':
+      case 'error':
+        return { ...base, conclusion: 'failure', completedAt: at };
+      case 'cancelled':
+        return { ...base, conclusion: 'cancelled', completedAt: at };
+      case 'skipped':
+        return { ...base, conclusion: 'skipped', completedAt: at };
+      case 'neutral':
+        return { ...base, conclusion: 'neutral', completedAt: at };
+    }
+  }
+
+  private checkRunFields(input: Partial<CheckRunInput>) {
+    const actions = input.actions === undefined ? undefined : input.actions === false ? [] : input.actions.map((a) => ({ ...a }));
+    const output =
+      input.title !== undefined || input.summary !== undefined || input.text !== undefined
+        ? {
+            title: clip(input.title ?? input.name ?? 'packflow', 255),
+            summary: clip(input.summary ?? input.title ?? '', MAX_OUTPUT),
+            ...(input.text ? { text: clip(input.text, MAX_OUTPUT) } : {}),
+          }
+        : undefined;
+    return {
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.conclusion ? { conclusion: input.conclusion } : {}),
+      ...(input.detailsUrl ? { details_url: input.detailsUrl } : {}),
+      ...(input.externalId ? { external_id: input.externalId } : {}),
+      ...(input.startedAt ? { started_at: input.startedAt } : {}),
+      ...(input.completedAt ? { completed_at: input.completedAt } : {}),
+      ...(output ? { output } : {}),
+      ...(actions ? { actions } : {}),
+    };
+  }
+
+  /**
+   * Runs `fn` with the installation token of `repo`. A 401 on a cached token (revoked
+   * early) gets one fresh token and one more try; failures become ExternalServiceErrors.
+   */
+  private async call<T>(repo: RepoId, what: string, fn: (headers: { authorization: string }) => Promise<T>): Promise<T> {
+    const installationId = await this.tokens.installationId(repo, this.octokit);
+    let auth = await this.tokens.token(installationId);
+    try {
+      return await fn({ authorization: `token ${auth.token}` });
+    } catch (error) {
+      if (octokitFailure(error).status !== 401 || !auth.cached) throw githubError(error, what, [auth.token], this.now());
+      this.tokens.invalidate(installationId, auth.token);
+      auth = await this.tokens.token(installationId);
+      try {
+        return await fn({ authorization: `token ${auth.token}` });
+      } catch (retryError) {
+        throw githubError(retryError, what, [auth.token], this.now());
+      }
+    }
+  }
+}
+
+interface CheckRunData {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion?: string | null;
+  details_url?: string | null;
+  external_id?: string | null;
+  html_url?: string | null;
+}
+
+function checkRun(data: CheckRunData): CheckRun {
+  return {
+    id: String(data.id),
+    name: data.name,
+    headSha: data.head_sha,
+    status: data.status as CheckRunStatus,
+    conclusion: data.conclusion ?? null,
+    detailsUrl: data.details_url ?? null,
+    externalId: data.external_id ?? null,
+    htmlUrl: data.html_url ?? null,
+  };
+}
+
+function paths(files: { filename: string; previous_filename?: string }[]): string[] {
+  const out = new Set<string>();
+  for (const f of files) {
+    out.add(f.filename);
+    if (f.previous_filename) out.add(f.previous_filename);
+  }
+  return [...out];
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 20)}\n\n… (truncated)` : text;
+}
+
+function short(sha: string): string {
+  return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 12) : sha;
+}

@@ -1,0 +1,395 @@
+// A stateful fake of Copr's REST API v3 (`/api_3/…`): projects with chroots, builds from a
+// custom script (SRPM in `srpm-builds`, then the chroots) or from an SRPM URL, per-chroot
+// states, cancel. Tests move builds on with startBuild/finishBuild; the fake then sends
+// the fedora-messaging message Copr's backend would (`org.fedoraproject.prod.copr.build.
+// start`/`.end`, the fields of the real ones) to `<scheduler>/webhooks/messages` with a
+// bearer token, as packflow's message bridge does.
+import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
+
+export type FakeCoprState = 'importing' | 'pending' | 'starting' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'skipped' | 'forked' | 'waiting';
+
+const STATUS_CODES: Record<FakeCoprState, number> = {
+  failed: 0, succeeded: 1, canceled: 2, running: 3, pending: 4, skipped: 5, starting: 6, importing: 7, forked: 8, waiting: 9,
+};
+const FINISHED = new Set<FakeCoprState>(['succeeded', 'failed', 'canceled', 'skipped', 'forked']);
+export const SRPM_BUILDS = 'srpm-builds';
+
+export interface FakeCoprOptions {
+  /** API login and token the fake accepts (defaults `packflow` / `copr-api-token`). */
+  login?: string;
+  token?: string;
+  /** Where build start/end messages go, e.g. `<scheduler>/webhooks/messages`, and its bearer token. */
+  messages?: { url: string; token: string };
+  /** Topic environment: `prod` (default) or `stg`. */
+  environment?: string;
+  /** Base of result URLs (default `<fake>/results`). */
+  resultsUrl?: string;
+  /** Name and version an SRPM build produces (default `hello` / `1.0-1`). */
+  package?: { name: string; version: string };
+  firstBuildId?: number;
+}
+
+export interface FakeCoprProject {
+  id: number;
+  owner: string;
+  name: string;
+  chroots: string[];
+  description: string | null;
+  instructions: string | null;
+  unlistedOnHp: boolean;
+  enableNet: boolean;
+  deleteAfterDays: number | null;
+  forgeProjectsAllowed: string[];
+  /** Every add/edit body, oldest first. */
+  edits: unknown[];
+}
+
+export interface FakeCoprChroot {
+  state: FakeCoprState;
+  startedOn: number | null;
+  endedOn: number | null;
+}
+
+export interface FakeCoprBuild {
+  id: number;
+  owner: string;
+  project: string;
+  method: 'custom' | 'url';
+  /** The submit body as the client sent it. */
+  request: Record<string, unknown>;
+  submitter: string;
+  submittedOn: number;
+  source: FakeCoprChroot;
+  sourcePackage: { name: string | null; version: string | null; url: string | null };
+  chroots: Map<string, FakeCoprChroot>;
+  canceled: boolean;
+}
+
+/** A fedora-messaging Copr message body as the bridge posts it. */
+export interface CoprMessage {
+  topic: string;
+  status: number;
+  what: string;
+  chroot: string;
+  ip: string;
+  user: string;
+  who: string;
+  pid: number;
+  copr: string;
+  version: string | null;
+  build: number;
+  owner: string;
+  pkg: string | null;
+}
+
+export class FakeCopr extends FakeHttpServer {
+  readonly projects = new Map<string, FakeCoprProject>();
+  readonly builds = new Map<number, FakeCoprBuild>();
+  /** Every message sent, with the receiver's answer. */
+  readonly messagesSent: Delivery<CoprMessage>[] = [];
+  private nextBuildId: number;
+  private nextProjectId = 1;
+  private nextPid = 21000;
+
+  private constructor(private readonly options: FakeCoprOptions) {
+    super();
+    this.nextBuildId = options.firstBuildId ?? 1_000_001;
+    this.routes();
+  }
+
+  static async start(options: FakeCoprOptions = {}): Promise<FakeCopr> {
+    return new FakeCopr(options).listen();
+  }
+
+  get login(): string {
+    return this.options.login ?? 'packflow';
+  }
+
+  get token(): string {
+    return this.options.token ?? 'copr-api-token';
+  }
+
+  /** Sends later messages to this receiver. */
+  setMessageTarget(url: string, token: string): void {
+    this.options.messages = { url, token };
+  }
+
+  project(owner: string, name: string): FakeCoprProject | undefined {
+    return this.projects.get(`${owner}/${name}`);
+  }
+
+  build(buildId: number | string): FakeCoprBuild {
+    const build = this.builds.get(Number(buildId));
+    if (!build) throw new Error(`fake Copr has no build ${buildId}`);
+    return build;
+  }
+
+  /** A chroot (or `srpm-builds`) starts running; sends `copr.build.start`. */
+  async startBuild(buildId: number | string, chroot: string): Promise<Delivery<CoprMessage>> {
+    const build = this.build(buildId);
+    const target = this.chroot(build, chroot);
+    if (FINISHED.has(target.state)) throw new Error(`fake Copr: ${chroot} of build ${buildId} already ${target.state}`);
+    target.state = 'running';
+    target.startedOn = now();
+    return this.send(build, chroot, 'start', 'running');
+  }
+
+  /** A chroot (or `srpm-builds`) ends; sends `copr.build.end` with status 1 or 0. */
+  async finishBuild(buildId: number | string, chroot: string, result: 'succeeded' | 'failed'): Promise<Delivery<CoprMessage>> {
+    const build = this.build(buildId);
+    const target = this.chroot(build, chroot);
+    if (FINISHED.has(target.state)) throw new Error(`fake Copr: ${chroot} of build ${buildId} already ${target.state}`);
+    target.state = result;
+    target.startedOn ??= now();
+    target.endedOn = now();
+    if (chroot === SRPM_BUILDS) {
+      if (result === 'succeeded') {
+        const pkg = this.options.package ?? { name: 'hello', version: '1.0-1' };
+        build.sourcePackage = { ...pkg, url: `${this.resultDir(build, SRPM_BUILDS)}${pkg.name}-${pkg.version}.src.rpm` };
+        for (const c of build.chroots.values()) if (c.state === 'waiting') c.state = 'pending';
+      } else {
+        // Without an SRPM nothing can be built; Copr sends no messages for those chroots.
+        for (const c of build.chroots.values()) if (!FINISHED.has(c.state)) Object.assign(c, { state: 'failed', endedOn: now() });
+      }
+    }
+    return this.send(build, chroot, 'end', result);
+  }
+
+  /** Copr's build state, from its source build and chroots. */
+  buildState(build: FakeCoprBuild): FakeCoprState {
+    if (build.canceled) return 'canceled';
+    if (build.source.state !== 'succeeded') return build.source.state;
+    const states = [...build.chroots.values()].map((c) => c.state);
+    if (states.some((s) => s === 'running' || s === 'starting')) return 'running';
+    if (states.every((s) => FINISHED.has(s))) return states.includes('failed') ? 'failed' : 'succeeded';
+    return states.some((s) => FINISHED.has(s)) ? 'running' : 'pending';
+  }
+
+  protected errorBody(_status: number, message: string): unknown {
+    return { error: message };
+  }
+
+  private routes(): void {
+    this.route('GET', '/api_3/project', (r) => {
+      const project = this.project(r.query.get('ownername') ?? '', r.query.get('projectname') ?? '');
+      return project ? this.json(200, this.projectBody(project)) : this.error(404, `Project ${r.query.get('ownername')}/${r.query.get('projectname')} does not exist.`);
+    });
+    this.route('POST', '/api_3/project/add/:owner', (r) => this.authorized(r) ?? this.addProject(r));
+    this.route('PUT', '/api_3/project/edit/:owner/:project', (r) => this.authorized(r) ?? this.editProject(r));
+    this.route('POST', '/api_3/build/create/custom', (r) => this.authorized(r) ?? this.createBuild(r, 'custom'));
+    this.route('POST', '/api_3/build/create/url', (r) => this.authorized(r) ?? this.createBuild(r, 'url'));
+    this.route('GET', '/api_3/build/:id', (r) => this.withBuild(r.params.id, (b) => this.json(200, this.buildBody(b))));
+    this.route('GET', '/api_3/build/source-chroot/:id', (r) =>
+      this.withBuild(r.params.id, (b) => this.json(200, { state: b.source.state, result_url: this.resultDir(b, SRPM_BUILDS) })),
+    );
+    this.route('GET', '/api_3/build-chroot', (r) => this.buildChroot(r.query.get('build_id') ?? '', r.query.get('chrootname') ?? ''));
+    this.route('GET', '/api_3/build-chroot/:id/:chroot', (r) => this.buildChroot(r.params.id, r.params.chroot));
+    this.route('PUT', '/api_3/build/cancel/:id', (r) => this.authorized(r) ?? this.withBuild(r.params.id, (b) => this.cancel(b)));
+  }
+
+  /** An error answer when the basic credentials are not the configured ones. */
+  private authorized(r: FakeRequest): FakeResponse | undefined {
+    const header = String(r.headers.authorization ?? '');
+    const expected = `Basic ${Buffer.from(`${this.login}:${this.token}`).toString('base64')}`;
+    if (header === expected) return undefined;
+    return this.error(401, 'Login invalid/expired. Please visit https://copr.fedorainfracloud.org/api to get or renew your API token.');
+  }
+
+  private addProject(r: FakeRequest): FakeResponse {
+    const body = (r.body ?? {}) as Record<string, unknown>;
+    const owner = r.params.owner;
+    const name = String(body.name ?? '');
+    if (!name) return this.error(400, "Bad request parameters: {'name': ['This field is required.']}");
+    if (this.project(owner, name)) return this.error(400, `You already have a project named '${name}'.`);
+    const chroots = strings(body.chroots);
+    if (chroots.length === 0) return this.error(400, 'At least one chroot must be selected');
+    const project: FakeCoprProject = {
+      id: this.nextProjectId++,
+      owner,
+      name,
+      chroots,
+      description: (body.description as string) ?? null,
+      instructions: (body.instructions as string) ?? null,
+      unlistedOnHp: Boolean(body.unlisted_on_hp),
+      enableNet: body.enable_net === undefined ? true : Boolean(body.enable_net),
+      deleteAfterDays: typeof body.delete_after_days === 'number' ? body.delete_after_days : null,
+      forgeProjectsAllowed: strings(body.packit_forge_projects_allowed),
+      edits: [body],
+    };
+    this.projects.set(`${owner}/${name}`, project);
+    return this.json(200, this.projectBody(project));
+  }
+
+  private editProject(r: FakeRequest): FakeResponse {
+    const project = this.project(r.params.owner, r.params.project);
+    if (!project) return this.error(404, `Project ${r.params.owner}/${r.params.project} does not exist.`);
+    const body = (r.body ?? {}) as Record<string, unknown>;
+    if (Array.isArray(body.chroots) && body.chroots.length) project.chroots = strings(body.chroots);
+    if (Array.isArray(body.packit_forge_projects_allowed)) project.forgeProjectsAllowed = strings(body.packit_forge_projects_allowed);
+    if (typeof body.description === 'string') project.description = body.description;
+    project.edits.push(body);
+    return this.json(200, this.projectBody(project));
+  }
+
+  private createBuild(r: FakeRequest, method: 'custom' | 'url'): FakeResponse {
+    const body = (r.body ?? {}) as Record<string, unknown>;
+    const owner = String(body.ownername ?? '');
+    const projectName = String(body.projectname ?? '');
+    const project = this.project(owner, projectName);
+    if (!project) return this.error(404, `Project ${owner}/${projectName} does not exist.`);
+    const requested = Array.isArray(body.chroots) ? strings(body.chroots) : project.chroots;
+    const unknown = requested.filter((c) => !project.chroots.includes(c));
+    if (unknown.length) return this.error(400, `Bad request parameters: {'chroots': ['${unknown.join("', '")}' is not a valid choice for this field]}`);
+    if (method === 'custom' && !body.script) return this.error(400, "Bad request parameters: {'script': ['This field is required.']}");
+    const urls = method === 'url' ? (Array.isArray(body.pkgs) ? strings(body.pkgs) : String(body.pkgs ?? '').split(/\s+/).filter(Boolean)) : [];
+    if (method === 'url' && urls.length === 0) return this.error(400, "Bad request parameters: {'pkgs': ['This field is required.']}");
+    const builds = (method === 'url' ? urls : [null]).map((url) => {
+      const build: FakeCoprBuild = {
+        id: this.nextBuildId++,
+        owner,
+        project: projectName,
+        method,
+        request: body,
+        submitter: this.login,
+        submittedOn: now(),
+        source: url ? { state: 'succeeded', startedOn: now(), endedOn: now() } : { state: 'pending', startedOn: null, endedOn: null },
+        sourcePackage: url ? { ...nameVersion(url), url } : { name: null, version: null, url: null },
+        chroots: new Map(requested.map((c) => [c, { state: url ? 'pending' : 'waiting', startedOn: null, endedOn: null }])),
+        canceled: false,
+      };
+      this.builds.set(build.id, build);
+      return build;
+    });
+    if (method === 'url') return this.json(200, { items: builds.map((b) => this.buildBody(b)), meta: {} });
+    return this.json(200, this.buildBody(builds[0]));
+  }
+
+  private buildChroot(id: string, chroot: string): FakeResponse {
+    return this.withBuild(id, (b) => {
+      const c = chroot === SRPM_BUILDS ? b.source : b.chroots.get(chroot);
+      if (!c) return this.error(404, `Build chroot ${chroot} of build ${id} does not exist.`);
+      return this.json(200, { name: chroot, started_on: c.startedOn, ended_on: c.endedOn, result_url: this.resultDir(b, chroot), state: c.state });
+    });
+  }
+
+  private cancel(build: FakeCoprBuild): FakeResponse {
+    const state = this.buildState(build);
+    if (FINISHED.has(state)) return this.error(400, `Cannot cancel build ${build.id}: it is ${state}`);
+    build.canceled = true;
+    for (const c of [build.source, ...build.chroots.values()]) if (!FINISHED.has(c.state)) Object.assign(c, { state: 'canceled', endedOn: now() });
+    return this.json(200, this.buildBody(build));
+  }
+
+  private withBuild(id: string, fn: (build: FakeCoprBuild) => FakeResponse): FakeResponse {
+    const build = this.builds.get(Number(id));
+    return build ? fn(build) : this.error(404, `Build ${id} does not exist.`);
+  }
+
+  private chroot(build: FakeCoprBuild, chroot: string): FakeCoprChroot {
+    const target = chroot === SRPM_BUILDS ? build.source : build.chroots.get(chroot);
+    if (!target) throw new Error(`fake Copr: build ${build.id} has no chroot ${chroot}`);
+    return target;
+  }
+
+  private async send(build: FakeCoprBuild, chroot: string, event: 'start' | 'end', state: FakeCoprState): Promise<Delivery<CoprMessage>> {
+    const pid = this.nextPid++;
+    const ip = '2620:52:3:1:dead:beef:cafe:c195';
+    const srpm = chroot === SRPM_BUILDS;
+    const pkg = build.sourcePackage.name ?? null;
+    const version = srpm && event === 'start' ? null : (build.sourcePackage.version ?? null);
+    const what =
+      event === 'start'
+        ? `build start: user:${build.submitter} copr:${build.project} pkg:${pkg ?? 'None'} build:${build.id} ip:${ip} pid:${pid}`
+        : `build end: user:${build.submitter} copr:${build.project} build:${build.id} pkg:${pkg ?? 'None'} version:${version ?? 'None'} ip:${ip} pid:${pid} status:${STATUS_CODES[state]}`;
+    const message: CoprMessage = {
+      topic: `org.fedoraproject.${this.options.environment ?? 'prod'}.copr.build.${event}`,
+      status: STATUS_CODES[state],
+      what,
+      chroot,
+      ip,
+      user: build.submitter,
+      who: `backend.worker-rpm_build_worker:${build.id}-${chroot}`,
+      pid,
+      copr: build.project,
+      version,
+      build: build.id,
+      owner: build.owner,
+      pkg,
+    };
+    const target = this.options.messages;
+    const delivery = await deliver(target?.url, message, target ? { authorization: `Bearer ${target.token}` } : {});
+    this.messagesSent.push(delivery);
+    return delivery;
+  }
+
+  private resultDir(build: FakeCoprBuild, chroot: string): string {
+    const base = (this.options.resultsUrl ?? `${this.url}/results`).replace(/\/+$/, '');
+    const dir = String(build.id).padStart(8, '0');
+    const suffix = chroot === SRPM_BUILDS || !build.sourcePackage.name ? '' : `-${build.sourcePackage.name}`;
+    return `${base}/${build.owner}/${build.project}/${chroot}/${dir}${suffix}/`;
+  }
+
+  private projectBody(p: FakeCoprProject) {
+    const base = (this.options.resultsUrl ?? `${this.url}/results`).replace(/\/+$/, '');
+    return {
+      id: p.id,
+      name: p.name,
+      ownername: p.owner,
+      full_name: `${p.owner}/${p.name}`,
+      homepage: null,
+      contact: null,
+      description: p.description,
+      instructions: p.instructions,
+      devel_mode: false,
+      persistent: false,
+      unlisted_on_hp: p.unlistedOnHp,
+      auto_prune: true,
+      chroot_repos: Object.fromEntries(p.chroots.map((c) => [c, `${base}/${p.owner}/${p.name}/${c}/`])),
+      additional_repos: [],
+      enable_net: p.enableNet,
+      bootstrap: 'default',
+      isolation: 'default',
+      module_hotfixes: false,
+      appstream: false,
+      packit_forge_projects_allowed: p.forgeProjectsAllowed,
+    };
+  }
+
+  private buildBody(b: FakeCoprBuild) {
+    const all = [b.source, ...b.chroots.values()];
+    const started = all.map((c) => c.startedOn).filter((t): t is number => t !== null);
+    const ended = all.map((c) => c.endedOn).filter((t): t is number => t !== null);
+    const state = this.buildState(b);
+    const base = (this.options.resultsUrl ?? `${this.url}/results`).replace(/\/+$/, '');
+    return {
+      id: b.id,
+      state,
+      projectname: b.project,
+      ownername: b.owner,
+      repo_url: `${base}/${b.owner}/${b.project}/`,
+      source_package: { ...b.sourcePackage },
+      submitted_on: b.submittedOn,
+      started_on: started.length ? Math.min(...started) : null,
+      ended_on: FINISHED.has(state) && ended.length ? Math.max(...ended) : null,
+      submitter: b.submitter,
+      chroots: [...b.chroots.keys()],
+      project_dirname: typeof b.request.project_dirname === 'string' ? b.request.project_dirname : b.project,
+      is_background: false,
+    };
+  }
+}
+
+function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+/** `…/hello-1.0-1.fc41.src.rpm` -> name `hello`, version `1.0-1.fc41`. */
+function nameVersion(url: string): { name: string | null; version: string | null } {
+  const file = url.split('/').pop()?.replace(/\.src\.rpm$/, '') ?? '';
+  const m = /^(.+)-([^-]+-[^-]+)$/.exec(file);
+  return m ? { name: m[1], version: m[2] } : { name: null, version: null };
+}

@@ -1,0 +1,416 @@
+// A stateful fake of the GitHub REST API for a GitHub App, reached through @octokit/rest
+// by `baseUrl`: installation lookup and tokens (JWT checked), check runs with their update
+// history and buttons, issue comments, collaborator permissions, file contents, pull
+// request files and compares; rate-limit headers on every answer, scripted failures, and
+// signed webhooks (X-Hub-Signature-256) sent to a configured receiver.
+import { createHash, randomUUID, type KeyObject } from 'node:crypto';
+import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
+import { FakeGithubApp, signWebhook, type FakeInstallation } from './fake-github.app.js';
+
+export type GithubRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+export interface FakeGithubOptions {
+  appId?: number;
+  /** The app's key (public, or the private one whose public part is used) to check JWTs. */
+  appKey?: string | KeyObject;
+  appSlug?: string;
+  /** Default: installation 1 serving every repository. */
+  installations?: FakeInstallation[];
+  tokenTtlSeconds?: number;
+  /** Receiver of emitWebhook and its secret. */
+  webhook?: { url: string; secret: string };
+  /** Permission of users not configured (public repositories: `read`). */
+  defaultRole?: GithubRole;
+}
+
+export interface CheckRunSnapshot {
+  status: string;
+  conclusion: string | null;
+  title: string | null;
+  summary: string | null;
+  text: string | null;
+  detailsUrl: string | null;
+  externalId: string | null;
+  at: string;
+}
+
+export interface FakeCheckRun extends CheckRunSnapshot {
+  id: number;
+  repo: string;
+  name: string;
+  headSha: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  actions: { label: string; description: string; identifier: string }[];
+  /** The state after creation and after each update, oldest first. */
+  history: CheckRunSnapshot[];
+}
+
+export interface FakeComment {
+  id: number;
+  repo: string;
+  issueNumber: number;
+  body: string;
+  user: string;
+  createdAt: string;
+}
+
+export interface FakeChangedFile {
+  filename: string;
+  status?: 'added' | 'modified' | 'removed' | 'renamed';
+  previousFilename?: string;
+}
+
+const STATUSES = ['queued', 'in_progress', 'completed', 'waiting', 'requested', 'pending'];
+const CONCLUSIONS = ['action_required', 'cancelled', 'failure', 'neutral', 'success', 'skipped', 'stale', 'timed_out'];
+const LEGACY: Record<GithubRole, string> = { admin: 'admin', maintain: 'write', write: 'write', triage: 'read', read: 'read', none: 'none' };
+
+export class FakeGithub extends FakeHttpServer {
+  readonly app: FakeGithubApp;
+  readonly checkRuns: FakeCheckRun[] = [];
+  readonly comments: FakeComment[] = [];
+  readonly webhooksSent: (Delivery & { event: string; deliveryId: string })[] = [];
+  private readonly roles = new Map<string, GithubRole>();
+  private readonly files = new Map<string, string>();
+  private readonly pullFiles = new Map<string, FakeChangedFile[]>();
+  private readonly compares = new Map<string, FakeChangedFile[]>();
+  private nextId = 4_000_000_001;
+
+  private constructor(private readonly options: FakeGithubOptions) {
+    super();
+    this.app = new FakeGithubApp(options.appId ?? 1, options.appKey, options.tokenTtlSeconds ?? 3600);
+    for (const inst of options.installations ?? [{ id: 1, account: 'packflow', repositories: '*' as const }]) this.app.install(inst);
+    this.routes();
+  }
+
+  static async start(options: FakeGithubOptions = {}): Promise<FakeGithub> {
+    return new FakeGithub(options).listen();
+  }
+
+  get appSlug(): string {
+    return this.options.appSlug ?? 'packflow';
+  }
+
+  /** Installation tokens issued so far. */
+  get tokensIssued() {
+    return this.app.tokensIssued;
+  }
+
+  setWebhookTarget(url: string, secret: string): void {
+    this.options.webhook = { url, secret };
+  }
+
+  setPermission(repo: string, login: string, role: GithubRole): void {
+    this.roles.set(`${repo}#${login}`.toLowerCase(), role);
+  }
+
+  /** A file's content at a ref (branch, tag or sha). */
+  setFile(repo: string, ref: string, path: string, content: string): void {
+    this.files.set(`${repo}@${ref}:${path}`.toLowerCase(), content);
+  }
+
+  setPullRequestFiles(repo: string, number: number, files: (string | FakeChangedFile)[]): void {
+    this.pullFiles.set(`${repo}#${number}`.toLowerCase(), files.map(changed));
+  }
+
+  setCompareFiles(repo: string, base: string, head: string, files: (string | FakeChangedFile)[]): void {
+    this.compares.set(`${repo}:${base}...${head}`.toLowerCase(), files.map(changed));
+  }
+
+  checkRunsFor(repo: string, sha?: string): FakeCheckRun[] {
+    return this.checkRuns.filter((c) => c.repo === repo && (!sha || c.headSha === sha));
+  }
+
+  /** The latest check run of a name on a commit. */
+  checkRun(repo: string, sha: string, name: string): FakeCheckRun | undefined {
+    return this.checkRunsFor(repo, sha).filter((c) => c.name === name).pop();
+  }
+
+  /** The next call(s) hit the primary rate limit: 403 with `x-ratelimit-remaining: 0` and the reset time. */
+  rateLimitNext(options: { resetInSeconds?: number; times?: number; path?: string | RegExp } = {}): this {
+    const reset = Math.floor(Date.now() / 1000) + (options.resetInSeconds ?? 60);
+    return this.failNext({
+      status: 403,
+      times: options.times,
+      path: options.path,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset), 'x-ratelimit-used': '5000' },
+      json: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' },
+    });
+  }
+
+  /** Sends a webhook as GitHub does: JSON body, X-GitHub-Event, X-GitHub-Delivery, X-Hub-Signature-256. */
+  async emitWebhook(event: string, payload: unknown, options: { deliveryId?: string; url?: string; secret?: string } = {}) {
+    const url = options.url ?? this.options.webhook?.url;
+    const secret = options.secret ?? this.options.webhook?.secret ?? '';
+    const deliveryId = options.deliveryId ?? randomUUID();
+    const raw = JSON.stringify(payload);
+    const delivery = await deliver(
+      url,
+      payload,
+      {
+        'x-github-event': event,
+        'x-github-delivery': deliveryId,
+        'x-hub-signature-256': signWebhook(secret, raw),
+        'user-agent': 'GitHub-Hookshot/fake',
+      },
+      raw,
+    );
+    const sent = { ...delivery, event, deliveryId };
+    this.webhooksSent.push(sent);
+    return sent;
+  }
+
+  protected errorBody(status: number, message: string): unknown {
+    return { message, documentation_url: 'https://docs.github.com/rest', status: String(status) };
+  }
+
+  protected override commonHeaders(): Record<string, string> {
+    return {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4999',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      'x-ratelimit-used': '1',
+      'x-ratelimit-resource': 'core',
+      'x-github-request-id': randomUUID(),
+    };
+  }
+
+  private routes(): void {
+    this.route('GET', '/repos/:owner/:repo/installation', (r) => {
+      const problem = this.app.jwtProblem(r.headers.authorization);
+      if (problem) return this.error(401, problem);
+      const inst = this.app.installationOf(repoOf(r));
+      if (!inst) return this.error(404, 'Not Found');
+      return this.json(200, { id: inst.id, account: { login: inst.account, type: 'Organization' }, app_id: this.app.appId, app_slug: this.appSlug, repository_selection: inst.repositories === '*' ? 'all' : 'selected', permissions: { checks: 'write', contents: 'read', issues: 'write', pull_requests: 'write' }, events: [] });
+    });
+    this.route('POST', '/app/installations/:id/access_tokens', (r) => {
+      const problem = this.app.jwtProblem(r.headers.authorization);
+      if (problem) return this.error(401, problem);
+      const inst = this.app.installations.get(Number(r.params.id));
+      if (!inst) return this.error(404, 'Not Found');
+      const issued = this.app.issueToken(inst.id);
+      return this.json(201, { ...issued, permissions: { checks: 'write', contents: 'read', issues: 'write', pull_requests: 'write' }, repository_selection: inst.repositories === '*' ? 'all' : 'selected' });
+    });
+    this.route('POST', '/repos/:owner/:repo/check-runs', (r) => this.authorized(r) ?? this.createCheckRun(r));
+    this.route('PATCH', '/repos/:owner/:repo/check-runs/:id', (r) => this.authorized(r) ?? this.updateCheckRun(r));
+    this.route('GET', '/repos/:owner/:repo/check-runs/:id', (r) => {
+      const run = this.checkRuns.find((c) => c.id === Number(r.params.id) && c.repo === repoOf(r));
+      return this.authorized(r) ?? (run ? this.json(200, this.checkRunBody(run)) : this.error(404, 'Not Found'));
+    });
+    this.route('GET', '/repos/:owner/:repo/commits/:ref/check-runs', (r) => {
+      let runs = this.checkRunsFor(repoOf(r), r.params.ref);
+      const name = r.query.get('check_name');
+      if (name) runs = runs.filter((c) => c.name === name);
+      if (r.query.get('filter') !== 'all') runs = runs.filter((c) => runs.filter((o) => o.name === c.name).pop() === c);
+      runs = [...runs].reverse();
+      return this.authorized(r) ?? this.json(200, { total_count: runs.length, check_runs: runs.map((c) => this.checkRunBody(c)) });
+    });
+    this.route('POST', '/repos/:owner/:repo/issues/:number/comments', (r) => this.authorized(r) ?? this.createComment(r));
+    this.route('GET', '/repos/:owner/:repo/collaborators/:user/permission', (r) => {
+      const role = this.roles.get(`${repoOf(r)}#${r.params.user}`.toLowerCase()) ?? this.options.defaultRole ?? 'read';
+      return this.authorized(r) ?? this.json(200, { permission: LEGACY[role], role_name: role, user: { login: r.params.user, id: idOf(r.params.user), type: 'User' } });
+    });
+    this.route('GET', '/repos/:owner/:repo/contents/*path', (r) => this.authorized(r) ?? this.contents(r));
+    this.route('GET', '/repos/:owner/:repo/pulls/:number/files', (r) => {
+      const files = this.pullFiles.get(`${repoOf(r)}#${r.params.number}`.toLowerCase());
+      return this.authorized(r) ?? (files ? this.page(r, files.map((f) => this.fileBody(repoOf(r), f))) : this.error(404, 'Not Found'));
+    });
+    this.route('GET', '/repos/:owner/:repo/compare/:basehead', (r) => {
+      const files = this.compares.get(`${repoOf(r)}:${r.params.basehead}`.toLowerCase());
+      if (!files) return this.authorized(r) ?? this.error(404, 'Not Found');
+      const body = { url: `${this.url}/repos/${repoOf(r)}/compare/${r.params.basehead}`, status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: files.map((f) => this.fileBody(repoOf(r), f)) };
+      return this.authorized(r) ?? this.json(200, body);
+    });
+  }
+
+  /** An error answer unless the request carries a valid installation token for this repository. */
+  private authorized(r: FakeRequest): FakeResponse | undefined {
+    const installationId = this.app.tokenInstallation(r.headers.authorization);
+    if (installationId === undefined) return this.error(401, 'Bad credentials');
+    const inst = this.app.installationOf(repoOf(r));
+    if (inst?.id === installationId) return undefined;
+    return r.method === 'GET' ? this.error(404, 'Not Found') : this.error(403, 'Resource not accessible by integration');
+  }
+
+  private createCheckRun(r: FakeRequest): FakeResponse {
+    const body = (r.body ?? {}) as Record<string, unknown>;
+    if (typeof body.name !== 'string' || !body.name) return this.invalid('name', 'missing_field');
+    if (typeof body.head_sha !== 'string' || !body.head_sha) return this.invalid('head_sha', 'missing_field');
+    const now = new Date().toISOString();
+    const run: FakeCheckRun = {
+      id: this.nextId++,
+      repo: repoOf(r),
+      name: body.name,
+      headSha: body.head_sha,
+      status: 'queued',
+      conclusion: null,
+      title: null,
+      summary: null,
+      text: null,
+      detailsUrl: null,
+      externalId: null,
+      startedAt: now,
+      completedAt: null,
+      actions: [],
+      at: now,
+      history: [],
+    };
+    const problem = this.apply(run, body);
+    if (problem) return problem;
+    this.checkRuns.push(run);
+    return this.json(201, this.checkRunBody(run));
+  }
+
+  private updateCheckRun(r: FakeRequest): FakeResponse {
+    const run = this.checkRuns.find((c) => c.id === Number(r.params.id) && c.repo === repoOf(r));
+    if (!run) return this.error(404, 'Not Found');
+    const copy = { ...run, history: run.history, actions: run.actions };
+    const problem = this.apply(copy, (r.body ?? {}) as Record<string, unknown>);
+    if (problem) return problem;
+    Object.assign(run, copy);
+    return this.json(200, this.checkRunBody(run));
+  }
+
+  /** Applies create/update fields as GitHub validates them; records the resulting state. */
+  private apply(run: FakeCheckRun, body: Record<string, unknown>): FakeResponse | undefined {
+    if (body.status !== undefined && !STATUSES.includes(String(body.status))) return this.invalid('status', 'invalid');
+    if (body.conclusion !== undefined && !CONCLUSIONS.includes(String(body.conclusion))) return this.invalid('conclusion', 'invalid');
+    if (body.status === 'completed' && body.conclusion === undefined && !run.conclusion) return this.invalid('conclusion', 'missing_field');
+    const output = body.output as { title?: string; summary?: string; text?: string } | undefined;
+    if (output && (typeof output.title !== 'string' || typeof output.summary !== 'string')) return this.invalid('output', 'missing_field');
+    const actions = body.actions as { label?: string; description?: string; identifier?: string }[] | undefined;
+    if (actions !== undefined) {
+      if (!Array.isArray(actions) || actions.length > 3) return this.invalid('actions', 'invalid');
+      for (const a of actions) {
+        if (!a.label || a.label.length > 20 || !a.identifier || a.identifier.length > 20 || !a.description || a.description.length > 40) {
+          return this.invalid('actions', 'invalid');
+        }
+      }
+      run.actions = actions.map((a) => ({ label: a.label!, description: a.description!, identifier: a.identifier! }));
+    }
+    if (typeof body.name === 'string') run.name = body.name;
+    if (body.details_url !== undefined) run.detailsUrl = String(body.details_url);
+    if (body.external_id !== undefined) run.externalId = String(body.external_id);
+    if (body.started_at !== undefined) run.startedAt = String(body.started_at);
+    if (body.conclusion !== undefined) {
+      run.conclusion = String(body.conclusion);
+      run.status = 'completed';
+    }
+    if (body.status !== undefined) run.status = String(body.status);
+    if (run.status === 'completed') run.completedAt = body.completed_at !== undefined ? String(body.completed_at) : (run.completedAt ?? new Date().toISOString());
+    if (output) {
+      run.title = output.title ?? null;
+      run.summary = output.summary ?? null;
+      run.text = output.text ?? null;
+    }
+    run.at = new Date().toISOString();
+    run.history.push({ status: run.status, conclusion: run.conclusion, title: run.title, summary: run.summary, text: run.text, detailsUrl: run.detailsUrl, externalId: run.externalId, at: run.at });
+    return undefined;
+  }
+
+  private invalid(field: string, code: string): FakeResponse {
+    return this.json(422, { message: 'Invalid request.', errors: [{ resource: 'CheckRun', field, code }], documentation_url: 'https://docs.github.com/rest/checks/runs', status: '422' });
+  }
+
+  private checkRunBody(c: FakeCheckRun) {
+    return {
+      id: c.id,
+      node_id: Buffer.from(`CheckRun${c.id}`).toString('base64'),
+      head_sha: c.headSha,
+      external_id: c.externalId ?? '',
+      url: `${this.url}/repos/${c.repo}/check-runs/${c.id}`,
+      html_url: `${this.url}/${c.repo}/runs/${c.id}`,
+      details_url: c.detailsUrl,
+      status: c.status,
+      conclusion: c.conclusion,
+      started_at: c.startedAt,
+      completed_at: c.completedAt,
+      output: { title: c.title, summary: c.summary, text: c.text, annotations_count: 0, annotations_url: `${this.url}/repos/${c.repo}/check-runs/${c.id}/annotations` },
+      name: c.name,
+      check_suite: { id: 1 },
+      app: { id: this.app.appId, slug: this.appSlug, name: this.appSlug },
+      pull_requests: [],
+    };
+  }
+
+  private createComment(r: FakeRequest): FakeResponse {
+    const body = (r.body as { body?: unknown } | undefined)?.body;
+    if (typeof body !== 'string' || !body) return this.json(422, { message: 'Invalid request.', errors: [{ resource: 'IssueComment', field: 'body', code: 'missing_field' }] });
+    const comment: FakeComment = { id: this.nextId++, repo: repoOf(r), issueNumber: Number(r.params.number), body, user: `${this.appSlug}[bot]`, createdAt: new Date().toISOString() };
+    this.comments.push(comment);
+    return this.json(201, {
+      id: comment.id,
+      node_id: Buffer.from(`IssueComment${comment.id}`).toString('base64'),
+      html_url: `${this.url}/${comment.repo}/issues/${comment.issueNumber}#issuecomment-${comment.id}`,
+      body: comment.body,
+      user: { login: comment.user, id: 1, type: 'Bot' },
+      created_at: comment.createdAt,
+      updated_at: comment.createdAt,
+      author_association: 'NONE',
+    });
+  }
+
+  private contents(r: FakeRequest): FakeResponse {
+    const repo = repoOf(r);
+    const ref = r.query.get('ref') ?? 'main';
+    const path = r.params.path;
+    const content = this.files.get(`${repo}@${ref}:${path}`.toLowerCase());
+    if (content === undefined) return this.error(404, 'Not Found');
+    const raw = Buffer.from(content, 'utf8');
+    const sha = createHash('sha1').update(`blob ${raw.length}\0`).update(raw).digest('hex');
+    const base64 = raw.toString('base64').replace(/(.{60})/g, '$1\n');
+    return this.json(200, {
+      type: 'file',
+      encoding: 'base64',
+      size: raw.length,
+      name: path.split('/').pop(),
+      path,
+      content: base64,
+      sha,
+      url: `${this.url}/repos/${repo}/contents/${path}?ref=${ref}`,
+      html_url: `${this.url}/${repo}/blob/${ref}/${path}`,
+      download_url: `${this.url}/raw/${repo}/${ref}/${path}`,
+    });
+  }
+
+  private fileBody(repo: string, f: FakeChangedFile) {
+    return {
+      sha: createHash('sha1').update(f.filename).digest('hex'),
+      filename: f.filename,
+      status: f.status ?? (f.previousFilename ? 'renamed' : 'modified'),
+      additions: 1,
+      deletions: 0,
+      changes: 1,
+      blob_url: `${this.url}/${repo}/blob/HEAD/${f.filename}`,
+      ...(f.previousFilename ? { previous_filename: f.previousFilename } : {}),
+    };
+  }
+
+  /** A page of a list with GitHub's `Link` header (`per_page` default 30, at most 100). */
+  private page(r: FakeRequest, items: unknown[]): FakeResponse {
+    const perPage = Math.min(100, Number(r.query.get('per_page') ?? 30) || 30);
+    const page = Math.max(1, Number(r.query.get('page') ?? 1) || 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (p: number) => {
+      const u = new URL(`${this.url}${r.path}`);
+      r.query.forEach((v, k) => u.searchParams.set(k, v));
+      u.searchParams.set('per_page', String(perPage));
+      u.searchParams.set('page', String(p));
+      return u.toString();
+    };
+    const links = page < last ? [`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`] : [];
+    return this.json(200, items.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(', ') } : undefined);
+  }
+}
+
+function repoOf(r: FakeRequest): string {
+  return `${r.params.owner}/${r.params.repo}`;
+}
+
+function changed(file: string | FakeChangedFile): FakeChangedFile {
+  return typeof file === 'string' ? { filename: file } : file;
+}
+
+function idOf(login: string): number {
+  return parseInt(createHash('sha1').update(login).digest('hex').slice(0, 7), 16);
+}

@@ -1,0 +1,277 @@
+// A stateful fake of the GitLab REST API v4, reached through @gitbeaker/rest by `host`:
+// commit statuses (with GitLab's transition rules and their history), merge request and
+// issue notes, users and member access levels, repository files, merge request diffs and
+// compares. Projects are named by path (`group/project`, URL-encoded as GitLab wants).
+import { createHash } from 'node:crypto';
+import { FakeHttpServer, type FakeRequest, type FakeResponse } from './fake-http.server.js';
+
+export type GitlabState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
+
+export interface FakeGitlabOptions {
+  /** The token the fake accepts in PRIVATE-TOKEN (default `gitlab-token`). */
+  token?: string;
+  /** Login of the token's user (author of statuses and notes). */
+  botUser?: string;
+}
+
+export interface FakeGitlabStatus {
+  id: number;
+  project: string;
+  sha: string;
+  ref: string | null;
+  name: string;
+  status: GitlabState;
+  targetUrl: string | null;
+  description: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Each state it went through, oldest first. */
+  history: { status: GitlabState; description: string | null; targetUrl: string | null; at: string }[];
+}
+
+export interface FakeGitlabNote {
+  id: number;
+  project: string;
+  noteableType: 'MergeRequest' | 'Issue';
+  iid: number;
+  body: string;
+  author: string;
+  createdAt: string;
+}
+
+export interface FakeGitlabDiff {
+  newPath: string;
+  oldPath?: string;
+  newFile?: boolean;
+  deletedFile?: boolean;
+}
+
+const FINISHED = new Set<GitlabState>(['success', 'failed', 'canceled']);
+/** The event GitLab names in "Cannot transition status via :<event> from :<state>". */
+const EVENTS: Record<GitlabState, string> = { pending: 'enqueue', running: 'run', success: 'success', failed: 'drop', canceled: 'cancel' };
+
+export class FakeGitlab extends FakeHttpServer {
+  readonly statuses: FakeGitlabStatus[] = [];
+  readonly notes: FakeGitlabNote[] = [];
+  private readonly users = new Map<string, number>();
+  private readonly access = new Map<string, number>();
+  private readonly files = new Map<string, string>();
+  private readonly mrDiffs = new Map<string, FakeGitlabDiff[]>();
+  private readonly compares = new Map<string, FakeGitlabDiff[]>();
+  private nextId = 100_001;
+  private nextUserId = 1001;
+
+  private constructor(private readonly options: FakeGitlabOptions) {
+    super();
+    this.routes();
+  }
+
+  static async start(options: FakeGitlabOptions = {}): Promise<FakeGitlab> {
+    return new FakeGitlab(options).listen();
+  }
+
+  get token(): string {
+    return this.options.token ?? 'gitlab-token';
+  }
+
+  /** A user's id (created on first use). */
+  userId(username: string): number {
+    const key = username.toLowerCase();
+    let id = this.users.get(key);
+    if (id === undefined) this.users.set(key, (id = this.nextUserId++));
+    return id;
+  }
+
+  /** A member's access level on a project (Guest 10, Reporter 20, Developer 30, Maintainer 40, Owner 50). */
+  setAccessLevel(project: string, username: string, level: number): void {
+    this.access.set(`${project}#${this.userId(username)}`.toLowerCase(), level);
+  }
+
+  setFile(project: string, ref: string, path: string, content: string): void {
+    this.files.set(`${project}@${ref}:${path}`.toLowerCase(), content);
+  }
+
+  setMergeRequestChanges(project: string, iid: number, diffs: (string | FakeGitlabDiff)[]): void {
+    this.mrDiffs.set(`${project}!${iid}`.toLowerCase(), diffs.map(diff));
+  }
+
+  setCompareChanges(project: string, from: string, to: string, diffs: (string | FakeGitlabDiff)[]): void {
+    this.compares.set(`${project}:${from}...${to}`.toLowerCase(), diffs.map(diff));
+  }
+
+  statusesFor(project: string, sha?: string): FakeGitlabStatus[] {
+    return this.statuses.filter((s) => s.project === project && (!sha || s.sha === sha));
+  }
+
+  /** The latest status of a name on a commit. */
+  status(project: string, sha: string, name: string): FakeGitlabStatus | undefined {
+    return this.statusesFor(project, sha).filter((s) => s.name === name).pop();
+  }
+
+  protected errorBody(status: number, message: string): unknown {
+    return status === 400 ? { message } : { message: message.startsWith(String(status)) ? message : `${status} ${message}` };
+  }
+
+  private routes(): void {
+    const p = '/api/v4/projects/:project';
+    this.route('POST', `${p}/statuses/:sha`, (r) => this.authorized(r) ?? this.setStatus(r));
+    this.route('GET', `${p}/repository/commits/:sha/statuses`, (r) => {
+      let list = this.statusesFor(r.params.project, r.params.sha);
+      const name = r.query.get('name');
+      if (name) list = list.filter((s) => s.name === name);
+      if (r.query.get('all') !== 'true') list = list.filter((s) => list.filter((o) => o.name === s.name).pop() === s);
+      return this.authorized(r) ?? this.page(r, list.map((s) => this.statusBody(s)));
+    });
+    this.route('POST', `${p}/merge_requests/:iid/notes`, (r) => this.authorized(r) ?? this.createNote(r, 'MergeRequest'));
+    this.route('POST', `${p}/issues/:iid/notes`, (r) => this.authorized(r) ?? this.createNote(r, 'Issue'));
+    this.route('GET', '/api/v4/users', (r) => {
+      const username = r.query.get('username');
+      const users = username && this.users.has(username.toLowerCase()) ? [this.userBody(username)] : [];
+      return this.authorized(r) ?? this.json(200, users);
+    });
+    this.route('GET', `${p}/members/all/:userId`, (r) => this.authorized(r) ?? this.member(r));
+    this.route('GET', `${p}/repository/files/:path/raw`, (r) => {
+      const content = this.files.get(`${r.params.project}@${r.query.get('ref') ?? 'main'}:${r.params.path}`.toLowerCase());
+      if (this.authorized(r)) return this.authorized(r)!;
+      return content === undefined ? this.error(404, '404 File Not Found') : { status: 200, text: content, contentType: 'text/plain; charset=utf-8' };
+    });
+    this.route('GET', `${p}/merge_requests/:iid/diffs`, (r) => {
+      const diffs = this.mrDiffs.get(`${r.params.project}!${r.params.iid}`.toLowerCase());
+      return this.authorized(r) ?? (diffs ? this.page(r, diffs.map(diffBody)) : this.error(404, '404 Not found'));
+    });
+    this.route('GET', `${p}/repository/compare`, (r) => {
+      const diffs = this.compares.get(`${r.params.project}:${r.query.get('from')}...${r.query.get('to')}`.toLowerCase());
+      if (this.authorized(r)) return this.authorized(r)!;
+      if (!diffs) return this.error(404, '404 Ref Not Found');
+      return this.json(200, { commit: { id: r.query.get('to'), short_id: String(r.query.get('to')).slice(0, 8) }, commits: [], diffs: diffs.map(diffBody), compare_timeout: false, compare_same_ref: false });
+    });
+  }
+
+  private authorized(r: FakeRequest): FakeResponse | undefined {
+    return r.headers['private-token'] === this.token ? undefined : this.error(401, '401 Unauthorized');
+  }
+
+  /** POST statuses/:sha as GitLab does: same state again is refused; a finished status is followed by a new one. */
+  private setStatus(r: FakeRequest): FakeResponse {
+    const body = (r.body ?? {}) as Record<string, unknown>;
+    const state = String(body.state ?? '') as GitlabState;
+    if (!(state in EVENTS)) return this.error(400, 'state does not have a valid value');
+    const name = typeof body.name === 'string' && body.name ? body.name : typeof body.context === 'string' && body.context ? body.context : 'default';
+    const ref = typeof body.ref === 'string' ? body.ref : null;
+    const project = r.params.project;
+    const sha = r.params.sha;
+    const now = new Date().toISOString();
+    const existing = this.statusesFor(project, sha).filter((s) => s.name === name && (ref === null || s.ref === ref)).pop();
+    let status: FakeGitlabStatus;
+    if (existing && !FINISHED.has(existing.status)) {
+      if (existing.status === state) return this.error(400, `Cannot transition status via :${EVENTS[state]} from :${state} (Reason(s): Status cannot transition via "${EVENTS[state]}")`);
+      status = existing;
+    } else {
+      status = { id: this.nextId++, project, sha, ref: ref ?? 'main', name, status: state, targetUrl: null, description: null, createdAt: now, startedAt: null, finishedAt: null, history: [] };
+      this.statuses.push(status);
+    }
+    status.status = state;
+    if (body.target_url !== undefined) status.targetUrl = String(body.target_url);
+    if (body.description !== undefined) status.description = String(body.description);
+    if (state === 'running') status.startedAt ??= now;
+    if (FINISHED.has(state)) status.finishedAt = now;
+    status.history.push({ status: state, description: status.description, targetUrl: status.targetUrl, at: now });
+    return this.json(201, this.statusBody(status));
+  }
+
+  private statusBody(s: FakeGitlabStatus) {
+    return {
+      id: s.id,
+      sha: s.sha,
+      ref: s.ref,
+      status: s.status,
+      name: s.name,
+      target_url: s.targetUrl,
+      description: s.description,
+      created_at: s.createdAt,
+      started_at: s.startedAt,
+      finished_at: s.finishedAt,
+      allow_failure: false,
+      coverage: null,
+      pipeline_id: 1,
+      author: this.userBody(this.options.botUser ?? 'packflow-bot'),
+    };
+  }
+
+  private createNote(r: FakeRequest, type: 'MergeRequest' | 'Issue'): FakeResponse {
+    const body = (r.body as { body?: unknown } | undefined)?.body;
+    if (typeof body !== 'string' || !body) return this.error(400, 'body is missing');
+    const note: FakeGitlabNote = { id: this.nextId++, project: r.params.project, noteableType: type, iid: Number(r.params.iid), body, author: this.options.botUser ?? 'packflow-bot', createdAt: new Date().toISOString() };
+    this.notes.push(note);
+    return this.json(201, {
+      id: note.id,
+      type: null,
+      body: note.body,
+      attachment: null,
+      author: this.userBody(note.author),
+      created_at: note.createdAt,
+      updated_at: note.createdAt,
+      system: false,
+      noteable_id: note.iid,
+      noteable_type: type,
+      noteable_iid: note.iid,
+      resolvable: false,
+      confidential: false,
+      internal: false,
+    });
+  }
+
+  private member(r: FakeRequest): FakeResponse {
+    const userId = Number(r.params.userId);
+    const level = this.access.get(`${r.params.project}#${userId}`.toLowerCase());
+    const username = [...this.users].find(([, id]) => id === userId)?.[0];
+    if (level === undefined || !username) return this.error(404, '404 Not found');
+    return this.json(200, { ...this.userBody(username), access_level: level, created_at: new Date().toISOString(), expires_at: null, membership_state: 'active' });
+  }
+
+  private userBody(username: string) {
+    return { id: this.userId(username), username, name: username, state: 'active', avatar_url: null, web_url: `${this.url}/${username}` };
+  }
+
+  /** A page of a list with GitLab's pagination headers (`per_page` default 20, at most 100). */
+  private page(r: FakeRequest, items: unknown[]): FakeResponse {
+    const perPage = Math.min(100, Number(r.query.get('per_page') ?? 20) || 20);
+    const page = Math.max(1, Number(r.query.get('page') ?? 1) || 1);
+    const pages = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number) => {
+      const u = new URL(`${this.url}${r.path}`);
+      r.query.forEach((v, k) => u.searchParams.set(k, v));
+      u.searchParams.set('page', String(n));
+      u.searchParams.set('per_page', String(perPage));
+      return u.toString();
+    };
+    const links = [`<${link(1)}>; rel="first"`, `<${link(pages)}>; rel="last"`];
+    if (page < pages) links.unshift(`<${link(page + 1)}>; rel="next"`);
+    return this.json(200, items.slice((page - 1) * perPage, page * perPage), {
+      link: links.join(', '),
+      'x-page': String(page),
+      'x-per-page': String(perPage),
+      'x-total': String(items.length),
+      'x-total-pages': String(pages),
+      ...(page < pages ? { 'x-next-page': String(page + 1) } : {}),
+    });
+  }
+}
+
+function diff(d: string | FakeGitlabDiff): FakeGitlabDiff {
+  return typeof d === 'string' ? { newPath: d } : d;
+}
+
+function diffBody(d: FakeGitlabDiff) {
+  return {
+    old_path: d.oldPath ?? d.newPath,
+    new_path: d.newPath,
+    a_mode: '100644',
+    b_mode: '100644',
+    new_file: d.newFile ?? false,
+    renamed_file: d.oldPath !== undefined && d.oldPath !== d.newPath,
+    deleted_file: d.deletedFile ?? false,
+    diff: `@@ -1 +1 @@\n-${createHash('sha1').update(d.newPath).digest('hex').slice(0, 8)}\n+changed\n`,
+  };
+}

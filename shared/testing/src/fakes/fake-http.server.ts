@@ -1,0 +1,259 @@
+// The common part of the fake external services: a node:http server on 127.0.0.1:0 with
+// a small router, a log of every request, scripted failures ("the next call answers 503
+// with Retry-After: 1", "401", a dropped connection) and a JSON poster for the callbacks
+// the real services send (messages, notifications, webhooks).
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+  /** The JSON body, or undefined when there is none or it is not JSON. */
+  body: unknown;
+}
+
+export interface FakeResponse {
+  status: number;
+  /** A JSON body… */
+  json?: unknown;
+  /** …or a text body (with its content type). */
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export type FakeHandler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+
+export interface ScriptedFailure {
+  /** Answer status (default 503). */
+  status?: number;
+  /** Seconds, sent as `Retry-After`. */
+  retryAfter?: number;
+  headers?: Record<string, string>;
+  /** Answer body (default: the service's own error shape for the status). */
+  json?: unknown;
+  /** How many matching calls fail (default 1). */
+  times?: number;
+  method?: string;
+  /** Only calls whose path starts with this (string) or matches it (RegExp). */
+  path?: string | RegExp;
+  /** Close the connection without answering (a network error for the client). */
+  drop?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  status: number;
+}
+
+/** The answer to a callback the fake sent (message, notification, webhook). */
+export interface Delivery<T = unknown> {
+  url: string | null;
+  payload: T;
+  /** The receiver's status, when it answered. */
+  status?: number;
+  responseText?: string;
+  error?: string;
+}
+
+interface Route {
+  method: string;
+  segments: string[];
+  handler: FakeHandler;
+}
+
+export abstract class FakeHttpServer {
+  /** Every request received, oldest first. */
+  readonly requests: RecordedRequest[] = [];
+  private readonly routeTable: Route[] = [];
+  private readonly failures: (ScriptedFailure & { left: number })[] = [];
+  private server: Server | undefined;
+  private base = '';
+
+  /** `http://127.0.0.1:<port>`. */
+  get url(): string {
+    return this.base;
+  }
+
+  protected route(method: string, pattern: string, handler: FakeHandler): void {
+    this.routeTable.push({ method, segments: pattern.split('/').filter(Boolean), handler });
+  }
+
+  /** The service's error body for a status (Copr `{"error"}`, GitHub `{"message"}`…). */
+  protected abstract errorBody(status: number, message: string): unknown;
+
+  /** Headers on every answer (GitHub's rate-limit headers). */
+  protected commonHeaders(): Record<string, string> {
+    return {};
+  }
+
+  /** Makes the next matching call(s) fail as described. */
+  failNext(failure: ScriptedFailure = {}): this {
+    this.failures.push({ ...failure, left: failure.times ?? 1 });
+    return this;
+  }
+
+  /** Forgets scripted failures that have not fired. */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
+  protected async listen(): Promise<this> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as { port: number };
+    this.server = server;
+    this.base = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  protected json(status: number, json: unknown, headers?: Record<string, string>): FakeResponse {
+    return { status, json, headers };
+  }
+
+  protected error(status: number, message: string, headers?: Record<string, string>): FakeResponse {
+    return { status, json: this.errorBody(status, message), headers };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const method = (req.method ?? 'GET').toUpperCase();
+    let body: unknown;
+    try {
+      body = rawBody ? JSON.parse(rawBody) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const record: RecordedRequest = { method, path: url.pathname, query: url.search, headers: req.headers, body, status: 0 };
+    this.requests.push(record);
+
+    const failure = this.takeFailure(method, url.pathname);
+    let answer: FakeResponse;
+    if (failure?.drop) {
+      record.status = -1;
+      req.socket.destroy();
+      return;
+    }
+    if (failure) {
+      const status = failure.status ?? 503;
+      answer = {
+        status,
+        json: failure.json ?? this.errorBody(status, status >= 500 ? 'Service Unavailable' : 'scripted failure'),
+        headers: { ...(failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {}), ...failure.headers },
+      };
+    } else {
+      answer = await this.dispatch({ method, path: url.pathname, params: {}, query: url.searchParams, headers: req.headers, rawBody, body });
+    }
+    record.status = answer.status;
+    const headers: Record<string, string> = { ...this.commonHeaders(), ...answer.headers };
+    let payload = '';
+    if (answer.text !== undefined) {
+      headers['content-type'] = answer.contentType ?? 'text/plain; charset=utf-8';
+      payload = answer.text;
+    } else if (answer.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(answer.json);
+    }
+    res.writeHead(answer.status, headers);
+    res.end(payload);
+  }
+
+  private takeFailure(method: string, path: string): ScriptedFailure | undefined {
+    const index = this.failures.findIndex(
+      (f) =>
+        (!f.method || f.method.toUpperCase() === method) &&
+        (!f.path || (typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path))),
+    );
+    if (index < 0) return undefined;
+    const failure = this.failures[index];
+    failure.left -= 1;
+    if (failure.left <= 0) this.failures.splice(index, 1);
+    return failure;
+  }
+
+  private async dispatch(request: FakeRequest): Promise<FakeResponse> {
+    const segments = request.path.split('/').filter(Boolean);
+    let pathMatched = false;
+    for (const route of this.routeTable) {
+      const params = match(route.segments, segments);
+      if (!params) continue;
+      pathMatched = true;
+      if (route.method !== request.method) continue;
+      try {
+        return await route.handler({ ...request, params });
+      } catch (error) {
+        return this.error(500, `fake failed: ${(error as Error).message}`);
+      }
+    }
+    return pathMatched ? this.error(405, 'Method Not Allowed') : this.error(404, 'Not Found');
+  }
+}
+
+function match(pattern: string[], segments: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i];
+    if (p.startsWith('*')) {
+      if (i >= segments.length) return undefined;
+      params[p.slice(1)] = segments.slice(i).map(decode).join('/');
+      return params;
+    }
+    if (i >= segments.length) return undefined;
+    if (p.startsWith(':')) params[p.slice(1)] = decode(segments[i]);
+    else if (p !== segments[i]) return undefined;
+  }
+  return pattern.length === segments.length ? params : undefined;
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** POSTs JSON to a receiver and reports what it answered (never throws). */
+export async function deliver<T>(url: string | null | undefined, payload: T, headers: Record<string, string> = {}, rawBody?: string): Promise<Delivery<T>> {
+  if (!url) return { url: null, payload };
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: rawBody ?? JSON.stringify(payload),
+      signal: AbortSignal.timeout(15_000),
+    });
+    return { url, payload, status: response.status, responseText: await response.text() };
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    return { url, payload, error: e.cause?.code ?? e.message };
+  }
+}
+
+/** Python's `str(datetime.utcnow())`: `2020-12-07 17:22:36.061250`, as Testing Farm writes times. */
+export function pythonTimestamp(at: Date = new Date()): string {
+  return `${at.toISOString().replace('T', ' ').replace('Z', '')}000`;
+}

@@ -1,14 +1,23 @@
-// KCIDB report objects -> rows of the KCIDB tables: nested objects (a test's environment and
-// number, an issue's culprit) become columns, and objects repeated within one report are
-// merged the way the store merges submissions: for each column the first value wins.
+// How KCIDB report objects map onto the KCIDB tables, described once: top-level fields are
+// columns of the same name, and the fields of a nested object (a test's environment and
+// number, an issue's culprit) are columns `<object>_<field>`. Both ways of loading use it:
+// rows built here in JavaScript, and the SQL that reads a stored report in place.
+// Objects repeated within one report are merged the way the store merges submissions:
+// for each column the first value wins.
 import type { KcidbReport, KcidbSection } from '../report/kcidb-report.types.js';
 
 export type Row = Record<string, unknown>;
 
-/** A column of a KCIDB table and its SQL type (as json_to_recordset reads it). */
+export type SqlType = 'text' | 'text[]' | 'jsonb' | 'timestamptz' | 'double precision' | 'boolean' | 'bigint';
+
+/** A column of a KCIDB table, the field it comes from and its SQL type. */
 export interface Column {
   name: string;
-  type: 'text' | 'text[]' | 'jsonb' | 'timestamptz' | 'double precision' | 'boolean' | 'bigint';
+  type: SqlType;
+  /** The nested object holding the field (`environment`), or none for a top-level field. */
+  parent?: string;
+  /** The field's name within its parent. */
+  field: string;
 }
 
 export interface TableSpec {
@@ -16,153 +25,153 @@ export interface TableSpec {
   table: string;
   key: readonly string[];
   columns: readonly Column[];
-  toRow(object: Record<string, unknown>): Row;
 }
 
-const col = (name: string, type: Column['type'] = 'text'): Column => ({ name, type });
-const files = (...names: string[]) => names.map((n) => col(n, 'jsonb'));
+const col = (name: string, type: SqlType = 'text'): Column => ({ name, type, field: name });
+const nested = (parent: string, fields: [string, SqlType][]): Column[] =>
+  fields.map(([field, type]) => ({ name: `${parent}_${field}`, type, parent, field }));
 const logs = [col('log_url'), col('log_excerpt')];
-
-/** Copies the named top-level fields as they are. */
-const pick = (object: Record<string, unknown>, columns: readonly Column[]): Row => {
-  const row: Row = {};
-  for (const { name } of columns) if (object[name] !== undefined) row[name] = object[name];
-  return row;
-};
-
-const checkoutColumns = [
-  col('id'),
-  col('origin'),
-  col('tree_name'),
-  col('git_repository_url'),
-  col('git_commit_hash'),
-  col('git_commit_name'),
-  col('git_commit_tags', 'text[]'),
-  col('git_commit_message'),
-  col('git_repository_branch'),
-  col('git_repository_branch_tip', 'boolean'),
-  ...files('patchset_files'),
-  col('patchset_hash'),
-  col('message_id'),
-  col('comment'),
-  col('start_time', 'timestamptz'),
-  col('origin_builds_finish_time', 'timestamptz'),
-  col('origin_tests_finish_time', 'timestamptz'),
-  ...logs,
-  col('valid', 'boolean'),
-  col('misc', 'jsonb'),
-];
-
-const buildColumns = [
-  col('id'),
-  col('checkout_id'),
-  col('origin'),
-  col('comment'),
-  col('start_time', 'timestamptz'),
-  col('duration', 'double precision'),
-  col('architecture'),
-  col('command'),
-  col('compiler'),
-  ...files('input_files', 'output_files'),
-  col('config_name'),
-  col('config_url'),
-  ...logs,
-  col('status'),
-  col('misc', 'jsonb'),
-];
-
-const testColumns = [
-  col('id'),
-  col('build_id'),
-  col('origin'),
-  col('environment_comment'),
-  col('environment_compatible', 'text[]'),
-  col('environment_misc', 'jsonb'),
-  col('path'),
-  col('comment'),
-  ...logs,
-  col('status'),
-  col('number_value', 'double precision'),
-  col('number_unit'),
-  col('number_prefix'),
-  col('start_time', 'timestamptz'),
-  col('duration', 'double precision'),
-  ...files('input_files', 'output_files'),
-  col('misc', 'jsonb'),
-];
-
-const issueColumns = [
-  col('id'),
-  col('version', 'bigint'),
-  col('origin'),
-  col('report_url'),
-  col('report_subject'),
-  col('culprit_code', 'boolean'),
-  col('culprit_tool', 'boolean'),
-  col('culprit_harness', 'boolean'),
-  col('categories', 'text[]'),
-  col('comment'),
-  col('misc', 'jsonb'),
-];
-
-const incidentColumns = [
-  col('id'),
-  col('origin'),
-  col('issue_id'),
-  col('issue_version', 'bigint'),
-  col('build_id'),
-  col('test_id'),
-  col('present', 'boolean'),
-  col('comment'),
-  col('misc', 'jsonb'),
-];
-
-type Nested = Record<string, unknown> | undefined;
 
 /** The KCIDB tables in load order (parents first), with how report objects map onto them. */
 export const KCIDB_TABLES: readonly TableSpec[] = [
-  { section: 'checkouts', table: 'kcidb_checkouts', key: ['id'], columns: checkoutColumns, toRow: (o) => pick(o, checkoutColumns) },
-  { section: 'builds', table: 'kcidb_builds', key: ['id'], columns: buildColumns, toRow: (o) => pick(o, buildColumns) },
+  {
+    section: 'checkouts',
+    table: 'kcidb_checkouts',
+    key: ['id'],
+    columns: [
+      col('id'),
+      col('origin'),
+      col('tree_name'),
+      col('git_repository_url'),
+      col('git_commit_hash'),
+      col('git_commit_name'),
+      col('git_commit_tags', 'text[]'),
+      col('git_commit_message'),
+      col('git_repository_branch'),
+      col('git_repository_branch_tip', 'boolean'),
+      col('patchset_files', 'jsonb'),
+      col('patchset_hash'),
+      col('message_id'),
+      col('comment'),
+      col('start_time', 'timestamptz'),
+      col('origin_builds_finish_time', 'timestamptz'),
+      col('origin_tests_finish_time', 'timestamptz'),
+      ...logs,
+      col('valid', 'boolean'),
+      col('misc', 'jsonb'),
+    ],
+  },
+  {
+    section: 'builds',
+    table: 'kcidb_builds',
+    key: ['id'],
+    columns: [
+      col('id'),
+      col('checkout_id'),
+      col('origin'),
+      col('comment'),
+      col('start_time', 'timestamptz'),
+      col('duration', 'double precision'),
+      col('architecture'),
+      col('command'),
+      col('compiler'),
+      col('input_files', 'jsonb'),
+      col('output_files', 'jsonb'),
+      col('config_name'),
+      col('config_url'),
+      ...logs,
+      col('status'),
+      col('misc', 'jsonb'),
+    ],
+  },
   {
     section: 'tests',
     table: 'kcidb_tests',
     key: ['id'],
-    columns: testColumns,
-    toRow: (o) => {
-      const row = pick(o, testColumns);
-      const environment = o.environment as Nested;
-      if (environment) {
-        row.environment_comment = environment.comment;
-        row.environment_compatible = environment.compatible;
-        row.environment_misc = environment.misc;
-      }
-      const number = o.number as Nested;
-      if (number) {
-        row.number_value = number.value;
-        row.number_unit = number.unit;
-        row.number_prefix = number.prefix;
-      }
-      return row;
-    },
+    columns: [
+      col('id'),
+      col('build_id'),
+      col('origin'),
+      ...nested('environment', [
+        ['comment', 'text'],
+        ['compatible', 'text[]'],
+        ['misc', 'jsonb'],
+      ]),
+      col('path'),
+      col('comment'),
+      ...logs,
+      col('status'),
+      ...nested('number', [
+        ['value', 'double precision'],
+        ['unit', 'text'],
+        ['prefix', 'text'],
+      ]),
+      col('start_time', 'timestamptz'),
+      col('duration', 'double precision'),
+      col('input_files', 'jsonb'),
+      col('output_files', 'jsonb'),
+      col('misc', 'jsonb'),
+    ],
   },
   {
     section: 'issues',
     table: 'kcidb_issues',
     key: ['id', 'version'],
-    columns: issueColumns,
-    toRow: (o) => {
-      const row = pick(o, issueColumns);
-      const culprit = o.culprit as Nested;
-      if (culprit) {
-        row.culprit_code = culprit.code;
-        row.culprit_tool = culprit.tool;
-        row.culprit_harness = culprit.harness;
-      }
-      return row;
-    },
+    columns: [
+      col('id'),
+      col('version', 'bigint'),
+      col('origin'),
+      col('report_url'),
+      col('report_subject'),
+      ...nested('culprit', [
+        ['code', 'boolean'],
+        ['tool', 'boolean'],
+        ['harness', 'boolean'],
+      ]),
+      col('categories', 'text[]'),
+      col('comment'),
+      col('misc', 'jsonb'),
+    ],
   },
-  { section: 'incidents', table: 'kcidb_incidents', key: ['id'], columns: incidentColumns, toRow: (o) => pick(o, incidentColumns) },
+  {
+    section: 'incidents',
+    table: 'kcidb_incidents',
+    key: ['id'],
+    columns: [
+      col('id'),
+      col('origin'),
+      col('issue_id'),
+      col('issue_version', 'bigint'),
+      col('build_id'),
+      col('test_id'),
+      col('present', 'boolean'),
+      col('comment'),
+      col('misc', 'jsonb'),
+    ],
+  },
 ];
+
+/** One report object as a row: its columns that have a value. */
+export function toRow(spec: TableSpec, object: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const { name, parent, field } of spec.columns) {
+    const value = parent ? (object[parent] as Row | undefined)?.[field] : object[field];
+    if (value !== undefined) row[name] = value;
+  }
+  return row;
+}
+
+/** Orders rows by key as the SQL loader does: text in code unit order ("C" collation), numbers by value. */
+function byKey(spec: TableSpec) {
+  return (a: Row, b: Row): number => {
+    for (const k of spec.key) {
+      const x = a[k] as string | number;
+      const y = b[k] as string | number;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
 
 /**
  * The rows of one table from a report, objects with the same key merged (first value of
@@ -172,7 +181,7 @@ export function rowsOf(report: KcidbReport, spec: TableSpec): Row[] {
   const objects = (report[spec.section] ?? []) as unknown as Record<string, unknown>[];
   const merged = new Map<string, Row>();
   for (const object of objects) {
-    const row = spec.toRow(object);
+    const row = toRow(spec, object);
     const key = spec.key.map((k) => String(row[k])).join('\0');
     const earlier = merged.get(key);
     if (!earlier) {
@@ -183,5 +192,5 @@ export function rowsOf(report: KcidbReport, spec: TableSpec): Row[] {
       if (earlier[name] === undefined || earlier[name] === null) earlier[name] = value;
     }
   }
-  return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  return [...merged.values()].sort(byKey(spec));
 }

@@ -1,17 +1,20 @@
 import { PackflowError, type Logger } from '@packflow/core';
 import type { KcidbDatabase, KcidbSql } from '../kcidb-database.js';
 import { validateKcidbReport } from '../report/kcidb-report.validator.js';
-import { loadKcidbReport, type KcidbLoadCounts } from './kcidb-ingest.repository.js';
+import { loadKcidbReport, loadStoredKcidbReport, type KcidbLoadCounts } from './kcidb-ingest.repository.js';
 import { submissions, type StoredSubmission } from './kcidb-submission.repository.js';
 
 export interface ProcessOutcome {
   id: string;
   /** `processed` or `failed` as left by this or an earlier run. */
   status: 'processed' | 'failed';
-  /** False when an earlier run had already finished the submission (nothing was done). */
+  /** False when nothing was loaded (an earlier run had finished it, or it failed). */
   loaded: boolean;
   counts?: KcidbLoadCounts;
 }
+
+/** PostgreSQL: ON CONFLICT DO UPDATE would change one row twice (an id repeated in the report). */
+const REPEATED_ID = '21000';
 
 /**
  * Loads accepted submissions into the KCIDB tables. Each submission is processed in one
@@ -20,6 +23,10 @@ export interface ProcessOutcome {
  * once. A report the database refuses for good (a value out of range) marks the
  * submission `failed` with the reason; a passing problem (deadlock, lost connection) is
  * thrown as retryable and leaves it `ready` for the next try.
+ *
+ * Reports are loaded in place (the SQL reads the stored JSON); submit validated them. A
+ * report that repeats an id within a section is loaded the slow way instead: read,
+ * validated again and merged in JavaScript.
  */
 export class KcidbSubmissionProcessor {
   constructor(
@@ -56,15 +63,13 @@ export class KcidbSubmissionProcessor {
 
   private async load(tx: KcidbSql, row: StoredSubmission): Promise<ProcessOutcome> {
     const log = this.logger.child({ submission: row.id });
-    const checked = validateKcidbReport(row.report);
-    if (!checked.ok) {
-      await submissions.finish(tx, row.id, 'failed', checked.violations);
-      log.warn({ errors: checked.violations.length }, 'KCIDB submission is not a valid report');
-      return { id: row.id, status: 'failed', loaded: false };
-    }
     await tx.query('savepoint kcidb_load');
     try {
-      const counts = await loadKcidbReport(tx, checked.report);
+      const counts = await this.loadReport(tx, row.id);
+      if (!counts) {
+        log.warn('KCIDB submission is not a valid report');
+        return { id: row.id, status: 'failed', loaded: false };
+      }
       await submissions.finish(tx, row.id, 'processed', null);
       log.info({ counts }, 'KCIDB submission loaded');
       return { id: row.id, status: 'processed', loaded: true, counts };
@@ -81,5 +86,21 @@ export class KcidbSubmissionProcessor {
       log.warn({ err: error }, 'KCIDB submission failed');
       return { id: row.id, status: 'failed', loaded: false };
     }
+  }
+
+  /** Loads in place, or the slow way when ids repeat; undefined (and marked failed) when not a valid report. */
+  private async loadReport(tx: KcidbSql, id: string): Promise<KcidbLoadCounts | undefined> {
+    try {
+      return await loadStoredKcidbReport(tx, id);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== REPEATED_ID) throw error;
+    }
+    await tx.query('rollback to savepoint kcidb_load');
+    const checked = validateKcidbReport(await submissions.report(tx, id));
+    if (!checked.ok) {
+      await submissions.finish(tx, id, 'failed', checked.violations);
+      return undefined;
+    }
+    return loadKcidbReport(tx, checked.report);
   }
 }

@@ -4,7 +4,6 @@ import type { KcidbSql } from '../kcidb-database.js';
 export interface StoredSubmission {
   id: string;
   status: KcidbSubmissionStatus;
-  report: unknown;
 }
 
 export interface SubmissionState {
@@ -37,7 +36,7 @@ export const submissions = {
   /** Locks one submission for processing; waits while another transaction holds it. */
   async lock(sql: KcidbSql, id: string): Promise<StoredSubmission | undefined> {
     const [row] = await sql.query<StoredSubmission>(
-      `select "id", "status", "report" from "shared"."kcidb_submissions" where "id" = $1 for update`,
+      `select "id", "status" from "shared"."kcidb_submissions" where "id" = $1 for update`,
       [id],
     );
     return row;
@@ -46,10 +45,15 @@ export const submissions = {
   /** Locks the oldest `ready` submission nobody else is processing, if any. */
   async lockNextReady(sql: KcidbSql): Promise<StoredSubmission | undefined> {
     const [row] = await sql.query<StoredSubmission>(
-      `select "id", "status", "report" from "shared"."kcidb_submissions"
+      `select "id", "status" from "shared"."kcidb_submissions"
        where "status" = 'ready' order by "received_at" limit 1 for update skip locked`,
     );
     return row;
+  },
+
+  async report(sql: KcidbSql, id: string): Promise<unknown> {
+    const [row] = await sql.query<{ report: unknown }>(`select "report" from "shared"."kcidb_submissions" where "id" = $1`, [id]);
+    return row?.report;
   },
 
   async finish(sql: KcidbSql, id: string, status: 'processed' | 'failed', errors: readonly KcidbSubmissionError[] | null): Promise<void> {

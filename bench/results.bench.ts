@@ -1,8 +1,10 @@
 // `pnpm bench results [--quick]`: KCIDB ingest throughput and query latency.
 //
-// 1. Ingest: reports of 1,000 tests (10 builds of one checkout), each submitted through
-//    KcidbService.submit (token check, validation, durable store) and then loaded by
-//    KcidbSubmissionProcessor.processSubmission (the upserts), one after the other.
+// 1. Ingest, reports of 1,000 tests (and 10 builds of one checkout):
+//    a. submit: KcidbService.submit (token, validation, durable store), one after the other;
+//    b. load: KcidbSubmissionProcessor.processPending with one loader (as the web service's
+//       in-process queue runs it), then with two at once (as two workers would);
+//    c. end to end: submissions arriving while one loader loads the earlier ones.
 // 2. The tables are then filled in bulk (SQL, not the ingest path) to 1,000,000 tests
 //    (--quick: 100,000) spread over 30 days, 3 origins, 16 tree/branches, 40 hardware.
 // 3. The trees and hardware listings of the default window (the last 7 days) run
@@ -19,7 +21,7 @@ import {
 import { createTestDatabase } from '@packflow/testing';
 
 const quick = process.argv.includes('--quick');
-const REPORTS = quick ? 10 : 60;
+const REPORTS = quick ? 20 : 80;
 const TESTS_PER_REPORT = 1000;
 const TOTAL_TESTS = quick ? 100_000 : 1_000_000;
 const QUERY_RUNS = quick ? 10 : 40;
@@ -91,48 +93,59 @@ const service = new KcidbService({
 
 try {
   // 1. ingest. A first report warms up (JIT, connections) and is not counted.
-  await processor.processSubmission((await service.submit(`Bearer ${TOKEN}`, report(REPORTS))).id);
-  const reports = Array.from({ length: REPORTS }, (_, n) => report(n));
-  const ingested = REPORTS * TESTS_PER_REPORT;
+  await processor.processSubmission((await service.submit(`Bearer ${TOKEN}`, report(REPORTS * 10))).id);
+  let next = 0;
+  const batch = (count: number) => Array.from({ length: count }, () => report(next++));
+  const perS = (reports: number, ms: number) => (reports * TESTS_PER_REPORT) / (ms / 1000);
+  const timed = async (run: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await run();
+    return performance.now() - t0;
+  };
 
-  // 1a. submit every report, then 1b. process them all (the sweep a worker runs)
-  const t0 = performance.now();
-  for (const r of reports.slice(0, REPORTS / 2)) await service.submit(`Bearer ${TOKEN}`, r);
-  const t1 = performance.now();
-  const processed = await processor.processPending(REPORTS);
-  const t2 = performance.now();
-  if (processed.some((o) => o.status !== 'processed')) throw new Error('a submission was not processed');
-  const half = ingested / 2;
-  const submitPerS = half / ((t1 - t0) / 1000);
-  const processPerS = half / ((t2 - t1) / 1000);
+  // 1a. submit REPORTS reports one after the other
+  const submitted = batch(REPORTS);
+  const submitMs = await timed(async () => {
+    for (const r of submitted) await service.submit(`Bearer ${TOKEN}`, r);
+  });
+  // 1b. load half of them with one loader (the in-process queue), the rest with two (two workers)
+  const process1Ms = await timed(() => processor.processPending(REPORTS / 2));
+  const process2Ms = await timed(() => Promise.all([processor.processPending(), processor.processPending()]));
+  const [{ ready }] = await db.query<{ ready: number }>(`select count(*)::int as ready from shared.kcidb_submissions where status <> 'processed'`);
+  if (ready) throw new Error(`${ready} submissions were not processed`);
 
-  // 1c. end to end as the web service runs it: submissions arrive while a queue loads
-  // the earlier ones (one loader, as the in-process queue has)
+  // 1c. end to end as the web service runs it: submissions arrive while one loader loads
+  // the earlier ones
   const queue: string[] = [];
   let submitting = true;
-  const t3 = performance.now();
-  const loader = (async () => {
-    for (;;) {
-      const id = queue.shift();
-      if (id) await processor.processSubmission(id);
-      else if (!submitting) return;
-      else await new Promise((r) => setImmediate(r));
-    }
-  })();
-  for (const r of reports.slice(REPORTS / 2)) queue.push((await service.submit(`Bearer ${TOKEN}`, r)).id);
-  submitting = false;
-  await loader;
-  const t4 = performance.now();
-  const endToEndPerS = half / ((t4 - t3) / 1000);
+  const endToEndMs = await timed(async () => {
+    const loader = (async () => {
+      for (;;) {
+        const id = queue.shift();
+        if (id) await processor.processSubmission(id);
+        else if (!submitting) return;
+        else await new Promise((r) => setImmediate(r));
+      }
+    })();
+    for (const r of batch(REPORTS / 2)) queue.push((await service.submit(`Bearer ${TOKEN}`, r)).id);
+    submitting = false;
+    await loader;
+  });
 
+  const submitPerS = perS(REPORTS, submitMs);
+  const processPerS = perS(REPORTS / 2, process1Ms);
+  const process2PerS = perS(REPORTS / 2, process2Ms);
+  const endToEndPerS = perS(REPORTS / 2, endToEndMs);
   say(`ingest: reports of ${TESTS_PER_REPORT} tests (and 10 builds, 1 checkout)`);
-  say(`  submit (token, validation, durable store): ${Math.round(submitPerS)} tests/s (${round((t1 - t0) / (REPORTS / 2))} ms/report)`);
-  say(`  process (load into the tables):            ${Math.round(processPerS)} tests/s (${round((t2 - t1) / (REPORTS / 2))} ms/report)`);
+  say(`  submit (token, validation, durable store): ${Math.round(submitPerS)} tests/s (${round(submitMs / REPORTS)} ms/report)`);
+  say(`  load into the tables, one loader:          ${Math.round(processPerS)} tests/s (${round(process1Ms / (REPORTS / 2))} ms/report)`);
+  say(`  load into the tables, two loaders:         ${Math.round(process2PerS)} tests/s`);
   say(`  end to end, submit and load overlapping:    ${Math.round(endToEndPerS)} tests/s`);
+  const ingested = (REPORTS + REPORTS / 2 + 1) * TESTS_PER_REPORT;
 
   // 2. bulk fill
   const fillStart = performance.now();
-  const remaining = TOTAL_TESTS - ingested - TESTS_PER_REPORT;
+  const remaining = TOTAL_TESTS - ingested;
   const checkoutsPerDay = 3 * 16;
   const checkouts = 30 * checkoutsPerDay;
   const buildsPerCheckout = 12;
@@ -199,6 +212,7 @@ try {
       tests_per_report: TESTS_PER_REPORT,
       submit_tests_per_s: Math.round(submitPerS),
       process_tests_per_s: Math.round(processPerS),
+      process_two_loaders_tests_per_s: Math.round(process2PerS),
       end_to_end_tests_per_s: Math.round(endToEndPerS),
       total_tests: n,
       trees_p50_ms: round(trees.p50),

@@ -21,9 +21,18 @@ export function releaseTable(): ReleaseTable {
   return loadReleaseTable(releasesFile);
 }
 
+/**
+ * The directory relative paths are given from. `pnpm packflow …` runs in the repository
+ * root; pnpm and npm keep the directory the operator typed the command in as INIT_CWD.
+ */
+export function resolveFromCaller(path: string): string {
+  const reader = new EnvReader(process.env);
+  return resolve(reader.optional('INIT_CWD') ?? process.cwd(), path);
+}
+
 /** A config file, or the config file at the root of a directory (default: the current one). */
 export function readConfigFile(path: string | undefined): { file: string; text: string } {
-  const target = resolve(path ?? '.');
+  const target = resolveFromCaller(path ?? '.');
   try {
     if (statSync(target).isDirectory()) {
       const found = findConfigFile(target);

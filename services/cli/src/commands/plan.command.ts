@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '@packflow/core';
 import { formatDiagnostic, parseCommentCommand, plan, planEventFromWebhook, type Plan, type PlanEvent } from '@packflow/config';
 import { EXIT, action } from '../cli.errors.js';
-import { loadConfigFile, releaseTable } from './config.command.js';
+import { loadConfigFile, releaseTable, resolveFromCaller } from './config.command.js';
 
 interface PlanOpts {
   config?: string;
@@ -46,7 +46,7 @@ export function registerPlan(program: Command): void {
 function readEvent(path: string, eventType: string | undefined): PlanEvent {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(resolveFromCaller(path), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ValidationError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}`);

@@ -3,7 +3,17 @@
 // JetStream, so accepting never waits for NATS.
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { IntakeRepository, ValidationError, type EventSource, type Logger, type MikroORM, type ResultKind, type ResultOwner } from '@packflow/core';
+import {
+  IntakeRepository,
+  ValidationError,
+  type EventSource,
+  type IntakeEvent,
+  type Logger,
+  type MikroORM,
+  type RecordOutcome,
+  type ResultKind,
+  type ResultOwner,
+} from '@packflow/core';
 import {
   createRouter,
   eventSubject,
@@ -26,6 +36,7 @@ import { CONFIG, LOGGER, ORM } from '@packflow/platform';
 import type { SchedulerConfig } from '../scheduler.config.js';
 import { UnauthorizedError, UnsupportedMediaTypeError } from './intake.errors.js';
 import { ormSql } from './orm.sql.js';
+import { RecordBatcher } from './record.batcher.js';
 import { bearerToken, githubSignatureValid, tokenMatches, tokenMatchesHash } from './webhook.verifier.js';
 
 export interface IntakeRequest {
@@ -43,10 +54,18 @@ type Location = Pick<PackflowEvent, 'project' | 'ref' | 'sha'> | { ids: Pick<Res
 
 const MAX_DELIVERY_ID = 200;
 
+/**
+ * Concurrent deliveries are recorded together: up to WRITERS transactions at once, each
+ * with up to MAX_BATCH events (one commit for the batch; nobody waits for it to fill).
+ */
+const WRITERS = 4;
+const MAX_BATCH = 64;
+
 @Injectable()
 export class IntakeService implements OnModuleInit {
   private readonly router: Router;
   private readonly logger: Logger;
+  private readonly recorder: RecordBatcher<IntakeEvent, RecordOutcome>;
 
   constructor(
     @Inject(CONFIG) private readonly config: SchedulerConfig,
@@ -55,6 +74,7 @@ export class IntakeService implements OnModuleInit {
   ) {
     this.logger = logger.child({ component: 'intake' });
     this.router = createRouter(config.routingRules);
+    this.recorder = new RecordBatcher((events) => this.repository().recordMany(events), { maxBatch: MAX_BATCH, writers: WRITERS });
   }
 
   onModuleInit(): void {
@@ -123,13 +143,12 @@ export class IntakeService implements OnModuleInit {
     if (!token) throw new UnauthorizedError('missing token');
     const requestId = (payload as { request_id?: unknown }).request_id;
     if (typeof requestId !== 'string' || !requestId) throw new ValidationError('request_id: expected a string', { field: 'request_id' });
-    const repo = this.repository();
-    const testRequest = await repo.findTestingFarmRequest(requestId);
+    const testRequest = await this.repository().findTestingFarmRequest(requestId);
     if (!testRequest || !tokenMatchesHash(testRequest.tokenHash, token)) throw new UnauthorizedError('token does not match the request');
     const deliveryId = `testing-farm:${requestId}:${randomUUID()}`;
     const result = parseTestingFarm(payload);
-    if (isIgnored(result)) return this.ignore(repo, 'testing-farm', deliveryId, result.type ?? 'testing_farm', result.ignored, result);
-    return this.accept(repo, 'testing-farm', deliveryId, result, testRequest.ecosystem, { ids: testRequest });
+    if (isIgnored(result)) return this.ignore('testing-farm', deliveryId, result.type ?? 'testing_farm', result.ignored, result);
+    return this.accept('testing-farm', deliveryId, result, testRequest.ecosystem, { ids: testRequest });
   }
 
   private repository(): IntakeRepository {
@@ -137,10 +156,9 @@ export class IntakeService implements OnModuleInit {
   }
 
   private async intake(source: EventSource, deliveryId: string, result: ParseResult): Promise<IntakeAnswer> {
-    const repo = this.repository();
-    if (isIgnored(result)) return this.ignore(repo, source, deliveryId, result.type ?? source, result.ignored, result);
-    if (isResultEvent(result)) return this.result(repo, source, deliveryId, result);
-    return this.accept(repo, source, deliveryId, result, this.ecosystemOf(result), result);
+    if (isIgnored(result)) return this.ignore(source, deliveryId, result.type ?? source, result.ignored, result);
+    if (isResultEvent(result)) return this.result(source, deliveryId, result);
+    return this.accept(source, deliveryId, result, this.ecosystemOf(result), result);
   }
 
   /** Which ecosystem owns a forge event: the routing rules, by instance and namespace. */
@@ -153,19 +171,18 @@ export class IntakeService implements OnModuleInit {
   }
 
   /** A build or test result goes to the ecosystem of the build or test; unknown ones are recorded as ignored. */
-  private async result(repo: IntakeRepository, source: EventSource, deliveryId: string, event: ResultEvent): Promise<IntakeAnswer> {
+  private async result(source: EventSource, deliveryId: string, event: ResultEvent): Promise<IntakeAnswer> {
     const lookup = resultLookup(event);
-    const owner = lookup ? await repo.findResultOwner(lookup.kind, lookup.externalId, lookup.target) : null;
+    const owner = lookup ? await this.repository().findResultOwner(lookup.kind, lookup.externalId, lookup.target) : null;
     if (!owner) {
       const reason = lookup ? `${lookup.what} ${lookup.externalId} was not started by packflow` : `${event.type} names no build`;
-      return this.ignore(repo, source, deliveryId, event.type, reason, event);
+      return this.ignore(source, deliveryId, event.type, reason, event);
     }
     const where: Location = owner.projectId || !event.project ? { ids: owner } : event;
-    return this.accept(repo, source, deliveryId, event, owner.ecosystem, where);
+    return this.accept(source, deliveryId, event, owner.ecosystem, where);
   }
 
   private async accept(
-    repo: IntakeRepository,
     source: EventSource,
     deliveryId: string,
     event: PackflowEvent,
@@ -173,7 +190,7 @@ export class IntakeService implements OnModuleInit {
     where: Location,
   ): Promise<IntakeAnswer> {
     const subject = eventSubject(event, ecosystem);
-    const outcome = await repo.record({
+    const outcome = await this.recorder.submit({
       source,
       type: event.type,
       deliveryId,
@@ -194,8 +211,8 @@ export class IntakeService implements OnModuleInit {
     return { status: 202, body: { event_id: outcome.eventId } };
   }
 
-  private async ignore(repo: IntakeRepository, source: EventSource, deliveryId: string, type: string, reason: string, payload: unknown): Promise<IntakeAnswer> {
-    const outcome = await repo.record({
+  private async ignore(source: EventSource, deliveryId: string, type: string, reason: string, payload: unknown): Promise<IntakeAnswer> {
+    const outcome = await this.recorder.submit({
       source,
       type,
       deliveryId,

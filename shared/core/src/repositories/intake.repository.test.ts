@@ -128,6 +128,49 @@ describe('IntakeRepository.record', () => {
   });
 });
 
+describe('IntakeRepository.recordMany', () => {
+  it('records a batch in one statement, in order, each delivery once', async () => {
+    const fresh = { ...project, repo: `batch-${Date.now()}` };
+    const a = pullRequestEvent({ project: fresh });
+    const b = pullRequestEvent({ project: fresh, ref: { kind: 'pull_request', name: '8' }, sha: 'c'.repeat(40) });
+    const ignoredOne = pullRequestEvent({ project: null, disposition: 'ignored', reason: 'labeled', outbox: null });
+    const outcomes = await repo.recordMany([a, b, { ...a, payload: { again: true } }, ignoredOne]);
+    expect(outcomes.map((o) => o.status)).toEqual(['recorded', 'recorded', 'duplicate', 'recorded']);
+    expect(outcomes[2].eventId).toBe(outcomes[0].eventId);
+    expect(await count('shared.projects', 'repo = $1', [fresh.repo])).toBe(1);
+    const refs = await pool.query(
+      `select r.name, c.sha from shared.events e join shared.project_refs r on r.id = e.ref_id join shared.commits c on c.id = e.commit_id
+        where e.id = any($1::bigint[]) order by e.id`,
+      [[outcomes[0].eventId, outcomes[1].eventId]],
+    );
+    expect(refs.rows).toEqual([
+      { name: '7', sha: 'a'.repeat(40) },
+      { name: '8', sha: 'c'.repeat(40) },
+    ]);
+    expect(await count('shared.outbox', 'msg_id = any($1::text[])', [[a.deliveryId, b.deliveryId, ignoredOne.deliveryId]])).toBe(2);
+  });
+
+  it('keeps free text with U+0000, which jsonb cannot store, minus that character', async () => {
+    const event = pullRequestEvent({ payload: { comment: 'before\u0000after', literal: 'a\\u0000b' } });
+    const { eventId } = await repo.record(event);
+    const { rows } = await pool.query('select payload from shared.events where id = $1', [eventId]);
+    expect(rows[0].payload).toEqual({ comment: 'beforeafter', literal: 'a\\u0000b' });
+  });
+
+  it('creates each new project once when overlapping batches arrive at once', async () => {
+    const stamp = Date.now();
+    const repos = ['x', 'y', 'z'].map((r) => ({ ...project, repo: `overlap-${stamp}-${r}` }));
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 6 }, (_, i) => pullRequestEvent({ project: repos[(b + i) % 3], deliveryId: `overlap-${stamp}-${b}-${i}`, sha: `${b}${i}`.padStart(40, 'f') })),
+    );
+    const outcomes = (await Promise.all(batches.map((batch) => repo.recordMany(batch)))).flat();
+    expect(outcomes.every((o) => o.status === 'recorded')).toBe(true);
+    expect(await count('shared.projects', 'repo like $1', [`overlap-${stamp}-%`])).toBe(3);
+    expect(await count('shared.events e join shared.projects p on p.id = e.project_id', 'p.repo like $1 and e.commit_id is not null', [`overlap-${stamp}-%`])).toBe(36);
+    expect(await count('shared.outbox', 'msg_id like $1', [`overlap-${stamp}-%`])).toBe(36);
+  });
+});
+
 describe('IntakeRepository result owners', () => {
   let commitId: string;
   let projectId: string;

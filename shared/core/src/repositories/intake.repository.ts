@@ -45,61 +45,88 @@ export interface ResultOwner {
 }
 
 // One statement (prepared: planning it costs about as much as running it), so one
-// transaction: find or create project, ref and commit, insert the
-// event (nothing when the delivery id is already recorded) and its outbox row. A project,
-// ref or commit created at the same instant by another delivery leaves its id empty here
-// (ON CONFLICT DO NOTHING returns no row and this snapshot cannot see the other one):
-// the event is then not inserted, and the caller runs the statement again.
-export const RECORD_EVENT_SQL = `
+// transaction, for a batch of events (deliveries arriving together share a commit):
+// find or create their projects, refs and commits, insert the events (not those whose
+// delivery id is already recorded) and their outbox rows. Rows are created in a fixed
+// order (projects, refs, commits, events, each sorted), so concurrent batches cannot
+// deadlock. A project, ref or commit created at the same instant by another transaction
+// leaves its id empty here (ON CONFLICT DO NOTHING returns no row, and this snapshot
+// cannot see the other one): that event is not inserted, and the caller runs it again.
+// Returns (ord, event_id) for each event inserted.
+export const RECORD_EVENTS_SQL = `
 with
-  p_found as (
-    select id from shared.projects
-     where $2::text is not null and instance_url = $2::text and namespace = $3::text and repo = $4::text),
+  input as (
+    select * from rows from (jsonb_to_recordset($1::jsonb) as (
+      ord int, forge text, instance_url text, namespace text, repo text, ref_kind text, ref_name text, sha text,
+      source text, type text, delivery_id text, actor text, ecosystem text, disposition text, reason text,
+      payload jsonb, subject text, extra jsonb, given_project bigint, given_ref bigint, given_commit bigint)) i),
   p_new as (
     insert into shared.projects (forge, instance_url, namespace, repo)
-    select $1::text, $2::text, $3::text, $4::text
-     where $2::text is not null and not exists (select 1 from p_found)
+    select distinct on (i.instance_url, i.namespace, i.repo) i.forge, i.instance_url, i.namespace, i.repo
+      from input i
+     where i.instance_url is not null
+       and not exists (select 1 from shared.projects x where x.instance_url = i.instance_url and x.namespace = i.namespace and x.repo = i.repo)
+     order by i.instance_url, i.namespace, i.repo
     on conflict do nothing
-    returning id),
-  p as (select coalesce((select id from p_found), (select id from p_new), $18::bigint) as id),
-  r_found as (
-    select r.id from shared.project_refs r, p
-     where $5::text is not null and r.project_id = p.id and r.kind = $5::text and r.name = $6::text),
+    returning id, instance_url, namespace, repo),
+  p as (
+    select i.ord, coalesce(x.id, n.id, i.given_project) as id
+      from input i
+      left join shared.projects x on x.instance_url = i.instance_url and x.namespace = i.namespace and x.repo = i.repo
+      left join p_new n on n.instance_url = i.instance_url and n.namespace = i.namespace and n.repo = i.repo),
   r_new as (
     insert into shared.project_refs (project_id, kind, name)
-    select p.id, $5::text, $6::text from p
-     where $5::text is not null and p.id is not null and not exists (select 1 from r_found)
+    select distinct on (p.id, i.ref_kind, i.ref_name) p.id, i.ref_kind, i.ref_name
+      from input i join p on p.ord = i.ord
+     where i.instance_url is not null and i.ref_kind is not null and p.id is not null
+       and not exists (select 1 from shared.project_refs x where x.project_id = p.id and x.kind = i.ref_kind and x.name = i.ref_name)
+     order by p.id, i.ref_kind, i.ref_name
     on conflict do nothing
-    returning id),
-  r as (select coalesce((select id from r_found), (select id from r_new), $19::bigint) as id),
-  c_found as (
-    select c.id from shared.commits c, p, r
-     where $7::text is not null and c.project_id = p.id and c.ref_id = r.id and c.sha = $7::text),
+    returning id, project_id, kind, name),
+  r as (
+    select i.ord, coalesce(x.id, n.id, i.given_ref) as id
+      from input i join p on p.ord = i.ord
+      left join shared.project_refs x on i.instance_url is not null and x.project_id = p.id and x.kind = i.ref_kind and x.name = i.ref_name
+      left join r_new n on i.instance_url is not null and n.project_id = p.id and n.kind = i.ref_kind and n.name = i.ref_name),
   c_new as (
     insert into shared.commits (project_id, ref_id, sha)
-    select p.id, r.id, $7::text from p, r
-     where $7::text is not null and p.id is not null and r.id is not null and not exists (select 1 from c_found)
+    select distinct on (p.id, r.id, i.sha) p.id, r.id, i.sha
+      from input i join p on p.ord = i.ord join r on r.ord = i.ord
+     where i.instance_url is not null and i.sha is not null and p.id is not null and r.id is not null
+       and not exists (select 1 from shared.commits x where x.project_id = p.id and x.ref_id = r.id and x.sha = i.sha)
+     order by p.id, r.id, i.sha
     on conflict do nothing
-    returning id),
-  c as (select coalesce((select id from c_found), (select id from c_new), $20::bigint) as id),
+    returning id, project_id, ref_id, sha),
+  c as (
+    select i.ord, coalesce(x.id, n.id, i.given_commit) as id
+      from input i join p on p.ord = i.ord join r on r.ord = i.ord
+      left join shared.commits x on i.instance_url is not null and x.project_id = p.id and x.ref_id = r.id and x.sha = i.sha
+      left join c_new n on i.instance_url is not null and n.project_id = p.id and n.ref_id = r.id and n.sha = i.sha),
+  ready as (
+    select distinct on (i.delivery_id) i.*, p.id as project_id, r.id as ref_id, c.id as commit_id
+      from input i join p on p.ord = i.ord join r on r.ord = i.ord join c on c.ord = i.ord
+     where (i.instance_url is null or p.id is not null)
+       and (i.instance_url is null or i.ref_kind is null or r.id is not null)
+       and (i.instance_url is null or i.ref_kind is null or i.sha is null or c.id is not null)
+     order by i.delivery_id, i.ord),
   ev as (
     insert into shared.events (source, type, delivery_id, actor, ecosystem, disposition, reason, project_id, ref_id, commit_id, payload)
-    select $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text, p.id, r.id, c.id, $15::jsonb
-      from p, r, c
-     where ($2::text is null or p.id is not null)
-       and ($5::text is null or r.id is not null)
-       and ($7::text is null or $5::text is null or c.id is not null)
+    select source, type, delivery_id, actor, ecosystem, disposition, reason, project_id, ref_id, commit_id, payload
+      from ready
+     order by delivery_id
     on conflict (delivery_id) do nothing
-    returning id),
+    returning id, delivery_id),
   ob as (
     insert into shared.outbox (subject, msg_id, payload)
-    select $16::text, $10::text, $15::jsonb || $17::jsonb || jsonb_build_object('eventId', ev.id::text)
-      from ev
-     where $16::text is not null
-    returning id)
-select (select id::text from ev) as event_id`;
+    select y.subject, y.delivery_id, y.payload || y.extra || jsonb_build_object('eventId', ev.id::text)
+      from ev join ready y on y.delivery_id = ev.delivery_id
+     where y.subject is not null
+     order by ev.id
+    returning 1)
+select y.ord, ev.id::text as event_id
+  from ev join ready y on y.delivery_id = ev.delivery_id`;
 
-export const FIND_DELIVERY_SQL = `select id::text as event_id from shared.events where delivery_id = $1`;
+export const FIND_DELIVERIES_SQL = `select delivery_id, id::text as event_id from shared.events where delivery_id = any($1::text[])`;
 
 /** Kinds of results the intake routes, and the item kind whose targets hold their external ids. */
 export type ResultKind = Extract<ItemKind, 'srpm_build' | 'copr_build' | 'koji_build' | 'tests'>;
@@ -144,39 +171,76 @@ export class IntakeRepository {
    * transaction. A delivery id already recorded gives `duplicate` and writes nothing new.
    */
   async record(event: IntakeEvent): Promise<RecordOutcome> {
-    const ref = event.project ? (event.ref ?? null) : null;
-    const params = [
-      event.project?.forge ?? null,
-      event.project?.instanceUrl ?? null,
-      event.project?.namespace ?? null,
-      event.project?.repo ?? null,
-      ref?.kind ?? null,
-      ref?.name ?? null,
-      ref ? (event.sha ?? null) : null,
-      event.source,
-      event.type,
-      event.deliveryId,
-      event.actor,
-      event.ecosystem,
-      event.disposition,
-      event.reason,
-      JSON.stringify(event.payload),
-      event.outbox?.subject ?? null,
-      JSON.stringify(event.outbox?.extra ?? {}),
-      event.project ? null : (event.ids?.projectId ?? null),
-      event.project ? null : (event.ids?.refId ?? null),
-      event.project ? null : (event.ids?.commitId ?? null),
-    ];
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const { rows } = await this.sql.query<{ event_id: string | null }>(prepared('pf_intake_record_event', RECORD_EVENT_SQL, params));
-      const eventId = rows[0]?.event_id;
-      if (eventId) return { status: 'recorded', eventId };
-      const existing = await this.sql.query<{ event_id: string }>(prepared('pf_intake_find_delivery', FIND_DELIVERY_SQL, [event.deliveryId]));
-      if (existing.rows[0]) return { status: 'duplicate', eventId: existing.rows[0].event_id };
-      // Another delivery created this project, ref or commit at the same instant; it is
-      // committed now, so the next run finds it.
+    return (await this.recordMany([event]))[0];
+  }
+
+  /**
+   * Records several events in one transaction (one commit for all), each as `record`
+   * does; outcomes in the order given. A delivery id given twice is recorded once.
+   */
+  async recordMany(events: readonly IntakeEvent[]): Promise<RecordOutcome[]> {
+    const outcomes: (RecordOutcome | undefined)[] = new Array(events.length);
+    let pending = events.map((_, i) => i);
+    for (let attempt = 1; attempt <= 5 && pending.length > 0; attempt++) {
+      const rows = await this.insertBatch(pending.map((i) => events[i]));
+      for (const row of rows) outcomes[pending[row.ord]] = { status: 'recorded', eventId: row.event_id };
+      const missing = pending.filter((i) => !outcomes[i]);
+      pending = missing;
+      if (missing.length === 0) break;
+      const existing = await this.sql.query<{ delivery_id: string; event_id: string }>(
+        prepared('pf_intake_find_deliveries', FIND_DELIVERIES_SQL, [missing.map((i) => events[i].deliveryId)]),
+      );
+      const byDelivery = new Map(existing.rows.map((r) => [r.delivery_id, r.event_id]));
+      for (const i of missing) {
+        const eventId = byDelivery.get(events[i].deliveryId);
+        if (eventId) outcomes[i] = { status: 'duplicate', eventId };
+      }
+      // Those left met a project, ref or commit another transaction created at the same
+      // instant; it is committed now, so the next run finds it.
+      pending = missing.filter((i) => !outcomes[i]);
     }
-    throw new ConflictError('could not record the event: its project, ref or commit kept changing', { deliveryId: event.deliveryId });
+    if (pending.length > 0) {
+      throw new ConflictError('could not record the event: its project, ref or commit kept changing', { deliveryId: events[pending[0]].deliveryId });
+    }
+    return outcomes as RecordOutcome[];
+  }
+
+  private async insertBatch(events: readonly IntakeEvent[]): Promise<{ ord: number; event_id: string }[]> {
+    const input = jsonParam(events.map((event, ord) => {
+      const ref = event.project ? (event.ref ?? null) : null;
+      return {
+        ord,
+        forge: event.project?.forge ?? null,
+        instance_url: event.project?.instanceUrl ?? null,
+        namespace: event.project?.namespace ?? null,
+        repo: event.project?.repo ?? null,
+        ref_kind: ref?.kind ?? null,
+        ref_name: ref?.name ?? null,
+        sha: ref ? (event.sha ?? null) : null,
+        source: event.source,
+        type: event.type,
+        delivery_id: event.deliveryId,
+        actor: event.actor,
+        ecosystem: event.ecosystem,
+        disposition: event.disposition,
+        reason: event.reason,
+        payload: event.payload,
+        subject: event.outbox?.subject ?? null,
+        extra: event.outbox?.extra ?? {},
+        given_project: event.project ? null : (event.ids?.projectId ?? null),
+        given_ref: event.project ? null : (event.ids?.refId ?? null),
+        given_commit: event.project ? null : (event.ids?.commitId ?? null),
+      };
+    }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await this.sql.query<{ ord: number; event_id: string }>(prepared('pf_intake_record_events', RECORD_EVENTS_SQL, [input]));
+        return rows;
+      } catch (error) {
+        // Two batches waiting on each other's new rows: PostgreSQL aborts one; run it again.
+        if ((error as { code?: string }).code !== '40P01' || attempt >= 3) throw error;
+      }
+    }
   }
 
   /** The build or test with this external id, or null when packflow never started it. */
@@ -198,6 +262,13 @@ export class IntakeRepository {
     const { rows } = await this.sql.query<OwnerRow>(prepared(`pf_intake_owner_${kind}`, RESULT_OWNER_SQL.get(kind)!, [externalId, target]));
     return rows[0] ?? null;
   }
+}
+
+/** JSON for PostgreSQL: jsonb cannot hold U+0000, which a webhook's free text may carry. */
+function jsonParam(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (!json.includes('\\u0000')) return json;
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('\0', '') : v));
 }
 
 function owner(row: OwnerRow): ResultOwner {

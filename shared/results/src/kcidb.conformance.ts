@@ -48,42 +48,43 @@ const VALID: [string, unknown][] = [
   ['files', variant(minimal, (d) => (d.builds[0].output_files = [{ name: 'bzImage', url: 'https://x.org/bzImage' }]))],
 ];
 
-const INVALID: [string, unknown][] = [
-  ['a dotted path with an empty segment', variant(minimal, (d) => (d.tests[0].path = 'ltp..sem01'))],
-  ['a path ending in a dot', variant(hybrid, (d) => (d.tests[0].path = 'ltp.'))],
-  ['a lowercase status', variant(minimal, (d) => (d.tests[0].status = 'pass'))],
-  ['a lowercase build status', variant(minimal, (d) => (d.builds[0].status = 'fail'))],
-  ['an uppercase origin', variant(minimal, (d) => (d.checkouts[0].origin = 'MyCI'))],
-  ['an uppercase origin in an id', variant(hybrid, (d) => (d.tests[0].id = 'MyCI:test-42'))],
-  ['a null field', variant(minimal, (d) => (d.checkouts[0].git_commit_hash = null))],
-  ['a null status', variant(hybrid, (d) => (d.tests[0].status = null))],
-  ['a null minor version', { version: { major: 5, minor: null } }],
-  ['a null section', { version: { major: 5 }, tests: null }],
-  ['a top-level unknown key', variant(minimal, (d) => (d.results = []))],
-  ['a top-level metadata key', variant(minimal, (d) => (d._timestamp = '2024-01-01T00:00:00Z'))],
-  ['an environment.platform outside misc', variant(hybrid, (d) => (d.tests[0].environment = { platform: 'qemu-x86' }))],
-  ['no version', variant(minimal, (d) => delete d.version)],
-  ['version 4', { version: { major: 4 } }],
-  ['version 5.4', { version: { major: 5, minor: 4 } }],
-  ['an id without an origin', variant(minimal, (d) => (d.builds[0].id = 'build-1'))],
-  ['a test without build_id', variant(hybrid, (d) => delete d.tests[0].build_id)],
-  ['an uppercase commit hash', variant(minimal, (d) => (d.checkouts[0].git_commit_hash = 'C9C9735C46F589B9877B7FC00C89EF1B61A31E18'))],
-  ['a short patchset hash', variant(minimal, (d) => (d.checkouts[0].patchset_hash = 'abc'))],
-  ['an http repository', variant(minimal, (d) => (d.checkouts[0].git_repository_url = 'http://git.kernel.org/linux.git'))],
-  ['a log excerpt over 16384 characters', variant(minimal, (d) => (d.tests[0].log_excerpt = 'x'.repeat(16385)))],
-  ['an uppercase architecture', variant(minimal, (d) => (d.builds[0].architecture = 'X86_64'))],
-  ['a number without value', variant(hybrid, (d) => (d.tests[0].number = { unit: 'ms' }))],
-  ['a file name with a slash', variant(minimal, (d) => (d.builds[0].output_files = [{ name: 'boot/bzImage', url: 'https://x.org/b' }]))],
-  ['a negative issue version', { version: { major: 5 }, issues: [{ id: 'myci:i', origin: 'myci', version: -1 }] }],
-  ['an incident without issue_version', { version: { major: 5 }, incidents: [{ id: 'myci:x', origin: 'myci', issue_id: 'myci:i' }] }],
-  ['a start time that is not a date-time', variant(hybrid, (d) => (d.tests[0].start_time = 'yesterday'))],
-  ['an unknown culprit', { version: { major: 5 }, issues: [{ id: 'myci:i', origin: 'myci', version: 1, culprit: { blame: true } }] }],
-  ['an unknown metadata key on an object', variant(minimal, (d) => (d.tests[0]._source = 'x'))],
-  ['tests as an object', { version: { major: 5 }, tests: {} }],
-  ['a duration as text', variant(minimal, (d) => (d.builds[0].duration = '10'))],
-  ['a compatible string with a space', variant(hybrid, (d) => (d.tests[0].environment = { compatible: ['qcom sc7180'] }))],
-  ['a NUL in a comment', variant(minimal, (d) => (d.checkouts[0].comment = 'a\u0000b'))],
-  ['a log URL that is not a URI', variant(minimal, (d) => (d.builds[0].log_url = 'logs/build.log'))],
+/** Invalid documents, each with the JSON pointer packflow must name. */
+const INVALID: [string, unknown, string][] = [
+  ['a dotted path with an empty segment', variant(minimal, (d) => (d.tests[0].path = 'ltp..sem01')), '/tests/0/path'],
+  ['a path ending in a dot', variant(hybrid, (d) => (d.tests[0].path = 'ltp.')), '/tests/0/path'],
+  ['a lowercase status', variant(minimal, (d) => (d.tests[0].status = 'pass')), '/tests/0/status'],
+  ['a lowercase build status', variant(minimal, (d) => (d.builds[0].status = 'fail')), '/builds/0/status'],
+  ['an uppercase origin', variant(minimal, (d) => (d.checkouts[0].origin = 'MyCI')), '/checkouts/0/origin'],
+  ['an uppercase origin in an id', variant(hybrid, (d) => (d.tests[0].id = 'MyCI:test-42')), '/tests/0/id'],
+  ['a null field', variant(minimal, (d) => (d.checkouts[0].git_commit_hash = null)), '/checkouts/0/git_commit_hash'],
+  ['a null status', variant(hybrid, (d) => (d.tests[0].status = null)), '/tests/0/status'],
+  ['a null minor version', { version: { major: 5, minor: null } }, '/version/minor'],
+  ['a null section', { version: { major: 5 }, tests: null }, '/tests'],
+  ['a top-level unknown key', variant(minimal, (d) => (d.results = [])), '/results'],
+  ['a top-level metadata key', variant(minimal, (d) => (d._timestamp = '2024-01-01T00:00:00Z')), '/_timestamp'],
+  ['an environment.platform outside misc', variant(hybrid, (d) => (d.tests[0].environment = { platform: 'qemu-x86' })), '/tests/0/environment/platform'],
+  ['no version', variant(minimal, (d) => delete d.version), '/version'],
+  ['version 4', { version: { major: 4 } }, '/version/major'],
+  ['version 5.4', { version: { major: 5, minor: 4 } }, '/version/minor'],
+  ['an id without an origin', variant(minimal, (d) => (d.builds[0].id = 'build-1')), '/builds/0/id'],
+  ['a test without build_id', variant(hybrid, (d) => delete d.tests[0].build_id), '/tests/0/build_id'],
+  ['an uppercase commit hash', variant(minimal, (d) => (d.checkouts[0].git_commit_hash = 'C9C9735C46F589B9877B7FC00C89EF1B61A31E18')), '/checkouts/0/git_commit_hash'],
+  ['a short patchset hash', variant(minimal, (d) => (d.checkouts[0].patchset_hash = 'abc')), '/checkouts/0/patchset_hash'],
+  ['an http repository', variant(minimal, (d) => (d.checkouts[0].git_repository_url = 'http://git.kernel.org/linux.git')), '/checkouts/0/git_repository_url'],
+  ['a log excerpt over 16384 characters', variant(minimal, (d) => (d.tests[0].log_excerpt = 'x'.repeat(16385))), '/tests/0/log_excerpt'],
+  ['an uppercase architecture', variant(minimal, (d) => (d.builds[0].architecture = 'X86_64')), '/builds/0/architecture'],
+  ['a number without value', variant(hybrid, (d) => (d.tests[0].number = { unit: 'ms' })), '/tests/0/number/value'],
+  ['a file name with a slash', variant(minimal, (d) => (d.builds[0].output_files = [{ name: 'boot/bzImage', url: 'https://x.org/b' }])), '/builds/0/output_files/0/name'],
+  ['a negative issue version', { version: { major: 5 }, issues: [{ id: 'myci:i', origin: 'myci', version: -1 }] }, '/issues/0/version'],
+  ['an incident without issue_version', { version: { major: 5 }, incidents: [{ id: 'myci:x', origin: 'myci', issue_id: 'myci:i' }] }, '/incidents/0/issue_version'],
+  ['a start time that is not a date-time', variant(hybrid, (d) => (d.tests[0].start_time = 'yesterday')), '/tests/0/start_time'],
+  ['an unknown culprit', { version: { major: 5 }, issues: [{ id: 'myci:i', origin: 'myci', version: 1, culprit: { blame: true } }] }, '/issues/0/culprit/blame'],
+  ['an unknown metadata key on an object', variant(minimal, (d) => (d.tests[0]._source = 'x')), '/tests/0/_source'],
+  ['tests as an object', { version: { major: 5 }, tests: {} }, '/tests'],
+  ['a duration as text', variant(minimal, (d) => (d.builds[0].duration = '10')), '/builds/0/duration'],
+  ['a compatible string with a space', variant(hybrid, (d) => (d.tests[0].environment = { compatible: ['qcom sc7180'] })), '/tests/0/environment/compatible/0'],
+  ['a NUL in a comment', variant(minimal, (d) => (d.checkouts[0].comment = 'a\u0000b')), '/checkouts/0/comment'],
+  ['a log URL that is not a URI', variant(minimal, (d) => (d.builds[0].log_url = 'logs/build.log')), '/builds/0/log_url'],
 ];
 
 describe('packflow KCIDB validation agrees with the official schema v5.3', () => {
@@ -92,11 +93,11 @@ describe('packflow KCIDB validation agrees with the official schema v5.3', () =>
     expect(validateKcidbReport(doc)).toMatchObject({ ok: true });
   });
 
-  it.each(INVALID)('both reject %s', (_, doc) => {
+  it.each(INVALID)('both reject %s', (_, doc, pointer) => {
     expect(official(doc)).toBe(false);
     const result = validateKcidbReport(doc);
     expect(result.ok).toBe(false);
-    if (!result.ok) for (const v of result.violations) expect(v.pointer).toMatch(/^(\/[^/]*)*$/);
+    expect(result.ok ? [] : result.violations.map((v) => v.pointer)).toContain(pointer);
   });
 });
 

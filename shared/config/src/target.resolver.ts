@@ -115,7 +115,7 @@ function suspicious(base: string, table: ReleaseTable): string | undefined {
     if (/^\d+(\.\d+)?$/.test(rest)) {
       const known = table.releases.some((r) => r.distro === distro);
       return known
-        ? `${base} is not an active release in the release table; builds there may fail`
+        ? `${base} is not an active release in the release table; Copr, Koji and Testing Farm may no longer offer it`
         : undefined;
     }
     return `${base} is neither a ${distro} release nor a known alias (${aliasNames(table).join(', ')})`;

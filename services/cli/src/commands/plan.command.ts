@@ -31,10 +31,9 @@ export function registerPlan(program: Command): void {
       action(async (opts: PlanOpts) => {
         const releases = releaseTable();
         const { config, diagnostics } = loadConfigFile(opts.config, releases);
-        if (!config) {
-          for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-          return EXIT.failed;
-        }
+        // Errors, and warnings too: they often explain a plan (an unknown key that was meant as an option).
+        for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+        if (!config) return EXIT.failed;
         const event = withOptions(readEvent(opts.event, opts.eventType), opts);
         const result = plan(config, event, releases);
         process.stdout.write(opts.json ? `${JSON.stringify(jsonShape(result))}\n` : renderText(result));

@@ -49,9 +49,11 @@ export interface ResultOwner {
 // find or create their projects, refs and commits, insert the events (not those whose
 // delivery id is already recorded) and their outbox rows. Rows are created in a fixed
 // order (projects, refs, commits, events, each sorted), so concurrent batches cannot
-// deadlock. A project, ref or commit created at the same instant by another transaction
-// leaves its id empty here (ON CONFLICT DO NOTHING returns no row, and this snapshot
-// cannot see the other one): that event is not inserted, and the caller runs it again.
+// deadlock. Existing rows are found by one index lookup per event (scalar subqueries:
+// with the planner's guess of 100 input rows, joins would scan whole tables). A project,
+// ref or commit created at the same instant by another transaction leaves its id empty
+// here (ON CONFLICT DO NOTHING returns no row, and this snapshot cannot see the other
+// one): that event is not inserted, and the caller runs it again.
 // Returns (ord, event_id) for each event inserted.
 export const RECORD_EVENTS_SQL = `
 with
@@ -60,48 +62,57 @@ with
       ord int, forge text, instance_url text, namespace text, repo text, ref_kind text, ref_name text, sha text,
       source text, type text, delivery_id text, actor text, ecosystem text, disposition text, reason text,
       payload jsonb, subject text, extra jsonb, given_project bigint, given_ref bigint, given_commit bigint)) i),
+  p_found as (
+    select i.ord, i.forge, i.instance_url, i.namespace, i.repo, i.given_project,
+           (select x.id from shared.projects x where x.instance_url = i.instance_url and x.namespace = i.namespace and x.repo = i.repo) as id
+      from input i),
   p_new as (
     insert into shared.projects (forge, instance_url, namespace, repo)
-    select distinct on (i.instance_url, i.namespace, i.repo) i.forge, i.instance_url, i.namespace, i.repo
-      from input i
-     where i.instance_url is not null
-       and not exists (select 1 from shared.projects x where x.instance_url = i.instance_url and x.namespace = i.namespace and x.repo = i.repo)
-     order by i.instance_url, i.namespace, i.repo
+    select distinct on (f.instance_url, f.namespace, f.repo) f.forge, f.instance_url, f.namespace, f.repo
+      from p_found f
+     where f.instance_url is not null and f.id is null
+     order by f.instance_url, f.namespace, f.repo
     on conflict do nothing
     returning id, instance_url, namespace, repo),
   p as (
-    select i.ord, coalesce(x.id, n.id, i.given_project) as id
-      from input i
-      left join shared.projects x on x.instance_url = i.instance_url and x.namespace = i.namespace and x.repo = i.repo
-      left join p_new n on n.instance_url = i.instance_url and n.namespace = i.namespace and n.repo = i.repo),
+    select f.ord, coalesce(f.id, n.id, f.given_project) as id
+      from p_found f left join p_new n on n.instance_url = f.instance_url and n.namespace = f.namespace and n.repo = f.repo),
+  r_found as (
+    select i.ord, p.id as project_id, i.ref_kind, i.ref_name, i.given_ref,
+           (select x.id from shared.project_refs x where x.project_id = p.id and x.kind = i.ref_kind and x.name = i.ref_name) as id
+      from input i join p on p.ord = i.ord
+     where i.instance_url is not null and i.ref_kind is not null),
   r_new as (
     insert into shared.project_refs (project_id, kind, name)
-    select distinct on (p.id, i.ref_kind, i.ref_name) p.id, i.ref_kind, i.ref_name
-      from input i join p on p.ord = i.ord
-     where i.instance_url is not null and i.ref_kind is not null and p.id is not null
-       and not exists (select 1 from shared.project_refs x where x.project_id = p.id and x.kind = i.ref_kind and x.name = i.ref_name)
-     order by p.id, i.ref_kind, i.ref_name
+    select distinct on (f.project_id, f.ref_kind, f.ref_name) f.project_id, f.ref_kind, f.ref_name
+      from r_found f
+     where f.id is null and f.project_id is not null
+     order by f.project_id, f.ref_kind, f.ref_name
     on conflict do nothing
     returning id, project_id, kind, name),
   r as (
-    select i.ord, coalesce(x.id, n.id, i.given_ref) as id
-      from input i join p on p.ord = i.ord
-      left join shared.project_refs x on i.instance_url is not null and x.project_id = p.id and x.kind = i.ref_kind and x.name = i.ref_name
-      left join r_new n on i.instance_url is not null and n.project_id = p.id and n.kind = i.ref_kind and n.name = i.ref_name),
+    select i.ord, coalesce(f.id, n.id, i.given_ref) as id
+      from input i
+      left join r_found f on f.ord = i.ord
+      left join r_new n on n.project_id = f.project_id and n.kind = f.ref_kind and n.name = f.ref_name),
+  c_found as (
+    select i.ord, p.id as project_id, r.id as ref_id, i.sha,
+           (select x.id from shared.commits x where x.project_id = p.id and x.ref_id = r.id and x.sha = i.sha) as id
+      from input i join p on p.ord = i.ord join r on r.ord = i.ord
+     where i.instance_url is not null and i.ref_kind is not null and i.sha is not null),
   c_new as (
     insert into shared.commits (project_id, ref_id, sha)
-    select distinct on (p.id, r.id, i.sha) p.id, r.id, i.sha
-      from input i join p on p.ord = i.ord join r on r.ord = i.ord
-     where i.instance_url is not null and i.sha is not null and p.id is not null and r.id is not null
-       and not exists (select 1 from shared.commits x where x.project_id = p.id and x.ref_id = r.id and x.sha = i.sha)
-     order by p.id, r.id, i.sha
+    select distinct on (f.project_id, f.ref_id, f.sha) f.project_id, f.ref_id, f.sha
+      from c_found f
+     where f.id is null and f.project_id is not null and f.ref_id is not null
+     order by f.project_id, f.ref_id, f.sha
     on conflict do nothing
     returning id, project_id, ref_id, sha),
   c as (
-    select i.ord, coalesce(x.id, n.id, i.given_commit) as id
-      from input i join p on p.ord = i.ord join r on r.ord = i.ord
-      left join shared.commits x on i.instance_url is not null and x.project_id = p.id and x.ref_id = r.id and x.sha = i.sha
-      left join c_new n on i.instance_url is not null and n.project_id = p.id and n.ref_id = r.id and n.sha = i.sha),
+    select i.ord, coalesce(f.id, n.id, i.given_commit) as id
+      from input i
+      left join c_found f on f.ord = i.ord
+      left join c_new n on n.project_id = f.project_id and n.ref_id = f.ref_id and n.sha = f.sha),
   ready as (
     select distinct on (i.delivery_id) i.*, p.id as project_id, r.id as ref_id, c.id as commit_id
       from input i join p on p.ord = i.ord join r on r.ord = i.ord join c on c.ord = i.ord

@@ -6,7 +6,7 @@ import { IntakeService, type IntakeAnswer, type IntakeRequest } from './intake.s
 /**
  * The scheduler's front door. Each route hands the headers and the raw body to the
  * intake service and sends its answer: 202 {event_id}, 200 {ignored} or {duplicate};
- * errors become 400, 401, 413 or 415 through the filter.
+ * errors become 400, 401 or 415 through the filter (413 comes from Fastify, before).
  */
 @Controller('webhooks')
 @UseFilters(IntakeExceptionFilter)

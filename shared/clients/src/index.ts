@@ -18,6 +18,12 @@ export {
   type GithubForgeOptions,
 } from './forge/github.forge.js';
 export type { GithubAppIdentity } from './forge/github-app.auth.js';
-export { GitlabForge, type CommitStatus, type CommitStatusInput, type GitlabForgeOptions, type GitlabStatusState } from './forge/gitlab.forge.js';
+export {
+  GitlabForge,
+  type CommitStatus,
+  type CommitStatusInput,
+  type GitlabForgeOptions,
+  type GitlabStatusState,
+} from './forge/gitlab.forge.js';
 export { retryAfterMs, rateLimitResetMs } from './http/http-failure.js';
 export type { FetchLike } from './http/json-http.client.js';

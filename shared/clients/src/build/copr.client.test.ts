@@ -12,7 +12,11 @@ let client: CoprClient;
 
 beforeAll(async () => {
   receiver = await CallbackReceiver.start();
-  copr = await FakeCopr.start({ login: 'packit', token: 'copr-secret-token-1', package: { name: 'widget', version: '1.2-1' } });
+  copr = await FakeCopr.start({
+    login: 'packit',
+    token: 'copr-secret-token-1',
+    package: { name: 'widget', version: '1.2-1' },
+  });
   copr.setMessageTarget(`${receiver.url}/webhooks/messages`, 'bus-token');
   client = new CoprClient({ baseUrl: copr.url, login: 'packit', token: 'copr-secret-token-1' });
 });
@@ -33,15 +37,38 @@ async function failure(promise: Promise<unknown>): Promise<ExternalServiceError>
 
 describe('CoprClient projects', () => {
   it('creates a project, adds missing chroots to it later, and leaves it alone when nothing is missing', async () => {
-    const created = await client.ensureProject({ owner: 'packit', project: 'acme-widget-7', chroots: ['fedora-41-x86_64'], description: 'PR 7' });
-    expect(created).toMatchObject({ owner: 'packit', name: 'acme-widget-7', fullName: 'packit/acme-widget-7', created: true, updated: false });
-    expect(copr.project('packit', 'acme-widget-7')).toMatchObject({ chroots: ['fedora-41-x86_64'], unlistedOnHp: true, description: 'PR 7' });
+    const created = await client.ensureProject({
+      owner: 'packit',
+      project: 'acme-widget-7',
+      chroots: ['fedora-41-x86_64'],
+      description: 'PR 7',
+    });
+    expect(created).toMatchObject({
+      owner: 'packit',
+      name: 'acme-widget-7',
+      fullName: 'packit/acme-widget-7',
+      created: true,
+      updated: false,
+    });
+    expect(copr.project('packit', 'acme-widget-7')).toMatchObject({
+      chroots: ['fedora-41-x86_64'],
+      unlistedOnHp: true,
+      description: 'PR 7',
+    });
 
-    const edited = await client.ensureProject({ owner: 'packit', project: 'acme-widget-7', chroots: ['fedora-41-x86_64', 'fedora-rawhide-x86_64'] });
+    const edited = await client.ensureProject({
+      owner: 'packit',
+      project: 'acme-widget-7',
+      chroots: ['fedora-41-x86_64', 'fedora-rawhide-x86_64'],
+    });
     expect(edited).toMatchObject({ created: false, updated: true });
     expect(edited.chroots.sort()).toEqual(['fedora-41-x86_64', 'fedora-rawhide-x86_64']);
 
-    const same = await client.ensureProject({ owner: 'packit', project: 'acme-widget-7', chroots: ['fedora-rawhide-x86_64'] });
+    const same = await client.ensureProject({
+      owner: 'packit',
+      project: 'acme-widget-7',
+      chroots: ['fedora-rawhide-x86_64'],
+    });
     expect(same).toMatchObject({ created: false, updated: false });
     expect(copr.project('packit', 'acme-widget-7')!.edits).toHaveLength(2);
   });
@@ -49,8 +76,17 @@ describe('CoprClient projects', () => {
   it('edits the project someone else created between its read and its create', async () => {
     await client.ensureProject({ owner: 'packit', project: 'raced', chroots: ['fedora-41-x86_64'] });
     // The read answers "does not exist" as if the other creator had not finished yet.
-    copr.failNext({ status: 404, method: 'GET', path: '/api_3/project', json: { error: 'Project packit/raced does not exist.' } });
-    const result = await client.ensureProject({ owner: 'packit', project: 'raced', chroots: ['fedora-41-x86_64', 'epel-9-x86_64'] });
+    copr.failNext({
+      status: 404,
+      method: 'GET',
+      path: '/api_3/project',
+      json: { error: 'Project packit/raced does not exist.' },
+    });
+    const result = await client.ensureProject({
+      owner: 'packit',
+      project: 'raced',
+      chroots: ['fedora-41-x86_64', 'epel-9-x86_64'],
+    });
     expect(result).toMatchObject({ created: false, updated: true });
     expect(copr.project('packit', 'raced')!.chroots).toEqual(['fedora-41-x86_64', 'epel-9-x86_64']);
   });
@@ -58,7 +94,11 @@ describe('CoprClient projects', () => {
 
 describe('CoprClient builds', () => {
   it('submits an SRPM build with a custom script, then an RPM build of that SRPM for the chroots', async () => {
-    await client.ensureProject({ owner: 'packit', project: 'acme-widget-8', chroots: ['fedora-41-x86_64', 'fedora-rawhide-x86_64'] });
+    await client.ensureProject({
+      owner: 'packit',
+      project: 'acme-widget-8',
+      chroots: ['fedora-41-x86_64', 'fedora-rawhide-x86_64'],
+    });
     const srpm = await client.submitSrpmBuild({
       owner: 'packit',
       project: 'acme-widget-8',
@@ -69,19 +109,42 @@ describe('CoprClient builds', () => {
       forgeProject: 'github.com/acme/widget',
       timeoutSeconds: 3600,
     });
-    expect(srpm).toMatchObject({ owner: 'packit', project: 'acme-widget-8', state: 'pending', sourcePackage: { url: null } });
+    expect(srpm).toMatchObject({
+      owner: 'packit',
+      project: 'acme-widget-8',
+      state: 'pending',
+      sourcePackage: { url: null },
+    });
     expect(srpm.webUrl).toBe(`${copr.url}/coprs/packit/acme-widget-8/build/${srpm.id}/`);
-    expect(copr.build(srpm.id).request).toMatchObject({ script: expect.stringContaining('prepare-sources'), chroot: 'fedora-latest-x86_64', builddeps: 'git packit', packit_forge_project: 'github.com/acme/widget', timeout: 3600 });
+    expect(copr.build(srpm.id).request).toMatchObject({
+      script: expect.stringContaining('prepare-sources'),
+      chroot: 'fedora-latest-x86_64',
+      builddeps: 'git packit',
+      packit_forge_project: 'github.com/acme/widget',
+      timeout: 3600,
+    });
 
-    await expect(client.getBuildChroot(srpm.id, 'srpm-builds')).resolves.toMatchObject({ name: 'srpm-builds', state: 'pending' });
+    await expect(client.getBuildChroot(srpm.id, 'srpm-builds')).resolves.toMatchObject({
+      name: 'srpm-builds',
+      state: 'pending',
+    });
     const start = await copr.startBuild(srpm.id, 'srpm-builds');
     expect(start.status).toBe(202);
     await expect(client.getBuildChroot(srpm.id, 'srpm-builds')).resolves.toMatchObject({ state: 'running' });
     await copr.finishBuild(srpm.id, 'srpm-builds', 'succeeded');
     const built = await client.getBuild(srpm.id);
-    expect(built.sourcePackage).toEqual({ name: 'widget', version: '1.2-1', url: expect.stringMatching(/srpm-builds\/\d{8}\/widget-1\.2-1\.src\.rpm$/) });
+    expect(built.sourcePackage).toEqual({
+      name: 'widget',
+      version: '1.2-1',
+      url: expect.stringMatching(/srpm-builds\/\d{8}\/widget-1\.2-1\.src\.rpm$/),
+    });
 
-    const rpm = await client.submitRpmBuild({ owner: 'packit', project: 'acme-widget-8', srpmUrl: built.sourcePackage.url!, chroots: ['fedora-41-x86_64', 'fedora-rawhide-x86_64'] });
+    const rpm = await client.submitRpmBuild({
+      owner: 'packit',
+      project: 'acme-widget-8',
+      srpmUrl: built.sourcePackage.url!,
+      chroots: ['fedora-41-x86_64', 'fedora-rawhide-x86_64'],
+    });
     expect(rpm.chroots.sort()).toEqual(['fedora-41-x86_64', 'fedora-rawhide-x86_64']);
     expect(rpm.state).toBe('pending');
     await copr.startBuild(rpm.id, 'fedora-41-x86_64');
@@ -95,7 +158,13 @@ describe('CoprClient builds', () => {
     await expect(client.getBuild(rpm.id)).resolves.toMatchObject({ state: 'failed' });
 
     const messages = receiver.on('/webhooks/messages');
-    expect(messages.map((m) => [(m.body as { topic: string }).topic.split('.').pop(), (m.body as { chroot: string }).chroot, (m.body as { status: number }).status])).toEqual([
+    expect(
+      messages.map((m) => [
+        (m.body as { topic: string }).topic.split('.').pop(),
+        (m.body as { chroot: string }).chroot,
+        (m.body as { status: number }).status,
+      ]),
+    ).toEqual([
       ['start', 'srpm-builds', 3],
       ['end', 'srpm-builds', 1],
       ['start', 'fedora-41-x86_64', 3],
@@ -108,7 +177,12 @@ describe('CoprClient builds', () => {
 
   it('cancels a running build; cancelling a finished one is refused and not retried', async () => {
     await client.ensureProject({ owner: 'packit', project: 'acme-widget-9', chroots: ['fedora-41-x86_64'] });
-    const build = await client.submitRpmBuild({ owner: 'packit', project: 'acme-widget-9', srpmUrl: 'https://example.org/widget-1.0-1.src.rpm', chroots: ['fedora-41-x86_64'] });
+    const build = await client.submitRpmBuild({
+      owner: 'packit',
+      project: 'acme-widget-9',
+      srpmUrl: 'https://example.org/widget-1.0-1.src.rpm',
+      chroots: ['fedora-41-x86_64'],
+    });
     await copr.startBuild(build.id, 'fedora-41-x86_64');
     await expect(client.cancelBuild(build.id)).resolves.toMatchObject({ state: 'canceled' });
     await expect(client.getBuildChroot(build.id, 'fedora-41-x86_64')).resolves.toMatchObject({ state: 'canceled' });
@@ -119,7 +193,14 @@ describe('CoprClient builds', () => {
 
   it('refuses a chroot the project does not have', async () => {
     await client.ensureProject({ owner: 'packit', project: 'acme-widget-10', chroots: ['fedora-41-x86_64'] });
-    const error = await failure(client.submitRpmBuild({ owner: 'packit', project: 'acme-widget-10', srpmUrl: 'https://example.org/w-1-1.src.rpm', chroots: ['epel-9-x86_64'] }));
+    const error = await failure(
+      client.submitRpmBuild({
+        owner: 'packit',
+        project: 'acme-widget-10',
+        srpmUrl: 'https://example.org/w-1-1.src.rpm',
+        chroots: ['epel-9-x86_64'],
+      }),
+    );
     expect(error).toMatchObject({ status: 400, retryable: false });
     expect(error.message).toMatch(/submit RPM build .* for epel-9-x86_64 failed: 400/);
   });
@@ -136,7 +217,11 @@ describe('CoprClient errors', () => {
 
   it('treats 429 and a dropped connection as retryable', async () => {
     copr.failNext({ status: 429, retryAfter: 7 });
-    await expect(client.getBuild(1_000_001)).rejects.toMatchObject({ status: 429, retryable: true, retryAfterMs: 7000 });
+    await expect(client.getBuild(1_000_001)).rejects.toMatchObject({
+      status: 429,
+      retryable: true,
+      retryAfterMs: 7000,
+    });
     copr.failNext({ drop: true });
     const dropped = await failure(client.getBuild(1_000_001));
     expect(dropped).toMatchObject({ status: undefined, retryable: true });
@@ -149,7 +234,9 @@ describe('CoprClient errors', () => {
     expect(missing.message).toBe('copr: get build 99 failed: 404 not found: Build 99 does not exist.');
 
     const wrong = new CoprClient({ baseUrl: copr.url, login: 'packit', token: 'wrong-secret-token-2' });
-    const denied = await failure(wrong.ensureProject({ owner: 'packit', project: 'nope', chroots: ['fedora-41-x86_64'] }));
+    const denied = await failure(
+      wrong.ensureProject({ owner: 'packit', project: 'nope', chroots: ['fedora-41-x86_64'] }),
+    );
     expect(denied).toMatchObject({ status: 401, retryable: false });
     expect(denied.message).toContain('create project packit/nope failed: 401 authentication failed');
     const everything = inspect(denied, { depth: 10 });

@@ -97,7 +97,8 @@ export class CoprClient implements BuildService {
         return { ...this.project(created, input.chroots), created: true, updated: false };
       } catch (error) {
         // Someone else created it between our read and our create: edit theirs.
-        if (!(error instanceof ExternalServiceError) || error.status !== 400 || !/already/i.test(error.message)) throw error;
+        if (!(error instanceof ExternalServiceError) || error.status !== 400 || !/already/i.test(error.message))
+          throw error;
         existing = await this.getProject(input.owner, input.project);
         if (!existing) throw error;
       }
@@ -156,7 +157,10 @@ export class CoprClient implements BuildService {
       what: `submit RPM build of ${input.srpmUrl} in ${input.owner}/${input.project} for ${input.chroots.join(', ')}`,
     });
     const body = 'items' in answer ? answer.items[0] : answer;
-    if (!body) throw new ExternalServiceError('copr', `submit RPM build in ${input.owner}/${input.project} answered no build`, { retryable: false });
+    if (!body)
+      throw new ExternalServiceError('copr', `submit RPM build in ${input.owner}/${input.project} answered no build`, {
+        retryable: false,
+      });
     return this.build(body);
   }
 
@@ -170,7 +174,11 @@ export class CoprClient implements BuildService {
     const body =
       chroot === SRPM_CHROOT
         ? await this.http.call<CoprBuildChrootBody>({ path: `build/source-chroot/${id(buildId)}`, what })
-        : await this.http.call<CoprBuildChrootBody>({ path: 'build-chroot', query: { build_id: id(buildId), chrootname: chroot }, what });
+        : await this.http.call<CoprBuildChrootBody>({
+            path: 'build-chroot',
+            query: { build_id: id(buildId), chrootname: chroot },
+            what,
+          });
     const resultUrl = body.result_url ?? null;
     return {
       buildId: Number(buildId),
@@ -185,7 +193,11 @@ export class CoprClient implements BuildService {
   }
 
   async cancelBuild(buildId: number | string): Promise<Build> {
-    const body = await this.http.call<CoprBuildBody>({ method: 'PUT', path: `build/cancel/${id(buildId)}`, what: `cancel build ${buildId}` });
+    const body = await this.http.call<CoprBuildBody>({
+      method: 'PUT',
+      path: `build/cancel/${id(buildId)}`,
+      what: `cancel build ${buildId}`,
+    });
     return this.build(body);
   }
 
@@ -206,7 +218,12 @@ export class CoprClient implements BuildService {
 
   private project(body: CoprProjectBody, fallbackChroots: string[]) {
     const chroots = body.chroot_repos ? Object.keys(body.chroot_repos) : [...fallbackChroots];
-    return { owner: body.ownername, name: body.name, fullName: body.full_name ?? `${body.ownername}/${body.name}`, chroots };
+    return {
+      owner: body.ownername,
+      name: body.name,
+      fullName: body.full_name ?? `${body.ownername}/${body.name}`,
+      chroots,
+    };
   }
 
   private build(body: CoprBuildBody): Build {
@@ -231,7 +248,12 @@ export class CoprClient implements BuildService {
   }
 }
 
-function buildOptions(input: { timeoutSeconds?: number; enableNet?: boolean; forgeProject?: string; projectDirname?: string }) {
+function buildOptions(input: {
+  timeoutSeconds?: number;
+  enableNet?: boolean;
+  forgeProject?: string;
+  projectDirname?: string;
+}) {
   return {
     ...(input.timeoutSeconds !== undefined ? { timeout: input.timeoutSeconds } : {}),
     ...(input.enableNet !== undefined ? { enable_net: input.enableNet } : {}),
@@ -242,6 +264,7 @@ function buildOptions(input: { timeoutSeconds?: number; enableNet?: boolean; for
 
 function id(buildId: number | string): string {
   const text = String(buildId);
-  if (!/^\d+$/.test(text)) throw new ExternalServiceError('copr', `build id "${text}" is not a number`, { retryable: false });
+  if (!/^\d+$/.test(text))
+    throw new ExternalServiceError('copr', `build id "${text}" is not a number`, { retryable: false });
   return text;
 }

@@ -79,7 +79,15 @@ export interface ForgeClient {
 }
 
 /** GitLab access levels, and what GitHub roles correspond to. */
-export const ACCESS_LEVELS = { none: 0, minimal: 5, guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
+export const ACCESS_LEVELS = {
+  none: 0,
+  minimal: 5,
+  guest: 10,
+  reporter: 20,
+  developer: 30,
+  maintainer: 40,
+  owner: 50,
+} as const;
 
 /** Developer (30) and above may run commands. */
 export const COMMAND_ACCESS_LEVEL = ACCESS_LEVELS.developer;

@@ -79,7 +79,8 @@ export class GithubAppTokens {
   /** A valid installation token, requesting a new one when none is cached or it expires soon. */
   async token(installationId: number): Promise<InstallationToken> {
     const cached = this.tokens.get(installationId);
-    if (cached && this.now() < cached.expiresAt - this.refreshBeforeMs) return { token: cached.token, installationId, cached: true };
+    if (cached && this.now() < cached.expiresAt - this.refreshBeforeMs)
+      return { token: cached.token, installationId, cached: true };
     let pending = this.pendingTokens.get(installationId);
     if (!pending) {
       pending = (async () => {
@@ -90,7 +91,8 @@ export class GithubAppTokens {
           this.tokens.set(installationId, fresh);
           return fresh;
         } catch (error) {
-          if (isOctokitError(error) && [401, 403, 404].includes(error.status ?? 0)) this.forgetInstallation(installationId);
+          if (isOctokitError(error) && [401, 403, 404].includes(error.status ?? 0))
+            this.forgetInstallation(installationId);
           throw githubError(error, `get an installation token for installation ${installationId}`, []);
         }
       })().finally(() => this.pendingTokens.delete(installationId));

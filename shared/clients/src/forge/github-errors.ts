@@ -3,7 +3,15 @@
 // primary rate limit (`x-ratelimit-remaining: 0` + `x-ratelimit-reset`) and secondary
 // limits (403/429 with `Retry-After`) are retryable like 5xx; 401/403/404 are not.
 import type { ExternalServiceError } from '@packflow/core';
-import { HttpFailure, describeBody, headerRecord, networkFailure, rateLimitResetMs, retryAfterMs, toServiceError } from '../http/http-failure.js';
+import {
+  HttpFailure,
+  describeBody,
+  headerRecord,
+  networkFailure,
+  rateLimitResetMs,
+  retryAfterMs,
+  toServiceError,
+} from '../http/http-failure.js';
 
 interface OctokitErrorShape {
   name?: string;
@@ -23,14 +31,26 @@ export function octokitFailure(error: unknown): HttpFailure {
   return new HttpFailure(error.status, headers, describeBody(error.response.data, error.message ?? 'no details'));
 }
 
-export function githubError(error: unknown, what: string, secrets: readonly (string | undefined)[], now = Date.now()): ExternalServiceError {
+export function githubError(
+  error: unknown,
+  what: string,
+  secrets: readonly (string | undefined)[],
+  now = Date.now(),
+): ExternalServiceError {
   const failure = octokitFailure(error);
   const { status, headers } = failure;
   if (status === 403 || status === 429) {
     const reset = rateLimitResetMs(headers, now);
     const after = retryAfterMs(headers, now);
     if (reset !== undefined || after !== undefined) {
-      return toServiceError(failure, { service: 'github', what, secrets, now, retryable: true, retryAfterMs: after ?? reset });
+      return toServiceError(failure, {
+        service: 'github',
+        what,
+        secrets,
+        now,
+        retryable: true,
+        retryAfterMs: after ?? reset,
+      });
     }
   }
   return toServiceError(failure, { service: 'github', what, secrets, now });

@@ -21,7 +21,8 @@ import { GithubAppTokens, type GithubAppIdentity } from './github-app.auth.js';
 import { githubError, octokitFailure } from './github-errors.js';
 
 export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
-export type CheckRunConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
+export type CheckRunConclusion =
+  'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
 
 /** A button on a check run; GitHub sends `check_run.requested_action` with its identifier. */
 export interface CheckRunAction {
@@ -103,7 +104,10 @@ export class GithubForge implements ForgeClient {
     this.octokit = new Octokit({
       baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
       userAgent: 'packflow',
-      request: { fetch: (url: string, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }) },
+      request: {
+        fetch: (url: string, init?: RequestInit) =>
+          fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+      },
       log: {
         debug: () => undefined,
         info: () => undefined,
@@ -115,31 +119,39 @@ export class GithubForge implements ForgeClient {
   }
 
   async createCheckRun(repo: RepoId, input: CheckRunInput): Promise<CheckRun> {
-    return this.call(repo, `create check run "${input.name}" on ${fullName(repo)}@${short(input.headSha)}`, async (headers) => {
-      const { data } = await this.octokit.rest.checks.create({
-        owner: repo.namespace,
-        repo: repo.repo,
-        headers,
-        name: input.name,
-        head_sha: input.headSha,
-        ...this.checkRunFields(input),
-      });
-      return checkRun(data);
-    });
+    return this.call(
+      repo,
+      `create check run "${input.name}" on ${fullName(repo)}@${short(input.headSha)}`,
+      async (headers) => {
+        const { data } = await this.octokit.rest.checks.create({
+          owner: repo.namespace,
+          repo: repo.repo,
+          headers,
+          name: input.name,
+          head_sha: input.headSha,
+          ...this.checkRunFields(input),
+        });
+        return checkRun(data);
+      },
+    );
   }
 
   async updateCheckRun(repo: RepoId, checkRunId: string | number, input: Partial<CheckRunInput>): Promise<CheckRun> {
-    return this.call(repo, `update check run ${checkRunId}${input.name ? ` "${input.name}"` : ''} on ${fullName(repo)}`, async (headers) => {
-      const { data } = await this.octokit.rest.checks.update({
-        owner: repo.namespace,
-        repo: repo.repo,
-        check_run_id: Number(checkRunId),
-        headers,
-        ...(input.name ? { name: input.name } : {}),
-        ...this.checkRunFields(input),
-      });
-      return checkRun(data);
-    });
+    return this.call(
+      repo,
+      `update check run ${checkRunId}${input.name ? ` "${input.name}"` : ''} on ${fullName(repo)}`,
+      async (headers) => {
+        const { data } = await this.octokit.rest.checks.update({
+          owner: repo.namespace,
+          repo: repo.repo,
+          check_run_id: Number(checkRunId),
+          headers,
+          ...(input.name ? { name: input.name } : {}),
+          ...this.checkRunFields(input),
+        });
+        return checkRun(data);
+      },
+    );
   }
 
   /** The latest check run of this name on a commit (made by this app), if any. */
@@ -168,7 +180,13 @@ export class GithubForge implements ForgeClient {
     const number = 'pullRequest' in target ? target.pullRequest : target.issue;
     const kind = 'pullRequest' in target ? 'pull request' : 'issue';
     return this.call(repo, `comment on ${kind} ${fullName(repo)}#${number}`, async (headers) => {
-      const { data } = await this.octokit.rest.issues.createComment({ owner: repo.namespace, repo: repo.repo, issue_number: number, body, headers });
+      const { data } = await this.octokit.rest.issues.createComment({
+        owner: repo.namespace,
+        repo: repo.repo,
+        issue_number: number,
+        body,
+        headers,
+      });
       return { id: String(data.id), url: data.html_url ?? null };
     });
   }
@@ -190,10 +208,18 @@ export class GithubForge implements ForgeClient {
   async fileContent(repo: RepoId, path: string, ref: string): Promise<string | undefined> {
     return this.call(repo, `read ${path} at ${ref} in ${fullName(repo)}`, async (headers) => {
       try {
-        const { data } = await this.octokit.rest.repos.getContent({ owner: repo.namespace, repo: repo.repo, path, ref, headers });
+        const { data } = await this.octokit.rest.repos.getContent({
+          owner: repo.namespace,
+          repo: repo.repo,
+          path,
+          ref,
+          headers,
+        });
         if (Array.isArray(data) || data.type !== 'file') return undefined;
         const file = data as { content?: string; encoding?: string };
-        return file.encoding === 'base64' ? Buffer.from(file.content ?? '', 'base64').toString('utf8') : (file.content ?? '');
+        return file.encoding === 'base64'
+          ? Buffer.from(file.content ?? '', 'base64').toString('utf8')
+          : (file.content ?? '');
       } catch (error) {
         if (octokitFailure(error).status === 404) return undefined;
         throw error;
@@ -203,26 +229,34 @@ export class GithubForge implements ForgeClient {
 
   async changedFiles(repo: RepoId, range: ChangeRange): Promise<string[]> {
     if ('pullRequest' in range) {
-      return this.call(repo, `list the files of pull request ${fullName(repo)}#${range.pullRequest}`, async (headers) => {
-        const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
+      return this.call(
+        repo,
+        `list the files of pull request ${fullName(repo)}#${range.pullRequest}`,
+        async (headers) => {
+          const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
+            owner: repo.namespace,
+            repo: repo.repo,
+            pull_number: range.pullRequest,
+            per_page: 100,
+            headers,
+          });
+          return paths(files);
+        },
+      );
+    }
+    return this.call(
+      repo,
+      `compare ${short(range.base)}...${short(range.head)} in ${fullName(repo)}`,
+      async (headers) => {
+        const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({
           owner: repo.namespace,
           repo: repo.repo,
-          pull_number: range.pullRequest,
-          per_page: 100,
+          basehead: `${range.base}...${range.head}`,
           headers,
         });
-        return paths(files);
-      });
-    }
-    return this.call(repo, `compare ${short(range.base)}...${short(range.head)} in ${fullName(repo)}`, async (headers) => {
-      const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({
-        owner: repo.namespace,
-        repo: repo.repo,
-        basehead: `${range.base}...${range.head}`,
-        headers,
-      });
-      return paths(data.files ?? []);
-    });
+        return paths(data.files ?? []);
+      },
+    );
   }
 
   /** The check run for a neutral report: state -> status/conclusion, times, buttons. */
@@ -259,7 +293,8 @@ export class GithubForge implements ForgeClient {
   }
 
   private checkRunFields(input: Partial<CheckRunInput>) {
-    const actions = input.actions === undefined ? undefined : input.actions === false ? [] : input.actions.map((a) => ({ ...a }));
+    const actions =
+      input.actions === undefined ? undefined : input.actions === false ? [] : input.actions.map((a) => ({ ...a }));
     const output =
       input.title !== undefined || input.summary !== undefined || input.text !== undefined
         ? {
@@ -284,19 +319,25 @@ export class GithubForge implements ForgeClient {
    * Runs `fn` with the installation token of `repo`. A 401 on a cached token (revoked
    * early) gets one fresh token and one more try; failures become ExternalServiceErrors.
    */
-  private async call<T>(repo: RepoId, what: string, fn: (headers: { authorization: string }) => Promise<T>): Promise<T> {
+  private async call<T>(
+    repo: RepoId,
+    what: string,
+    fn: (headers: { authorization: string }) => Promise<T>,
+  ): Promise<T> {
     const installationId = await this.tokens.installationId(repo, this.octokit);
     let auth = await this.tokens.token(installationId);
     try {
       return await fn({ authorization: `token ${auth.token}` });
     } catch (error) {
-      if (octokitFailure(error).status !== 401 || !auth.cached) throw githubError(error, what, [auth.token], this.now());
-      this.tokens.invalidate(installationId, auth.token);
+      if (octokitFailure(error).status !== 401 || !auth.cached)
+        throw githubError(error, what, [auth.token], this.now());
+      const refused = auth.token;
+      this.tokens.invalidate(installationId, refused);
       auth = await this.tokens.token(installationId);
       try {
         return await fn({ authorization: `token ${auth.token}` });
       } catch (retryError) {
-        throw githubError(retryError, what, [auth.token], this.now());
+        throw githubError(retryError, what, [auth.token, refused], this.now());
       }
     }
   }

@@ -1,7 +1,16 @@
 // GitLab through @gitbeaker/rest with a token: commit statuses (named like GitHub check
 // runs), merge request and issue notes, member access levels, repository files and the
 // changes of a merge request or between commits.
-import { Commits, IssueNotes, MergeRequestNotes, MergeRequests, ProjectMembers, Repositories, RepositoryFiles, Users } from '@gitbeaker/rest';
+import {
+  Commits,
+  IssueNotes,
+  MergeRequestNotes,
+  MergeRequests,
+  ProjectMembers,
+  Repositories,
+  RepositoryFiles,
+  Users,
+} from '@gitbeaker/rest';
 import type { ExternalServiceError } from '@packflow/core';
 import {
   ACCESS_LEVELS,
@@ -127,7 +136,11 @@ export class GitlabForge implements ForgeClient {
   async findCommitStatus(repo: RepoId, sha: string, name: string, ref?: string): Promise<CommitStatus | undefined> {
     const project = fullName(repo);
     try {
-      const list = (await this.commits.allStatuses(project, sha, { name, ...(ref ? { ref } : {}), all: true })) as unknown as StatusBody[];
+      const list = (await this.commits.allStatuses(project, sha, {
+        name,
+        ...(ref ? { ref } : {}),
+        all: true,
+      })) as unknown as StatusBody[];
       const latest = list.filter((s) => s.name === name).sort((a, b) => b.id - a.id)[0];
       return latest ? status(latest) : undefined;
     } catch (error) {
@@ -152,7 +165,9 @@ export class GitlabForge implements ForgeClient {
     const iid = mr ? target.pullRequest : target.issue;
     const what = `comment on ${mr ? 'merge request' : 'issue'} ${project}${mr ? '!' : '#'}${iid}`;
     try {
-      const note = (mr ? await this.mrNotes.create(project, iid, body) : await this.issueNotes.create(project, iid, body)) as unknown as { id: number };
+      const note = (mr
+        ? await this.mrNotes.create(project, iid, body)
+        : await this.issueNotes.create(project, iid, body)) as unknown as { id: number };
       return { id: String(note.id), url: null };
     } catch (error) {
       throw this.error(error, what);
@@ -166,7 +181,9 @@ export class GitlabForge implements ForgeClient {
       const userId = user.id ?? (await this.userId(user.login));
       if (userId === undefined) return permissionOf(0);
       try {
-        const member = (await this.members.show(project, userId, { includeInherited: true })) as unknown as { access_level: number };
+        const member = (await this.members.show(project, userId, { includeInherited: true })) as unknown as {
+          access_level: number;
+        };
         return permissionOf(member.access_level ?? 0);
       } catch (error) {
         // Not a member (directly or through a group).
@@ -195,14 +212,18 @@ export class GitlabForge implements ForgeClient {
     const project = fullName(repo);
     if ('pullRequest' in range) {
       try {
-        const diffs = (await this.mergeRequests.allDiffs(project, range.pullRequest, { perPage: 100 })) as unknown as DiffBody[];
+        const diffs = (await this.mergeRequests.allDiffs(project, range.pullRequest, {
+          perPage: 100,
+        })) as unknown as DiffBody[];
         return paths(diffs);
       } catch (error) {
         throw this.error(error, `list the changes of merge request ${project}!${range.pullRequest}`);
       }
     }
     try {
-      const compare = (await this.repositories.compare(project, range.base, range.head)) as unknown as { diffs?: DiffBody[] };
+      const compare = (await this.repositories.compare(project, range.base, range.head)) as unknown as {
+        diffs?: DiffBody[];
+      };
       return paths(compare.diffs ?? []);
     } catch (error) {
       throw this.error(error, `compare ${range.base.slice(0, 12)}...${range.head.slice(0, 12)} in ${project}`);

@@ -3,7 +3,12 @@
 // the Retry-After header; packflow retries through the engine's policy instead, so failures
 // keep their status and headers here (HttpFailure) and become ExternalServiceErrors with
 // the name of what failed in GitlabForge.
-import { createRequesterFn, type RequestHandlerFn, type RequesterType, type ResourceOptions } from '@gitbeaker/requester-utils';
+import {
+  createRequesterFn,
+  type RequestHandlerFn,
+  type RequesterType,
+  type ResourceOptions,
+} from '@gitbeaker/requester-utils';
 import { HttpFailure, describeBody, headerRecord, networkFailure } from '../http/http-failure.js';
 
 interface HandlerOptions {
@@ -30,7 +35,12 @@ async function singleAttempt(endpoint: string, options: HandlerOptions = {}) {
   url.search = options.searchParams ?? '';
   let response: Response;
   try {
-    response = await fetch(url, { method: options.method, headers: options.headers, body: options.body, signal: options.signal });
+    response = await fetch(url, {
+      method: options.method,
+      headers: options.headers,
+      body: options.body,
+      signal: options.signal,
+    });
   } catch (error) {
     throw networkFailure(error);
   }

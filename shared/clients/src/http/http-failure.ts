@@ -66,8 +66,11 @@ export function describeBody(body: unknown, fallback: string): string {
   let text: string;
   if (body && typeof body === 'object') {
     const record = body as Record<string, unknown>;
-    const main = record.error ?? record.message ?? record.errors ?? record.detail;
-    text = typeof main === 'string' ? main : main !== undefined ? JSON.stringify(main) : JSON.stringify(body);
+    const main = record.error ?? record.message ?? record.detail;
+    text = typeof main === 'string' ? main : main !== undefined ? JSON.stringify(main) : '';
+    // Validation answers name the offending fields apart from the message.
+    if (record.errors !== undefined) text = `${text}${text ? ': ' : ''}${JSON.stringify(record.errors)}`;
+    if (!text) text = JSON.stringify(body);
   } else if (typeof body === 'string' && body.trim()) {
     text = body;
   } else {

@@ -45,7 +45,8 @@ export class JsonHttpClient {
 
   url(path: string, query?: Record<string, string | number | undefined>): string {
     const url = new URL(`${this.base}/${path.replace(/^\/+/, '')}`);
-    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
     return url.toString();
   }
 
@@ -73,10 +74,18 @@ export class JsonHttpClient {
     const parsed = parseJson(text);
     if (!response.ok) {
       const detail = describeBody(parsed ?? text, response.statusText || 'no details');
-      throw this.fail(new HttpFailure(response.status, headerRecord(response.headers), detail), request.what, request.secrets);
+      throw this.fail(
+        new HttpFailure(response.status, headerRecord(response.headers), detail),
+        request.what,
+        request.secrets,
+      );
     }
     if (parsed === undefined && text.trim()) {
-      throw this.fail(new HttpFailure(502, {}, `answer is not JSON: ${text.slice(0, 80)}`), request.what, request.secrets);
+      throw this.fail(
+        new HttpFailure(502, {}, `answer is not JSON: ${text.slice(0, 80)}`),
+        request.what,
+        request.secrets,
+      );
     }
     return parsed as T;
   }
@@ -95,12 +104,20 @@ export class JsonHttpClient {
       throw this.fail(networkFailure(error), what);
     }
     const text = await response.text().catch(() => '');
-    if (!response.ok) throw this.fail(new HttpFailure(response.status, headerRecord(response.headers), describeBody(text, response.statusText)), what);
+    if (!response.ok)
+      throw this.fail(
+        new HttpFailure(response.status, headerRecord(response.headers), describeBody(text, response.statusText)),
+        what,
+      );
     return text;
   }
 
   fail(failure: HttpFailure, what: string, secrets: readonly (string | undefined)[] = []): ExternalServiceError {
-    return toServiceError(failure, { service: this.options.service, what, secrets: [...this.options.secrets, ...secrets] });
+    return toServiceError(failure, {
+      service: this.options.service,
+      what,
+      secrets: [...this.options.secrets, ...secrets],
+    });
   }
 }
 

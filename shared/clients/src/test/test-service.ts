@@ -28,7 +28,8 @@ export interface TestRequestInput {
   notification?: { url: string; token: string };
 }
 
-export type TestRequestState = 'new' | 'queued' | 'running' | 'complete' | 'error' | 'canceled' | 'cancel-requested' | (string & {});
+export type TestRequestState =
+  'new' | 'queued' | 'running' | 'complete' | 'error' | 'canceled' | 'cancel-requested' | (string & {});
 
 /** `passed`, `failed`, `error`, `skipped`, `unknown`, or null before it ends. */
 export type TestOverall = 'passed' | 'failed' | 'error' | 'skipped' | 'unknown' | (string & {});

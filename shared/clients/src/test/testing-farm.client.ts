@@ -20,7 +20,12 @@ interface TfRequestBody {
   id: string;
   state: string;
   test?: unknown;
-  result?: { overall?: string | null; summary?: string | null; xunit?: string | null; xunit_url?: string | null } | null;
+  result?: {
+    overall?: string | null;
+    summary?: string | null;
+    xunit?: string | null;
+    xunit_url?: string | null;
+  } | null;
   run?: { artifacts?: string | null } | null;
   notes?: { level: string; message: string }[] | null;
   created?: string | null;
@@ -67,7 +72,9 @@ export class TestingFarmClient implements TestService {
           tmt: env.tmtContext ? { context: env.tmtContext } : undefined,
         }),
       ],
-      ...(input.notification ? { notification: { webhook: { url: input.notification.url, token: input.notification.token } } } : {}),
+      ...(input.notification
+        ? { notification: { webhook: { url: input.notification.url, token: input.notification.token } } }
+        : {}),
     };
     const what = `submit test request for ${input.fmf.url}${input.fmf.plan ? ` plan ${input.fmf.plan}` : ''} on ${env.compose}/${env.arch}`;
     const answer = await this.http.call<TfRequestBody>({
@@ -77,12 +84,16 @@ export class TestingFarmClient implements TestService {
       what,
       secrets: [input.notification?.token, ...Object.values(env.secrets ?? {})],
     });
-    if (!answer?.id) throw new ExternalServiceError('testing-farm', `${what} answered no request id`, { retryable: false });
+    if (!answer?.id)
+      throw new ExternalServiceError('testing-farm', `${what} answered no request id`, { retryable: false });
     return { id: answer.id, state: answer.state ?? 'new', webUrl: this.requestUrl(answer.id) };
   }
 
   async getRequest(requestId: string): Promise<TestRequest> {
-    const body = await this.http.call<TfRequestBody>({ path: `requests/${encodeURIComponent(requestId)}`, what: `get test request ${requestId}` });
+    const body = await this.http.call<TfRequestBody>({
+      path: `requests/${encodeURIComponent(requestId)}`,
+      what: `get test request ${requestId}`,
+    });
     const result = body.result ?? null;
     let xunit = result?.xunit ?? null;
     const xunitUrl = result?.xunit_url ?? null;
@@ -107,7 +118,11 @@ export class TestingFarmClient implements TestService {
   }
 
   async cancelRequest(requestId: string): Promise<void> {
-    await this.http.call({ method: 'DELETE', path: `requests/${encodeURIComponent(requestId)}`, what: `cancel test request ${requestId}` });
+    await this.http.call({
+      method: 'DELETE',
+      path: `requests/${encodeURIComponent(requestId)}`,
+      what: `cancel test request ${requestId}`,
+    });
   }
 
   /** The request's page in the API (Testing Farm's own place for it until artifacts exist). */

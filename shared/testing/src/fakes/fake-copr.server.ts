@@ -6,10 +6,29 @@
 // bearer token, as packflow's message bridge does.
 import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
 
-export type FakeCoprState = 'importing' | 'pending' | 'starting' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'skipped' | 'forked' | 'waiting';
+export type FakeCoprState =
+  | 'importing'
+  | 'pending'
+  | 'starting'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'canceled'
+  | 'skipped'
+  | 'forked'
+  | 'waiting';
 
 const STATUS_CODES: Record<FakeCoprState, number> = {
-  failed: 0, succeeded: 1, canceled: 2, running: 3, pending: 4, skipped: 5, starting: 6, importing: 7, forked: 8, waiting: 9,
+  failed: 0,
+  succeeded: 1,
+  canceled: 2,
+  running: 3,
+  pending: 4,
+  skipped: 5,
+  starting: 6,
+  importing: 7,
+  forked: 8,
+  waiting: 9,
 };
 const FINISHED = new Set<FakeCoprState>(['succeeded', 'failed', 'canceled', 'skipped', 'forked']);
 export const SRPM_BUILDS = 'srpm-builds';
@@ -135,7 +154,11 @@ export class FakeCopr extends FakeHttpServer {
   }
 
   /** A chroot (or `srpm-builds`) ends; sends `copr.build.end` with status 1 or 0. */
-  async finishBuild(buildId: number | string, chroot: string, result: 'succeeded' | 'failed'): Promise<Delivery<CoprMessage>> {
+  async finishBuild(
+    buildId: number | string,
+    chroot: string,
+    result: 'succeeded' | 'failed',
+  ): Promise<Delivery<CoprMessage>> {
     const build = this.build(buildId);
     const target = this.chroot(build, chroot);
     if (FINISHED.has(target.state)) throw new Error(`fake Copr: ${chroot} of build ${buildId} already ${target.state}`);
@@ -145,11 +168,15 @@ export class FakeCopr extends FakeHttpServer {
     if (chroot === SRPM_BUILDS) {
       if (result === 'succeeded') {
         const pkg = this.options.package ?? { name: 'hello', version: '1.0-1' };
-        build.sourcePackage = { ...pkg, url: `${this.resultDir(build, SRPM_BUILDS)}${pkg.name}-${pkg.version}.src.rpm` };
+        build.sourcePackage = {
+          ...pkg,
+          url: `${this.resultDir(build, SRPM_BUILDS)}${pkg.name}-${pkg.version}.src.rpm`,
+        };
         for (const c of build.chroots.values()) if (c.state === 'waiting') c.state = 'pending';
       } else {
         // Without an SRPM nothing can be built; Copr sends no messages for those chroots.
-        for (const c of build.chroots.values()) if (!FINISHED.has(c.state)) Object.assign(c, { state: 'failed', endedOn: now() });
+        for (const c of build.chroots.values())
+          if (!FINISHED.has(c.state)) Object.assign(c, { state: 'failed', endedOn: now() });
       }
     }
     return this.send(build, chroot, 'end', result);
@@ -172,7 +199,9 @@ export class FakeCopr extends FakeHttpServer {
   private routes(): void {
     this.route('GET', '/api_3/project', (r) => {
       const project = this.project(r.query.get('ownername') ?? '', r.query.get('projectname') ?? '');
-      return project ? this.json(200, this.projectBody(project)) : this.error(404, `Project ${r.query.get('ownername')}/${r.query.get('projectname')} does not exist.`);
+      return project
+        ? this.json(200, this.projectBody(project))
+        : this.error(404, `Project ${r.query.get('ownername')}/${r.query.get('projectname')} does not exist.`);
     });
     this.route('POST', '/api_3/project/add/:owner', (r) => this.authorized(r) ?? this.addProject(r));
     this.route('PUT', '/api_3/project/edit/:owner/:project', (r) => this.authorized(r) ?? this.editProject(r));
@@ -180,11 +209,19 @@ export class FakeCopr extends FakeHttpServer {
     this.route('POST', '/api_3/build/create/url', (r) => this.authorized(r) ?? this.createBuild(r, 'url'));
     this.route('GET', '/api_3/build/:id', (r) => this.withBuild(r.params.id, (b) => this.json(200, this.buildBody(b))));
     this.route('GET', '/api_3/build/source-chroot/:id', (r) =>
-      this.withBuild(r.params.id, (b) => this.json(200, { state: b.source.state, result_url: this.resultDir(b, SRPM_BUILDS) })),
+      this.withBuild(r.params.id, (b) =>
+        this.json(200, { state: b.source.state, result_url: this.resultDir(b, SRPM_BUILDS) }),
+      ),
     );
-    this.route('GET', '/api_3/build-chroot', (r) => this.buildChroot(r.query.get('build_id') ?? '', r.query.get('chrootname') ?? ''));
+    this.route('GET', '/api_3/build-chroot', (r) =>
+      this.buildChroot(r.query.get('build_id') ?? '', r.query.get('chrootname') ?? ''),
+    );
     this.route('GET', '/api_3/build-chroot/:id/:chroot', (r) => this.buildChroot(r.params.id, r.params.chroot));
-    this.route('PUT', '/api_3/build/cancel/:id', (r) => this.authorized(r) ?? this.withBuild(r.params.id, (b) => this.cancel(b)));
+    this.route(
+      'PUT',
+      '/api_3/build/cancel/:id',
+      (r) => this.authorized(r) ?? this.withBuild(r.params.id, (b) => this.cancel(b)),
+    );
   }
 
   /** An error answer when the basic credentials are not the configured ones. */
@@ -192,7 +229,10 @@ export class FakeCopr extends FakeHttpServer {
     const header = String(r.headers.authorization ?? '');
     const expected = `Basic ${Buffer.from(`${this.login}:${this.token}`).toString('base64')}`;
     if (header === expected) return undefined;
-    return this.error(401, 'Login invalid/expired. Please visit https://copr.fedorainfracloud.org/api to get or renew your API token.');
+    return this.error(
+      401,
+      'Login invalid/expired. Please visit https://copr.fedorainfracloud.org/api to get or renew your API token.',
+    );
   }
 
   private addProject(r: FakeRequest): FakeResponse {
@@ -225,7 +265,8 @@ export class FakeCopr extends FakeHttpServer {
     if (!project) return this.error(404, `Project ${r.params.owner}/${r.params.project} does not exist.`);
     const body = (r.body ?? {}) as Record<string, unknown>;
     if (Array.isArray(body.chroots) && body.chroots.length) project.chroots = strings(body.chroots);
-    if (Array.isArray(body.packit_forge_projects_allowed)) project.forgeProjectsAllowed = strings(body.packit_forge_projects_allowed);
+    if (Array.isArray(body.packit_forge_projects_allowed))
+      project.forgeProjectsAllowed = strings(body.packit_forge_projects_allowed);
     if (typeof body.description === 'string') project.description = body.description;
     project.edits.push(body);
     return this.json(200, this.projectBody(project));
@@ -239,10 +280,23 @@ export class FakeCopr extends FakeHttpServer {
     if (!project) return this.error(404, `Project ${owner}/${projectName} does not exist.`);
     const requested = Array.isArray(body.chroots) ? strings(body.chroots) : project.chroots;
     const unknown = requested.filter((c) => !project.chroots.includes(c));
-    if (unknown.length) return this.error(400, `Bad request parameters: {'chroots': ['${unknown.join("', '")}' is not a valid choice for this field]}`);
-    if (method === 'custom' && !body.script) return this.error(400, "Bad request parameters: {'script': ['This field is required.']}");
-    const urls = method === 'url' ? (Array.isArray(body.pkgs) ? strings(body.pkgs) : String(body.pkgs ?? '').split(/\s+/).filter(Boolean)) : [];
-    if (method === 'url' && urls.length === 0) return this.error(400, "Bad request parameters: {'pkgs': ['This field is required.']}");
+    if (unknown.length)
+      return this.error(
+        400,
+        `Bad request parameters: {'chroots': ['${unknown.join("', '")}' is not a valid choice for this field]}`,
+      );
+    if (method === 'custom' && !body.script)
+      return this.error(400, "Bad request parameters: {'script': ['This field is required.']}");
+    const urls =
+      method === 'url'
+        ? Array.isArray(body.pkgs)
+          ? strings(body.pkgs)
+          : String(body.pkgs ?? '')
+              .split(/\s+/)
+              .filter(Boolean)
+        : [];
+    if (method === 'url' && urls.length === 0)
+      return this.error(400, "Bad request parameters: {'pkgs': ['This field is required.']}");
     const builds = (method === 'url' ? urls : [null]).map((url) => {
       const build: FakeCoprBuild = {
         id: this.nextBuildId++,
@@ -252,9 +306,13 @@ export class FakeCopr extends FakeHttpServer {
         request: body,
         submitter: this.login,
         submittedOn: now(),
-        source: url ? { state: 'succeeded', startedOn: now(), endedOn: now() } : { state: 'pending', startedOn: null, endedOn: null },
+        source: url
+          ? { state: 'succeeded', startedOn: now(), endedOn: now() }
+          : { state: 'pending', startedOn: null, endedOn: null },
         sourcePackage: url ? { ...nameVersion(url), url } : { name: null, version: null, url: null },
-        chroots: new Map(requested.map((c) => [c, { state: url ? 'pending' : 'waiting', startedOn: null, endedOn: null }])),
+        chroots: new Map(
+          requested.map((c) => [c, { state: url ? 'pending' : 'waiting', startedOn: null, endedOn: null }]),
+        ),
         canceled: false,
       };
       this.builds.set(build.id, build);
@@ -268,7 +326,13 @@ export class FakeCopr extends FakeHttpServer {
     return this.withBuild(id, (b) => {
       const c = chroot === SRPM_BUILDS ? b.source : b.chroots.get(chroot);
       if (!c) return this.error(404, `Build chroot ${chroot} of build ${id} does not exist.`);
-      return this.json(200, { name: chroot, started_on: c.startedOn, ended_on: c.endedOn, result_url: this.resultDir(b, chroot), state: c.state });
+      return this.json(200, {
+        name: chroot,
+        started_on: c.startedOn,
+        ended_on: c.endedOn,
+        result_url: this.resultDir(b, chroot),
+        state: c.state,
+      });
     });
   }
 
@@ -276,7 +340,8 @@ export class FakeCopr extends FakeHttpServer {
     const state = this.buildState(build);
     if (FINISHED.has(state)) return this.error(400, `Cannot cancel build ${build.id}: it is ${state}`);
     build.canceled = true;
-    for (const c of [build.source, ...build.chroots.values()]) if (!FINISHED.has(c.state)) Object.assign(c, { state: 'canceled', endedOn: now() });
+    for (const c of [build.source, ...build.chroots.values()])
+      if (!FINISHED.has(c.state)) Object.assign(c, { state: 'canceled', endedOn: now() });
     return this.json(200, this.buildBody(build));
   }
 
@@ -291,7 +356,12 @@ export class FakeCopr extends FakeHttpServer {
     return target;
   }
 
-  private async send(build: FakeCoprBuild, chroot: string, event: 'start' | 'end', state: FakeCoprState): Promise<Delivery<CoprMessage>> {
+  private async send(
+    build: FakeCoprBuild,
+    chroot: string,
+    event: 'start' | 'end',
+    state: FakeCoprState,
+  ): Promise<Delivery<CoprMessage>> {
     const pid = this.nextPid++;
     const ip = '2620:52:3:1:dead:beef:cafe:c195';
     const srpm = chroot === SRPM_BUILDS;
@@ -389,7 +459,11 @@ function strings(value: unknown): string[] {
 
 /** `…/hello-1.0-1.fc41.src.rpm` -> name `hello`, version `1.0-1.fc41`. */
 function nameVersion(url: string): { name: string | null; version: string | null } {
-  const file = url.split('/').pop()?.replace(/\.src\.rpm$/, '') ?? '';
+  const file =
+    url
+      .split('/')
+      .pop()
+      ?.replace(/\.src\.rpm$/, '') ?? '';
   const m = /^(.+)-([^-]+-[^-]+)$/.exec(file);
   return m ? { name: m[1], version: m[2] } : { name: null, version: null };
 }

@@ -57,10 +57,17 @@ export class FakeGithubApp {
     }
     if (String(payload.iss) !== String(this.appId)) return `'Issuer' claim ('iss') must be an Integer`;
     const now = Math.floor(Date.now() / 1000);
-    if (typeof payload.exp !== 'number' || payload.exp <= now) return "'Expiration time' claim ('exp') is too far in the future or has passed";
-    if (typeof payload.iat === 'number' && payload.iat > now + 60) return "'Issued at' claim ('iat') must be an Integer representing a time in the past";
+    if (typeof payload.exp !== 'number' || payload.exp <= now)
+      return "'Expiration time' claim ('exp') is too far in the future or has passed";
+    if (typeof payload.iat === 'number' && payload.iat > now + 60)
+      return "'Issued at' claim ('iat') must be an Integer representing a time in the past";
     if (this.publicKey) {
-      const ok = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), this.publicKey, Buffer.from(parts[2], 'base64url'));
+      const ok = verify(
+        'RSA-SHA256',
+        Buffer.from(`${parts[0]}.${parts[1]}`),
+        this.publicKey,
+        Buffer.from(parts[2], 'base64url'),
+      );
       if (!ok) return 'A JSON web token could not be decoded';
     }
     return undefined;

@@ -6,6 +6,9 @@
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
 import { FakeGithubApp, signWebhook, type FakeInstallation } from './fake-github.app.js';
+import { applyCheckRun, checkRunBody, type FakeCheckRun } from './fake-github.check-runs.js';
+
+export type { CheckRunSnapshot, FakeCheckRun } from './fake-github.check-runs.js';
 
 export type GithubRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
@@ -23,29 +26,6 @@ export interface FakeGithubOptions {
   defaultRole?: GithubRole;
 }
 
-export interface CheckRunSnapshot {
-  status: string;
-  conclusion: string | null;
-  title: string | null;
-  summary: string | null;
-  text: string | null;
-  detailsUrl: string | null;
-  externalId: string | null;
-  at: string;
-}
-
-export interface FakeCheckRun extends CheckRunSnapshot {
-  id: number;
-  repo: string;
-  name: string;
-  headSha: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  actions: { label: string; description: string; identifier: string }[];
-  /** The state after creation and after each update, oldest first. */
-  history: CheckRunSnapshot[];
-}
-
 export interface FakeComment {
   id: number;
   repo: string;
@@ -61,9 +41,14 @@ export interface FakeChangedFile {
   previousFilename?: string;
 }
 
-const STATUSES = ['queued', 'in_progress', 'completed', 'waiting', 'requested', 'pending'];
-const CONCLUSIONS = ['action_required', 'cancelled', 'failure', 'neutral', 'success', 'skipped', 'stale', 'timed_out'];
-const LEGACY: Record<GithubRole, string> = { admin: 'admin', maintain: 'write', write: 'write', triage: 'read', read: 'read', none: 'none' };
+const LEGACY: Record<GithubRole, string> = {
+  admin: 'admin',
+  maintain: 'write',
+  write: 'write',
+  triage: 'read',
+  read: 'read',
+  none: 'none',
+};
 
 export class FakeGithub extends FakeHttpServer {
   readonly app: FakeGithubApp;
@@ -79,7 +64,8 @@ export class FakeGithub extends FakeHttpServer {
   private constructor(private readonly options: FakeGithubOptions) {
     super();
     this.app = new FakeGithubApp(options.appId ?? 1, options.appKey, options.tokenTtlSeconds ?? 3600);
-    for (const inst of options.installations ?? [{ id: 1, account: 'packflow', repositories: '*' as const }]) this.app.install(inst);
+    for (const inst of options.installations ?? [{ id: 1, account: 'packflow', repositories: '*' as const }])
+      this.app.install(inst);
     this.routes();
   }
 
@@ -123,7 +109,9 @@ export class FakeGithub extends FakeHttpServer {
 
   /** The latest check run of a name on a commit. */
   checkRun(repo: string, sha: string, name: string): FakeCheckRun | undefined {
-    return this.checkRunsFor(repo, sha).filter((c) => c.name === name).pop();
+    return this.checkRunsFor(repo, sha)
+      .filter((c) => c.name === name)
+      .pop();
   }
 
   /** The next call(s) hit the primary rate limit: 403 with `x-ratelimit-remaining: 0` and the reset time. */
@@ -134,12 +122,19 @@ export class FakeGithub extends FakeHttpServer {
       times: options.times,
       path: options.path,
       headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset), 'x-ratelimit-used': '5000' },
-      json: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' },
+      json: {
+        message: 'API rate limit exceeded for installation ID 1.',
+        documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+      },
     });
   }
 
   /** Sends a webhook as GitHub does: JSON body, X-GitHub-Event, X-GitHub-Delivery, X-Hub-Signature-256. */
-  async emitWebhook(event: string, payload: unknown, options: { deliveryId?: string; url?: string; secret?: string } = {}) {
+  async emitWebhook(
+    event: string,
+    payload: unknown,
+    options: { deliveryId?: string; url?: string; secret?: string } = {},
+  ) {
     const url = options.url ?? this.options.webhook?.url;
     const secret = options.secret ?? this.options.webhook?.secret ?? '';
     const deliveryId = options.deliveryId ?? randomUUID();
@@ -181,7 +176,15 @@ export class FakeGithub extends FakeHttpServer {
       if (problem) return this.error(401, problem);
       const inst = this.app.installationOf(repoOf(r));
       if (!inst) return this.error(404, 'Not Found');
-      return this.json(200, { id: inst.id, account: { login: inst.account, type: 'Organization' }, app_id: this.app.appId, app_slug: this.appSlug, repository_selection: inst.repositories === '*' ? 'all' : 'selected', permissions: { checks: 'write', contents: 'read', issues: 'write', pull_requests: 'write' }, events: [] });
+      return this.json(200, {
+        id: inst.id,
+        account: { login: inst.account, type: 'Organization' },
+        app_id: this.app.appId,
+        app_slug: this.appSlug,
+        repository_selection: inst.repositories === '*' ? 'all' : 'selected',
+        permissions: { checks: 'write', contents: 'read', issues: 'write', pull_requests: 'write' },
+        events: [],
+      });
     });
     this.route('POST', '/app/installations/:id/access_tokens', (r) => {
       const problem = this.app.jwtProblem(r.headers.authorization);
@@ -189,7 +192,11 @@ export class FakeGithub extends FakeHttpServer {
       const inst = this.app.installations.get(Number(r.params.id));
       if (!inst) return this.error(404, 'Not Found');
       const issued = this.app.issueToken(inst.id);
-      return this.json(201, { ...issued, permissions: { checks: 'write', contents: 'read', issues: 'write', pull_requests: 'write' }, repository_selection: inst.repositories === '*' ? 'all' : 'selected' });
+      return this.json(201, {
+        ...issued,
+        permissions: { checks: 'write', contents: 'read', issues: 'write', pull_requests: 'write' },
+        repository_selection: inst.repositories === '*' ? 'all' : 'selected',
+      });
     });
     this.route('POST', '/repos/:owner/:repo/check-runs', (r) => this.authorized(r) ?? this.createCheckRun(r));
     this.route('PATCH', '/repos/:owner/:repo/check-runs/:id', (r) => this.authorized(r) ?? this.updateCheckRun(r));
@@ -203,22 +210,52 @@ export class FakeGithub extends FakeHttpServer {
       if (name) runs = runs.filter((c) => c.name === name);
       if (r.query.get('filter') !== 'all') runs = runs.filter((c) => runs.filter((o) => o.name === c.name).pop() === c);
       runs = [...runs].reverse();
-      return this.authorized(r) ?? this.json(200, { total_count: runs.length, check_runs: runs.map((c) => this.checkRunBody(c)) });
+      return (
+        this.authorized(r) ??
+        this.json(200, { total_count: runs.length, check_runs: runs.map((c) => this.checkRunBody(c)) })
+      );
     });
-    this.route('POST', '/repos/:owner/:repo/issues/:number/comments', (r) => this.authorized(r) ?? this.createComment(r));
+    this.route(
+      'POST',
+      '/repos/:owner/:repo/issues/:number/comments',
+      (r) => this.authorized(r) ?? this.createComment(r),
+    );
     this.route('GET', '/repos/:owner/:repo/collaborators/:user/permission', (r) => {
       const role = this.roles.get(`${repoOf(r)}#${r.params.user}`.toLowerCase()) ?? this.options.defaultRole ?? 'read';
-      return this.authorized(r) ?? this.json(200, { permission: LEGACY[role], role_name: role, user: { login: r.params.user, id: idOf(r.params.user), type: 'User' } });
+      return (
+        this.authorized(r) ??
+        this.json(200, {
+          permission: LEGACY[role],
+          role_name: role,
+          user: { login: r.params.user, id: idOf(r.params.user), type: 'User' },
+        })
+      );
     });
     this.route('GET', '/repos/:owner/:repo/contents/*path', (r) => this.authorized(r) ?? this.contents(r));
     this.route('GET', '/repos/:owner/:repo/pulls/:number/files', (r) => {
       const files = this.pullFiles.get(`${repoOf(r)}#${r.params.number}`.toLowerCase());
-      return this.authorized(r) ?? (files ? this.page(r, files.map((f) => this.fileBody(repoOf(r), f))) : this.error(404, 'Not Found'));
+      return (
+        this.authorized(r) ??
+        (files
+          ? this.page(
+              r,
+              files.map((f) => this.fileBody(repoOf(r), f)),
+            )
+          : this.error(404, 'Not Found'))
+      );
     });
     this.route('GET', '/repos/:owner/:repo/compare/:basehead', (r) => {
       const files = this.compares.get(`${repoOf(r)}:${r.params.basehead}`.toLowerCase());
       if (!files) return this.authorized(r) ?? this.error(404, 'Not Found');
-      const body = { url: `${this.url}/repos/${repoOf(r)}/compare/${r.params.basehead}`, status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: files.map((f) => this.fileBody(repoOf(r), f)) };
+      const body = {
+        url: `${this.url}/repos/${repoOf(r)}/compare/${r.params.basehead}`,
+        status: 'ahead',
+        ahead_by: 1,
+        behind_by: 0,
+        total_commits: 1,
+        commits: [],
+        files: files.map((f) => this.fileBody(repoOf(r), f)),
+      };
       return this.authorized(r) ?? this.json(200, body);
     });
   }
@@ -229,7 +266,9 @@ export class FakeGithub extends FakeHttpServer {
     if (installationId === undefined) return this.error(401, 'Bad credentials');
     const inst = this.app.installationOf(repoOf(r));
     if (inst?.id === installationId) return undefined;
-    return r.method === 'GET' ? this.error(404, 'Not Found') : this.error(403, 'Resource not accessible by integration');
+    return r.method === 'GET'
+      ? this.error(404, 'Not Found')
+      : this.error(403, 'Resource not accessible by integration');
   }
 
   private createCheckRun(r: FakeRequest): FakeResponse {
@@ -271,72 +310,40 @@ export class FakeGithub extends FakeHttpServer {
     return this.json(200, this.checkRunBody(run));
   }
 
-  /** Applies create/update fields as GitHub validates them; records the resulting state. */
-  private apply(run: FakeCheckRun, body: Record<string, unknown>): FakeResponse | undefined {
-    if (body.status !== undefined && !STATUSES.includes(String(body.status))) return this.invalid('status', 'invalid');
-    if (body.conclusion !== undefined && !CONCLUSIONS.includes(String(body.conclusion))) return this.invalid('conclusion', 'invalid');
-    if (body.status === 'completed' && body.conclusion === undefined && !run.conclusion) return this.invalid('conclusion', 'missing_field');
-    const output = body.output as { title?: string; summary?: string; text?: string } | undefined;
-    if (output && (typeof output.title !== 'string' || typeof output.summary !== 'string')) return this.invalid('output', 'missing_field');
-    const actions = body.actions as { label?: string; description?: string; identifier?: string }[] | undefined;
-    if (actions !== undefined) {
-      if (!Array.isArray(actions) || actions.length > 3) return this.invalid('actions', 'invalid');
-      for (const a of actions) {
-        if (!a.label || a.label.length > 20 || !a.identifier || a.identifier.length > 20 || !a.description || a.description.length > 40) {
-          return this.invalid('actions', 'invalid');
-        }
-      }
-      run.actions = actions.map((a) => ({ label: a.label!, description: a.description!, identifier: a.identifier! }));
-    }
-    if (typeof body.name === 'string') run.name = body.name;
-    if (body.details_url !== undefined) run.detailsUrl = String(body.details_url);
-    if (body.external_id !== undefined) run.externalId = String(body.external_id);
-    if (body.started_at !== undefined) run.startedAt = String(body.started_at);
-    if (body.conclusion !== undefined) {
-      run.conclusion = String(body.conclusion);
-      run.status = 'completed';
-    }
-    if (body.status !== undefined) run.status = String(body.status);
-    if (run.status === 'completed') run.completedAt = body.completed_at !== undefined ? String(body.completed_at) : (run.completedAt ?? new Date().toISOString());
-    if (output) {
-      run.title = output.title ?? null;
-      run.summary = output.summary ?? null;
-      run.text = output.text ?? null;
-    }
-    run.at = new Date().toISOString();
-    run.history.push({ status: run.status, conclusion: run.conclusion, title: run.title, summary: run.summary, text: run.text, detailsUrl: run.detailsUrl, externalId: run.externalId, at: run.at });
-    return undefined;
-  }
-
   private invalid(field: string, code: string): FakeResponse {
-    return this.json(422, { message: 'Invalid request.', errors: [{ resource: 'CheckRun', field, code }], documentation_url: 'https://docs.github.com/rest/checks/runs', status: '422' });
+    return this.json(422, {
+      message: 'Invalid request.',
+      errors: [{ resource: 'CheckRun', field, code }],
+      documentation_url: 'https://docs.github.com/rest/checks/runs',
+      status: '422',
+    });
   }
 
   private checkRunBody(c: FakeCheckRun) {
-    return {
-      id: c.id,
-      node_id: Buffer.from(`CheckRun${c.id}`).toString('base64'),
-      head_sha: c.headSha,
-      external_id: c.externalId ?? '',
-      url: `${this.url}/repos/${c.repo}/check-runs/${c.id}`,
-      html_url: `${this.url}/${c.repo}/runs/${c.id}`,
-      details_url: c.detailsUrl,
-      status: c.status,
-      conclusion: c.conclusion,
-      started_at: c.startedAt,
-      completed_at: c.completedAt,
-      output: { title: c.title, summary: c.summary, text: c.text, annotations_count: 0, annotations_url: `${this.url}/repos/${c.repo}/check-runs/${c.id}/annotations` },
-      name: c.name,
-      check_suite: { id: 1 },
-      app: { id: this.app.appId, slug: this.appSlug, name: this.appSlug },
-      pull_requests: [],
-    };
+    return checkRunBody(c, this.url, { id: this.app.appId, slug: this.appSlug });
+  }
+
+  /** Applies fields as GitHub validates them; a 422 answer when they are invalid. */
+  private apply(run: FakeCheckRun, body: Record<string, unknown>): FakeResponse | undefined {
+    const problem = applyCheckRun(run, body);
+    return problem ? this.invalid(problem.field, problem.code) : undefined;
   }
 
   private createComment(r: FakeRequest): FakeResponse {
     const body = (r.body as { body?: unknown } | undefined)?.body;
-    if (typeof body !== 'string' || !body) return this.json(422, { message: 'Invalid request.', errors: [{ resource: 'IssueComment', field: 'body', code: 'missing_field' }] });
-    const comment: FakeComment = { id: this.nextId++, repo: repoOf(r), issueNumber: Number(r.params.number), body, user: `${this.appSlug}[bot]`, createdAt: new Date().toISOString() };
+    if (typeof body !== 'string' || !body)
+      return this.json(422, {
+        message: 'Invalid request.',
+        errors: [{ resource: 'IssueComment', field: 'body', code: 'missing_field' }],
+      });
+    const comment: FakeComment = {
+      id: this.nextId++,
+      repo: repoOf(r),
+      issueNumber: Number(r.params.number),
+      body,
+      user: `${this.appSlug}[bot]`,
+      createdAt: new Date().toISOString(),
+    };
     this.comments.push(comment);
     return this.json(201, {
       id: comment.id,
@@ -399,7 +406,11 @@ export class FakeGithub extends FakeHttpServer {
       return u.toString();
     };
     const links = page < last ? [`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`] : [];
-    return this.json(200, items.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(', ') } : undefined);
+    return this.json(
+      200,
+      items.slice((page - 1) * perPage, page * perPage),
+      links.length ? { link: links.join(', ') } : undefined,
+    );
   }
 }
 

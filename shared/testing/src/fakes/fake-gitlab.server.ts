@@ -49,7 +49,13 @@ export interface FakeGitlabDiff {
 
 const FINISHED = new Set<GitlabState>(['success', 'failed', 'canceled']);
 /** The event GitLab names in "Cannot transition status via :<event> from :<state>". */
-const EVENTS: Record<GitlabState, string> = { pending: 'enqueue', running: 'run', success: 'success', failed: 'drop', canceled: 'cancel' };
+const EVENTS: Record<GitlabState, string> = {
+  pending: 'enqueue',
+  running: 'run',
+  success: 'success',
+  failed: 'drop',
+  canceled: 'cancel',
+};
 
 export class FakeGitlab extends FakeHttpServer {
   readonly statuses: FakeGitlabStatus[] = [];
@@ -106,11 +112,15 @@ export class FakeGitlab extends FakeHttpServer {
 
   /** The latest status of a name on a commit. */
   status(project: string, sha: string, name: string): FakeGitlabStatus | undefined {
-    return this.statusesFor(project, sha).filter((s) => s.name === name).pop();
+    return this.statusesFor(project, sha)
+      .filter((s) => s.name === name)
+      .pop();
   }
 
   protected errorBody(status: number, message: string): unknown {
-    return status === 400 ? { message } : { message: message.startsWith(String(status)) ? message : `${status} ${message}` };
+    return status === 400
+      ? { message }
+      : { message: message.startsWith(String(status)) ? message : `${status} ${message}` };
   }
 
   private routes(): void {
@@ -121,9 +131,19 @@ export class FakeGitlab extends FakeHttpServer {
       const name = r.query.get('name');
       if (name) list = list.filter((s) => s.name === name);
       if (r.query.get('all') !== 'true') list = list.filter((s) => list.filter((o) => o.name === s.name).pop() === s);
-      return this.authorized(r) ?? this.page(r, list.map((s) => this.statusBody(s)));
+      return (
+        this.authorized(r) ??
+        this.page(
+          r,
+          list.map((s) => this.statusBody(s)),
+        )
+      );
     });
-    this.route('POST', `${p}/merge_requests/:iid/notes`, (r) => this.authorized(r) ?? this.createNote(r, 'MergeRequest'));
+    this.route(
+      'POST',
+      `${p}/merge_requests/:iid/notes`,
+      (r) => this.authorized(r) ?? this.createNote(r, 'MergeRequest'),
+    );
     this.route('POST', `${p}/issues/:iid/notes`, (r) => this.authorized(r) ?? this.createNote(r, 'Issue'));
     this.route('GET', '/api/v4/users', (r) => {
       const username = r.query.get('username');
@@ -132,19 +152,31 @@ export class FakeGitlab extends FakeHttpServer {
     });
     this.route('GET', `${p}/members/all/:userId`, (r) => this.authorized(r) ?? this.member(r));
     this.route('GET', `${p}/repository/files/:path/raw`, (r) => {
-      const content = this.files.get(`${r.params.project}@${r.query.get('ref') ?? 'main'}:${r.params.path}`.toLowerCase());
+      const content = this.files.get(
+        `${r.params.project}@${r.query.get('ref') ?? 'main'}:${r.params.path}`.toLowerCase(),
+      );
       if (this.authorized(r)) return this.authorized(r)!;
-      return content === undefined ? this.error(404, '404 File Not Found') : { status: 200, text: content, contentType: 'text/plain; charset=utf-8' };
+      return content === undefined
+        ? this.error(404, '404 File Not Found')
+        : { status: 200, text: content, contentType: 'text/plain; charset=utf-8' };
     });
     this.route('GET', `${p}/merge_requests/:iid/diffs`, (r) => {
       const diffs = this.mrDiffs.get(`${r.params.project}!${r.params.iid}`.toLowerCase());
       return this.authorized(r) ?? (diffs ? this.page(r, diffs.map(diffBody)) : this.error(404, '404 Not found'));
     });
     this.route('GET', `${p}/repository/compare`, (r) => {
-      const diffs = this.compares.get(`${r.params.project}:${r.query.get('from')}...${r.query.get('to')}`.toLowerCase());
+      const diffs = this.compares.get(
+        `${r.params.project}:${r.query.get('from')}...${r.query.get('to')}`.toLowerCase(),
+      );
       if (this.authorized(r)) return this.authorized(r)!;
       if (!diffs) return this.error(404, '404 Ref Not Found');
-      return this.json(200, { commit: { id: r.query.get('to'), short_id: String(r.query.get('to')).slice(0, 8) }, commits: [], diffs: diffs.map(diffBody), compare_timeout: false, compare_same_ref: false });
+      return this.json(200, {
+        commit: { id: r.query.get('to'), short_id: String(r.query.get('to')).slice(0, 8) },
+        commits: [],
+        diffs: diffs.map(diffBody),
+        compare_timeout: false,
+        compare_same_ref: false,
+      });
     });
   }
 
@@ -157,18 +189,42 @@ export class FakeGitlab extends FakeHttpServer {
     const body = (r.body ?? {}) as Record<string, unknown>;
     const state = String(body.state ?? '') as GitlabState;
     if (!(state in EVENTS)) return this.error(400, 'state does not have a valid value');
-    const name = typeof body.name === 'string' && body.name ? body.name : typeof body.context === 'string' && body.context ? body.context : 'default';
+    const name =
+      typeof body.name === 'string' && body.name
+        ? body.name
+        : typeof body.context === 'string' && body.context
+          ? body.context
+          : 'default';
     const ref = typeof body.ref === 'string' ? body.ref : null;
     const project = r.params.project;
     const sha = r.params.sha;
     const now = new Date().toISOString();
-    const existing = this.statusesFor(project, sha).filter((s) => s.name === name && (ref === null || s.ref === ref)).pop();
+    const existing = this.statusesFor(project, sha)
+      .filter((s) => s.name === name && (ref === null || s.ref === ref))
+      .pop();
     let status: FakeGitlabStatus;
     if (existing && !FINISHED.has(existing.status)) {
-      if (existing.status === state) return this.error(400, `Cannot transition status via :${EVENTS[state]} from :${state} (Reason(s): Status cannot transition via "${EVENTS[state]}")`);
+      if (existing.status === state)
+        return this.error(
+          400,
+          `Cannot transition status via :${EVENTS[state]} from :${state} (Reason(s): Status cannot transition via "${EVENTS[state]}")`,
+        );
       status = existing;
     } else {
-      status = { id: this.nextId++, project, sha, ref: ref ?? 'main', name, status: state, targetUrl: null, description: null, createdAt: now, startedAt: null, finishedAt: null, history: [] };
+      status = {
+        id: this.nextId++,
+        project,
+        sha,
+        ref: ref ?? 'main',
+        name,
+        status: state,
+        targetUrl: null,
+        description: null,
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+        history: [],
+      };
       this.statuses.push(status);
     }
     status.status = state;
@@ -202,7 +258,15 @@ export class FakeGitlab extends FakeHttpServer {
   private createNote(r: FakeRequest, type: 'MergeRequest' | 'Issue'): FakeResponse {
     const body = (r.body as { body?: unknown } | undefined)?.body;
     if (typeof body !== 'string' || !body) return this.error(400, 'body is missing');
-    const note: FakeGitlabNote = { id: this.nextId++, project: r.params.project, noteableType: type, iid: Number(r.params.iid), body, author: this.options.botUser ?? 'packflow-bot', createdAt: new Date().toISOString() };
+    const note: FakeGitlabNote = {
+      id: this.nextId++,
+      project: r.params.project,
+      noteableType: type,
+      iid: Number(r.params.iid),
+      body,
+      author: this.options.botUser ?? 'packflow-bot',
+      createdAt: new Date().toISOString(),
+    };
     this.notes.push(note);
     return this.json(201, {
       id: note.id,
@@ -227,11 +291,24 @@ export class FakeGitlab extends FakeHttpServer {
     const level = this.access.get(`${r.params.project}#${userId}`.toLowerCase());
     const username = [...this.users].find(([, id]) => id === userId)?.[0];
     if (level === undefined || !username) return this.error(404, '404 Not found');
-    return this.json(200, { ...this.userBody(username), access_level: level, created_at: new Date().toISOString(), expires_at: null, membership_state: 'active' });
+    return this.json(200, {
+      ...this.userBody(username),
+      access_level: level,
+      created_at: new Date().toISOString(),
+      expires_at: null,
+      membership_state: 'active',
+    });
   }
 
   private userBody(username: string) {
-    return { id: this.userId(username), username, name: username, state: 'active', avatar_url: null, web_url: `${this.url}/${username}` };
+    return {
+      id: this.userId(username),
+      username,
+      name: username,
+      state: 'active',
+      avatar_url: null,
+      web_url: `${this.url}/${username}`,
+    };
   }
 
   /** A page of a list with GitLab's pagination headers (`per_page` default 20, at most 100). */

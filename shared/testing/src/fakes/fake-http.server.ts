@@ -2,7 +2,13 @@
 // a small router, a log of every request, scripted failures ("the next call answers 503
 // with Retry-After: 1", "401", a dropped connection) and a JSON poster for the callbacks
 // the real services send (messages, notifications, webhooks).
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 
 export interface FakeRequest {
   method: string;
@@ -147,7 +153,14 @@ export abstract class FakeHttpServer {
     } catch {
       body = undefined;
     }
-    const record: RecordedRequest = { method, path: url.pathname, query: url.search, headers: req.headers, body, status: 0 };
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.search,
+      headers: req.headers,
+      body,
+      status: 0,
+    };
     this.requests.push(record);
 
     const failure = this.takeFailure(method, url.pathname);
@@ -162,10 +175,21 @@ export abstract class FakeHttpServer {
       answer = {
         status,
         json: failure.json ?? this.errorBody(status, status >= 500 ? 'Service Unavailable' : 'scripted failure'),
-        headers: { ...(failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {}), ...failure.headers },
+        headers: {
+          ...(failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {}),
+          ...failure.headers,
+        },
       };
     } else {
-      answer = await this.dispatch({ method, path: url.pathname, params: {}, query: url.searchParams, headers: req.headers, rawBody, body });
+      answer = await this.dispatch({
+        method,
+        path: url.pathname,
+        params: {},
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody,
+        body,
+      });
     }
     record.status = answer.status;
     const headers: Record<string, string> = { ...this.commonHeaders(), ...answer.headers };
@@ -237,7 +261,12 @@ function decode(segment: string): string {
 }
 
 /** POSTs JSON to a receiver and reports what it answered (never throws). */
-export async function deliver<T>(url: string | null | undefined, payload: T, headers: Record<string, string> = {}, rawBody?: string): Promise<Delivery<T>> {
+export async function deliver<T>(
+  url: string | null | undefined,
+  payload: T,
+  headers: Record<string, string> = {},
+  rawBody?: string,
+): Promise<Delivery<T>> {
   if (!url) return { url: null, payload };
   try {
     const response = await fetch(url, {

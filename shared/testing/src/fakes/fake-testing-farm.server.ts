@@ -4,7 +4,14 @@
 // start/finish; the fake then POSTs `{"request_id", "token", "source"}` to the
 // notification webhook given at submit time, as Testing Farm does.
 import { randomUUID } from 'node:crypto';
-import { deliver, FakeHttpServer, pythonTimestamp, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
+import {
+  deliver,
+  FakeHttpServer,
+  pythonTimestamp,
+  type Delivery,
+  type FakeRequest,
+  type FakeResponse,
+} from './fake-http.server.js';
 
 export interface FakeTestingFarmOptions {
   /** The API key the fake accepts (default `tf-api-key`). */
@@ -29,7 +36,12 @@ export interface FakeTfRequest {
   /** The submit body without the API key (the notification token is kept for sending). */
   request: Record<string, unknown>;
   fmf: { url: string; ref: string | null; path: string; name: string | null };
-  environments: { arch: string; compose: string; artifacts: { id: string; type: string; packages: string[] | null }[]; variables: Record<string, string> | null }[];
+  environments: {
+    arch: string;
+    compose: string;
+    artifacts: { id: string; type: string; packages: string[] | null }[];
+    variables: Record<string, string> | null;
+  }[];
   notification: { url: string; token: string } | null;
   overall: FakeTestResult | null;
   summary: string | null;
@@ -53,10 +65,18 @@ export class FakeTestingFarm extends FakeHttpServer {
   private constructor(private readonly options: FakeTestingFarmOptions) {
     super();
     this.route('POST', '/v0.1/requests', (r) => this.authorized(r) ?? this.submit(r));
-    this.route('GET', '/v0.1/requests/:id', (r) => this.withRequest(r.params.id, (t) => this.json(200, this.resultBody(t))));
-    this.route('DELETE', '/v0.1/requests/:id', (r) => this.authorized(r) ?? this.withRequest(r.params.id, (t) => this.cancel(t)));
+    this.route('GET', '/v0.1/requests/:id', (r) =>
+      this.withRequest(r.params.id, (t) => this.json(200, this.resultBody(t))),
+    );
+    this.route(
+      'DELETE',
+      '/v0.1/requests/:id',
+      (r) => this.authorized(r) ?? this.withRequest(r.params.id, (t) => this.cancel(t)),
+    );
     this.route('GET', '/artifacts/:id/results.xml', (r) =>
-      this.withRequest(r.params.id, (t) => (t.overall ? { status: 200, text: this.xunit(t), contentType: 'application/xml' } : this.error(404, 'Not Found'))),
+      this.withRequest(r.params.id, (t) =>
+        t.overall ? { status: 200, text: this.xunit(t), contentType: 'application/xml' } : this.error(404, 'Not Found'),
+      ),
     );
   }
 
@@ -82,7 +102,8 @@ export class FakeTestingFarm extends FakeHttpServer {
   /** The request starts running; Testing Farm notifies. */
   async start(requestId: string): Promise<Delivery<TestingFarmNotification>> {
     const request = this.testRequest(requestId);
-    if (request.state !== 'new' && request.state !== 'queued') throw new Error(`fake Testing Farm: request ${requestId} is ${request.state}`);
+    if (request.state !== 'new' && request.state !== 'queued')
+      throw new Error(`fake Testing Farm: request ${requestId} is ${request.state}`);
     request.state = 'running';
     request.updated = pythonTimestamp();
     return this.notify(request);
@@ -92,14 +113,27 @@ export class FakeTestingFarm extends FakeHttpServer {
    * The request ends: `passed`/`failed` complete with these test cases (default one
    * `/tests/smoke` with that result); `error` ends the request in state error.
    */
-  async finish(requestId: string, result: 'passed' | 'failed' | 'error', tests?: FakeTestCase[]): Promise<Delivery<TestingFarmNotification>> {
+  async finish(
+    requestId: string,
+    result: 'passed' | 'failed' | 'error',
+    tests?: FakeTestCase[],
+  ): Promise<Delivery<TestingFarmNotification>> {
     const request = this.testRequest(requestId);
-    if (['complete', 'error', 'canceled'].includes(request.state)) throw new Error(`fake Testing Farm: request ${requestId} is ${request.state}`);
+    if (['complete', 'error', 'canceled'].includes(request.state))
+      throw new Error(`fake Testing Farm: request ${requestId} is ${request.state}`);
     request.tests = tests ?? (result === 'error' ? [] : [{ name: '/tests/smoke', result }]);
     request.overall = result;
     request.state = result === 'error' ? 'error' : 'complete';
-    const counts = request.tests.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.result]: (acc[t.result] ?? 0) + 1 }), {});
-    request.summary = result === 'error' ? 'Guest provisioning failed' : Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ') || null;
+    const counts = request.tests.reduce<Record<string, number>>(
+      (acc, t) => ({ ...acc, [t.result]: (acc[t.result] ?? 0) + 1 }),
+      {},
+    );
+    request.summary =
+      result === 'error'
+        ? 'Guest provisioning failed'
+        : Object.entries(counts)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ') || null;
     request.updated = pythonTimestamp();
     return this.notify(request);
   }
@@ -126,7 +160,8 @@ export class FakeTestingFarm extends FakeHttpServer {
     if (envs.length === 0) errors.environments = 'at least one environment is required';
     envs.forEach((e, i) => {
       if (typeof e.arch !== 'string') errors[`environments.${i}.arch`] = 'field required';
-      if (typeof (e.os as { compose?: unknown } | undefined)?.compose !== 'string') errors[`environments.${i}.os.compose`] = 'field required';
+      if (typeof (e.os as { compose?: unknown } | undefined)?.compose !== 'string')
+        errors[`environments.${i}.os.compose`] = 'field required';
     });
     if (Object.keys(errors).length) return this.json(400, { code: 400, message: 'Invalid request', errors });
     const webhook = (body.notification as { webhook?: { url?: string; token?: string } } | undefined)?.webhook;
@@ -136,7 +171,12 @@ export class FakeTestingFarm extends FakeHttpServer {
       id: randomUUID(),
       state: 'new',
       request,
-      fmf: { url: String(fmf!.url), ref: (fmf!.ref as string) ?? null, path: (fmf!.path as string) ?? '.', name: (fmf!.name as string) ?? null },
+      fmf: {
+        url: String(fmf!.url),
+        ref: (fmf!.ref as string) ?? null,
+        path: (fmf!.path as string) ?? '.',
+        name: (fmf!.name as string) ?? null,
+      },
       environments: envs.map((e) => ({
         arch: String(e.arch),
         compose: String((e.os as { compose: string }).compose),
@@ -167,7 +207,8 @@ export class FakeTestingFarm extends FakeHttpServer {
   }
 
   private cancel(request: FakeTfRequest): FakeResponse {
-    if (['complete', 'error', 'canceled'].includes(request.state)) return this.error(409, `Request ${request.id} is ${request.state} and cannot be canceled`);
+    if (['complete', 'error', 'canceled'].includes(request.state))
+      return this.error(409, `Request ${request.id} is ${request.state} and cannot be canceled`);
     request.state = 'canceled';
     request.updated = pythonTimestamp();
     return this.json(200, this.resultBody(request));
@@ -200,7 +241,12 @@ export class FakeTestingFarm extends FakeHttpServer {
         pool: null,
         variables: e.variables,
       })),
-      notes: [{ level: 'info', message: `tf-tmt/dispatch-${Math.floor(Date.parse(t.created.replace(' ', 'T') + 'Z') / 1000)}` }],
+      notes: [
+        {
+          level: 'info',
+          message: `tf-tmt/dispatch-${Math.floor(Date.parse(t.created.replace(' ', 'T') + 'Z') / 1000)}`,
+        },
+      ],
       result: t.overall
         ? {
             overall: t.overall,
@@ -220,9 +266,14 @@ export class FakeTestingFarm extends FakeHttpServer {
     const env = t.environments[0];
     const overall = t.overall ?? 'unknown';
     const plans = new Map<string, FakeTestCase[]>();
-    for (const test of t.tests) plans.set(test.plan ?? '/plans/default', [...(plans.get(test.plan ?? '/plans/default') ?? []), test]);
+    for (const test of t.tests)
+      plans.set(test.plan ?? '/plans/default', [...(plans.get(test.plan ?? '/plans/default') ?? []), test]);
     const suites = [...plans].map(([plan, cases]) => {
-      const suiteResult = cases.some((c) => c.result === 'error') ? 'error' : cases.some((c) => c.result === 'failed') ? 'failed' : 'passed';
+      const suiteResult = cases.some((c) => c.result === 'error')
+        ? 'error'
+        : cases.some((c) => c.result === 'failed')
+          ? 'failed'
+          : 'passed';
       const testcases = cases.map((c) => {
         const data = `${this.url}/artifacts/${t.id}/work${plan}/execute/data${c.name}`;
         return (

@@ -5,16 +5,9 @@ export type * from './plan-event.types.js';
 export { findConfigFile, CONFIG_FILE_NAMES } from './config.finder.js';
 export { loadConfig, type LoadOptions } from './config.loader.js';
 export { formatDiagnostic } from './config.reporter.js';
-export {
-  loadReleaseTable,
-  parseReleaseTable,
-  DEFAULT_RELEASES_FILE,
-  type Release,
-  type ReleaseStatus,
-  type ReleaseTable,
-} from './release-table.loader.js';
+export { loadReleaseTable, parseReleaseTable, type Release, type ReleaseStatus, type ReleaseTable } from './release-table.loader.js';
 export { readPlanningConfig, type PlanningSettings } from './planning.config.js';
-export { resolveTargets, resolveTarget, type ResolvedTarget, type TargetKind } from './target.resolver.js';
+export { resolveTargets, type TargetKind } from './target.resolver.js';
 export { parseCommentCommand } from './comment.parser.js';
 export { planEventFromWebhook } from './webhook.adapter.js';
 export { plan, type PlanOptions } from './plan.planner.js';

@@ -16,6 +16,8 @@ export interface KcidbDatabase extends KcidbSql {
  * numbers its own `?` placeholders, so `$n` is rewritten to `?` with the values reordered.
  */
 async function run<R>(em: EntityManager, text: string, params: readonly unknown[]): Promise<R[]> {
+  // knex would take a `?` anywhere in the text (even in a literal or a jsonb operator) for a placeholder.
+  if (text.includes('?')) throw new TypeError('KCIDB SQL must not contain "?"; use $n parameters and jsonb functions');
   const bindings: unknown[] = [];
   const sql = text.replace(/\$(\d+)/g, (_, n: string) => {
     const value = params[Number(n) - 1];

@@ -95,7 +95,7 @@ describe('GithubForge check runs', () => {
       ['Re-run failed', 'rerun-failed'],
       ['Re-run all', 'rerun-all'],
     ]);
-    expect(queued.url).toBe(`${github.url}/acme/widget/runs/${queued.id}`);
+    expect(queued.url).toBe(`https://github.com/acme/widget/runs/${queued.id}`);
   });
 
   it('maps each state to status and conclusion, and finds the latest run by name', async () => {

@@ -93,14 +93,14 @@ export function applyCheckRun(
 }
 
 /** A check run as the REST API answers it. */
-export function checkRunBody(c: FakeCheckRun, base: string, app: { id: number; slug: string }) {
+export function checkRunBody(c: FakeCheckRun, base: string, web: string, app: { id: number; slug: string }) {
   return {
     id: c.id,
     node_id: Buffer.from(`CheckRun${c.id}`).toString('base64'),
     head_sha: c.headSha,
     external_id: c.externalId ?? '',
     url: `${base}/repos/${c.repo}/check-runs/${c.id}`,
-    html_url: `${base}/${c.repo}/runs/${c.id}`,
+    html_url: `${web}/${c.repo}/runs/${c.id}`,
     details_url: c.detailsUrl,
     status: c.status,
     conclusion: c.conclusion,

@@ -7,8 +7,16 @@ import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
 import { FakeGithubApp, signWebhook, type FakeInstallation } from './fake-github.app.js';
 import { applyCheckRun, checkRunBody, type FakeCheckRun } from './fake-github.check-runs.js';
+import {
+  checkRunPayload,
+  issueCommentPayload,
+  pullRequestPayload,
+  type PullRequestEventInput,
+  type WebhookContext,
+} from './fake-github.events.js';
 
 export type { CheckRunSnapshot, FakeCheckRun } from './fake-github.check-runs.js';
+export type { PullRequestEventInput } from './fake-github.events.js';
 
 export type GithubRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
@@ -24,6 +32,8 @@ export interface FakeGithubOptions {
   webhook?: { url: string; secret: string };
   /** Permission of users not configured (public repositories: `read`). */
   defaultRole?: GithubRole;
+  /** Host of web URLs in answers and webhooks (default `https://github.com`). */
+  webUrl?: string;
 }
 
 export interface FakeComment {
@@ -71,6 +81,11 @@ export class FakeGithub extends FakeHttpServer {
 
   static async start(options: FakeGithubOptions = {}): Promise<FakeGithub> {
     return new FakeGithub(options).listen();
+  }
+
+  /** Host of web URLs (`html_url`), `https://github.com` unless configured. */
+  get webUrl(): string {
+    return (this.options.webUrl ?? 'https://github.com').replace(/\/+$/, '');
   }
 
   get appSlug(): string {
@@ -153,6 +168,49 @@ export class FakeGithub extends FakeHttpServer {
     const sent = { ...delivery, event, deliveryId };
     this.webhooksSent.push(sent);
     return sent;
+  }
+
+  /** A pull_request webhook (opened by default) for `owner/repo`. */
+  async emitPullRequest(repo: string, input: PullRequestEventInput) {
+    return this.emitWebhook('pull_request', pullRequestPayload(repo, input, this.webhookContext(repo)));
+  }
+
+  /** An issue_comment `created` webhook, on a pull request unless `pullRequest: false`. */
+  async emitIssueComment(
+    repo: string,
+    issueNumber: number,
+    body: string,
+    options: { sender: string; pullRequest?: boolean },
+  ) {
+    const payload = issueCommentPayload(
+      repo,
+      issueNumber,
+      body,
+      { sender: options.sender, pullRequest: options.pullRequest ?? true, commentId: this.nextId++ },
+      this.webhookContext(repo),
+    );
+    return this.emitWebhook('issue_comment', payload);
+  }
+
+  /** A check_run webhook for a stored check run: GitHub's "Re-run" (`rerequested`) or a button (`requested_action`). */
+  async emitCheckRunEvent(
+    checkRunId: number | string,
+    options: {
+      action: 'rerequested' | 'requested_action';
+      identifier?: string;
+      sender: string;
+      pullRequest?: number;
+      headBranch?: string;
+    },
+  ) {
+    const run = this.checkRuns.find((c) => c.id === Number(checkRunId));
+    if (!run) throw new Error(`fake GitHub has no check run ${checkRunId}`);
+    const payload = checkRunPayload(run, this.checkRunBody(run), options, this.webhookContext(run.repo));
+    return this.emitWebhook('check_run', payload);
+  }
+
+  private webhookContext(repo: string): WebhookContext {
+    return { web: this.webUrl, api: this.url, installationId: this.app.installationOf(repo)?.id };
   }
 
   protected errorBody(status: number, message: string): unknown {
@@ -320,7 +378,7 @@ export class FakeGithub extends FakeHttpServer {
   }
 
   private checkRunBody(c: FakeCheckRun) {
-    return checkRunBody(c, this.url, { id: this.app.appId, slug: this.appSlug });
+    return checkRunBody(c, this.url, this.webUrl, { id: this.app.appId, slug: this.appSlug });
   }
 
   /** Applies fields as GitHub validates them; a 422 answer when they are invalid. */
@@ -348,7 +406,7 @@ export class FakeGithub extends FakeHttpServer {
     return this.json(201, {
       id: comment.id,
       node_id: Buffer.from(`IssueComment${comment.id}`).toString('base64'),
-      html_url: `${this.url}/${comment.repo}/issues/${comment.issueNumber}#issuecomment-${comment.id}`,
+      html_url: `${this.webUrl}/${comment.repo}/issues/${comment.issueNumber}#issuecomment-${comment.id}`,
       body: comment.body,
       user: { login: comment.user, id: 1, type: 'Bot' },
       created_at: comment.createdAt,
@@ -375,7 +433,7 @@ export class FakeGithub extends FakeHttpServer {
       content: base64,
       sha,
       url: `${this.url}/repos/${repo}/contents/${path}?ref=${ref}`,
-      html_url: `${this.url}/${repo}/blob/${ref}/${path}`,
+      html_url: `${this.webUrl}/${repo}/blob/${ref}/${path}`,
       download_url: `${this.url}/raw/${repo}/${ref}/${path}`,
     });
   }
@@ -388,7 +446,7 @@ export class FakeGithub extends FakeHttpServer {
       additions: 1,
       deletions: 0,
       changes: 1,
-      blob_url: `${this.url}/${repo}/blob/HEAD/${f.filename}`,
+      blob_url: `${this.webUrl}/${repo}/blob/HEAD/${f.filename}`,
       ...(f.previousFilename ? { previous_filename: f.previousFilename } : {}),
     };
   }

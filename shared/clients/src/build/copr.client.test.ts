@@ -175,6 +175,38 @@ describe('CoprClient builds', () => {
     expect(messages.every((m) => m.headers.authorization === 'Bearer bus-token')).toBe(true);
   });
 
+  it('builds SRPM and RPMs in one build when the custom build names no chroots (all of the project, as Copr does)', async () => {
+    await client.ensureProject({
+      owner: 'packit',
+      project: 'acme-widget-11',
+      chroots: ['fedora-41-x86_64', 'epel-9-x86_64'],
+    });
+    const build = await client.submitSrpmBuild({ owner: 'packit', project: 'acme-widget-11', script: 'true' });
+    expect(build.chroots.sort()).toEqual(['epel-9-x86_64', 'fedora-41-x86_64']);
+    await expect(client.getBuildChroot(build.id, 'fedora-41-x86_64')).resolves.toMatchObject({ state: 'waiting' });
+    await expect(copr.startBuild(build.id, 'fedora-41-x86_64')).rejects.toThrow(
+      'cannot start before its SRPM is built',
+    );
+
+    const before = copr.messagesSent.length;
+    // Finishing what never started sends the start message first, as Copr always does.
+    await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
+    await expect(client.getBuildChroot(build.id, 'fedora-41-x86_64')).resolves.toMatchObject({ state: 'pending' });
+    await copr.finishBuild(build.id, 'fedora-41-x86_64', 'succeeded');
+    await copr.finishBuild(build.id, 'epel-9-x86_64', 'succeeded');
+    expect(
+      copr.messagesSent.slice(before).map((m) => `${m.payload.chroot} ${m.payload.topic.split('.').pop()}`),
+    ).toEqual([
+      'srpm-builds start',
+      'srpm-builds end',
+      'fedora-41-x86_64 start',
+      'fedora-41-x86_64 end',
+      'epel-9-x86_64 start',
+      'epel-9-x86_64 end',
+    ]);
+    await expect(client.getBuild(build.id)).resolves.toMatchObject({ state: 'succeeded' });
+  });
+
   it('cancels a running build; cancelling a finished one is refused and not retried', async () => {
     await client.ensureProject({ owner: 'packit', project: 'acme-widget-9', chroots: ['fedora-41-x86_64'] });
     const build = await client.submitRpmBuild({

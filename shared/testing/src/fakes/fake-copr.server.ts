@@ -148,12 +148,21 @@ export class FakeCopr extends FakeHttpServer {
     const build = this.build(buildId);
     const target = this.chroot(build, chroot);
     if (FINISHED.has(target.state)) throw new Error(`fake Copr: ${chroot} of build ${buildId} already ${target.state}`);
+    if (target.state === 'running') throw new Error(`fake Copr: ${chroot} of build ${buildId} is already running`);
+    if (chroot !== SRPM_BUILDS && build.source.state !== 'succeeded') {
+      throw new Error(
+        `fake Copr: ${chroot} of build ${buildId} cannot start before its SRPM is built (srpm-builds is ${build.source.state})`,
+      );
+    }
     target.state = 'running';
     target.startedOn = now();
     return this.send(build, chroot, 'start', 'running');
   }
 
-  /** A chroot (or `srpm-builds`) ends; sends `copr.build.end` with status 1 or 0. */
+  /**
+   * A chroot (or `srpm-builds`) ends; sends `copr.build.end` with status 1 or 0 (after a
+   * `copr.build.start` when it was not started, as Copr always sends both).
+   */
   async finishBuild(
     buildId: number | string,
     chroot: string,
@@ -162,8 +171,8 @@ export class FakeCopr extends FakeHttpServer {
     const build = this.build(buildId);
     const target = this.chroot(build, chroot);
     if (FINISHED.has(target.state)) throw new Error(`fake Copr: ${chroot} of build ${buildId} already ${target.state}`);
+    if (target.state !== 'running') await this.startBuild(buildId, chroot);
     target.state = result;
-    target.startedOn ??= now();
     target.endedOn = now();
     if (chroot === SRPM_BUILDS) {
       if (result === 'succeeded') {

@@ -237,6 +237,18 @@ describe('GithubForge installation tokens', () => {
     expect(fresh.tokens.tokenRequests).toBe(2);
   });
 
+  it('looks the installation up again when the app was reinstalled', async () => {
+    const fresh = new GithubForge({ appId: 4242, privateKey, baseUrl: github.url });
+    const elsewhere = { namespace: 'acme', repo: 'moved' };
+    github.app.install({ id: 80, account: 'acme', repositories: ['acme/moved'] });
+    await fresh.comment(elsewhere, { issue: 1 }, 'before');
+    github.app.installations.delete(80);
+    github.app.revokeTokens(80);
+    github.app.install({ id: 81, account: 'acme', repositories: ['acme/moved'] });
+    await fresh.comment(elsewhere, { issue: 1 }, 'after');
+    expect(github.tokensIssued.slice(-2).map((t) => t.installationId)).toEqual([80, 81]);
+  });
+
   it('refuses a JWT signed with another key, as final', async () => {
     const other = await rsaKey();
     const stranger = new GithubForge({ appId: 4242, privateKey: other.privateKey, baseUrl: github.url });

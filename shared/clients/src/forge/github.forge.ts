@@ -17,7 +17,7 @@ import {
   type ReportedStatus,
   type StatusReport,
 } from './forge-client.js';
-import { GithubAppTokens, type GithubAppIdentity } from './github-app.auth.js';
+import { GithubAppTokens, type GithubAppIdentity, type InstallationToken } from './github-app.auth.js';
 import { githubError, octokitFailure } from './github-errors.js';
 
 export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
@@ -324,8 +324,7 @@ export class GithubForge implements ForgeClient {
     what: string,
     fn: (headers: { authorization: string }) => Promise<T>,
   ): Promise<T> {
-    const installationId = await this.tokens.installationId(repo, this.octokit);
-    let auth = await this.tokens.token(installationId);
+    let { installationId, auth } = await this.installationToken(repo);
     try {
       return await fn({ authorization: `token ${auth.token}` });
     } catch (error) {
@@ -333,12 +332,24 @@ export class GithubForge implements ForgeClient {
         throw githubError(error, what, [auth.token], this.now());
       const refused = auth.token;
       this.tokens.invalidate(installationId, refused);
-      auth = await this.tokens.token(installationId);
+      ({ installationId, auth } = await this.installationToken(repo));
       try {
         return await fn({ authorization: `token ${auth.token}` });
       } catch (retryError) {
         throw githubError(retryError, what, [auth.token, refused], this.now());
       }
+    }
+  }
+
+  /** The token of the repository's installation; looks the installation up again when the app was reinstalled. */
+  private async installationToken(repo: RepoId): Promise<{ installationId: number; auth: InstallationToken }> {
+    const installationId = await this.tokens.installationId(repo, this.octokit);
+    try {
+      return { installationId, auth: await this.tokens.token(installationId) };
+    } catch (error) {
+      if (repo.installationId !== undefined || (error as { status?: number }).status !== 404) throw error;
+      const current = await this.tokens.installationId(repo, this.octokit);
+      return { installationId: current, auth: await this.tokens.token(current) };
     }
   }
 }

@@ -236,6 +236,25 @@ describe('PipelineEngine: reruns', () => {
     await expect(engine.rerunFailed(rerun)).rejects.toMatchObject({ code: 'conflict' });
   });
 
+  it('rerunMatching (/packit test): every test again, only the builds that did not succeed', async () => {
+    const original = await finishedPipeline(CHROOTS[0]);
+    const rerun = await engine.rerunMatching(
+      original,
+      (step, t) => step.job === 'tests' || (step.job !== 'tests' && t.status !== 'success'),
+      { kind: 'test' },
+    );
+    const [o, r] = [(await statusOf(original)).state, (await statusOf(rerun)).state];
+    const [oCopr, rCopr, oTests, rTests] = [idsOf(o, 'copr_build'), idsOf(r, 'copr_build'), idsOf(o, 'tests'), idsOf(r, 'tests')];
+    expect(rCopr[CHROOTS[0]]).not.toBe(oCopr[CHROOTS[0]]);
+    expect(rCopr[CHROOTS[1]]).toBe(oCopr[CHROOTS[1]]);
+    for (const c of CHROOTS) expect(rTests[c]).not.toBe(oTests[c]);
+    // Tests of the reused chroots start at once; the rebuilt chroot's test waits for its build.
+    const s = await statusOf(rerun);
+    expect(s.steps.tests).toEqual({ [CHROOTS[0]]: 'pending', [CHROOTS[1]]: 'queued', [CHROOTS[2]]: 'queued' });
+    // Every target of the new pipeline was reported, so its checks appear at once.
+    expect(new Set(fake.reports.filter((c) => c.pipelineIds.includes(rerun)).map((c) => c.target.id)).size).toBe(7);
+  });
+
   it('shares a target that is still running: its result completes both pipelines, and it ran once', async () => {
     const { id, coprId } = await startAndBuildSrpm();
     const copr = (await statusOf(id)).state.steps[1];

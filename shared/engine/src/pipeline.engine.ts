@@ -17,13 +17,14 @@ import type {
   Signal,
   SignalOutcome,
   StartContext,
+  StepState,
   TargetChange,
   TargetState,
   TargetTask,
 } from './engine.types.js';
 import { cancelTargets, insertPipeline, writeStatuses, writeTransitions, type PipelineSpec, type StepSpec } from './pipeline.writer.js';
 import { loadPipelineStates } from './pipeline-state.loader.js';
-import { rerunAll, rerunFailed, rerunFrom, rerunTargets, type StepRerun } from './rerun.selector.js';
+import { rerunAll, rerunFailed, rerunFrom, rerunSelected, rerunTargets, type StepRerun } from './rerun.selector.js';
 import { predecessorsOf, settle, type Transition } from './transitions.js';
 
 export interface EngineOptions {
@@ -85,7 +86,7 @@ export class PipelineEngine {
       const effects = noEffects();
       if (strategy === 'supersede') await this.supersedeOlder(tx, ctx.commitId, effects);
       const id = await insertPipeline(tx, spec);
-      await this.advancePipelines(tx, [id], effects);
+      await this.advancePipelines(tx, [id], effects, 'all');
       return { id, effects };
     });
     await this.carryOut(effects);
@@ -189,6 +190,18 @@ export class PipelineEngine {
   }
 
   /**
+   * The targets `select` picks and what depends on them, everything else shared (e.g.
+   * `/packit test`: every test target and every build target that did not succeed).
+   */
+  rerunMatching(
+    pipelineId: string,
+    select: (step: StepState, target: TargetState) => boolean,
+    ctx: { eventId?: string | null; kind?: string } = {},
+  ): Promise<string> {
+    return this.rerun(pipelineId, ctx.kind ?? 'selected', ctx, (s) => rerunSelected(s, select));
+  }
+
+  /**
    * Rescues what no message will rescue: retries submits that never recorded an external
    * id, polls targets past their deadline, and errors those past the final deadline.
    */
@@ -250,7 +263,7 @@ export class PipelineEngine {
         steps,
         edges: original.edges.map((e) => ({ from: keyOf.get(e.from)!, to: keyOf.get(e.to)!, target: e.target })),
       });
-      await this.advancePipelines(tx, [id], effects);
+      await this.advancePipelines(tx, [id], effects, 'all');
       return { id, effects };
     });
     await this.carryOut(effects);
@@ -272,7 +285,11 @@ export class PipelineEngine {
   }
 
   /** Queues and skips what became ready or blocked, writes statuses, and collects the effects. */
-  private async advancePipelines(tx: Sql, pipelineIds: readonly string[], effects: Effects, changed: string[] = []): Promise<void> {
+  /**
+   * `changed` names targets whose change to report besides those that moved now; `all`
+   * reports every target (a new pipeline: its checks appear at once, queued).
+   */
+  private async advancePipelines(tx: Sql, pipelineIds: readonly string[], effects: Effects, changed: string[] | 'all' = []): Promise<void> {
     const states = await loadPipelineStates(tx, pipelineIds);
     const queued = new Set<string>();
     const all: Transition[] = [];
@@ -290,7 +307,8 @@ export class PipelineEngine {
     }
     await writeTransitions(tx, all, this.leaseMs);
     for (const state of states) await writeStatuses(tx, state);
-    const changedKeys = new Set([...changed, ...all.map((t) => `${t.target.kind}:${t.target.id}`)]);
+    const everything = changed === 'all' ? states.flatMap((s) => s.steps.flatMap((st) => st.targets.map((t) => `${t.kind}:${t.id}`))) : changed;
+    const changedKeys = new Set([...everything, ...all.map((t) => `${t.target.kind}:${t.target.id}`)]);
     effects.changes.push(...this.changesOf(states, changedKeys));
   }
 

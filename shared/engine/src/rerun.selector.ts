@@ -1,7 +1,7 @@
 // Pure choices of what a rerun redoes. A step is either rebuilt whole (a new group)
 // or shares its group, redoing only some targets and linking the others as they are.
 import { ConflictError, NotFoundError } from '@packflow/core';
-import type { PipelineState } from './engine.types.js';
+import type { PipelineState, StepState, TargetState } from './engine.types.js';
 
 export type StepRerun = { mode: 'new-group' } | { mode: 'shared'; redo: Set<string> };
 
@@ -68,9 +68,16 @@ export function rerunTargets(state: PipelineState, stepId: string, names: readon
 }
 
 export function rerunFailed(state: PipelineState): Map<string, StepRerun> {
-  const seeds = state.steps.flatMap((s) =>
-    s.targets.filter((t) => t.status === 'failure' || t.status === 'error').map((t): [string, string] => [s.id, t.id]),
-  );
-  if (seeds.length === 0) throw new ConflictError(`pipeline ${state.id} has no failed targets to rerun`);
+  return rerunSelected(state, (_, t) => t.status === 'failure' || t.status === 'error', 'has no failed targets to rerun');
+}
+
+/** The targets `select` picks and everything that depends on them; the rest is shared. */
+export function rerunSelected(
+  state: PipelineState,
+  select: (step: StepState, target: TargetState) => boolean,
+  nothing = 'has nothing to rerun',
+): Map<string, StepRerun> {
+  const seeds = state.steps.flatMap((s) => s.targets.filter((t) => select(s, t)).map((t): [string, string] => [s.id, t.id]));
+  if (seeds.length === 0) throw new ConflictError(`pipeline ${state.id} ${nothing}`);
   return shareAll(state, targetClosure(state, seeds));
 }

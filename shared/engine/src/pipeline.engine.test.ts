@@ -252,7 +252,7 @@ describe('PipelineEngine: reruns', () => {
     const s = await statusOf(rerun);
     expect(s.steps.tests).toEqual({ [CHROOTS[0]]: 'pending', [CHROOTS[1]]: 'queued', [CHROOTS[2]]: 'queued' });
     // Every target of the new pipeline was reported, so its checks appear at once.
-    expect(new Set(fake.reports.filter((c) => c.pipelineIds.includes(rerun)).map((c) => c.target.id)).size).toBe(7);
+    expect(new Set(fake.reports.filter((c) => c.pipelineIds.includes(rerun)).map((c) => `${c.target.kind}:${c.target.id}`)).size).toBe(7);
   });
 
   it('shares a target that is still running: its result completes both pipelines, and it ran once', async () => {

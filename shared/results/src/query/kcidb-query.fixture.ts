@@ -73,5 +73,7 @@ export const DATA_SET: KcidbReport = {
     test('t15', 'ci_a:b6', 'ltp.sem01', 'FAIL', -30 * DAY, qemu),
     // no start time: counted under its build, never in a time window
     test('t16', 'ci_a:b1', 'ltp.sem03', 'PASS', undefined, {}),
+    // no path: a test, not a boot
+    { id: 'ci_a:t17', origin: 'ci_a', build_id: 'ci_a:b2', status: 'FAIL', start_time: at(-DAY + 0.9) },
   ],
 };

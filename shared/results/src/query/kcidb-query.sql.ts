@@ -9,8 +9,11 @@ import { SQL_SUMMARY_STATUS } from '../report/kcidb-status.js';
 
 const STATUSES = ['FAIL', 'ERROR', 'MISS', 'PASS', 'DONE', 'SKIP'];
 
-/** Whether a test is a boot: its path is `boot` or under it. */
-const BOOT = (t: string) => `(${t}.path = 'boot' or starts_with(${t}.path, 'boot.'))`;
+/**
+ * Whether a test is a boot: its path is `boot` or under it (a test without a path is not).
+ * The same as the generated column `is_boot`, for rows read through an index without it.
+ */
+const BOOT = (t: string) => `coalesce(${t}.path = 'boot' or starts_with(${t}.path, 'boot.'), false)`;
 
 /**
  * `{"fail": n, "error": n, "miss": n, "pass": n, "done": n, "skip": n, "null": n, "total": n}`
@@ -105,8 +108,8 @@ select
    ) x) as builds`;
 
 /**
- * $1 from, $2 to, $3 origin, $4 limit, $5 offset. `hardware` and `platform` are generated
- * columns that the start_time index carries, so this is an index-only scan.
+ * $1 from, $2 to, $3 origin, $4 limit, $5 offset. `hardware`, `platform` and `is_boot` are
+ * generated columns that the start_time index carries, so this is an index-only scan.
  */
 export const HARDWARE_SQL = `
 select g.hardware,
@@ -114,7 +117,7 @@ select g.hardware,
   ${passFail('g.boot')} as boots,
   ${passFail('not g.boot')} as tests
 from (
-  select t.hardware, t.platform, ${BOOT('t')} as boot, t.status, count(*) as n
+  select t.hardware, t.platform, t.is_boot as boot, t.status, count(*) as n
   from shared.kcidb_tests t
   where t.start_time >= $1 and t.start_time < $2
     and ($3::text is null or t.origin = $3)
@@ -129,7 +132,7 @@ limit $4 offset $5`;
 export const HARDWARE_RESULTS_SQL = `
 with matched as (
   select t.id, t.build_id, t.origin, t.path, t.status, t.start_time, t.duration, t.log_url,
-    t.environment_compatible, t.platform
+    t.environment_compatible, t.platform, t.is_boot
   from shared.kcidb_tests t
   where (t.environment_compatible @> array[$1::text] or t.environment_misc ->> 'platform' = $1)
     and t.start_time >= $2 and t.start_time < $3
@@ -137,9 +140,10 @@ with matched as (
 )
 select
   (select json_build_object('boots', ${passFail('g.boot')}, 'tests', ${passFail('not g.boot')})
-     from (${grouped('from matched t')}) g) as summary,
+     from (select t.is_boot as boot, t.status, count(*) as n from matched t group by 1, 2) g) as summary,
   (select coalesce(json_agg(x order by x.start_time desc, x.id desc), '[]'::json) from (
-     select m.*, b.architecture, b.config_name, b.compiler, b.checkout_id, c.tree_name, c.git_repository_branch,
+     select m.id, m.build_id, m.origin, m.path, m.status, m.start_time, m.duration, m.log_url,
+       m.environment_compatible, m.platform, b.architecture, b.config_name, b.compiler, b.checkout_id, c.tree_name, c.git_repository_branch,
        c.git_commit_hash
      from matched m
      left join shared.kcidb_builds b on b.id = m.build_id

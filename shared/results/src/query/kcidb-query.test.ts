@@ -36,7 +36,7 @@ describe('trees', () => {
     const [c2, c4, c3] = trees.items as Record<string, Record<string, number>>[];
     expect(counts(c2.builds)).toEqual({ pass: 1, fail: 1, null: 1, total: 3 });
     expect(counts(c2.boots)).toEqual({ pass: 2, fail: 2, total: 4 });
-    expect(counts(c2.tests)).toEqual({ pass: 2, skip: 1, error: 1, done: 1, miss: 1, total: 6 });
+    expect(counts(c2.tests)).toEqual({ pass: 2, fail: 1, skip: 1, error: 1, done: 1, miss: 1, total: 7 });
     expect(counts(c4.builds)).toEqual({ pass: 1, total: 1 });
     expect(counts(c4.boots)).toEqual({ pass: 1, total: 1 });
     expect(counts(c4.tests)).toEqual({ fail: 1, total: 1 });
@@ -68,7 +68,7 @@ describe('revision', () => {
     expect(revision.checkouts.map((c) => c.id)).toEqual(['ci_a:c2', 'ci_b:c4']);
     expect(counts(revision.summary.builds as Record<string, number>)).toEqual({ pass: 2, fail: 1, null: 1, total: 4 });
     expect(counts(revision.summary.boots as Record<string, number>)).toEqual({ pass: 3, fail: 2, total: 5 });
-    expect(counts(revision.summary.tests as Record<string, number>)).toEqual({ pass: 2, fail: 1, skip: 1, error: 1, done: 1, miss: 1, total: 7 });
+    expect(counts(revision.summary.tests as Record<string, number>)).toEqual({ pass: 2, fail: 2, skip: 1, error: 1, done: 1, miss: 1, total: 8 });
     const builds = revision.builds as Record<string, unknown>[];
     expect(builds.map((b) => [b.id, b.test_status])).toEqual([
       ['ci_a:b1', 'FAIL'],
@@ -78,6 +78,7 @@ describe('revision', () => {
     ]);
     expect(counts(builds[0].boots as Record<string, number>)).toEqual({ pass: 2, fail: 1, total: 3 });
     expect(counts(builds[0].tests as Record<string, number>)).toEqual({ pass: 2, skip: 1, error: 1, done: 1, total: 5 });
+    expect(counts(builds[1].tests as Record<string, number>)).toEqual({ fail: 1, miss: 1, total: 2 });
     expect(builds[2].tests).toEqual(none);
   });
 

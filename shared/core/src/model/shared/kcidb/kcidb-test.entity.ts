@@ -41,6 +41,8 @@ export class KcidbTest {
   hardware?: string | null;
   /** Generated: `environmentMisc.platform`. */
   platform?: string | null;
+  /** Generated: whether the test is a boot (its path is `boot` or under `boot.`). */
+  isBoot!: boolean;
 }
 
 export const KcidbTestSchema = new EntitySchema<KcidbTest>({
@@ -74,6 +76,10 @@ export const KcidbTestSchema = new EntitySchema<KcidbTest>({
       generated: `(coalesce("environment_compatible"[1], "environment_misc" ->> 'platform')) stored`,
     },
     platform: { ...optionalTextColumn, generated: `("environment_misc" ->> 'platform') stored` },
+    isBoot: {
+      type: 'boolean',
+      generated: `(coalesce("path" = 'boot' or starts_with("path", 'boot.'), false)) stored`,
+    },
   },
   indexes: [
     // trees, revision and path rollup: the tests of a build, with what they count
@@ -86,7 +92,7 @@ export const KcidbTestSchema = new EntitySchema<KcidbTest>({
       name: 'kcidb_tests_start_time_index',
       expression:
         `create index "kcidb_tests_start_time_index" on "shared"."kcidb_tests" ("start_time") ` +
-        `include ("origin", "status", "path", "hardware", "platform")`,
+        `include ("origin", "status", "is_boot", "hardware", "platform")`,
     },
     // test history: one path over time
     { name: 'kcidb_tests_path_index', properties: ['path', 'startTime'] },

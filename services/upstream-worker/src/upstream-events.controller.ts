@@ -1,17 +1,26 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject, type OnApplicationShutdown } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { EventMessage } from '@packflow/events';
 import { JetStreamContext } from '@packflow/messaging';
+import type { UpstreamRuntime } from './runtime/upstream.runtime.js';
+
+export const UPSTREAM_RUNTIME = Symbol('packflow.upstreamRuntime');
 
 /**
- * Every `upstream.…` event the worker has no more specific handler for. Handlers for
- * single event types (`@EventPattern<string>('upstream.pull_request.opened')`) take precedence
- * over this one; until they exist, an event is logged and acknowledged.
+ * Every `upstream.…` event goes to the upstream service; the transport acks when it
+ * returns, retries what is retryable, and dead-letters the rest.
  */
 @Controller()
-export class UpstreamEventsController {
+export class UpstreamEventsController implements OnApplicationShutdown {
+  constructor(@Inject(UPSTREAM_RUNTIME) private readonly runtime: UpstreamRuntime) {}
+
   @EventPattern<string>('upstream.>')
-  unhandled(@Payload() event: EventMessage, @Ctx() ctx: JetStreamContext): void {
-    ctx.getLogger().info({ eventId: event.eventId, type: event.type }, 'upstream event received; no handler for its type yet');
+  async handle(@Payload() event: EventMessage, @Ctx() ctx: JetStreamContext): Promise<void> {
+    const logger = ctx.getLogger().child({ eventId: event.eventId, type: event.type });
+    await this.runtime.service.handle(event, logger);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.close();
   }
 }

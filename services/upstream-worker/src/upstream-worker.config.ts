@@ -4,12 +4,48 @@ import { readWorkerTransportConfig, type WorkerTransportConfig } from '@packflow
 export interface UpstreamWorkerConfig extends CommonConfig {
   /** JetStream: stream, durable `WORKER_DURABLE` (upstream-worker), subjects `WORKER_SUBJECTS` (upstream.>). */
   transport: WorkerTransportConfig;
+  /** This deployment's GitHub App (absent: GitHub projects cannot be served). */
+  github?: { appId: string; privateKey: string; apiUrl: string };
+  /** This deployment's GitLab identity. */
+  gitlab?: { url: string; token: string };
+  copr: { url: string; login?: string; token?: string; owner: string };
+  testingFarm: { url: string; apiKey?: string };
+  /** Where Testing Farm reaches the scheduler (`…/webhooks/testing-farm`). */
+  publicUrl: string;
+  /** The dashboard, for links on check runs. */
+  dashboardUrl: string;
+  /** How often the reconciler looks for overdue builds and tests. */
+  reconcileIntervalMs: number;
+  /** The operator's release table (PACKFLOW_RELEASES_FILE); the shipped one otherwise. */
+  releasesFile?: string;
 }
 
 export function loadUpstreamWorkerConfig(env: Readonly<Record<string, string | undefined>> = process.env): Readonly<UpstreamWorkerConfig> {
   const r = new EnvReader(env);
+  const appId = r.optional('GITHUB_APP_ID');
+  const privateKey = r.secret('GITHUB_APP_PRIVATE_KEY');
+  const gitlabToken = r.secret('GITLAB_TOKEN');
   return r.done({
     ...readCommonConfig(r),
     transport: readWorkerTransportConfig(r, { durable: 'upstream-worker', subjects: ['upstream.>'] }),
+    github:
+      appId && privateKey
+        ? { appId, privateKey: privateKey.replace(/\\n/g, '\n'), apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com', ['http', 'https'])! }
+        : undefined,
+    gitlab: gitlabToken ? { url: r.url('GITLAB_URL', 'https://gitlab.com', ['http', 'https'])!, token: gitlabToken } : undefined,
+    copr: {
+      url: r.url('COPR_URL', 'https://copr.fedorainfracloud.org', ['http', 'https'])!,
+      login: r.optional('COPR_LOGIN'),
+      token: r.secret('COPR_TOKEN'),
+      owner: r.string('COPR_OWNER', 'packit'),
+    },
+    testingFarm: {
+      url: r.url('TESTING_FARM_URL', 'https://api.testing-farm.io', ['http', 'https'])!,
+      apiKey: r.secret('TESTING_FARM_API_KEY'),
+    },
+    publicUrl: r.url('PACKFLOW_PUBLIC_URL', 'http://127.0.0.1:8080', ['http', 'https'])!,
+    dashboardUrl: r.url('DASHBOARD_URL', 'http://127.0.0.1:8081', ['http', 'https'])!,
+    reconcileIntervalMs: r.int('RECONCILE_INTERVAL_MS', 60_000, { min: 100 }),
+    releasesFile: r.optional('PACKFLOW_RELEASES_FILE'),
   });
 }

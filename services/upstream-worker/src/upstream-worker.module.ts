@@ -1,15 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type PlatformOptions } from '@packflow/platform';
-import { UpstreamEventsController } from './upstream-events.controller.js';
+import { UPSTREAM_RUNTIME, UpstreamEventsController } from './upstream-events.controller.js';
+import { createUpstreamRuntime } from './runtime/upstream.runtime.js';
+import type { UpstreamWorkerConfig } from './upstream-worker.config.js';
 
 /** The upstream worker: handles `upstream.…` events from JetStream. */
 @Module({})
 export class UpstreamWorkerModule {
-  static forRoot(platform: Omit<PlatformOptions, 'name' | 'http'>): DynamicModule {
+  static forRoot(platform: Omit<PlatformOptions, 'name' | 'http' | 'config'> & { config: Readonly<UpstreamWorkerConfig> }): DynamicModule {
     return {
       module: UpstreamWorkerModule,
       imports: [PlatformModule.forRoot({ ...platform, name: 'upstream-worker' })],
       controllers: [UpstreamEventsController],
+      providers: [{ provide: UPSTREAM_RUNTIME, useFactory: () => createUpstreamRuntime(platform.config, platform.logger) }],
     };
   }
 }

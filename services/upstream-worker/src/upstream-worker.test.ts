@@ -21,8 +21,10 @@ afterAll(async () => {
   await db.drop();
 });
 
+// A closed pull request: the worker handles it without calling any forge (it cancels
+// the pull request's unfinished pipelines: none here).
 const event: PackflowEvent = {
-  type: 'pull_request.opened',
+  type: 'pull_request.closed',
   source: 'github',
   project: { forge: 'github', instanceUrl: 'https://github.com', namespace: 'acme', repo: 'widget' },
   ref: { kind: 'pull_request', name: '7' },
@@ -41,6 +43,16 @@ describe('upstream worker on JetStream', () => {
     nc = await connect({ servers: nats.url });
     jsm = await jetstreamManager(nc);
     orm = await db.orm();
+    // The events the messages name, as the scheduler records them.
+    const project = await db.pool().query(
+      `insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'acme', 'widget') returning id`,
+    );
+    for (const id of [1, 2, 3]) {
+      await db.pool().query(
+        `insert into shared.events (id, source, type, delivery_id, project_id, payload) values ($1, 'github', 'pull_request.closed', $2, $3, '{}')`,
+        [id, `gh-${id}`, project.rows[0].id],
+      );
+    }
     // As `pnpm start` runs it: on connections it shares with the other services.
     worker = await startUpstreamWorker({ env: { DATABASE_URL: db.url, NATS_URL: nats.url }, logger, shared: { orm, nats: nc } });
   });
@@ -65,23 +77,23 @@ describe('upstream worker on JetStream', () => {
   it('acknowledges a valid event and dead-letters one whose payload does not match its subject', async () => {
     const js = jetstream(nc);
     const message = toEventMessage(event, { eventId: '1', deliveryId: 'gh-1', ecosystem: 'upstream' });
-    await js.publish('upstream.pull_request.opened', JSON.stringify(message), { msgID: 'gh-1' });
-    const bad = await js.publish('upstream.pull_request.opened', JSON.stringify({ ...message, deliveryId: 'gh-2', pullRequest: { number: 'seven' } }), {
+    await js.publish('upstream.pull_request.closed', JSON.stringify(message), { msgID: 'gh-1' });
+    const bad = await js.publish('upstream.pull_request.closed', JSON.stringify({ ...message, deliveryId: 'gh-2', pullRequest: { number: 'seven' } }), {
       msgID: 'gh-2',
     });
     await settled('upstream-worker', bad.seq);
 
     const letters = await orm.em.fork().find(DeadLetter, {});
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ subject: 'upstream.pull_request.opened', msgId: 'gh-2', consumer: 'upstream-worker', deliveries: 1 });
-    expect(letters[0].error).toMatch(/^invalid payload: message on upstream\.pull_request\.opened: pullRequest/);
+    expect(letters[0]).toMatchObject({ subject: 'upstream.pull_request.closed', msgId: 'gh-2', consumer: 'upstream-worker', deliveries: 1 });
+    expect(letters[0].error).toMatch(/^invalid payload: message on upstream\.pull_request\.closed: pullRequest/);
   });
 
   it('keeps consuming after NATS restarts', async () => {
     await nats.stop();
     await nats.start();
     const message = toEventMessage(event, { eventId: '3', deliveryId: 'gh-3', ecosystem: 'upstream' });
-    const { seq } = await waitFor(() => jetstream(nc).publish('upstream.pull_request.opened', JSON.stringify(message), { msgID: 'gh-3' }), {
+    const { seq } = await waitFor(() => jetstream(nc).publish('upstream.pull_request.closed', JSON.stringify(message), { msgID: 'gh-3' }), {
       what: 'NATS to take a publish again',
       timeoutMs: 30_000,
     });

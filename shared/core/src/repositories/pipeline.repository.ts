@@ -58,7 +58,7 @@ export class PipelineRepository {
         'reruns', coalesce((select json_agg(q.id::text order by q.id) from shared.pipelines q where q.rerun_of_id = p.id), '[]'),
         'steps', coalesce((
           select json_agg(${stepSummaryJson('s')}::jsonb || jsonb_build_object(
-                   'pipelineId', s.pipeline_id::text, 'rerunOf', s.rerun_of_id::text,
+                   'pipelineId', s.pipeline_id::text, 'rerunOf', s.rerun_of_id::text, 'options', s.options,
                    'targets', coalesce((select jsonb_agg(${stepTargetJson} order by x.kind, x.target, x.attempt)
                                           from targets x where x.step_id = s.id), '[]'))
                  order by s.id)

@@ -40,6 +40,8 @@ export interface StepSummary {
 export interface StepView extends StepSummary {
   pipelineId: string;
   rerunOf: string | null;
+  /** The job's resolved options (in whole-pipeline views). */
+  options?: Record<string, unknown> | null;
   targets: TargetView[];
 }
 

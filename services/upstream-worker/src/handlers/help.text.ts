@@ -1,0 +1,14 @@
+/** The reply to `/packit help` (and to commands packflow does not know). */
+export function helpText(unknown?: string | null): string {
+  return [
+    unknown ? `packflow does not know the command \`${unknown}\`. These are the commands it knows:` : 'packflow commands:',
+    '',
+    '- `/packit build` (or `/packit copr-build`): build the SRPM and the RPMs in Copr again',
+    '- `/packit test [--identifier ID]`: run the tests again, reusing the builds of this commit that succeeded',
+    '- `/packit retest-failed`: run the failed tests again',
+    '- `/packit rebuild-failed`: build the failed chroots again, and their tests',
+    '- `--package NAME` with any of them: only that package of a monorepo',
+    '',
+    'Only people with write access to the repository can run commands.',
+  ].join('\n');
+}

@@ -1,0 +1,36 @@
+import { ConfigurationError } from '@packflow/core';
+import { GithubForge, GitlabForge, type ForgeClient, type RepoId } from '@packflow/clients';
+import type { UpstreamWorkerConfig } from '../upstream-worker.config.js';
+
+export interface ProjectCoordinates {
+  forge: string;
+  instanceUrl: string;
+  namespace: string;
+  repo: string;
+}
+
+/** The forge driver of this deployment's identity for a project's forge. */
+export class ForgeRegistry {
+  private github?: GithubForge;
+  private gitlab?: GitlabForge;
+
+  constructor(private readonly config: Readonly<UpstreamWorkerConfig>) {}
+
+  for(project: ProjectCoordinates): ForgeClient {
+    if (project.forge === 'github') {
+      if (!this.config.github) throw new ConfigurationError('no GitHub App is configured (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY)');
+      this.github ??= new GithubForge({ appId: this.config.github.appId, privateKey: this.config.github.privateKey, baseUrl: this.config.github.apiUrl });
+      return this.github;
+    }
+    if (project.forge === 'gitlab') {
+      if (!this.config.gitlab) throw new ConfigurationError('no GitLab token is configured (GITLAB_TOKEN)');
+      this.gitlab ??= new GitlabForge({ host: this.config.gitlab.url, token: this.config.gitlab.token });
+      return this.gitlab;
+    }
+    throw new ConfigurationError(`the upstream worker does not serve ${project.forge} projects`);
+  }
+
+  static repo(project: ProjectCoordinates): RepoId {
+    return { namespace: project.namespace, repo: project.repo };
+  }
+}

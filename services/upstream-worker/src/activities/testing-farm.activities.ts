@@ -75,6 +75,9 @@ export function testingFarmActivities(o: TestingFarmActivityOptions, sql: Sql): 
           },
           notification: { url: `${o.publicUrl.replace(/\/$/, '')}/webhooks/testing-farm`, token },
         });
+        // Recorded at once (the engine records it too, after the whole batch): the
+        // scheduler matches Testing Farm's notification to the request by this id.
+        await sql.query(`update upstream.test_run_targets set external_id = $2 where id = $1 and external_id is null`, [task.target.id, request.id]);
         results.push({ externalId: request.id, webUrl: request.webUrl });
       }
       return results;

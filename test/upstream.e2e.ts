@@ -1,0 +1,190 @@
+// A pull request end to end: scheduler and upstream worker as separate apps, real
+// PostgreSQL and NATS, fake GitHub, Copr and Testing Farm reached through the real
+// clients. Every wait is for a condition.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
+import { createLogger } from '@packflow/core';
+import type { RunningService } from '@packflow/platform';
+import { startScheduler } from '@packflow/scheduler';
+import { startUpstreamWorker } from '@packflow/upstream-worker';
+import {
+  createTestDatabase,
+  FakeCopr,
+  FakeGithub,
+  FakeTestingFarm,
+  startNatsServer,
+  waitFor,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@packflow/testing';
+
+const REPO = 'acme/widget';
+const SHA = 'c0ffee'.padEnd(40, '0');
+const CHROOTS = ['fedora-41-x86_64', 'fedora-42-x86_64', 'fedora-rawhide-x86_64'];
+const CONFIG = `
+specfile_path: widget.spec
+downstream_package_name: widget
+jobs:
+  - job: copr_build
+    trigger: pull_request
+    targets: [${CHROOTS.join(', ')}]
+  - job: tests
+    trigger: pull_request
+    targets: [${CHROOTS.join(', ')}]
+`;
+const SECRET = 'e2e-webhook-secret';
+const MESSAGES_TOKEN = 'e2e-messages-token';
+const logger = createLogger({ name: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'info') ?? 'silent' });
+
+let db: TestDatabase;
+let nats: TestNatsServer;
+let github: FakeGithub;
+let copr: FakeCopr;
+let tf: FakeTestingFarm;
+let scheduler: RunningService;
+let worker: RunningService;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  nats = await startNatsServer();
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  scheduler = await startScheduler({
+    env: { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0', GITHUB_WEBHOOK_SECRET: SECRET, MESSAGES_TOKEN },
+    logger,
+  });
+  [github, copr, tf] = await Promise.all([
+    FakeGithub.start({ appId: 42, appKey: privateKey, webhook: { url: `${scheduler.url}/webhooks/github`, secret: SECRET } }),
+    FakeCopr.start({ messages: { url: `${scheduler.url}/webhooks/messages`, token: MESSAGES_TOKEN } }),
+    FakeTestingFarm.start(),
+  ]);
+  worker = await startUpstreamWorker({
+    env: {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      GITHUB_APP_ID: '42',
+      GITHUB_APP_PRIVATE_KEY: pem,
+      GITHUB_API_URL: github.url,
+      COPR_URL: copr.url,
+      COPR_LOGIN: copr.login,
+      COPR_TOKEN: copr.token,
+      TESTING_FARM_URL: tf.url,
+      TESTING_FARM_API_KEY: tf.apiKey,
+      PACKFLOW_PUBLIC_URL: scheduler.url,
+      RECONCILE_INTERVAL_MS: '3600000',
+    },
+    logger,
+  });
+  github.setFile(REPO, SHA, '.packit.yaml', CONFIG);
+  github.setPullRequestFiles(REPO, 7, [{ filename: 'src/widget.c' }]);
+  github.setPermission(REPO, 'maintainer', 'write');
+  github.setPermission(REPO, 'drive-by', 'read');
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await scheduler?.close();
+  await Promise.all([github?.close(), copr?.close(), tf?.close()]);
+  await nats?.dispose();
+  await db?.drop();
+});
+
+const check = (name: string) => github.checkRuns.filter((c) => c.name === name && c.headSha === SHA).at(-1);
+const onlyBuild = () => [...copr.builds.values()][0];
+/** Waits until packflow recorded the Testing Farm request (its notification is matched by id). */
+const recorded = (requestId: string) =>
+  waitFor(async () => (await db.pool().query(`select 1 from upstream.test_run_targets where external_id = $1`, [requestId])).rows.length > 0, {
+    what: `request ${requestId} to be recorded`,
+  });
+const requestFor = (chroot: string, after = 0) =>
+  [...tf.testRequests.values()].slice(after).find((r) => JSON.stringify(r.request).includes(`:${chroot}"`));
+
+describe('a pull request, end to end', () => {
+  it('builds, tests and reports every chroot; tests start as soon as their own build succeeds', async () => {
+    const sent = await github.emitPullRequest(REPO, { number: 7, headSha: SHA, sender: 'maintainer' });
+    expect(sent.status).toBe(202);
+
+    // Check runs appear queued for every build and test.
+    await waitFor(() => CHROOTS.every((c) => check(`rpm-build:${c}`) && check(`testing-farm:${c}`)), { what: 'queued check runs', timeoutMs: 30_000 });
+    for (const c of CHROOTS) expect(check(`testing-farm:${c}`)!.history[0].status).toBe('queued');
+
+    // Copr builds the SRPM, then the chroots in the same build.
+    const build = await waitFor(() => onlyBuild(), { what: 'the Copr build' });
+    await copr.startBuild(build.id, 'srpm-builds');
+    await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
+    await waitFor(async () => {
+      const { rows } = await db.pool().query(`select count(*)::int as n from upstream.copr_build_targets where external_id = $1`, [String(build.id)]);
+      return rows[0].n === CHROOTS.length;
+    }, { what: 'the chroot builds to be submitted' });
+
+    for (const c of CHROOTS.slice(0, 2)) {
+      await copr.startBuild(build.id, c);
+      await copr.finishBuild(build.id, c, 'succeeded');
+    }
+    // Tests for the two good chroots start before the third build ends.
+    await waitFor(() => requestFor(CHROOTS[0]) && requestFor(CHROOTS[1]), { what: 'Testing Farm requests for the good chroots' });
+    expect(tf.testRequests.size).toBe(2);
+    await copr.startBuild(build.id, CHROOTS[2]);
+    await copr.finishBuild(build.id, CHROOTS[2], 'failed');
+
+    await recorded(requestFor(CHROOTS[0])!.id);
+    await recorded(requestFor(CHROOTS[1])!.id);
+    await tf.finish(requestFor(CHROOTS[0])!.id, 'passed', [{ name: '/tests/smoke', result: 'passed', durationSeconds: 3 }]);
+    await tf.finish(requestFor(CHROOTS[1])!.id, 'failed', [{ name: '/tests/smoke', result: 'failed', durationSeconds: 4 }]);
+
+    await waitFor(() => check(`testing-farm:${CHROOTS[1]}`)?.conclusion === 'failure' && check(`testing-farm:${CHROOTS[2]}`)?.status === 'completed', {
+      what: 'final check runs',
+    });
+    expect(check(`rpm-build:${CHROOTS[0]}`)!.conclusion).toBe('success');
+    expect(check(`rpm-build:${CHROOTS[2]}`)!.conclusion).toBe('failure');
+    expect(check(`testing-farm:${CHROOTS[0]}`)!.conclusion).toBe('success');
+    const skipped = check(`testing-farm:${CHROOTS[2]}`)!;
+    expect(skipped.conclusion).toBe('skipped');
+    expect(skipped.title).toContain(`build ${CHROOTS[2]} failed`);
+    expect(tf.testRequests.size).toBe(2);
+    // The Testing Farm results are in the results store, as KCIDB tests of origin packflow.
+    const { rows } = await db.pool().query(`select path, status from shared.kcidb_tests where origin = 'packflow' order by status`);
+    expect(rows).toEqual([
+      { path: 'tests.smoke', status: 'FAIL' },
+      { path: 'tests.smoke', status: 'PASS' },
+    ]);
+  });
+
+  it('/packit retest-failed from a collaborator reruns only the failed test', async () => {
+    const before = tf.testRequests.size;
+    await github.emitIssueComment(REPO, 7, '/packit retest-failed', { sender: 'maintainer' });
+    await waitFor(() => tf.testRequests.size > before, { what: 'a new Testing Farm request' });
+    const rerun = [...tf.testRequests.values()].slice(before);
+    expect(rerun).toHaveLength(1);
+    expect(JSON.stringify(rerun[0].request)).toContain(CHROOTS[1]);
+    expect(copr.builds.size).toBe(1);
+    await recorded(rerun[0].id);
+    await tf.finish(rerun[0].id, 'passed', [{ name: '/tests/smoke', result: 'passed' }]);
+    await waitFor(() => check(`testing-farm:${CHROOTS[1]}`)?.conclusion === 'success', { what: 'the retested check to pass' });
+  });
+
+  it('the same comment from someone without write access runs nothing and gets a reply', async () => {
+    const [requests, pipelines] = [tf.testRequests.size, (await db.pool().query('select count(*)::int as n from shared.pipelines')).rows[0].n];
+    await github.emitIssueComment(REPO, 7, '/packit retest-failed', { sender: 'drive-by' });
+    const reply = await waitFor(() => github.comments.find((c) => c.body.includes('@drive-by')), { what: 'the reply' });
+    expect(reply.body).toContain('write access');
+    expect(tf.testRequests.size).toBe(requests);
+    expect((await db.pool().query('select count(*)::int as n from shared.pipelines')).rows[0].n).toBe(pipelines);
+  });
+
+  it('"Re-run" on one chroot rebuilds that chroot and reruns its test only', async () => {
+    const [builds, requests] = [copr.builds.size, tf.testRequests.size];
+    await github.emitCheckRunEvent(check(`rpm-build:${CHROOTS[2]}`)!.id, { action: 'rerequested', sender: 'maintainer', pullRequest: 7 });
+    const rebuild = await waitFor(() => [...copr.builds.values()].slice(builds)[0], { what: 'a new Copr build' });
+    expect([...rebuild.chroots.keys()]).toEqual([CHROOTS[2]]);
+    await waitFor(async () => {
+      const { rows } = await db.pool().query(`select 1 from upstream.copr_build_targets where external_id = $1`, [String(rebuild.id)]);
+      return rows.length === 1;
+    }, { what: 'the rebuild to be recorded' });
+    await copr.startBuild(rebuild.id, CHROOTS[2]);
+    await copr.finishBuild(rebuild.id, CHROOTS[2], 'succeeded');
+    await waitFor(() => tf.testRequests.size === requests + 1, { what: 'the test of the rebuilt chroot' });
+    expect(JSON.stringify([...tf.testRequests.values()].at(-1)!.request)).toContain(CHROOTS[2]);
+    expect(copr.builds.size).toBe(builds + 1);
+  });
+});

@@ -2,92 +2,31 @@
 // PostgreSQL and NATS, fake GitHub, Copr and Testing Farm reached through the real
 // clients. Every wait is for a condition.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { generateKeyPairSync } from 'node:crypto';
 import { createLogger } from '@packflow/core';
-import type { RunningService } from '@packflow/platform';
-import { startScheduler } from '@packflow/scheduler';
-import { startUpstreamWorker } from '@packflow/upstream-worker';
-import {
-  createTestDatabase,
-  FakeCopr,
-  FakeGithub,
-  FakeTestingFarm,
-  startNatsServer,
-  waitFor,
-  type TestDatabase,
-  type TestNatsServer,
-} from '@packflow/testing';
+import { waitFor, type FakeCopr, type FakeGithub, type FakeTestingFarm, type TestDatabase } from '@packflow/testing';
+import { buildAndTestConfig, startUpstreamStack, type UpstreamStack } from './support/stack.js';
 
 const REPO = 'acme/widget';
 const SHA = 'c0ffee'.padEnd(40, '0');
 const CHROOTS = ['fedora-41-x86_64', 'fedora-42-x86_64', 'fedora-rawhide-x86_64'];
-const CONFIG = `
-specfile_path: widget.spec
-downstream_package_name: widget
-jobs:
-  - job: copr_build
-    trigger: pull_request
-    targets: [${CHROOTS.join(', ')}]
-  - job: tests
-    trigger: pull_request
-    targets: [${CHROOTS.join(', ')}]
-`;
-const SECRET = 'e2e-webhook-secret';
-const MESSAGES_TOKEN = 'e2e-messages-token';
 const logger = createLogger({ name: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'info') ?? 'silent' });
 
+let stack: UpstreamStack;
 let db: TestDatabase;
-let nats: TestNatsServer;
 let github: FakeGithub;
 let copr: FakeCopr;
 let tf: FakeTestingFarm;
-let scheduler: RunningService;
-let worker: RunningService;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  nats = await startNatsServer();
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  scheduler = await startScheduler({
-    env: { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0', GITHUB_WEBHOOK_SECRET: SECRET, MESSAGES_TOKEN },
-    logger,
-  });
-  [github, copr, tf] = await Promise.all([
-    FakeGithub.start({ appId: 42, appKey: privateKey, webhook: { url: `${scheduler.url}/webhooks/github`, secret: SECRET } }),
-    FakeCopr.start({ messages: { url: `${scheduler.url}/webhooks/messages`, token: MESSAGES_TOKEN } }),
-    FakeTestingFarm.start(),
-  ]);
-  worker = await startUpstreamWorker({
-    env: {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      GITHUB_APP_ID: '42',
-      GITHUB_APP_PRIVATE_KEY: pem,
-      GITHUB_API_URL: github.url,
-      COPR_URL: copr.url,
-      COPR_LOGIN: copr.login,
-      COPR_TOKEN: copr.token,
-      TESTING_FARM_URL: tf.url,
-      TESTING_FARM_API_KEY: tf.apiKey,
-      PACKFLOW_PUBLIC_URL: scheduler.url,
-      RECONCILE_INTERVAL_MS: '3600000',
-    },
-    logger,
-  });
-  github.setFile(REPO, SHA, '.packit.yaml', CONFIG);
+  stack = await startUpstreamStack(logger);
+  ({ db, github, copr, tf } = stack);
+  github.setFile(REPO, SHA, '.packit.yaml', buildAndTestConfig(CHROOTS));
   github.setPullRequestFiles(REPO, 7, [{ filename: 'src/widget.c' }]);
   github.setPermission(REPO, 'maintainer', 'write');
   github.setPermission(REPO, 'drive-by', 'read');
 });
 
-afterAll(async () => {
-  await worker?.close();
-  await scheduler?.close();
-  await Promise.all([github?.close(), copr?.close(), tf?.close()]);
-  await nats?.dispose();
-  await db?.drop();
-});
+afterAll(() => stack?.close());
 
 const check = (name: string) => github.checkRuns.filter((c) => c.name === name && c.headSha === SHA).at(-1);
 const onlyBuild = () => [...copr.builds.values()][0];

@@ -252,6 +252,7 @@ describe('PipelineEngine: reruns', () => {
     const s = await statusOf(rerun);
     expect(s.steps.tests).toEqual({ [CHROOTS[0]]: 'pending', [CHROOTS[1]]: 'queued', [CHROOTS[2]]: 'queued' });
     // Every target of the new pipeline was reported, so its checks appear at once.
+    await engine.idle();
     expect(new Set(fake.reports.filter((c) => c.pipelineIds.includes(rerun)).map((c) => `${c.target.kind}:${c.target.id}`)).size).toBe(7);
   });
 

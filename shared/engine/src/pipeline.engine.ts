@@ -50,6 +50,8 @@ const noEffects = (): Effects => ({ tasks: [], cancels: [], changes: [] });
 export class PipelineEngine {
   private readonly dispatcher: Dispatcher;
   private readonly leaseMs: number;
+  /** Reports still being sent, chained per pipeline so each pipeline's reports keep their order. */
+  private readonly reporting = new Map<string, Promise<void>>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -409,14 +411,35 @@ export class PipelineEngine {
     return keep;
   }
 
-  /** After commit: submit what was queued, cancel what was cancelled, report changes. */
+  /**
+   * After commit: submit what was queued and cancel what was cancelled (awaited: a
+   * handler is done when its work is handed over), then report the changes in the
+   * background, in order per pipeline. Reporting is best effort: the state is
+   * committed, and the next change reports again.
+   */
   private async carryOut(effects: Effects): Promise<void> {
     await Promise.all([this.dispatcher.submit(effects.tasks), this.dispatcher.cancel(effects.cancels)]);
-    if (effects.changes.length > 0 && this.activities.report) {
-      // Reporting is best effort here: the state is committed, and the next change reports again.
-      await this.activities.report(effects.changes).catch((error: unknown) => {
-        this.options.logger?.warn({ err: error }, 'reporting status changes failed');
-      });
+    const report = this.activities.report;
+    if (effects.changes.length === 0 || !report) return;
+    const byPipeline = new Map<string, TargetChange[]>();
+    for (const c of effects.changes) {
+      const key = c.pipelineIds[0];
+      byPipeline.set(key, [...(byPipeline.get(key) ?? []), c]);
     }
+    for (const [pipelineId, changes] of byPipeline) {
+      const previous = this.reporting.get(pipelineId) ?? Promise.resolve();
+      const next = previous
+        .then(() => report(changes))
+        .catch((error: unknown) => this.options.logger?.warn({ err: error, pipelineId }, 'reporting status changes failed'))
+        .finally(() => {
+          if (this.reporting.get(pipelineId) === next) this.reporting.delete(pipelineId);
+        });
+      this.reporting.set(pipelineId, next);
+    }
+  }
+
+  /** Resolves when every report started so far has been sent (for shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.reporting.size > 0) await Promise.all([...this.reporting.values()]);
   }
 }

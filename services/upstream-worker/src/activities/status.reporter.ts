@@ -65,14 +65,18 @@ export class StatusReporter {
     private readonly logger: Logger,
   ) {}
 
+  /** Reports a batch of changes: one pipeline read per pipeline, the statuses sent concurrently. */
   async report(changes: TargetChange[]): Promise<void> {
-    const views = new Map<string, PipelineView>();
-    for (const change of changes) {
-      const pipelineId = change.pipelineIds[change.pipelineIds.length - 1];
-      let view = views.get(pipelineId);
-      if (!view) views.set(pipelineId, (view = await this.context.pipeline(pipelineId)));
-      await this.reportOne(view, change.stepId, change.job, change.target);
-    }
+    const views = new Map<string, Promise<PipelineView>>();
+    const viewOf = (id: string) => views.get(id) ?? (views.set(id, this.context.pipeline(id)), views.get(id)!);
+    const results = await Promise.allSettled(
+      changes.map(async (change) => {
+        const view = await viewOf(change.pipelineIds[change.pipelineIds.length - 1]);
+        await this.reportOne(view, change.stepId, change.job, change.target);
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async reportOne(view: PipelineView, stepId: string, job: string, target: TargetState): Promise<void> {

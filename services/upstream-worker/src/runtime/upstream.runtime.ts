@@ -70,6 +70,7 @@ export function createUpstreamRuntime(config: Readonly<UpstreamWorkerConfig>, lo
     async close() {
       clearInterval(timer);
       await running;
+      await engine.idle();
       await pool.end();
     },
   };

@@ -1,0 +1,86 @@
+// bench/e2e: PR-opened webhooks through the scheduler and the upstream worker with the
+// fakes. Latency: the time from the webhook being accepted (the event's received_at) to
+// the first Copr submission (the SRPM build's Copr id recorded), one pull request at a
+// time; throughput: pipelines started per second under a burst (whose latencies, also
+// printed, include the queueing a burst causes).
+import { createLogger } from '@packflow/core';
+import { buildAndTestConfig, startUpstreamStack } from '@packflow/e2e';
+import { waitFor } from '@packflow/testing';
+import { isQuick, percentile, report, round } from './lib/bench.util.js';
+
+const quick = isQuick();
+const PULL_REQUESTS = quick ? 30 : 400;
+const LATENCY_RUNS = quick ? 20 : 200;
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
+const REPO = 'acme/widget';
+const CHROOTS = ['fedora-41-x86_64', 'fedora-42-x86_64', 'fedora-rawhide-x86_64'];
+
+const stack = await startUpstreamStack(createLogger({ name: 'bench', level: (process.env.BENCH_LOG_LEVEL as 'debug') ?? 'error' }));
+try {
+  const { github, db } = stack;
+  const total = LATENCY_RUNS + PULL_REQUESTS;
+  const shas = Array.from({ length: total }, (_, i) => i.toString(16).padStart(8, '0').padEnd(40, 'a'));
+  for (const sha of shas) github.setFile(REPO, sha, '.packit.yaml', buildAndTestConfig(CHROOTS));
+  for (let i = 0; i < total; i++) github.setPullRequestFiles(REPO, 1000 + i, [{ filename: 'widget.spec' }]);
+  const submitted = async () =>
+    Number((await db.pool().query(`select count(*)::int as n from upstream.srpm_builds where external_id is not null`)).rows[0].n);
+  /** Accepted -> SRPM build submitted to Copr, per pipeline, from database timestamps. */
+  const latenciesOf = async (fromPr: number, toPr: number) => {
+    const { rows } = await db.pool().query<{ ms: number }>(
+      `select extract(epoch from (s.updated_at - e.received_at)) * 1000 as ms
+         from shared.events e
+         join shared.project_refs r on r.id = e.ref_id and r.kind = 'pull_request'
+         join shared.pipelines p on p.event_id = e.id
+         join shared.pipeline_steps st on st.pipeline_id = p.id and st.job = 'srpm_build'
+         join upstream.pipeline_step_srpm_builds l on l.step_id = st.id
+         join upstream.srpm_builds s on s.id = l.srpm_build_id
+        where s.external_id is not null and r.name::int between $1 and $2`,
+      [fromPr, toPr],
+    );
+    return rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+  };
+
+  // 1. Latency: one pull request at a time, each waited for until Copr has its SRPM build.
+  for (let i = 0; i < LATENCY_RUNS; i++) {
+    await github.emitPullRequest(REPO, { number: 1000 + i, headSha: shas[i] });
+    await waitFor(async () => (await submitted()) > i, { what: `pull request ${1000 + i} to reach Copr`, intervalMs: 2 });
+  }
+  const latencies = await latenciesOf(1000, 1000 + LATENCY_RUNS - 1);
+
+  // 2. Throughput: a burst, IN_FLIGHT webhooks at a time.
+  const t0 = performance.now();
+  let next = LATENCY_RUNS;
+  let rejected = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      for (let i = next++; i < total; i = next++) {
+        const sent = await github.emitPullRequest(REPO, { number: 1000 + i, headSha: shas[i] });
+        if (sent.status !== 202) rejected++;
+      }
+    }),
+  );
+  await waitFor(async () => (await submitted()) >= total - rejected, { what: 'every SRPM build to be submitted', timeoutMs: 600_000, intervalMs: 20 });
+  const seconds = (performance.now() - t0) / 1000;
+  const burst = await latenciesOf(1000 + LATENCY_RUNS, 1000 + total - 1);
+
+  const [p50, p99, b50, b99] = [percentile(latencies, 50), percentile(latencies, 99), percentile(burst, 50), percentile(burst, 99)];
+  report(
+    'e2e',
+    [
+      `${CHROOTS.length} chroots per pull request; scheduler, worker, fakes and this load all in one process on this machine`,
+      `webhook accepted -> first Copr submission, one at a time (${latencies.length} pull requests): p50 ${round(p50, 1)} ms, p99 ${round(p99, 1)} ms`,
+      `burst of ${PULL_REQUESTS} pull requests, ${IN_FLIGHT} webhooks in flight (${rejected} not accepted): ` +
+        `${round(burst.length / seconds, 1)} pipelines started/s; accepted -> Copr p50 ${round(b50, 1)} ms, p99 ${round(b99, 1)} ms (queueing included)`,
+    ],
+    {
+      latency_p50_ms: round(p50, 2),
+      latency_p99_ms: round(p99, 2),
+      burst_pull_requests: PULL_REQUESTS,
+      pipelines_per_s: round(burst.length / seconds, 2),
+      burst_p50_ms: round(b50, 2),
+      burst_p99_ms: round(b99, 2),
+    },
+  );
+} finally {
+  await stack.close();
+}

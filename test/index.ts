@@ -1,0 +1,1 @@
+export { startUpstreamStack, buildAndTestConfig, type UpstreamStack } from './support/stack.js';

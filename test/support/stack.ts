@@ -1,0 +1,94 @@
+// The whole upstream stack for end-to-end tests and benchmarks: a database of its own, a
+// nats-server of its own, the scheduler and the upstream worker as separate apps, and
+// fake GitHub, Copr and Testing Farm reached through the real clients.
+import { generateKeyPairSync } from 'node:crypto';
+import type { Logger } from '@packflow/core';
+import type { RunningService } from '@packflow/platform';
+import { startScheduler } from '@packflow/scheduler';
+import { startUpstreamWorker } from '@packflow/upstream-worker';
+import {
+  createTestDatabase,
+  FakeCopr,
+  FakeGithub,
+  FakeTestingFarm,
+  startNatsServer,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@packflow/testing';
+
+export interface UpstreamStack {
+  db: TestDatabase;
+  nats: TestNatsServer;
+  github: FakeGithub;
+  copr: FakeCopr;
+  tf: FakeTestingFarm;
+  scheduler: RunningService;
+  worker: RunningService;
+  close(): Promise<void>;
+}
+
+const SECRET = 'stack-webhook-secret';
+const MESSAGES_TOKEN = 'stack-messages-token';
+
+export async function startUpstreamStack(logger: Logger, workerEnv: Record<string, string> = {}): Promise<UpstreamStack> {
+  const db = await createTestDatabase();
+  const nats = await startNatsServer();
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const scheduler = await startScheduler({
+    env: { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0', GITHUB_WEBHOOK_SECRET: SECRET, MESSAGES_TOKEN },
+    logger,
+  });
+  const [github, copr, tf] = await Promise.all([
+    FakeGithub.start({ appId: 42, appKey: privateKey, webhook: { url: `${scheduler.url}/webhooks/github`, secret: SECRET } }),
+    FakeCopr.start({ messages: { url: `${scheduler.url}/webhooks/messages`, token: MESSAGES_TOKEN } }),
+    FakeTestingFarm.start(),
+  ]);
+  const worker = await startUpstreamWorker({
+    env: {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      GITHUB_APP_ID: '42',
+      GITHUB_APP_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      GITHUB_API_URL: github.url,
+      COPR_URL: copr.url,
+      COPR_LOGIN: copr.login,
+      COPR_TOKEN: copr.token,
+      TESTING_FARM_URL: tf.url,
+      TESTING_FARM_API_KEY: tf.apiKey,
+      PACKFLOW_PUBLIC_URL: scheduler.url!,
+      RECONCILE_INTERVAL_MS: '3600000',
+      ...workerEnv,
+    },
+    logger,
+  });
+  return {
+    db,
+    nats,
+    github,
+    copr,
+    tf,
+    scheduler,
+    worker,
+    async close() {
+      await worker.close();
+      await scheduler.close();
+      await Promise.all([github.close(), copr.close(), tf.close()]);
+      await nats.dispose();
+      await db.drop();
+    },
+  };
+}
+
+/** A `.packit.yaml` that builds `chroots` in Copr on pull requests and tests each. */
+export function buildAndTestConfig(chroots: string[]): string {
+  return `specfile_path: widget.spec
+downstream_package_name: widget
+jobs:
+  - job: copr_build
+    trigger: pull_request
+    targets: [${chroots.join(', ')}]
+  - job: tests
+    trigger: pull_request
+    targets: [${chroots.join(', ')}]
+`;
+}

@@ -1,13 +1,6 @@
-import { createLogger, type MikroORM } from '@packflow/core';
+import { createLogger } from '@packflow/core';
 import { validateEventMessage } from '@packflow/events';
-import {
-  createJetStreamMicroservice,
-  DeadLetterRepository,
-  JetStreamServer,
-  payloadValidator,
-  workerServerOptions,
-  type JetStreamServerOptions,
-} from '@packflow/messaging';
+import { createJetStreamMicroservice, eventWorkerServer } from '@packflow/messaging';
 import { NATS, ORM, PinoNestLogger, type RunningService, type ServiceStartOptions } from '@packflow/platform';
 import { loadStreamWorkerConfig } from './stream-worker.config.js';
 import { StreamWorkerModule } from './stream-worker.module.js';
@@ -24,15 +17,7 @@ export async function startStreamWorker(options: ServiceStartOptions = {}): Prom
   const app = await createJetStreamMicroservice(StreamWorkerModule.forRoot({ config, logger, shared: options.shared }), {
     logger: new PinoNestLogger(logger),
     inject: [NATS, ORM],
-    server: (nats: JetStreamServerOptions['nats'], orm: MikroORM) =>
-      new JetStreamServer({
-        ...workerServerOptions(config.transport),
-        nats,
-        orm,
-        logger,
-        validate: payloadValidator(validateEventMessage),
-        deadLetters: new DeadLetterRepository(orm),
-      }),
+    server: eventWorkerServer(config.transport, logger, validateEventMessage),
   });
   return { name: 'stream-worker', close: () => app.close() };
 }

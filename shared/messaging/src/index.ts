@@ -47,3 +47,4 @@ export {
   type OutboxRelayConfig,
 } from './messaging.config.js';
 export { connectNatsOnce } from './nats.connection.js';
+export { eventWorkerServer } from './event-worker.server.js';

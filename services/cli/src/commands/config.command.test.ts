@@ -1,10 +1,9 @@
 // `packflow config validate` as an operator runs it: exit 0 valid, 1 invalid, 2 unreadable.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { repoRoot } from '@packflow/testing';
+import { runCli } from '../testing/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'packflow-config-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,20 +14,8 @@ function file(name: string, text: string): string {
   return path;
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './tools/register.mjs', 'services/cli/src/main.ts', ...args], {
-      cwd: repoRoot(),
-      env: { ...process.env, NODE_OPTIONS: '', PACKFLOW_RELEASES_FILE: '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The CLI as an operator runs it, with the shipped release table. */
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { PACKFLOW_RELEASES_FILE: '', ...env });
 
 const VALID = `
 specfile_path: foo.spec

@@ -1,10 +1,9 @@
 // `packflow plan` as an operator runs it, on hand-written configs and webhook bodies.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { repoRoot } from '@packflow/testing';
+import { runCli } from '../testing/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'packflow-plan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,20 +14,8 @@ function file(name: string, content: string | object): string {
   return path;
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './tools/register.mjs', 'services/cli/src/main.ts', ...args], {
-      cwd: repoRoot(),
-      env: { ...process.env, NODE_OPTIONS: '', PACKFLOW_RELEASES_FILE: releasesFile },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The CLI as an operator runs it, with this file's release table. */
+const cli = (args: string[]) => runCli(args, { PACKFLOW_RELEASES_FILE: releasesFile });
 
 // A release table of its own, so that the expected chroots do not change with Fedora releases.
 const releasesFile = file('releases.json', {

@@ -32,6 +32,7 @@ export default {
   ],
   testPathIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/shared/testing/src/jest/global-setup.mjs',
+  reporters: ['default', '<rootDir>/tools/jest-summary.reporter.mjs'],
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -1,0 +1,9 @@
+// Prints one plain closing line after jest's own summary, `tests: N passed, N failed`
+// (`, N skipped` when any were), which any tool reading test output understands.
+export default class SummaryReporter {
+  onRunComplete(_contexts, results) {
+    const skipped = results.numPendingTests + results.numTodoTests;
+    const line = `tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    process.stderr.write(`${line}\n`);
+  }
+}

@@ -40,7 +40,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url,
-    pool: () => (pool ??= new pg.Pool({ connectionString: url, max: 10 })),
+    pool: () => {
+      if (!pool) {
+        pool = new pg.Pool({ connectionString: url, max: 10 });
+        // An idle connection ended by the server (the forced drop at teardown) must not
+        // surface as an unhandled error in whichever test is running.
+        pool.on('error', () => {});
+      }
+      return pool;
+    },
     orm: () => (orm ??= createOrm(url)),
     async drop() {
       await pool?.end();

@@ -20,7 +20,8 @@ let tf: FakeTestingFarm;
 beforeAll(async () => {
   stack = await startUpstreamStack(logger);
   ({ db, github, copr, tf } = stack);
-  github.setFile(REPO, SHA, '.packit.yaml', buildAndTestConfig(CHROOTS));
+  const notifications = 'notifications:\n  failure_comment:\n    message: "Something failed, see {{ packit_dashboard_url }}"';
+  github.setFile(REPO, SHA, '.packit.yaml', buildAndTestConfig(CHROOTS, notifications));
   github.setPullRequestFiles(REPO, 7, [{ filename: 'src/widget.c' }]);
   github.setPermission(REPO, 'maintainer', 'write');
   github.setPermission(REPO, 'drive-by', 'read');
@@ -81,6 +82,12 @@ describe('a pull request, end to end', () => {
     expect(skipped.conclusion).toBe('skipped');
     expect(skipped.title).toContain(`build ${CHROOTS[2]} failed`);
     expect(tf.testRequests.size).toBe(2);
+    // notifications.failure_comment: one comment per failed target, naming it.
+    const failures = await waitFor(() => {
+      const found = github.comments.filter((c) => c.body.startsWith('Something failed, see http'));
+      return found.length === 2 ? found : undefined;
+    }, { what: 'the failure comments' });
+    expect(failures.map((c) => c.body.split('(')[1].split(':').slice(0, 2).join(':')).sort()).toEqual([`rpm-build:${CHROOTS[2]}`, `testing-farm:${CHROOTS[1]}`]);
     // The Testing Farm results are in the results store, as KCIDB tests of origin packflow.
     const { rows } = await db.pool().query(`select path, status from shared.kcidb_tests where origin = 'packflow' order by status`);
     expect(rows).toEqual([

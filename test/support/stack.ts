@@ -79,10 +79,11 @@ export async function startUpstreamStack(logger: Logger, workerEnv: Record<strin
   };
 }
 
-/** A `.packit.yaml` that builds `chroots` in Copr on pull requests and tests each. */
-export function buildAndTestConfig(chroots: string[]): string {
+/** A `.packit.yaml` that builds `chroots` in Copr on pull requests and tests each; `extra` goes at the top. */
+export function buildAndTestConfig(chroots: string[], extra = ''): string {
   return `specfile_path: widget.spec
 downstream_package_name: widget
+${extra}
 jobs:
   - job: copr_build
     trigger: pull_request

@@ -79,6 +79,30 @@ export class StatusReporter {
     if (failed) throw failed.reason;
   }
 
+  /**
+   * `notifications.failure_comment.message` of the job: posted on the pull request once
+   * per failed target (the first report of the failure; later reports find it noted).
+   */
+  private async commentOnFailure(
+    forge: ForgeClient,
+    view: PipelineView,
+    options: Record<string, unknown>,
+    name: string,
+    target: TargetState,
+  ): Promise<void> {
+    const message = (options.notifications as { failure_comment?: { message?: unknown } } | undefined)?.failure_comment?.message;
+    if (typeof message !== 'string' || !message.trim() || view.ref.kind !== 'pull_request') return;
+    if ((target.status !== 'failure' && target.status !== 'error') || target.data?.failureCommented) return;
+    const { rowCount } = await this.sql.query(
+      `update ${ITEM_KINDS[target.kind].targetTable} set data = jsonb_set(coalesce(data, '{}'), '{failureCommented}', 'true')
+        where id = $1 and coalesce((data->>'failureCommented')::boolean, false) = false`,
+      [target.id],
+    );
+    if (!rowCount) return;
+    const body = message.replace(/\{\{\s*packit_dashboard_url\s*\}\}/g, `${this.dashboardUrl.replace(/\/$/, '')}/pipelines/${view.id}`);
+    await forge.comment(ForgeRegistry.repo(view.project), { pullRequest: Number(view.ref.name) }, `${body}\n\n(${name}: ${target.reason ?? target.status})`);
+  }
+
   private async reportOne(view: PipelineView, stepId: string, job: string, target: TargetState): Promise<void> {
     const step = view.steps.find((s) => s.id === stepId);
     const options = step?.options ?? {};
@@ -96,6 +120,7 @@ export class StatusReporter {
       id: typeof target.data?.forgeStatusId === 'string' ? target.data.forgeStatusId : undefined,
       ref: view.ref.kind === 'branch' ? view.ref.name : undefined,
     });
+    await this.commentOnFailure(forge, view, options, name, target);
     if (reported.id !== target.data?.forgeStatusId) {
       await this.sql.query(
         `update ${ITEM_KINDS[target.kind].targetTable} set data = jsonb_set(coalesce(data, '{}'), '{forgeStatusId}', to_jsonb($2::text)) where id = $1`,

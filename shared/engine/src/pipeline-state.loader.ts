@@ -1,21 +1,12 @@
 // Loads what the engine decides on: a pipeline with its steps, edges and the targets
 // each step counts, in one statement.
-import { ITEM_KINDS, prepared, type Sql } from '@packflow/core';
+import { ENGINE_TARGET_COLUMNS, prepared, stepTargetsSql, type Sql } from '@packflow/core';
 import type { PipelineState } from './engine.types.js';
 
-const targetColumns = `t.id::text, t.target, t.attempt, t.status, t.reason, t.external_id, t.idempotency_key, t.web_url,
-  t.log_url, t.queued_at, t.started_at, t.finished_at, t.deadline_at, t.created_at, t.data`;
-
-const linkedTargets = Object.values(ITEM_KINDS)
-  .map((k) => {
-    const link = k.targetLinkTable ?? k.groupLinkTable;
-    const fk = k.targetLinkColumn ?? k.groupLinkColumn;
-    const group = k.groupColumn ? `t.${k.groupColumn}::text` : 'null::text';
-    return `select l.step_id, '${k.kind}' as kind, ${group} as group_id, ${targetColumns}
-      from ${link} l join ${k.targetTable} t on t.id = l.${fk}
-     where l.step_id in (select id from shared.pipeline_steps where pipeline_id = any($1::bigint[]))`;
-  })
-  .join('\n union all\n');
+const linkedTargets = stepTargetsSql(
+  'step_id in (select id from shared.pipeline_steps where pipeline_id = any($1::bigint[]))',
+  ENGINE_TARGET_COLUMNS,
+);
 
 const STATE_SQL = `
 with targets as (${linkedTargets})
@@ -26,7 +17,7 @@ select json_build_object(
       'id', s.id::text, 'key', s.key, 'job', s.job, 'package', s.package, 'identifier', s.identifier,
       'status', s.status, 'options', s.options, 'rerunOf', s.rerun_of_id::text,
       'targets', coalesce((select json_agg(json_build_object(
-          'kind', x.kind, 'id', x.id, 'groupId', x.group_id, 'target', x.target, 'attempt', x.attempt,
+          'kind', x.kind, 'id', x.id::text, 'groupId', x.group_id::text, 'target', x.target, 'attempt', x.attempt,
           'status', x.status, 'reason', x.reason, 'externalId', x.external_id, 'idempotencyKey', x.idempotency_key,
           'webUrl', x.web_url, 'logUrl', x.log_url, 'queuedAt', x.queued_at, 'startedAt', x.started_at,
           'finishedAt', x.finished_at, 'deadlineAt', x.deadline_at, 'createdAt', x.created_at, 'data', x.data)

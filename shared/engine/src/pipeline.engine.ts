@@ -4,6 +4,7 @@ import {
   isFinal,
   ITEM_KINDS,
   NotFoundError,
+  targetLinkOf,
   type ItemKind,
   type Logger,
   type Sql,
@@ -274,12 +275,10 @@ export class PipelineEngine {
 
   /** Locks (in id order) every pipeline with a step that counts this target; returns their ids. */
   private async lockPipelinesOf(tx: Sql, kind: ItemKind, targetId: string): Promise<string[]> {
-    const k = ITEM_KINDS[kind];
-    const link = k.targetLinkTable ?? k.groupLinkTable;
-    const fk = k.targetLinkColumn ?? k.groupLinkColumn;
+    const link = targetLinkOf(kind);
     const { rows } = await tx.query<{ id: string }>(
       `select p.id::text from shared.pipelines p
-        where p.id in (select s.pipeline_id from shared.pipeline_steps s join ${link} l on l.step_id = s.id where l.${fk} = $1)
+        where p.id in (select s.pipeline_id from shared.pipeline_steps s join ${link.table} l on l.step_id = s.id where l.${link.column} = $1)
         order by p.id for update`,
       [targetId],
     );
@@ -347,12 +346,10 @@ export class PipelineEngine {
 
   /** A task for one target, from the first live pipeline that counts it (for the reconciler). */
   private async taskFor(kind: ItemKind, targetId: string): Promise<TargetTask | undefined> {
-    const k = ITEM_KINDS[kind];
-    const link = k.targetLinkTable ?? k.groupLinkTable;
-    const fk = k.targetLinkColumn ?? k.groupLinkColumn;
+    const link = targetLinkOf(kind);
     const { rows } = await this.pool.query<{ pipeline_id: string; step_id: string }>(
-      `select s.pipeline_id::text, s.id::text as step_id from ${link} l join shared.pipeline_steps s on s.id = l.step_id
-        where l.${fk} = $1 order by s.pipeline_id limit 1`,
+      `select s.pipeline_id::text, s.id::text as step_id from ${link.table} l join shared.pipeline_steps s on s.id = l.step_id
+        where l.${link.column} = $1 order by s.pipeline_id limit 1`,
       [targetId],
     );
     if (!rows[0]) return undefined;
@@ -396,13 +393,11 @@ export class PipelineEngine {
   private async targetsOfOtherLivePipelines(tx: Sql, targets: TargetState[], excluded: readonly string[]): Promise<Set<string>> {
     const keep = new Set<string>();
     for (const kind of new Set(targets.map((t) => t.kind))) {
-      const k = ITEM_KINDS[kind];
-      const link = k.targetLinkTable ?? k.groupLinkTable;
-      const fk = k.targetLinkColumn ?? k.groupLinkColumn;
+      const link = targetLinkOf(kind);
       const { rows } = await tx.query<{ id: string }>(
-        `select distinct l.${fk}::text as id from ${link} l
+        `select distinct l.${link.column}::text as id from ${link.table} l
            join shared.pipeline_steps s on s.id = l.step_id join shared.pipelines p on p.id = s.pipeline_id
-          where l.${fk} = any($1::bigint[]) and p.id <> all($2::bigint[])
+          where l.${link.column} = any($1::bigint[]) and p.id <> all($2::bigint[])
             and p.status not in ('success', 'failure', 'error', 'skipped', 'cancelled')`,
         [targets.filter((t) => t.kind === kind).map((t) => t.id), excluded],
       );

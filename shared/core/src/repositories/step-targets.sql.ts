@@ -2,22 +2,27 @@
 // (step_id, kind, group_id, id, target, attempt, status, reason, external_id, web_url,
 //  log_url, created_at, started_at, finished_at). A step links to one group and, per
 // target, to the targets it counts (group-less kinds link the item itself).
-import { ITEM_KINDS } from '../model/upstream/item-kinds.js';
+import { ITEM_KINDS, targetLinkOf } from '../model/upstream/item-kinds.js';
 
 const kinds = Object.values(ITEM_KINDS);
 
 const columns =
   't.id, t.target, t.attempt, t.status, t.reason, t.external_id, t.web_url, t.log_url, t.created_at, t.started_at, t.finished_at';
 
-/** SQL of the relation; `stepFilter` restricts the link rows, e.g. `step_id = any($1)`. */
-export function stepTargetsSql(stepFilter: string): string {
+/** The target columns the engine needs besides those the views show. */
+export const ENGINE_TARGET_COLUMNS = `${columns}, t.idempotency_key, t.queued_at, t.deadline_at, t.data`;
+
+/**
+ * SQL of the relation; `stepFilter` restricts the link rows, e.g. `step_id = any($1)`;
+ * `targetColumns` chooses what of each target row is selected (alias `t`).
+ */
+export function stepTargetsSql(stepFilter: string, targetColumns: string = columns): string {
   return kinds
     .map((k) => {
-      const link = k.targetLinkTable ?? k.groupLinkTable;
-      const fk = k.targetLinkColumn ?? k.groupLinkColumn;
+      const link = targetLinkOf(k.kind);
       const group = k.groupColumn ? `t.${k.groupColumn}` : 'null::bigint';
-      return `select l.step_id, '${k.kind}' as kind, ${group} as group_id, ${columns}
-         from ${link} l join ${k.targetTable} t on t.id = l.${fk}
+      return `select l.step_id, '${k.kind}' as kind, ${group} as group_id, ${targetColumns}
+         from ${link.table} l join ${k.targetTable} t on t.id = l.${link.column}
         where l.${stepFilter}`;
     })
     .join('\n union all\n');

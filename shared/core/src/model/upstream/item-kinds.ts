@@ -87,3 +87,9 @@ export function itemKindOfJob(job: string): ItemKind {
       return 'job_run';
   }
 }
+
+/** Where the step -> target links of a kind live (group-less kinds link the item itself). */
+export function targetLinkOf(kind: ItemKind): { table: string; column: string } {
+  const k = ITEM_KINDS[kind];
+  return { table: k.targetLinkTable ?? k.groupLinkTable, column: k.targetLinkColumn ?? k.groupLinkColumn };
+}

@@ -2,23 +2,30 @@
 //
 // 1. Ingest, reports of 1,000 tests (and 10 builds of one checkout):
 //    a. submit: KcidbService.submit (token, validation, durable store), one after the other;
-//    b. load: KcidbSubmissionProcessor.processPending with one loader (as the web service's
-//       in-process queue runs it), then with two at once (as two workers would);
-//    c. end to end: submissions arriving while one loader loads the earlier ones.
+//    b. load: KcidbSubmissionProcessor.processPending with one loader, then with two at
+//       once (as two results-worker replicas would);
+//    c. end to end as deployed: each submission stored with its outbox row, relayed to
+//       JetStream (`results.kcidb.submitted`) and loaded by a results worker, timed from
+//       the first submit until the last submission is processed.
 // 2. The tables are then filled in bulk (SQL, not the ingest path) to 1,000,000 tests
 //    (--quick: 100,000) spread over 30 days, 3 origins, 16 tree/branches, 40 hardware.
 // 3. The trees and hardware listings of the default window (the last 7 days) run
 //    repeatedly; p50 and p95 latency are reported.
 import { performance } from 'node:perf_hooks';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { createLogger } from '@packflow/core';
+import { OutboxRelay, packflowEventsStream } from '@packflow/messaging';
 import {
+  announceKcidbSubmission,
   KcidbService,
   KcidbSubmissionProcessor,
   kcidbDatabase,
   toKcidbSubmitters,
   type KcidbReport,
 } from '@packflow/results';
-import { createTestDatabase } from '@packflow/testing';
+import { startResultsWorker } from '@packflow/results-worker';
+import { createTestDatabase, testNatsUrl, waitFor } from '@packflow/testing';
 
 const quick = process.argv.includes('--quick');
 const REPORTS = quick ? 20 : 80;
@@ -114,24 +121,34 @@ try {
   const [{ ready }] = await db.query<{ ready: number }>(`select count(*)::int as ready from shared.kcidb_submissions where status <> 'processed'`);
   if (ready) throw new Error(`${ready} submissions were not processed`);
 
-  // 1c. end to end as the web service runs it: submissions arrive while one loader loads
-  // the earlier ones
-  const queue: string[] = [];
-  let submitting = true;
-  const endToEndMs = await timed(async () => {
-    const loader = (async () => {
-      for (;;) {
-        const id = queue.shift();
-        if (id) await processor.processSubmission(id);
-        else if (!submitting) return;
-        else await new Promise((r) => setImmediate(r));
-      }
-    })();
-    for (const r of batch(REPORTS / 2)) queue.push((await service.submit(`Bearer ${TOKEN}`, r)).id);
-    submitting = false;
-    await loader;
-  });
-
+  // 1c. end to end as deployed: web's submit (report + outbox row) -> the scheduler's relay
+  // -> JetStream -> the results worker. A stream of its own, so a shared NATS is left alone.
+  const stream = `BENCH_RESULTS_${process.pid}`;
+  const env = { DATABASE_URL: testDb.url, NATS_URL: testNatsUrl(), JETSTREAM_STREAM: stream, WORKER_DURABLE: `bench-results-${process.pid}` };
+  const nc = await connect({ servers: env.NATS_URL });
+  const relay = new OutboxRelay({ databaseUrl: testDb.url, nats: nc, logger, streams: [packflowEventsStream({ name: stream })] });
+  relay.start();
+  const worker = await startResultsWorker({ env, logger });
+  const announcing = new KcidbService({ db, submitters: toKcidbSubmitters({ [TOKEN]: ['bench'] }), recordInTransaction: announceKcidbSubmission, logger });
+  let endToEndMs: number;
+  try {
+    const reports = batch(REPORTS / 2);
+    endToEndMs = await timed(async () => {
+      for (const r of reports) await announcing.submit(`Bearer ${TOKEN}`, r);
+      await waitFor(
+        async () => {
+          const [{ left }] = await db.query<{ left: number }>(`select count(*)::int as left from shared.kcidb_submissions where status = 'ready'`);
+          return left === 0;
+        },
+        { what: 'every submission to be processed', timeoutMs: 600_000, intervalMs: 5 },
+      );
+    });
+  } finally {
+    await worker.close();
+    await relay.stop();
+    await (await jetstreamManager(nc)).streams.delete(stream);
+    await nc.drain();
+  }
   const submitPerS = perS(REPORTS, submitMs);
   const processPerS = perS(REPORTS / 2, process1Ms);
   const process2PerS = perS(REPORTS / 2, process2Ms);
@@ -140,7 +157,7 @@ try {
   say(`  submit (token, validation, durable store): ${Math.round(submitPerS)} tests/s (${round(submitMs / REPORTS)} ms/report)`);
   say(`  load into the tables, one loader:          ${Math.round(processPerS)} tests/s (${round(process1Ms / (REPORTS / 2))} ms/report)`);
   say(`  load into the tables, two loaders:         ${Math.round(process2PerS)} tests/s`);
-  say(`  end to end, submit and load overlapping:    ${Math.round(endToEndPerS)} tests/s`);
+  say(`  end to end via outbox, JetStream, worker:   ${Math.round(endToEndPerS)} tests/s`);
   const ingested = (REPORTS + REPORTS / 2 + 1) * TESTS_PER_REPORT;
 
   // 2. bulk fill

@@ -1,26 +1,34 @@
 // `pnpm start` on a fresh checkout: no DATABASE_URL, so embedded PGlite; migrations at
-// start; scheduler and web serve /healthz; Ctrl-C stops everything with exit 0.
+// start; scheduler and web serve /healthz; a KCIDB report submitted to web is loaded by
+// the results worker through the outbox and JetStream; Ctrl-C stops everything with exit 0.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, testNatsUrl, waitFor } from '@packflow/testing';
+import { repoRoot, startNatsServer, waitFor, type TestNatsServer } from '@packflow/testing';
 
 let stateDir: string;
-afterAll(() => rm(stateDir, { recursive: true, force: true }));
+let nats: TestNatsServer | undefined;
+afterAll(async () => {
+  await nats?.dispose();
+  await rm(stateDir, { recursive: true, force: true });
+});
+const TOKEN = 'start-e2e-token-0123456789';
 
 describe('pnpm start', () => {
   it('runs every service on embedded PostgreSQL, serves /healthz and stops cleanly', async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'pf-start-'));
+    nats = await startNatsServer();
     const env: Record<string, string | undefined> = {
       ...process.env,
       NODE_OPTIONS: '',
       PACKFLOW_STATE_DIR: stateDir,
       SCHEDULER_PORT: '0',
       WEB_PORT: '0',
-      NATS_URL: testNatsUrl(),
+      NATS_URL: nats.url,
       LOG_LEVEL: 'warn',
+      KCIDB_SUBMITTERS: JSON.stringify({ [TOKEN]: ['myci'] }),
     };
     delete env.DATABASE_URL;
     // The `start` script of package.json, run as pnpm runs it but with the shell replaced
@@ -39,6 +47,21 @@ describe('pnpm start', () => {
         expect(res.status).toBe(200);
         expect(await res.json()).toEqual({ status: 'ok', database: 'ok', nats: 'ok' });
       }
+      const web = urls.find(([name]) => name === 'web')![1];
+      const submitted = await fetch(`${web}/api/kcidb/submit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ version: { major: 5, minor: 3 }, checkouts: [{ id: 'myci:start-e2e', origin: 'myci', tree_name: 'mainline', git_repository_branch: 'master', start_time: new Date().toISOString() }] }),
+      });
+      expect(submitted.status).toBe(202);
+      const { id } = (await submitted.json()) as { id: string };
+      const status = await waitFor(async () => {
+        const body = (await (await fetch(`${web}/api/kcidb/status?id=${id}`)).json()) as { status: string };
+        return body.status === 'ready' ? undefined : body;
+      }, { what: 'the submission to be loaded', timeoutMs: 30_000 });
+      expect(status).toMatchObject({ id, status: 'processed' });
+      const trees = (await (await fetch(`${web}/api/kcidb/trees?origin=myci`)).json()) as { items: { checkout_id: string }[] };
+      expect(trees.items.map((t) => t.checkout_id)).toEqual(['myci:start-e2e']);
     } finally {
       const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGINT');

@@ -69,7 +69,7 @@ describe('upstream worker on JetStream', () => {
 
   it('creates the events stream and its durable consumer, upstream.> only', async () => {
     const stream = await jsm.streams.info('PACKFLOW_EVENTS');
-    expect(stream.config.subjects.sort()).toEqual(['stream.>', 'upstream.>']);
+    expect(stream.config.subjects.sort()).toEqual(['results.>', 'stream.>', 'upstream.>']);
     const consumer = await jsm.consumers.info('PACKFLOW_EVENTS', 'upstream-worker');
     expect(consumer.config).toMatchObject({ durable_name: 'upstream-worker', ack_policy: 'explicit', filter_subject: 'upstream.>' });
   });

@@ -9,8 +9,6 @@ export interface WebConfig extends CommonConfig {
   kcidb: {
     /** From `KCIDB_SUBMITTERS` (`{"<token>": ["origin", …]}`); only token digests are kept. */
     submitters: readonly KcidbSubmitter[];
-    /** How often `ready` submissions nobody is loading are swept up. */
-    sweepIntervalMs: number;
   };
 }
 
@@ -23,7 +21,6 @@ export function loadWebConfig(env: Readonly<Record<string, string | undefined>> 
     bodyLimit: r.int('WEB_BODY_LIMIT', 25 * 1024 * 1024, { min: 1024 }),
     kcidb: {
       submitters: toKcidbSubmitters(r.json<Record<string, string[]>>('KCIDB_SUBMITTERS', {}, checkKcidbSubmitters, true)),
-      sweepIntervalMs: r.int('KCIDB_SWEEP_INTERVAL_MS', 30_000, { min: 100, max: 3_600_000 }),
     },
   });
 }

@@ -48,7 +48,8 @@ export function toEventMessage(event: PackflowEvent, meta: EventMessageMeta): Ev
   return { ...event, ...meta };
 }
 
-function problems(error: z.ZodError): string {
+/** The first few issues of a failed parse, each as `path: message`. */
+export function zodProblems(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`)
@@ -64,9 +65,9 @@ export function validateEventMessage(subject: string, payload: unknown): EventMe
   const target = parseSubject(subject);
   if (!target) throw new ValidationError(`subject ${subject} is not an event subject (<ecosystem>.<event type>)`, { subject });
   const meta = metaSchema.safeParse(payload);
-  if (!meta.success) throw new ValidationError(`message on ${subject}: ${problems(meta.error)}`, { subject });
+  if (!meta.success) throw new ValidationError(`message on ${subject}: ${zodProblems(meta.error)}`, { subject });
   const event = eventSchema.safeParse(payload);
-  if (!event.success) throw new ValidationError(`message on ${subject}: ${problems(event.error)}`, { subject });
+  if (!event.success) throw new ValidationError(`message on ${subject}: ${zodProblems(event.error)}`, { subject });
   if (event.data.type !== target.type || meta.data.ecosystem !== target.ecosystem) {
     throw new ValidationError(`message on ${subject} carries a ${meta.data.ecosystem}.${event.data.type} event`, { subject });
   }
@@ -76,6 +77,6 @@ export function validateEventMessage(subject: string, payload: unknown): EventMe
 /** Checks a typed event against its schema (the scheduler and tests use it as a self-check). */
 export function validateEvent(event: unknown): PackflowEvent {
   const result = eventSchema.safeParse(event);
-  if (!result.success) throw new ValidationError(`event: ${problems(result.error)}`);
+  if (!result.success) throw new ValidationError(`event: ${zodProblems(result.error)}`);
   return result.data;
 }

@@ -48,3 +48,11 @@ export {
   type EventMessage,
   type EventMessageMeta,
 } from './event-message.schema.js';
+export {
+  KCIDB_SUBMITTED_SUBJECT,
+  RESULTS_SUBJECTS,
+  kcidbSubmittedMessage,
+  kcidbSubmittedSchema,
+  validateResultsMessage,
+  type KcidbSubmittedMessage,
+} from './results-message.schema.js';

@@ -16,9 +16,9 @@ import {
 import { nanos } from '@nats-io/transport-node';
 import { ConfigurationError } from '@packflow/core';
 
-/** The one stream of packflow events: `upstream.…` and `stream.…` subjects. */
+/** The one stream of packflow messages: events (`upstream.…`, `stream.…`) and results (`results.…`). */
 export const PACKFLOW_EVENTS_STREAM = 'PACKFLOW_EVENTS';
-export const PACKFLOW_EVENT_SUBJECTS: readonly string[] = ['upstream.>', 'stream.>'];
+export const PACKFLOW_EVENT_SUBJECTS: readonly string[] = ['upstream.>', 'stream.>', 'results.>'];
 
 export interface StreamSpec {
   name: string;

@@ -9,7 +9,7 @@ describe('worker transport config', () => {
   it('defaults to the events stream, the deployment durable and its ecosystem subjects', () => {
     const config = worker({});
     expect(config).toEqual({
-      stream: { name: 'PACKFLOW_EVENTS', subjects: ['upstream.>', 'stream.>'] },
+      stream: { name: 'PACKFLOW_EVENTS', subjects: ['upstream.>', 'stream.>', 'results.>'] },
       durable: 'upstream-worker',
       filterSubjects: ['upstream.>'],
       maxDeliveries: 5,
@@ -50,7 +50,7 @@ describe('worker transport config', () => {
 
   it('reads the outbox relay settings', () => {
     expect(readOutboxRelayConfig(new EnvReader({ OUTBOX_BATCH_SIZE: '50' }))).toEqual({
-      stream: { name: 'PACKFLOW_EVENTS', subjects: ['upstream.>', 'stream.>'] },
+      stream: { name: 'PACKFLOW_EVENTS', subjects: ['upstream.>', 'stream.>', 'results.>'] },
       batchSize: 50,
       pollIntervalMs: 2000,
     });

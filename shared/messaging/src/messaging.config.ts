@@ -52,7 +52,7 @@ function streamName(reader: EnvReader, name: string, fallback: string): string {
   return value;
 }
 
-/** `JETSTREAM_STREAM` (PACKFLOW_EVENTS) with `JETSTREAM_STREAM_SUBJECTS` (upstream.>,stream.>). */
+/** `JETSTREAM_STREAM` (PACKFLOW_EVENTS) with `JETSTREAM_STREAM_SUBJECTS` (upstream.>,stream.>,results.>). */
 export function readStreamSpec(reader: EnvReader): StreamSpec {
   return {
     name: streamName(reader, 'JETSTREAM_STREAM', PACKFLOW_EVENTS_STREAM),

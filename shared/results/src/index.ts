@@ -27,3 +27,4 @@ export { loadKcidbReport, type KcidbLoadCounts } from './ingest/kcidb-ingest.rep
 export { KcidbSubmissionProcessor, type ProcessOutcome } from './ingest/kcidb-submission.processor.js';
 export { kcidbQueries, type PageOf } from './query/kcidb-query.repository.js';
 export { KcidbService, type KcidbServiceDeps } from './kcidb.service.js';
+export { announceKcidbSubmission } from './submit/kcidb-announce.js';

@@ -113,7 +113,7 @@ describe('the example reports', () => {
     db = kcidbDatabase(await testDb.orm());
     const logger = createLogger({ name: 'kcidb-conformance', level: 'silent', pretty: false });
     processor = new KcidbSubmissionProcessor(db, logger);
-    service = new KcidbService({ db, submitters: toKcidbSubmitters({ [token]: ['myci'] }), handOff: () => {}, logger });
+    service = new KcidbService({ db, submitters: toKcidbSubmitters({ [token]: ['myci'] }), logger });
   });
   afterAll(async () => {
     await testDb.drop();

@@ -22,17 +22,15 @@ export interface KcidbServiceDeps {
   db: KcidbDatabase;
   submitters: readonly KcidbSubmitter[];
   /**
-   * Called once a submission is stored (committed): hands it to whatever processes it (an
-   * in-process queue, a JetStream publish). Its failure does not lose the submission; the
-   * sweep of `ready` submissions picks it up.
-   */
-  handOff(id: string): void | Promise<void>;
-  /**
    * Runs in the transaction that stores the submission, so both commit or neither does:
-   * the place for a transactional outbox row (`shared.outbox`) that a relay publishes to
-   * JetStream.
+   * the place for the transactional outbox row that announces it to the results worker.
    */
-  recordInTransaction?(tx: KcidbSql, id: string): Promise<void>;
+  recordInTransaction?(tx: KcidbSql, id: string, origins: readonly string[]): Promise<void>;
+  /**
+   * Called once a submission is stored (committed), for processing in this process (tests,
+   * tools). Its failure does not lose the submission: it stays `ready` for the sweep.
+   */
+  handOff?(id: string): void | Promise<void>;
   logger: Logger;
   now?: () => Date;
 }
@@ -69,21 +67,23 @@ export class KcidbService {
 
     const id = randomUUID();
     // Committed before the answer: the report is durable once the submitter has its id.
-    const { recordInTransaction } = this.deps;
+    const { recordInTransaction, handOff } = this.deps;
     if (recordInTransaction) {
       await this.deps.db.transaction(async (tx) => {
         await submissions.insert(tx, id, origins, json);
-        await recordInTransaction(tx, id);
+        await recordInTransaction(tx, id, origins);
       });
     } else {
       await submissions.insert(this.deps.db, id, origins, json);
     }
     const log = this.deps.logger.child({ submission: id });
     log.info({ origins, objects: counts(checked.report) }, 'KCIDB submission accepted');
-    try {
-      await this.deps.handOff(id);
-    } catch (error) {
-      log.warn({ err: error }, 'KCIDB submission stored but not handed over; the sweep will process it');
+    if (handOff) {
+      try {
+        await handOff(id);
+      } catch (error) {
+        log.warn({ err: error }, 'KCIDB submission stored but not handed over; the sweep will process it');
+      }
     }
     return { id };
   }

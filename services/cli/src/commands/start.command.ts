@@ -11,7 +11,7 @@ const stateDir = () => process.env.PACKFLOW_STATE_DIR ?? fileURLToPath(new URL('
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('run scheduler, both workers and web in one process (embedded defaults)')
+    .description('run scheduler, the workers (upstream, stream, results) and web in one process (embedded defaults)')
     .addHelpText(
       'after',
       `
@@ -36,6 +36,7 @@ async function runAll(): Promise<void> {
   const { startWeb } = await import('@packflow/web');
   const { startUpstreamWorker } = await import('@packflow/upstream-worker');
   const { startStreamWorker } = await import('@packflow/stream-worker');
+  const { startResultsWorker } = await import('@packflow/results-worker');
   const { startEmbeddedPostgres } = await import('../local/embedded-postgres.js');
   const { findOrStartNats } = await import('../local/local-nats.js');
   const { applyLocalSecrets } = await import('../local/local-secrets.js');
@@ -75,7 +76,7 @@ async function runAll(): Promise<void> {
     const shared = { orm, nats: nc };
 
     const services: RunningService[] = [];
-    for (const start of [startScheduler, startUpstreamWorker, startStreamWorker, startWeb]) {
+    for (const start of [startScheduler, startUpstreamWorker, startStreamWorker, startResultsWorker, startWeb]) {
       const service = await start({ env, logger: logger.child({ service: start.name }), shared });
       services.push(service);
       cleanups.push(() => service.close());

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createLogger } from '@packflow/core';
+import { OutboxRelay, packflowEventsStream } from '@packflow/messaging';
 import type { RunningService } from '@packflow/platform';
-import { createTestDatabase, testNatsUrl, waitFor, type TestDatabase } from '@packflow/testing';
+import { startResultsWorker } from '@packflow/results-worker';
+import { createTestDatabase, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
 import { startWeb } from '../index.js';
 
 const MYCI_TOKEN = 'myci-token-0123456789abcdef';
@@ -9,30 +12,46 @@ const OTHER_TOKEN = 'other-token-0123456789abcdef';
 const HASH = 'c9c9735c46f589b9877b7fc00c89ef1b61a31e18';
 
 let db: TestDatabase;
+let nats: TestNatsServer;
+let nc: NatsConnection;
+let relay: OutboxRelay;
 let web: RunningService;
+let worker: RunningService;
 let base: string;
-/** A submission stored before the service started, as a crash would leave it. */
+/** A submission stored an hour before the services started, as a crash would leave it (no outbox row). */
 const leftOver = crypto.randomUUID();
 
+// The whole path of a submission: web (report and outbox row in one transaction) ->
+// the scheduler's outbox relay -> JetStream `results.kcidb.submitted` -> results worker.
 beforeAll(async () => {
   db = await createTestDatabase();
+  nats = await startNatsServer();
   await db.pool().query(
-    `insert into shared.kcidb_submissions (id, origins, report) values ($1, '{myci}', $2)`,
+    `insert into shared.kcidb_submissions (id, origins, report, received_at) values ($1, '{myci}', $2, now() - interval '1 hour')`,
     [leftOver, JSON.stringify({ version: { major: 5 }, checkouts: [{ id: 'myci:left-over', origin: 'myci', tree_name: 'stable' }] })],
   );
+  const logger = createLogger({ name: 'web-test', level: 'silent', pretty: false });
   web = await startWeb({
     env: {
       DATABASE_URL: db.url,
-      NATS_URL: testNatsUrl(),
+      NATS_URL: nats.url,
       WEB_PORT: '0',
       KCIDB_SUBMITTERS: JSON.stringify({ [MYCI_TOKEN]: ['myci'], [OTHER_TOKEN]: ['other_ci', 'maestro'] }),
     },
-    logger: createLogger({ name: 'web-test', level: 'silent', pretty: false }),
+    logger,
   });
   base = `${web.url}/api/kcidb`;
+  worker = await startResultsWorker({ env: { DATABASE_URL: db.url, NATS_URL: nats.url }, logger });
+  nc = await connect({ servers: nats.url });
+  relay = new OutboxRelay({ databaseUrl: db.url, nats: nc, logger, streams: [packflowEventsStream()] });
+  relay.start();
 });
 afterAll(async () => {
+  await relay?.stop();
+  await nc?.drain();
+  await worker?.close();
   await web?.close();
+  await nats.dispose();
   await db.drop();
 });
 
@@ -97,7 +116,17 @@ describe('POST /api/kcidb/submit', () => {
     expect(rows).toEqual([{ tree_name: 'mainline', git_commit_hash: HASH }]);
   });
 
-  it('loads submissions left ready before the service started', async () => {
+  it('announces each submission through the outbox on results.kcidb.submitted', async () => {
+    const { body } = await submit(minimal('outbox'));
+    const published = await waitFor(async () => {
+      const { rows } = await db.pool().query('select subject, payload, published_at from shared.outbox where msg_id = $1', [`kcidb-${String(body.id)}`]);
+      return rows[0]?.published_at ? rows[0] : undefined;
+    }, { what: 'the outbox row to be published' });
+    expect(published).toMatchObject({ subject: 'results.kcidb.submitted', payload: { type: 'kcidb.submitted', submissionId: body.id, origins: ['myci'] } });
+    await processed(body.id);
+  });
+
+  it('loads submissions left ready before the services started', async () => {
     await processed(leftOver);
     const { rows } = await db.pool().query(`select tree_name from shared.kcidb_checkouts where id = 'myci:left-over'`);
     expect(rows).toEqual([{ tree_name: 'stable' }]);
@@ -124,6 +153,8 @@ describe('POST /api/kcidb/submit', () => {
   });
 
   it('refuses a report with an object of an origin the token may not submit for (403 naming it), storing nothing', async () => {
+    const announced = async () => (await db.pool().query(`select count(*)::int as n from shared.outbox where subject = 'results.kcidb.submitted'`)).rows[0].n as number;
+    const announcedBefore = await announced();
     const before = await db.pool().query('select count(*)::int as n from shared.kcidb_submissions');
     const report = minimal('forbidden');
     report.tests.push({ ...report.tests[0], id: 'maestro:t-1', origin: 'maestro' });
@@ -140,6 +171,7 @@ describe('POST /api/kcidb/submit', () => {
     expect((await submit({ version: { major: 5 }, checkouts: [{ id: 'maestro:c-1', origin: 'maestro' }] }, OTHER_TOKEN)).status).toBe(202);
     const after = await db.pool().query('select count(*)::int as n from shared.kcidb_submissions');
     expect(after.rows[0].n).toBe(before.rows[0].n + 1);
+    expect(await announced()).toBe(announcedBefore + 1);
   });
 
   it('answers 401 without a known bearer token, never repeating the token', async () => {

@@ -186,6 +186,15 @@ describe('KcidbSubmissionProcessor', () => {
     expect(await processor.processPending()).toEqual([]);
   });
 
+  it('leaves to their messages the submissions younger than the minimum age', async () => {
+    const young = await store(report({}));
+    const old = await store(report({}));
+    await db.query(`update shared.kcidb_submissions set received_at = now() - interval '2 minutes' where id = $1`, [old]);
+    expect((await processor.processPending(100, 60_000)).map((o) => o.id)).toEqual([old]);
+    expect((await submissions.state(db, young))?.status).toBe('ready');
+    expect((await processor.processPending(100, 0)).map((o) => o.id)).toEqual([young]);
+  });
+
   it('loads a report that repeats ids the slow way, merging the repeats', async () => {
     const t = `myci:${fresh('t')}`;
     const id = await store(

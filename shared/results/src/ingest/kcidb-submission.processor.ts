@@ -46,13 +46,15 @@ export class KcidbSubmissionProcessor {
 
   /**
    * Processes `ready` submissions, oldest first, skipping those another worker holds, until
-   * none is left or `limit` are done: the sweep that catches what a crash left behind.
+   * none is left or `limit` are done: the sweep that catches what a crash or a lost
+   * message left behind. `minAgeMs` leaves alone the submissions younger than that, whose
+   * messages are still on their way.
    */
-  async processPending(limit = 100): Promise<ProcessOutcome[]> {
+  async processPending(limit = 100, minAgeMs = 0): Promise<ProcessOutcome[]> {
     const done: ProcessOutcome[] = [];
     while (done.length < limit) {
       const outcome = await this.db.transaction(async (tx) => {
-        const row = await submissions.lockNextReady(tx);
+        const row = await submissions.lockNextReady(tx, minAgeMs);
         return row ? this.load(tx, row) : undefined;
       });
       if (!outcome) break;

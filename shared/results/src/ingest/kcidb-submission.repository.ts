@@ -42,11 +42,13 @@ export const submissions = {
     return row;
   },
 
-  /** Locks the oldest `ready` submission nobody else is processing, if any. */
-  async lockNextReady(sql: KcidbSql): Promise<StoredSubmission | undefined> {
+  /** Locks the oldest `ready` submission received at least `minAgeMs` ago that nobody else is processing, if any. */
+  async lockNextReady(sql: KcidbSql, minAgeMs = 0): Promise<StoredSubmission | undefined> {
     const [row] = await sql.query<StoredSubmission>(
       `select "id", "status" from "shared"."kcidb_submissions"
-       where "status" = 'ready' order by "received_at" limit 1 for update skip locked`,
+       where "status" = 'ready' and "received_at" <= now() - make_interval(secs => $1::float8 / 1000)
+       order by "received_at" limit 1 for update skip locked`,
+      [minAgeMs],
     );
     return row;
   },

@@ -14,7 +14,7 @@ beforeAll(async () => {
   const db = kcidbDatabase(await testDb.orm());
   await db.transaction((tx) => loadKcidbReport(tx, DATA_SET));
   const logger = createLogger({ name: 'kcidb-query-test', level: 'silent', pretty: false });
-  service = new KcidbService({ db, submitters: [], handOff: () => {}, logger, now: () => T });
+  service = new KcidbService({ db, submitters: [], logger, now: () => T });
 });
 afterAll(async () => {
   await testDb.drop();

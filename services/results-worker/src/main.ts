@@ -1,0 +1,10 @@
+// Runs the results-worker alone, as a deployment does: `pnpm --filter ./services/results-worker start`.
+import { createLogger, loadCommonConfig } from '@packflow/core';
+import { closeOnSignal } from '@packflow/platform';
+import { startResultsWorker } from './index.js';
+
+const common = loadCommonConfig();
+const logger = createLogger({ name: 'results-worker', level: common.logLevel, pretty: common.logPretty });
+const service = await startResultsWorker({ logger });
+logger.info('results-worker started');
+closeOnSignal(() => service.close(), logger);

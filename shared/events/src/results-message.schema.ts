@@ -1,0 +1,45 @@
+// Messages about test results that belong to no ecosystem: a KCIDB report accepted by
+// the web service and waiting to be loaded. They travel on `results.…` subjects of the
+// same stream as events and are consumed by the results worker.
+//
+// The message carries the submission's id, not the report: the report is stored in
+// `shared.kcidb_submissions` in the transaction that writes the outbox row, so the
+// message stays small whatever the report's size and a redelivery loads nothing twice.
+import { z } from 'zod';
+import { ValidationError } from '@packflow/core';
+import { zodProblems } from './event-message.schema.js';
+
+/** Everything the results worker receives. */
+export const RESULTS_SUBJECTS = 'results.>';
+
+/** A KCIDB submission was stored and is `ready` to be loaded. */
+export const KCIDB_SUBMITTED_SUBJECT = 'results.kcidb.submitted';
+
+export const kcidbSubmittedSchema = z.object({
+  type: z.literal('kcidb.submitted'),
+  /** `shared.kcidb_submissions.id`. */
+  submissionId: z.uuid(),
+  /** The origins the submitting token was allowed, for logs. */
+  origins: z.array(z.string()),
+});
+export type KcidbSubmittedMessage = z.infer<typeof kcidbSubmittedSchema>;
+
+/** The outbox row (subject, Nats-Msg-Id, payload) announcing one stored submission. */
+export function kcidbSubmittedMessage(submissionId: string, origins: readonly string[]) {
+  const payload: KcidbSubmittedMessage = { type: 'kcidb.submitted', submissionId, origins: [...origins] };
+  return { subject: KCIDB_SUBMITTED_SUBJECT, msgId: `kcidb-${submissionId}`, payload };
+}
+
+const RESULTS_SCHEMAS: Readonly<Record<string, z.ZodType>> = { [KCIDB_SUBMITTED_SUBJECT]: kcidbSubmittedSchema };
+
+/**
+ * Validates a message received on a `results.…` subject; throws a ValidationError (the
+ * transport dead-letters the message) naming the subject and what is wrong.
+ */
+export function validateResultsMessage(subject: string, payload: unknown): KcidbSubmittedMessage {
+  const schema = RESULTS_SCHEMAS[subject];
+  if (!schema) throw new ValidationError(`subject ${subject} is not a results subject (${Object.keys(RESULTS_SCHEMAS).join(', ')})`, { subject });
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new ValidationError(`message on ${subject}: ${zodProblems(parsed.error)}`, { subject });
+  return parsed.data as KcidbSubmittedMessage;
+}

@@ -12,7 +12,6 @@
 // 3. The trees and hardware listings of the default window (the last 7 days) run
 //    repeatedly; p50 and p95 latency are reported.
 import { performance } from 'node:perf_hooks';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createLogger } from '@packflow/core';
 import { OutboxRelay, packflowEventsStream } from '@packflow/messaging';
@@ -25,7 +24,7 @@ import {
   type KcidbReport,
 } from '@packflow/results';
 import { startResultsWorker } from '@packflow/results-worker';
-import { createTestDatabase, testNatsUrl, waitFor } from '@packflow/testing';
+import { createTestDatabase, startNatsServer, waitFor } from '@packflow/testing';
 
 const quick = process.argv.includes('--quick');
 const REPORTS = quick ? 20 : 80;
@@ -122,11 +121,11 @@ try {
   if (ready) throw new Error(`${ready} submissions were not processed`);
 
   // 1c. end to end as deployed: web's submit (report + outbox row) -> the scheduler's relay
-  // -> JetStream -> the results worker. A stream of its own, so a shared NATS is left alone.
-  const stream = `BENCH_RESULTS_${process.pid}`;
-  const env = { DATABASE_URL: testDb.url, NATS_URL: testNatsUrl(), JETSTREAM_STREAM: stream, WORKER_DURABLE: `bench-results-${process.pid}` };
-  const nc = await connect({ servers: env.NATS_URL });
-  const relay = new OutboxRelay({ databaseUrl: testDb.url, nats: nc, logger, streams: [packflowEventsStream({ name: stream })] });
+  // -> JetStream -> the results worker, on a nats-server of its own.
+  const nats = await startNatsServer();
+  const env = { DATABASE_URL: testDb.url, NATS_URL: nats.url };
+  const nc = await connect({ servers: nats.url });
+  const relay = new OutboxRelay({ databaseUrl: testDb.url, nats: nc, logger, streams: [packflowEventsStream()] });
   relay.start();
   const worker = await startResultsWorker({ env, logger });
   const announcing = new KcidbService({ db, submitters: toKcidbSubmitters({ [TOKEN]: ['bench'] }), recordInTransaction: announceKcidbSubmission, logger });
@@ -146,8 +145,8 @@ try {
   } finally {
     await worker.close();
     await relay.stop();
-    await (await jetstreamManager(nc)).streams.delete(stream);
     await nc.drain();
+    await nats.dispose();
   }
   const submitPerS = perS(REPORTS, submitMs);
   const processPerS = perS(REPORTS / 2, process1Ms);

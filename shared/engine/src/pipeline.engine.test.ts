@@ -305,6 +305,66 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
     expect((await statusOf(id)).state.steps[0].targets[0].externalId).toBe(fake.submitted.get(key));
   });
 
+  it('reports again, from the reconciler, a change whose report failed, with every target as it is now', async () => {
+    engine = new PipelineEngine(pool, fake.activities(), { reportGraceMs: 0 });
+    fake.failReports = 1;
+    const id = await engine.start(buildAndTestPlan(), ctx);
+    await engine.idle();
+    expect(fake.reports).toEqual([]);
+    expect((await engine.reconcile()).reported).toBe(1);
+    await engine.idle();
+    const targets = (await engine.getState(id)).steps.flatMap((s) => s.targets.map((t) => t.id));
+    expect(fake.reports.map((r) => r.target.id).sort()).toEqual(targets.sort());
+    expect(fake.reports.every((r) => r.pipelineIds.join() === id)).toBe(true);
+    // caught up: nothing more to report
+    expect((await engine.reconcile()).reported).toBe(0);
+  });
+
+  it('does not report again what went out', async () => {
+    engine = new PipelineEngine(pool, fake.activities(), { reportGraceMs: 0 });
+    const { id } = await startAndBuildSrpm();
+    await engine.idle();
+    const sent = fake.reports.length;
+    expect(sent).toBeGreaterThan(0);
+    expect((await engine.reconcile()).reported).toBe(0);
+    const { rows } = await pool.query('select report_seq, reported_seq from shared.pipelines where id = $1', [id]);
+    expect(rows[0].reported_seq).toBe(rows[0].report_seq);
+    expect(fake.reports).toHaveLength(sent);
+  });
+
+  it('reports what a crashed instance committed but never reported, once the grace period is over', async () => {
+    // The first instance dies with its report in flight: it never resolves.
+    const crashed = new PipelineEngine(pool, { ...fake.activities(), report: () => new Promise<void>(() => {}) }, { reportGraceMs: 60_000 });
+    const id = await crashed.start(buildAndTestPlan(), ctx);
+    const survivor = new PipelineEngine(pool, fake.activities(), { reportGraceMs: 60_000 });
+    expect((await survivor.reconcile()).reported).toBe(0); // still within the grace period
+    await pool.query(`update shared.pipelines set report_retry_at = now() - interval '1 second' where id = $1`, [id]);
+    expect((await survivor.reconcile()).reported).toBe(1);
+    await survivor.idle();
+    expect(fake.reports.map((r) => r.target.target)).toEqual(expect.arrayContaining(['srpm-builds', ...CHROOTS]));
+  });
+
+  it('retries a report that keeps failing with doubling delays, and gives up after ten tries', async () => {
+    engine = new PipelineEngine(pool, fake.activities(), { reportGraceMs: 1000 });
+    fake.failReports = 1000;
+    const id = await engine.start(buildAndTestPlan(), ctx);
+    await engine.idle();
+    const delays: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      await pool.query(`update shared.pipelines set report_retry_at = now() - interval '1 second' where id = $1`, [id]);
+      expect((await engine.reconcile()).reported).toBe(0);
+      await engine.idle();
+      const { rows } = await pool.query(
+        `select report_attempts, round(extract(epoch from report_retry_at - now()))::int as delay from shared.pipelines where id = $1`,
+        [id],
+      );
+      if (rows[0].delay > 0) delays.push(rows[0].delay);
+      if (i >= 10) expect(rows[0].report_attempts).toBe(10);
+    }
+    expect(delays).toEqual([1, 2, 4, 8, 16, 32, 32, 32, 32, 32]);
+    expect(fake.failReports).toBe(1000 - 11); // the first report and ten retries
+  });
+
   it('keeps nothing in memory: a new engine instance carries on a pipeline mid-way', async () => {
     const { id, coprId } = await startAndBuildSrpm();
     engine = new PipelineEngine(pool, fake.activities());

@@ -25,6 +25,7 @@ import type {
 } from './engine.types.js';
 import { cancelTargets, insertPipeline, writeStatuses, writeTransitions, type PipelineSpec, type StepSpec } from './pipeline.writer.js';
 import { loadPipelineStates } from './pipeline-state.loader.js';
+import { claimOverdueReports, markReported, markReportsDue, MAX_REPORT_ATTEMPTS, type ReportSeqs } from './report.ledger.js';
 import { rerunAll, rerunFailed, rerunFrom, rerunSelected, rerunTargets, type StepRerun } from './rerun.selector.js';
 import { predecessorsOf, settle, type Transition } from './transitions.js';
 
@@ -32,6 +33,11 @@ export interface EngineOptions {
   logger?: Logger;
   /** How long a queued target may wait for its submit before the reconciler retries it. */
   submitLeaseMs?: number;
+  /**
+   * How long a report may take before the reconciler sends it again (default 60 s); its
+   * retries wait twice as long each time.
+   */
+  reportGraceMs?: number;
 }
 
 /** What a transaction decided; carried out after it commits. */
@@ -39,9 +45,11 @@ interface Effects {
   tasks: TargetTask[];
   cancels: TargetTask[];
   changes: TargetChange[];
+  /** The report sequence each changed pipeline reached in this transaction. */
+  reportSeqs: ReportSeqs;
 }
 
-const noEffects = (): Effects => ({ tasks: [], cancels: [], changes: [] });
+const noEffects = (): Effects => ({ tasks: [], cancels: [], changes: [], reportSeqs: new Map() });
 
 /**
  * The durable pipeline engine. Every decision is made inside a PostgreSQL transaction
@@ -51,6 +59,7 @@ const noEffects = (): Effects => ({ tasks: [], cancels: [], changes: [] });
 export class PipelineEngine {
   private readonly dispatcher: Dispatcher;
   private readonly leaseMs: number;
+  private readonly reportGraceMs: number;
   /** Reports still being sent, chained per pipeline so each pipeline's reports keep their order. */
   private readonly reporting = new Map<string, Promise<void>>();
 
@@ -60,6 +69,7 @@ export class PipelineEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.leaseMs = options.submitLeaseMs ?? 60_000;
+    this.reportGraceMs = options.reportGraceMs ?? 60_000;
     this.dispatcher = new Dispatcher(pool, activities, {
       logger: options.logger,
       apply: (kind, id, signal) => this.applyToTarget(kind, id, signal),
@@ -85,12 +95,11 @@ export class PipelineEngine {
       })),
       edges: plan.edges,
     };
-    const { id, effects } = await inTransaction(this.pool, async (tx) => {
-      const effects = noEffects();
+    const { value: id, effects } = await this.decide(async (tx, effects) => {
       if (strategy === 'supersede') await this.supersedeOlder(tx, ctx.commitId, effects);
       const id = await insertPipeline(tx, spec);
       await this.advancePipelines(tx, [id], effects, 'all');
-      return { id, effects };
+      return id;
     });
     await this.carryOut(effects);
     return id;
@@ -113,12 +122,11 @@ export class PipelineEngine {
 
   private async applyToTarget(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome> {
     const k = ITEM_KINDS[kind];
-    const { outcome, effects } = await inTransaction(this.pool, async (tx) => {
-      const effects = noEffects();
+    const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
       const pipelineIds = await this.lockPipelinesOf(tx, kind, targetId);
       const { rows } = await tx.query<{ status: string }>(`select status from ${k.targetTable} where id = $1 for update`, [targetId]);
       const status = rows[0]?.status;
-      if (status === undefined) return { outcome: { applied: false, note: 'unknown target' }, effects };
+      if (status === undefined) return { applied: false, note: 'unknown target' };
       if (isFinal(status as never) || (signal.state === 'started' && status === 'running')) {
         await tx.query(
           `update ${k.targetTable} set data = jsonb_set(coalesce(data, '{}'), '{ignoredSignals}',
@@ -126,7 +134,7 @@ export class PipelineEngine {
             where id = $1`,
           [targetId, signal.state],
         );
-        return { outcome: { applied: false, note: `target already ${status}`, targetId }, effects };
+        return { applied: false, note: `target already ${status}`, targetId };
       }
       const at = signal.at ?? new Date();
       const final = signal.state !== 'started';
@@ -141,7 +149,7 @@ export class PipelineEngine {
           signal.data ? JSON.stringify(signal.data) : null],
       );
       await this.advancePipelines(tx, pipelineIds, effects, [`${kind}:${targetId}`]);
-      return { outcome: { applied: true, targetId }, effects };
+      return { applied: true, targetId };
     });
     await this.carryOut(effects);
     return outcome;
@@ -149,11 +157,9 @@ export class PipelineEngine {
 
   /** Cancels the unfinished work of these pipelines (targets shared with other live pipelines keep running). */
   async cancelPipelines(pipelineIds: readonly string[], reason: string): Promise<void> {
-    const effects = await inTransaction(this.pool, async (tx) => {
-      const effects = noEffects();
+    const { effects } = await this.decide(async (tx, effects) => {
       await tx.query(`select id from shared.pipelines where id = any($1::bigint[]) order by id for update`, [pipelineIds]);
       await this.cancelWithin(tx, pipelineIds, reason, effects);
-      return effects;
     });
     await this.carryOut(effects);
   }
@@ -206,10 +212,34 @@ export class PipelineEngine {
 
   /**
    * Rescues what no message will rescue: retries submits that never recorded an external
-   * id, polls targets past their deadline, and errors those past the final deadline.
+   * id, polls targets past their deadline, errors those past the final deadline, and
+   * reports again the pipelines whose report did not go out.
    */
-  async reconcile(limit = 100): Promise<{ resubmitted: number; polled: number; timedOut: number }> {
-    return this.dispatcher.reconcile(limit, (kind, targetId) => this.taskFor(kind, targetId));
+  async reconcile(limit = 100): Promise<{ resubmitted: number; polled: number; timedOut: number; reported: number }> {
+    const counts = await this.dispatcher.reconcile(limit, (kind, targetId) => this.taskFor(kind, targetId));
+    return { ...counts, reported: await this.reportOverdue(limit) };
+  }
+
+  /**
+   * Sends the current state of every target of each pipeline whose last report did not go
+   * out in time. Returns how many pipelines were reported.
+   */
+  private async reportOverdue(limit: number): Promise<number> {
+    const report = this.activities.report;
+    if (!report) return 0;
+    const claimed = await claimOverdueReports(this.pool, limit, this.reportGraceMs);
+    if (claimed.length === 0) return 0;
+    const states = await loadPipelineStates(this.pool, claimed.map((c) => c.id));
+    let reported = 0;
+    for (const { id, seq, attempts } of claimed) {
+      const state = states.find((s) => s.id === id);
+      if (!state) continue;
+      const keys = new Set(state.steps.flatMap((s) => s.targets.map((t) => `${t.kind}:${t.id}`)));
+      const sent = await this.queueReport(id, this.changesOf([state], keys), new Map([[id, seq]]));
+      if (sent) reported++;
+      else if (attempts >= MAX_REPORT_ATTEMPTS) this.options.logger?.error({ pipelineId: id, attempts }, 'giving up reporting this pipeline');
+    }
+    return reported;
   }
 
   /** Loads a pipeline's state (steps, edges, targets) as the engine sees it. */
@@ -233,8 +263,7 @@ export class PipelineEngine {
     ctx: { eventId?: string | null },
     choose: (state: PipelineState) => Map<string, StepRerun>,
   ): Promise<string> {
-    const { id, effects } = await inTransaction(this.pool, async (tx) => {
-      const effects = noEffects();
+    const { value: id, effects } = await this.decide(async (tx, effects) => {
       const [original] = await loadPipelineStates(tx, [pipelineId]);
       if (!original) throw new NotFoundError('pipeline', pipelineId);
       const choice = choose(original);
@@ -267,10 +296,26 @@ export class PipelineEngine {
         edges: original.edges.map((e) => ({ from: keyOf.get(e.from)!, to: keyOf.get(e.to)!, target: e.target })),
       });
       await this.advancePipelines(tx, [id], effects, 'all');
-      return { id, effects };
+      return id;
     });
     await this.carryOut(effects);
     return id;
+  }
+
+  /**
+   * Runs one decision in a transaction: `fn` changes the state and collects the effects;
+   * before commit, the pipelines whose targets changed are marked as owing a report.
+   */
+  private async decide<T>(fn: (tx: Sql, effects: Effects) => Promise<T>): Promise<{ value: T; effects: Effects }> {
+    return inTransaction(this.pool, async (tx) => {
+      const effects = noEffects();
+      const value = await fn(tx, effects);
+      if (this.activities.report && effects.changes.length > 0) {
+        const changed = [...new Set(effects.changes.flatMap((c) => c.pipelineIds))];
+        effects.reportSeqs = await markReportsDue(tx, changed, this.reportGraceMs);
+      }
+      return { value, effects };
+    });
   }
 
   /** Locks (in id order) every pipeline with a step that counts this target; returns their ids. */
@@ -409,8 +454,8 @@ export class PipelineEngine {
   /**
    * After commit: submit what was queued and cancel what was cancelled (awaited: a
    * handler is done when its work is handed over), then report the changes in the
-   * background, in order per pipeline. Reporting is best effort: the state is
-   * committed, and the next change reports again.
+   * background, in order per pipeline. A report that does not go out (a failure, a
+   * crash before it is sent) is sent again by the reconciler: see report.ledger.ts.
    */
   private async carryOut(effects: Effects): Promise<void> {
     await Promise.all([this.dispatcher.submit(effects.tasks), this.dispatcher.cancel(effects.cancels)]);
@@ -422,15 +467,39 @@ export class PipelineEngine {
       byPipeline.set(key, [...(byPipeline.get(key) ?? []), c]);
     }
     for (const [pipelineId, changes] of byPipeline) {
-      const previous = this.reporting.get(pipelineId) ?? Promise.resolve();
-      const next = previous
-        .then(() => report(changes))
-        .catch((error: unknown) => this.options.logger?.warn({ err: error, pipelineId }, 'reporting status changes failed'))
-        .finally(() => {
-          if (this.reporting.get(pipelineId) === next) this.reporting.delete(pipelineId);
-        });
-      this.reporting.set(pipelineId, next);
+      const seqs: ReportSeqs = new Map();
+      for (const id of new Set(changes.flatMap((c) => c.pipelineIds))) {
+        const seq = effects.reportSeqs.get(id);
+        if (seq !== undefined) seqs.set(id, seq);
+      }
+      void this.queueReport(pipelineId, changes, seqs);
     }
+  }
+
+  /**
+   * Sends a report after the ones already queued for the pipeline, then records it as
+   * sent. Resolves true when it went out; a failure is logged and left to the reconciler.
+   */
+  private queueReport(pipelineId: string, changes: TargetChange[], seqs: ReportSeqs): Promise<boolean> {
+    const report = this.activities.report!;
+    const previous = this.reporting.get(pipelineId) ?? Promise.resolve();
+    const sent = previous.then(async () => {
+      try {
+        await report(changes);
+      } catch (error) {
+        this.options.logger?.warn({ err: error, pipelineId }, 'reporting status changes failed; the reconciler will report again');
+        return false;
+      }
+      await markReported(this.pool, seqs).catch((error: unknown) =>
+        this.options.logger?.warn({ err: error, pipelineId }, 'a report went out but could not be recorded; it may be sent again'),
+      );
+      return true;
+    });
+    const next = sent.then(() => {
+      if (this.reporting.get(pipelineId) === next) this.reporting.delete(pipelineId);
+    });
+    this.reporting.set(pipelineId, next);
+    return sent;
   }
 
   /** Resolves when every report started so far has been sent (for shutdown and tests). */

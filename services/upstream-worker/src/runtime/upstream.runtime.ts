@@ -57,7 +57,7 @@ export function createUpstreamRuntime(config: Readonly<UpstreamWorkerConfig>, lo
     running ??= engine
       .reconcile()
       .then((counts) => {
-        if (counts.polled || counts.resubmitted || counts.timedOut) logger.info(counts, 'reconciled overdue targets');
+        if (counts.polled || counts.resubmitted || counts.timedOut || counts.reported) logger.info(counts, 'reconciled overdue targets and reports');
       })
       .catch((error: unknown) => logger.warn({ err: error }, 'reconciling failed; will try again'))
       .finally(() => (running = undefined));

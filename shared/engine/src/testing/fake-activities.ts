@@ -13,6 +13,8 @@ export class FakeActivities {
   readonly reports: TargetChange[] = [];
   /** Scripted: throw this (once) on the next submit of a job, after recording the submission. */
   failAfterSubmit = new Map<string, Error>();
+  /** Scripted: this many of the next reports fail (with a retryable error), nothing recorded. */
+  failReports = 0;
   /** What poll answers, by external id. */
   pollAnswers = new Map<string, Signal | undefined>();
   private counter = 0;
@@ -50,6 +52,10 @@ export class FakeActivities {
     return {
       jobs: { default: this.definition(overrides) },
       report: async (changes) => {
+        if (this.failReports > 0) {
+          this.failReports--;
+          throw retryable('the forge answered 502');
+        }
         this.reports.push(...changes);
       },
     };

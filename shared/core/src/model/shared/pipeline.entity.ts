@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import {
   createdAtColumn,
   idColumn,
@@ -33,6 +33,15 @@ export class Pipeline {
   createdAt!: Date;
   updatedAt!: Date;
   finishedAt?: Date | null;
+  /**
+   * Reporting ledger (engine/src/report.ledger.ts): bumped by every change to report,
+   * caught up by every report that went out; behind after `reportRetryAt`, the reconciler
+   * reports again (`reportAttempts` times at most).
+   */
+  reportSeq!: string;
+  reportedSeq!: string;
+  reportRetryAt?: Date | null;
+  reportAttempts!: number;
 }
 
 export const PipelineSchema = new EntitySchema<Pipeline>({
@@ -52,11 +61,19 @@ export const PipelineSchema = new EntitySchema<Pipeline>({
     createdAt: createdAtColumn,
     updatedAt: updatedAtColumn,
     finishedAt: optionalTimeColumn,
+    reportSeq: { type: new BigIntType('string'), default: 0 },
+    reportedSeq: { type: new BigIntType('string'), default: 0 },
+    reportRetryAt: optionalTimeColumn,
+    reportAttempts: { type: 'integer', default: 0 },
   },
   indexes: [
     { name: 'pipelines_project_index', properties: ['project', 'id'] },
     { name: 'pipelines_event_index', properties: ['event'] },
     { name: 'pipelines_commit_index', properties: ['commit'] },
     { name: 'pipelines_rerun_of_index', properties: ['rerunOf'] },
+    {
+      name: 'pipelines_report_due_index',
+      expression: 'create index "pipelines_report_due_index" on "shared"."pipelines" ("report_retry_at") where "reported_seq" < "report_seq"',
+    },
   ],
 });

@@ -1,0 +1,60 @@
+// Which pipelines still owe the forge a report. Every transaction that changes what a
+// pipeline shows bumps its `report_seq` (and gives the report sent after commit a grace
+// period); a report that went out moves `reported_seq` up to the sequence it showed. A
+// pipeline whose report never went out (the process died after commit, the forge was
+// down) stays behind and the reconciler reports its current state again, with backoff,
+// up to a limit. Reports are idempotent on the forge (the same check or status name is
+// set again), so reporting twice is harmless; not reporting is what this prevents.
+import { prepared, type Sql } from '@packflow/core';
+
+/** Reports tried again by the reconciler before it gives up on a pipeline. */
+export const MAX_REPORT_ATTEMPTS = 10;
+
+const MARK_DUE_SQL = `
+  update shared.pipelines
+     set report_seq = report_seq + 1, report_retry_at = now() + make_interval(secs => $2::float8 / 1000), report_attempts = 0
+   where id = any($1::bigint[])
+  returning id::text, report_seq::text as seq`;
+
+const MARK_REPORTED_SQL = `
+  update shared.pipelines p set reported_seq = greatest(p.reported_seq, u.seq)
+    from unnest($1::bigint[], $2::bigint[]) as u(id, seq)
+   where p.id = u.id and p.reported_seq < u.seq`;
+
+// Claims overdue pipelines by pushing their retry time out (doubling per attempt, at most
+// 32 grace periods), so other reconcilers leave them alone while this one reports.
+const CLAIM_OVERDUE_SQL = `
+  with due as (
+    select id from shared.pipelines
+     where reported_seq < report_seq and report_retry_at <= now() and report_attempts < $3
+     order by report_retry_at
+     limit $1
+     for update skip locked)
+  update shared.pipelines p
+     set report_retry_at = now() + make_interval(secs => $2::float8 / 1000 * least(power(2, p.report_attempts), 32)),
+         report_attempts = p.report_attempts + 1
+    from due
+   where p.id = due.id
+  returning p.id::text, p.report_seq::text as seq, p.report_attempts as attempts`;
+
+/** Pipeline id -> the report sequence its report must reach. */
+export type ReportSeqs = Map<string, string>;
+
+/** In the deciding transaction: these pipelines have something new to report. */
+export async function markReportsDue(sql: Sql, pipelineIds: readonly string[], graceMs: number): Promise<ReportSeqs> {
+  if (pipelineIds.length === 0) return new Map();
+  const { rows } = await sql.query<{ id: string; seq: string }>(prepared('pf_engine_report_due', MARK_DUE_SQL, [pipelineIds, graceMs]));
+  return new Map(rows.map((r) => [r.id, r.seq]));
+}
+
+/** After a report went out: these pipelines are reported up to these sequences. */
+export async function markReported(sql: Sql, seqs: ReportSeqs): Promise<void> {
+  if (seqs.size === 0) return;
+  await sql.query(prepared('pf_engine_reported', MARK_REPORTED_SQL, [[...seqs.keys()], [...seqs.values()]]));
+}
+
+/** Claims up to `limit` pipelines whose report is overdue. */
+export async function claimOverdueReports(sql: Sql, limit: number, graceMs: number): Promise<{ id: string; seq: string; attempts: number }[]> {
+  const { rows } = await sql.query<{ id: string; seq: string; attempts: number }>(CLAIM_OVERDUE_SQL, [limit, graceMs, MAX_REPORT_ATTEMPTS]);
+  return rows;
+}

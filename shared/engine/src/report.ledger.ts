@@ -16,9 +16,12 @@ const MARK_DUE_SQL = `
    where id = any($1::bigint[])
   returning id::text, report_seq::text as seq`;
 
+// Its own transaction, committed without waiting for the WAL flush: losing this write in
+// a crash only means the report is sent once more.
 const MARK_REPORTED_SQL = `
   update shared.pipelines p set reported_seq = greatest(p.reported_seq, u.seq)
-    from unnest($1::bigint[], $2::bigint[]) as u(id, seq)
+    from unnest($1::bigint[], $2::bigint[]) as u(id, seq),
+         (select set_config('synchronous_commit', 'off', true)) as async_commit
    where p.id = u.id and p.reported_seq < u.seq`;
 
 // Claims overdue pipelines by pushing their retry time out (doubling per attempt, at most

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, UseFilters } from '@nestjs/common';
+import { ValidationError } from '@packflow/core';
 import { KcidbService } from '@packflow/results';
 import { PackflowErrorFilter } from './packflow-error.filter.js';
 
@@ -12,8 +13,8 @@ export class KcidbController {
 
   @Post('submit')
   @HttpCode(202)
-  submit(@Headers('authorization') authorization: string | undefined, @Body() report: unknown) {
-    return this.kcidb.submit(authorization, report);
+  submit(@Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+    return this.kcidb.submit(authorization, typeof body === 'string' ? parseReport(body) : body);
   }
 
   @Get('status')
@@ -49,5 +50,14 @@ export class KcidbController {
   @Get('path-rollup')
   pathRollup(@Query() query: QueryParams) {
     return this.kcidb.pathRollup(query);
+  }
+}
+
+/** A report sent as text (no JSON content type): parsed here, a 400 naming where it breaks otherwise. */
+function parseReport(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`the body is not JSON: ${(error as Error).message}`, { errors: [{ pointer: '', message: (error as Error).message }] });
   }
 }

@@ -200,6 +200,22 @@ describe('POST /api/kcidb/submit', () => {
     ]);
   });
 
+  it('takes a report as JSON whatever its content type says (curl --data, text/plain, none)', async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain', undefined]) {
+      const response = await fetch(`${base}/submit`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${MYCI_TOKEN}`, ...(type ? { 'content-type': type } : {}) },
+        body: new TextEncoder().encode(JSON.stringify(minimal(`type-${type ?? 'none'}`.replace(/\W/g, '_')))),
+      });
+      const answer = await response.json();
+      expect({ type, status: response.status, answer }).toEqual({ type, status: 202, answer: { id: expect.any(String) } });
+      await processed((answer as { id: string }).id);
+    }
+    const broken = await fetch(`${base}/submit`, { method: 'POST', headers: { authorization: `Bearer ${MYCI_TOKEN}`, 'content-type': 'text/plain' }, body: '{"version":' });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('the body is not JSON') });
+  });
+
   it('answers 400 to a body that is not JSON, and to text the store cannot keep', async () => {
     expect((await submit(undefined, MYCI_TOKEN, '{"version": ')).status).toBe(400);
     const nul = await submit({ version: { major: 5 }, checkouts: [{ id: 'myci:c-nul', origin: 'myci', misc: { note: 'a\u0000b' } }] });

@@ -3,6 +3,7 @@ import type { Logger, MikroORM } from '@packflow/core';
 import { CONFIG, LOGGER, ORM } from '@packflow/platform';
 import { KcidbService, announceKcidbSubmission, kcidbDatabase } from '@packflow/results';
 import type { WebConfig } from '../web.config.js';
+import { KcidbBodyParser } from './kcidb-body.parser.js';
 import { KcidbController } from './kcidb.controller.js';
 import { PackflowErrorFilter } from './packflow-error.filter.js';
 
@@ -14,6 +15,7 @@ import { PackflowErrorFilter } from './packflow-error.filter.js';
   controllers: [KcidbController],
   providers: [
     PackflowErrorFilter,
+    KcidbBodyParser,
     {
       provide: KcidbService,
       inject: [ORM, CONFIG, LOGGER],

@@ -1,7 +1,6 @@
-import { createLogger } from '@packflow/core';
 import { validateResultsMessage } from '@packflow/events';
-import { createJetStreamMicroservice, eventWorkerServer } from '@packflow/messaging';
-import { NATS, ORM, PinoNestLogger, type RunningService, type ServiceStartOptions } from '@packflow/platform';
+import { startJetStreamWorker } from '@packflow/messaging';
+import type { RunningService, ServiceStartOptions } from '@packflow/platform';
 import { loadResultsWorkerConfig } from './results-worker.config.js';
 import { ResultsWorkerModule } from './results-worker.module.js';
 
@@ -12,13 +11,9 @@ export { loadResultsWorkerConfig, type ResultsWorkerConfig } from './results-wor
  * KCIDB submissions announced on `results.…`. It needs no forge identity, so one
  * deployment (with any number of replicas sharing its durable) serves every origin.
  */
-export async function startResultsWorker(options: ServiceStartOptions = {}): Promise<RunningService> {
-  const config = loadResultsWorkerConfig(options.env);
-  const logger = options.logger ?? createLogger({ name: 'results-worker', level: config.logLevel, pretty: config.logPretty });
-  const app = await createJetStreamMicroservice(ResultsWorkerModule.forRoot({ config, logger, shared: options.shared }), {
-    logger: new PinoNestLogger(logger),
-    inject: [NATS, ORM],
-    server: eventWorkerServer(config.transport, logger, validateResultsMessage),
-  });
-  return { name: 'results-worker', close: () => app.close() };
+export function startResultsWorker(options: ServiceStartOptions = {}): Promise<RunningService> {
+  return startJetStreamWorker(
+    { name: 'results-worker', config: loadResultsWorkerConfig(options.env), validate: validateResultsMessage, module: (platform) => ResultsWorkerModule.forRoot(platform) },
+    options,
+  );
 }

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createLogger } from '@packflow/core';
 import { kcidbSubmittedMessage } from '@packflow/events';
 import type { RunningService } from '@packflow/platform';
-import { createTestDatabase, repoRoot, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
+import { createTestDatabase, spawnServiceMain, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
 import { startResultsWorker } from './index.js';
 
 let db: TestDatabase;
@@ -126,16 +125,9 @@ describe('results worker on JetStream', () => {
 
 describe('results worker process', () => {
   it('starts alone, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', './tools/register.mjs', 'services/results-worker/src/main.ts'], {
-      cwd: repoRoot(),
-      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: db.url, NATS_URL: nats.url, LOG_FORMAT: 'json' },
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    await waitFor(() => out.includes('results-worker started'), { what: 'the worker to start', timeoutMs: 30_000 });
-    const exit = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-    child.kill('SIGTERM');
-    expect(await exit).toEqual({ code: 0, signal: null });
-    expect(out).toContain('"msg":"stopped"');
+    const child = spawnServiceMain('services/results-worker/src/main.ts', { DATABASE_URL: db.url, NATS_URL: nats.url });
+    await child.waitForOutput((out) => out.includes('results-worker started'), 'the worker to start');
+    expect(await child.terminate()).toEqual({ code: 0, signal: null });
+    expect(child.output()).toContain('"msg":"stopped"');
   });
 });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { createLogger } from '@packflow/core';
 import type { RunningService } from '@packflow/platform';
-import { createTestDatabase, repoRoot, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
+import { createTestDatabase, spawnServiceMain, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
 import { startScheduler } from './index.js';
 
 let db: TestDatabase;
@@ -52,17 +51,10 @@ describe('scheduler service', () => {
 
 describe('scheduler process', () => {
   it('starts alone with its own main, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', './tools/register.mjs', 'services/scheduler/src/main.ts'], {
-      cwd: repoRoot(),
-      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0', LOG_FORMAT: 'json' },
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const url = await waitFor(() => /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1], { what: 'the scheduler URL in its log', timeoutMs: 30_000 });
+    const child = spawnServiceMain('services/scheduler/src/main.ts', { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0' });
+    const url = await child.waitForOutput((out) => /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1], 'the scheduler URL in its log');
     expect((await health(url)).status).toBe(200);
-    const exit = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-    child.kill('SIGTERM');
-    expect(await exit).toEqual({ code: 0, signal: null });
-    expect(out).toContain('"msg":"stopped"');
+    expect(await child.terminate()).toEqual({ code: 0, signal: null });
+    expect(child.output()).toContain('"msg":"stopped"');
   });
 });

@@ -48,3 +48,4 @@ export {
 } from './messaging.config.js';
 export { connectNatsOnce } from './nats.connection.js';
 export { eventWorkerServer } from './event-worker.server.js';
+export { startJetStreamWorker, type JetStreamWorkerSpec } from './jetstream.worker.js';

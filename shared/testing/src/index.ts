@@ -11,3 +11,4 @@ export * from './fakes/fake-testing-farm.server.js';
 export * from './fakes/fake-github.server.js';
 export * from './fakes/fake-gitlab.server.js';
 export * from './fakes/callback-receiver.server.js';
+export { spawnServiceMain, type ServiceProcess } from './service-process.js';

@@ -1,0 +1,35 @@
+import type { DynamicModule } from '@nestjs/common';
+import { createLogger, type CommonConfig, type Logger } from '@packflow/core';
+import { NATS, ORM, PinoNestLogger, type RunningService, type ServiceStartOptions } from '@packflow/platform';
+import { eventWorkerServer } from './event-worker.server.js';
+import { createJetStreamMicroservice } from './jetstream.microservice.js';
+import type { WorkerTransportConfig } from './messaging.config.js';
+
+export interface JetStreamWorkerSpec<C extends CommonConfig & { transport: WorkerTransportConfig }> {
+  /** Service name: the logger's name and `RunningService.name`. */
+  name: string;
+  config: Readonly<C>;
+  /** The worker's root module, given the platform's options. */
+  module(platform: { config: Readonly<C>; logger: Logger; shared: ServiceStartOptions['shared'] }): DynamicModule;
+  /** Checks each received payload against its subject's schema (throws when invalid). */
+  validate(subject: string, data: unknown): unknown;
+}
+
+/**
+ * Starts a worker service: a NestJS microservice on the JetStream transport, consuming
+ * through the durable consumer its config names, with payloads validated on receipt and
+ * dead letters in the database. Resolves once it consumes.
+ */
+export async function startJetStreamWorker<C extends CommonConfig & { transport: WorkerTransportConfig }>(
+  spec: JetStreamWorkerSpec<C>,
+  options: ServiceStartOptions = {},
+): Promise<RunningService> {
+  const { name, config } = spec;
+  const logger = options.logger ?? createLogger({ name, level: config.logLevel, pretty: config.logPretty });
+  const app = await createJetStreamMicroservice(spec.module({ config, logger, shared: options.shared }), {
+    logger: new PinoNestLogger(logger),
+    inject: [NATS, ORM],
+    server: eventWorkerServer(config.transport, logger, spec.validate),
+  });
+  return { name, close: () => app.close() };
+}

@@ -3,13 +3,21 @@
 // request the fake answers has the shape of a real results.json, its notification the
 // keys of the real notification.json; packflow's own parsers accept what the fakes send;
 // the client's xunit reader reads the real xunit files; and the webhooks the fake GitHub
-// sends are signed as GitHub signs them and parse into the events the real ones parse into.
+// sends are signed as GitHub signs them and parse into the events the real ones parse into;
+// those of the fake GitLab carry its token and parse as the real merge request and note do.
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseGithub, parseMessage, parseTestingFarm } from '@packflow/events';
-import { CallbackReceiver, FakeCopr, FakeGithub, FakeTestingFarm, sharedFixturesDir } from '@packflow/testing';
+import { parseGithub, parseGitlab, parseMessage, parseTestingFarm } from '@packflow/events';
+import {
+  CallbackReceiver,
+  FakeCopr,
+  FakeGithub,
+  FakeGitlab,
+  FakeTestingFarm,
+  sharedFixturesDir,
+} from '@packflow/testing';
 import { CoprClient, GithubForge, TestingFarmClient, parseXunit } from './index.js';
 
 const fixtures = sharedFixturesDir()!;
@@ -267,6 +275,55 @@ describe('fake GitHub webhooks', () => {
       });
     } finally {
       await github.close();
+    }
+  });
+});
+
+describe('fake GitLab webhooks', () => {
+  it('carry the token and parse into the events the real merge request and note payloads parse into', async () => {
+    const gitlab = await FakeGitlab.start({
+      webhook: { url: `${receiver.url}/webhooks/gitlab`, token: 'gitlab-hook-token' },
+    });
+    try {
+      const project = 'testing/packit/hello-there';
+      await gitlab.emitMergeRequest(project, {
+        iid: 2,
+        headSha: '45e272a57335e4e308f3176df6e9226a9e7805a9',
+        sourceBranch: 'test1',
+        targetBranch: 'master',
+        title: 'Update README.md',
+        sender: 'shreyaspapi',
+      });
+      await gitlab.emitMergeRequestNote(project, 2, '/packit build', { sender: 'shreyaspapi' });
+
+      const hooks = receiver.on('/webhooks/gitlab');
+      expect(hooks.map((h) => h.headers['x-gitlab-event'])).toEqual(['Merge Request Hook', 'Note Hook']);
+      for (const hook of hooks) {
+        expect(hook.headers['x-gitlab-token']).toBe('gitlab-hook-token');
+        expect(hook.headers['x-gitlab-event-uuid']).toMatch(/^[0-9a-f-]{36}$/);
+      }
+      const parsed = hooks.map(
+        (h) => parseGitlab(String(h.headers['x-gitlab-event']), h.body) as unknown as Record<string, unknown>,
+      );
+      const realMr = fixture('webhooks/gitlab/mr_event.json') as { object_attributes: Record<string, unknown> };
+      // The same merge request as the real comment's (the real hook is of !1, its comment of !2).
+      Object.assign(realMr.object_attributes, {
+        iid: 2,
+        source_branch: 'test1',
+        url: 'https://gitlab.com/testing/packit/hello-there/-/merge_requests/2',
+        last_commit: { id: '45e272a57335e4e308f3176df6e9226a9e7805a9' },
+      });
+      const realNote = fixture('webhooks/gitlab/mr_comment.json') as { object_attributes: Record<string, unknown> };
+      realNote.object_attributes.note = '/packit build';
+      const same = (ours: Record<string, unknown>, theirs: Record<string, unknown>, fields: string[]) => {
+        expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
+        for (const field of fields) expect([field, ours[field]]).toEqual([field, theirs[field]]);
+      };
+      const real = (event: string, body: unknown) => parseGitlab(event, body) as unknown as Record<string, unknown>;
+      same(parsed[0], real('Merge Request Hook', realMr), ['type', 'project', 'ref', 'sha', 'actor', 'pullRequest']);
+      same(parsed[1], real('Note Hook', realNote), ['type', 'project', 'ref', 'sha', 'actor', 'command']);
+    } finally {
+      await gitlab.close();
     }
   });
 });

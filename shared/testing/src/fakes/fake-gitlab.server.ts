@@ -2,8 +2,19 @@
 // commit statuses (with GitLab's transition rules and their history), merge request and
 // issue notes, users and member access levels, repository files, merge request diffs and
 // compares. Projects are named by path (`group/project`, URL-encoded as GitLab wants).
-import { createHash } from 'node:crypto';
-import { FakeHttpServer, type FakeRequest, type FakeResponse } from './fake-http.server.js';
+// It also sends webhooks (Merge Request Hook, Note Hook) with X-Gitlab-Token to a
+// configured receiver.
+import { createHash, randomUUID } from 'node:crypto';
+import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
+import {
+  mergeRequestPayload,
+  notePayload,
+  type FakeMergeRequest,
+  type GitlabWebhookContext,
+  type MergeRequestEventInput,
+} from './fake-gitlab.events.js';
+
+export type { FakeMergeRequest, MergeRequestEventInput } from './fake-gitlab.events.js';
 
 export type GitlabState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
 
@@ -12,6 +23,10 @@ export interface FakeGitlabOptions {
   token?: string;
   /** Login of the token's user (author of statuses and notes). */
   botUser?: string;
+  /** Receiver of emitWebhook and the secret token GitLab sends in X-Gitlab-Token. */
+  webhook?: { url: string; token: string };
+  /** Host of web URLs in webhooks (default `https://gitlab.com`). */
+  webUrl?: string;
 }
 
 export interface FakeGitlabStatus {
@@ -59,7 +74,12 @@ const EVENTS: Record<GitlabState, string> = {
 
 export class FakeGitlab extends FakeHttpServer {
   readonly statuses: FakeGitlabStatus[] = [];
+  /** Notes posted through the API and notes emitted as webhooks, oldest first. */
   readonly notes: FakeGitlabNote[] = [];
+  readonly webhooksSent: (Delivery & { event: string; uuid: string })[] = [];
+  private readonly mergeRequests = new Map<string, FakeMergeRequest>();
+  /** `project@sha` -> the source branch a merge request hook named the commit on. */
+  private readonly branches = new Map<string, string>();
   private readonly users = new Map<string, number>();
   private readonly access = new Map<string, number>();
   private readonly files = new Map<string, string>();
@@ -79,6 +99,104 @@ export class FakeGitlab extends FakeHttpServer {
 
   get token(): string {
     return this.options.token ?? 'gitlab-token';
+  }
+
+  /** Host of web URLs (`web_url`), `https://gitlab.com` unless configured. */
+  get webUrl(): string {
+    return (this.options.webUrl ?? 'https://gitlab.com').replace(/\/+$/, '');
+  }
+
+  /** Login of the token's user. */
+  get botUser(): string {
+    return this.options.botUser ?? 'packflow-bot';
+  }
+
+  setWebhookTarget(url: string, token: string): void {
+    this.options.webhook = { url, token };
+  }
+
+  /** A merge request as the last hook sent for it described it. */
+  mergeRequest(project: string, iid: number): FakeMergeRequest | undefined {
+    return this.mergeRequests.get(`${project}!${iid}`.toLowerCase());
+  }
+
+  /** Sends a webhook as GitLab does: JSON body, X-Gitlab-Event, X-Gitlab-Event-UUID, X-Gitlab-Token. */
+  async emitWebhook(event: string, payload: unknown, options: { uuid?: string; url?: string; token?: string } = {}) {
+    const url = options.url ?? this.options.webhook?.url;
+    const token = options.token ?? this.options.webhook?.token;
+    const uuid = options.uuid ?? randomUUID();
+    const delivery = await deliver(url, payload, {
+      'x-gitlab-event': event,
+      'x-gitlab-event-uuid': uuid,
+      'x-gitlab-instance': this.webUrl,
+      'user-agent': 'GitLab/17.0.0',
+      ...(token !== undefined ? { 'x-gitlab-token': token } : {}),
+    });
+    const sent = { ...delivery, event, uuid };
+    this.webhooksSent.push(sent);
+    return sent;
+  }
+
+  /**
+   * A "Merge Request Hook" (action `open` by default) for `group/project`. The fake
+   * remembers the merge request, so later notes on it carry its head commit.
+   */
+  async emitMergeRequest(project: string, input: MergeRequestEventInput) {
+    const key = `${project}!${input.iid}`.toLowerCase();
+    const previous = this.mergeRequests.get(key);
+    const action = input.action ?? 'open';
+    const sender = input.sender ?? previous?.author ?? project.split('/')[0];
+    const mr: FakeMergeRequest = {
+      project,
+      iid: input.iid,
+      headSha: input.headSha,
+      sourceBranch: input.sourceBranch ?? previous?.sourceBranch ?? 'feature',
+      targetBranch: input.targetBranch ?? previous?.targetBranch ?? 'main',
+      sourceProject: input.sourceProject ?? previous?.sourceProject ?? project,
+      title: input.title ?? previous?.title ?? `Change ${input.iid}`,
+      author: previous?.author ?? sender,
+      state: action === 'close' ? 'closed' : action === 'merge' ? 'merged' : 'opened',
+    };
+    this.mergeRequests.set(key, mr);
+    this.branches.set(`${mr.sourceProject}@${mr.headSha}`.toLowerCase(), mr.sourceBranch);
+    return this.emitWebhook('Merge Request Hook', mergeRequestPayload(mr, input, sender, this.webhookContext()));
+  }
+
+  /**
+   * A "Note Hook" for a note by `sender` on a merge request the fake sent a hook for: a
+   * new note, or (`edit`: its id) the edit of one, which recent GitLab also sends, with
+   * `object_attributes.action: update`.
+   */
+  async emitMergeRequestNote(project: string, iid: number, body: string, options: { sender: string; edit?: number }) {
+    const mr = this.mergeRequest(project, iid);
+    if (!mr) throw new Error(`fake GitLab has no merge request ${project}!${iid} (emit a Merge Request Hook first)`);
+    let note = options.edit === undefined ? undefined : this.notes.find((n) => n.id === options.edit);
+    if (options.edit !== undefined && !note) throw new Error(`fake GitLab has no note ${options.edit}`);
+    if (note) {
+      note.body = body;
+    } else {
+      note = {
+        id: this.nextId++,
+        project,
+        noteableType: 'MergeRequest',
+        iid,
+        body,
+        author: options.sender,
+        createdAt: new Date().toISOString(),
+      };
+      this.notes.push(note);
+    }
+    const payload = notePayload(
+      mr,
+      body,
+      { sender: options.sender, noteId: note.id, action: options.edit === undefined ? 'create' : 'update' },
+      this.webhookContext(),
+    );
+    return { ...(await this.emitWebhook('Note Hook', payload)), noteId: note.id };
+  }
+
+  private webhookContext(): GitlabWebhookContext {
+    return { web: this.webUrl, userId: (username) => this.userId(username) };
   }
 
   /** A user's id (created on first use). */
@@ -184,7 +302,10 @@ export class FakeGitlab extends FakeHttpServer {
     return r.headers['private-token'] === this.token ? undefined : this.error(401, '401 Unauthorized');
   }
 
-  /** POST statuses/:sha as GitLab does: same state again is refused; a finished status is followed by a new one. */
+  /**
+   * POST statuses/:sha as GitLab does: the same state again, or pending after running, is
+   * refused; a finished status is followed by a new one.
+   */
   private setStatus(r: FakeRequest): FakeResponse {
     const body = (r.body ?? {}) as Record<string, unknown>;
     const state = String(body.state ?? '') as GitlabState;
@@ -204,10 +325,11 @@ export class FakeGitlab extends FakeHttpServer {
       .pop();
     let status: FakeGitlabStatus;
     if (existing && !FINISHED.has(existing.status)) {
-      if (existing.status === state)
+      // GitLab's state machine: `enqueue` only from created, `run` only from pending.
+      if (existing.status === state || (state === 'pending' && existing.status === 'running'))
         return this.error(
           400,
-          `Cannot transition status via :${EVENTS[state]} from :${state} (Reason(s): Status cannot transition via "${EVENTS[state]}")`,
+          `Cannot transition status via :${EVENTS[state]} from :${existing.status} (Reason(s): Status cannot transition via "${EVENTS[state]}")`,
         );
       status = existing;
     } else {
@@ -215,7 +337,7 @@ export class FakeGitlab extends FakeHttpServer {
         id: this.nextId++,
         project,
         sha,
-        ref: ref ?? 'main',
+        ref: ref ?? this.branchOf(project, sha),
         name,
         status: state,
         targetUrl: null,
@@ -236,6 +358,14 @@ export class FakeGitlab extends FakeHttpServer {
     return this.json(201, this.statusBody(status));
   }
 
+  /**
+   * The ref GitLab gives a status set without one: a branch that contains the commit. The
+   * fake knows the source branches of the merge request commits it sent hooks for, else `main`.
+   */
+  private branchOf(project: string, sha: string): string {
+    return this.branches.get(`${project}@${sha}`.toLowerCase()) ?? 'main';
+  }
+
   private statusBody(s: FakeGitlabStatus) {
     return {
       id: s.id,
@@ -251,7 +381,7 @@ export class FakeGitlab extends FakeHttpServer {
       allow_failure: false,
       coverage: null,
       pipeline_id: 1,
-      author: this.userBody(this.options.botUser ?? 'packflow-bot'),
+      author: this.userBody(this.botUser),
     };
   }
 
@@ -264,7 +394,7 @@ export class FakeGitlab extends FakeHttpServer {
       noteableType: type,
       iid: Number(r.params.iid),
       body,
-      author: this.options.botUser ?? 'packflow-bot',
+      author: this.botUser,
       createdAt: new Date().toISOString(),
     };
     this.notes.push(note);

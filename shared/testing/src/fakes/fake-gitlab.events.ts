@@ -1,0 +1,220 @@
+// Webhook bodies the fake GitLab sends for the events packflow acts on, written after
+// GitLab's documented "Merge Request Hook" and "Note Hook" bodies: the fields packflow
+// reads plus the usual companions, with web URLs on the configured web host (default
+// https://gitlab.com).
+import { createHash } from 'node:crypto';
+
+export interface GitlabWebhookContext {
+  /** `https://gitlab.com`. */
+  web: string;
+  /** A user's id on the fake (the same id the users and members API answer with). */
+  userId(username: string): number;
+}
+
+/** A merge request as the fake remembers it from the last merge request hook it sent. */
+export interface FakeMergeRequest {
+  project: string;
+  iid: number;
+  headSha: string;
+  sourceBranch: string;
+  targetBranch: string;
+  /** `group/project` the change comes from (default the project itself). */
+  sourceProject: string;
+  title: string;
+  author: string;
+  state: 'opened' | 'closed' | 'merged';
+}
+
+export interface MergeRequestEventInput {
+  iid: number;
+  /** `open` (default), `reopen`, `update`, `close`, `merge`. */
+  action?: 'open' | 'reopen' | 'update' | 'close' | 'merge';
+  headSha: string;
+  /** For `update`: the previous head (GitLab sets `oldrev` only when commits were pushed). */
+  oldrev?: string;
+  /** Source branch (default `feature`) and target branch (default `main`). */
+  sourceBranch?: string;
+  targetBranch?: string;
+  sourceProject?: string;
+  title?: string;
+  /** Who did it (default the project's namespace); the MR's author on `open`. */
+  sender?: string;
+}
+
+export function gitlabId(text: string): number {
+  return parseInt(createHash('sha1').update(text).digest('hex').slice(0, 7), 16);
+}
+
+export function gitlabUser(username: string, ctx: GitlabWebhookContext) {
+  return {
+    id: ctx.userId(username),
+    name: username,
+    username,
+    avatar_url: null,
+    email: '[REDACTED]',
+  };
+}
+
+export function gitlabProjectBody(path: string, ctx: GitlabWebhookContext) {
+  const name = path.split('/').pop()!;
+  const web = `${ctx.web}/${path}`;
+  const host = new URL(ctx.web).host;
+  return {
+    id: gitlabId(path),
+    name,
+    description: null,
+    web_url: web,
+    avatar_url: null,
+    git_ssh_url: `git@${host}:${path}.git`,
+    git_http_url: `${web}.git`,
+    namespace: path.split('/').slice(0, -1).join('/'),
+    visibility_level: 20,
+    path_with_namespace: path,
+    default_branch: 'main',
+    ci_config_path: null,
+    homepage: web,
+    url: `git@${host}:${path}.git`,
+    ssh_url: `git@${host}:${path}.git`,
+    http_url: `${web}.git`,
+  };
+}
+
+function repositoryBody(path: string, ctx: GitlabWebhookContext) {
+  return {
+    name: path.split('/').pop()!,
+    url: `git@${new URL(ctx.web).host}:${path}.git`,
+    description: null,
+    homepage: `${ctx.web}/${path}`,
+  };
+}
+
+function commitBody(project: string, sha: string, ctx: GitlabWebhookContext) {
+  return {
+    id: sha,
+    message: `Change at ${sha.slice(0, 8)}\n`,
+    title: `Change at ${sha.slice(0, 8)}`,
+    timestamp: new Date().toISOString().replace(/\.\d+Z$/, '+00:00'),
+    url: `${ctx.web}/${project}/-/commit/${sha}`,
+    author: { name: 'A Developer', email: 'dev@example.com' },
+  };
+}
+
+/** The merge request attributes both hooks carry (`object_attributes` / `merge_request`). */
+function mergeRequestBody(mr: FakeMergeRequest, ctx: GitlabWebhookContext) {
+  const now = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+  return {
+    id: gitlabId(`${mr.project}!${mr.iid}`),
+    iid: mr.iid,
+    target_branch: mr.targetBranch,
+    source_branch: mr.sourceBranch,
+    source_project_id: gitlabId(mr.sourceProject),
+    target_project_id: gitlabId(mr.project),
+    author_id: ctx.userId(mr.author),
+    assignee_id: null,
+    assignee_ids: [],
+    reviewer_ids: [],
+    title: mr.title,
+    description: '',
+    created_at: now,
+    updated_at: now,
+    milestone_id: null,
+    head_pipeline_id: null,
+    last_edited_at: null,
+    last_edited_by_id: null,
+    updated_by_id: null,
+    merge_commit_sha: null,
+    merge_error: null,
+    merge_params: { force_remove_source_branch: '1' },
+    merge_user_id: null,
+    merge_when_pipeline_succeeds: false,
+    time_estimate: 0,
+    total_time_spent: 0,
+    human_total_time_spent: null,
+    human_time_estimate: null,
+    state_id: { opened: 1, closed: 2, merged: 3 }[mr.state],
+    state: mr.state,
+    merge_status: 'can_be_merged',
+    detailed_merge_status: 'mergeable',
+    draft: false,
+    work_in_progress: false,
+    url: `${ctx.web}/${mr.project}/-/merge_requests/${mr.iid}`,
+    source: gitlabProjectBody(mr.sourceProject, ctx),
+    target: gitlabProjectBody(mr.project, ctx),
+    last_commit: commitBody(mr.sourceProject, mr.headSha, ctx),
+    labels: [],
+  };
+}
+
+export function mergeRequestPayload(
+  mr: FakeMergeRequest,
+  input: MergeRequestEventInput,
+  sender: string,
+  ctx: GitlabWebhookContext,
+) {
+  return {
+    object_kind: 'merge_request',
+    event_type: 'merge_request',
+    user: gitlabUser(sender, ctx),
+    project: gitlabProjectBody(mr.project, ctx),
+    repository: repositoryBody(mr.project, ctx),
+    object_attributes: {
+      ...mergeRequestBody(mr, ctx),
+      action: input.action ?? 'open',
+      ...(input.action === 'update' && input.oldrev ? { oldrev: input.oldrev } : {}),
+    },
+    labels: [],
+    changes: input.action === 'update' ? { updated_at: { previous: null, current: new Date().toISOString() } } : {},
+  };
+}
+
+export function notePayload(
+  mr: FakeMergeRequest,
+  body: string,
+  options: { sender: string; noteId: number; action: 'create' | 'update' },
+  ctx: GitlabWebhookContext,
+) {
+  const now = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+  const project = gitlabProjectBody(mr.project, ctx);
+  return {
+    object_kind: 'note',
+    event_type: 'note',
+    user: gitlabUser(options.sender, ctx),
+    project_id: project.id,
+    project,
+    repository: repositoryBody(mr.project, ctx),
+    object_attributes: {
+      id: options.noteId,
+      note: body,
+      noteable_type: 'MergeRequest',
+      author_id: ctx.userId(options.sender),
+      created_at: now,
+      updated_at: now,
+      project_id: project.id,
+      attachment: null,
+      line_code: null,
+      commit_id: '',
+      discussion_id: createHash('sha1').update(`note ${options.noteId}`).digest('hex'),
+      type: null,
+      position: null,
+      original_position: null,
+      change_position: null,
+      resolved_at: null,
+      resolved_by_id: null,
+      resolved_by_push: null,
+      updated_by_id: null,
+      description: body,
+      noteable_id: gitlabId(`${mr.project}!${mr.iid}`),
+      system: false,
+      st_diff: null,
+      action: options.action,
+      url: `${ctx.web}/${mr.project}/-/merge_requests/${mr.iid}#note_${options.noteId}`,
+    },
+    merge_request: mergeRequestBody(mr, ctx),
+  };
+}

@@ -93,8 +93,15 @@ function mergeRequest(body: PayloadReader): ParseResult {
   });
 }
 
+/**
+ * A new note. Recent GitLab also sends the hook when a note is edited, with
+ * `object_attributes.action: update`; an edited command is not run again (as a GitHub
+ * `issue_comment` that is `edited`). Older GitLab sends no action, and only for new notes.
+ */
 function note(body: PayloadReader): ParseResult {
   const attrs = body.obj('object_attributes');
+  const noteAction = attrs.optStr('action');
+  if (noteAction !== null && noteAction !== 'create') return ignored(`note action "${noteAction}" is not acted on`, `note.${noteAction}`);
   const noteableType = attrs.str('noteable_type');
   const text = attrs.optStr('note') ?? '';
   const comment = { id: attrs.id('id'), body: text, url: attrs.optStr('url') };

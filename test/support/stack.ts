@@ -1,6 +1,6 @@
 // The whole upstream stack for end-to-end tests and benchmarks: a database of its own, a
 // nats-server of its own, the scheduler and the upstream worker as separate apps, and
-// fake GitHub, Copr and Testing Farm reached through the real clients.
+// fake GitHub, GitLab, Copr and Testing Farm reached through the real clients.
 import { generateKeyPairSync } from 'node:crypto';
 import type { Logger } from '@packflow/core';
 import type { RunningService } from '@packflow/platform';
@@ -10,6 +10,7 @@ import {
   createTestDatabase,
   FakeCopr,
   FakeGithub,
+  FakeGitlab,
   FakeTestingFarm,
   startNatsServer,
   type TestDatabase,
@@ -20,6 +21,7 @@ export interface UpstreamStack {
   db: TestDatabase;
   nats: TestNatsServer;
   github: FakeGithub;
+  gitlab: FakeGitlab;
   copr: FakeCopr;
   tf: FakeTestingFarm;
   scheduler: RunningService;
@@ -29,17 +31,20 @@ export interface UpstreamStack {
 
 const SECRET = 'stack-webhook-secret';
 const MESSAGES_TOKEN = 'stack-messages-token';
+const GITLAB_WEBHOOK_TOKEN = 'stack-gitlab-webhook-token';
+const GITLAB_API_TOKEN = 'glpat-stack-api-token';
 
 export async function startUpstreamStack(logger: Logger, workerEnv: Record<string, string> = {}): Promise<UpstreamStack> {
   const db = await createTestDatabase();
   const nats = await startNatsServer();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const scheduler = await startScheduler({
-    env: { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0', GITHUB_WEBHOOK_SECRET: SECRET, MESSAGES_TOKEN },
+    env: { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0', GITHUB_WEBHOOK_SECRET: SECRET, GITLAB_WEBHOOK_TOKEN, MESSAGES_TOKEN },
     logger,
   });
-  const [github, copr, tf] = await Promise.all([
+  const [github, gitlab, copr, tf] = await Promise.all([
     FakeGithub.start({ appId: 42, appKey: privateKey, webhook: { url: `${scheduler.url}/webhooks/github`, secret: SECRET } }),
+    FakeGitlab.start({ token: GITLAB_API_TOKEN, webhook: { url: `${scheduler.url}/webhooks/gitlab`, token: GITLAB_WEBHOOK_TOKEN } }),
     FakeCopr.start({ messages: { url: `${scheduler.url}/webhooks/messages`, token: MESSAGES_TOKEN } }),
     FakeTestingFarm.start(),
   ]);
@@ -50,6 +55,8 @@ export async function startUpstreamStack(logger: Logger, workerEnv: Record<strin
       GITHUB_APP_ID: '42',
       GITHUB_APP_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       GITHUB_API_URL: github.url,
+      GITLAB_URL: gitlab.url,
+      GITLAB_TOKEN: gitlab.token,
       COPR_URL: copr.url,
       COPR_LOGIN: copr.login,
       COPR_TOKEN: copr.token,
@@ -65,6 +72,7 @@ export async function startUpstreamStack(logger: Logger, workerEnv: Record<strin
     db,
     nats,
     github,
+    gitlab,
     copr,
     tf,
     scheduler,
@@ -72,7 +80,7 @@ export async function startUpstreamStack(logger: Logger, workerEnv: Record<strin
     async close() {
       await worker.close();
       await scheduler.close();
-      await Promise.all([github.close(), copr.close(), tf.close()]);
+      await Promise.all([github.close(), gitlab.close(), copr.close(), tf.close()]);
       await nats.dispose();
       await db.drop();
     },

@@ -72,9 +72,14 @@ describe('a pull request, end to end', () => {
     await tf.finish(requestFor(CHROOTS[0])!.id, 'passed', [{ name: '/tests/smoke', result: 'passed', durationSeconds: 3 }]);
     await tf.finish(requestFor(CHROOTS[1])!.id, 'failed', [{ name: '/tests/smoke', result: 'failed', durationSeconds: 4 }]);
 
-    await waitFor(() => check(`testing-farm:${CHROOTS[1]}`)?.conclusion === 'failure' && check(`testing-farm:${CHROOTS[2]}`)?.status === 'completed', {
-      what: 'final check runs',
-    });
+    // The two notifications are handled concurrently: wait for every final check, in any order.
+    await waitFor(
+      () =>
+        check(`testing-farm:${CHROOTS[0]}`)?.status === 'completed' &&
+        check(`testing-farm:${CHROOTS[1]}`)?.conclusion === 'failure' &&
+        check(`testing-farm:${CHROOTS[2]}`)?.status === 'completed',
+      { what: 'final check runs' },
+    );
     expect(check(`rpm-build:${CHROOTS[0]}`)!.conclusion).toBe('success');
     expect(check(`rpm-build:${CHROOTS[2]}`)!.conclusion).toBe('failure');
     expect(check(`testing-farm:${CHROOTS[0]}`)!.conclusion).toBe('success');

@@ -97,6 +97,16 @@ describe('parseGitlab', () => {
     expect(parseGitlab('Note Hook', plain)).toMatchObject({ ignored: 'comment without a /packit command' });
   });
 
+  it('runs the command of a new note once: an edited note is ignored, a note without an action is new', () => {
+    const mr = { object_kind: 'note', user: { username: 'alice' }, project: gitlabProject, merge_request: { iid: 3, last_commit: { id: SHA } } };
+    const attributes = { id: 78, note: '/packit build', noteable_type: 'MergeRequest', url: null };
+    expect(parseGitlab('Note Hook', { ...mr, object_attributes: { ...attributes, action: 'create' } })).toMatchObject({ type: 'pull_request.comment' });
+    expect(parseGitlab('Note Hook', { ...mr, object_attributes: attributes })).toMatchObject({ type: 'pull_request.comment' });
+    expect(parseGitlab('Note Hook', { ...mr, object_attributes: { ...attributes, action: 'update' } })).toMatchObject({
+      ignored: 'note action "update" is not acted on',
+    });
+  });
+
   it('parses branch and tag pushes and ignores deletions', () => {
     const push = { object_kind: 'push', ref: 'refs/heads/c10s', before: '1'.repeat(40), after: SHA, checkout_sha: SHA, user_username: 'alice', total_commits_count: 1, project: gitlabProject };
     expect(parseGitlab('Push Hook', push)).toEqual({

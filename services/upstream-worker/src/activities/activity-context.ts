@@ -22,7 +22,11 @@ export const EXTERNAL_RETRY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 2_0
 /** `<owner>/<repo>-<pr>` style Copr project names (Packit's convention), from the pipeline. */
 export function coprProjectName(view: PipelineView, options: Record<string, unknown>): string {
   if (typeof options.project === 'string' && options.project) return options.project;
-  const base = `${view.project.namespace}-${view.project.repo}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  // As Packit names them: GitHub projects by namespace and repo, others with their host in
+  // front, so the same path on GitHub and GitLab never shares a Copr project.
+  const host = new URL(view.project.instanceUrl).host;
+  const owner = host === 'github.com' ? view.project.namespace : `${host}-${view.project.namespace}`;
+  const base = `${owner}-${view.project.repo}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
   const suffix = view.ref.kind === 'pull_request' ? view.ref.name : view.ref.kind === 'branch' ? view.ref.name : 'releases';
   return `${base}-${suffix}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
 }

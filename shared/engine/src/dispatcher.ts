@@ -2,11 +2,13 @@
 // the activity's timeout; failures follow its retry policy; the reconciler picks up
 // what a crash or a lost message left behind.
 import type pg from 'pg';
-import { ITEM_KINDS, PackflowError, type ItemKind, type Logger } from '@packflow/core';
+import { ITEM_KINDS, PackflowError, targetInstancesSql, type ItemKind, type Logger } from '@packflow/core';
 import type { ActivityDefinition, EngineActivities, Signal, SignalOutcome, TargetTask } from './engine.types.js';
 
 interface DispatcherOptions {
   logger?: Logger;
+  /** Forge instances whose projects' targets this reconciler takes (absent: all). */
+  instances?: readonly string[];
   apply(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome>;
 }
 
@@ -126,10 +128,11 @@ export class Dispatcher {
       // Claim due targets with a lease, so concurrent reconcilers never take the same one.
       const { rows } = await this.pool.query<{ id: string; queued_at: Date | null; external_id: string | null }>(
         `update ${table} set deadline_at = now() + interval '60 seconds'
-          where id in (select id from ${table} where status in ('queued', 'running') and deadline_at <= now()
-                        order by deadline_at limit $1 for update skip locked)
+          where id in (select t.id from ${table} t where t.status in ('queued', 'running') and t.deadline_at <= now()
+                          and ($2::text[] is null or exists (${targetInstancesSql(kind, 't')} and pr.instance_url = any($2::text[])))
+                        order by t.deadline_at limit $1 for update of t skip locked)
           returning id::text, queued_at, external_id`,
-        [limit],
+        [limit, this.options.instances ?? null],
       );
       for (const row of rows) {
         const task = await taskFor(kind, row.id);

@@ -365,6 +365,21 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
     expect(fake.failReports).toBe(1000 - 11); // the first report and ten retries
   });
 
+  it('leaves to other deployments the targets and reports of projects on instances it does not serve', async () => {
+    fake.failReports = 1;
+    const id = await new PipelineEngine(pool, fake.activities(), { reportGraceMs: 0 }).start(buildAndTestPlan(), ctx);
+    await pool.query(`update upstream.srpm_builds set deadline_at = now() - interval '1 second' where id = $1`, [(await engine.getState(id)).steps[0].targets[0].id]);
+    fake.pollAnswers.set(fake.calls[0][0].target.externalId!, { state: 'success' });
+    const gitlabOnly = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0 }), { reportGraceMs: 0, instances: ['https://gitlab.com'] });
+    expect(await gitlabOnly.reconcile()).toEqual({ resubmitted: 0, polled: 0, timedOut: 0, reported: 0 });
+    const githubToo = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0 }), { reportGraceMs: 0, instances: ['https://gitlab.com', 'https://github.com'] });
+    expect((await githubToo.reconcile()).polled).toBeGreaterThanOrEqual(1);
+    await githubToo.idle();
+    expect((await statusOf(id)).steps.srpm_build['srpm-builds']).toBe('success');
+    const { rows } = await pool.query('select report_seq = reported_seq as caught_up from shared.pipelines where id = $1', [id]);
+    expect(rows[0].caught_up).toBe(true);
+  });
+
   it('keeps nothing in memory: a new engine instance carries on a pipeline mid-way', async () => {
     const { id, coprId } = await startAndBuildSrpm();
     engine = new PipelineEngine(pool, fake.activities());

@@ -38,6 +38,12 @@ export interface EngineOptions {
    * retries wait twice as long each time.
    */
   reportGraceMs?: number;
+  /**
+   * The forge instances (`https://github.com`…) whose projects this engine's reconciler
+   * looks after (overdue targets and reports); absent: every project. A worker deployment
+   * gives the instances its identities serve.
+   */
+  instances?: readonly string[];
 }
 
 /** What a transaction decided; carried out after it commits. */
@@ -72,6 +78,7 @@ export class PipelineEngine {
     this.reportGraceMs = options.reportGraceMs ?? 60_000;
     this.dispatcher = new Dispatcher(pool, activities, {
       logger: options.logger,
+      instances: options.instances,
       apply: (kind, id, signal) => this.applyToTarget(kind, id, signal),
     });
   }
@@ -227,7 +234,7 @@ export class PipelineEngine {
   private async reportOverdue(limit: number): Promise<number> {
     const report = this.activities.report;
     if (!report) return 0;
-    const claimed = await claimOverdueReports(this.pool, limit, this.reportGraceMs);
+    const claimed = await claimOverdueReports(this.pool, limit, this.reportGraceMs, this.options.instances);
     if (claimed.length === 0) return 0;
     const states = await loadPipelineStates(this.pool, claimed.map((c) => c.id));
     let reported = 0;

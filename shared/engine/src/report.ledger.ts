@@ -30,6 +30,7 @@ const CLAIM_OVERDUE_SQL = `
   with due as (
     select id from shared.pipelines
      where reported_seq < report_seq and report_retry_at <= now() and report_attempts < $3
+       and ($4::text[] is null or project_id in (select id from shared.projects where instance_url = any($4::text[])))
      order by report_retry_at
      limit $1
      for update skip locked)
@@ -56,8 +57,18 @@ export async function markReported(sql: Sql, seqs: ReportSeqs): Promise<void> {
   await sql.query(prepared('pf_engine_reported', MARK_REPORTED_SQL, [[...seqs.keys()], [...seqs.values()]]));
 }
 
-/** Claims up to `limit` pipelines whose report is overdue. */
-export async function claimOverdueReports(sql: Sql, limit: number, graceMs: number): Promise<{ id: string; seq: string; attempts: number }[]> {
-  const { rows } = await sql.query<{ id: string; seq: string; attempts: number }>(CLAIM_OVERDUE_SQL, [limit, graceMs, MAX_REPORT_ATTEMPTS]);
+/** Claims up to `limit` pipelines whose report is overdue (of projects on `instances` only, when given). */
+export async function claimOverdueReports(
+  sql: Sql,
+  limit: number,
+  graceMs: number,
+  instances: readonly string[] | undefined,
+): Promise<{ id: string; seq: string; attempts: number }[]> {
+  const { rows } = await sql.query<{ id: string; seq: string; attempts: number }>(CLAIM_OVERDUE_SQL, [
+    limit,
+    graceMs,
+    MAX_REPORT_ATTEMPTS,
+    instances ?? null,
+  ]);
   return rows;
 }

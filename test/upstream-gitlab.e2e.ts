@@ -1,10 +1,12 @@
 // A merge request on GitLab end to end: the fake GitLab sends its "Merge Request Hook"
 // and "Note Hook" (X-Gitlab-Token) to the scheduler, the events go through JetStream to
-// the upstream worker (GITLAB_URL at the fake, GITLAB_TOKEN), which reads .packit.yaml
+// the upstream worker (GITLAB_URL at the fake serving https://gitlab.com, GITLAB_TOKEN), which reads .packit.yaml
 // from the fake GitLab, builds in the fake Copr, tests in the fake Testing Farm and
 // reports GitLab commit statuses, all through the real clients. Real PostgreSQL and
 // NATS; every wait is for a condition.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { createLogger } from '@packflow/core';
 import { waitFor, type FakeCopr, type FakeGitlab, type FakeTestingFarm, type TestDatabase } from '@packflow/testing';
 import { buildAndTestConfig, startUpstreamStack, type UpstreamStack } from './support/stack.js';
@@ -27,7 +29,9 @@ let tf: FakeTestingFarm;
 let buildNoteId: number;
 
 beforeAll(async () => {
-  stack = await startUpstreamStack(logger);
+  // Deployed per forge, as the chart does: the GitHub deployment receives every event of
+  // this merge request too, and must leave it (and its builds and tests) to the GitLab one.
+  stack = await startUpstreamStack(logger, {}, { deployments: 'per-forge' });
   ({ db, gitlab, copr, tf } = stack);
   const notifications = 'notifications:\n  failure_comment:\n    message: "Something failed, see {{ packit_dashboard_url }}"';
   for (const sha of [SHA, NEW_SHA]) gitlab.setFile(PROJECT, sha, '.packit.yaml', buildAndTestConfig(CHROOTS, notifications));
@@ -230,5 +234,24 @@ describe('a GitLab merge request, end to end', () => {
     expect(history('srpm-build', NEW_SHA)).toEqual(['pending', 'running', 'canceled']);
     // The statuses of the earlier head are left as they were.
     for (const c of CHROOTS) expect(status(`testing-farm:${c}`)!.status).toBe('success');
+  });
+
+  it('was served by the GitLab deployment alone: the GitHub one acknowledged every event and wrote no dead letter', async () => {
+    const nc = await connect({ servers: stack.nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const { state } = await jsm.streams.info('PACKFLOW_EVENTS');
+      for (const durable of ['upstream-github', 'upstream-gitlab']) {
+        await waitFor(async () => {
+          const info = await jsm.consumers.info('PACKFLOW_EVENTS', durable);
+          return info.ack_floor.stream_seq >= state.last_seq && info.num_ack_pending === 0 && info.num_pending === 0;
+        }, { what: `${durable} to acknowledge every message` });
+      }
+    } finally {
+      await nc.drain();
+    }
+    expect((await db.pool().query('select consumer, subject, error from shared.dead_letters')).rows).toEqual([]);
+    // One status per name and commit each time round: nobody reported twice.
+    for (const c of CHROOTS) expect(statusesNamed(`rpm-build:${c}`, NEW_SHA)).toHaveLength(1);
   });
 });

@@ -25,8 +25,21 @@ export interface UpstreamStack {
   copr: FakeCopr;
   tf: FakeTestingFarm;
   scheduler: RunningService;
+  /** The (first) upstream worker. */
   worker: RunningService;
+  /** Every upstream worker deployment started. */
+  workers: RunningService[];
   close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /**
+   * `one` (default): one upstream deployment with both identities. `per-forge`: two, as
+   * the chart deploys them: `upstream-github` with only the GitHub App and
+   * `upstream-gitlab` with only the GitLab token, each with its own durable consumer, so
+   * each receives every upstream event and must leave the other's alone.
+   */
+  deployments?: 'one' | 'per-forge';
 }
 
 const SECRET = 'stack-webhook-secret';
@@ -34,7 +47,7 @@ const MESSAGES_TOKEN = 'stack-messages-token';
 const GITLAB_WEBHOOK_TOKEN = 'stack-gitlab-webhook-token';
 const GITLAB_API_TOKEN = 'glpat-stack-api-token';
 
-export async function startUpstreamStack(logger: Logger, workerEnv: Record<string, string> = {}): Promise<UpstreamStack> {
+export async function startUpstreamStack(logger: Logger, workerEnv: Record<string, string> = {}, options: StackOptions = {}): Promise<UpstreamStack> {
   const db = await createTestDatabase();
   const nats = await startNatsServer();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -48,26 +61,34 @@ export async function startUpstreamStack(logger: Logger, workerEnv: Record<strin
     FakeCopr.start({ messages: { url: `${scheduler.url}/webhooks/messages`, token: MESSAGES_TOKEN } }),
     FakeTestingFarm.start(),
   ]);
-  const worker = await startUpstreamWorker({
-    env: {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      GITHUB_APP_ID: '42',
-      GITHUB_APP_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      GITHUB_API_URL: github.url,
-      GITLAB_URL: gitlab.url,
-      GITLAB_TOKEN: gitlab.token,
-      COPR_URL: copr.url,
-      COPR_LOGIN: copr.login,
-      COPR_TOKEN: copr.token,
-      TESTING_FARM_URL: tf.url,
-      TESTING_FARM_API_KEY: tf.apiKey,
-      PACKFLOW_PUBLIC_URL: scheduler.url!,
-      RECONCILE_INTERVAL_MS: '3600000',
-      ...workerEnv,
-    },
-    logger,
-  });
+  const common = {
+    DATABASE_URL: db.url,
+    NATS_URL: nats.url,
+    COPR_URL: copr.url,
+    COPR_LOGIN: copr.login,
+    COPR_TOKEN: copr.token,
+    TESTING_FARM_URL: tf.url,
+    TESTING_FARM_API_KEY: tf.apiKey,
+    PACKFLOW_PUBLIC_URL: scheduler.url!,
+    RECONCILE_INTERVAL_MS: '3600000',
+  };
+  const githubIdentity = {
+    GITHUB_APP_ID: '42',
+    GITHUB_APP_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    GITHUB_API_URL: github.url,
+  };
+  // The fake answers for gitlab.com: the projects in the hooks are on https://gitlab.com.
+  const gitlabIdentity = { GITLAB_URL: gitlab.url, GITLAB_TOKEN: gitlab.token, GITLAB_INSTANCE_URL: 'https://gitlab.com' };
+  const deployments =
+    options.deployments === 'per-forge'
+      ? [
+          { WORKER_DURABLE: 'upstream-github', ...githubIdentity },
+          { WORKER_DURABLE: 'upstream-gitlab', ...gitlabIdentity },
+        ]
+      : [{ ...githubIdentity, ...gitlabIdentity }];
+  const workers: RunningService[] = [];
+  for (const identity of deployments) workers.push(await startUpstreamWorker({ env: { ...common, ...identity, ...workerEnv }, logger }));
+  const worker = workers[0];
   return {
     db,
     nats,
@@ -77,8 +98,9 @@ export async function startUpstreamStack(logger: Logger, workerEnv: Record<strin
     tf,
     scheduler,
     worker,
+    workers,
     async close() {
-      await worker.close();
+      for (const w of workers) await w.close();
       await scheduler.close();
       await Promise.all([github.close(), gitlab.close(), copr.close(), tf.close()]);
       await nats.dispose();

@@ -4,10 +4,16 @@ import { readWorkerTransportConfig, type WorkerTransportConfig } from '@packflow
 export interface UpstreamWorkerConfig extends CommonConfig {
   /** JetStream: stream, durable `WORKER_DURABLE` (upstream-worker), subjects `WORKER_SUBJECTS` (upstream.>). */
   transport: WorkerTransportConfig;
-  /** This deployment's GitHub App (absent: GitHub projects cannot be served). */
-  github?: { appId: string; privateKey: string; apiUrl: string };
-  /** This deployment's GitLab identity. */
-  gitlab?: { url: string; token: string };
+  /**
+   * This deployment's GitHub App: it serves the projects on `instanceUrl`
+   * (`GITHUB_INSTANCE_URL`, https://github.com). Absent: no GitHub project is served.
+   */
+  github?: { appId: string; privateKey: string; apiUrl: string; instanceUrl: string };
+  /**
+   * This deployment's GitLab identity: the API at `url` (`GITLAB_URL`), serving the
+   * projects on `instanceUrl` (`GITLAB_INSTANCE_URL`, the same as GITLAB_URL unless set).
+   */
+  gitlab?: { url: string; token: string; instanceUrl: string };
   copr: { url: string; login?: string; token?: string; owner: string };
   testingFarm: { url: string; apiKey?: string };
   /** Where Testing Farm reaches the scheduler (`…/webhooks/testing-farm`). */
@@ -25,14 +31,23 @@ export function loadUpstreamWorkerConfig(env: Readonly<Record<string, string | u
   const appId = r.optional('GITHUB_APP_ID');
   const privateKey = r.secret('GITHUB_APP_PRIVATE_KEY');
   const gitlabToken = r.secret('GITLAB_TOKEN');
+  const gitlabUrl = r.url('GITLAB_URL', 'https://gitlab.com', ['http', 'https'])!;
+  const origin = (url: string) => new URL(url).origin;
   return r.done({
     ...readCommonConfig(r),
     transport: readWorkerTransportConfig(r, { durable: 'upstream-worker', subjects: ['upstream.>'] }),
     github:
       appId && privateKey
-        ? { appId, privateKey: privateKey.replace(/\\n/g, '\n'), apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com', ['http', 'https'])! }
+        ? {
+            appId,
+            privateKey: privateKey.replace(/\\n/g, '\n'),
+            apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com', ['http', 'https'])!,
+            instanceUrl: origin(r.url('GITHUB_INSTANCE_URL', 'https://github.com', ['http', 'https'])!),
+          }
         : undefined,
-    gitlab: gitlabToken ? { url: r.url('GITLAB_URL', 'https://gitlab.com', ['http', 'https'])!, token: gitlabToken } : undefined,
+    gitlab: gitlabToken
+      ? { url: gitlabUrl, token: gitlabToken, instanceUrl: origin(r.url('GITLAB_INSTANCE_URL', gitlabUrl, ['http', 'https'])!) }
+      : undefined,
     copr: {
       url: r.url('COPR_URL', 'https://copr.fedorainfracloud.org', ['http', 'https'])!,
       login: r.optional('COPR_LOGIN'),

@@ -1,7 +1,7 @@
 // What the upstream worker does with each event. Transport-free: the JetStream
 // controller calls `handle`, tests may call it directly.
 import { CONFIG_FILE_NAMES, formatDiagnostic, loadConfig, plan, type PackitConfig, type PlanEvent, type ReleaseTable } from '@packflow/config';
-import { ConflictError, type Logger, type Sql } from '@packflow/core';
+import { ConflictError, ITEM_KINDS, targetProjectsSql, type ItemKind, type Logger, type Sql } from '@packflow/core';
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
 import type { TestingFarmClient } from '@packflow/clients';
@@ -40,6 +40,13 @@ export class UpstreamService {
   constructor(private readonly d: UpstreamServiceDeps) {}
 
   async handle(event: EventMessage, logger: Logger = this.d.logger): Promise<void> {
+    // Every upstream deployment receives every upstream event: each acts on the projects
+    // of the forge instances it has an identity for, and leaves the rest to the others.
+    const project = await this.projectOf(event);
+    if (project && !this.d.forges.serves(project)) {
+      logger.info({ type: event.type, forge: project.forge, instance: project.instanceUrl }, 'left to another deployment: no identity here for this forge instance');
+      return;
+    }
     switch (event.type) {
       case 'pull_request.opened':
       case 'pull_request.reopened':
@@ -67,6 +74,23 @@ export class UpstreamService {
       default:
         logger.debug({ type: event.type }, 'nothing to do for this event');
     }
+  }
+
+  /**
+   * The forge and instance an event concerns: its project, or for a build or test result
+   * the project of the pipeline that started that build or test (undefined when unknown).
+   */
+  private async projectOf(event: EventMessage): Promise<{ forge: string; instanceUrl: string } | undefined> {
+    if (event.project) return event.project;
+    const target = resultTargetOf(event);
+    if (!target) return undefined;
+    const { rows } = await this.d.sql.query<{ forge: string; instance_url: string }>(
+      `select x.forge, x.instance_url from ${ITEM_KINDS[target.kind].targetTable} t
+         cross join lateral (${targetProjectsSql(target.kind, 't')} limit 1) x
+        where t.external_id = $1 limit 1`,
+      [target.externalId],
+    );
+    return rows[0] ? { forge: rows[0].forge, instanceUrl: rows[0].instance_url } : undefined;
   }
 
   private async rowOf(event: EventMessageMeta): Promise<EventRow> {
@@ -282,5 +306,20 @@ export class UpstreamService {
     const states: Record<string, 'started' | 'success' | 'failure' | 'error'> = { OPEN: 'started', CLOSED: 'success', FAILED: 'failure', CANCELED: 'error' };
     const state = states[event.koji.newState];
     if (state) await this.d.engine.signal({ kind: 'koji_build', externalId: event.koji.taskId }, { state });
+  }
+}
+
+/** The build or test a result event is about, by its external id. */
+function resultTargetOf(event: EventMessage): { kind: ItemKind; externalId: string } | undefined {
+  switch (event.type) {
+    case 'copr.build_start':
+    case 'copr.build_end':
+      return { kind: event.copr.srpm ? 'srpm_build' : 'copr_build', externalId: event.copr.buildId };
+    case 'testing_farm.notification':
+      return { kind: 'tests', externalId: event.testingFarm.requestId };
+    case 'koji.task_state_change':
+      return { kind: 'koji_build', externalId: event.koji.taskId };
+    default:
+      return undefined;
   }
 }

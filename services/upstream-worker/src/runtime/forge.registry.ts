@@ -9,6 +9,14 @@ export interface ProjectCoordinates {
   repo: string;
 }
 
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** The forge driver of this deployment's identity for a project's forge. */
 export class ForgeRegistry {
   private github?: GithubForge;
@@ -28,6 +36,17 @@ export class ForgeRegistry {
       return this.gitlab;
     }
     throw new ConfigurationError(`the upstream worker does not serve ${project.forge} projects`);
+  }
+
+  /** The forge instances (origins) this deployment has an identity for. */
+  instances(): string[] {
+    return [this.config.github?.instanceUrl, this.config.gitlab?.instanceUrl].filter((x): x is string => Boolean(x));
+  }
+
+  /** Whether this deployment has the identity for a project's forge instance. */
+  serves(project: Pick<ProjectCoordinates, 'forge' | 'instanceUrl'>): boolean {
+    const identity = project.forge === 'github' ? this.config.github : project.forge === 'gitlab' ? this.config.gitlab : undefined;
+    return identity !== undefined && sameOrigin(identity.instanceUrl, project.instanceUrl);
   }
 
   static repo(project: ProjectCoordinates): RepoId {

@@ -39,7 +39,7 @@ export function createUpstreamRuntime(config: Readonly<UpstreamWorkerConfig>, lo
       },
       report: (changes) => reporter.report(changes),
     },
-    { logger },
+    { logger, instances: forges.instances() },
   );
   const service = new UpstreamService({
     sql: pool,

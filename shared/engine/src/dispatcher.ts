@@ -2,7 +2,7 @@
 // the activity's timeout; failures follow its retry policy; the reconciler picks up
 // what a crash or a lost message left behind.
 import type pg from 'pg';
-import { ITEM_KINDS, PackflowError, targetInstancesSql, type ItemKind, type Logger } from '@packflow/core';
+import { ITEM_KINDS, PackflowError, targetProjectsSql, type ItemKind, type Logger } from '@packflow/core';
 import type { ActivityDefinition, EngineActivities, Signal, SignalOutcome, TargetTask } from './engine.types.js';
 
 interface DispatcherOptions {
@@ -129,7 +129,7 @@ export class Dispatcher {
       const { rows } = await this.pool.query<{ id: string; queued_at: Date | null; external_id: string | null }>(
         `update ${table} set deadline_at = now() + interval '60 seconds'
           where id in (select t.id from ${table} t where t.status in ('queued', 'running') and t.deadline_at <= now()
-                          and ($2::text[] is null or exists (${targetInstancesSql(kind, 't')} and pr.instance_url = any($2::text[])))
+                          and ($2::text[] is null or exists (${targetProjectsSql(kind, 't')} and pr.instance_url = any($2::text[])))
                         order by t.deadline_at limit $1 for update of t skip locked)
           returning id::text, queued_at, external_id`,
         [limit, this.options.instances ?? null],

@@ -95,13 +95,13 @@ export function targetLinkOf(kind: ItemKind): { table: string; column: string } 
 }
 
 /**
- * SQL: the forge instance URLs (`shared.projects.instance_url`) of the pipelines whose
- * steps link the target row `alias` of `kind`. For scoping work to the projects one
+ * SQL: the forge and instance URL (`pr.forge`, `pr.instance_url`) of the projects whose
+ * pipelines link the target row `alias` of `kind`. For scoping work to the projects one
  * worker deployment serves.
  */
-export function targetInstancesSql(kind: ItemKind, alias: string): string {
+export function targetProjectsSql(kind: ItemKind, alias: string): string {
   const link = targetLinkOf(kind);
-  return `select pr.instance_url from ${link.table} l
+  return `select pr.forge, pr.instance_url from ${link.table} l
             join shared.pipeline_steps s on s.id = l.step_id
             join shared.pipelines p on p.id = s.pipeline_id
             join shared.projects pr on pr.id = p.project_id

@@ -53,7 +53,7 @@ export class Dispatcher {
     const def = this.definition(tasks[0].job);
     if (!def) {
       for (const t of tasks) {
-        await this.options.apply(t.target.kind, t.target.id, { state: 'error', reason: `no activity for job ${t.job}` });
+        await this.options.apply(t.target.kind, t.target.id, { state: 'error', reason: `this deployment cannot run ${t.job} jobs` });
       }
       return;
     }

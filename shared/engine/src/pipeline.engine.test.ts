@@ -271,6 +271,24 @@ describe('PipelineEngine: reruns', () => {
   });
 });
 
+describe('PipelineEngine: jobs nothing runs', () => {
+  it('errors the targets of a job this deployment has no activity for, saying so, and skips what needs them', async () => {
+    engine = new PipelineEngine(pool, { jobs: { srpm_build: fake.definition() }, report: fake.activities().report });
+    const plan: Plan = {
+      steps: [
+        { id: 'koji:hello', package: 'hello', job: 'upstream_koji_build', identifier: null, trigger: 'pull_request', targets: ['f41'], options: {} },
+        { id: 'bodhi:hello', package: 'hello', job: 'bodhi_update', identifier: null, trigger: 'pull_request', targets: ['f41'], options: {} },
+      ],
+      edges: [{ from: 'koji:hello', to: 'bodhi:hello', target: null }],
+      skipped: [],
+    };
+    const id = await engine.start(plan, ctx);
+    const { state } = await statusOf(id);
+    expect(state.steps[0].targets[0]).toMatchObject({ status: 'error', reason: 'this deployment cannot run upstream_koji_build jobs' });
+    expect(state.steps[1].targets[0]).toMatchObject({ status: 'skipped' });
+  });
+});
+
 describe('PipelineEngine: deadlines, crashes and races', () => {
   it('polls a target past its deadline and applies the answer like a signal', async () => {
     engine = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0 }));

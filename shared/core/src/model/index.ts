@@ -13,6 +13,7 @@ export * from './shared/kcidb/kcidb-test.entity.js';
 export * from './shared/kcidb/kcidb-issue.entity.js';
 export * from './shared/kcidb/kcidb-incident.entity.js';
 export * from './shared/kcidb/kcidb-submission.entity.js';
+export * from './shared/kcidb/kcidb-hardware-rollup.entity.js';
 export * from './shared/outbox-message.entity.js';
 export * from './shared/dead-letter.entity.js';
 export * from './upstream/target-columns.js';

@@ -10,6 +10,7 @@ import { ProjectSchema } from './shared/project.entity.js';
 import { KcidbBuildSchema } from './shared/kcidb/kcidb-build.entity.js';
 import { KcidbCheckoutSchema } from './shared/kcidb/kcidb-checkout.entity.js';
 import { KcidbIncidentSchema } from './shared/kcidb/kcidb-incident.entity.js';
+import { KcidbHardwareRollupSchema } from './shared/kcidb/kcidb-hardware-rollup.entity.js';
 import { KcidbIssueSchema } from './shared/kcidb/kcidb-issue.entity.js';
 import { KcidbSubmissionSchema } from './shared/kcidb/kcidb-submission.entity.js';
 import { KcidbTestSchema } from './shared/kcidb/kcidb-test.entity.js';
@@ -54,6 +55,7 @@ const bases: Record<string, readonly AnySchema[]> = {
     KcidbIssueSchema,
     KcidbIncidentSchema,
     KcidbSubmissionSchema,
+    KcidbHardwareRollupSchema,
   ],
   upstream: [
     SrpmBuildSchema,

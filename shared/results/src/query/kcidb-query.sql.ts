@@ -107,9 +107,24 @@ select
      ) s on true
    ) x) as builds`;
 
+/** The tests of [from, to) not covered by whole hours: counted from `kcidb_tests`. */
+const rawHardwareCounts = (from: string, to: string) => `
+  select t.hardware, t.platform, t.is_boot, t.status, count(*) as n
+  from shared.kcidb_tests t
+  where t.start_time >= ${from} and t.start_time < ${to}
+    and ($3::text is null or t.origin = $3)
+    and t.hardware is not null
+  group by 1, 2, 3, 4`;
+
+/** The first whole UTC hour at or after $1, and the start of the UTC hour holding $2. */
+const FIRST_HOUR = `date_trunc('hour', $1::timestamptz + interval '1 hour' - interval '1 microsecond', 'UTC')`;
+const LAST_HOUR = `date_trunc('hour', $2::timestamptz, 'UTC')`;
+
 /**
- * $1 from, $2 to, $3 origin, $4 limit, $5 offset. `hardware`, `platform` and `is_boot` are
- * generated columns that the start_time index carries, so this is an index-only scan.
+ * $1 from, $2 to, $3 origin, $4 limit, $5 offset. The whole hours of the interval come
+ * from `kcidb_hardware_rollups` (hourly counts kept by triggers); the partial hours at
+ * either end are counted from the tests themselves (an index-only scan of the
+ * start_time index, which carries the generated `hardware`, `platform` and `is_boot`).
  */
 export const HARDWARE_SQL = `
 select g.hardware,
@@ -117,13 +132,16 @@ select g.hardware,
   ${passFail('g.boot')} as boots,
   ${passFail('not g.boot')} as tests
 from (
-  select t.hardware, t.platform, t.is_boot as boot, t.status, count(*) as n
-  from shared.kcidb_tests t
-  where t.start_time >= $1 and t.start_time < $2
-    and ($3::text is null or t.origin = $3)
-    and t.hardware is not null
-  group by 1, 2, 3, 4
-) g
+  select r.hardware, nullif(r.platform, '') as platform, r.is_boot as boot, nullif(r.status, '') as status, r.n
+  from shared.kcidb_hardware_rollups r
+  where r.hour >= ${FIRST_HOUR} and r.hour < ${LAST_HOUR}
+    and ($3::text is null or r.origin = $3)
+    and r.n <> 0
+  union all
+  ${rawHardwareCounts('$1', `least(${FIRST_HOUR}, $2)`)}
+  union all
+  ${rawHardwareCounts(`greatest(${LAST_HOUR}, ${FIRST_HOUR})`, '$2')}
+) g(hardware, platform, boot, status, n)
 group by g.hardware
 order by g.hardware
 limit $4 offset $5`;

@@ -1,0 +1,107 @@
+// The hardware listing sums hourly rollups kept by triggers, and counts the partial hours
+// at the ends of its interval from the tests. Checked against counting every test
+// directly, for intervals that start and end anywhere, after inserts, merges that fill a
+// status later, and deletes.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase, type TestDatabase } from '@packflow/testing';
+import { loadKcidbReport } from '../ingest/kcidb-ingest.repository.js';
+import { kcidbDatabase, type KcidbDatabase } from '../kcidb-database.js';
+import type { KcidbReport } from '../report/kcidb-report.types.js';
+import { parseHardwareParams } from './kcidb-query.params.js';
+import { kcidbQueries } from './kcidb-query.repository.js';
+
+const T0 = Date.parse('2026-11-10T00:00:00Z');
+const STATUSES = ['PASS', 'FAIL', 'ERROR', 'SKIP', undefined] as const;
+
+let testDb: TestDatabase;
+let db: KcidbDatabase;
+
+/** 600 tests, one every 7 minutes and 13 seconds from T0, on 6 hardware of 2 origins. */
+function report(withStatus: boolean): KcidbReport {
+  const tests = Array.from({ length: 600 }, (_, i) => {
+    const origin = i % 3 ? 'ci_a' : 'ci_b';
+    const status = withStatus ? (STATUSES[i % 4] as 'PASS') : STATUSES[i % 5];
+    return {
+      id: `${origin}:t${i}`,
+      origin,
+      build_id: `${origin}:b${i % 4}`,
+      path: i % 4 === 0 ? 'boot' : `ltp.case${i % 9}`,
+      start_time: new Date(T0 + i * 433_000).toISOString(),
+      ...(status ? { status } : {}),
+      environment: i % 2 ? { compatible: [`acme,board-${i % 3}`] } : { misc: { platform: `qemu-${i % 3}` } },
+    };
+  });
+  return { version: { major: 5, minor: 3 }, tests };
+}
+
+/** The listing as counting every test of the interval gives it. */
+async function counted(from: Date, to: Date, origin: string | null) {
+  const rows = await db.query<{ hardware: string; platforms: string[]; boots: Record<string, number>; tests: Record<string, number> }>(
+    `select hardware,
+       coalesce(array_agg(distinct platform) filter (where platform is not null), '{}') as platforms,
+       json_build_object('pass', count(*) filter (where is_boot and status = 'PASS'), 'fail', count(*) filter (where is_boot and status = 'FAIL'),
+         'inconclusive', count(*) filter (where is_boot and status is distinct from 'PASS' and status is distinct from 'FAIL')) as boots,
+       json_build_object('pass', count(*) filter (where not is_boot and status = 'PASS'), 'fail', count(*) filter (where not is_boot and status = 'FAIL'),
+         'inconclusive', count(*) filter (where not is_boot and status is distinct from 'PASS' and status is distinct from 'FAIL')) as tests
+     from shared.kcidb_tests
+     where start_time >= $1 and start_time < $2 and ($3::text is null or origin = $3) and hardware is not null
+     group by hardware order by hardware`,
+    [from, to, origin],
+  );
+  return rows;
+}
+
+const WINDOWS: [string, string][] = [
+  ['2026-11-10T00:00:00Z', '2026-11-12T00:00:00Z'], // everything, whole hours
+  ['2026-11-10T03:17:41Z', '2026-11-11T09:02:05Z'], // both ends mid-hour
+  ['2026-11-10T05:00:00Z', '2026-11-10T21:30:00Z'], // whole start, partial end
+  ['2026-11-10T07:10:00Z', '2026-11-10T07:50:00Z'], // inside one hour
+  ['2026-11-10T07:59:59.999Z', '2026-11-10T08:00:00.001Z'], // across one hour boundary
+  ['2026-11-11T12:00:00Z', '2026-11-11T13:00:00Z'], // exactly one hour
+];
+
+async function expectListingsMatch(): Promise<void> {
+  for (const [from, to] of WINDOWS) {
+    for (const origin of [null, 'ci_b']) {
+      const params = parseHardwareParams({ from, to, ...(origin ? { origin } : {}) });
+      const listed = await kcidbQueries.hardware(db, params);
+      expect({ from, to, origin, items: listed.items }).toEqual({ from, to, origin, items: await counted(new Date(from), new Date(to), origin) });
+    }
+  }
+}
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  db = kcidbDatabase(await testDb.orm());
+  await db.transaction((tx) => loadKcidbReport(tx, report(false)));
+});
+afterAll(async () => {
+  await testDb.drop();
+});
+
+describe('the hardware listing over hourly rollups', () => {
+  it('matches counting every test, for intervals starting and ending anywhere', async () => {
+    const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_hardware_rollups');
+    expect(n).toBeGreaterThan(0);
+    await expectListingsMatch();
+  });
+
+  it('still matches after a second submission fills the statuses left null', async () => {
+    const [{ before }] = await db.query<{ before: number }>(`select count(*)::int as before from shared.kcidb_tests where status is null`);
+    expect(before).toBeGreaterThan(0);
+    await db.transaction((tx) => loadKcidbReport(tx, report(true)));
+    const [{ after }] = await db.query<{ after: number }>(`select count(*)::int as after from shared.kcidb_tests where status is null`);
+    expect(after).toBe(0);
+    await expectListingsMatch();
+  });
+
+  it('still matches after tests are deleted, and the rollup sums to the counted tests', async () => {
+    await db.query(`delete from shared.kcidb_tests where id like 'ci_b:%' and start_time < '2026-11-10T12:00:00Z'`);
+    await expectListingsMatch();
+    const [sums] = await db.query<{ rolled: number; tests: number }>(
+      `select (select sum(n)::int from shared.kcidb_hardware_rollups) as rolled,
+              (select count(*)::int from shared.kcidb_tests where hardware is not null and start_time is not null) as tests`,
+    );
+    expect(sums.rolled).toBe(sums.tests);
+  });
+});

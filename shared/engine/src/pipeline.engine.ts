@@ -25,7 +25,8 @@ import type {
 } from './engine.types.js';
 import { cancelTargets, insertPipeline, writeStatuses, writeTransitions, type PipelineSpec, type StepSpec } from './pipeline.writer.js';
 import { loadPipelineStates } from './pipeline-state.loader.js';
-import { claimOverdueReports, markReported, markReportsDue, MAX_REPORT_ATTEMPTS, type ReportSeqs } from './report.ledger.js';
+import { markReportsDue, type ReportSeqs } from './report.ledger.js';
+import { changesOf, ReportQueue } from './report.queue.js';
 import { rerunAll, rerunFailed, rerunFrom, rerunSelected, rerunTargets, type StepRerun } from './rerun.selector.js';
 import { predecessorsOf, settle, type Transition } from './transitions.js';
 
@@ -66,8 +67,8 @@ export class PipelineEngine {
   private readonly dispatcher: Dispatcher;
   private readonly leaseMs: number;
   private readonly reportGraceMs: number;
-  /** Reports still being sent, chained per pipeline so each pipeline's reports keep their order. */
-  private readonly reporting = new Map<string, Promise<void>>();
+  /** Absent when there is no report activity. */
+  private readonly reports?: ReportQueue;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -76,6 +77,9 @@ export class PipelineEngine {
   ) {
     this.leaseMs = options.submitLeaseMs ?? 60_000;
     this.reportGraceMs = options.reportGraceMs ?? 60_000;
+    if (activities.report) {
+      this.reports = new ReportQueue(pool, activities.report, { graceMs: this.reportGraceMs, instances: options.instances, logger: options.logger });
+    }
     this.dispatcher = new Dispatcher(pool, activities, {
       logger: options.logger,
       instances: options.instances,
@@ -224,29 +228,7 @@ export class PipelineEngine {
    */
   async reconcile(limit = 100): Promise<{ resubmitted: number; polled: number; timedOut: number; reported: number }> {
     const counts = await this.dispatcher.reconcile(limit, (kind, targetId) => this.taskFor(kind, targetId));
-    return { ...counts, reported: await this.reportOverdue(limit) };
-  }
-
-  /**
-   * Sends the current state of every target of each pipeline whose last report did not go
-   * out in time. Returns how many pipelines were reported.
-   */
-  private async reportOverdue(limit: number): Promise<number> {
-    const report = this.activities.report;
-    if (!report) return 0;
-    const claimed = await claimOverdueReports(this.pool, limit, this.reportGraceMs, this.options.instances);
-    if (claimed.length === 0) return 0;
-    const states = await loadPipelineStates(this.pool, claimed.map((c) => c.id));
-    let reported = 0;
-    for (const { id, seq, attempts } of claimed) {
-      const state = states.find((s) => s.id === id);
-      if (!state) continue;
-      const keys = new Set(state.steps.flatMap((s) => s.targets.map((t) => `${t.kind}:${t.id}`)));
-      const sent = await this.queueReport(id, this.changesOf([state], keys), new Map([[id, seq]]));
-      if (sent) reported++;
-      else if (attempts >= MAX_REPORT_ATTEMPTS) this.options.logger?.error({ pipelineId: id, attempts }, 'giving up reporting this pipeline');
-    }
-    return reported;
+    return { ...counts, reported: (await this.reports?.reportOverdue(limit)) ?? 0 };
   }
 
   /** Loads a pipeline's state (steps, edges, targets) as the engine sees it. */
@@ -317,7 +299,7 @@ export class PipelineEngine {
     return inTransaction(this.pool, async (tx) => {
       const effects = noEffects();
       const value = await fn(tx, effects);
-      if (this.activities.report && effects.changes.length > 0) {
+      if (this.reports && effects.changes.length > 0) {
         const changed = [...new Set(effects.changes.flatMap((c) => c.pipelineIds))];
         effects.reportSeqs = await markReportsDue(tx, changed, this.reportGraceMs);
       }
@@ -362,23 +344,7 @@ export class PipelineEngine {
     for (const state of states) await writeStatuses(tx, state);
     const everything = changed === 'all' ? states.flatMap((s) => s.steps.flatMap((st) => st.targets.map((t) => `${t.kind}:${t.id}`))) : changed;
     const changedKeys = new Set([...everything, ...all.map((t) => `${t.target.kind}:${t.target.id}`)]);
-    effects.changes.push(...this.changesOf(states, changedKeys));
-  }
-
-  private changesOf(states: PipelineState[], keys: Set<string>): TargetChange[] {
-    const byKey = new Map<string, TargetChange>();
-    for (const state of states) {
-      for (const step of state.steps) {
-        for (const target of step.targets) {
-          const key = `${target.kind}:${target.id}`;
-          if (!keys.has(key)) continue;
-          const existing = byKey.get(key);
-          if (existing) existing.pipelineIds.push(state.id);
-          else byKey.set(key, { pipelineIds: [state.id], stepId: step.id, job: step.job, target });
-        }
-      }
-    }
-    return [...byKey.values()];
+    effects.changes.push(...changesOf(states, changedKeys));
   }
 
   private toTask(state: PipelineState, stepId: string, target: TargetState, inputs?: TargetState[]): TargetTask {
@@ -439,7 +405,7 @@ export class PipelineEngine {
       }
       await writeStatuses(tx, state);
     }
-    effects.changes.push(...this.changesOf(states, changed));
+    effects.changes.push(...changesOf(states, changed));
   }
 
   private async targetsOfOtherLivePipelines(tx: Sql, targets: TargetState[], excluded: readonly string[]): Promise<Set<string>> {
@@ -466,51 +432,11 @@ export class PipelineEngine {
    */
   private async carryOut(effects: Effects): Promise<void> {
     await Promise.all([this.dispatcher.submit(effects.tasks), this.dispatcher.cancel(effects.cancels)]);
-    const report = this.activities.report;
-    if (effects.changes.length === 0 || !report) return;
-    const byPipeline = new Map<string, TargetChange[]>();
-    for (const c of effects.changes) {
-      const key = c.pipelineIds[0];
-      byPipeline.set(key, [...(byPipeline.get(key) ?? []), c]);
-    }
-    for (const [pipelineId, changes] of byPipeline) {
-      const seqs: ReportSeqs = new Map();
-      for (const id of new Set(changes.flatMap((c) => c.pipelineIds))) {
-        const seq = effects.reportSeqs.get(id);
-        if (seq !== undefined) seqs.set(id, seq);
-      }
-      void this.queueReport(pipelineId, changes, seqs);
-    }
-  }
-
-  /**
-   * Sends a report after the ones already queued for the pipeline, then records it as
-   * sent. Resolves true when it went out; a failure is logged and left to the reconciler.
-   */
-  private queueReport(pipelineId: string, changes: TargetChange[], seqs: ReportSeqs): Promise<boolean> {
-    const report = this.activities.report!;
-    const previous = this.reporting.get(pipelineId) ?? Promise.resolve();
-    const sent = previous.then(async () => {
-      try {
-        await report(changes);
-      } catch (error) {
-        this.options.logger?.warn({ err: error, pipelineId }, 'reporting status changes failed; the reconciler will report again');
-        return false;
-      }
-      await markReported(this.pool, seqs).catch((error: unknown) =>
-        this.options.logger?.warn({ err: error, pipelineId }, 'a report went out but could not be recorded; it may be sent again'),
-      );
-      return true;
-    });
-    const next = sent.then(() => {
-      if (this.reporting.get(pipelineId) === next) this.reporting.delete(pipelineId);
-    });
-    this.reporting.set(pipelineId, next);
-    return sent;
+    if (effects.changes.length > 0) this.reports?.send(effects.changes, effects.reportSeqs);
   }
 
   /** Resolves when every report started so far has been sent (for shutdown and tests). */
   async idle(): Promise<void> {
-    while (this.reporting.size > 0) await Promise.all([...this.reporting.values()]);
+    await this.reports?.idle();
   }
 }

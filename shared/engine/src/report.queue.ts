@@ -1,0 +1,99 @@
+// Sends status reports after commit, in order per pipeline, and keeps the reporting
+// ledger (report.ledger.ts) up to date: a report that went out is recorded, one that
+// did not is left for `reportOverdue`, which the reconciler runs.
+import type pg from 'pg';
+import type { Logger } from '@packflow/core';
+import type { EngineActivities, PipelineState, TargetChange } from './engine.types.js';
+import { loadPipelineStates } from './pipeline-state.loader.js';
+import { claimOverdueReports, markReported, MAX_REPORT_ATTEMPTS, type ReportSeqs } from './report.ledger.js';
+
+/** The targets of `states` whose keys (`kind:id`) are in `keys`, each with every pipeline that has it. */
+export function changesOf(states: PipelineState[], keys: Set<string>): TargetChange[] {
+  const byKey = new Map<string, TargetChange>();
+  for (const state of states) {
+    for (const step of state.steps) {
+      for (const target of step.targets) {
+        const key = `${target.kind}:${target.id}`;
+        if (!keys.has(key)) continue;
+        const existing = byKey.get(key);
+        if (existing) existing.pipelineIds.push(state.id);
+        else byKey.set(key, { pipelineIds: [state.id], stepId: step.id, job: step.job, target });
+      }
+    }
+  }
+  return [...byKey.values()];
+}
+
+export class ReportQueue {
+  /** Reports still being sent, chained per pipeline so each pipeline's reports keep their order. */
+  private readonly reporting = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly report: NonNullable<EngineActivities['report']>,
+    private readonly options: { graceMs: number; instances?: readonly string[]; logger?: Logger },
+  ) {}
+
+  /** After commit: sends the changes of one transaction, grouped by pipeline, in the background. */
+  send(changes: TargetChange[], seqs: ReportSeqs): void {
+    const byPipeline = new Map<string, TargetChange[]>();
+    for (const c of changes) byPipeline.set(c.pipelineIds[0], [...(byPipeline.get(c.pipelineIds[0]) ?? []), c]);
+    for (const [pipelineId, group] of byPipeline) {
+      const reached: ReportSeqs = new Map();
+      for (const id of new Set(group.flatMap((c) => c.pipelineIds))) {
+        const seq = seqs.get(id);
+        if (seq !== undefined) reached.set(id, seq);
+      }
+      void this.queue(pipelineId, group, reached);
+    }
+  }
+
+  /**
+   * Sends the current state of every target of each pipeline whose last report did not go
+   * out in time. Returns how many pipelines were reported.
+   */
+  async reportOverdue(limit: number): Promise<number> {
+    const claimed = await claimOverdueReports(this.pool, limit, this.options.graceMs, this.options.instances);
+    if (claimed.length === 0) return 0;
+    const states = await loadPipelineStates(this.pool, claimed.map((c) => c.id));
+    let reported = 0;
+    for (const { id, seq, attempts } of claimed) {
+      const state = states.find((s) => s.id === id);
+      if (!state) continue;
+      const keys = new Set(state.steps.flatMap((s) => s.targets.map((t) => `${t.kind}:${t.id}`)));
+      if (await this.queue(id, changesOf([state], keys), new Map([[id, seq]]))) reported++;
+      else if (attempts >= MAX_REPORT_ATTEMPTS) this.options.logger?.error({ pipelineId: id, attempts }, 'giving up reporting this pipeline');
+    }
+    return reported;
+  }
+
+  /** Resolves when every report started so far has been sent (for shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.reporting.size > 0) await Promise.all([...this.reporting.values()]);
+  }
+
+  /**
+   * Sends a report after the ones already queued for the pipeline, then records it as
+   * sent. Resolves true when it went out; a failure is logged and left to the reconciler.
+   */
+  private queue(pipelineId: string, changes: TargetChange[], seqs: ReportSeqs): Promise<boolean> {
+    const previous = this.reporting.get(pipelineId) ?? Promise.resolve();
+    const sent = previous.then(async () => {
+      try {
+        await this.report(changes);
+      } catch (error) {
+        this.options.logger?.warn({ err: error, pipelineId }, 'reporting status changes failed; the reconciler will report again');
+        return false;
+      }
+      await markReported(this.pool, seqs).catch((error: unknown) =>
+        this.options.logger?.warn({ err: error, pipelineId }, 'a report went out but could not be recorded; it may be sent again'),
+      );
+      return true;
+    });
+    const next = sent.then(() => {
+      if (this.reporting.get(pipelineId) === next) this.reporting.delete(pipelineId);
+    });
+    this.reporting.set(pipelineId, next);
+    return sent;
+  }
+}

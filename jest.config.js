@@ -27,9 +27,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   // *.spec.ts: unit (no I/O); *.test.ts: integration (real PostgreSQL and NATS);
   // *.e2e.ts: services end to end with fakes; *.conformance.ts: against ../shared/fixtures.
-  testMatch: [
-    `<rootDir>/{services,shared,migrations,test}/**/*.{spec,test,e2e${fixtures ? ',conformance' : ''}}.ts`,
-  ],
+  testMatch: [`<rootDir>/{services,shared,migrations,test}/**/*.{spec,test,e2e${fixtures ? ',conformance' : ''}}.ts`],
   testPathIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/shared/testing/src/jest/global-setup.mjs',
   reporters: ['default', '<rootDir>/tools/jest-summary.reporter.mjs'],

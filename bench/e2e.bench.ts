@@ -15,7 +15,9 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
 const REPO = 'acme/widget';
 const CHROOTS = ['fedora-41-x86_64', 'fedora-42-x86_64', 'fedora-rawhide-x86_64'];
 
-const stack = await startUpstreamStack(createLogger({ name: 'bench', level: (process.env.BENCH_LOG_LEVEL as 'debug') ?? 'error' }));
+const stack = await startUpstreamStack(
+  createLogger({ name: 'bench', level: (process.env.BENCH_LOG_LEVEL as 'debug') ?? 'error' }),
+);
 try {
   const { github, db } = stack;
   const total = LATENCY_RUNS + PULL_REQUESTS;
@@ -23,7 +25,10 @@ try {
   for (const sha of shas) github.setFile(REPO, sha, '.packit.yaml', buildAndTestConfig(CHROOTS));
   for (let i = 0; i < total; i++) github.setPullRequestFiles(REPO, 1000 + i, [{ filename: 'widget.spec' }]);
   const submitted = async () =>
-    Number((await db.pool().query(`select count(*)::int as n from upstream.srpm_builds where external_id is not null`)).rows[0].n);
+    Number(
+      (await db.pool().query(`select count(*)::int as n from upstream.srpm_builds where external_id is not null`))
+        .rows[0].n,
+    );
   /** Accepted -> SRPM build submitted to Copr, per pipeline, from database timestamps. */
   const latenciesOf = async (fromPr: number, toPr: number) => {
     const { rows } = await db.pool().query<{ ms: number }>(
@@ -43,7 +48,10 @@ try {
   // 1. Latency: one pull request at a time, each waited for until Copr has its SRPM build.
   for (let i = 0; i < LATENCY_RUNS; i++) {
     await github.emitPullRequest(REPO, { number: 1000 + i, headSha: shas[i] });
-    await waitFor(async () => (await submitted()) > i, { what: `pull request ${1000 + i} to reach Copr`, intervalMs: 2 });
+    await waitFor(async () => (await submitted()) > i, {
+      what: `pull request ${1000 + i} to reach Copr`,
+      intervalMs: 2,
+    });
   }
   const latencies = await latenciesOf(1000, 1000 + LATENCY_RUNS - 1);
 
@@ -59,11 +67,20 @@ try {
       }
     }),
   );
-  await waitFor(async () => (await submitted()) >= total - rejected, { what: 'every SRPM build to be submitted', timeoutMs: 600_000, intervalMs: 20 });
+  await waitFor(async () => (await submitted()) >= total - rejected, {
+    what: 'every SRPM build to be submitted',
+    timeoutMs: 600_000,
+    intervalMs: 20,
+  });
   const seconds = (performance.now() - t0) / 1000;
   const burst = await latenciesOf(1000 + LATENCY_RUNS, 1000 + total - 1);
 
-  const [p50, p99, b50, b99] = [percentile(latencies, 50), percentile(latencies, 99), percentile(burst, 50), percentile(burst, 99)];
+  const [p50, p99, b50, b99] = [
+    percentile(latencies, 50),
+    percentile(latencies, 99),
+    percentile(burst, 50),
+    percentile(burst, 99),
+  ];
   report(
     'e2e',
     [

@@ -45,11 +45,25 @@ function template(): Record<string, unknown> {
   const fixtures = sharedFixturesDir();
   const file = fixtures ? `${fixtures}webhooks/github/pr.json` : undefined;
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const repo = { full_name: 'acme/widget', name: 'widget', html_url: 'https://github.com/acme/widget', owner: { login: 'acme' }, description: 'x'.repeat(200) };
+  const repo = {
+    full_name: 'acme/widget',
+    name: 'widget',
+    html_url: 'https://github.com/acme/widget',
+    owner: { login: 'acme' },
+    description: 'x'.repeat(200),
+  };
   return {
     action: 'opened',
     number: 1,
-    pull_request: { number: 1, title: 'Change', html_url: '', body: 'y'.repeat(4000), head: { ref: 'fix', sha: '', repo }, base: { ref: 'main', repo }, merged: false },
+    pull_request: {
+      number: 1,
+      title: 'Change',
+      html_url: '',
+      body: 'y'.repeat(4000),
+      head: { ref: 'fix', sha: '', repo },
+      base: { ref: 'main', repo },
+      merged: false,
+    },
     repository: repo,
     sender: { login: 'alice' },
   };
@@ -72,7 +86,12 @@ function bodies(): { body: Buffer; signature: string }[] {
     payload.pull_request.number = number;
     payload.pull_request.html_url = `https://github.com/acme/${repo}/pull/${number}`;
     payload.pull_request.head.sha = i.toString(16).padStart(40, '0');
-    payload.repository = { ...payload.repository, full_name: `acme/${repo}`, name: repo, html_url: `https://github.com/acme/${repo}` };
+    payload.repository = {
+      ...payload.repository,
+      full_name: `acme/${repo}`,
+      name: repo,
+      html_url: `https://github.com/acme/${repo}`,
+    };
     const body = Buffer.from(JSON.stringify(payload));
     out.push({ body, signature: `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` });
   }
@@ -133,7 +152,9 @@ async function sendAll(): Promise<void> {
   };
 
   /** Keeps CONCURRENCY requests in flight until `more()` says stop; returns latencies (ms) of accepted ones. */
-  async function run(more: (sent: number) => boolean): Promise<{ latencies: number[]; accepted: number; failed: number; seconds: number }> {
+  async function run(
+    more: (sent: number) => boolean,
+  ): Promise<{ latencies: number[]; accepted: number; failed: number; seconds: number }> {
     const latencies: number[] = [];
     let sent = 0;
     let accepted = 0;
@@ -160,10 +181,12 @@ async function sendAll(): Promise<void> {
     const deadline = performance.now() + SECONDS * 1000;
     const { latencies, accepted, failed, seconds } = await run(() => performance.now() < deadline);
     const pool = db.pool();
-    const recorded = (await pool.query<{ events: string; outbox: string; published: string }>(
-      `select (select count(*) from shared.events) as events, (select count(*) from shared.outbox) as outbox,
+    const recorded = (
+      await pool.query<{ events: string; outbox: string; published: string }>(
+        `select (select count(*) from shared.events) as events, (select count(*) from shared.outbox) as outbox,
               (select count(*) from shared.outbox where published_at is not null) as published`,
-    )).rows[0];
+      )
+    ).rows[0];
     const perSecond = accepted / seconds;
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);

@@ -4,8 +4,19 @@
 // start + a full run of signals, per signal.
 import { PipelineRepository, type EntityManager } from '@packflow/core';
 import {
-  CoprBuildTarget, Event, Pipeline, PipelineStep, PipelineStepEdge, Project, SrpmBuild,
-  StepCoprBuild, StepCoprBuildTarget, StepSrpmBuild, StepTestRun, StepTestRunTarget, TestRunTarget,
+  CoprBuildTarget,
+  Event,
+  Pipeline,
+  PipelineStep,
+  PipelineStepEdge,
+  Project,
+  SrpmBuild,
+  StepCoprBuild,
+  StepCoprBuildTarget,
+  StepSrpmBuild,
+  StepTestRun,
+  StepTestRunTarget,
+  TestRunTarget,
 } from '@packflow/core';
 import { createTestDatabase } from '@packflow/testing';
 import { isQuick, percentile, report, round, timeEach } from './lib/bench.util.js';
@@ -20,7 +31,9 @@ const CHUNK = 5_000;
 
 /** The naive read: the pipeline entity, then each relation through the ORM. */
 async function naiveRead(em: EntityManager, id: string) {
-  const pipeline = await em.findOneOrFail(Pipeline, id, { populate: ['project', 'commit', 'commit.ref', 'event'] as never });
+  const pipeline = await em.findOneOrFail(Pipeline, id, {
+    populate: ['project', 'commit', 'commit.ref', 'event'] as never,
+  });
   const steps = await em.find(PipelineStep, { pipeline });
   const edges = await em.find(PipelineStepEdge, { to: { $in: steps } });
   const items = [];
@@ -34,7 +47,14 @@ async function naiveRead(em: EntityManager, id: string) {
     );
   }
   const reruns = await em.find(Pipeline, { rerunOf: pipeline });
-  return { pipeline, steps, edges, items, reruns, touched: [Project, Event, SrpmBuild, CoprBuildTarget, TestRunTarget].length };
+  return {
+    pipeline,
+    steps,
+    edges,
+    items,
+    reruns,
+    touched: [Project, Event, SrpmBuild, CoprBuildTarget, TestRunTarget].length,
+  };
 }
 
 const db = await createTestDatabase();
@@ -57,11 +77,13 @@ try {
   for (const sql of resetSequencesSql()) await pool.query(sql);
   await pool.query('analyze');
   const loadSeconds = (performance.now() - t0) / 1000;
-  const counts = (await pool.query(
-    `select (select count(*) from upstream.copr_build_targets)::float / (select count(*) from upstream.copr_builds) as chroots,
+  const counts = (
+    await pool.query(
+      `select (select count(*) from upstream.copr_build_targets)::float / (select count(*) from upstream.copr_builds) as chroots,
             (select count(*) from upstream.test_run_targets)::float / (select count(*) from upstream.copr_build_targets) as tests,
             (select count(*) from upstream.copr_build_targets) + (select count(*) from upstream.test_run_targets) as targets`,
-  )).rows[0];
+    )
+  ).rows[0];
 
   const repo = new PipelineRepository(pool);
   const pick = (i: number) => String(1 + ((i * 7919) % PIPELINES));
@@ -77,7 +99,12 @@ try {
 
   const signals = await runSignals(pool, quick ? 10 : 50);
 
-  const [p50, p99, n50, n99] = [percentile(fast, 50), percentile(fast, 99), percentile(naive, 50), percentile(naive, 99)];
+  const [p50, p99, n50, n99] = [
+    percentile(fast, 50),
+    percentile(fast, 99),
+    percentile(naive, 50),
+    percentile(naive, 99),
+  ];
   report(
     'pipeline-read',
     [

@@ -50,7 +50,15 @@ function report(n: number): KcidbReport {
     duration: 600 + b,
     log_url: `https://logs.example.org/${n}/${b}/build.log`,
   }));
-  const paths = ['boot', 'boot.start', 'boot.login', 'ltp.sem01', 'ltp.sem02', 'kselftest.net.ip', 'kselftest.timers.nanosleep'];
+  const paths = [
+    'boot',
+    'boot.start',
+    'boot.login',
+    'ltp.sem01',
+    'ltp.sem02',
+    'kselftest.net.ip',
+    'kselftest.timers.nanosleep',
+  ];
   const statuses = ['PASS', 'PASS', 'PASS', 'FAIL', 'SKIP', 'ERROR', 'DONE', 'MISS'] as const;
   const tests = Array.from({ length: TESTS_PER_REPORT }, (_, t) => ({
     id: `bench:c${n}-t${t}`,
@@ -73,7 +81,7 @@ function report(n: number): KcidbReport {
         tree_name: 'mainline',
         git_repository_url: 'https://git.example.org/linux.git',
         git_repository_branch: 'master',
-        git_commit_hash: (n + 1).toString(16).padStart(40, "0"),
+        git_commit_hash: (n + 1).toString(16).padStart(40, '0'),
         patchset_hash: '',
         start_time: new Date(start).toISOString(),
       },
@@ -83,7 +91,8 @@ function report(n: number): KcidbReport {
   };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 const testDb = await createTestDatabase();
@@ -117,7 +126,9 @@ try {
   // 1b. load half of them with one loader (the in-process queue), the rest with two (two workers)
   const process1Ms = await timed(() => processor.processPending(REPORTS / 2));
   const process2Ms = await timed(() => Promise.all([processor.processPending(), processor.processPending()]));
-  const [{ ready }] = await db.query<{ ready: number }>(`select count(*)::int as ready from shared.kcidb_submissions where status <> 'processed'`);
+  const [{ ready }] = await db.query<{ ready: number }>(
+    `select count(*)::int as ready from shared.kcidb_submissions where status <> 'processed'`,
+  );
   if (ready) throw new Error(`${ready} submissions were not processed`);
 
   // 1c. end to end as deployed: web's submit (report + outbox row) -> the scheduler's relay
@@ -128,7 +139,12 @@ try {
   const relay = new OutboxRelay({ databaseUrl: testDb.url, nats: nc, logger, streams: [packflowEventsStream()] });
   relay.start();
   const worker = await startResultsWorker({ env, logger });
-  const announcing = new KcidbService({ db, submitters: toKcidbSubmitters({ [TOKEN]: ['bench'] }), recordInTransaction: announceKcidbSubmission, logger });
+  const announcing = new KcidbService({
+    db,
+    submitters: toKcidbSubmitters({ [TOKEN]: ['bench'] }),
+    recordInTransaction: announceKcidbSubmission,
+    logger,
+  });
   let endToEndMs: number;
   try {
     const reports = batch(REPORTS / 2);
@@ -136,7 +152,9 @@ try {
       for (const r of reports) await announcing.submit(`Bearer ${TOKEN}`, r);
       await waitFor(
         async () => {
-          const [{ left }] = await db.query<{ left: number }>(`select count(*)::int as left from shared.kcidb_submissions where status = 'ready'`);
+          const [{ left }] = await db.query<{ left: number }>(
+            `select count(*)::int as left from shared.kcidb_submissions where status = 'ready'`,
+          );
           return left === 0;
         },
         { what: 'every submission to be processed', timeoutMs: 600_000, intervalMs: 5 },
@@ -153,8 +171,12 @@ try {
   const process2PerS = perS(REPORTS / 2, process2Ms);
   const endToEndPerS = perS(REPORTS / 2, endToEndMs);
   say(`ingest: reports of ${TESTS_PER_REPORT} tests (and 10 builds, 1 checkout)`);
-  say(`  submit (token, validation, durable store): ${Math.round(submitPerS)} tests/s (${round(submitMs / REPORTS)} ms/report)`);
-  say(`  load into the tables, one loader:          ${Math.round(processPerS)} tests/s (${round(process1Ms / (REPORTS / 2))} ms/report)`);
+  say(
+    `  submit (token, validation, durable store): ${Math.round(submitPerS)} tests/s (${round(submitMs / REPORTS)} ms/report)`,
+  );
+  say(
+    `  load into the tables, one loader:          ${Math.round(processPerS)} tests/s (${round(process1Ms / (REPORTS / 2))} ms/report)`,
+  );
   say(`  load into the tables, two loaders:         ${Math.round(process2PerS)} tests/s`);
   say(`  end to end via outbox, JetStream, worker:   ${Math.round(endToEndPerS)} tests/s`);
   const ingested = (REPORTS + REPORTS / 2 + 1) * TESTS_PER_REPORT;
@@ -216,7 +238,9 @@ try {
     times.sort((a, b) => a - b);
     const p50 = percentile(times, 0.5);
     const p95 = percentile(times, 0.95);
-    say(`${name}: p50 ${round(p50)} ms, p95 ${round(p95)} ms over ${QUERY_RUNS} runs (${(result as { items: unknown[] }).items.length} rows)`);
+    say(
+      `${name}: p50 ${round(p50)} ms, p95 ${round(p95)} ms over ${QUERY_RUNS} runs (${(result as { items: unknown[] }).items.length} rows)`,
+    );
     return { p50, p95 };
   };
   const trees = await latency('trees (last 7 days)', () => service.trees({}));

@@ -16,7 +16,9 @@ const name = args.find((a) => !a.startsWith('-'));
 const quick = args.includes('--quick');
 
 if (!name || args.includes('--help') || args.includes('-h')) {
-  process.stdout.write(`usage: pnpm bench <name|all> [--quick]\n\nbenchmarks: ${available.join(', ') || '(none yet)'}\n`);
+  process.stdout.write(
+    `usage: pnpm bench <name|all> [--quick]\n\nbenchmarks: ${available.join(', ') || '(none yet)'}\n`,
+  );
   process.exit(name ? 0 : 2);
 }
 
@@ -33,7 +35,12 @@ for (const n of names) {
   if (names.length > 1) process.stdout.write(`\n--- bench ${n}${quick ? ' (quick)' : ''}\n`);
   const result = spawnSync(
     process.execPath,
-    ['--import', fileURLToPath(new URL('../tools/register.mjs', import.meta.url)), `${dir}${n}.bench.ts`, ...(quick ? ['--quick'] : [])],
+    [
+      '--import',
+      fileURLToPath(new URL('../tools/register.mjs', import.meta.url)),
+      `${dir}${n}.bench.ts`,
+      ...(quick ? ['--quick'] : []),
+    ],
     { stdio: 'inherit' },
   );
   if (result.status !== 0) {

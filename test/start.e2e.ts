@@ -51,16 +51,32 @@ describe('pnpm start', () => {
       const submitted = await fetch(`${web}/api/kcidb/submit`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify({ version: { major: 5, minor: 3 }, checkouts: [{ id: 'myci:start-e2e', origin: 'myci', tree_name: 'mainline', git_repository_branch: 'master', start_time: new Date().toISOString() }] }),
+        body: JSON.stringify({
+          version: { major: 5, minor: 3 },
+          checkouts: [
+            {
+              id: 'myci:start-e2e',
+              origin: 'myci',
+              tree_name: 'mainline',
+              git_repository_branch: 'master',
+              start_time: new Date().toISOString(),
+            },
+          ],
+        }),
       });
       expect(submitted.status).toBe(202);
       const { id } = (await submitted.json()) as { id: string };
-      const status = await waitFor(async () => {
-        const body = (await (await fetch(`${web}/api/kcidb/status?id=${id}`)).json()) as { status: string };
-        return body.status === 'ready' ? undefined : body;
-      }, { what: 'the submission to be loaded', timeoutMs: 30_000 });
+      const status = await waitFor(
+        async () => {
+          const body = (await (await fetch(`${web}/api/kcidb/status?id=${id}`)).json()) as { status: string };
+          return body.status === 'ready' ? undefined : body;
+        },
+        { what: 'the submission to be loaded', timeoutMs: 30_000 },
+      );
       expect(status).toMatchObject({ id, status: 'processed' });
-      const trees = (await (await fetch(`${web}/api/kcidb/trees?origin=myci`)).json()) as { items: { checkout_id: string }[] };
+      const trees = (await (await fetch(`${web}/api/kcidb/trees?origin=myci`)).json()) as {
+        items: { checkout_id: string }[];
+      };
       expect(trees.items.map((t) => t.checkout_id)).toEqual(['myci:start-e2e']);
     } finally {
       const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -33,8 +33,10 @@ beforeAll(async () => {
   // this merge request too, and must leave it (and its builds and tests) to the GitLab one.
   stack = await startUpstreamStack(logger, {}, { deployments: 'per-forge' });
   ({ db, gitlab, copr, tf } = stack);
-  const notifications = 'notifications:\n  failure_comment:\n    message: "Something failed, see {{ packit_dashboard_url }}"';
-  for (const sha of [SHA, NEW_SHA]) gitlab.setFile(PROJECT, sha, '.packit.yaml', buildAndTestConfig(CHROOTS, notifications));
+  const notifications =
+    'notifications:\n  failure_comment:\n    message: "Something failed, see {{ packit_dashboard_url }}"';
+  for (const sha of [SHA, NEW_SHA])
+    gitlab.setFile(PROJECT, sha, '.packit.yaml', buildAndTestConfig(CHROOTS, notifications));
   gitlab.setMergeRequestChanges(PROJECT, MR, ['hello.spec', 'src/hello.c']);
   gitlab.setAccessLevel(PROJECT, 'maintainer', 40);
   gitlab.setAccessLevel(PROJECT, 'reporter', 20);
@@ -49,17 +51,28 @@ const statusesNamed = (name: string, sha = SHA) => gitlab.statusesFor(PROJECT, s
 const history = (name: string, sha = SHA) => status(name, sha)?.history.map((h) => h.status);
 const coprBuilds = () => [...copr.builds.values()];
 const botNotes = () => gitlab.notes.filter((n) => n.author === gitlab.botUser);
-const pipelines = async () => (await db.pool().query('select count(*)::int as n from shared.pipelines')).rows[0].n as number;
+const pipelines = async () =>
+  (await db.pool().query('select count(*)::int as n from shared.pipelines')).rows[0].n as number;
 /** Waits until packflow recorded the Testing Farm request (its notification is matched by id). */
 const recorded = (requestId: string) =>
-  waitFor(async () => (await db.pool().query(`select 1 from upstream.test_run_targets where external_id = $1`, [requestId])).rows.length > 0, {
-    what: `request ${requestId} to be recorded`,
-  });
+  waitFor(
+    async () =>
+      (await db.pool().query(`select 1 from upstream.test_run_targets where external_id = $1`, [requestId])).rows
+        .length > 0,
+    {
+      what: `request ${requestId} to be recorded`,
+    },
+  );
 const chrootBuildsSubmitted = (buildId: number, n: number) =>
-  waitFor(async () => {
-    const { rows } = await db.pool().query(`select count(*)::int as n from upstream.copr_build_targets where external_id = $1`, [String(buildId)]);
-    return rows[0].n === n;
-  }, { what: `${n} chroot builds of Copr build ${buildId} to be recorded` });
+  waitFor(
+    async () => {
+      const { rows } = await db
+        .pool()
+        .query(`select count(*)::int as n from upstream.copr_build_targets where external_id = $1`, [String(buildId)]);
+      return rows[0].n === n;
+    },
+    { what: `${n} chroot builds of Copr build ${buildId} to be recorded` },
+  );
 const requestFor = (chroot: string, after = 0) =>
   [...tf.testRequests.values()].slice(after).find((r) => JSON.stringify(r.request).includes(`:${chroot}"`));
 
@@ -74,22 +87,43 @@ describe('a GitLab merge request, end to end', () => {
       [eventId],
     );
     expect(events).toEqual([
-      { source: 'gitlab', type: 'pull_request.opened', ecosystem: 'upstream', forge: 'gitlab', instance_url: 'https://gitlab.com', namespace: 'packit', repo: 'hello' },
+      {
+        source: 'gitlab',
+        type: 'pull_request.opened',
+        ecosystem: 'upstream',
+        forge: 'gitlab',
+        instance_url: 'https://gitlab.com',
+        namespace: 'packit',
+        repo: 'hello',
+      },
     ]);
 
     // Every build and test is reported pending at once, on the merge request's head.
-    await waitFor(() => CHROOTS.every((c) => status(`rpm-build:${c}`) && status(`testing-farm:${c}`)), { what: 'pending statuses', timeoutMs: 30_000 });
+    await waitFor(() => CHROOTS.every((c) => status(`rpm-build:${c}`) && status(`testing-farm:${c}`)), {
+      what: 'pending statuses',
+      timeoutMs: 30_000,
+    });
     for (const c of CHROOTS) {
       for (const name of [`rpm-build:${c}`, `testing-farm:${c}`]) {
-        expect(status(name)).toMatchObject({ status: 'pending', ref: 'feature', targetUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:8081\/pipelines\/\d+$/) });
+        expect(status(name)).toMatchObject({
+          status: 'pending',
+          ref: 'feature',
+          targetUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:8081\/pipelines\/\d+$/),
+        });
       }
     }
     // The worker read the configuration at the head commit and the merge request's changes
     // from the fake GitLab, with its token.
-    const config = gitlab.requests.find((r) => r.path === `/api/v4/projects/packit%2Fhello/repository/files/.packit.yaml/raw`);
+    const config = gitlab.requests.find(
+      (r) => r.path === `/api/v4/projects/packit%2Fhello/repository/files/.packit.yaml/raw`,
+    );
     expect(config).toMatchObject({ method: 'GET', query: `?ref=${SHA}`, status: 200 });
     expect(config!.headers['private-token']).toBe(gitlab.token);
-    expect(gitlab.requests.some((r) => r.path === `/api/v4/projects/packit%2Fhello/merge_requests/${MR}/diffs` && r.status === 200)).toBe(true);
+    expect(
+      gitlab.requests.some(
+        (r) => r.path === `/api/v4/projects/packit%2Fhello/merge_requests/${MR}/diffs` && r.status === 200,
+      ),
+    ).toBe(true);
 
     // Copr builds the SRPM from the GitLab repository at the head commit, then the chroots.
     const build = await waitFor(() => coprBuilds()[0], { what: 'the Copr build' });
@@ -107,11 +141,16 @@ describe('a GitLab merge request, end to end', () => {
     }
 
     // Testing Farm tests the GitLab repository at the head commit, with the chroot's build.
-    const [good, bad] = await waitFor(() => requestFor(CHROOTS[0]) && requestFor(CHROOTS[1]) && [requestFor(CHROOTS[0])!, requestFor(CHROOTS[1])!], {
-      what: 'Testing Farm requests for the built chroots',
-    });
+    const [good, bad] = await waitFor(
+      () => requestFor(CHROOTS[0]) && requestFor(CHROOTS[1]) && [requestFor(CHROOTS[0])!, requestFor(CHROOTS[1])!],
+      {
+        what: 'Testing Farm requests for the built chroots',
+      },
+    );
     expect(good.fmf).toMatchObject({ url: CLONE_URL, ref: SHA });
-    expect(good.environments[0].artifacts).toEqual([expect.objectContaining({ type: 'fedora-copr-build', id: `${build.id}:${CHROOTS[0]}` })]);
+    expect(good.environments[0].artifacts).toEqual([
+      expect.objectContaining({ type: 'fedora-copr-build', id: `${build.id}:${CHROOTS[0]}` }),
+    ]);
     await recorded(good.id);
     await recorded(bad.id);
     await tf.start(good.id);
@@ -129,7 +168,9 @@ describe('a GitLab merge request, end to end', () => {
       [`testing-farm:${CHROOTS[1]}`]: 'failed',
       [`testing-farm:${CHROOTS[2]}`]: 'canceled',
     };
-    await waitFor(() => Object.entries(final).every(([name, state]) => status(name)?.status === state), { what: 'the final statuses' });
+    await waitFor(() => Object.entries(final).every(([name, state]) => status(name)?.status === state), {
+      what: 'the final statuses',
+    });
     expect(history(`rpm-build:${CHROOTS[0]}`)).toEqual(['pending', 'running', 'success']);
     expect(history(`rpm-build:${CHROOTS[1]}`)).toEqual(['pending', 'running', 'success']);
     expect(history(`rpm-build:${CHROOTS[2]}`)).toEqual(['pending', 'running', 'failed']);
@@ -144,12 +185,17 @@ describe('a GitLab merge request, end to end', () => {
     expect(names).toHaveLength(new Set(names).size);
     expect(tf.testRequests.size).toBe(2);
     // notifications.failure_comment: one note on the merge request per failed target.
-    const failures = await waitFor(() => (botNotes().length === 2 ? botNotes() : undefined), { what: 'the failure notes' });
+    const failures = await waitFor(() => (botNotes().length === 2 ? botNotes() : undefined), {
+      what: 'the failure notes',
+    });
     for (const note of failures) {
       expect(note).toMatchObject({ noteableType: 'MergeRequest', iid: MR, project: PROJECT });
       expect(note.body).toMatch(/^Something failed, see http:\/\/127\.0\.0\.1:8081\/pipelines\/\d+/);
     }
-    expect(failures.map((n) => n.body.split('(')[1].split(':').slice(0, 2).join(':')).sort()).toEqual([`rpm-build:${CHROOTS[2]}`, `testing-farm:${CHROOTS[1]}`]);
+    expect(failures.map((n) => n.body.split('(')[1].split(':').slice(0, 2).join(':')).sort()).toEqual([
+      `rpm-build:${CHROOTS[2]}`,
+      `testing-farm:${CHROOTS[1]}`,
+    ]);
   });
 
   it('a "/packit build" note from a developer builds every chroot again and reports it in new statuses', async () => {
@@ -162,15 +208,23 @@ describe('a GitLab merge request, end to end', () => {
     expect([...rebuild.chroots.keys()].sort()).toEqual(CHROOTS);
     expect(rebuild.request.script).toContain(`git checkout ${SHA}`);
     // The finished statuses stay; GitLab starts a new status of the same name.
-    await waitFor(() => CHROOTS.every((c) => statusesNamed(`rpm-build:${c}`).length === 2), { what: 'new rpm-build statuses' });
-    for (const c of CHROOTS) expect(statusesNamed(`rpm-build:${c}`).map((s) => s.status)).toEqual([c === CHROOTS[2] ? 'failed' : 'success', 'pending']);
+    await waitFor(() => CHROOTS.every((c) => statusesNamed(`rpm-build:${c}`).length === 2), {
+      what: 'new rpm-build statuses',
+    });
+    for (const c of CHROOTS)
+      expect(statusesNamed(`rpm-build:${c}`).map((s) => s.status)).toEqual([
+        c === CHROOTS[2] ? 'failed' : 'success',
+        'pending',
+      ]);
 
     await copr.startBuild(rebuild.id, 'srpm-builds');
     await copr.finishBuild(rebuild.id, 'srpm-builds', 'succeeded');
     await chrootBuildsSubmitted(rebuild.id, CHROOTS.length);
     for (const c of CHROOTS) {
       await copr.startBuild(rebuild.id, c);
-      await waitFor(() => status(`rpm-build:${c}`)?.status === 'running', { what: `the rebuild of ${c} to be running` });
+      await waitFor(() => status(`rpm-build:${c}`)?.status === 'running', {
+        what: `the rebuild of ${c} to be running`,
+      });
       await copr.finishBuild(rebuild.id, c, 'succeeded');
     }
     await waitFor(() => CHROOTS.every((c) => requestFor(c, requests)), { what: 'a test of every rebuilt chroot' });
@@ -180,9 +234,15 @@ describe('a GitLab merge request, end to end', () => {
       await recorded(request.id);
       await tf.finish(request.id, 'passed');
     }
-    await waitFor(() => CHROOTS.every((c) => status(`rpm-build:${c}`)?.status === 'success' && status(`testing-farm:${c}`)?.status === 'success'), {
-      what: 'every build and test to pass',
-    });
+    await waitFor(
+      () =>
+        CHROOTS.every(
+          (c) => status(`rpm-build:${c}`)?.status === 'success' && status(`testing-farm:${c}`)?.status === 'success',
+        ),
+      {
+        what: 'every build and test to pass',
+      },
+    );
     for (const c of CHROOTS) {
       expect(history(`rpm-build:${c}`)).toEqual(['pending', 'running', 'success']);
       expect(status(`rpm-build:${c}`)!.ref).toBe('feature');
@@ -193,11 +253,16 @@ describe('a GitLab merge request, end to end', () => {
 
   it('an edited "/packit build" note (GitLab sends the hook again) runs nothing', async () => {
     const [before, builds] = [await pipelines(), copr.builds.size];
-    const sent = await gitlab.emitMergeRequestNote(PROJECT, MR, '/packit build', { sender: 'maintainer', edit: buildNoteId });
+    const sent = await gitlab.emitMergeRequestNote(PROJECT, MR, '/packit build', {
+      sender: 'maintainer',
+      edit: buildNoteId,
+    });
     expect(sent.status).toBe(200);
     expect(JSON.parse(sent.responseText!)).toMatchObject({ ignored: 'note action "update" is not acted on' });
     // Ignored at the intake: recorded, never published to the worker.
-    const { rows } = await db.pool().query(`select disposition, ecosystem from shared.events where delivery_id = $1`, [sent.uuid]);
+    const { rows } = await db
+      .pool()
+      .query(`select disposition, ecosystem from shared.events where delivery_id = $1`, [sent.uuid]);
     expect(rows).toEqual([{ disposition: 'ignored', ecosystem: null }]);
     expect(await pipelines()).toBe(before);
     expect(copr.builds.size).toBe(builds);
@@ -216,18 +281,34 @@ describe('a GitLab merge request, end to end', () => {
 
   it('new commits on the merge request build the new head; closing it cancels what is unfinished', async () => {
     const builds = copr.builds.size;
-    const sent = await gitlab.emitMergeRequest(PROJECT, { iid: MR, action: 'update', headSha: NEW_SHA, oldrev: SHA, sender: 'maintainer' });
+    const sent = await gitlab.emitMergeRequest(PROJECT, {
+      iid: MR,
+      action: 'update',
+      headSha: NEW_SHA,
+      oldrev: SHA,
+      sender: 'maintainer',
+    });
     expect(sent.status).toBe(202);
     const build = await waitFor(() => coprBuilds()[builds], { what: 'the Copr build of the new head' });
     expect(build.request.script).toContain(`git checkout ${NEW_SHA}`);
-    await waitFor(() => CHROOTS.every((c) => status(`rpm-build:${c}`, NEW_SHA)?.status === 'pending'), { what: 'pending statuses on the new head' });
+    await waitFor(() => CHROOTS.every((c) => status(`rpm-build:${c}`, NEW_SHA)?.status === 'pending'), {
+      what: 'pending statuses on the new head',
+    });
     await copr.startBuild(build.id, 'srpm-builds');
     await waitFor(() => status('srpm-build', NEW_SHA)?.status === 'running', { what: 'the SRPM build to be running' });
 
-    const closed = await gitlab.emitMergeRequest(PROJECT, { iid: MR, action: 'close', headSha: NEW_SHA, sender: 'maintainer' });
+    const closed = await gitlab.emitMergeRequest(PROJECT, {
+      iid: MR,
+      action: 'close',
+      headSha: NEW_SHA,
+      sender: 'maintainer',
+    });
     expect(closed.status).toBe(202);
     await waitFor(
-      () => ['srpm-build', ...CHROOTS.flatMap((c) => [`rpm-build:${c}`, `testing-farm:${c}`])].every((name) => status(name, NEW_SHA)?.status === 'canceled'),
+      () =>
+        ['srpm-build', ...CHROOTS.flatMap((c) => [`rpm-build:${c}`, `testing-farm:${c}`])].every(
+          (name) => status(name, NEW_SHA)?.status === 'canceled',
+        ),
       { what: 'every status of the new head to be canceled' },
     );
     await waitFor(() => copr.build(build.id).canceled, { what: 'the Copr build to be canceled' });
@@ -242,10 +323,13 @@ describe('a GitLab merge request, end to end', () => {
       const jsm = await jetstreamManager(nc);
       const { state } = await jsm.streams.info('PACKFLOW_EVENTS');
       for (const durable of ['upstream-github', 'upstream-gitlab']) {
-        await waitFor(async () => {
-          const info = await jsm.consumers.info('PACKFLOW_EVENTS', durable);
-          return info.ack_floor.stream_seq >= state.last_seq && info.num_ack_pending === 0 && info.num_pending === 0;
-        }, { what: `${durable} to acknowledge every message` });
+        await waitFor(
+          async () => {
+            const info = await jsm.consumers.info('PACKFLOW_EVENTS', durable);
+            return info.ack_floor.stream_seq >= state.last_seq && info.num_ack_pending === 0 && info.num_pending === 0;
+          },
+          { what: `${durable} to acknowledge every message` },
+        );
       }
     } finally {
       await nc.drain();

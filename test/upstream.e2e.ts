@@ -20,7 +20,8 @@ let tf: FakeTestingFarm;
 beforeAll(async () => {
   stack = await startUpstreamStack(logger);
   ({ db, github, copr, tf } = stack);
-  const notifications = 'notifications:\n  failure_comment:\n    message: "Something failed, see {{ packit_dashboard_url }}"';
+  const notifications =
+    'notifications:\n  failure_comment:\n    message: "Something failed, see {{ packit_dashboard_url }}"';
   github.setFile(REPO, SHA, '.packit.yaml', buildAndTestConfig(CHROOTS, notifications));
   github.setPullRequestFiles(REPO, 7, [{ filename: 'src/widget.c' }]);
   github.setPermission(REPO, 'maintainer', 'write');
@@ -33,9 +34,14 @@ const check = (name: string) => github.checkRuns.filter((c) => c.name === name &
 const onlyBuild = () => [...copr.builds.values()][0];
 /** Waits until packflow recorded the Testing Farm request (its notification is matched by id). */
 const recorded = (requestId: string) =>
-  waitFor(async () => (await db.pool().query(`select 1 from upstream.test_run_targets where external_id = $1`, [requestId])).rows.length > 0, {
-    what: `request ${requestId} to be recorded`,
-  });
+  waitFor(
+    async () =>
+      (await db.pool().query(`select 1 from upstream.test_run_targets where external_id = $1`, [requestId])).rows
+        .length > 0,
+    {
+      what: `request ${requestId} to be recorded`,
+    },
+  );
 const requestFor = (chroot: string, after = 0) =>
   [...tf.testRequests.values()].slice(after).find((r) => JSON.stringify(r.request).includes(`:${chroot}"`));
 
@@ -45,32 +51,48 @@ describe('a pull request, end to end', () => {
     expect(sent.status).toBe(202);
 
     // Check runs appear queued for every build and test.
-    await waitFor(() => CHROOTS.every((c) => check(`rpm-build:${c}`) && check(`testing-farm:${c}`)), { what: 'queued check runs', timeoutMs: 30_000 });
+    await waitFor(() => CHROOTS.every((c) => check(`rpm-build:${c}`) && check(`testing-farm:${c}`)), {
+      what: 'queued check runs',
+      timeoutMs: 30_000,
+    });
     for (const c of CHROOTS) expect(check(`testing-farm:${c}`)!.history[0].status).toBe('queued');
 
     // Copr builds the SRPM, then the chroots in the same build.
     const build = await waitFor(() => onlyBuild(), { what: 'the Copr build' });
     await copr.startBuild(build.id, 'srpm-builds');
     await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
-    await waitFor(async () => {
-      const { rows } = await db.pool().query(`select count(*)::int as n from upstream.copr_build_targets where external_id = $1`, [String(build.id)]);
-      return rows[0].n === CHROOTS.length;
-    }, { what: 'the chroot builds to be submitted' });
+    await waitFor(
+      async () => {
+        const { rows } = await db
+          .pool()
+          .query(`select count(*)::int as n from upstream.copr_build_targets where external_id = $1`, [
+            String(build.id),
+          ]);
+        return rows[0].n === CHROOTS.length;
+      },
+      { what: 'the chroot builds to be submitted' },
+    );
 
     for (const c of CHROOTS.slice(0, 2)) {
       await copr.startBuild(build.id, c);
       await copr.finishBuild(build.id, c, 'succeeded');
     }
     // Tests for the two good chroots start before the third build ends.
-    await waitFor(() => requestFor(CHROOTS[0]) && requestFor(CHROOTS[1]), { what: 'Testing Farm requests for the good chroots' });
+    await waitFor(() => requestFor(CHROOTS[0]) && requestFor(CHROOTS[1]), {
+      what: 'Testing Farm requests for the good chroots',
+    });
     expect(tf.testRequests.size).toBe(2);
     await copr.startBuild(build.id, CHROOTS[2]);
     await copr.finishBuild(build.id, CHROOTS[2], 'failed');
 
     await recorded(requestFor(CHROOTS[0])!.id);
     await recorded(requestFor(CHROOTS[1])!.id);
-    await tf.finish(requestFor(CHROOTS[0])!.id, 'passed', [{ name: '/tests/smoke', result: 'passed', durationSeconds: 3 }]);
-    await tf.finish(requestFor(CHROOTS[1])!.id, 'failed', [{ name: '/tests/smoke', result: 'failed', durationSeconds: 4 }]);
+    await tf.finish(requestFor(CHROOTS[0])!.id, 'passed', [
+      { name: '/tests/smoke', result: 'passed', durationSeconds: 3 },
+    ]);
+    await tf.finish(requestFor(CHROOTS[1])!.id, 'failed', [
+      { name: '/tests/smoke', result: 'failed', durationSeconds: 4 },
+    ]);
 
     // The two notifications are handled concurrently: wait for every final check, in any order.
     await waitFor(
@@ -88,13 +110,21 @@ describe('a pull request, end to end', () => {
     expect(skipped.title).toContain(`build ${CHROOTS[2]} failed`);
     expect(tf.testRequests.size).toBe(2);
     // notifications.failure_comment: one comment per failed target, naming it.
-    const failures = await waitFor(() => {
-      const found = github.comments.filter((c) => c.body.startsWith('Something failed, see http'));
-      return found.length === 2 ? found : undefined;
-    }, { what: 'the failure comments' });
-    expect(failures.map((c) => c.body.split('(')[1].split(':').slice(0, 2).join(':')).sort()).toEqual([`rpm-build:${CHROOTS[2]}`, `testing-farm:${CHROOTS[1]}`]);
+    const failures = await waitFor(
+      () => {
+        const found = github.comments.filter((c) => c.body.startsWith('Something failed, see http'));
+        return found.length === 2 ? found : undefined;
+      },
+      { what: 'the failure comments' },
+    );
+    expect(failures.map((c) => c.body.split('(')[1].split(':').slice(0, 2).join(':')).sort()).toEqual([
+      `rpm-build:${CHROOTS[2]}`,
+      `testing-farm:${CHROOTS[1]}`,
+    ]);
     // The Testing Farm results are in the results store, as KCIDB tests of origin packflow.
-    const { rows } = await db.pool().query(`select path, status from shared.kcidb_tests where origin = 'packflow' order by status`);
+    const { rows } = await db
+      .pool()
+      .query(`select path, status from shared.kcidb_tests where origin = 'packflow' order by status`);
     expect(rows).toEqual([
       { path: 'tests.smoke', status: 'FAIL' },
       { path: 'tests.smoke', status: 'PASS' },
@@ -111,11 +141,16 @@ describe('a pull request, end to end', () => {
     expect(copr.builds.size).toBe(1);
     await recorded(rerun[0].id);
     await tf.finish(rerun[0].id, 'passed', [{ name: '/tests/smoke', result: 'passed' }]);
-    await waitFor(() => check(`testing-farm:${CHROOTS[1]}`)?.conclusion === 'success', { what: 'the retested check to pass' });
+    await waitFor(() => check(`testing-farm:${CHROOTS[1]}`)?.conclusion === 'success', {
+      what: 'the retested check to pass',
+    });
   });
 
   it('the same comment from someone without write access runs nothing and gets a reply', async () => {
-    const [requests, pipelines] = [tf.testRequests.size, (await db.pool().query('select count(*)::int as n from shared.pipelines')).rows[0].n];
+    const [requests, pipelines] = [
+      tf.testRequests.size,
+      (await db.pool().query('select count(*)::int as n from shared.pipelines')).rows[0].n,
+    ];
     await github.emitIssueComment(REPO, 7, '/packit retest-failed', { sender: 'drive-by' });
     const reply = await waitFor(() => github.comments.find((c) => c.body.includes('@drive-by')), { what: 'the reply' });
     expect(reply.body).toContain('write access');
@@ -125,13 +160,22 @@ describe('a pull request, end to end', () => {
 
   it('"Re-run" on one chroot rebuilds that chroot and reruns its test only', async () => {
     const [builds, requests] = [copr.builds.size, tf.testRequests.size];
-    await github.emitCheckRunEvent(check(`rpm-build:${CHROOTS[2]}`)!.id, { action: 'rerequested', sender: 'maintainer', pullRequest: 7 });
+    await github.emitCheckRunEvent(check(`rpm-build:${CHROOTS[2]}`)!.id, {
+      action: 'rerequested',
+      sender: 'maintainer',
+      pullRequest: 7,
+    });
     const rebuild = await waitFor(() => [...copr.builds.values()].slice(builds)[0], { what: 'a new Copr build' });
     expect([...rebuild.chroots.keys()]).toEqual([CHROOTS[2]]);
-    await waitFor(async () => {
-      const { rows } = await db.pool().query(`select 1 from upstream.copr_build_targets where external_id = $1`, [String(rebuild.id)]);
-      return rows.length === 1;
-    }, { what: 'the rebuild to be recorded' });
+    await waitFor(
+      async () => {
+        const { rows } = await db
+          .pool()
+          .query(`select 1 from upstream.copr_build_targets where external_id = $1`, [String(rebuild.id)]);
+        return rows.length === 1;
+      },
+      { what: 'the rebuild to be recorded' },
+    );
     await copr.startBuild(rebuild.id, CHROOTS[2]);
     await copr.finishBuild(rebuild.id, CHROOTS[2], 'succeeded');
     await waitFor(() => tf.testRequests.size === requests + 1, { what: 'the test of the rebuilt chroot' });

@@ -8,11 +8,38 @@ import { CHROOTS } from './pipeline-data.sql.js';
 const chroots = CHROOTS.slice(0, 6);
 const plan: Plan = {
   steps: [
-    { id: 'srpm', package: 'pkg', job: 'srpm_build', identifier: null, trigger: 'pull_request', targets: ['srpm-builds'], options: {} },
-    { id: 'copr', package: 'pkg', job: 'copr_build', identifier: null, trigger: 'pull_request', targets: chroots, options: {} },
-    { id: 'tests', package: 'pkg', job: 'tests', identifier: null, trigger: 'pull_request', targets: chroots, options: {} },
+    {
+      id: 'srpm',
+      package: 'pkg',
+      job: 'srpm_build',
+      identifier: null,
+      trigger: 'pull_request',
+      targets: ['srpm-builds'],
+      options: {},
+    },
+    {
+      id: 'copr',
+      package: 'pkg',
+      job: 'copr_build',
+      identifier: null,
+      trigger: 'pull_request',
+      targets: chroots,
+      options: {},
+    },
+    {
+      id: 'tests',
+      package: 'pkg',
+      job: 'tests',
+      identifier: null,
+      trigger: 'pull_request',
+      targets: chroots,
+      options: {},
+    },
   ],
-  edges: [{ from: 'srpm', to: 'copr', target: null }, ...chroots.map((c) => ({ from: 'copr', to: 'tests', target: c }))],
+  edges: [
+    { from: 'srpm', to: 'copr', target: null },
+    ...chroots.map((c) => ({ from: 'copr', to: 'tests', target: c })),
+  ],
   skipped: [],
 };
 
@@ -42,7 +69,10 @@ export async function runSignals(pool: pg.Pool, pipelines: number) {
   let signalMs = 0;
   let signals = 0;
   for (let i = 0; i < pipelines; i++) {
-    const commit = await pool.query(`insert into shared.commits (project_id, ref_id, sha) values ($1, $2, md5(random()::text)) returning id::text`, [rows[0].project_id, rows[0].ref_id]);
+    const commit = await pool.query(
+      `insert into shared.commits (project_id, ref_id, sha) values ($1, $2, md5(random()::text)) returning id::text`,
+      [rows[0].project_id, rows[0].ref_id],
+    );
     let t = performance.now();
     await engine.start(plan, { projectId: rows[0].project_id, commitId: commit.rows[0].id, trigger: 'commit' });
     await engine.idle();
@@ -51,7 +81,10 @@ export async function runSignals(pool: pg.Pool, pipelines: number) {
       const s = submitted.shift()!;
       const kind = s.job === 'srpm_build' ? 'srpm_build' : s.job === 'copr_build' ? 'copr_build' : 'tests';
       t = performance.now();
-      await engine.signal({ kind, externalId: s.externalId, target: kind === 'copr_build' ? s.target : undefined }, { state: 'success' });
+      await engine.signal(
+        { kind, externalId: s.externalId, target: kind === 'copr_build' ? s.target : undefined },
+        { state: 'success' },
+      );
       await engine.idle();
       signalMs += performance.now() - t;
       signals++;

@@ -5,8 +5,13 @@
 // build and all chroots but one, which it redoes with its test. Ids are computed, so
 // each chunk is a few set-based statements.
 export const CHROOTS = [
-  'fedora-40-x86_64', 'fedora-41-x86_64', 'fedora-42-x86_64', 'fedora-rawhide-x86_64',
-  'epel-9-x86_64', 'centos-stream-10-x86_64', 'fedora-41-aarch64',
+  'fedora-40-x86_64',
+  'fedora-41-x86_64',
+  'fedora-42-x86_64',
+  'fedora-rawhide-x86_64',
+  'epel-9-x86_64',
+  'centos-stream-10-x86_64',
+  'fedora-41-aarch64',
 ];
 
 /** Statements generating pipelines [$1, $2] (inclusive); run them in order. */
@@ -76,11 +81,22 @@ export const PROJECTS_SQL = `insert into shared.projects (id, forge, instance_ur
   select p, 'github', 'https://github.com', 'org-' || p, 'repo-' || p from generate_series(1, 100) p`;
 
 const TABLES_WITH_IDS = [
-  'shared.projects', 'shared.project_refs', 'shared.commits', 'shared.events', 'shared.pipelines', 'shared.pipeline_steps',
-  'shared.pipeline_step_edges', 'upstream.srpm_builds', 'upstream.copr_builds', 'upstream.copr_build_targets',
-  'upstream.test_runs', 'upstream.test_run_targets',
+  'shared.projects',
+  'shared.project_refs',
+  'shared.commits',
+  'shared.events',
+  'shared.pipelines',
+  'shared.pipeline_steps',
+  'shared.pipeline_step_edges',
+  'upstream.srpm_builds',
+  'upstream.copr_builds',
+  'upstream.copr_build_targets',
+  'upstream.test_runs',
+  'upstream.test_run_targets',
 ];
 
 /** After explicit ids, move every sequence past them. */
 export const resetSequencesSql = (): string[] =>
-  TABLES_WITH_IDS.map((t) => `select setval(pg_get_serial_sequence('${t}', 'id'), coalesce((select max(id) from ${t}), 0) + 1, false)`);
+  TABLES_WITH_IDS.map(
+    (t) => `select setval(pg_get_serial_sequence('${t}', 'id'), coalesce((select max(id) from ${t}), 0) + 1, false)`,
+  );

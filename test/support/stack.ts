@@ -47,17 +47,35 @@ const MESSAGES_TOKEN = 'stack-messages-token';
 const GITLAB_WEBHOOK_TOKEN = 'stack-gitlab-webhook-token';
 const GITLAB_API_TOKEN = 'glpat-stack-api-token';
 
-export async function startUpstreamStack(logger: Logger, workerEnv: Record<string, string> = {}, options: StackOptions = {}): Promise<UpstreamStack> {
+export async function startUpstreamStack(
+  logger: Logger,
+  workerEnv: Record<string, string> = {},
+  options: StackOptions = {},
+): Promise<UpstreamStack> {
   const db = await createTestDatabase();
   const nats = await startNatsServer();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const scheduler = await startScheduler({
-    env: { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0', GITHUB_WEBHOOK_SECRET: SECRET, GITLAB_WEBHOOK_TOKEN, MESSAGES_TOKEN },
+    env: {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      SCHEDULER_PORT: '0',
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITLAB_WEBHOOK_TOKEN,
+      MESSAGES_TOKEN,
+    },
     logger,
   });
   const [github, gitlab, copr, tf] = await Promise.all([
-    FakeGithub.start({ appId: 42, appKey: privateKey, webhook: { url: `${scheduler.url}/webhooks/github`, secret: SECRET } }),
-    FakeGitlab.start({ token: GITLAB_API_TOKEN, webhook: { url: `${scheduler.url}/webhooks/gitlab`, token: GITLAB_WEBHOOK_TOKEN } }),
+    FakeGithub.start({
+      appId: 42,
+      appKey: privateKey,
+      webhook: { url: `${scheduler.url}/webhooks/github`, secret: SECRET },
+    }),
+    FakeGitlab.start({
+      token: GITLAB_API_TOKEN,
+      webhook: { url: `${scheduler.url}/webhooks/gitlab`, token: GITLAB_WEBHOOK_TOKEN },
+    }),
     FakeCopr.start({ messages: { url: `${scheduler.url}/webhooks/messages`, token: MESSAGES_TOKEN } }),
     FakeTestingFarm.start(),
   ]);
@@ -78,7 +96,11 @@ export async function startUpstreamStack(logger: Logger, workerEnv: Record<strin
     GITHUB_API_URL: github.url,
   };
   // The fake answers for gitlab.com: the projects in the hooks are on https://gitlab.com.
-  const gitlabIdentity = { GITLAB_URL: gitlab.url, GITLAB_TOKEN: gitlab.token, GITLAB_INSTANCE_URL: 'https://gitlab.com' };
+  const gitlabIdentity = {
+    GITLAB_URL: gitlab.url,
+    GITLAB_TOKEN: gitlab.token,
+    GITLAB_INSTANCE_URL: 'https://gitlab.com',
+  };
   const deployments =
     options.deployments === 'per-forge'
       ? [
@@ -87,7 +109,8 @@ export async function startUpstreamStack(logger: Logger, workerEnv: Record<strin
         ]
       : [{ ...githubIdentity, ...gitlabIdentity }];
   const workers: RunningService[] = [];
-  for (const identity of deployments) workers.push(await startUpstreamWorker({ env: { ...common, ...identity, ...workerEnv }, logger }));
+  for (const identity of deployments)
+    workers.push(await startUpstreamWorker({ env: { ...common, ...identity, ...workerEnv }, logger }));
   const worker = workers[0];
   return {
     db,

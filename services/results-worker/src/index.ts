@@ -13,7 +13,12 @@ export { loadResultsWorkerConfig, type ResultsWorkerConfig } from './results-wor
  */
 export function startResultsWorker(options: ServiceStartOptions = {}): Promise<RunningService> {
   return startJetStreamWorker(
-    { name: 'results-worker', config: loadResultsWorkerConfig(options.env), validate: validateResultsMessage, module: (platform) => ResultsWorkerModule.forRoot(platform) },
+    {
+      name: 'results-worker',
+      config: loadResultsWorkerConfig(options.env),
+      validate: validateResultsMessage,
+      module: (platform) => ResultsWorkerModule.forRoot(platform),
+    },
     options,
   );
 }

@@ -12,7 +12,9 @@ export interface ResultsWorkerConfig extends CommonConfig {
   sweepIntervalMs: number;
 }
 
-export function loadResultsWorkerConfig(env: Readonly<Record<string, string | undefined>> = process.env): Readonly<ResultsWorkerConfig> {
+export function loadResultsWorkerConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Readonly<ResultsWorkerConfig> {
   const r = new EnvReader(env);
   return r.done({
     ...readCommonConfig(r),

@@ -9,7 +9,9 @@ import type { ResultsWorkerConfig } from './results-worker.config.js';
 /** The results worker: loads accepted KCIDB submissions from `results.…` messages, and sweeps up the rest. */
 @Module({})
 export class ResultsWorkerModule {
-  static forRoot(platform: Omit<PlatformOptions, 'name' | 'http' | 'config'> & { config: Readonly<ResultsWorkerConfig> }): DynamicModule {
+  static forRoot(
+    platform: Omit<PlatformOptions, 'name' | 'http' | 'config'> & { config: Readonly<ResultsWorkerConfig> },
+  ): DynamicModule {
     return {
       module: ResultsWorkerModule,
       imports: [PlatformModule.forRoot({ ...platform, name: 'results-worker' })],

@@ -4,7 +4,14 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createLogger } from '@packflow/core';
 import { kcidbSubmittedMessage } from '@packflow/events';
 import type { RunningService } from '@packflow/platform';
-import { createTestDatabase, spawnServiceMain, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
+import {
+  createTestDatabase,
+  spawnServiceMain,
+  startNatsServer,
+  waitFor,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@packflow/testing';
 import { startResultsWorker } from './index.js';
 
 let db: TestDatabase;
@@ -18,12 +25,19 @@ let worker: RunningService;
  */
 const leftOver = crypto.randomUUID();
 
-const report = (checkoutId: string, tree: string) => ({ version: { major: 5 }, checkouts: [{ id: checkoutId, origin: 'myci', tree_name: tree }] });
+const report = (checkoutId: string, tree: string) => ({
+  version: { major: 5 },
+  checkouts: [{ id: checkoutId, origin: 'myci', tree_name: tree }],
+});
 
 async function store(id: string, body: unknown, receivedAt = new Date()): Promise<void> {
   await db
     .pool()
-    .query(`insert into shared.kcidb_submissions (id, origins, report, received_at) values ($1, '{myci}', $2, $3)`, [id, JSON.stringify(body), receivedAt]);
+    .query(`insert into shared.kcidb_submissions (id, origins, report, received_at) values ($1, '{myci}', $2, $3)`, [
+      id,
+      JSON.stringify(body),
+      receivedAt,
+    ]);
 }
 
 async function publish(subject: string, payload: unknown, msgID: string): Promise<number> {
@@ -31,25 +45,43 @@ async function publish(subject: string, payload: unknown, msgID: string): Promis
 }
 
 const submission = async (id: string) =>
-  (await db.pool().query<{ status: string; processed_at: Date | null }>('select status, processed_at from shared.kcidb_submissions where id = $1', [id])).rows[0];
+  (
+    await db
+      .pool()
+      .query<{ status: string; processed_at: Date | null }>(
+        'select status, processed_at from shared.kcidb_submissions where id = $1',
+        [id],
+      )
+  ).rows[0];
 
 const processed = (id: string) =>
-  waitFor(async () => {
-    const row = await submission(id);
-    return row?.status === 'processed' ? row : undefined;
-  }, { what: `submission ${id} processed` });
+  waitFor(
+    async () => {
+      const row = await submission(id);
+      return row?.status === 'processed' ? row : undefined;
+    },
+    { what: `submission ${id} processed` },
+  );
 
 const deadLetter = (msgId: string) =>
-  waitFor(async () => (await db.pool().query('select subject, error, consumer from shared.dead_letters where msg_id = $1', [msgId])).rows[0], {
-    what: `a dead letter for ${msgId}`,
-  });
+  waitFor(
+    async () =>
+      (await db.pool().query('select subject, error, consumer from shared.dead_letters where msg_id = $1', [msgId]))
+        .rows[0],
+    {
+      what: `a dead letter for ${msgId}`,
+    },
+  );
 
 async function acknowledged(seq: number): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  await waitFor(async () => {
-    const info = await jsm.consumers.info('PACKFLOW_EVENTS', 'results-worker');
-    return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0;
-  }, { what: `stream sequence ${seq} to be acknowledged` });
+  await waitFor(
+    async () => {
+      const info = await jsm.consumers.info('PACKFLOW_EVENTS', 'results-worker');
+      return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0;
+    },
+    { what: `stream sequence ${seq} to be acknowledged` },
+  );
 }
 
 beforeAll(async () => {
@@ -101,7 +133,9 @@ describe('results worker on JetStream', () => {
 
   it('sweeps up a submission left ready with no message', async () => {
     await processed(leftOver);
-    const { rows } = await db.pool().query(`select tree_name from shared.kcidb_checkouts where id = 'myci:c-left-over'`);
+    const { rows } = await db
+      .pool()
+      .query(`select tree_name from shared.kcidb_checkouts where id = 'myci:c-left-over'`);
     expect(rows).toEqual([{ tree_name: 'stable' }]);
   });
 
@@ -116,7 +150,11 @@ describe('results worker on JetStream', () => {
   });
 
   it('dead-letters a payload that is not a results message, naming the field', async () => {
-    await publish('results.kcidb.submitted', { type: 'kcidb.submitted', submissionId: 'not-a-uuid', origins: ['myci'] }, 'bad-payload-1');
+    await publish(
+      'results.kcidb.submitted',
+      { type: 'kcidb.submitted', submissionId: 'not-a-uuid', origins: ['myci'] },
+      'bad-payload-1',
+    );
     expect((await deadLetter('bad-payload-1')).error).toMatch(/submissionId/);
     await publish('results.kcidb.unknown', { type: 'kcidb.unknown' }, 'bad-subject-1');
     expect((await deadLetter('bad-subject-1')).error).toContain('results.kcidb.unknown is not a results subject');

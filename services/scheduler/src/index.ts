@@ -7,7 +7,8 @@ export { loadSchedulerConfig, type SchedulerConfig } from './scheduler.config.js
 
 export async function startScheduler(options: ServiceStartOptions = {}): Promise<RunningService> {
   const config = loadSchedulerConfig(options.env);
-  const logger = options.logger ?? createLogger({ name: 'scheduler', level: config.logLevel, pretty: config.logPretty });
+  const logger =
+    options.logger ?? createLogger({ name: 'scheduler', level: config.logLevel, pretty: config.logPretty });
   const { app, url } = await startHttpService(SchedulerModule.forRoot({ config, logger, shared: options.shared }), {
     logger,
     port: config.port,

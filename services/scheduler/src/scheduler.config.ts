@@ -20,7 +20,9 @@ export interface SchedulerConfig extends CommonConfig {
   routingRules: readonly RoutingRule[];
 }
 
-export function loadSchedulerConfig(env: Readonly<Record<string, string | undefined>> = process.env): Readonly<SchedulerConfig> {
+export function loadSchedulerConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Readonly<SchedulerConfig> {
   const r = new EnvReader(env);
   return r.done({
     ...readCommonConfig(r),

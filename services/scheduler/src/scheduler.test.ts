@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLogger } from '@packflow/core';
 import type { RunningService } from '@packflow/platform';
-import { createTestDatabase, spawnServiceMain, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
+import {
+  createTestDatabase,
+  spawnServiceMain,
+  startNatsServer,
+  waitFor,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@packflow/testing';
 import { startScheduler } from './index.js';
 
 let db: TestDatabase;
@@ -37,10 +44,13 @@ describe('scheduler service', () => {
 
   it('answers 503 naming NATS while NATS is down, and 200 again once it is back', async () => {
     await nats.stop();
-    const down = await waitFor(async () => {
-      const h = await health(service.url!);
-      return h.status === 503 ? h : undefined;
-    }, { what: '503 from /healthz' });
+    const down = await waitFor(
+      async () => {
+        const h = await health(service.url!);
+        return h.status === 503 ? h : undefined;
+      },
+      { what: '503 from /healthz' },
+    );
     expect(down.body.status).toBe('unavailable');
     expect(down.body.database).toBe('ok');
     expect(down.body.nats).toMatch(/^unreachable: /);
@@ -51,8 +61,15 @@ describe('scheduler service', () => {
 
 describe('scheduler process', () => {
   it('starts alone with its own main, and exits 0 on SIGTERM', async () => {
-    const child = spawnServiceMain('services/scheduler/src/main.ts', { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0' });
-    const url = await child.waitForOutput((out) => /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1], 'the scheduler URL in its log');
+    const child = spawnServiceMain('services/scheduler/src/main.ts', {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      SCHEDULER_PORT: '0',
+    });
+    const url = await child.waitForOutput(
+      (out) => /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1],
+      'the scheduler URL in its log',
+    );
     expect((await health(url)).status).toBe(200);
     expect(await child.terminate()).toEqual({ code: 0, signal: null });
     expect(child.output()).toContain('"msg":"stopped"');

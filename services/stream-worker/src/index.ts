@@ -12,7 +12,12 @@ export { loadStreamWorkerConfig, type StreamWorkerConfig } from './stream-worker
  */
 export function startStreamWorker(options: ServiceStartOptions = {}): Promise<RunningService> {
   return startJetStreamWorker(
-    { name: 'stream-worker', config: loadStreamWorkerConfig(options.env), validate: validateEventMessage, module: (platform) => StreamWorkerModule.forRoot(platform) },
+    {
+      name: 'stream-worker',
+      config: loadStreamWorkerConfig(options.env),
+      validate: validateEventMessage,
+      module: (platform) => StreamWorkerModule.forRoot(platform),
+    },
     options,
   );
 }

@@ -12,6 +12,8 @@ import { JetStreamContext } from '@packflow/messaging';
 export class StreamEventsController {
   @EventPattern<string>('stream.>')
   unhandled(@Payload() event: EventMessage, @Ctx() ctx: JetStreamContext): void {
-    ctx.getLogger().info({ eventId: event.eventId, type: event.type }, 'stream event received; no handler for its type yet');
+    ctx
+      .getLogger()
+      .info({ eventId: event.eventId, type: event.type }, 'stream event received; no handler for its type yet');
   }
 }

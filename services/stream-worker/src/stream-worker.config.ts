@@ -6,7 +6,9 @@ export interface StreamWorkerConfig extends CommonConfig {
   transport: WorkerTransportConfig;
 }
 
-export function loadStreamWorkerConfig(env: Readonly<Record<string, string | undefined>> = process.env): Readonly<StreamWorkerConfig> {
+export function loadStreamWorkerConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Readonly<StreamWorkerConfig> {
   const r = new EnvReader(env);
   return r.done({
     ...readCommonConfig(r),

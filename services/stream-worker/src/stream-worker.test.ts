@@ -3,7 +3,13 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createLogger, DeadLetter } from '@packflow/core';
 import { toEventMessage, type PackflowEvent } from '@packflow/events';
-import { createTestDatabase, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
+import {
+  createTestDatabase,
+  startNatsServer,
+  waitFor,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@packflow/testing';
 import { startStreamWorker } from './index.js';
 
 let db: TestDatabase;
@@ -25,22 +31,38 @@ const event: PackflowEvent = {
   ref: { kind: 'pull_request', name: '12' },
   sha: 'b'.repeat(40),
   actor: 'bob',
-  pullRequest: { number: 12, title: 'Rebase', url: null, sourceBranch: 'rebase', targetBranch: 'c10s', sourceProject: null, merged: false },
+  pullRequest: {
+    number: 12,
+    title: 'Rebase',
+    url: null,
+    sourceBranch: 'rebase',
+    targetBranch: 'c10s',
+    sourceProject: null,
+    merged: false,
+  },
 };
 
 describe('stream worker on JetStream', () => {
   it('consumes stream.> through its durable on connections of its own and acknowledges a valid event', async () => {
-    const worker = await startStreamWorker({ env: { DATABASE_URL: db.url, NATS_URL: nats.url }, logger: createLogger({ name: 'test', level: 'silent' }) });
+    const worker = await startStreamWorker({
+      env: { DATABASE_URL: db.url, NATS_URL: nats.url },
+      logger: createLogger({ name: 'test', level: 'silent' }),
+    });
     const nc = await connect({ servers: nats.url });
     try {
       const jsm = await jetstreamManager(nc);
       expect((await jsm.consumers.info('PACKFLOW_EVENTS', 'stream-worker')).config.filter_subject).toBe('stream.>');
       const message = toEventMessage(event, { eventId: '5', deliveryId: 'gl-5', ecosystem: 'stream' });
-      const { seq } = await jetstream(nc).publish('stream.pull_request.opened', JSON.stringify(message), { msgID: 'gl-5' });
-      await waitFor(async () => {
-        const info = await jsm.consumers.info('PACKFLOW_EVENTS', 'stream-worker');
-        return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0;
-      }, { what: 'the event to be acknowledged' });
+      const { seq } = await jetstream(nc).publish('stream.pull_request.opened', JSON.stringify(message), {
+        msgID: 'gl-5',
+      });
+      await waitFor(
+        async () => {
+          const info = await jsm.consumers.info('PACKFLOW_EVENTS', 'stream-worker');
+          return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0;
+        },
+        { what: 'the event to be acknowledged' },
+      );
       expect(await (await db.orm()).em.fork().count(DeadLetter, {})).toBe(0);
     } finally {
       await worker.close();
@@ -49,7 +71,10 @@ describe('stream worker on JetStream', () => {
   });
 
   it('stops while NATS is down', async () => {
-    const worker = await startStreamWorker({ env: { DATABASE_URL: db.url, NATS_URL: nats.url }, logger: createLogger({ name: 'test', level: 'silent' }) });
+    const worker = await startStreamWorker({
+      env: { DATABASE_URL: db.url, NATS_URL: nats.url },
+      logger: createLogger({ name: 'test', level: 'silent' }),
+    });
     await nats.stop();
     try {
       await worker.close();

@@ -12,7 +12,12 @@ export { loadUpstreamWorkerConfig, type UpstreamWorkerConfig } from './upstream-
  */
 export function startUpstreamWorker(options: ServiceStartOptions = {}): Promise<RunningService> {
   return startJetStreamWorker(
-    { name: 'upstream-worker', config: loadUpstreamWorkerConfig(options.env), validate: validateEventMessage, module: (platform) => UpstreamWorkerModule.forRoot(platform) },
+    {
+      name: 'upstream-worker',
+      config: loadUpstreamWorkerConfig(options.env),
+      validate: validateEventMessage,
+      module: (platform) => UpstreamWorkerModule.forRoot(platform),
+    },
     options,
   );
 }

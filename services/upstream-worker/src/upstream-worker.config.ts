@@ -26,7 +26,9 @@ export interface UpstreamWorkerConfig extends CommonConfig {
   releasesFile?: string;
 }
 
-export function loadUpstreamWorkerConfig(env: Readonly<Record<string, string | undefined>> = process.env): Readonly<UpstreamWorkerConfig> {
+export function loadUpstreamWorkerConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Readonly<UpstreamWorkerConfig> {
   const r = new EnvReader(env);
   const appId = r.optional('GITHUB_APP_ID');
   const privateKey = r.secret('GITHUB_APP_PRIVATE_KEY');
@@ -46,7 +48,11 @@ export function loadUpstreamWorkerConfig(env: Readonly<Record<string, string | u
           }
         : undefined,
     gitlab: gitlabToken
-      ? { url: gitlabUrl, token: gitlabToken, instanceUrl: origin(r.url('GITLAB_INSTANCE_URL', gitlabUrl, ['http', 'https'])!) }
+      ? {
+          url: gitlabUrl,
+          token: gitlabToken,
+          instanceUrl: origin(r.url('GITLAB_INSTANCE_URL', gitlabUrl, ['http', 'https'])!),
+        }
       : undefined,
     copr: {
       url: r.url('COPR_URL', 'https://copr.fedorainfracloud.org', ['http', 'https'])!,

@@ -7,12 +7,16 @@ import type { UpstreamWorkerConfig } from './upstream-worker.config.js';
 /** The upstream worker: handles `upstream.…` events from JetStream. */
 @Module({})
 export class UpstreamWorkerModule {
-  static forRoot(platform: Omit<PlatformOptions, 'name' | 'http' | 'config'> & { config: Readonly<UpstreamWorkerConfig> }): DynamicModule {
+  static forRoot(
+    platform: Omit<PlatformOptions, 'name' | 'http' | 'config'> & { config: Readonly<UpstreamWorkerConfig> },
+  ): DynamicModule {
     return {
       module: UpstreamWorkerModule,
       imports: [PlatformModule.forRoot({ ...platform, name: 'upstream-worker' })],
       controllers: [UpstreamEventsController],
-      providers: [{ provide: UPSTREAM_RUNTIME, useFactory: () => createUpstreamRuntime(platform.config, platform.logger) }],
+      providers: [
+        { provide: UPSTREAM_RUNTIME, useFactory: () => createUpstreamRuntime(platform.config, platform.logger) },
+      ],
     };
   }
 }

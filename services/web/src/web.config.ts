@@ -20,7 +20,9 @@ export function loadWebConfig(env: Readonly<Record<string, string | undefined>> 
     port: r.int('WEB_PORT', 8081, { min: 0, max: 65535 }),
     bodyLimit: r.int('WEB_BODY_LIMIT', 25 * 1024 * 1024, { min: 1024 }),
     kcidb: {
-      submitters: toKcidbSubmitters(r.json<Record<string, string[]>>('KCIDB_SUBMITTERS', {}, checkKcidbSubmitters, true)),
+      submitters: toKcidbSubmitters(
+        r.json<Record<string, string[]>>('KCIDB_SUBMITTERS', {}, checkKcidbSubmitters, true),
+      ),
     },
   });
 }

@@ -11,7 +11,9 @@ import type { Plan } from './plan.types.js';
 import { loadReleaseTable } from './release-table.loader.js';
 
 const dir = fileURLToPath(new URL('../test-fixtures/accepted/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const releases = loadReleaseTable();
 
 const onPr = (text: string, extra: Partial<PlanEvent> = {}): PlanEvent => ({
@@ -26,7 +28,13 @@ const onPr = (text: string, extra: Partial<PlanEvent> = {}): PlanEvent => ({
 
 const EVENTS: Record<string, PlanEvent> = {
   'pull request': { kind: 'pull_request', branch: 'main', defaultBranch: 'main', labels: [] },
-  'labelled pull request': { kind: 'pull_request', branch: 'main', defaultBranch: 'main', labels: ['ci'], changedFiles: ['lib/x.c'] },
+  'labelled pull request': {
+    kind: 'pull_request',
+    branch: 'main',
+    defaultBranch: 'main',
+    labels: ['ci'],
+    changedFiles: ['lib/x.c'],
+  },
   'push to main': { kind: 'push', branch: 'main', defaultBranch: 'main', changedFiles: ['README.md'] },
   'push to a branch': { kind: 'push', branch: 'stable-2', defaultBranch: 'main' },
   release: { kind: 'release', tag: '1.2.0', defaultBranch: 'main' },
@@ -82,15 +90,30 @@ describe('what the odd forms mean', () => {
 
   it('legacy: metadata keys, job aliases and retired jobs', () => {
     const r = load('legacy-metadata.packit.yaml');
-    expect(r.config!.jobs.map((j) => j.type)).toEqual(['copr_build', 'tests', 'propose_downstream', 'upstream_koji_build']);
+    expect(r.config!.jobs.map((j) => j.type)).toEqual([
+      'copr_build',
+      'tests',
+      'propose_downstream',
+      'upstream_koji_build',
+    ]);
     expect(r.config!.packages[0].options.upstream_package_name).toBe('legacy');
     const warned = r.diagnostics.map((d) => d.path);
-    expect(warned).toEqual(expect.arrayContaining(['upstream_project_name', 'synced_files', 'jobs[0].metadata', 'jobs[3].job', 'jobs[4].job']));
+    expect(warned).toEqual(
+      expect.arrayContaining([
+        'upstream_project_name',
+        'synced_files',
+        'jobs[0].metadata',
+        'jobs[3].job',
+        'jobs[4].job',
+      ]),
+    );
   });
 
   it('monorepo: the lib and cli builds wait for the common one, chroot by chroot', () => {
     const p = plan(load('monorepo-depends.packit.yaml').config!, EVENTS['pull request'], releases);
-    const waits = p.edges.filter((e) => e.from === 'copr_build:suite-common' && e.to === 'copr_build:suite-lib').map((e) => e.target);
+    const waits = p.edges
+      .filter((e) => e.from === 'copr_build:suite-common' && e.to === 'copr_build:suite-lib')
+      .map((e) => e.target);
     expect(waits).toEqual(p.steps.find((s) => s.id === 'copr_build:suite-common')!.targets);
     const changed = plan(load('monorepo-depends.packit.yaml').config!, EVENTS['labelled pull request'], releases);
     expect(changed.steps.map((s) => s.id)).toEqual(['srpm_build:suite-lib', 'copr_build:suite-lib']);

@@ -25,7 +25,10 @@ export function parseCommentCommand(text: string): CommentCommand | undefined {
           out.package = value();
           break;
         case '--labels':
-          out.labels = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+          out.labels = (value() ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
           break;
         case '--commit':
           out.commit = value();

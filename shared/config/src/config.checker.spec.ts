@@ -42,7 +42,9 @@ jobs:
       expect.objectContaining({
         path: 'jobs[1].build_identifier',
         line: lineOf(text, 'fedroa'),
-        message: expect.stringMatching(/build_identifier "fedroa": no copr_build job with that identifier runs on pull_request.*copr_build identifiers in this file: fedora/),
+        message: expect.stringMatching(
+          /build_identifier "fedroa": no copr_build job with that identifier runs on pull_request.*copr_build identifiers in this file: fedora/,
+        ),
       }),
     ]);
   });
@@ -161,26 +163,44 @@ jobs:
   });
 
   it('lists every chroot of an alias that is not built in one message', () => {
-    const [e] = errors('jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-rawhide]}\n  - {job: tests, trigger: pull_request, targets: [fedora-stable]}\n');
+    const [e] = errors(
+      'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-rawhide]}\n  - {job: tests, trigger: pull_request, targets: [fedora-stable]}\n',
+    );
     expect(e.message).toBe(
       'tests targets fedora-41-x86_64, fedora-42-x86_64 (from fedora-stable) are not built: the copr_build job jobs[0] builds only fedora-rawhide-x86_64',
     );
   });
 
   it('only warns when the tests target is a release the table no longer lists and the build uses an alias', () => {
-    const r = load('jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-all]}\n  - {job: tests, trigger: pull_request, targets: [fedora-40]}\n');
+    const r = load(
+      'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-all]}\n  - {job: tests, trigger: pull_request, targets: [fedora-40]}\n',
+    );
     expect(r.config).toBeDefined();
     expect(r.diagnostics.map((d) => [d.severity, d.path])).toEqual([
       ['warning', 'jobs[1].targets[0]'],
       ['warning', 'jobs[1].targets[0]'],
     ]);
-    expect(r.diagnostics[1].message).toMatch(/fedora-40 is not an active release in the release table, so fedora-all no longer includes it/);
-    expect(errors('jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-39]}\n  - {job: tests, trigger: pull_request, targets: [fedora-40]}\n')).toHaveLength(1);
+    expect(r.diagnostics[1].message).toMatch(
+      /fedora-40 is not an active release in the release table, so fedora-all no longer includes it/,
+    );
+    expect(
+      errors(
+        'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-39]}\n  - {job: tests, trigger: pull_request, targets: [fedora-40]}\n',
+      ),
+    ).toHaveLength(1);
   });
 
   it('is fine when either job leaves its targets to the other', () => {
-    expect(errors('jobs:\n  - {job: copr_build, trigger: pull_request}\n  - {job: tests, trigger: pull_request, targets: [epel-9]}\n')).toEqual([]);
-    expect(errors('jobs:\n  - {job: copr_build, trigger: pull_request, targets: [epel-9]}\n  - {job: tests, trigger: pull_request}\n')).toEqual([]);
+    expect(
+      errors(
+        'jobs:\n  - {job: copr_build, trigger: pull_request}\n  - {job: tests, trigger: pull_request, targets: [epel-9]}\n',
+      ),
+    ).toEqual([]);
+    expect(
+      errors(
+        'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [epel-9]}\n  - {job: tests, trigger: pull_request}\n',
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -196,7 +216,11 @@ packages:
     depends: [a]
 `;
     expect(errors(text)).toEqual([
-      expect.objectContaining({ path: 'packages.b.depends[0]', line: lineOf(text, 'depends: [a]'), message: expect.stringContaining('depends cycle: a -> b -> a') }),
+      expect.objectContaining({
+        path: 'packages.b.depends[0]',
+        line: lineOf(text, 'depends: [a]'),
+        message: expect.stringContaining('depends cycle: a -> b -> a'),
+      }),
     ]);
   });
 

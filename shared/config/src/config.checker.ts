@@ -19,13 +19,18 @@ export function checkConfig(config: PackitConfig, r: Reporter, releases: Release
 
 /** The kind of names a job's targets are: chroots, or dist-git branches / Koji targets. */
 export function targetKind(job: JobConfig): { key: 'targets' | 'distGitBranches'; kind: TargetKind } {
-  if (job.type === 'copr_build' || job.type === 'tests' || job.type === 'vm_image_build') return { key: 'targets', kind: 'chroot' };
+  if (job.type === 'copr_build' || job.type === 'tests' || job.type === 'vm_image_build')
+    return { key: 'targets', kind: 'chroot' };
   if (job.type === 'upstream_koji_build') return { key: 'targets', kind: 'branch' };
   return { key: 'distGitBranches', kind: 'branch' };
 }
 
 /** Chroots of targets as written, each with the spec it came from. */
-export function resolveSpecs(specs: TargetSpec[], releases: ReleaseTable, kind: TargetKind): Array<{ value: string; spec: TargetSpec }> {
+export function resolveSpecs(
+  specs: TargetSpec[],
+  releases: ReleaseTable,
+  kind: TargetKind,
+): Array<{ value: string; spec: TargetSpec }> {
   const out: Array<{ value: string; spec: TargetSpec }> = [];
   for (const spec of specs) {
     for (const value of resolveTarget(spec.name, releases, kind).values) {
@@ -51,7 +56,12 @@ function checkTargetNames(config: PackitConfig, r: Reporter, releases: ReleaseTa
  * the tests job's identifier (both may have none) and then to those that build every
  * tests target. Several are fine only when their `branch` tells them apart.
  */
-function bindBuild(config: PackitConfig, tests: JobConfig, r: Reporter, releases: ReleaseTable | undefined): JobConfig[] {
+function bindBuild(
+  config: PackitConfig,
+  tests: JobConfig,
+  r: Reporter,
+  releases: ReleaseTable | undefined,
+): JobConfig[] {
   const builds = config.jobs.filter(
     (b) =>
       b.type === 'copr_build' &&
@@ -64,8 +74,13 @@ function bindBuild(config: PackitConfig, tests: JobConfig, r: Reporter, releases
   if (tests.buildIdentifier !== null) {
     candidates = builds.filter((b) => b.identifier === tests.buildIdentifier);
     if (candidates.length === 0) {
-      const ids = [...new Set(config.jobs.filter((j) => j.type === 'copr_build' && j.identifier).map((j) => j.identifier))];
-      const known = ids.length > 0 ? `copr_build identifiers in this file: ${ids.join(', ')}` : 'no copr_build job has an identifier';
+      const ids = [
+        ...new Set(config.jobs.filter((j) => j.type === 'copr_build' && j.identifier).map((j) => j.identifier)),
+      ];
+      const known =
+        ids.length > 0
+          ? `copr_build identifiers in this file: ${ids.join(', ')}`
+          : 'no copr_build job has an identifier';
       r.error(
         where('build_identifier'),
         `build_identifier "${tests.buildIdentifier}": no copr_build job with that identifier runs on ${tests.trigger}${pkgText(tests)} (${known})`,
@@ -83,9 +98,14 @@ function bindBuild(config: PackitConfig, tests: JobConfig, r: Reporter, releases
       if (covering.length > 0) candidates = covering;
     }
   }
-  const clash = candidates.find((a, i) => candidates.some((b, j) => j > i && branchesOverlap(a, b) && sameInstance(a, b, tests)));
+  const clash = candidates.find((a, i) =>
+    candidates.some((b, j) => j > i && branchesOverlap(a, b) && sameInstance(a, b, tests)),
+  );
   if (clash) {
-    const list = candidates.map((b) => `${b.path}${b.identifier ? ` (identifier ${b.identifier})` : ''}${b.branch ? ` (branch ${b.branch})` : ''}`);
+    const list = candidates.map(
+      (b) =>
+        `${b.path}${b.identifier ? ` (identifier ${b.identifier})` : ''}${b.branch ? ` (branch ${b.branch})` : ''}`,
+    );
     r.error(
       tests.buildIdentifier !== null ? where('build_identifier') : tests.path,
       `this tests job could test the builds of several copr_build jobs on ${tests.trigger}${pkgText(tests)}: ${list.join(', ')}; ` +
@@ -112,7 +132,8 @@ function checkTestsBuilt(tests: JobConfig, build: JobConfig, r: Reporter, releas
   const buildText = `the copr_build job ${build.path}${build.identifier ? ` (identifier ${build.identifier})` : ''}`;
   // One message per target as written: `fedora-all` may stand for several chroots that are not built.
   const bySpec = new Map<TargetSpec, string[]>();
-  for (const { value, spec } of missingTargets(tests, build, releases)) bySpec.set(spec, [...(bySpec.get(spec) ?? []), value]);
+  for (const { value, spec } of missingTargets(tests, build, releases))
+    bySpec.set(spec, [...(bySpec.get(spec) ?? []), value]);
   for (const [spec, values] of bySpec) {
     const stale = staleRelease(spec, build, releases);
     if (stale) {
@@ -148,7 +169,11 @@ function staleRelease(spec: TargetSpec, build: JobConfig, releases: ReleaseTable
 }
 
 /** Tests targets (chroots) the build job does not build; none when either leaves its targets to the other. */
-export function missingTargets(tests: JobConfig, build: JobConfig, releases: ReleaseTable): Array<{ value: string; spec: TargetSpec }> {
+export function missingTargets(
+  tests: JobConfig,
+  build: JobConfig,
+  releases: ReleaseTable,
+): Array<{ value: string; spec: TargetSpec }> {
   if (!tests.targets || !build.targets) return [];
   const built = new Set(resolveSpecs(build.targets, releases, 'chroot').map((t) => t.value));
   return resolveSpecs(tests.targets, releases, 'chroot').filter((t) => !built.has(t.value));
@@ -163,7 +188,8 @@ function checkDepends(config: PackitConfig, r: Reporter): void {
     const deps: string[] = [];
     pkg.depends.forEach((dep, i) => {
       if (dep === pkg.name) r.error(`${at}[${i}]`, `package ${pkg.name} depends on itself`);
-      else if (!names.includes(dep)) r.error(`${at}[${i}]`, `depends: unknown package "${dep}"; the packages of this file are ${names.join(', ')}`);
+      else if (!names.includes(dep))
+        r.error(`${at}[${i}]`, `depends: unknown package "${dep}"; the packages of this file are ${names.join(', ')}`);
       else if (!deps.includes(dep)) deps.push(dep);
     });
     graph.set(pkg.name, deps);
@@ -182,7 +208,10 @@ function checkDepends(config: PackitConfig, r: Reporter): void {
         if (!reported.has(key)) {
           reported.add(key);
           const i = config.packages.find((p) => p.name === name)?.depends.indexOf(dep) ?? 0;
-          r.error(formatPath(['packages', name, 'depends', i]), `depends cycle: ${cycle.join(' -> ')}; packages cannot wait for each other`);
+          r.error(
+            formatPath(['packages', name, 'depends', i]),
+            `depends cycle: ${cycle.join(' -> ')}; packages cannot wait for each other`,
+          );
         }
       } else if (!state.has(dep)) visit(dep);
     }

@@ -30,7 +30,12 @@ jobs:
     expect(c.packages.map((p) => p.name)).toEqual(['python-foo']);
     expect(c.packages[0].paths).toEqual(['.']);
     expect(c.jobs).toHaveLength(1);
-    expect(c.jobs[0]).toMatchObject({ type: 'copr_build', trigger: 'pull_request', package: 'python-foo', path: 'jobs[0]' });
+    expect(c.jobs[0]).toMatchObject({
+      type: 'copr_build',
+      trigger: 'pull_request',
+      package: 'python-foo',
+      path: 'jobs[0]',
+    });
     expect(c.jobs[0].targets).toEqual([{ name: 'fedora-all', options: {}, path: 'jobs[0].targets[0]' }]);
     expect(c.jobs[0].options.specfile_path).toBe('foo.spec');
   });
@@ -51,7 +56,11 @@ jobs:
 `);
     expect(c.jobs[0].targets!.map((t) => t.name)).toEqual(['fedora-rawhide']);
     expect(c.jobs[1].targets).toEqual([
-      { name: 'centos-stream-9-x86_64', options: { additional_repos: ['https://example.org/repo'] }, path: 'jobs[1].targets.centos-stream-9-x86_64' },
+      {
+        name: 'centos-stream-9-x86_64',
+        options: { additional_repos: ['https://example.org/repo'] },
+        path: 'jobs[1].targets.centos-stream-9-x86_64',
+      },
       { name: 'fedora-rawhide-x86_64', options: {}, path: 'jobs[1].targets.fedora-rawhide-x86_64' },
       { name: 'epel-9', options: {}, path: 'jobs[1].targets.epel-9' },
     ]);
@@ -175,7 +184,11 @@ jobs:
   it("gives a file without jobs Packit's default jobs, and jobs: [] none", () => {
     const c = valid('specfile_path: x.spec\n');
     expect(c.defaultJobs).toBe(true);
-    expect(c.jobs.map((j) => `${j.type}/${j.trigger}`)).toEqual(['copr_build/pull_request', 'tests/pull_request', 'propose_downstream/release']);
+    expect(c.jobs.map((j) => `${j.type}/${j.trigger}`)).toEqual([
+      'copr_build/pull_request',
+      'tests/pull_request',
+      'propose_downstream/release',
+    ]);
     expect(valid('jobs: []\n').jobs).toEqual([]);
   });
 
@@ -233,10 +246,17 @@ describe('loadConfig: broken files give located errors and never throw', () => {
   });
 
   it('unknown job type: at jobs[N].job, listing the job types', () => {
-    const r = load('jobs:\n  - job: copr_build\n    trigger: pull_request\n  - job: coprbuild\n    trigger: pull_request\n');
+    const r = load(
+      'jobs:\n  - job: copr_build\n    trigger: pull_request\n  - job: coprbuild\n    trigger: pull_request\n',
+    );
     expect(r.config).toBeUndefined();
     expect(only(r, 'error')).toEqual([
-      expect.objectContaining({ path: 'jobs[1].job', line: 4, column: 10, message: expect.stringContaining('unknown job type "coprbuild"') }),
+      expect.objectContaining({
+        path: 'jobs[1].job',
+        line: 4,
+        column: 10,
+        message: expect.stringContaining('unknown job type "coprbuild"'),
+      }),
     ]);
     expect(only(r, 'error')[0].message).toContain('copr_build, tests');
   });
@@ -253,12 +273,18 @@ describe('loadConfig: broken files give located errors and never throw', () => {
   it('a job naming a package the file does not define', () => {
     const r = load('packages:\n  a: {}\njobs:\n  - job: copr_build\n    trigger: pull_request\n    packages: [a, b]\n');
     expect(only(r, 'error')).toEqual([
-      expect.objectContaining({ path: 'jobs[0].packages[1]', line: 6, message: 'unknown package "b"; the packages of this file are a' }),
+      expect.objectContaining({
+        path: 'jobs[0].packages[1]',
+        line: 6,
+        message: 'unknown package "b"; the packages of this file are a',
+      }),
     ]);
   });
 
   it('wrong value types say what was expected and what was found', () => {
-    const r = load('jobs:\n  - job: copr_build\n    trigger: pull_request\n    targets: 5\n    manual_trigger: maybe\n');
+    const r = load(
+      'jobs:\n  - job: copr_build\n    trigger: pull_request\n    targets: 5\n    manual_trigger: maybe\n',
+    );
     expect(only(r, 'error').map((d) => [d.path, d.message])).toEqual([
       ['jobs[0].targets', 'targets: expected a list of targets or a mapping of target -> options, got the number 5'],
       ['jobs[0].manual_trigger', 'manual_trigger: expected true or false, got "maybe"'],
@@ -267,7 +293,12 @@ describe('loadConfig: broken files give located errors and never throw', () => {
 
   it('a top level that is not a mapping, and an empty file', () => {
     expect(load('- a\n- b\n').diagnostics).toEqual([
-      expect.objectContaining({ severity: 'error', line: 1, column: 1, message: expect.stringContaining('got a list') }),
+      expect.objectContaining({
+        severity: 'error',
+        line: 1,
+        column: 1,
+        message: expect.stringContaining('got a list'),
+      }),
     ]);
     const empty = load('');
     expect(empty.config?.defaultJobs).toBe(true);

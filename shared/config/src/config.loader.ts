@@ -33,13 +33,23 @@ export function loadConfig(text: string, fileName: string, options: LoadOptions 
   const yaml = readYaml(text);
   const r = new Reporter(fileName, yaml);
   for (const p of yaml.problems) {
-    r.diagnostics.push({ severity: p.severity, message: p.message, file: fileName, line: p.position.line, column: p.position.column, path: p.path });
+    r.diagnostics.push({
+      severity: p.severity,
+      message: p.message,
+      file: fileName,
+      line: p.position.line,
+      column: p.position.column,
+      path: p.path,
+    });
   }
   if (yaml.value === undefined) return { diagnostics: r.diagnostics };
 
   let root = yaml.value;
   if (root === null) {
-    r.warning('', "the file is empty, so Packit's default jobs apply (Copr build and tests on pull requests, propose_downstream on releases)");
+    r.warning(
+      '',
+      "the file is empty, so Packit's default jobs apply (Copr build and tests on pull requests, propose_downstream on releases)",
+    );
     root = {};
   }
   if (!isRecord(root)) {
@@ -60,7 +70,13 @@ export function loadConfig(text: string, fileName: string, options: LoadOptions 
 
   const monorepo = 'packages' in root && root.packages !== null;
   if ('depends' in top) {
-    r.warning('depends', monorepo ? 'depends belongs under a package (packages.<name>.depends); here it has no effect' : 'depends only means something under packages: in a monorepo', 'key');
+    r.warning(
+      'depends',
+      monorepo
+        ? 'depends belongs under a package (packages.<name>.depends); here it has no effect'
+        : 'depends only means something under packages: in a monorepo',
+      'key',
+    );
   }
   const packageOrigins = new Map<string | null, Record<string, string>>();
   const packages = monorepo
@@ -106,7 +122,10 @@ function readPackages(
   for (const [name, value] of Object.entries(raw)) {
     const path = ['packages', name];
     if (value !== null && !isRecord(value)) {
-      r.error(path, `package ${name}: expected a mapping of its keys (specfile_path, paths, …), got ${describeValue(value)}`);
+      r.error(
+        path,
+        `package ${name}: expected a mapping of its keys (specfile_path, paths, …), got ${describeValue(value)}`,
+      );
       continue;
     }
     const options: Record<string, unknown> = { ...top };
@@ -121,7 +140,8 @@ function readPackages(
       origins[key] = formatPath([...path, key]);
     }
     renameDeprecated(options, origins);
-    if (isRecord(value) && value.actions !== undefined) checkActions(r, formatPath([...path, 'actions']), value.actions);
+    if (isRecord(value) && value.actions !== undefined)
+      checkActions(r, formatPath([...path, 'actions']), value.actions);
     packageOrigins.set(name, origins);
     out.push({
       name,
@@ -145,7 +165,13 @@ function singlePackage(
     readText(r, 'upstream_package_name', top.upstream_package_name, 'upstream_package_name') ??
     null;
   packageOrigins.set(name, origins);
-  return { name, path: '', paths: readPaths(r, origins.paths, top.paths), depends: [], options: withoutKeys(top, ['depends']) };
+  return {
+    name,
+    path: '',
+    paths: readPaths(r, origins.paths, top.paths),
+    depends: [],
+    options: withoutKeys(top, ['depends']),
+  };
 }
 
 function readPaths(r: Reporter, at: string | undefined, v: unknown): string[] {

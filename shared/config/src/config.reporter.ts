@@ -72,7 +72,11 @@ export function readTextList(r: Reporter, path: Path | string, v: unknown, what:
   const out: string[] = [];
   v.forEach((item, i) => {
     if (typeof item === 'string' || typeof item === 'number') out.push(String(item));
-    else r.error(`${typeof path === 'string' ? path : formatPath(path)}[${i}]`, `${what}: expected a name, got ${describeValue(item)}`);
+    else
+      r.error(
+        `${typeof path === 'string' ? path : formatPath(path)}[${i}]`,
+        `${what}: expected a name, got ${describeValue(item)}`,
+      );
   });
   return out;
 }

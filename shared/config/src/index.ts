@@ -5,7 +5,13 @@ export type * from './plan-event.types.js';
 export { findConfigFile, CONFIG_FILE_NAMES } from './config.finder.js';
 export { loadConfig, type LoadOptions } from './config.loader.js';
 export { formatDiagnostic } from './config.reporter.js';
-export { loadReleaseTable, parseReleaseTable, type Release, type ReleaseStatus, type ReleaseTable } from './release-table.loader.js';
+export {
+  loadReleaseTable,
+  parseReleaseTable,
+  type Release,
+  type ReleaseStatus,
+  type ReleaseTable,
+} from './release-table.loader.js';
 export { readPlanningConfig, type PlanningSettings } from './planning.config.js';
 export { resolveTargets, type TargetKind } from './target.resolver.js';
 export { parseCommentCommand } from './comment.parser.js';

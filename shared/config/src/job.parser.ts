@@ -3,14 +3,7 @@
 import type { JobType } from './plan.types.js';
 import type { ConfiguredTrigger, JobConfig, PackageConfig, TargetSpec } from './config.types.js';
 import { JOB_ALIASES, JOB_TYPES, RETIRED_JOBS, TRIGGERS, checkActions, checkKey } from './config.keys.js';
-import {
-  type Reporter,
-  describeValue,
-  isRecord,
-  readBool,
-  readText,
-  readTextList,
-} from './config.reporter.js';
+import { type Reporter, describeValue, isRecord, readBool, readText, readTextList } from './config.reporter.js';
 import { formatPath, type Path } from './yaml.reader.js';
 
 export interface JobContext {
@@ -112,7 +105,10 @@ function buildJob(
   }
   const branch = readText(r, at('branch'), options.branch, 'branch') ?? null;
   if (branch !== null && branchPattern(branch) === null) {
-    r.warning(at('branch'), `branch "${branch}" is not a regular expression packflow can read; it is compared as plain text`);
+    r.warning(
+      at('branch'),
+      `branch "${branch}" is not a regular expression packflow can read; it is compared as plain text`,
+    );
   }
   return {
     path: formatPath(path),
@@ -122,7 +118,13 @@ function buildJob(
     package: pkg,
     identifier,
     targets: readTargets(r, at('targets'), options.targets, 'targets', TARGET_OPTIONS),
-    distGitBranches: readTargets(r, at('dist_git_branches'), options.dist_git_branches, 'dist_git_branches', BRANCH_OPTIONS),
+    distGitBranches: readTargets(
+      r,
+      at('dist_git_branches'),
+      options.dist_git_branches,
+      'dist_git_branches',
+      BRANCH_OPTIONS,
+    ),
     branch,
     manualTrigger: readBool(r, at('manual_trigger'), options.manual_trigger, 'manual_trigger') ?? false,
     skipBuild: readBool(r, at('skip_build'), options.skip_build, 'skip_build') ?? false,
@@ -187,7 +189,10 @@ function readJobType(r: Reporter, path: Path, v: unknown): JobType | undefined {
     r.warning([...path, 'job'], `${RETIRED_JOBS[v]}; this job is left out`);
     return undefined;
   }
-  r.error([...path, 'job'], `unknown job type "${v}"; expected one of ${JOB_TYPES.join(', ')} (or build for copr_build)`);
+  r.error(
+    [...path, 'job'],
+    `unknown job type "${v}"; expected one of ${JOB_TYPES.join(', ')} (or build for copr_build)`,
+  );
   return undefined;
 }
 
@@ -217,8 +222,15 @@ interface SelectedPackage {
 }
 
 /** The packages a job runs for: `packages:` (a list, or a mapping with per-package overrides), else all. */
-function readPackages(r: Reporter, path: Path, own: Record<string, unknown>, ctx: JobContext): Map<string | null, SelectedPackage> {
-  const all = new Map<string | null, SelectedPackage>(ctx.packages.map((p) => [p.name, { overrides: {}, origins: {} }]));
+function readPackages(
+  r: Reporter,
+  path: Path,
+  own: Record<string, unknown>,
+  ctx: JobContext,
+): Map<string | null, SelectedPackage> {
+  const all = new Map<string | null, SelectedPackage>(
+    ctx.packages.map((p) => [p.name, { overrides: {}, origins: {} }]),
+  );
   const key = 'packages' in own ? 'packages' : 'package' in own ? 'package' : undefined;
   if (key === undefined || own[key] === null) return all;
   const at: Path = [...path, key];
@@ -266,7 +278,11 @@ function readTargets(r: Reporter, at: string, v: unknown, what: string, known: S
     const out: TargetSpec[] = [];
     v.forEach((item, i) => {
       if (typeof item === 'string') out.push({ name: item, options: {}, path: `${at}[${i}]` });
-      else r.error(`${at}[${i}]`, `${what}: expected a target name such as fedora-rawhide-x86_64, got ${describeValue(item)}`);
+      else
+        r.error(
+          `${at}[${i}]`,
+          `${what}: expected a target name such as fedora-rawhide-x86_64, got ${describeValue(item)}`,
+        );
     });
     return out.length > 0 ? out : null;
   }
@@ -275,11 +291,15 @@ function readTargets(r: Reporter, at: string, v: unknown, what: string, known: S
     for (const [name, options] of Object.entries(v)) {
       const where = formatPathOf(at, name);
       if (options !== null && !isRecord(options)) {
-        r.error(where, `options of ${what} ${name}: expected a mapping (e.g. additional_repos: [...]), got ${describeValue(options)}`);
+        r.error(
+          where,
+          `options of ${what} ${name}: expected a mapping (e.g. additional_repos: [...]), got ${describeValue(options)}`,
+        );
         continue;
       }
       for (const k of Object.keys(options ?? {})) {
-        if (!known.has(k)) r.warning(`${where}.${k}`, `unknown option "${k}" of ${what} ${name}; packflow passes it on as is`, 'key');
+        if (!known.has(k))
+          r.warning(`${where}.${k}`, `unknown option "${k}" of ${what} ${name}; packflow passes it on as is`, 'key');
       }
       out.push({ name, options: options ?? {}, path: where });
     }
@@ -297,10 +317,14 @@ function readRequire(r: Reporter, at: string, v: unknown): { present: string[]; 
   const none = { present: [], absent: [] };
   if (v === undefined || v === null) return none;
   if (!isRecord(v)) {
-    r.error(at, `require: expected a mapping such as {label: {present: [...], absent: [...]}}, got ${describeValue(v)}`);
+    r.error(
+      at,
+      `require: expected a mapping such as {label: {present: [...], absent: [...]}}, got ${describeValue(v)}`,
+    );
     return none;
   }
-  for (const k of Object.keys(v)) if (k !== 'label') r.warning(`${at}.${k}`, `unknown requirement "${k}"; packflow knows require.label`, 'key');
+  for (const k of Object.keys(v))
+    if (k !== 'label') r.warning(`${at}.${k}`, `unknown requirement "${k}"; packflow knows require.label`, 'key');
   const label = v.label;
   if (label === undefined || label === null) return none;
   if (!isRecord(label)) {
@@ -308,7 +332,8 @@ function readRequire(r: Reporter, at: string, v: unknown): { present: string[]; 
     return none;
   }
   for (const k of Object.keys(label)) {
-    if (k !== 'present' && k !== 'absent') r.warning(`${at}.label.${k}`, `unknown key "${k}" of require.label; expected present or absent`, 'key');
+    if (k !== 'present' && k !== 'absent')
+      r.warning(`${at}.label.${k}`, `unknown key "${k}" of require.label; expected present or absent`, 'key');
   }
   return {
     present: readTextList(r, `${at}.label.present`, label.present, 'require.label.present') ?? [],

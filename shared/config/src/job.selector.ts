@@ -80,16 +80,25 @@ export function eventContext(event: PlanEvent, instance: string): EventContext {
       const c = event.comment;
       const none = { ...base, trigger: null, automatic: false, what: 'a comment' };
       if (!c) return { ...none, reason: 'the comment has no /packit command' };
-      if (c.instance !== instance) return { ...none, reason: `the comment addresses the ${c.instance} instance (/packit-${c.instance})` };
+      if (c.instance !== instance)
+        return { ...none, reason: `the comment addresses the ${c.instance} instance (/packit-${c.instance})` };
       const spec = COMMANDS[c.command];
       if (!spec) return { ...none, reason: `/packit ${c.command || ''} runs no job`.replace('  ', ' ') };
       const text = `/packit${c.instance === 'stg' ? '-stg' : ''} ${c.command}`;
       const command = { ...c, spec, text };
-      if (event.commentOn === 'issue') return { ...base, trigger: 'release', automatic: false, command, what: `${text} on an issue` };
+      if (event.commentOn === 'issue')
+        return { ...base, trigger: 'release', automatic: false, command, what: `${text} on an issue` };
       if (event.commentOn === 'commit') {
         const what = `${text} on a commit`;
         if (c.release) return { ...base, tag: c.release, trigger: 'release', automatic: false, command, what };
-        return { ...base, branch: c.commit ?? event.branch ?? event.defaultBranch, trigger: 'commit', automatic: false, command, what };
+        return {
+          ...base,
+          branch: c.commit ?? event.branch ?? event.defaultBranch,
+          trigger: 'commit',
+          automatic: false,
+          command,
+          what,
+        };
       }
       return { ...base, trigger: 'pull_request', automatic: false, command, what: `${text} on a pull request` };
     }
@@ -112,29 +121,38 @@ export function skipReason(job: JobConfig, input: SelectInput, asFollower = fals
     return `packit_instances is ${job.instances.join(', ')}: not for this (${input.instance}) instance`;
   }
   const side = eventSide(event);
-  if (side === 'upstream' && DOWNSTREAM.includes(job.type)) return `${job.type} runs on Fedora dist-git and Koji events, not on the upstream repository's`;
-  if (side === 'dist-git' && !DOWNSTREAM.includes(job.type)) return `${job.type} runs on upstream repository events, not on dist-git ones`;
+  if (side === 'upstream' && DOWNSTREAM.includes(job.type))
+    return `${job.type} runs on Fedora dist-git and Koji events, not on the upstream repository's`;
+  if (side === 'dist-git' && !DOWNSTREAM.includes(job.type))
+    return `${job.type} runs on upstream repository events, not on dist-git ones`;
   if (ctx.trigger === null) return ctx.reason ?? 'the event runs no job';
-  if (job.trigger !== ctx.trigger) return `trigger is ${job.trigger} (runs on ${TRIGGER_WORDS[job.trigger]}); this is ${ctx.what}`;
+  if (job.trigger !== ctx.trigger)
+    return `trigger is ${job.trigger} (runs on ${TRIGGER_WORDS[job.trigger]}); this is ${ctx.what}`;
 
   const command = ctx.command;
   if (command && !asFollower) {
-    if (!command.spec.jobs.includes(job.type)) return `${command.text} does not run ${job.type} jobs (${COMMAND_FOR[job.type]} does)`;
-    const wanted = command.identifier ?? (command.spec.mode === 'test' && !command.labels ? defaultTestIdentifier(config) : undefined);
+    if (!command.spec.jobs.includes(job.type))
+      return `${command.text} does not run ${job.type} jobs (${COMMAND_FOR[job.type]} does)`;
+    const wanted =
+      command.identifier ??
+      (command.spec.mode === 'test' && !command.labels ? defaultTestIdentifier(config) : undefined);
     if (wanted !== undefined && job.identifier !== wanted) {
       return `${command.text} asks for identifier ${wanted}; this job's identifier is ${job.identifier ?? 'not set'}`;
     }
-    const labels = command.labels ?? (command.spec.mode === 'test' && !command.identifier ? defaultTestLabels(config) : undefined);
+    const labels =
+      command.labels ?? (command.spec.mode === 'test' && !command.identifier ? defaultTestLabels(config) : undefined);
     if (labels && labels.length > 0 && !job.labels.some((l) => labels.includes(l))) {
       return `${command.text} asks for labels ${labels.join(', ')}; this job has ${job.labels.length > 0 ? `labels ${job.labels.join(', ')}` : 'no labels'}`;
     }
   }
   if (command?.package !== undefined) {
     const names = config.packages.map((p) => p.name);
-    if (!names.includes(command.package)) return `--package ${command.package}: no such package (packages: ${names.join(', ')})`;
+    if (!names.includes(command.package))
+      return `--package ${command.package}: no such package (packages: ${names.join(', ')})`;
     if (job.package !== command.package) return `--package ${command.package} leaves out package ${job.package}`;
   }
-  if (job.type === 'vm_image_build' && ctx.automatic) return 'vm_image_build runs only from a /packit vm-image-build comment';
+  if (job.type === 'vm_image_build' && ctx.automatic)
+    return 'vm_image_build runs only from a /packit vm-image-build comment';
   if (job.manualTrigger && (ctx.automatic || asFollower)) {
     return `manual_trigger is true: runs only from a ${COMMAND_FOR[job.type]} comment`;
   }
@@ -144,9 +162,15 @@ export function skipReason(job: JobConfig, input: SelectInput, asFollower = fals
 function branchReason(job: JobConfig, { event, ctx, releases }: SelectInput): string | undefined {
   if (eventSide(event) === 'dist-git') {
     if (job.trigger !== 'commit' || ctx.branch === undefined) return undefined;
-    const branches = resolveTargets((job.distGitBranches ?? []).map((s) => s.name), releases, 'branch');
+    const branches = resolveTargets(
+      (job.distGitBranches ?? []).map((s) => s.name),
+      releases,
+      'branch',
+    );
     const allowed = branches.length > 0 ? branches : ['rawhide'];
-    return allowed.includes(ctx.branch) ? undefined : `dist-git branch ${ctx.branch} is not one of dist_git_branches (${allowed.join(', ')})`;
+    return allowed.includes(ctx.branch)
+      ? undefined
+      : `dist-git branch ${ctx.branch} is not one of dist_git_branches (${allowed.join(', ')})`;
   }
   if (ctx.trigger === 'pull_request') {
     if (job.branch === null || ctx.branch === undefined) return undefined;
@@ -157,7 +181,8 @@ function branchReason(job: JobConfig, { event, ctx, releases }: SelectInput): st
   if (ctx.trigger === 'commit') {
     const pattern = job.branch ?? ctx.defaultBranch;
     if (ctx.branch === undefined) return undefined;
-    if (pattern === undefined) return 'the job runs on the default branch, and the event does not say which branch that is';
+    if (pattern === undefined)
+      return 'the job runs on the default branch, and the event does not say which branch that is';
     if (branchMatches(pattern, ctx.branch)) return undefined;
     return job.branch === null
       ? `runs on pushes to the default branch ${pattern} (no branch set); this push is to ${ctx.branch}`
@@ -200,8 +225,10 @@ function tagReason(job: JobConfig, { tag }: EventContext): string | undefined {
   if (tag === undefined || (job.type !== 'propose_downstream' && job.type !== 'pull_from_upstream')) return undefined;
   const include = job.options.upstream_tag_include;
   const exclude = job.options.upstream_tag_exclude;
-  if (typeof include === 'string' && !branchMatches(include, tag)) return `upstream_tag_include ${include} does not match tag ${tag}`;
-  if (typeof exclude === 'string' && branchMatches(exclude, tag)) return `upstream_tag_exclude ${exclude} matches tag ${tag}`;
+  if (typeof include === 'string' && !branchMatches(include, tag))
+    return `upstream_tag_include ${include} does not match tag ${tag}`;
+  if (typeof exclude === 'string' && branchMatches(exclude, tag))
+    return `upstream_tag_exclude ${exclude} matches tag ${tag}`;
   return undefined;
 }
 

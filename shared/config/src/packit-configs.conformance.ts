@@ -20,8 +20,12 @@ const configsDir = join(fixtures, 'packit-configs');
 const webhooksDir = join(fixtures, 'webhooks', 'github');
 const releases = loadReleaseTable();
 
-const configFiles = readdirSync(configsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
-const webhookFiles = readdirSync(webhooksDir).filter((f) => f.endsWith('.json')).sort();
+const configFiles = readdirSync(configsDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+const webhookFiles = readdirSync(webhooksDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 function config(name: string): PackitConfig {
   const r = loadConfig(readFileSync(join(configsDir, name), 'utf8'), name, { releases });
@@ -94,18 +98,34 @@ describe('fedora-copr/copr: a monorepo whose jobs are all manual', () => {
         expect(srpm.targets).toEqual(['srpm-builds']);
         expect(p.edges).toContainEqual({ from: srpm.id, to: b.id, target: null });
       }
-      const fedora = (arch: string) => releases.releases.filter((r) => r.distro === 'fedora').map((r) => `fedora-${r.version}-${arch}`);
+      const fedora = (arch: string) =>
+        releases.releases.filter((r) => r.distro === 'fedora').map((r) => `fedora-${r.version}-${arch}`);
       const epel = releases.releases.filter((r) => r.distro === 'epel').map((r) => `epel-${r.version}-x86_64`);
       const targets = (pkg: string) => builds.find((b) => b.package === pkg)!.targets;
       expect(targets('copr-backend')).toEqual(fedora('x86_64'));
-      expect(targets('python-copr')).toEqual([...fedora('x86_64'), ...fedora('aarch64'), ...fedora('ppc64le'), ...epel]);
-      expect(targets('copr-rpmbuild')).toEqual([...fedora('x86_64'), ...fedora('aarch64'), ...fedora('ppc64le'), 'epel-9-x86_64', 'epel-8-x86_64']);
+      expect(targets('python-copr')).toEqual([
+        ...fedora('x86_64'),
+        ...fedora('aarch64'),
+        ...fedora('ppc64le'),
+        ...epel,
+      ]);
+      expect(targets('copr-rpmbuild')).toEqual([
+        ...fedora('x86_64'),
+        ...fedora('aarch64'),
+        ...fedora('ppc64le'),
+        'epel-9-x86_64',
+        'epel-8-x86_64',
+      ]);
       expect(p.skipped.map((s) => [s.job, s.package])).toEqual([['tests', 'copr-frontend']]);
     },
   );
 
   it('/packit test runs the skip_build gating test of copr-frontend without a build', () => {
-    const p = plan(copr(), { ...prOpened(), kind: 'comment', commentOn: 'pull_request', comment: parseCommentCommand('/packit test') }, releases);
+    const p = plan(
+      copr(),
+      { ...prOpened(), kind: 'comment', commentOn: 'pull_request', comment: parseCommentCommand('/packit test') },
+      releases,
+    );
     expect(p.steps.map((s) => [s.id, s.targets, s.options.status_name_template])).toEqual([
       ['tests:copr-frontend', ['fedora-44-x86_64'], 'packit/testing-farm/gating/{package}'],
     ]);
@@ -123,11 +143,17 @@ describe('containers/podman', () => {
       ['tests', 'podman-fedora', 'cockpit-revdeps'],
       ['tests', 'podman-fedora', 'tmt-revdeps'],
     ]);
-    expect(p.steps.map((s) => s.id)).toEqual(['srpm_build:podman-fedora', 'copr_build:podman-fedora', 'tests:podman-fedora']);
+    expect(p.steps.map((s) => s.id)).toEqual([
+      'srpm_build:podman-fedora',
+      'copr_build:podman-fedora',
+      'tests:podman-fedora',
+    ]);
     const fedoraX86 = resolveTargets(['fedora-all'], releases);
     const tests = p.steps[2];
     expect(tests.targets).toEqual(fedoraX86);
-    expect(p.edges.filter((e) => e.to === tests.id)).toEqual(fedoraX86.map((t) => ({ from: 'copr_build:podman-fedora', to: tests.id, target: t })));
+    expect(p.edges.filter((e) => e.to === tests.id)).toEqual(
+      fedoraX86.map((t) => ({ from: 'copr_build:podman-fedora', to: tests.id, target: t })),
+    );
     expect(p.steps[1].targets).toEqual([...fedoraX86, ...resolveTargets(['fedora-all-aarch64'], releases)]);
   });
 });
@@ -147,7 +173,11 @@ describe('rpm-software-management/mock', () => {
   });
 
   it('runs nothing for a pull request labelled no-ci-builds (require.label.absent)', () => {
-    const p = plan(config('rpm-software-management__mock.packit.yaml'), { ...prOpened(), labels: ['no-ci-builds'] }, releases);
+    const p = plan(
+      config('rpm-software-management__mock.packit.yaml'),
+      { ...prOpened(), labels: ['no-ci-builds'] },
+      releases,
+    );
     expect(p.steps).toEqual([]);
   });
 });

@@ -27,7 +27,10 @@ const comment = (text: string, extra: Partial<PlanEvent> = {}): PlanEvent => ({
 
 const ids = (p: Plan) => p.steps.map((s) => s.id);
 const edges = (p: Plan) => p.edges.map((e) => `${e.from} -> ${e.to}${e.target ? ` @${e.target}` : ''}`);
-const skipped = (p: Plan) => p.skipped.map((s) => `${s.job}${s.package ? ` ${s.package}` : ''}${s.identifier ? ` ${s.identifier}` : ''}: ${s.reason}`);
+const skipped = (p: Plan) =>
+  p.skipped.map(
+    (s) => `${s.job}${s.package ? ` ${s.package}` : ''}${s.identifier ? ` ${s.identifier}` : ''}: ${s.reason}`,
+  );
 
 const BUILD_AND_TEST = `
 downstream_package_name: foo
@@ -71,10 +74,15 @@ jobs:
   - {job: copr_build, trigger: commit}
   - {job: copr_build, trigger: commit, branch: "release-.*", identifier: rel}
 `);
-    expect(ids(plan(c, { kind: 'push', branch: 'main', defaultBranch: 'main' }, releases))).toEqual(['srpm_build:-', 'copr_build:-']);
+    expect(ids(plan(c, { kind: 'push', branch: 'main', defaultBranch: 'main' }, releases))).toEqual([
+      'srpm_build:-',
+      'copr_build:-',
+    ]);
     const rel = plan(c, { kind: 'push', branch: 'release-1.2', defaultBranch: 'main' }, releases);
     expect(ids(rel)).toEqual(['srpm_build:-', 'copr_build:-:rel']);
-    expect(skipped(rel)).toEqual(['copr_build: runs on pushes to the default branch main (no branch set); this push is to release-1.2']);
+    expect(skipped(rel)).toEqual([
+      'copr_build: runs on pushes to the default branch main (no branch set); this push is to release-1.2',
+    ]);
     expect(skipped(plan(c, { kind: 'push', branch: 'feature', defaultBranch: 'main' }, releases))[1]).toBe(
       'copr_build rel: branch is release-.*; this push is to feature',
     );
@@ -82,7 +90,9 @@ jobs:
 
   it('runs release jobs on releases, with aliases resolved to dist-git branches', () => {
     const p = plan(config(BUILD_AND_TEST), { kind: 'release', tag: '1.0' }, releases);
-    expect(p.steps.map((s) => [s.id, s.targets])).toEqual([['propose_downstream:foo', ['f41', 'f42', 'f43', 'rawhide', 'epel9', 'epel10']]]);
+    expect(p.steps.map((s) => [s.id, s.targets])).toEqual([
+      ['propose_downstream:foo', ['f41', 'f42', 'f43', 'rawhide', 'epel9', 'epel10']],
+    ]);
     expect(p.edges).toEqual([]);
   });
 
@@ -90,7 +100,14 @@ jobs:
     const p = plan(config('jobs:\n  - {job: tests, trigger: ignore, identifier: template}\n'), pr, releases);
     expect(p.steps).toEqual([]);
     expect(p.skipped).toEqual([
-      { job: 'tests', package: null, identifier: 'template', reason: 'trigger is ignore: the job never runs', configPath: 'jobs[0]', trigger: 'ignore' },
+      {
+        job: 'tests',
+        package: null,
+        identifier: 'template',
+        reason: 'trigger is ignore: the job never runs',
+        configPath: 'jobs[0]',
+        trigger: 'ignore',
+      },
     ]);
   });
 
@@ -102,26 +119,43 @@ jobs:
 
   it('leaves manual_trigger jobs to comments', () => {
     const c = config('jobs:\n  - {job: copr_build, trigger: pull_request, manual_trigger: true}\n');
-    expect(skipped(plan(c, pr, releases))).toEqual(['copr_build: manual_trigger is true: runs only from a /packit build comment']);
+    expect(skipped(plan(c, pr, releases))).toEqual([
+      'copr_build: manual_trigger is true: runs only from a /packit build comment',
+    ]);
     const p = plan(c, comment('/packit build'), releases);
     expect(ids(p)).toEqual(['srpm_build:-', 'copr_build:-']);
     expect(p.steps[1].manualTrigger).toBe(true);
   });
 
   it('runs skip_build tests without a build', () => {
-    const p = plan(config('jobs:\n  - {job: copr_build, trigger: pull_request}\n  - {job: tests, trigger: pull_request, skip_build: true, targets: [fedora-rawhide]}\n'), pr, releases);
+    const p = plan(
+      config(
+        'jobs:\n  - {job: copr_build, trigger: pull_request}\n  - {job: tests, trigger: pull_request, skip_build: true, targets: [fedora-rawhide]}\n',
+      ),
+      pr,
+      releases,
+    );
     expect(ids(p)).toEqual(['srpm_build:-', 'copr_build:-', 'tests:-']);
     expect(edges(p)).toEqual(['srpm_build:- -> copr_build:-']);
   });
 
   it('builds for a tests job that has no copr_build job, as Packit does', () => {
-    const p = plan(config('downstream_package_name: foo\njobs:\n  - {job: tests, trigger: pull_request, targets: [fedora-rawhide]}\n'), pr, releases);
+    const p = plan(
+      config(
+        'downstream_package_name: foo\njobs:\n  - {job: tests, trigger: pull_request, targets: [fedora-rawhide]}\n',
+      ),
+      pr,
+      releases,
+    );
     expect(p.steps.map((s) => [s.id, s.targets, s.options.implicit_for_tests ?? null])).toEqual([
       ['srpm_build:foo', ['srpm-builds'], null],
       ['copr_build:foo', ['fedora-rawhide-x86_64'], true],
       ['tests:foo', ['fedora-rawhide-x86_64'], null],
     ]);
-    expect(edges(p)).toEqual(['srpm_build:foo -> copr_build:foo', 'copr_build:foo -> tests:foo @fedora-rawhide-x86_64']);
+    expect(edges(p)).toEqual([
+      'srpm_build:foo -> copr_build:foo',
+      'copr_build:foo -> tests:foo @fedora-rawhide-x86_64',
+    ]);
   });
 
   it('gates on require.label of the pull request', () => {
@@ -150,7 +184,9 @@ jobs:
 `);
     const p = plan(c, { ...pr, changedFiles: ['cli/main.py', 'README.md'] }, releases);
     expect(ids(p)).toEqual(['srpm_build:cli', 'copr_build:cli']);
-    expect(skipped(p)).toEqual(['copr_build common: paths unchanged: no changed file is under ./common (package common)']);
+    expect(skipped(p)).toEqual([
+      'copr_build common: paths unchanged: no changed file is under ./common (package common)',
+    ]);
     expect(ids(plan(c, pr, releases))).toHaveLength(4);
   });
 
@@ -175,9 +211,13 @@ jobs:
 
 describe('plan: downstream events', () => {
   it('creates Bodhi updates when a Koji build finishes, for the configured branches', () => {
-    const c = config('jobs:\n  - {job: bodhi_update, trigger: koji_build, dist_git_branches: [fedora-branched]}\n  - {job: copr_build, trigger: pull_request}\n');
+    const c = config(
+      'jobs:\n  - {job: bodhi_update, trigger: koji_build, dist_git_branches: [fedora-branched]}\n  - {job: copr_build, trigger: pull_request}\n',
+    );
     const p = plan(c, { kind: 'koji_build' }, releases);
-    expect(p.steps.map((s) => [s.id, s.trigger, s.targets])).toEqual([['bodhi_update:-', 'koji_build', ['f41', 'f42', 'f43']]]);
+    expect(p.steps.map((s) => [s.id, s.trigger, s.targets])).toEqual([
+      ['bodhi_update:-', 'koji_build', ['f41', 'f42', 'f43']],
+    ]);
     expect(skipped(p)).toEqual(['copr_build: copr_build runs on upstream repository events, not on dist-git ones']);
   });
 });
@@ -205,7 +245,13 @@ jobs:
   it('/packit test runs the tests and the builds they need, unless those already succeeded', () => {
     const c = config(MANUAL);
     const all = plan(c, comment('/packit test'), releases);
-    expect(ids(all)).toEqual(['srpm_build:foo', 'copr_build:foo', 'tests:foo:smoke', 'tests:foo:full', 'tests:foo:lint']);
+    expect(ids(all)).toEqual([
+      'srpm_build:foo',
+      'copr_build:foo',
+      'tests:foo:smoke',
+      'tests:foo:full',
+      'tests:foo:lint',
+    ]);
     expect(edges(all)).toEqual([
       'srpm_build:foo -> copr_build:foo',
       'copr_build:foo -> tests:foo:smoke @fedora-41-x86_64',
@@ -214,12 +260,21 @@ jobs:
     ]);
     expect(all.skipped).toEqual([]);
 
-    const built = ['fedora-41-x86_64', 'fedora-42-x86_64'].map((target) => ({ job: 'copr_build' as const, package: 'foo', identifier: null, target }));
+    const built = ['fedora-41-x86_64', 'fedora-42-x86_64'].map((target) => ({
+      job: 'copr_build' as const,
+      package: 'foo',
+      identifier: null,
+      target,
+    }));
     const reuse = plan(c, comment('/packit test --identifier full', { succeeded: built }), releases);
     expect(ids(reuse)).toEqual(['tests:foo:full']);
     expect(reuse.edges).toEqual([]);
-    expect(reuse.steps[0].reuses).toEqual([{ job: 'copr_build', package: 'foo', identifier: null, targets: ['fedora-41-x86_64', 'fedora-42-x86_64'] }]);
-    expect(skipped(reuse)).toContain('tests foo smoke: /packit test asks for identifier full; this job\'s identifier is smoke');
+    expect(reuse.steps[0].reuses).toEqual([
+      { job: 'copr_build', package: 'foo', identifier: null, targets: ['fedora-41-x86_64', 'fedora-42-x86_64'] },
+    ]);
+    expect(skipped(reuse)).toContain(
+      "tests foo smoke: /packit test asks for identifier full; this job's identifier is smoke",
+    );
 
     const partly = plan(c, comment('/packit test --identifier full', { succeeded: built.slice(0, 1) }), releases);
     expect(partly.steps.map((s) => [s.id, s.targets])).toEqual([
@@ -231,8 +286,12 @@ jobs:
     expect(edges(partly)).not.toContain('copr_build:foo -> tests:foo:full @fedora-41-x86_64');
   });
 
-  it('/packit test --labels picks tests jobs by label; namespace/repo#pr tests another PR\'s builds', () => {
-    expect(ids(plan(config(MANUAL), comment('/packit test --labels slow,x'), releases))).toEqual(['srpm_build:foo', 'copr_build:foo', 'tests:foo:full']);
+  it("/packit test --labels picks tests jobs by label; namespace/repo#pr tests another PR's builds", () => {
+    expect(ids(plan(config(MANUAL), comment('/packit test --labels slow,x'), releases))).toEqual([
+      'srpm_build:foo',
+      'copr_build:foo',
+      'tests:foo:full',
+    ]);
     const other = plan(config(MANUAL), comment('/packit test --id smoke packit/ogr#12'), releases);
     expect(other.steps.map((s) => [s.id, s.buildsFrom])).toEqual([['tests:foo:smoke', 'packit/ogr#12']]);
   });
@@ -246,7 +305,9 @@ jobs:
     const succeeded = [{ job: 'copr_build' as const, package: 'foo', identifier: null, target: 'fedora-42-x86_64' }];
     const retest = plan(c, comment('/packit retest-failed', { failed, succeeded }), releases);
     expect(retest.steps.map((s) => [s.id, s.targets])).toEqual([['tests:foo:full', ['fedora-42-x86_64']]]);
-    expect(skipped(retest)).toContain('tests foo smoke: /packit retest-failed: no test of this job failed for this commit');
+    expect(skipped(retest)).toContain(
+      'tests foo smoke: /packit retest-failed: no test of this job failed for this commit',
+    );
 
     const rebuild = plan(c, comment('/packit rebuild-failed', { failed }), releases);
     expect(rebuild.steps.map((s) => [s.id, s.targets])).toEqual([
@@ -261,7 +322,9 @@ jobs:
     const p = plan(c, comment('/packit build --package b'), releases);
     expect(ids(p)).toEqual(['srpm_build:b', 'copr_build:b']);
     expect(skipped(p)).toEqual(['copr_build a: --package b leaves out package a']);
-    expect(skipped(plan(c, comment('/packit build --package zz'), releases))[0]).toBe('copr_build a: --package zz: no such package (packages: a, b)');
+    expect(skipped(plan(c, comment('/packit build --package zz'), releases))[0]).toBe(
+      'copr_build a: --package zz: no such package (packages: a, b)',
+    );
   });
 
   it('runs nothing for a comment without a command, /packit help, or another instance', () => {

@@ -4,7 +4,14 @@
 import type { Plan, PlanEdge, PlanStep, SkippedJob, StepJob } from './plan.types.js';
 import type { JobConfig, PackitConfig, TargetSpec } from './config.types.js';
 import type { PlanEvent, StepResult } from './plan-event.types.js';
-import { branchMatches, eventContext, eventSide, skipReason, type EventContext, type SelectInput } from './job.selector.js';
+import {
+  branchMatches,
+  eventContext,
+  eventSide,
+  skipReason,
+  type EventContext,
+  type SelectInput,
+} from './job.selector.js';
 import type { ReleaseTable } from './release-table.loader.js';
 import { resolveSpecs, targetKind } from './config.checker.js';
 import { resolveTargets } from './target.resolver.js';
@@ -36,7 +43,16 @@ const SRPM_KEYS = [
 ];
 
 /** Options that are the step's own fields, not passed on in `options`. */
-const NOT_OPTIONS = new Set(['job', 'trigger', 'packages', 'package', 'metadata', 'targets', 'dist_git_branches', 'identifier']);
+const NOT_OPTIONS = new Set([
+  'job',
+  'trigger',
+  'packages',
+  'package',
+  'metadata',
+  'targets',
+  'dist_git_branches',
+  'identifier',
+]);
 
 interface Draft {
   key: string;
@@ -112,17 +128,22 @@ export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTa
 
 /** Why a tests job does not follow `/packit build`: it needs no build, or its build is not run. */
 function followerReason(job: JobConfig, b: Builder, ctx: EventContext): string | undefined {
-  if (job.skipBuild) return `skip_build is true: ${ctx.command?.text} runs builds, and this job needs none (/packit test runs it)`;
+  if (job.skipBuild)
+    return `skip_build is true: ${ctx.command?.text} runs builds, and this job needs none (/packit test runs it)`;
   const build = b.chooseBuild(job, ctx);
-  if (build && !b.stepTargets(build)) return `${ctx.command?.text} does not run ${build.path}, the build this job tests (/packit test runs both)`;
+  if (build && !b.stepTargets(build))
+    return `${ctx.command?.text} does not run ${build.path}, the build this job tests (/packit test runs both)`;
   return undefined;
 }
 
 function failedTargets(event: PlanEvent, job: JobConfig, stepJob: StepJob, targets: string[]): string[] {
   if (event.failed === undefined) return targets;
-  const srpmFailed = stepJob === 'copr_build' && event.failed.some((f) => f.job === 'srpm_build' && f.package === job.package);
+  const srpmFailed =
+    stepJob === 'copr_build' && event.failed.some((f) => f.job === 'srpm_build' && f.package === job.package);
   if (srpmFailed) return targets;
-  const failed = event.failed.filter((f) => f.job === stepJob && f.package === job.package && f.identifier === job.identifier);
+  const failed = event.failed.filter(
+    (f) => f.job === stepJob && f.package === job.package && f.identifier === job.identifier,
+  );
   return targets.filter((t) => failed.some((f) => f.target === t));
 }
 
@@ -136,7 +157,14 @@ function skippedList(config: PackitConfig, skipped: Map<number, string>, ctx: Ev
       (j) => j.index === job.index && j.package === job.package && j.seq !== job.seq && j.trigger === ctx.trigger,
     );
     if (siblingMatches && job.trigger !== ctx.trigger) continue;
-    out.push({ job: job.type, package: job.package, identifier: job.identifier, reason, configPath: job.path, trigger: job.trigger });
+    out.push({
+      job: job.type,
+      package: job.package,
+      identifier: job.identifier,
+      reason,
+      configPath: job.path,
+      trigger: job.trigger,
+    });
   }
   return out;
 }
@@ -239,7 +267,10 @@ class Builder {
     const build = this.chooseBuild(job, ctx);
     const buildIdentifier = build ? build.identifier : null;
     const reused = targets.filter((t) =>
-      succeeded?.some((s) => s.job === 'copr_build' && s.package === job.package && s.identifier === buildIdentifier && s.target === t),
+      succeeded?.some(
+        (s) =>
+          s.job === 'copr_build' && s.package === job.package && s.identifier === buildIdentifier && s.target === t,
+      ),
     );
     const toBuild = targets.filter((t) => !reused.includes(t));
     let buildKey: string | undefined;
@@ -259,9 +290,11 @@ class Builder {
     if (step.targets.length === 0) {
       return [`none of its targets (${targets.join(', ')}) is built by ${build?.path ?? 'a copr_build job'}`];
     }
-    if (reused.length > 0) step.reuses = [{ job: 'copr_build', package: job.package, identifier: buildIdentifier, targets: reused }];
+    if (reused.length > 0)
+      step.reuses = [{ job: 'copr_build', package: job.package, identifier: buildIdentifier, targets: reused }];
     this.add(key, step, job.path);
-    for (const t of step.targets) if (buildKey && !reused.includes(t)) this.edges.push({ from: buildKey, to: key, target: t });
+    for (const t of step.targets)
+      if (buildKey && !reused.includes(t)) this.edges.push({ from: buildKey, to: key, target: t });
     return [];
   }
 
@@ -349,7 +382,8 @@ class Builder {
     if (specs.length === 0) return undefined;
     const out: Record<string, Record<string, unknown>> = {};
     for (const spec of specs) {
-      for (const { value } of resolveSpecs([spec], this.releases, kind)) if (targets.includes(value)) out[value] = spec.options;
+      for (const { value } of resolveSpecs([spec], this.releases, kind))
+        if (targets.includes(value)) out[value] = spec.options;
     }
     return Object.keys(out).length > 0 ? out : undefined;
   }

@@ -84,7 +84,9 @@ export function parseReleaseTable(json: unknown, source: string): ReleaseTable {
         return;
       }
       if (typeof version !== 'string' || !/^[a-z0-9][a-z0-9._]*$/i.test(version)) {
-        problems.push(`${at}.version: expected a version such as "41" or "rawhide", got ${JSON.stringify(entry.version)}`);
+        problems.push(
+          `${at}.version: expected a version such as "41" or "rawhide", got ${JSON.stringify(entry.version)}`,
+        );
         return;
       }
       if (typeof status !== 'string' || !(STATUSES as readonly string[]).includes(status)) {
@@ -103,7 +105,8 @@ export function parseReleaseTable(json: unknown, source: string): ReleaseTable {
     });
     const rawhides = new Map<string, number>();
     for (const r of releases) if (r.status === 'rawhide') rawhides.set(r.distro, (rawhides.get(r.distro) ?? 0) + 1);
-    for (const [distro, n] of rawhides) if (n > 1) problems.push(`releases: ${distro} has ${n} releases with status rawhide; expected one`);
+    for (const [distro, n] of rawhides)
+      if (n > 1) problems.push(`releases: ${distro} has ${n} releases with status rawhide; expected one`);
   }
   if (problems.length > 0) {
     throw new ConfigurationError(`release table ${source} is invalid:\n  ${problems.join('\n  ')}`);
@@ -124,7 +127,8 @@ function sortReleases(releases: Release[]): Release[] {
 }
 
 function compareVersions(a: Release, b: Release): number {
-  if (a.status === 'rawhide' || b.status === 'rawhide') return (a.status === 'rawhide' ? 1 : 0) - (b.status === 'rawhide' ? 1 : 0);
+  if (a.status === 'rawhide' || b.status === 'rawhide')
+    return (a.status === 'rawhide' ? 1 : 0) - (b.status === 'rawhide' ? 1 : 0);
   const na = Number(a.version);
   const nb = Number(b.version);
   if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;

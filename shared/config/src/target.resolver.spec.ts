@@ -22,12 +22,9 @@ describe('resolveTargets', () => {
   });
 
   it('gives a bare release the default architecture and keeps full chroots as they are', () => {
-    expect(resolveTargets(['epel-9', 'centos-stream-10-aarch64', 'fedora-eln', 'opensuse-tumbleweed-x86_64'], releases)).toEqual([
-      'epel-9-x86_64',
-      'centos-stream-10-aarch64',
-      'fedora-eln-x86_64',
-      'opensuse-tumbleweed-x86_64',
-    ]);
+    expect(
+      resolveTargets(['epel-9', 'centos-stream-10-aarch64', 'fedora-eln', 'opensuse-tumbleweed-x86_64'], releases),
+    ).toEqual(['epel-9-x86_64', 'centos-stream-10-aarch64', 'fedora-eln-x86_64', 'opensuse-tumbleweed-x86_64']);
   });
 
   it('lists each chroot once, in the order written', () => {

@@ -72,15 +72,21 @@ export function resolveTarget(name: string, releases: ReleaseTable, kind: Target
  * branches, in the order written, each once. `fedora-stable-aarch64` -> every stable
  * Fedora on aarch64; `epel-9` -> `epel-9-x86_64` (the table's default architecture).
  */
-export function resolveTargets(names: readonly string[], releases: ReleaseTable, kind: TargetKind = 'chroot'): string[] {
+export function resolveTargets(
+  names: readonly string[],
+  releases: ReleaseTable,
+  kind: TargetKind = 'chroot',
+): string[] {
   const out: string[] = [];
-  for (const name of names) for (const v of resolveTarget(name, releases, kind).values) if (!out.includes(v)) out.push(v);
+  for (const name of names)
+    for (const v of resolveTarget(name, releases, kind).values) if (!out.includes(v)) out.push(v);
   return out;
 }
 
 function splitArch(name: string, defaultArch: string): { base: string; arch: string } {
   for (const arch of ARCHES) {
-    if (name.endsWith(`-${arch}`) && name.length > arch.length + 1) return { base: name.slice(0, -arch.length - 1), arch };
+    if (name.endsWith(`-${arch}`) && name.length > arch.length + 1)
+      return { base: name.slice(0, -arch.length - 1), arch };
   }
   return { base: name, arch: defaultArch };
 }

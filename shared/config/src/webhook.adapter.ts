@@ -53,7 +53,16 @@ export function planEventFromWebhook(eventType: string | undefined, payload: unk
 
 function inferType(p: Json): string | undefined {
   const kind = str(p.object_kind);
-  if (kind) return { merge_request: 'Merge Request Hook', push: 'Push Hook', tag_push: 'Tag Push Hook', release: 'Release Hook', note: 'Note Hook' }[kind] ?? kind;
+  if (kind)
+    return (
+      {
+        merge_request: 'Merge Request Hook',
+        push: 'Push Hook',
+        tag_push: 'Tag Push Hook',
+        release: 'Release Hook',
+        note: 'Note Hook',
+      }[kind] ?? kind
+    );
   if (isJson(p.pull_request) && 'number' in p) return 'pull_request';
   if (isJson(p.comment) && isJson(p.issue)) return 'issue_comment';
   if (isJson(p.comment) && str((p.comment as Json).commit_id)) return 'commit_comment';
@@ -68,7 +77,8 @@ const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'ready_for_review'];
 
 function githubPullRequest(p: Json): PlanEvent {
   const action = str(p.action);
-  if (action && !PR_ACTIONS.includes(action)) throw new ValidationError(`pull_request action "${action}" runs no job (jobs run on ${PR_ACTIONS.join(', ')})`);
+  if (action && !PR_ACTIONS.includes(action))
+    throw new ValidationError(`pull_request action "${action}" runs no job (jobs run on ${PR_ACTIONS.join(', ')})`);
   const pr = obj(p.pull_request);
   return {
     kind: 'pull_request',
@@ -80,8 +90,10 @@ function githubPullRequest(p: Json): PlanEvent {
 
 function githubPush(p: Json): PlanEvent {
   const ref = str(p.ref) ?? '';
-  if (p.deleted === true || /^0+$/.test(str(p.after) ?? '')) throw new ValidationError(`push of ${ref} deletes it; it runs no job`);
-  if (!ref.startsWith('refs/heads/')) throw new ValidationError(`push of ${ref} runs no job (GitHub tags run jobs through releases)`);
+  if (p.deleted === true || /^0+$/.test(str(p.after) ?? ''))
+    throw new ValidationError(`push of ${ref} deletes it; it runs no job`);
+  if (!ref.startsWith('refs/heads/'))
+    throw new ValidationError(`push of ${ref} runs no job (GitHub tags run jobs through releases)`);
   return {
     kind: 'push',
     branch: ref.slice('refs/heads/'.length),
@@ -92,13 +104,15 @@ function githubPush(p: Json): PlanEvent {
 
 function githubRelease(p: Json): PlanEvent {
   const action = str(p.action);
-  if (action && action !== 'published') throw new ValidationError(`release action "${action}" runs no job (jobs run when a release is published)`);
+  if (action && action !== 'published')
+    throw new ValidationError(`release action "${action}" runs no job (jobs run when a release is published)`);
   return { kind: 'release', tag: str(obj(p.release).tag_name), defaultBranch: str(obj(p.repository).default_branch) };
 }
 
 function githubComment(type: string, p: Json): PlanEvent {
   const action = str(p.action);
-  if (action && action !== 'created') throw new ValidationError(`comment action "${action}" runs no job (only new comments do)`);
+  if (action && action !== 'created')
+    throw new ValidationError(`comment action "${action}" runs no job (only new comments do)`);
   const body = str(obj(p.comment).body) ?? '';
   const issue = obj(p.issue);
   const onPr = type === 'issue_comment' && 'pull_request' in issue;
@@ -116,7 +130,8 @@ const MR_ACTIONS = ['open', 'reopen', 'update'];
 function gitlabMergeRequest(p: Json): PlanEvent {
   const attrs = obj(p.object_attributes);
   const action = str(attrs.action);
-  if (action && !MR_ACTIONS.includes(action)) throw new ValidationError(`merge request action "${action}" runs no job (jobs run on ${MR_ACTIONS.join(', ')})`);
+  if (action && !MR_ACTIONS.includes(action))
+    throw new ValidationError(`merge request action "${action}" runs no job (jobs run on ${MR_ACTIONS.join(', ')})`);
   return {
     kind: 'pull_request',
     branch: str(attrs.target_branch),

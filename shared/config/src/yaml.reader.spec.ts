@@ -27,7 +27,12 @@ describe('readYaml', () => {
   it('stops on an alias that contains itself and on alias bombs, without throwing', () => {
     expect(readYaml('a: &a [*a]\n').problems[0]).toMatchObject({ severity: 'error' });
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 8; i++) bomb.push(`${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10).fill(`*${'abcdefgh'[i - 1]}`).join(', ')}]`);
+    for (let i = 1; i < 8; i++)
+      bomb.push(
+        `${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10)
+          .fill(`*${'abcdefgh'[i - 1]}`)
+          .join(', ')}]`,
+      );
     const y = readYaml(`${bomb.join('\n')}\n`);
     expect(y.value).toBeUndefined();
     expect(y.problems[0].message).toMatch(/too many values/);

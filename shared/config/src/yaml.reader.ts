@@ -72,7 +72,12 @@ export function readYaml(text: string): ParsedYaml {
     // Point at the offending text, not at the indentation before it.
     let offset = e.pos[0];
     while (text[offset] === ' ' || text[offset] === '\t') offset++;
-    problems.push({ severity: 'error', message: describeYamlError(e.code, e.message), position: pos(offset), path: '' });
+    problems.push({
+      severity: 'error',
+      message: describeYamlError(e.code, e.message),
+      position: pos(offset),
+      path: '',
+    });
   }
   if (doc.errors.length > 0) return { value: undefined, problems, locate };
   for (const w of doc.warnings) {
@@ -159,11 +164,21 @@ export function readYaml(text: string): ParsedYaml {
     return { value, problems, locate };
   } catch (error) {
     if (error instanceof TooLarge) {
-      problems.push({ severity: 'error', message: 'the file expands to too many values (aliases nested too deep)', position: pos(0), path: '' });
+      problems.push({
+        severity: 'error',
+        message: 'the file expands to too many values (aliases nested too deep)',
+        position: pos(0),
+        path: '',
+      });
       return { value: undefined, problems, locate };
     }
     if (error instanceof Recursive) {
-      problems.push({ severity: 'error', message: 'an alias refers to a value that contains it', position: locate(error.path), path: error.path });
+      problems.push({
+        severity: 'error',
+        message: 'an alias refers to a value that contains it',
+        position: locate(error.path),
+        path: error.path,
+      });
       return { value: undefined, problems, locate };
     }
     throw error;

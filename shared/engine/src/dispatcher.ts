@@ -53,7 +53,10 @@ export class Dispatcher {
     const def = this.definition(tasks[0].job);
     if (!def) {
       for (const t of tasks) {
-        await this.options.apply(t.target.kind, t.target.id, { state: 'error', reason: `this deployment cannot run ${t.job} jobs` });
+        await this.options.apply(t.target.kind, t.target.id, {
+          state: 'error',
+          reason: `this deployment cannot run ${t.job} jobs`,
+        });
       }
       return;
     }
@@ -100,7 +103,8 @@ export class Dispatcher {
       return;
     }
     this.options.logger?.error({ job: tasks[0].job, attempts, err: message }, 'submit failed for good');
-    for (const t of tasks) await this.options.apply(t.target.kind, t.target.id, { state: 'error', reason: `could not submit: ${message}` });
+    for (const t of tasks)
+      await this.options.apply(t.target.kind, t.target.id, { state: 'error', reason: `could not submit: ${message}` });
   }
 
   /** Asks activities to cancel external work (best effort: the targets are cancelled already). */
@@ -112,7 +116,10 @@ export class Dispatcher {
         try {
           await withTimeout(def.cancel(t), def.timeoutMs, `cancel ${t.job}`);
         } catch (error) {
-          this.options.logger?.warn({ job: t.job, target: t.target.target, err: (error as Error).message }, 'cancel failed');
+          this.options.logger?.warn(
+            { job: t.job, target: t.target.target, err: (error as Error).message },
+            'cancel failed',
+          );
         }
       }),
     );
@@ -147,15 +154,18 @@ export class Dispatcher {
           await this.submitBatch([task]);
         } else if (def?.poll) {
           counts.polled++;
-          const signal = await withTimeout(def.poll(task), def.timeoutMs, `poll ${task.job}`).catch((error: unknown) => {
-            this.options.logger?.warn({ job: task.job, err: (error as Error).message }, 'poll failed');
-            return undefined;
-          });
-          if (signal) await this.options.apply(kind, row.id, signal);
-          else await this.pool.query(
-            `update ${table} set deadline_at = now() + make_interval(secs => $2::double precision / 1000) where id = $1`,
-            [row.id, def.pollAfterMs],
+          const signal = await withTimeout(def.poll(task), def.timeoutMs, `poll ${task.job}`).catch(
+            (error: unknown) => {
+              this.options.logger?.warn({ job: task.job, err: (error as Error).message }, 'poll failed');
+              return undefined;
+            },
           );
+          if (signal) await this.options.apply(kind, row.id, signal);
+          else
+            await this.pool.query(
+              `update ${table} set deadline_at = now() + make_interval(secs => $2::double precision / 1000) where id = $1`,
+              [row.id, def.pollAfterMs],
+            );
         }
       }
     }

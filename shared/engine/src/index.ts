@@ -1,5 +1,13 @@
 export * from './engine.types.js';
 export { PipelineEngine, type EngineOptions } from './pipeline.engine.js';
 export { advance, settle, stepStatus, pipelineStatus, describeFailure, idempotencyKey } from './transitions.js';
-export { rerunAll, rerunFrom, rerunTargets, rerunFailed, rerunSelected, targetClosure, downstreamSteps } from './rerun.selector.js';
+export {
+  rerunAll,
+  rerunFrom,
+  rerunTargets,
+  rerunFailed,
+  rerunSelected,
+  targetClosure,
+  downstreamSteps,
+} from './rerun.selector.js';
 export { loadPipelineStates } from './pipeline-state.loader.js';

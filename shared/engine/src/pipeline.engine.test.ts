@@ -10,9 +10,33 @@ const CHROOTS = ['fedora-41-x86_64', 'fedora-42-x86_64', 'fedora-rawhide-x86_64'
 function buildAndTestPlan(chroots = CHROOTS): Plan {
   return {
     steps: [
-      { id: 'srpm_build:hello', package: 'hello', job: 'srpm_build', identifier: null, trigger: 'pull_request', targets: ['srpm-builds'], options: {} },
-      { id: 'copr_build:hello', package: 'hello', job: 'copr_build', identifier: null, trigger: 'pull_request', targets: chroots, options: { owner: 'packit' } },
-      { id: 'tests:hello', package: 'hello', job: 'tests', identifier: null, trigger: 'pull_request', targets: chroots, options: {} },
+      {
+        id: 'srpm_build:hello',
+        package: 'hello',
+        job: 'srpm_build',
+        identifier: null,
+        trigger: 'pull_request',
+        targets: ['srpm-builds'],
+        options: {},
+      },
+      {
+        id: 'copr_build:hello',
+        package: 'hello',
+        job: 'copr_build',
+        identifier: null,
+        trigger: 'pull_request',
+        targets: chroots,
+        options: { owner: 'packit' },
+      },
+      {
+        id: 'tests:hello',
+        package: 'hello',
+        job: 'tests',
+        identifier: null,
+        trigger: 'pull_request',
+        targets: chroots,
+        options: {},
+      },
     ],
     edges: [
       { from: 'srpm_build:hello', to: 'copr_build:hello', target: null },
@@ -30,7 +54,10 @@ let ctx: { projectId: string; commitId: string; trigger: string };
 let refId: string;
 
 async function newCommit(sha: string): Promise<string> {
-  const { rows } = await pool.query(`insert into shared.commits (project_id, ref_id, sha) values ($1, $2, $3) returning id::text`, [ctx.projectId, refId, sha]);
+  const { rows } = await pool.query(
+    `insert into shared.commits (project_id, ref_id, sha) values ($1, $2, $3) returning id::text`,
+    [ctx.projectId, refId, sha],
+  );
   return rows[0].id;
 }
 
@@ -42,9 +69,17 @@ afterAll(() => db.drop());
 
 let repo = 0;
 beforeEach(async () => {
-  const project = await pool.query(`insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'packit', $1) returning id::text`, [`hello-${++repo}`]);
+  const project = await pool.query(
+    `insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'packit', $1) returning id::text`,
+    [`hello-${++repo}`],
+  );
   const projectId = project.rows[0].id;
-  refId = (await pool.query(`insert into shared.project_refs (project_id, kind, name) values ($1, 'pull_request', '7') returning id::text`, [projectId])).rows[0].id;
+  refId = (
+    await pool.query(
+      `insert into shared.project_refs (project_id, kind, name) values ($1, 'pull_request', '7') returning id::text`,
+      [projectId],
+    )
+  ).rows[0].id;
   ctx = { projectId, commitId: '', trigger: 'pull_request' };
   ctx.commitId = await newCommit('1'.repeat(40));
   fake = new FakeActivities();
@@ -55,7 +90,9 @@ const statusOf = async (pipelineId: string) => {
   const state = await engine.getState(pipelineId);
   return {
     pipeline: state.status,
-    steps: Object.fromEntries(state.steps.map((s) => [s.job, Object.fromEntries(s.targets.map((t) => [t.target, t.status]))])),
+    steps: Object.fromEntries(
+      state.steps.map((s) => [s.job, Object.fromEntries(s.targets.map((t) => [t.target, t.status]))]),
+    ),
     state,
   };
 };
@@ -91,8 +128,12 @@ describe('PipelineEngine: running a plan', () => {
 
   it('skips the tests of a failed chroot with the reason, and ends the pipeline as failure', async () => {
     const { id, coprId } = await startAndBuildSrpm();
-    await engine.signal({ kind: 'copr_build', externalId: coprId, target: CHROOTS[1] }, { state: 'failure', reason: 'mock failed' });
-    for (const c of [CHROOTS[0], CHROOTS[2]]) await engine.signal({ kind: 'copr_build', externalId: coprId, target: c }, { state: 'success' });
+    await engine.signal(
+      { kind: 'copr_build', externalId: coprId, target: CHROOTS[1] },
+      { state: 'failure', reason: 'mock failed' },
+    );
+    for (const c of [CHROOTS[0], CHROOTS[2]])
+      await engine.signal({ kind: 'copr_build', externalId: coprId, target: c }, { state: 'success' });
     const tf = fake.calls.filter((c) => c[0].job === 'tests').flat();
     expect(tf.map((t) => t.target.target).sort()).toEqual([CHROOTS[0], CHROOTS[2]].sort());
     for (const t of tf) await engine.signal({ kind: 'tests', externalId: t.target.externalId! }, { state: 'success' });
@@ -116,10 +157,16 @@ describe('PipelineEngine: running a plan', () => {
     const { id, coprId } = await startAndBuildSrpm();
     const ref = { kind: 'copr_build' as const, externalId: coprId, target: CHROOTS[0] };
     expect(await engine.signal(ref, { state: 'success' })).toMatchObject({ applied: true });
-    expect(await engine.signal(ref, { state: 'success' })).toMatchObject({ applied: false, note: 'target already success' });
+    expect(await engine.signal(ref, { state: 'success' })).toMatchObject({
+      applied: false,
+      note: 'target already success',
+    });
     expect(await engine.signal(ref, { state: 'started' })).toMatchObject({ applied: false });
     expect(fake.submittedTargets('tests')).toEqual([CHROOTS[0]]);
-    expect(await engine.signal({ kind: 'copr_build', externalId: 'nope' }, { state: 'success' })).toEqual({ applied: false, note: 'unknown target' });
+    expect(await engine.signal({ kind: 'copr_build', externalId: 'nope' }, { state: 'success' })).toEqual({
+      applied: false,
+      note: 'unknown target',
+    });
     const target = (await statusOf(id)).state.steps[1].targets.find((t) => t.target === CHROOTS[0])!;
     expect(target.startedAt).not.toBeNull();
     expect((target.data?.ignoredSignals as unknown[]).length).toBe(2);
@@ -149,7 +196,9 @@ describe('PipelineEngine: supersede and cancel', () => {
   it('records and ignores a result for a cancelled target', async () => {
     const { id, coprId } = await startAndBuildSrpm();
     await engine.cancelPipelines([id], 'pull request closed');
-    expect(await engine.signal({ kind: 'copr_build', externalId: coprId, target: CHROOTS[0] }, { state: 'success' })).toMatchObject({
+    expect(
+      await engine.signal({ kind: 'copr_build', externalId: coprId, target: CHROOTS[0] }, { state: 'success' }),
+    ).toMatchObject({
       applied: false,
       note: 'target already cancelled',
     });
@@ -161,7 +210,10 @@ describe('PipelineEngine: supersede and cancel', () => {
 async function finishedPipeline(failed = CHROOTS[1]) {
   const { id, coprId } = await startAndBuildSrpm();
   for (const c of CHROOTS) {
-    await engine.signal({ kind: 'copr_build', externalId: coprId, target: c }, { state: c === failed ? 'failure' : 'success' });
+    await engine.signal(
+      { kind: 'copr_build', externalId: coprId, target: c },
+      { state: c === failed ? 'failure' : 'success' },
+    );
   }
   for (const t of fake.calls.filter((c) => c[0].job === 'tests').flat()) {
     await engine.signal({ kind: 'tests', externalId: t.target.externalId! }, { state: 'success' });
@@ -207,7 +259,12 @@ describe('PipelineEngine: reruns', () => {
     const copr = o.steps.find((s) => s.job === 'copr_build')!;
     const rerun = await engine.rerunTargets(copr.id, [CHROOTS[1]]);
     const r = (await statusOf(rerun)).state;
-    const [oCopr, rCopr, oTests, rTests] = [idsOf(o, 'copr_build'), idsOf(r, 'copr_build'), idsOf(o, 'tests'), idsOf(r, 'tests')];
+    const [oCopr, rCopr, oTests, rTests] = [
+      idsOf(o, 'copr_build'),
+      idsOf(r, 'copr_build'),
+      idsOf(o, 'tests'),
+      idsOf(r, 'tests'),
+    ];
     for (const c of [CHROOTS[0], CHROOTS[2]]) {
       expect(rCopr[c]).toBe(oCopr[c]);
       expect(rTests[c]).toBe(oTests[c]);
@@ -218,7 +275,10 @@ describe('PipelineEngine: reruns', () => {
     expect(r.steps[1].targets.find((t) => t.target === CHROOTS[1])).toMatchObject({ attempt: 2, status: 'queued' });
     expect(fake.calls.at(-1)!.map((t) => t.target.target)).toEqual([CHROOTS[1]]);
     // The redone chroot succeeds: only its test starts, and the rerun completes.
-    await engine.signal({ kind: 'copr_build', externalId: fake.calls.at(-1)![0].target.externalId!, target: CHROOTS[1] }, { state: 'success' });
+    await engine.signal(
+      { kind: 'copr_build', externalId: fake.calls.at(-1)![0].target.externalId!, target: CHROOTS[1] },
+      { state: 'success' },
+    );
     const test = fake.calls.at(-1)!;
     expect(test.map((t) => [t.job, t.target.target])).toEqual([['tests', CHROOTS[1]]]);
     await engine.signal({ kind: 'tests', externalId: test[0].target.externalId! }, { state: 'success' });
@@ -244,7 +304,12 @@ describe('PipelineEngine: reruns', () => {
       { kind: 'test' },
     );
     const [o, r] = [(await statusOf(original)).state, (await statusOf(rerun)).state];
-    const [oCopr, rCopr, oTests, rTests] = [idsOf(o, 'copr_build'), idsOf(r, 'copr_build'), idsOf(o, 'tests'), idsOf(r, 'tests')];
+    const [oCopr, rCopr, oTests, rTests] = [
+      idsOf(o, 'copr_build'),
+      idsOf(r, 'copr_build'),
+      idsOf(o, 'tests'),
+      idsOf(r, 'tests'),
+    ];
     expect(rCopr[CHROOTS[0]]).not.toBe(oCopr[CHROOTS[0]]);
     expect(rCopr[CHROOTS[1]]).toBe(oCopr[CHROOTS[1]]);
     for (const c of CHROOTS) expect(rTests[c]).not.toBe(oTests[c]);
@@ -253,7 +318,10 @@ describe('PipelineEngine: reruns', () => {
     expect(s.steps.tests).toEqual({ [CHROOTS[0]]: 'pending', [CHROOTS[1]]: 'queued', [CHROOTS[2]]: 'queued' });
     // Every target of the new pipeline was reported, so its checks appear at once.
     await engine.idle();
-    expect(new Set(fake.reports.filter((c) => c.pipelineIds.includes(rerun)).map((c) => `${c.target.kind}:${c.target.id}`)).size).toBe(7);
+    expect(
+      new Set(fake.reports.filter((c) => c.pipelineIds.includes(rerun)).map((c) => `${c.target.kind}:${c.target.id}`))
+        .size,
+    ).toBe(7);
   });
 
   it('shares a target that is still running: its result completes both pipelines, and it ran once', async () => {
@@ -276,15 +344,34 @@ describe('PipelineEngine: jobs nothing runs', () => {
     engine = new PipelineEngine(pool, { jobs: { srpm_build: fake.definition() }, report: fake.activities().report });
     const plan: Plan = {
       steps: [
-        { id: 'koji:hello', package: 'hello', job: 'upstream_koji_build', identifier: null, trigger: 'pull_request', targets: ['f41'], options: {} },
-        { id: 'bodhi:hello', package: 'hello', job: 'bodhi_update', identifier: null, trigger: 'pull_request', targets: ['f41'], options: {} },
+        {
+          id: 'koji:hello',
+          package: 'hello',
+          job: 'upstream_koji_build',
+          identifier: null,
+          trigger: 'pull_request',
+          targets: ['f41'],
+          options: {},
+        },
+        {
+          id: 'bodhi:hello',
+          package: 'hello',
+          job: 'bodhi_update',
+          identifier: null,
+          trigger: 'pull_request',
+          targets: ['f41'],
+          options: {},
+        },
       ],
       edges: [{ from: 'koji:hello', to: 'bodhi:hello', target: null }],
       skipped: [],
     };
     const id = await engine.start(plan, ctx);
     const { state } = await statusOf(id);
-    expect(state.steps[0].targets[0]).toMatchObject({ status: 'error', reason: 'this deployment cannot run upstream_koji_build jobs' });
+    expect(state.steps[0].targets[0]).toMatchObject({
+      status: 'error',
+      reason: 'this deployment cannot run upstream_koji_build jobs',
+    });
     expect(state.steps[1].targets[0]).toMatchObject({ status: 'skipped' });
   });
 });
@@ -352,7 +439,11 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
 
   it('reports what a crashed instance committed but never reported, once the grace period is over', async () => {
     // The first instance dies with its report in flight: it never resolves.
-    const crashed = new PipelineEngine(pool, { ...fake.activities(), report: () => new Promise<void>(() => {}) }, { reportGraceMs: 60_000 });
+    const crashed = new PipelineEngine(
+      pool,
+      { ...fake.activities(), report: () => new Promise<void>(() => {}) },
+      { reportGraceMs: 60_000 },
+    );
     const id = await crashed.start(buildAndTestPlan(), ctx);
     const survivor = new PipelineEngine(pool, fake.activities(), { reportGraceMs: 60_000 });
     expect((await survivor.reconcile()).reported).toBe(0); // still within the grace period
@@ -386,22 +477,34 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
   it('leaves to other deployments the targets and reports of projects on instances it does not serve', async () => {
     fake.failReports = 1;
     const id = await new PipelineEngine(pool, fake.activities(), { reportGraceMs: 0 }).start(buildAndTestPlan(), ctx);
-    await pool.query(`update upstream.srpm_builds set deadline_at = now() - interval '1 second' where id = $1`, [(await engine.getState(id)).steps[0].targets[0].id]);
+    await pool.query(`update upstream.srpm_builds set deadline_at = now() - interval '1 second' where id = $1`, [
+      (await engine.getState(id)).steps[0].targets[0].id,
+    ]);
     fake.pollAnswers.set(fake.calls[0][0].target.externalId!, { state: 'success' });
-    const gitlabOnly = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0 }), { reportGraceMs: 0, instances: ['https://gitlab.com'] });
+    const gitlabOnly = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0 }), {
+      reportGraceMs: 0,
+      instances: ['https://gitlab.com'],
+    });
     expect(await gitlabOnly.reconcile()).toEqual({ resubmitted: 0, polled: 0, timedOut: 0, reported: 0 });
-    const githubToo = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0 }), { reportGraceMs: 0, instances: ['https://gitlab.com', 'https://github.com'] });
+    const githubToo = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0 }), {
+      reportGraceMs: 0,
+      instances: ['https://gitlab.com', 'https://github.com'],
+    });
     expect((await githubToo.reconcile()).polled).toBeGreaterThanOrEqual(1);
     await githubToo.idle();
     expect((await statusOf(id)).steps.srpm_build['srpm-builds']).toBe('success');
-    const { rows } = await pool.query('select report_seq = reported_seq as caught_up from shared.pipelines where id = $1', [id]);
+    const { rows } = await pool.query(
+      'select report_seq = reported_seq as caught_up from shared.pipelines where id = $1',
+      [id],
+    );
     expect(rows[0].caught_up).toBe(true);
   });
 
   it('keeps nothing in memory: a new engine instance carries on a pipeline mid-way', async () => {
     const { id, coprId } = await startAndBuildSrpm();
     engine = new PipelineEngine(pool, fake.activities());
-    for (const c of CHROOTS) await engine.signal({ kind: 'copr_build', externalId: coprId, target: c }, { state: 'success' });
+    for (const c of CHROOTS)
+      await engine.signal({ kind: 'copr_build', externalId: coprId, target: c }, { state: 'success' });
     engine = new PipelineEngine(pool, fake.activities());
     for (const t of fake.calls.filter((c) => c[0].job === 'tests').flat()) {
       await engine.signal({ kind: 'tests', externalId: t.target.externalId! }, { state: 'success' });
@@ -419,7 +522,10 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
     const outcomes = await Promise.all(
       chroots.flatMap((c, i) => [
         workers[i].signal({ kind: 'copr_build', externalId: coprId, target: c }, { state: 'success' }),
-        workers[(i + 1) % chroots.length].signal({ kind: 'copr_build', externalId: coprId, target: c }, { state: 'success' }),
+        workers[(i + 1) % chroots.length].signal(
+          { kind: 'copr_build', externalId: coprId, target: c },
+          { state: 'success' },
+        ),
       ]),
     );
     expect(outcomes.filter((o) => o.applied)).toHaveLength(chroots.length);

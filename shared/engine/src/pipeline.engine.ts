@@ -23,7 +23,14 @@ import type {
   TargetState,
   TargetTask,
 } from './engine.types.js';
-import { cancelTargets, insertPipeline, writeStatuses, writeTransitions, type PipelineSpec, type StepSpec } from './pipeline.writer.js';
+import {
+  cancelTargets,
+  insertPipeline,
+  writeStatuses,
+  writeTransitions,
+  type PipelineSpec,
+  type StepSpec,
+} from './pipeline.writer.js';
 import { loadPipelineStates } from './pipeline-state.loader.js';
 import { markReportsDue, type ReportSeqs } from './report.ledger.js';
 import { changesOf, ReportQueue } from './report.queue.js';
@@ -78,7 +85,11 @@ export class PipelineEngine {
     this.leaseMs = options.submitLeaseMs ?? 60_000;
     this.reportGraceMs = options.reportGraceMs ?? 60_000;
     if (activities.report) {
-      this.reports = new ReportQueue(pool, activities.report, { graceMs: this.reportGraceMs, instances: options.instances, logger: options.logger });
+      this.reports = new ReportQueue(pool, activities.report, {
+        graceMs: this.reportGraceMs,
+        instances: options.instances,
+        logger: options.logger,
+      });
     }
     this.dispatcher = new Dispatcher(pool, activities, {
       logger: options.logger,
@@ -135,7 +146,10 @@ export class PipelineEngine {
     const k = ITEM_KINDS[kind];
     const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
       const pipelineIds = await this.lockPipelinesOf(tx, kind, targetId);
-      const { rows } = await tx.query<{ status: string }>(`select status from ${k.targetTable} where id = $1 for update`, [targetId]);
+      const { rows } = await tx.query<{ status: string }>(
+        `select status from ${k.targetTable} where id = $1 for update`,
+        [targetId],
+      );
       const status = rows[0]?.status;
       if (status === undefined) return { applied: false, note: 'unknown target' };
       if (isFinal(status as never) || (signal.state === 'started' && status === 'running')) {
@@ -156,8 +170,16 @@ export class PipelineEngine {
                 data = case when $8::jsonb is null then data else coalesce(data, '{}') || $8::jsonb end,
                 updated_at = now()
           where id = $1`,
-        [targetId, final ? signal.state : 'running', signal.reason ?? null, at, final, signal.webUrl ?? null, signal.logUrl ?? null,
-          signal.data ? JSON.stringify(signal.data) : null],
+        [
+          targetId,
+          final ? signal.state : 'running',
+          signal.reason ?? null,
+          at,
+          final,
+          signal.webUrl ?? null,
+          signal.logUrl ?? null,
+          signal.data ? JSON.stringify(signal.data) : null,
+        ],
       );
       await this.advancePipelines(tx, pipelineIds, effects, [`${kind}:${targetId}`]);
       return { applied: true, targetId };
@@ -169,7 +191,9 @@ export class PipelineEngine {
   /** Cancels the unfinished work of these pipelines (targets shared with other live pipelines keep running). */
   async cancelPipelines(pipelineIds: readonly string[], reason: string): Promise<void> {
     const { effects } = await this.decide(async (tx, effects) => {
-      await tx.query(`select id from shared.pipelines where id = any($1::bigint[]) order by id for update`, [pipelineIds]);
+      await tx.query(`select id from shared.pipelines where id = any($1::bigint[]) order by id for update`, [
+        pipelineIds,
+      ]);
       await this.cancelWithin(tx, pipelineIds, reason, effects);
     });
     await this.carryOut(effects);
@@ -200,7 +224,11 @@ export class PipelineEngine {
   }
 
   /** Only these targets of the step and the downstream targets that depend on them. */
-  async rerunTargets(stepId: string, targets: readonly string[], ctx: { eventId?: string | null } = {}): Promise<string> {
+  async rerunTargets(
+    stepId: string,
+    targets: readonly string[],
+    ctx: { eventId?: string | null } = {},
+  ): Promise<string> {
     return this.rerun(await this.pipelineOfStep(stepId), 'targets', ctx, (s) => rerunTargets(s, stepId, targets));
   }
 
@@ -241,7 +269,10 @@ export class PipelineEngine {
   // --- internals
 
   private async pipelineOfStep(stepId: string): Promise<string> {
-    const { rows } = await this.pool.query<{ id: string }>(`select pipeline_id::text as id from shared.pipeline_steps where id = $1`, [stepId]);
+    const { rows } = await this.pool.query<{ id: string }>(
+      `select pipeline_id::text as id from shared.pipeline_steps where id = $1`,
+      [stepId],
+    );
     if (!rows[0]) throw new NotFoundError('step', stepId);
     return rows[0].id;
   }
@@ -269,7 +300,9 @@ export class PipelineEngine {
           rerunOf: s.id,
           groupId: shared ? (s.targets[0]?.groupId ?? null) : null,
           targets: s.targets.map((t) =>
-            shared && !c.redo.has(t.id) ? { name: t.target, reuseId: t.id } : { name: t.target, attempt: t.attempt + 1 },
+            shared && !c.redo.has(t.id)
+              ? { name: t.target, reuseId: t.id }
+              : { name: t.target, attempt: t.attempt + 1 },
           ),
         };
       });
@@ -324,7 +357,12 @@ export class PipelineEngine {
    * `changed` names targets whose change to report besides those that moved now; `all`
    * reports every target (a new pipeline: its checks appear at once, queued).
    */
-  private async advancePipelines(tx: Sql, pipelineIds: readonly string[], effects: Effects, changed: string[] | 'all' = []): Promise<void> {
+  private async advancePipelines(
+    tx: Sql,
+    pipelineIds: readonly string[],
+    effects: Effects,
+    changed: string[] | 'all' = [],
+  ): Promise<void> {
     const states = await loadPipelineStates(tx, pipelineIds);
     const queued = new Set<string>();
     const all: Transition[] = [];
@@ -342,7 +380,10 @@ export class PipelineEngine {
     }
     await writeTransitions(tx, all, this.leaseMs);
     for (const state of states) await writeStatuses(tx, state);
-    const everything = changed === 'all' ? states.flatMap((s) => s.steps.flatMap((st) => st.targets.map((t) => `${t.kind}:${t.id}`))) : changed;
+    const everything =
+      changed === 'all'
+        ? states.flatMap((s) => s.steps.flatMap((st) => st.targets.map((t) => `${t.kind}:${t.id}`)))
+        : changed;
     const changedKeys = new Set([...everything, ...all.map((t) => `${t.target.kind}:${t.target.id}`)]);
     effects.changes.push(...changesOf(states, changedKeys));
   }
@@ -372,7 +413,9 @@ export class PipelineEngine {
     );
     if (!rows[0]) return undefined;
     const [state] = await loadPipelineStates(this.pool, [rows[0].pipeline_id]);
-    const target = state?.steps.find((s) => s.id === rows[0].step_id)?.targets.find((t) => t.kind === kind && t.id === targetId);
+    const target = state?.steps
+      .find((s) => s.id === rows[0].step_id)
+      ?.targets.find((t) => t.kind === kind && t.id === targetId);
     return state && target ? this.toTask(state, rows[0].step_id, target) : undefined;
   }
 
@@ -385,7 +428,13 @@ export class PipelineEngine {
         order by p.id for update of p`,
       [commitId],
     );
-    if (rows.length > 0) await this.cancelWithin(tx, rows.map((r) => r.id), 'superseded by a newer commit', effects);
+    if (rows.length > 0)
+      await this.cancelWithin(
+        tx,
+        rows.map((r) => r.id),
+        'superseded by a newer commit',
+        effects,
+      );
   }
 
   private async cancelWithin(tx: Sql, pipelineIds: readonly string[], reason: string, effects: Effects): Promise<void> {
@@ -398,7 +447,8 @@ export class PipelineEngine {
       for (const step of state.steps) {
         for (const t of step.targets) {
           if (!changed.has(`${t.kind}:${t.id}`)) continue;
-          if (t.externalId && (t.status === 'queued' || t.status === 'running')) effects.cancels.push(this.toTask(state, step.id, t));
+          if (t.externalId && (t.status === 'queued' || t.status === 'running'))
+            effects.cancels.push(this.toTask(state, step.id, t));
           t.status = 'cancelled';
           t.reason = reason;
         }
@@ -408,7 +458,11 @@ export class PipelineEngine {
     effects.changes.push(...changesOf(states, changed));
   }
 
-  private async targetsOfOtherLivePipelines(tx: Sql, targets: TargetState[], excluded: readonly string[]): Promise<Set<string>> {
+  private async targetsOfOtherLivePipelines(
+    tx: Sql,
+    targets: TargetState[],
+    excluded: readonly string[],
+  ): Promise<Set<string>> {
     const keep = new Set<string>();
     for (const kind of new Set(targets.map((t) => t.kind))) {
       const link = targetLinkOf(kind);

@@ -43,7 +43,15 @@ export async function insertPipeline(sql: Sql, spec: PipelineSpec): Promise<stri
     sql,
     `insert into shared.pipelines (project_id, commit_id, event_id, trigger, strategy, rerun_of_id, rerun_kind)
      values ($1, $2, $3, $4, $5, $6, $7) returning id`,
-    [spec.projectId, spec.commitId, spec.eventId, spec.trigger, spec.strategy, spec.rerunOf ?? null, spec.rerunKind ?? null],
+    [
+      spec.projectId,
+      spec.commitId,
+      spec.eventId,
+      spec.trigger,
+      spec.strategy,
+      spec.rerunOf ?? null,
+      spec.rerunKind ?? null,
+    ],
   );
   const { rows } = await sql.query<{ id: string; key: string }>(
     `insert into shared.pipeline_steps (pipeline_id, key, job, package, identifier, options, rerun_of_id)
@@ -57,28 +65,50 @@ export async function insertPipeline(sql: Sql, spec: PipelineSpec): Promise<stri
     await sql.query(
       `insert into shared.pipeline_step_edges (from_step_id, to_step_id, target)
        select * from unnest($1::bigint[], $2::bigint[], $3::text[])`,
-      [spec.edges.map((e) => stepIds.get(e.from)), spec.edges.map((e) => stepIds.get(e.to)), spec.edges.map((e) => e.target)],
+      [
+        spec.edges.map((e) => stepIds.get(e.from)),
+        spec.edges.map((e) => stepIds.get(e.to)),
+        spec.edges.map((e) => e.target),
+      ],
     );
   }
   const groups = new Map<string, { kind: ItemKind; id: string }>();
   for (const step of spec.steps) {
-    const preds = spec.edges.filter((e) => e.to === step.key).map((e) => groups.get(e.from)).filter(Boolean);
-    groups.set(step.key, await insertItems(sql, stepIds.get(step.key)!, step, preds as Array<{ kind: ItemKind; id: string }>));
+    const preds = spec.edges
+      .filter((e) => e.to === step.key)
+      .map((e) => groups.get(e.from))
+      .filter(Boolean);
+    groups.set(
+      step.key,
+      await insertItems(sql, stepIds.get(step.key)!, step, preds as Array<{ kind: ItemKind; id: string }>),
+    );
   }
   return pipelineId;
 }
 
-async function insertGroup(sql: Sql, kind: ItemKind, step: StepSpec, preds: Array<{ kind: ItemKind; id: string }>): Promise<string> {
+async function insertGroup(
+  sql: Sql,
+  kind: ItemKind,
+  step: StepSpec,
+  preds: Array<{ kind: ItemKind; id: string }>,
+): Promise<string> {
   const srpm = preds.find((p) => p.kind === 'srpm_build')?.id ?? null;
   const copr = preds.find((p) => p.kind === 'copr_build')?.id ?? null;
   const opt = (k: string) => (typeof step.options[k] === 'string' ? (step.options[k] as string) : null);
   switch (kind) {
     case 'copr_build':
-      return one(sql, `insert into upstream.copr_builds (srpm_build_id, owner, project_name) values ($1, $2, $3) returning id`, [srpm, opt('owner'), opt('project')]);
+      return one(
+        sql,
+        `insert into upstream.copr_builds (srpm_build_id, owner, project_name) values ($1, $2, $3) returning id`,
+        [srpm, opt('owner'), opt('project')],
+      );
     case 'tests':
       return one(sql, `insert into upstream.test_runs (copr_build_id) values ($1) returning id`, [copr]);
     case 'koji_build':
-      return one(sql, `insert into upstream.koji_builds (srpm_build_id, scratch) values ($1, $2) returning id`, [srpm, step.options.scratch === true]);
+      return one(sql, `insert into upstream.koji_builds (srpm_build_id, scratch) values ($1, $2) returning id`, [
+        srpm,
+        step.options.scratch === true,
+      ]);
     default:
       return one(sql, `insert into upstream.job_runs (job) values ($1) returning id`, [step.job]);
   }
@@ -92,8 +122,16 @@ async function insertItems(sql: Sql, stepId: string, step: StepSpec, preds: Arra
 
   if (!k.groupTable) {
     // Group-less (SRPM): the step links its one item.
-    const itemId = reused[0] ?? (await one(sql, `insert into ${k.targetTable} (target, attempt) values ($1, $2) returning id`, [fresh[0].name, fresh[0].attempt]));
-    await sql.query(`insert into ${k.groupLinkTable} (step_id, ${k.groupLinkColumn}) values ($1, $2)`, [stepId, itemId]);
+    const itemId =
+      reused[0] ??
+      (await one(sql, `insert into ${k.targetTable} (target, attempt) values ($1, $2) returning id`, [
+        fresh[0].name,
+        fresh[0].attempt,
+      ]));
+    await sql.query(`insert into ${k.groupLinkTable} (step_id, ${k.groupLinkColumn}) values ($1, $2)`, [
+      stepId,
+      itemId,
+    ]);
     return { kind, id: itemId };
   }
   const groupId = step.groupId ?? (await insertGroup(sql, kind, step, preds));
@@ -107,10 +145,10 @@ async function insertItems(sql: Sql, stepId: string, step: StepSpec, preds: Arra
     );
     ids = ids.concat(rows.map((r) => String(r.id)));
   }
-  await sql.query(
-    `insert into ${k.targetLinkTable} (step_id, ${k.targetLinkColumn}) select $1, unnest($2::bigint[])`,
-    [stepId, ids],
-  );
+  await sql.query(`insert into ${k.targetLinkTable} (step_id, ${k.targetLinkColumn}) select $1, unnest($2::bigint[])`, [
+    stepId,
+    ids,
+  ]);
   return { kind, id: groupId };
 }
 

@@ -47,7 +47,9 @@ export type ReportSeqs = Map<string, string>;
 /** In the deciding transaction: these pipelines have something new to report. */
 export async function markReportsDue(sql: Sql, pipelineIds: readonly string[], graceMs: number): Promise<ReportSeqs> {
   if (pipelineIds.length === 0) return new Map();
-  const { rows } = await sql.query<{ id: string; seq: string }>(prepared('pf_engine_report_due', MARK_DUE_SQL, [pipelineIds, graceMs]));
+  const { rows } = await sql.query<{ id: string; seq: string }>(
+    prepared('pf_engine_report_due', MARK_DUE_SQL, [pipelineIds, graceMs]),
+  );
   return new Map(rows.map((r) => [r.id, r.seq]));
 }
 

@@ -55,14 +55,18 @@ export class ReportQueue {
   async reportOverdue(limit: number): Promise<number> {
     const claimed = await claimOverdueReports(this.pool, limit, this.options.graceMs, this.options.instances);
     if (claimed.length === 0) return 0;
-    const states = await loadPipelineStates(this.pool, claimed.map((c) => c.id));
+    const states = await loadPipelineStates(
+      this.pool,
+      claimed.map((c) => c.id),
+    );
     let reported = 0;
     for (const { id, seq, attempts } of claimed) {
       const state = states.find((s) => s.id === id);
       if (!state) continue;
       const keys = new Set(state.steps.flatMap((s) => s.targets.map((t) => `${t.kind}:${t.id}`)));
       if (await this.queue(id, changesOf([state], keys), new Map([[id, seq]]))) reported++;
-      else if (attempts >= MAX_REPORT_ATTEMPTS) this.options.logger?.error({ pipelineId: id, attempts }, 'giving up reporting this pipeline');
+      else if (attempts >= MAX_REPORT_ATTEMPTS)
+        this.options.logger?.error({ pipelineId: id, attempts }, 'giving up reporting this pipeline');
     }
     return reported;
   }
@@ -82,11 +86,17 @@ export class ReportQueue {
       try {
         await this.report(changes);
       } catch (error) {
-        this.options.logger?.warn({ err: error, pipelineId }, 'reporting status changes failed; the reconciler will report again');
+        this.options.logger?.warn(
+          { err: error, pipelineId },
+          'reporting status changes failed; the reconciler will report again',
+        );
         return false;
       }
       await markReported(this.pool, seqs).catch((error: unknown) =>
-        this.options.logger?.warn({ err: error, pipelineId }, 'a report went out but could not be recorded; it may be sent again'),
+        this.options.logger?.warn(
+          { err: error, pipelineId },
+          'a report went out but could not be recorded; it may be sent again',
+        ),
       );
       return true;
     });

@@ -8,7 +8,7 @@ export type StepRerun = { mode: 'new-group' } | { mode: 'shared'; redo: Set<stri
 /** Every step downstream of `stepId` (itself included). */
 export function downstreamSteps(state: PipelineState, stepId: string): Set<string> {
   const seen = new Set<string>([stepId]);
-  for (let frontier = [stepId]; frontier.length > 0; ) {
+  for (let frontier = [stepId]; frontier.length > 0;) {
     const next: string[] = [];
     for (const e of state.edges) {
       if (frontier.includes(e.from) && !seen.has(e.to)) {
@@ -22,7 +22,10 @@ export function downstreamSteps(state: PipelineState, stepId: string): Set<strin
 }
 
 /** The given targets and every target that depends on them, by step. */
-export function targetClosure(state: PipelineState, seeds: Array<[stepId: string, targetId: string]>): Map<string, Set<string>> {
+export function targetClosure(
+  state: PipelineState,
+  seeds: Array<[stepId: string, targetId: string]>,
+): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const queue = [...seeds];
   while (queue.length > 0) {
@@ -62,13 +65,25 @@ export function rerunTargets(state: PipelineState, stepId: string, names: readon
   const chosen = step.targets.filter((t) => names.includes(t.target));
   const unknown = names.filter((n) => !step.targets.some((t) => t.target === n));
   if (unknown.length > 0) {
-    throw new ConflictError(`step ${step.key} has no target ${unknown.join(', ')} (targets: ${step.targets.map((t) => t.target).join(', ')})`);
+    throw new ConflictError(
+      `step ${step.key} has no target ${unknown.join(', ')} (targets: ${step.targets.map((t) => t.target).join(', ')})`,
+    );
   }
-  return shareAll(state, targetClosure(state, chosen.map((t) => [step.id, t.id])));
+  return shareAll(
+    state,
+    targetClosure(
+      state,
+      chosen.map((t) => [step.id, t.id]),
+    ),
+  );
 }
 
 export function rerunFailed(state: PipelineState): Map<string, StepRerun> {
-  return rerunSelected(state, (_, t) => t.status === 'failure' || t.status === 'error', 'has no failed targets to rerun');
+  return rerunSelected(
+    state,
+    (_, t) => t.status === 'failure' || t.status === 'error',
+    'has no failed targets to rerun',
+  );
 }
 
 /** The targets `select` picks and everything that depends on them; the rest is shared. */
@@ -77,7 +92,9 @@ export function rerunSelected(
   select: (step: StepState, target: TargetState) => boolean,
   nothing = 'has nothing to rerun',
 ): Map<string, StepRerun> {
-  const seeds = state.steps.flatMap((s) => s.targets.filter((t) => select(s, t)).map((t): [string, string] => [s.id, t.id]));
+  const seeds = state.steps.flatMap((s) =>
+    s.targets.filter((t) => select(s, t)).map((t): [string, string] => [s.id, t.id]),
+  );
   if (seeds.length === 0) throw new ConflictError(`pipeline ${state.id} ${nothing}`);
   return shareAll(state, targetClosure(state, seeds));
 }

@@ -27,7 +27,11 @@ export function describeFailure(step: StepState, pred: TargetState): string {
 }
 
 /** The targets a target of `step` waits for, with the step each belongs to. */
-export function predecessorsOf(state: PipelineState, step: StepState, target: TargetState): Array<[StepState, TargetState]> {
+export function predecessorsOf(
+  state: PipelineState,
+  step: StepState,
+  target: TargetState,
+): Array<[StepState, TargetState]> {
   const out: Array<[StepState, TargetState]> = [];
   for (const edge of state.edges) {
     if (edge.to !== step.id) continue;

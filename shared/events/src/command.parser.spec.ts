@@ -18,9 +18,12 @@ describe('parseCommentCommand', () => {
     expect(parseCommentCommand('/packit copr-build')).toMatchObject({ name: 'build', word: 'copr-build' });
   });
 
-  it.each(['test', 'retest-failed', 'rebuild-failed', 'propose-downstream', 'koji-build', 'help'] as const)('knows %s', (word) => {
-    expect(parseCommentCommand(`/packit ${word}`)).toMatchObject({ name: word, word, unknown: null });
-  });
+  it.each(['test', 'retest-failed', 'rebuild-failed', 'propose-downstream', 'koji-build', 'help'] as const)(
+    'knows %s',
+    (word) => {
+      expect(parseCommentCommand(`/packit ${word}`)).toMatchObject({ name: word, word, unknown: null });
+    },
+  );
 
   it('reads /packit-stg as a prefix of its own', () => {
     expect(parseCommentCommand('/packit-stg test')).toMatchObject({ prefix: '/packit-stg', name: 'test' });
@@ -37,7 +40,10 @@ describe('parseCommentCommand', () => {
   });
 
   it('keeps a flag without its value as an argument', () => {
-    expect(parseCommentCommand('/packit test --identifier')).toMatchObject({ identifier: null, args: ['--identifier'] });
+    expect(parseCommentCommand('/packit test --identifier')).toMatchObject({
+      identifier: null,
+      args: ['--identifier'],
+    });
   });
 
   it('finds the command on any line and ignores the text around it', () => {
@@ -46,7 +52,12 @@ describe('parseCommentCommand', () => {
   });
 
   it('turns an unknown command into help, naming the unknown word', () => {
-    expect(parseCommentCommand('/packit frobnicate now')).toMatchObject({ name: 'help', word: 'frobnicate', unknown: 'frobnicate', args: ['now'] });
+    expect(parseCommentCommand('/packit frobnicate now')).toMatchObject({
+      name: 'help',
+      word: 'frobnicate',
+      unknown: 'frobnicate',
+      args: ['now'],
+    });
   });
 
   it('answers a bare /packit with help', () => {

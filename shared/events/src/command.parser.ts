@@ -46,7 +46,10 @@ function commandOf(prefix: PackitCommand['prefix'], tokens: string[]): PackitCom
   const rest = tokens.slice(1);
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i];
-    const [flag, inline] = token.startsWith('-') && token.includes('=') ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)] : [token, undefined];
+    const [flag, inline] =
+      token.startsWith('-') && token.includes('=')
+        ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)]
+        : [token, undefined];
     const isIdentifier = IDENTIFIER_FLAGS.has(flag);
     const isPackage = PACKAGE_FLAGS.has(flag);
     if (!isIdentifier && !isPackage) {

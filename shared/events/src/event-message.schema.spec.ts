@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { ValidationError } from '@packflow/core';
-import { allSubjects, eventSubject, parseSubject, toEventMessage, validateEventMessage } from './event-message.schema.js';
+import {
+  allSubjects,
+  eventSubject,
+  parseSubject,
+  toEventMessage,
+  validateEventMessage,
+} from './event-message.schema.js';
 import { EVENT_TYPES, type PackflowEvent } from './event.schema.js';
 
 const event: PackflowEvent = {
@@ -10,7 +16,15 @@ const event: PackflowEvent = {
   ref: { kind: 'pull_request', name: '7' },
   sha: 'a'.repeat(40),
   actor: 'alice',
-  pullRequest: { number: 7, title: 'Fix', url: null, sourceBranch: 'fix', targetBranch: 'main', sourceProject: null, merged: false },
+  pullRequest: {
+    number: 7,
+    title: 'Fix',
+    url: null,
+    sourceBranch: 'fix',
+    targetBranch: 'main',
+    sourceProject: null,
+    merged: false,
+  },
 };
 
 describe('subjects', () => {
@@ -22,7 +36,10 @@ describe('subjects', () => {
   });
 
   it('parse back into ecosystem and type', () => {
-    expect(parseSubject('upstream.pull_request.opened')).toEqual({ ecosystem: 'upstream', type: 'pull_request.opened' });
+    expect(parseSubject('upstream.pull_request.opened')).toEqual({
+      ecosystem: 'upstream',
+      type: 'pull_request.opened',
+    });
     expect(parseSubject('downstream.pull_request.opened')).toBeNull();
     expect(parseSubject('upstream.pull_request.labeled')).toBeNull();
     expect(parseSubject('upstream')).toBeNull();
@@ -52,7 +69,9 @@ describe('validateEventMessage', () => {
   });
 
   it('rejects a payload published on another event type or ecosystem subject', () => {
-    expect(() => validateEventMessage('upstream.pull_request.closed', message)).toThrow(/carries a upstream.pull_request.opened event/);
+    expect(() => validateEventMessage('upstream.pull_request.closed', message)).toThrow(
+      /carries a upstream.pull_request.opened event/,
+    );
     expect(() => validateEventMessage('stream.pull_request.opened', message)).toThrow(/carries/);
     expect(() => validateEventMessage('nonsense', message)).toThrow(/not an event subject/);
   });

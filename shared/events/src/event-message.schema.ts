@@ -63,13 +63,16 @@ export function zodProblems(error: z.ZodError): string {
  */
 export function validateEventMessage(subject: string, payload: unknown): EventMessage {
   const target = parseSubject(subject);
-  if (!target) throw new ValidationError(`subject ${subject} is not an event subject (<ecosystem>.<event type>)`, { subject });
+  if (!target)
+    throw new ValidationError(`subject ${subject} is not an event subject (<ecosystem>.<event type>)`, { subject });
   const meta = metaSchema.safeParse(payload);
   if (!meta.success) throw new ValidationError(`message on ${subject}: ${zodProblems(meta.error)}`, { subject });
   const event = eventSchema.safeParse(payload);
   if (!event.success) throw new ValidationError(`message on ${subject}: ${zodProblems(event.error)}`, { subject });
   if (event.data.type !== target.type || meta.data.ecosystem !== target.ecosystem) {
-    throw new ValidationError(`message on ${subject} carries a ${meta.data.ecosystem}.${event.data.type} event`, { subject });
+    throw new ValidationError(`message on ${subject} carries a ${meta.data.ecosystem}.${event.data.type} event`, {
+      subject,
+    });
   }
   return { ...event.data, ...meta.data };
 }

@@ -79,7 +79,11 @@ const pushEvent = <T extends string>(type: T) =>
     type: z.literal(type),
     ...forgeEnvelope,
     sha: z.string().min(1),
-    push: z.object({ ref: z.string(), before: z.string().nullable(), commitCount: z.number().int().nonnegative().nullable() }),
+    push: z.object({
+      ref: z.string(),
+      before: z.string().nullable(),
+      commitCount: z.number().int().nonnegative().nullable(),
+    }),
   });
 
 const commentEvent = <T extends string>(type: T) =>
@@ -113,7 +117,19 @@ const installationEvent = <T extends string>(type: T) =>
     }),
   });
 
-const coprStatus = z.enum(['failed', 'succeeded', 'canceled', 'running', 'pending', 'skipped', 'starting', 'importing', 'forked', 'waiting', 'unknown']);
+const coprStatus = z.enum([
+  'failed',
+  'succeeded',
+  'canceled',
+  'running',
+  'pending',
+  'skipped',
+  'starting',
+  'importing',
+  'forked',
+  'waiting',
+  'unknown',
+]);
 
 const coprEvent = <T extends string>(type: T) =>
   z.object({
@@ -143,7 +159,12 @@ export const eventSchemas = [
     ...forgeEnvelope,
     sha: z.string().min(1),
     topic: z.string(),
-    flag: z.object({ status: z.string(), username: z.string().nullable(), comment: z.string().nullable(), url: z.string().nullable() }),
+    flag: z.object({
+      status: z.string(),
+      username: z.string().nullable(),
+      comment: z.string().nullable(),
+      url: z.string().nullable(),
+    }),
   }),
   pushEvent('push.branch'),
   pushEvent('push.tag'),
@@ -168,7 +189,14 @@ export const eventSchemas = [
       status: z.string(),
       source: z.string().nullable(),
       ref: z.string().nullable(),
-      mergeRequest: z.object({ iid: z.number().int(), url: z.string().nullable(), sourceProjectId: z.string().nullable(), targetProjectId: z.string().nullable() }).nullable(),
+      mergeRequest: z
+        .object({
+          iid: z.number().int(),
+          url: z.string().nullable(),
+          sourceProjectId: z.string().nullable(),
+          targetProjectId: z.string().nullable(),
+        })
+        .nullable(),
     }),
   }),
   coprEvent('copr.build_start'),

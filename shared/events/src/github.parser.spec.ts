@@ -3,7 +3,12 @@ import { ValidationError } from '@packflow/core';
 import { validateEvent } from './event-message.schema.js';
 import { parseGithub } from './github.parser.js';
 
-const repository = { full_name: 'acme/widget', name: 'widget', html_url: 'https://github.com/acme/widget', owner: { login: 'acme' } };
+const repository = {
+  full_name: 'acme/widget',
+  name: 'widget',
+  html_url: 'https://github.com/acme/widget',
+  owner: { login: 'acme' },
+};
 const sender = { login: 'alice' };
 const project = { forge: 'github', instanceUrl: 'https://github.com', namespace: 'acme', repo: 'widget' };
 const HEAD = '1111111111111111111111111111111111111111';
@@ -55,7 +60,9 @@ describe('parseGithub', () => {
   });
 
   it('says when a closed pull request was merged', () => {
-    expect(parseGithub('pull_request', pr('closed', { merged: true }))).toMatchObject({ pullRequest: { merged: true } });
+    expect(parseGithub('pull_request', pr('closed', { merged: true }))).toMatchObject({
+      pullRequest: { merged: true },
+    });
   });
 
   it('keeps a pull request whose fork was deleted', () => {
@@ -65,7 +72,10 @@ describe('parseGithub', () => {
   });
 
   it('ignores pull request actions it does not act on', () => {
-    expect(parseGithub('pull_request', pr('labeled'))).toEqual({ ignored: 'pull_request action "labeled" is not acted on', type: 'pull_request.labeled' });
+    expect(parseGithub('pull_request', pr('labeled'))).toEqual({
+      ignored: 'pull_request action "labeled" is not acted on',
+      type: 'pull_request.labeled',
+    });
   });
 
   it('names the missing field of a malformed payload', () => {
@@ -73,12 +83,22 @@ describe('parseGithub', () => {
     delete (payload.pull_request.head as Partial<typeof payload.pull_request.head>).sha;
     expect(() => parseGithub('pull_request', payload)).toThrow(ValidationError);
     expect(() => parseGithub('pull_request', payload)).toThrow('pull_request.head.sha: expected a string, got nothing');
-    expect(() => parseGithub('pull_request', { ...pr('opened'), repository: undefined })).toThrow(/^repository: expected an object/);
+    expect(() => parseGithub('pull_request', { ...pr('opened'), repository: undefined })).toThrow(
+      /^repository: expected an object/,
+    );
     expect(() => parseGithub('pull_request', [])).toThrow(/expected a JSON object/);
   });
 
   it('parses pushes to branches and tags and ignores deleted refs', () => {
-    const push = { ref: 'refs/heads/main', before: '0'.repeat(40), after: HEAD, deleted: false, commits: [{}, {}], repository, sender };
+    const push = {
+      ref: 'refs/heads/main',
+      before: '0'.repeat(40),
+      after: HEAD,
+      deleted: false,
+      commits: [{}, {}],
+      repository,
+      sender,
+    };
     expect(parseGithub('push', push)).toEqual({
       type: 'push.branch',
       source: 'github',
@@ -88,13 +108,26 @@ describe('parseGithub', () => {
       actor: 'alice',
       push: { ref: 'refs/heads/main', before: '0'.repeat(40), commitCount: 2 },
     });
-    expect(parseGithub('push', { ...push, ref: 'refs/tags/v1.0' })).toMatchObject({ type: 'push.tag', ref: { kind: 'release', name: 'v1.0' } });
-    expect(parseGithub('push', { ...push, after: '0'.repeat(40), deleted: true })).toEqual({ ignored: 'push deleted refs/heads/main', type: 'push.deleted' });
-    expect(parseGithub('push', { ...push, ref: 'refs/notes/x' })).toMatchObject({ ignored: expect.stringContaining('neither a branch nor a tag') });
+    expect(parseGithub('push', { ...push, ref: 'refs/tags/v1.0' })).toMatchObject({
+      type: 'push.tag',
+      ref: { kind: 'release', name: 'v1.0' },
+    });
+    expect(parseGithub('push', { ...push, after: '0'.repeat(40), deleted: true })).toEqual({
+      ignored: 'push deleted refs/heads/main',
+      type: 'push.deleted',
+    });
+    expect(parseGithub('push', { ...push, ref: 'refs/notes/x' })).toMatchObject({
+      ignored: expect.stringContaining('neither a branch nor a tag'),
+    });
   });
 
   it('parses published releases only', () => {
-    const release = { action: 'published', release: { tag_name: 'v2.0', name: 'Two', html_url: 'https://github.com/acme/widget/releases/v2.0' }, repository, sender };
+    const release = {
+      action: 'published',
+      release: { tag_name: 'v2.0', name: 'Two', html_url: 'https://github.com/acme/widget/releases/v2.0' },
+      repository,
+      sender,
+    };
     expect(parseGithub('release', release)).toEqual({
       type: 'release.published',
       source: 'github',
@@ -108,7 +141,12 @@ describe('parseGithub', () => {
   });
 
   it('parses comment commands on pull requests, issues and commits', () => {
-    const comment = { id: 99, body: '/packit test --identifier x', html_url: 'https://github.com/c/99', commit_id: HEAD };
+    const comment = {
+      id: 99,
+      body: '/packit test --identifier x',
+      html_url: 'https://github.com/c/99',
+      commit_id: HEAD,
+    };
     const onPr = { action: 'created', issue: { number: 7, pull_request: { url: 'x' } }, comment, repository, sender };
     expect(parseGithub('issue_comment', onPr)).toMatchObject({
       type: 'pull_request.comment',
@@ -117,7 +155,10 @@ describe('parseGithub', () => {
       comment: { id: '99', body: '/packit test --identifier x', url: 'https://github.com/c/99' },
       command: { name: 'test', identifier: 'x' },
     });
-    expect(parseGithub('issue_comment', { ...onPr, issue: { number: 8 } })).toMatchObject({ type: 'issue.comment', ref: { kind: 'issue', name: '8' } });
+    expect(parseGithub('issue_comment', { ...onPr, issue: { number: 8 } })).toMatchObject({
+      type: 'issue.comment',
+      ref: { kind: 'issue', name: '8' },
+    });
     expect(parseGithub('commit_comment', { action: 'created', comment, repository, sender })).toMatchObject({
       type: 'commit.comment',
       ref: { kind: 'commit', name: HEAD },
@@ -131,14 +172,26 @@ describe('parseGithub', () => {
       type: 'issue.comment',
       command: { name: 'help', unknown: 'deploy' },
     });
-    expect(parseGithub('issue_comment', { ...base, comment: { id: 1, body: 'LGTM' } })).toEqual({ ignored: 'comment without a /packit command', type: 'issue_comment.created' });
-    expect(parseGithub('issue_comment', { ...base, action: 'edited', comment: { id: 1, body: '/packit build' } })).toMatchObject({ ignored: expect.any(String) });
+    expect(parseGithub('issue_comment', { ...base, comment: { id: 1, body: 'LGTM' } })).toEqual({
+      ignored: 'comment without a /packit command',
+      type: 'issue_comment.created',
+    });
+    expect(
+      parseGithub('issue_comment', { ...base, action: 'edited', comment: { id: 1, body: '/packit build' } }),
+    ).toMatchObject({ ignored: expect.any(String) });
   });
 
   it('parses check_run rerequested and requested_action', () => {
     const checkRun = {
       action: 'rerequested',
-      check_run: { id: 5, name: 'rpm-build:fedora-rawhide-x86_64', head_sha: HEAD, external_id: '42', pull_requests: [{ number: 7 }], check_suite: { head_branch: 'fix' } },
+      check_run: {
+        id: 5,
+        name: 'rpm-build:fedora-rawhide-x86_64',
+        head_sha: HEAD,
+        external_id: '42',
+        pull_requests: [{ number: 7 }],
+        check_suite: { head_branch: 'fix' },
+      },
       repository,
       sender,
     };
@@ -151,14 +204,27 @@ describe('parseGithub', () => {
     });
     const noPr = { ...checkRun, check_run: { ...checkRun.check_run, pull_requests: [] } };
     expect(parseGithub('check_run', noPr)).toMatchObject({ ref: { kind: 'branch', name: 'fix' } });
-    const bare = { ...checkRun, check_run: { ...checkRun.check_run, pull_requests: [], check_suite: { head_branch: null } } };
+    const bare = {
+      ...checkRun,
+      check_run: { ...checkRun.check_run, pull_requests: [], check_suite: { head_branch: null } },
+    };
     expect(parseGithub('check_run', bare)).toMatchObject({ ref: { kind: 'commit', name: HEAD } });
-    expect(parseGithub('check_run', { ...checkRun, action: 'requested_action', requested_action: { identifier: 'rerun-failed' } })).toMatchObject({
+    expect(
+      parseGithub('check_run', {
+        ...checkRun,
+        action: 'requested_action',
+        requested_action: { identifier: 'rerun-failed' },
+      }),
+    ).toMatchObject({
       type: 'check_run.requested_action',
       requestedAction: { identifier: 'rerun-failed' },
     });
-    expect(() => parseGithub('check_run', { ...checkRun, action: 'requested_action' })).toThrow('requested_action: expected an object, got nothing');
-    expect(parseGithub('check_run', { ...checkRun, action: 'completed' })).toMatchObject({ ignored: expect.any(String) });
+    expect(() => parseGithub('check_run', { ...checkRun, action: 'requested_action' })).toThrow(
+      'requested_action: expected an object, got nothing',
+    );
+    expect(parseGithub('check_run', { ...checkRun, action: 'completed' })).toMatchObject({
+      ignored: expect.any(String),
+    });
   });
 
   it('parses installations', () => {
@@ -181,11 +247,16 @@ describe('parseGithub', () => {
       type: 'installation.deleted',
       installation: { repositories: [] },
     });
-    expect(parseGithub('installation', { ...installation, action: 'suspend' })).toMatchObject({ ignored: expect.any(String) });
+    expect(parseGithub('installation', { ...installation, action: 'suspend' })).toMatchObject({
+      ignored: expect.any(String),
+    });
   });
 
   it('ignores ping and events it does not know', () => {
     expect(parseGithub('ping', { zen: 'x' })).toMatchObject({ ignored: expect.stringContaining('ping') });
-    expect(parseGithub('star', { action: 'created' })).toEqual({ ignored: 'GitHub event "star" is not acted on', type: 'star' });
+    expect(parseGithub('star', { action: 'created' })).toEqual({
+      ignored: 'GitHub event "star" is not acted on',
+      type: 'star',
+    });
   });
 });

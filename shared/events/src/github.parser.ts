@@ -62,7 +62,8 @@ function envelope(body: PayloadReader, ref: EventRef, sha: string | null) {
 function pullRequest(body: PayloadReader): ParseResult {
   const action = body.str('action');
   const type = PULL_REQUEST_ACTIONS[action as keyof typeof PULL_REQUEST_ACTIONS];
-  if (!Object.hasOwn(PULL_REQUEST_ACTIONS, action)) return ignored(`pull_request action "${action}" is not acted on`, `pull_request.${action}`);
+  if (!Object.hasOwn(PULL_REQUEST_ACTIONS, action))
+    return ignored(`pull_request action "${action}" is not acted on`, `pull_request.${action}`);
   const pr = body.obj('pull_request');
   const number = pr.int('number');
   const head = pr.obj('head');
@@ -86,10 +87,19 @@ function push(body: PayloadReader): ParseResult {
   const ref = body.str('ref');
   const after = body.str('after');
   if (body.bool('deleted', false) || ZERO_SHA.test(after)) return ignored(`push deleted ${ref}`, 'push.deleted');
-  const pushed = { ref, before: body.optStr('before'), commitCount: body.has('commits') ? body.arr('commits').length : null };
+  const pushed = {
+    ref,
+    before: body.optStr('before'),
+    commitCount: body.has('commits') ? body.arr('commits').length : null,
+  };
   if (ref.startsWith('refs/heads/')) {
     const branch = ref.slice('refs/heads/'.length);
-    return { type: 'push.branch', ...envelope(body, { kind: 'branch', name: branch }, after), sha: after, push: pushed };
+    return {
+      type: 'push.branch',
+      ...envelope(body, { kind: 'branch', name: branch }, after),
+      sha: after,
+      push: pushed,
+    };
   }
   if (ref.startsWith('refs/tags/')) {
     const tag = ref.slice('refs/tags/'.length);
@@ -117,7 +127,8 @@ function comment(body: PayloadReader) {
 
 function issueComment(body: PayloadReader): ParseResult {
   const action = body.str('action');
-  if (action !== 'created') return ignored(`issue_comment action "${action}" is not acted on`, `issue_comment.${action}`);
+  if (action !== 'created')
+    return ignored(`issue_comment action "${action}" is not acted on`, `issue_comment.${action}`);
   const c = comment(body);
   const command = parseCommentCommand(c.body);
   if (!command) return ignored('comment without a /packit command', 'issue_comment.created');
@@ -135,7 +146,8 @@ function issueComment(body: PayloadReader): ParseResult {
 
 function commitComment(body: PayloadReader): ParseResult {
   const action = body.str('action');
-  if (action !== 'created') return ignored(`commit_comment action "${action}" is not acted on`, `commit_comment.${action}`);
+  if (action !== 'created')
+    return ignored(`commit_comment action "${action}" is not acted on`, `commit_comment.${action}`);
   const c = comment(body);
   const command = parseCommentCommand(c.body);
   if (!command) return ignored('comment without a /packit command', 'commit_comment.created');
@@ -162,14 +174,16 @@ function checkRun(body: PayloadReader): ParseResult {
     ...envelope(body, ref, sha),
     sha,
     checkRun: { id: run.id('id'), name: run.str('name'), externalId: run.optStr('external_id') },
-    requestedAction: action === 'requested_action' ? { identifier: body.obj('requested_action').str('identifier') } : null,
+    requestedAction:
+      action === 'requested_action' ? { identifier: body.obj('requested_action').str('identifier') } : null,
   };
   return event;
 }
 
 function installation(body: PayloadReader): ParseResult {
   const action = body.str('action');
-  if (action !== 'created' && action !== 'deleted') return ignored(`installation action "${action}" is not acted on`, `installation.${action}`);
+  if (action !== 'created' && action !== 'deleted')
+    return ignored(`installation action "${action}" is not acted on`, `installation.${action}`);
   const inst = body.obj('installation');
   const account = inst.obj('account');
   const repositories = body.has('repositories') ? body.objects('repositories').map((r) => r.str('full_name')) : [];
@@ -179,7 +193,12 @@ function installation(body: PayloadReader): ParseResult {
     ref: null,
     sha: null,
     actor: actor(body),
-    installation: { id: inst.id('id'), instanceUrl: githubInstance(account), account: account.str('login'), repositories },
+    installation: {
+      id: inst.id('id'),
+      instanceUrl: githubInstance(account),
+      account: account.str('login'),
+      repositories,
+    },
   });
 }
 

@@ -3,8 +3,16 @@ import { ValidationError } from '@packflow/core';
 import { validateEvent } from './event-message.schema.js';
 import { parseGitlab } from './gitlab.parser.js';
 
-const gitlabProject = { web_url: 'https://gitlab.com/redhat/centos-stream/rpms/bash', path_with_namespace: 'redhat/centos-stream/rpms/bash' };
-const project = { forge: 'gitlab', instanceUrl: 'https://gitlab.com', namespace: 'redhat/centos-stream/rpms', repo: 'bash' };
+const gitlabProject = {
+  web_url: 'https://gitlab.com/redhat/centos-stream/rpms/bash',
+  path_with_namespace: 'redhat/centos-stream/rpms/bash',
+};
+const project = {
+  forge: 'gitlab',
+  instanceUrl: 'https://gitlab.com',
+  namespace: 'redhat/centos-stream/rpms',
+  repo: 'bash',
+};
 const user = { username: 'alice' };
 const SHA = 'abcabcabcabcabcabcabcabcabcabcabcabcabca';
 
@@ -56,22 +64,35 @@ describe('parseGitlab', () => {
   });
 
   it('treats an update with new commits as synchronize, and other updates as ignored', () => {
-    expect(parseGitlab('Merge Request Hook', mr({ action: 'update', oldrev: 'f'.repeat(40) }))).toMatchObject({ type: 'pull_request.synchronize' });
-    expect(parseGitlab('Merge Request Hook', mr({ action: 'update' }))).toEqual({ ignored: 'merge request updated without new commits', type: 'merge_request.update' });
-    expect(parseGitlab('Merge Request Hook', mr({ action: 'approved' }))).toMatchObject({ ignored: expect.any(String) });
+    expect(parseGitlab('Merge Request Hook', mr({ action: 'update', oldrev: 'f'.repeat(40) }))).toMatchObject({
+      type: 'pull_request.synchronize',
+    });
+    expect(parseGitlab('Merge Request Hook', mr({ action: 'update' }))).toEqual({
+      ignored: 'merge request updated without new commits',
+      type: 'merge_request.update',
+    });
+    expect(parseGitlab('Merge Request Hook', mr({ action: 'approved' }))).toMatchObject({
+      ignored: expect.any(String),
+    });
   });
 
   it('reads a hook without action from its state', () => {
     expect(parseGitlab('Merge Request Hook', mr({}))).toMatchObject({ type: 'pull_request.opened' });
-    expect(() => parseGitlab('Merge Request Hook', mr({ state: 'locked' }))).toThrow('object_attributes.action: expected a merge request action, got nothing');
+    expect(() => parseGitlab('Merge Request Hook', mr({ state: 'locked' }))).toThrow(
+      'object_attributes.action: expected a merge request action, got nothing',
+    );
   });
 
   it('names the missing field', () => {
-    expect(() => parseGitlab('Merge Request Hook', mr({ action: 'open', last_commit: undefined }))).toThrow(ValidationError);
-    expect(() => parseGitlab('Merge Request Hook', mr({ action: 'open', last_commit: undefined }))).toThrow(/object_attributes.last_commit/);
-    expect(() => parseGitlab('Merge Request Hook', { ...mr({ action: 'open' }), project: { web_url: 'https://gitlab.com/x' } })).toThrow(
-      /project.path_with_namespace/,
+    expect(() => parseGitlab('Merge Request Hook', mr({ action: 'open', last_commit: undefined }))).toThrow(
+      ValidationError,
     );
+    expect(() => parseGitlab('Merge Request Hook', mr({ action: 'open', last_commit: undefined }))).toThrow(
+      /object_attributes.last_commit/,
+    );
+    expect(() =>
+      parseGitlab('Merge Request Hook', { ...mr({ action: 'open' }), project: { web_url: 'https://gitlab.com/x' } }),
+    ).toThrow(/project.path_with_namespace/);
   });
 
   it('parses notes with commands on merge requests, issues and commits', () => {
@@ -79,18 +100,33 @@ describe('parseGitlab', () => {
       object_kind: 'note',
       user,
       project: gitlabProject,
-      object_attributes: { id: 77, note: '/packit build --package bash', noteable_type, url: 'https://gitlab.com/n/77' },
+      object_attributes: {
+        id: 77,
+        note: '/packit build --package bash',
+        noteable_type,
+        url: 'https://gitlab.com/n/77',
+      },
       ...extra,
     });
-    expect(parseGitlab('Note Hook', note('MergeRequest', { merge_request: { iid: 3, last_commit: { id: SHA } } }))).toMatchObject({
+    expect(
+      parseGitlab('Note Hook', note('MergeRequest', { merge_request: { iid: 3, last_commit: { id: SHA } } })),
+    ).toMatchObject({
       type: 'pull_request.comment',
       ref: { kind: 'pull_request', name: '3' },
       sha: SHA,
       comment: { id: '77', url: 'https://gitlab.com/n/77' },
       command: { name: 'build', package: 'bash' },
     });
-    expect(parseGitlab('Note Hook', note('Issue', { issue: { iid: 9 } }))).toMatchObject({ type: 'issue.comment', ref: { kind: 'issue', name: '9' }, sha: null });
-    expect(parseGitlab('Note Hook', note('Commit', { commit: { id: SHA } }))).toMatchObject({ type: 'commit.comment', ref: { kind: 'commit', name: SHA }, sha: SHA });
+    expect(parseGitlab('Note Hook', note('Issue', { issue: { iid: 9 } }))).toMatchObject({
+      type: 'issue.comment',
+      ref: { kind: 'issue', name: '9' },
+      sha: null,
+    });
+    expect(parseGitlab('Note Hook', note('Commit', { commit: { id: SHA } }))).toMatchObject({
+      type: 'commit.comment',
+      ref: { kind: 'commit', name: SHA },
+      sha: SHA,
+    });
     expect(parseGitlab('Note Hook', note('Snippet', {}))).toMatchObject({ ignored: expect.any(String) });
     const plain = note('Issue', { issue: { iid: 9 } });
     plain.object_attributes.note = 'thanks';
@@ -98,17 +134,35 @@ describe('parseGitlab', () => {
   });
 
   it('runs the command of a new note once: an edited note is ignored, a note without an action is new', () => {
-    const mr = { object_kind: 'note', user: { username: 'alice' }, project: gitlabProject, merge_request: { iid: 3, last_commit: { id: SHA } } };
+    const mr = {
+      object_kind: 'note',
+      user: { username: 'alice' },
+      project: gitlabProject,
+      merge_request: { iid: 3, last_commit: { id: SHA } },
+    };
     const attributes = { id: 78, note: '/packit build', noteable_type: 'MergeRequest', url: null };
-    expect(parseGitlab('Note Hook', { ...mr, object_attributes: { ...attributes, action: 'create' } })).toMatchObject({ type: 'pull_request.comment' });
-    expect(parseGitlab('Note Hook', { ...mr, object_attributes: attributes })).toMatchObject({ type: 'pull_request.comment' });
+    expect(parseGitlab('Note Hook', { ...mr, object_attributes: { ...attributes, action: 'create' } })).toMatchObject({
+      type: 'pull_request.comment',
+    });
+    expect(parseGitlab('Note Hook', { ...mr, object_attributes: attributes })).toMatchObject({
+      type: 'pull_request.comment',
+    });
     expect(parseGitlab('Note Hook', { ...mr, object_attributes: { ...attributes, action: 'update' } })).toMatchObject({
       ignored: 'note action "update" is not acted on',
     });
   });
 
   it('parses branch and tag pushes and ignores deletions', () => {
-    const push = { object_kind: 'push', ref: 'refs/heads/c10s', before: '1'.repeat(40), after: SHA, checkout_sha: SHA, user_username: 'alice', total_commits_count: 1, project: gitlabProject };
+    const push = {
+      object_kind: 'push',
+      ref: 'refs/heads/c10s',
+      before: '1'.repeat(40),
+      after: SHA,
+      checkout_sha: SHA,
+      user_username: 'alice',
+      total_commits_count: 1,
+      project: gitlabProject,
+    };
     expect(parseGitlab('Push Hook', push)).toEqual({
       type: 'push.branch',
       source: 'gitlab',
@@ -118,12 +172,25 @@ describe('parseGitlab', () => {
       actor: 'alice',
       push: { ref: 'refs/heads/c10s', before: '1'.repeat(40), commitCount: 1 },
     });
-    expect(parseGitlab('Tag Push Hook', { ...push, ref: 'refs/tags/v1' })).toMatchObject({ type: 'push.tag', ref: { kind: 'release', name: 'v1' } });
-    expect(parseGitlab('Push Hook', { ...push, after: '0'.repeat(40), checkout_sha: null })).toMatchObject({ ignored: 'push deleted refs/heads/c10s' });
+    expect(parseGitlab('Tag Push Hook', { ...push, ref: 'refs/tags/v1' })).toMatchObject({
+      type: 'push.tag',
+      ref: { kind: 'release', name: 'v1' },
+    });
+    expect(parseGitlab('Push Hook', { ...push, after: '0'.repeat(40), checkout_sha: null })).toMatchObject({
+      ignored: 'push deleted refs/heads/c10s',
+    });
   });
 
   it('parses created releases', () => {
-    const release = { object_kind: 'release', action: 'create', tag: 'v1', name: 'One', url: 'https://gitlab.com/r/v1', commit: { id: SHA }, project: gitlabProject };
+    const release = {
+      object_kind: 'release',
+      action: 'create',
+      tag: 'v1',
+      name: 'One',
+      url: 'https://gitlab.com/r/v1',
+      commit: { id: SHA },
+      project: gitlabProject,
+    };
     expect(parseGitlab('Release Hook', release)).toEqual({
       type: 'release.published',
       source: 'gitlab',
@@ -133,7 +200,9 @@ describe('parseGitlab', () => {
       actor: null,
       release: { tag: 'v1', name: 'One', url: 'https://gitlab.com/r/v1' },
     });
-    expect(parseGitlab('Release Hook', { ...release, action: 'update' })).toMatchObject({ ignored: expect.any(String) });
+    expect(parseGitlab('Release Hook', { ...release, action: 'update' })).toMatchObject({
+      ignored: expect.any(String),
+    });
   });
 
   it('parses pipelines of merge requests and branches', () => {
@@ -157,6 +226,9 @@ describe('parseGitlab', () => {
   });
 
   it('ignores hooks it does not act on', () => {
-    expect(parseGitlab('Issue Hook', { object_kind: 'issue' })).toEqual({ ignored: 'GitLab event "Issue Hook" is not acted on', type: 'Issue Hook' });
+    expect(parseGitlab('Issue Hook', { object_kind: 'issue' })).toEqual({
+      ignored: 'GitLab event "Issue Hook" is not acted on',
+      type: 'Issue Hook',
+    });
   });
 });

@@ -101,7 +101,8 @@ function mergeRequest(body: PayloadReader): ParseResult {
 function note(body: PayloadReader): ParseResult {
   const attrs = body.obj('object_attributes');
   const noteAction = attrs.optStr('action');
-  if (noteAction !== null && noteAction !== 'create') return ignored(`note action "${noteAction}" is not acted on`, `note.${noteAction}`);
+  if (noteAction !== null && noteAction !== 'create')
+    return ignored(`note action "${noteAction}" is not acted on`, `note.${noteAction}`);
   const noteableType = attrs.str('noteable_type');
   const text = attrs.optStr('note') ?? '';
   const comment = { id: attrs.id('id'), body: text, url: attrs.optStr('url') };
@@ -184,7 +185,12 @@ function pipeline(body: PayloadReader): ParseResult {
       source: attrs.optStr('source'),
       ref: refName,
       mergeRequest: mr
-        ? { iid: mr.int('iid'), url: mr.optStr('url'), sourceProjectId: mr.optId('source_project_id'), targetProjectId: mr.optId('target_project_id') }
+        ? {
+            iid: mr.int('iid'),
+            url: mr.optStr('url'),
+            sourceProjectId: mr.optId('source_project_id'),
+            targetProjectId: mr.optId('target_project_id'),
+          }
         : null,
     },
   };

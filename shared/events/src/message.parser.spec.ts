@@ -4,7 +4,16 @@ import { validateEvent } from './event-message.schema.js';
 import { distGitSource, parseMessage, readBusMessage } from './message.parser.js';
 import { parseTestingFarm, testingFarmToken } from './testing-farm.parser.js';
 
-const copr = { status: 1, chroot: 'fedora-41-x86_64', user: 'alice', owner: 'packit', copr: 'acme-widget-7', build: 9001, pkg: 'widget', version: '1.0-1' };
+const copr = {
+  status: 1,
+  chroot: 'fedora-41-x86_64',
+  user: 'alice',
+  owner: 'packit',
+  copr: 'acme-widget-7',
+  build: 9001,
+  pkg: 'widget',
+  version: '1.0-1',
+};
 
 describe('parseMessage', () => {
   it('parses Copr build start and end, flat or in an envelope', () => {
@@ -17,7 +26,16 @@ describe('parseMessage', () => {
       sha: null,
       actor: 'alice',
       topic: 'org.fedoraproject.prod.copr.build.end',
-      copr: { buildId: '9001', chroot: 'fedora-41-x86_64', srpm: false, owner: 'packit', project: 'acme-widget-7', pkg: 'widget', version: '1.0-1', status: 'succeeded' },
+      copr: {
+        buildId: '9001',
+        chroot: 'fedora-41-x86_64',
+        srpm: false,
+        owner: 'packit',
+        project: 'acme-widget-7',
+        pkg: 'widget',
+        version: '1.0-1',
+        status: 'succeeded',
+      },
     };
     expect(parseMessage(flat)).toEqual(expected);
     validateEvent(parseMessage(flat));
@@ -25,18 +43,25 @@ describe('parseMessage', () => {
     expect(parseMessage(envelope)).toEqual(expected);
     expect(readBusMessage(envelope).id).toBe('msg-1');
     expect(readBusMessage(flat).id).toBeNull();
-    expect(parseMessage({ topic: 'org.fedoraproject.stg.copr.build.start', ...copr, status: 3 })).toMatchObject({ type: 'copr.build_start', copr: { status: 'running' } });
+    expect(parseMessage({ topic: 'org.fedoraproject.stg.copr.build.start', ...copr, status: 3 })).toMatchObject({
+      type: 'copr.build_start',
+      copr: { status: 'running' },
+    });
   });
 
   it('marks SRPM builds (chroot srpm-builds)', () => {
-    expect(parseMessage({ topic: 'org.fedoraproject.prod.copr.build.start', ...copr, chroot: 'srpm-builds', pkg: null })).toMatchObject({
+    expect(
+      parseMessage({ topic: 'org.fedoraproject.prod.copr.build.start', ...copr, chroot: 'srpm-builds', pkg: null }),
+    ).toMatchObject({
       copr: { srpm: true, pkg: null },
     });
   });
 
   it('names what is missing', () => {
     const { build: _b, ...noBuild } = copr;
-    expect(() => parseMessage({ topic: 'org.fedoraproject.prod.copr.build.end', ...noBuild })).toThrow('build: expected an id (number or string), got nothing');
+    expect(() => parseMessage({ topic: 'org.fedoraproject.prod.copr.build.end', ...noBuild })).toThrow(
+      'build: expected an id (number or string), got nothing',
+    );
     expect(() => parseMessage({ ...copr })).toThrow(ValidationError);
     expect(() => parseMessage({ ...copr })).toThrow(/^topic: expected a string/);
   });
@@ -60,7 +85,16 @@ describe('parseMessage', () => {
       sha: null,
       actor: 'packit',
       topic: 'org.fedoraproject.prod.buildsys.task.state.change',
-      koji: { taskId: '45', method: 'build', oldState: 'OPEN', newState: 'CLOSED', source: 'cli-build/x/hello-1.0-1.src.rpm', target: 'rawhide', scratch: true, owner: 'packit' },
+      koji: {
+        taskId: '45',
+        method: 'build',
+        oldState: 'OPEN',
+        newState: 'CLOSED',
+        source: 'cli-build/x/hello-1.0-1.src.rpm',
+        target: 'rawhide',
+        scratch: true,
+        owner: 'packit',
+      },
     });
     expect(parseMessage({ ...task, old: 1, new: 5 })).toMatchObject({ koji: { oldState: 'OPEN', newState: 'FAILED' } });
     expect(parseMessage({ ...task, attribute: 'weight' })).toMatchObject({ ignored: expect.any(String) });
@@ -79,7 +113,9 @@ describe('parseMessage', () => {
       attribute: 'state',
       request: ['git+https://src.fedoraproject.org/rpms/widget.git#' + 'c'.repeat(40), 'rawhide', {}],
     };
-    expect(parseMessage({ topic: 'org.fedoraproject.prod.buildsys.build.state.change', id: 'm', headers: {}, body })).toEqual({
+    expect(
+      parseMessage({ topic: 'org.fedoraproject.prod.buildsys.build.state.change', id: 'm', headers: {}, body }),
+    ).toEqual({
       type: 'koji.build_state_change',
       source: 'messages',
       project: { forge: 'pagure', instanceUrl: 'https://src.fedoraproject.org', namespace: 'rpms', repo: 'widget' },
@@ -87,12 +123,23 @@ describe('parseMessage', () => {
       sha: 'c'.repeat(40),
       actor: 'alice',
       topic: 'org.fedoraproject.prod.buildsys.build.state.change',
-      koji: { buildId: '77', taskId: '88', nvr: 'widget-1.0-1.fc42', oldState: 'BUILDING', newState: 'COMPLETE', target: 'rawhide', owner: 'alice' },
+      koji: {
+        buildId: '77',
+        taskId: '88',
+        nvr: 'widget-1.0-1.fc42',
+        oldState: 'BUILDING',
+        newState: 'COMPLETE',
+        target: 'rawhide',
+        owner: 'alice',
+      },
     });
   });
 
   it('reads dist-git sources', () => {
-    expect(distGitSource('git+https://src.fedoraproject.org/rpms/a.git#abcdef1')).toMatchObject({ project: { namespace: 'rpms', repo: 'a' }, sha: 'abcdef1' });
+    expect(distGitSource('git+https://src.fedoraproject.org/rpms/a.git#abcdef1')).toMatchObject({
+      project: { namespace: 'rpms', repo: 'a' },
+      sha: 'abcdef1',
+    });
     expect(distGitSource('cli-build/1/x.src.rpm')).toBeNull();
     expect(distGitSource(null)).toBeNull();
   });
@@ -108,15 +155,29 @@ describe('parseMessage', () => {
       push: { ref: 'refs/heads/rawhide', before: null, commitCount: null },
     };
     expect(
-      parseMessage({ topic: 'org.fedoraproject.prod.git.receive', commit: { namespace: 'rpms', repo: 'widget', branch: 'rawhide', rev: 'abc1234', username: 'alice' } }),
+      parseMessage({
+        topic: 'org.fedoraproject.prod.git.receive',
+        commit: { namespace: 'rpms', repo: 'widget', branch: 'rawhide', rev: 'abc1234', username: 'alice' },
+      }),
     ).toEqual(expected);
     expect(
-      parseMessage({ topic: 'org.fedoraproject.prod.pagure.git.receive', agent: 'alice', branch: 'rawhide', end_commit: 'abc1234', repo: { namespace: 'rpms', name: 'widget' } }),
+      parseMessage({
+        topic: 'org.fedoraproject.prod.pagure.git.receive',
+        agent: 'alice',
+        branch: 'rawhide',
+        end_commit: 'abc1234',
+        repo: { namespace: 'rpms', name: 'widget' },
+      }),
     ).toEqual(expected);
     expect(
-      parseMessage({ topic: 'org.fedoraproject.stg.git.receive', commit: { namespace: 'rpms', repo: 'widget', branch: 'rawhide', rev: 'abc1234' } }),
+      parseMessage({
+        topic: 'org.fedoraproject.stg.git.receive',
+        commit: { namespace: 'rpms', repo: 'widget', branch: 'rawhide', rev: 'abc1234' },
+      }),
     ).toMatchObject({ project: { instanceUrl: 'https://src.stg.fedoraproject.org' } });
-    expect(() => parseMessage({ topic: 'git.receive', commit: { namespace: 'rpms', repo: 'w', branch: 'b', rev: 'r' } })).toThrow(/no dist-git instance/);
+    expect(() =>
+      parseMessage({ topic: 'git.receive', commit: { namespace: 'rpms', repo: 'w', branch: 'b', rev: 'r' } }),
+    ).toThrow(/no dist-git instance/);
   });
 
   it('parses Pagure pull requests and flags', () => {
@@ -131,7 +192,9 @@ describe('parseMessage', () => {
       project: { full_url: 'https://src.fedoraproject.org/rpms/widget' },
       repo_from: { full_url: 'https://src.fedoraproject.org/fork/alice/rpms/widget' },
     };
-    expect(parseMessage({ topic: 'org.fedoraproject.prod.pagure.pull-request.new', agent: 'alice', pullrequest })).toEqual({
+    expect(
+      parseMessage({ topic: 'org.fedoraproject.prod.pagure.pull-request.new', agent: 'alice', pullrequest }),
+    ).toEqual({
       type: 'pull_request.opened',
       source: 'messages',
       project: { forge: 'pagure', instanceUrl: 'https://src.fedoraproject.org', namespace: 'rpms', repo: 'widget' },
@@ -144,13 +207,33 @@ describe('parseMessage', () => {
         url: 'https://src.fedoraproject.org/rpms/widget/pull-request/12',
         sourceBranch: 'update',
         targetBranch: 'rawhide',
-        sourceProject: { forge: 'pagure', instanceUrl: 'https://src.fedoraproject.org', namespace: 'fork/alice/rpms', repo: 'widget' },
+        sourceProject: {
+          forge: 'pagure',
+          instanceUrl: 'https://src.fedoraproject.org',
+          namespace: 'fork/alice/rpms',
+          repo: 'widget',
+        },
         merged: false,
       },
     });
-    expect(parseMessage({ topic: 'org.fedoraproject.prod.pagure.pull-request.updated', agent: 'alice', pullrequest })).toMatchObject({ type: 'pull_request.synchronize' });
-    const flag = { status: 'success', username: 'Zuul', comment: 'ok', url: 'https://ci/1', commit_hash: 'e'.repeat(40) };
-    expect(parseMessage({ topic: 'org.fedoraproject.prod.pagure.pull-request.flag.updated', agent: 'zuul', pullrequest, flag })).toMatchObject({
+    expect(
+      parseMessage({ topic: 'org.fedoraproject.prod.pagure.pull-request.updated', agent: 'alice', pullrequest }),
+    ).toMatchObject({ type: 'pull_request.synchronize' });
+    const flag = {
+      status: 'success',
+      username: 'Zuul',
+      comment: 'ok',
+      url: 'https://ci/1',
+      commit_hash: 'e'.repeat(40),
+    };
+    expect(
+      parseMessage({
+        topic: 'org.fedoraproject.prod.pagure.pull-request.flag.updated',
+        agent: 'zuul',
+        pullrequest,
+        flag,
+      }),
+    ).toMatchObject({
       type: 'pull_request.flag_updated',
       sha: 'e'.repeat(40),
       ref: { kind: 'pull_request', name: '12' },

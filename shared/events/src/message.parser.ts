@@ -6,7 +6,19 @@ import { ValidationError } from '@packflow/core';
 import type { EventProject, PackflowEvent } from './event.schema.js';
 import { eventOf, ignored, PayloadReader, splitRepositoryUrl, type ParseResult } from './payload.reader.js';
 
-const COPR_STATUS = ['failed', 'succeeded', 'canceled', 'running', 'pending', 'skipped', 'starting', 'importing', 'forked', 'waiting', 'unknown'] as const;
+const COPR_STATUS = [
+  'failed',
+  'succeeded',
+  'canceled',
+  'running',
+  'pending',
+  'skipped',
+  'starting',
+  'importing',
+  'forked',
+  'waiting',
+  'unknown',
+] as const;
 const KOJI_TASK_STATES = ['FREE', 'OPEN', 'CLOSED', 'CANCELED', 'ASSIGNED', 'FAILED'];
 const KOJI_BUILD_STATES = ['BUILDING', 'COMPLETE', 'DELETED', 'FAILED', 'CANCELED'];
 
@@ -107,7 +119,8 @@ function state(value: unknown, names: string[]): string | null {
 
 function kojiTask(topic: string, body: PayloadReader): ParseResult {
   const attribute = body.optStr('attribute');
-  if (attribute && attribute !== 'state') return ignored(`Koji task ${attribute} change is not acted on`, 'koji.task_change');
+  if (attribute && attribute !== 'state')
+    return ignored(`Koji task ${attribute} change is not acted on`, 'koji.task_change');
   const info = body.optObj('info');
   const request = info?.has('request') ? info.arr('request') : [];
   const source = typeof request[0] === 'string' ? request[0] : (body.optStr('srpm') ?? null);
@@ -138,7 +151,8 @@ function kojiTask(topic: string, body: PayloadReader): ParseResult {
 
 function kojiBuild(topic: string, body: PayloadReader): ParseResult {
   const attribute = body.optStr('attribute');
-  if (attribute && attribute !== 'state') return ignored(`Koji build ${attribute} change is not acted on`, 'koji.build_change');
+  if (attribute && attribute !== 'state')
+    return ignored(`Koji build ${attribute} change is not acted on`, 'koji.build_change');
   const request = body.has('request') ? body.arr('request') : [];
   const dist = distGitSource(typeof request[0] === 'string' ? request[0] : null);
   const newState = state(body.raw('new'), KOJI_BUILD_STATES) ?? body.fail('new', 'a build state');
@@ -182,8 +196,18 @@ function distGitPushEvent(project: EventProject, branch: string, sha: string, ac
 
 /** `git.receive`: one commit pushed to dist-git. */
 function distGitPush(topic: string, env: string | null, commit: PayloadReader): ParseResult {
-  const project: EventProject = { forge: 'pagure', instanceUrl: distGitInstance(topic, env), namespace: commit.str('namespace'), repo: commit.str('repo') };
-  return distGitPushEvent(project, commit.str('branch'), commit.str('rev'), commit.optStr('username') ?? commit.optStr('agent'));
+  const project: EventProject = {
+    forge: 'pagure',
+    instanceUrl: distGitInstance(topic, env),
+    namespace: commit.str('namespace'),
+    repo: commit.str('repo'),
+  };
+  return distGitPushEvent(
+    project,
+    commit.str('branch'),
+    commit.str('rev'),
+    commit.optStr('username') ?? commit.optStr('agent'),
+  );
 }
 
 /** `pagure.git.receive`: a push to a Pagure repository. */
@@ -192,7 +216,12 @@ function pagureGitReceive(topic: string, env: string | null, body: PayloadReader
   const fullUrl = repo.optStr('full_url');
   const project: EventProject = fullUrl
     ? { forge: 'pagure', ...splitRepositoryUrl(fullUrl, 'repo.full_url') }
-    : { forge: 'pagure', instanceUrl: distGitInstance(topic, env), namespace: repo.optStr('namespace') || '', repo: repo.str('name') };
+    : {
+        forge: 'pagure',
+        instanceUrl: distGitInstance(topic, env),
+        namespace: repo.optStr('namespace') || '',
+        repo: repo.str('name'),
+      };
   if (!project.namespace) return repo.fail('namespace', 'a namespace');
   return distGitPushEvent(project, body.str('branch'), body.str('end_commit'), body.optStr('agent'));
 }
@@ -202,7 +231,11 @@ function pagureProject(pr: PayloadReader, key: string): EventProject {
   return { forge: 'pagure', ...splitRepositoryUrl(repo.str('full_url'), `pullrequest.${key}.full_url`) };
 }
 
-function pagurePullRequest(topic: string, type: 'pull_request.opened' | 'pull_request.synchronize', body: PayloadReader): ParseResult {
+function pagurePullRequest(
+  topic: string,
+  type: 'pull_request.opened' | 'pull_request.synchronize',
+  body: PayloadReader,
+): ParseResult {
   const pr = body.obj('pullrequest');
   const number = pr.int('id');
   const sha = pr.str('commit_stop');
@@ -236,6 +269,11 @@ function pagureFlag(topic: string, body: PayloadReader): ParseResult {
     sha,
     actor: body.optStr('agent'),
     topic,
-    flag: { status: flag.str('status'), username: flag.optStr('username'), comment: flag.optStr('comment'), url: flag.optStr('url') },
+    flag: {
+      status: flag.str('status'),
+      username: flag.optStr('username'),
+      comment: flag.optStr('comment'),
+      url: flag.optStr('url'),
+    },
   };
 }

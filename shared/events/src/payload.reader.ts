@@ -128,16 +128,25 @@ export class PayloadReader {
 }
 
 /** `https://github.com/packit/hello-world` -> its origin and path segments. */
-export function splitRepositoryUrl(url: string, field: string): { instanceUrl: string; namespace: string; repo: string } {
+export function splitRepositoryUrl(
+  url: string,
+  field: string,
+): { instanceUrl: string; namespace: string; repo: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new ValidationError(`${field}: expected a URL, got ${JSON.stringify(url).slice(0, 80)}`, { field });
   }
-  const segments = parsed.pathname.replace(/\.git$/, '').split('/').filter(Boolean);
+  const segments = parsed.pathname
+    .replace(/\.git$/, '')
+    .split('/')
+    .filter(Boolean);
   if (segments.length < 2) {
-    throw new ValidationError(`${field}: expected a repository URL (namespace/repo), got ${JSON.stringify(url).slice(0, 80)}`, { field });
+    throw new ValidationError(
+      `${field}: expected a repository URL (namespace/repo), got ${JSON.stringify(url).slice(0, 80)}`,
+      { field },
+    );
   }
   return { instanceUrl: parsed.origin, namespace: segments.slice(0, -1).join('/'), repo: segments.at(-1)! };
 }
@@ -146,7 +155,9 @@ export function splitRepositoryUrl(url: string, field: string): { instanceUrl: s
 export function splitFullName(fullName: string, field: string): { namespace: string; repo: string } {
   const i = fullName.lastIndexOf('/');
   if (i <= 0 || i === fullName.length - 1) {
-    throw new ValidationError(`${field}: expected "namespace/repo", got ${JSON.stringify(fullName).slice(0, 80)}`, { field });
+    throw new ValidationError(`${field}: expected "namespace/repo", got ${JSON.stringify(fullName).slice(0, 80)}`, {
+      field,
+    });
   }
   return { namespace: fullName.slice(0, i), repo: fullName.slice(i + 1) };
 }

@@ -19,13 +19,17 @@ describe('results messages', () => {
   });
 
   it('names the field that is wrong', () => {
-    expect(() => validateResultsMessage('results.kcidb.submitted', { type: 'kcidb.submitted', submissionId: 42, origins: [] })).toThrow(
-      /^message on results\.kcidb\.submitted: submissionId: /,
+    expect(() =>
+      validateResultsMessage('results.kcidb.submitted', { type: 'kcidb.submitted', submissionId: 42, origins: [] }),
+    ).toThrow(/^message on results\.kcidb\.submitted: submissionId: /);
+    expect(() => validateResultsMessage('results.kcidb.submitted', { submissionId: ID, origins: [] })).toThrow(
+      ValidationError,
     );
-    expect(() => validateResultsMessage('results.kcidb.submitted', { submissionId: ID, origins: [] })).toThrow(ValidationError);
   });
 
   it('refuses a subject that carries no results message', () => {
-    expect(() => validateResultsMessage('upstream.push.branch', {})).toThrow('subject upstream.push.branch is not a results subject (results.kcidb.submitted)');
+    expect(() => validateResultsMessage('upstream.push.branch', {})).toThrow(
+      'subject upstream.push.branch is not a results subject (results.kcidb.submitted)',
+    );
   });
 });

@@ -38,7 +38,11 @@ const RESULTS_SCHEMAS: Readonly<Record<string, z.ZodType>> = { [KCIDB_SUBMITTED_
  */
 export function validateResultsMessage(subject: string, payload: unknown): KcidbSubmittedMessage {
   const schema = RESULTS_SCHEMAS[subject];
-  if (!schema) throw new ValidationError(`subject ${subject} is not a results subject (${Object.keys(RESULTS_SCHEMAS).join(', ')})`, { subject });
+  if (!schema)
+    throw new ValidationError(
+      `subject ${subject} is not a results subject (${Object.keys(RESULTS_SCHEMAS).join(', ')})`,
+      { subject },
+    );
   const parsed = schema.safeParse(payload);
   if (!parsed.success) throw new ValidationError(`message on ${subject}: ${zodProblems(parsed.error)}`, { subject });
   return parsed.data as KcidbSubmittedMessage;

@@ -5,14 +5,22 @@ describe('routing', () => {
   const router = createRouter();
 
   it('sends gitlab.com namespaces under redhat/centos-stream/ to stream by default', () => {
-    expect(router.ecosystemOf({ instanceUrl: 'https://gitlab.com', namespace: 'redhat/centos-stream/rpms' })).toBe('stream');
-    expect(router.ecosystemOf({ instanceUrl: 'https://gitlab.com', namespace: 'redhat/centos-stream/src/deep' })).toBe('stream');
+    expect(router.ecosystemOf({ instanceUrl: 'https://gitlab.com', namespace: 'redhat/centos-stream/rpms' })).toBe(
+      'stream',
+    );
+    expect(router.ecosystemOf({ instanceUrl: 'https://gitlab.com', namespace: 'redhat/centos-stream/src/deep' })).toBe(
+      'stream',
+    );
   });
 
   it('sends everything else to upstream by default', () => {
-    expect(router.ecosystemOf({ instanceUrl: 'https://gitlab.com', namespace: 'redhat/centos-streamx' })).toBe('upstream');
+    expect(router.ecosystemOf({ instanceUrl: 'https://gitlab.com', namespace: 'redhat/centos-streamx' })).toBe(
+      'upstream',
+    );
     expect(router.ecosystemOf({ instanceUrl: 'https://gitlab.com', namespace: 'fedora/src' })).toBe('upstream');
-    expect(router.ecosystemOf({ instanceUrl: 'https://gitlab.example.com', namespace: 'redhat/centos-stream/rpms' })).toBe('upstream');
+    expect(
+      router.ecosystemOf({ instanceUrl: 'https://gitlab.example.com', namespace: 'redhat/centos-stream/rpms' }),
+    ).toBe('upstream');
     expect(router.ecosystemOf({ instanceUrl: 'https://github.com', namespace: 'packit' })).toBe('upstream');
   });
 
@@ -38,7 +46,9 @@ describe('routing', () => {
   it('validates rules from config', () => {
     expect(checkRoutingRules(DEFAULT_ROUTING_RULES)).toBeUndefined();
     expect(checkRoutingRules({})).toMatch(/JSON array/);
-    expect(checkRoutingRules([{ ecosystem: 'downstream' }])).toMatch(/rule 0: ecosystem must be one of upstream, stream/);
+    expect(checkRoutingRules([{ ecosystem: 'downstream' }])).toMatch(
+      /rule 0: ecosystem must be one of upstream, stream/,
+    );
     expect(checkRoutingRules([{ ecosystem: 'stream', namespaces: 'x' }])).toMatch(/unknown key namespaces/);
     expect(checkRoutingRules([{ ecosystem: 'stream', instance: '' }])).toMatch(/instance/);
   });

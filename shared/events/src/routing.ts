@@ -30,7 +30,7 @@ function hostOf(instance: string): string {
 
 function patternRegExp(pattern: string): RegExp {
   let source = '';
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     if (pattern.startsWith('**/', i)) {
       source += '(?:.*/)?';
       i += 3;
@@ -85,9 +85,12 @@ export function checkRoutingRules(value: unknown): string | undefined {
     const { instance, namespace, ecosystem, ...rest } = rule as Record<string, unknown>;
     const unknown = Object.keys(rest);
     if (unknown.length) return `rule ${i}: unknown key ${unknown[0]}`;
-    if (!(ECOSYSTEMS as readonly unknown[]).includes(ecosystem)) return `rule ${i}: ecosystem must be one of ${ECOSYSTEMS.join(', ')}`;
-    if (instance !== undefined && (typeof instance !== 'string' || !instance)) return `rule ${i}: instance must be a non-empty string`;
-    if (namespace !== undefined && (typeof namespace !== 'string' || !namespace)) return `rule ${i}: namespace must be a non-empty string`;
+    if (!(ECOSYSTEMS as readonly unknown[]).includes(ecosystem))
+      return `rule ${i}: ecosystem must be one of ${ECOSYSTEMS.join(', ')}`;
+    if (instance !== undefined && (typeof instance !== 'string' || !instance))
+      return `rule ${i}: instance must be a non-empty string`;
+    if (namespace !== undefined && (typeof namespace !== 'string' || !namespace))
+      return `rule ${i}: namespace must be a non-empty string`;
   }
   return undefined;
 }

@@ -6,7 +6,8 @@ import { ignored, PayloadReader, type ParseResult } from './payload.reader.js';
 export function parseTestingFarm(payload: unknown): ParseResult {
   const body = PayloadReader.of(payload, 'Testing Farm notification');
   const source = body.optStr('source');
-  if (source && source !== 'testing-farm') return ignored(`notification from "${source}" is not acted on`, 'testing_farm.other');
+  if (source && source !== 'testing-farm')
+    return ignored(`notification from "${source}" is not acted on`, 'testing_farm.other');
   return {
     type: 'testing_farm.notification',
     source: 'testing-farm',

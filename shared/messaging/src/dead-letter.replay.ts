@@ -29,10 +29,13 @@ export async function replayDeadLetter(
   id: string,
   options: { force?: boolean } = {},
 ): Promise<ReplayResult> {
-  if (!/^[1-9][0-9]*$/.test(id)) throw new ValidationError(`dead letter id must be a positive whole number (got ${JSON.stringify(id)})`);
+  if (!/^[1-9][0-9]*$/.test(id))
+    throw new ValidationError(`dead letter id must be a positive whole number (got ${JSON.stringify(id)})`);
   const letter = await repository.get(id);
   if (letter.replayedAt && !options.force) {
-    throw new ConflictError(`dead letter ${id} was already replayed at ${letter.replayedAt.toISOString()}; pass --force to replay it again`);
+    throw new ConflictError(
+      `dead letter ${id} was already replayed at ${letter.replayedAt.toISOString()}; pass --force to replay it again`,
+    );
   }
   const headers: MessageHeaders = { ...(letter.headers ?? {}) };
   headers[REPLAY_CONSUMER_HEADER] = letter.consumer;

@@ -39,9 +39,10 @@ export class DeadLetterRepository implements DeadLetterSink {
 
   /** Newest first. */
   async list(options: { limit?: number; pendingOnly?: boolean } = {}): Promise<DeadLetter[]> {
-    return this.orm.em
-      .fork()
-      .find(DeadLetter, options.pendingOnly ? { replayedAt: null } : {}, { orderBy: { id: 'desc' }, limit: options.limit ?? 100 });
+    return this.orm.em.fork().find(DeadLetter, options.pendingOnly ? { replayedAt: null } : {}, {
+      orderBy: { id: 'desc' },
+      limit: options.limit ?? 100,
+    });
   }
 
   async get(id: string): Promise<DeadLetter> {

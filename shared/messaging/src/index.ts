@@ -13,7 +13,12 @@ export {
 export { JetStreamContext } from './jetstream.context.js';
 export { JetStreamErrorFilter } from './jetstream-error.filter.js';
 export { createJetStreamMicroservice, type JetStreamMicroserviceOptions } from './jetstream.microservice.js';
-export { JetStreamClientProxy, JetStreamRecord, contentMsgId, type JetStreamClientOptions } from './jetstream.client.js';
+export {
+  JetStreamClientProxy,
+  JetStreamRecord,
+  contentMsgId,
+  type JetStreamClientOptions,
+} from './jetstream.client.js';
 export {
   JetStreamPublisher,
   MSG_ID_HEADER,

@@ -23,7 +23,11 @@ export interface JetStreamClientOptions {
 }
 
 export function contentMsgId(subject: string, data: unknown): string {
-  return createHash('sha256').update(subject).update('\n').update(JSON.stringify(data) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(subject)
+    .update('\n')
+    .update(JSON.stringify(data) ?? '')
+    .digest('hex');
 }
 
 /**
@@ -60,7 +64,10 @@ export class JetStreamClientProxy extends ClientProxy {
   }
 
   protected publish(_packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    callback({ err: new Error('the JetStream transport carries events only: use emit(), not send()'), isDisposed: true });
+    callback({
+      err: new Error('the JetStream transport carries events only: use emit(), not send()'),
+      isDisposed: true,
+    });
     return () => undefined;
   }
 }

@@ -19,7 +19,10 @@ export interface JetStreamMicroserviceOptions {
  * streams and the durable consumer exist when it returns. Installs JetStreamErrorFilter
  * so that handler errors reach the transport with their `retryable` flag.
  */
-export async function createJetStreamMicroservice(module: unknown, options: JetStreamMicroserviceOptions): Promise<INestMicroservice> {
+export async function createJetStreamMicroservice(
+  module: unknown,
+  options: JetStreamMicroserviceOptions,
+): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(module as never, {
     inject: options.inject,
     useFactory: (...deps: unknown[]) => ({ strategy: options.server(...deps) }),

@@ -79,7 +79,9 @@ export class JetStreamPublisher {
       });
       return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
-      throw new ExternalServiceError('JetStream', `publish to ${subject} failed: ${(error as Error).message}`, { cause: error });
+      throw new ExternalServiceError('JetStream', `publish to ${subject} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 }

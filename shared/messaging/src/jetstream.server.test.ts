@@ -139,7 +139,12 @@ describe('JetStream transport', () => {
     const subject = `${prefix}.ack.one`;
     const durable = uniqueName('ack');
     const gate = deferred();
-    const { calls } = await startWorker({ durable, filter: `${prefix}.ack.>`, patterns: [subject], behaviour: () => gate.promise });
+    const { calls } = await startWorker({
+      durable,
+      filter: `${prefix}.ack.>`,
+      patterns: [subject],
+      behaviour: () => gate.promise,
+    });
     const { seq } = await publisher.publish(subject, { id: 'a1' }, { msgId: uniqueName('m') });
 
     await waitFor(() => calls.length === 1, { what: 'the handler to start' });
@@ -189,7 +194,9 @@ describe('JetStream transport', () => {
     const msgId = uniqueName('m');
     const { seq } = await publisher.publish(subject, { id: 'f1' }, { msgId });
 
-    const [letter] = await waitFor(async () => ((await lettersOf(durable)).length ? lettersOf(durable) : undefined), { what: 'a dead letter' });
+    const [letter] = await waitFor(async () => ((await lettersOf(durable)).length ? lettersOf(durable) : undefined), {
+      what: 'a dead letter',
+    });
     expect(letter).toMatchObject({
       subject,
       payload: { id: 'f1' },
@@ -239,7 +246,9 @@ describe('JetStream transport', () => {
     });
     const { seq } = await publisher.publish(subject, { id: 'x1' }, { msgId: uniqueName('m') });
 
-    const [letter] = await waitFor(async () => ((await lettersOf(durable)).length ? lettersOf(durable) : undefined), { what: 'a dead letter' });
+    const [letter] = await waitFor(async () => ((await lettersOf(durable)).length ? lettersOf(durable) : undefined), {
+      what: 'a dead letter',
+    });
     expect(letter.deliveries).toBe(3);
     expect(letter.error).toBe('failed on all 3 deliveries; last error: external_service_failed: koji: hub unreachable');
     await settled(durable, seq);
@@ -257,7 +266,13 @@ describe('JetStream transport', () => {
       const msg = await waitFor(() => crashing.next({ expires: 5000 }), { what: `delivery ${delivery}` });
       expect(msg.info.deliveryCount).toBe(delivery);
     }
-    const { calls } = await startWorker({ durable, filter: `${prefix}.lost.>`, patterns: [subject], maxDeliveries: 2, ackWaitMs: 1000 });
+    const { calls } = await startWorker({
+      durable,
+      filter: `${prefix}.lost.>`,
+      patterns: [subject],
+      maxDeliveries: 2,
+      ackWaitMs: 1000,
+    });
 
     await settled(durable, seq);
     const letters = await lettersOf(durable);
@@ -274,7 +289,8 @@ describe('JetStream transport', () => {
       durable,
       filter: `${prefix}.invalid.>`,
       patterns: [subject],
-      validate: (_subject, data) => (typeof (data as { n?: unknown }).n === 'number' ? undefined : 'n: expected a number'),
+      validate: (_subject, data) =>
+        typeof (data as { n?: unknown }).n === 'number' ? undefined : 'n: expected a number',
     });
     await publisher.publish(subject, { n: 'seven' }, { msgId: uniqueName('m') });
     const raw = await jetstream(nc).publish(subject, 'not json {', { msgID: uniqueName('m') });
@@ -302,7 +318,11 @@ describe('JetStream transport', () => {
   it('routes by exact subject first, then the most specific wildcard', async () => {
     const durable = uniqueName('wild');
     const base = `${prefix}.wild`;
-    const { calls } = await startWorker({ durable, filter: `${base}.>`, patterns: [`${base}.a`, `${base}.*`, `${base}.>`] });
+    const { calls } = await startWorker({
+      durable,
+      filter: `${base}.>`,
+      patterns: [`${base}.a`, `${base}.*`, `${base}.>`],
+    });
     await publisher.publish(`${base}.a`, { id: 'exact' }, { msgId: uniqueName('m') });
     await publisher.publish(`${base}.b`, { id: 'star' }, { msgId: uniqueName('m') });
     const last = await publisher.publish(`${base}.b.c`, { id: 'tail' }, { msgId: uniqueName('m') });
@@ -321,7 +341,8 @@ describe('JetStream transport', () => {
     const first = await startWorker({ durable: a, filter: `${prefix}.fanout.>`, patterns: [subject] });
     const second = await startWorker({ durable: b, filter: `${prefix}.fanout.>`, patterns: [subject] });
     let last = 0;
-    for (let i = 0; i < 5; i++) last = (await publisher.publish(subject, { id: `e${i}` }, { msgId: uniqueName('m') })).seq;
+    for (let i = 0; i < 5; i++)
+      last = (await publisher.publish(subject, { id: `e${i}` }, { msgId: uniqueName('m') })).seq;
     await settled(a, last);
     await settled(b, last);
     const ids = ['e0', 'e1', 'e2', 'e3', 'e4'];
@@ -366,7 +387,9 @@ describe('JetStream transport', () => {
     const client = new JetStreamClientProxy({ nats: nc });
     const first = await lastValueFrom(client.emit(subject, { id: 'c1' }));
     const again = await lastValueFrom(client.emit(subject, { id: 'c1' }));
-    const explicit = await lastValueFrom(client.emit(subject, new JetStreamRecord({ id: 'c2' }, { msgId: 'delivery-c2', headers: { 'X-Trace': 't' } })));
+    const explicit = await lastValueFrom(
+      client.emit(subject, new JetStreamRecord({ id: 'c2' }, { msgId: 'delivery-c2', headers: { 'X-Trace': 't' } })),
+    );
     expect(again).toEqual({ ...first, duplicate: true });
     await settled(durable, explicit.seq);
     expect(calls.map((c) => [c.data.id, c.msgId])).toEqual([
@@ -391,7 +414,12 @@ describe('JetStream transport', () => {
     const subject = `${prefix}.close.one`;
     const durable = uniqueName('close');
     const gate = deferred();
-    const { calls, app } = await startWorker({ durable, filter: `${prefix}.close.>`, patterns: [subject], behaviour: () => gate.promise });
+    const { calls, app } = await startWorker({
+      durable,
+      filter: `${prefix}.close.>`,
+      patterns: [subject],
+      behaviour: () => gate.promise,
+    });
     const { seq } = await publisher.publish(subject, { id: 'c1' }, { msgId: uniqueName('m') });
     await waitFor(() => calls.length === 1, { what: 'the handler to start' });
 

@@ -63,7 +63,7 @@ export function describeError(error: unknown): string {
   for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
     if (e instanceof PackflowError) parts.push(`${e.code}: ${e.message}`);
     else if (e instanceof Error) parts.push(`${e.name}: ${e.message}`);
-    else parts.push(typeof e === 'string' ? e : JSON.stringify(e) ?? String(e));
+    else parts.push(typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e)));
     e = e instanceof Error ? e.cause : undefined;
   }
   return parts.join(' <- caused by ').slice(0, 4000);
@@ -100,7 +100,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.backoffMs = options.backoffMs?.length ? options.backoffMs : DEFAULT_BACKOFF_MS;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     this.concurrency = options.concurrency ?? 8;
-    this.transportLog = options.logger.child({ transport: 'jetstream', stream: options.stream, consumer: options.durable });
+    this.transportLog = options.logger.child({
+      transport: 'jetstream',
+      stream: options.stream,
+      consumer: options.durable,
+    });
     // A reason on +TERM is understood from nats-server 2.11; older servers ignore the
     // whole acknowledgement, so send it only where it is understood.
     const [major, minor] = (options.nats.info?.version ?? '0.0').split('.').map(Number);
@@ -175,7 +179,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   /** A durable deleted (or its stream) under a running worker is created again. */
   private async watch(messages: ConsumerMessages): Promise<void> {
     for await (const status of messages.status()) {
-      if (status.type === 'consumer_deleted' || status.type === 'consumer_not_found' || status.type === 'stream_not_found') {
+      if (
+        status.type === 'consumer_deleted' ||
+        status.type === 'consumer_not_found' ||
+        status.type === 'stream_not_found'
+      ) {
         if (this.closing) return;
         this.transportLog.warn({ status: status.type }, 'the durable consumer is gone; creating it again');
         await messages.close().catch(() => undefined);
@@ -188,7 +196,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async handle(msg: JsMsg): Promise<void> {
     const deliveries = msg.info.deliveryCount;
     const msgId = msg.headers?.get(MSG_ID_HEADER) || undefined;
-    const log = this.transportLog.child({ subject: msg.subject, msgId, delivery: deliveries, streamSeq: msg.info.streamSequence });
+    const log = this.transportLog.child({
+      subject: msg.subject,
+      msgId,
+      delivery: deliveries,
+      streamSeq: msg.info.streamSequence,
+    });
     try {
       const replayFor = msg.headers?.get(REPLAY_CONSUMER_HEADER);
       if (replayFor && replayFor !== this.options.durable) {
@@ -197,7 +210,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       }
       const text = decoder.decode(msg.data);
       if (deliveries > this.maxDeliveries) {
-        await this.deadLetter(msg, log, parseOr(text), `no outcome after ${this.maxDeliveries} deliveries (a handler outran the ack wait, or its process stopped)`);
+        await this.deadLetter(
+          msg,
+          log,
+          parseOr(text),
+          `no outcome after ${this.maxDeliveries} deliveries (a handler outran the ack wait, or its process stopped)`,
+        );
         return;
       }
       let data: unknown;

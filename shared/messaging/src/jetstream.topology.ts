@@ -56,7 +56,12 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
     }
     try {
       if (!current) {
-        await jsm.streams.add({ name: spec.name, retention: RetentionPolicy.Limits, storage: StorageType.File, ...wanted });
+        await jsm.streams.add({
+          name: spec.name,
+          retention: RetentionPolicy.Limits,
+          storage: StorageType.File,
+          ...wanted,
+        });
       } else if (
         !sameSet(current.subjects, wanted.subjects) ||
         current.max_age !== wanted.max_age ||
@@ -118,7 +123,8 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, spec: Durable
       current = await jsm.consumers.info(spec.stream, spec.durable);
     } catch (error) {
       const code = apiCode(error);
-      if (code === JetStreamApiCodes.StreamNotFound) throw new ConfigurationError(`${describe}: stream ${spec.stream} does not exist`);
+      if (code === JetStreamApiCodes.StreamNotFound)
+        throw new ConfigurationError(`${describe}: stream ${spec.stream} does not exist`);
       if (code !== JetStreamApiCodes.ConsumerNotFound) throw error;
     }
     try {

@@ -3,7 +3,8 @@ import { ConfigurationError, EnvReader, ExternalServiceError, ValidationError } 
 import { describeError } from './jetstream.server.js';
 import { readOutboxRelayConfig, readWorkerTransportConfig, workerServerOptions } from './messaging.config.js';
 
-const worker = (env: Record<string, string>) => readWorkerTransportConfig(new EnvReader(env), { durable: 'upstream-worker', subjects: ['upstream.>'] });
+const worker = (env: Record<string, string>) =>
+  readWorkerTransportConfig(new EnvReader(env), { durable: 'upstream-worker', subjects: ['upstream.>'] });
 
 describe('worker transport config', () => {
   it('defaults to the events stream, the deployment durable and its ecosystem subjects', () => {
@@ -17,7 +18,11 @@ describe('worker transport config', () => {
       ackWaitMs: 30_000,
       concurrency: 8,
     });
-    expect(workerServerOptions(config)).toMatchObject({ streams: [config.stream], stream: 'PACKFLOW_EVENTS', durable: 'upstream-worker' });
+    expect(workerServerOptions(config)).toMatchObject({
+      streams: [config.stream],
+      stream: 'PACKFLOW_EVENTS',
+      durable: 'upstream-worker',
+    });
   });
 
   it('reads a deployment of its own from WORKER_DURABLE, WORKER_SUBJECTS and the limits', () => {
@@ -61,7 +66,9 @@ describe('describeError', () => {
   it('keeps code and message along the cause chain, never a stack', () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' });
     const text = describeError(new ExternalServiceError('copr', 'request failed', { cause }));
-    expect(text).toBe('external_service_failed: copr: request failed <- caused by Error: connect ECONNREFUSED 10.0.0.1:443');
+    expect(text).toBe(
+      'external_service_failed: copr: request failed <- caused by Error: connect ECONNREFUSED 10.0.0.1:443',
+    );
     expect(describeError(new ValidationError('bad'))).toBe('validation_failed: bad');
     expect(describeError('plain')).toBe('plain');
     expect(describeError({ status: 'error' })).toBe('{"status":"error"}');

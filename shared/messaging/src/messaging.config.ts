@@ -34,21 +34,29 @@ const NAME = /^[a-zA-Z0-9_-]+$/;
 
 function list(reader: EnvReader, name: string, fallback: readonly string[]): string[] {
   const raw = reader.optional(name);
-  return raw === undefined ? [...fallback] : raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw === undefined
+    ? [...fallback]
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 function subjects(reader: EnvReader, name: string, fallback: readonly string[]): string[] {
   const values = list(reader, name, fallback);
   const bad = values.filter((s) => !SUBJECT.test(s));
   if (values.length === 0 || bad.length > 0) {
-    throw new ConfigurationError(`${name}: expected comma-separated NATS subjects such as upstream.> (got ${JSON.stringify(bad.join(',') || '')})`);
+    throw new ConfigurationError(
+      `${name}: expected comma-separated NATS subjects such as upstream.> (got ${JSON.stringify(bad.join(',') || '')})`,
+    );
   }
   return values;
 }
 
 function streamName(reader: EnvReader, name: string, fallback: string): string {
   const value = reader.string(name, fallback);
-  if (!NAME.test(value)) throw new ConfigurationError(`${name}: letters, digits, _ and - only (got ${JSON.stringify(value)})`);
+  if (!NAME.test(value))
+    throw new ConfigurationError(`${name}: letters, digits, _ and - only (got ${JSON.stringify(value)})`);
   return value;
 }
 
@@ -82,7 +90,10 @@ export function readWorkerTransportConfig(
 /** The transport options a worker's config sets; the caller adds connections, validator and dead letters. */
 export function workerServerOptions(
   config: WorkerTransportConfig,
-): Pick<JetStreamServerOptions, 'streams' | 'stream' | 'durable' | 'filterSubjects' | 'maxDeliveries' | 'backoffMs' | 'ackWaitMs' | 'concurrency'> {
+): Pick<
+  JetStreamServerOptions,
+  'streams' | 'stream' | 'durable' | 'filterSubjects' | 'maxDeliveries' | 'backoffMs' | 'ackWaitMs' | 'concurrency'
+> {
   return {
     streams: [config.stream],
     stream: config.stream.name,

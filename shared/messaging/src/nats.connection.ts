@@ -6,6 +6,8 @@ export async function connectNatsOnce(url: string, name: string, timeoutMs = 500
   try {
     return await connect({ servers: url, name, timeout: timeoutMs, maxReconnectAttempts: 0 });
   } catch (error) {
-    throw new ExternalServiceError('NATS', `cannot connect to ${redactUrl(url)}: ${(error as Error).message}`, { cause: error });
+    throw new ExternalServiceError('NATS', `cannot connect to ${redactUrl(url)}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { createLogger } from '@packflow/core';
-import { createTestDatabase, startNatsServer, testNatsUrl, uniqueName, waitFor, type TestDatabase } from '@packflow/testing';
+import {
+  createTestDatabase,
+  startNatsServer,
+  testNatsUrl,
+  uniqueName,
+  waitFor,
+  type TestDatabase,
+} from '@packflow/testing';
 import { OutboxRelay } from './outbox.relay.js';
 import type { StreamSpec } from './jetstream.topology.js';
 
@@ -49,10 +56,12 @@ async function writeRows(prefix: string, ids: string[]): Promise<void> {
 }
 
 async function rowsOf(prefix: string) {
-  const { rows } = await db.pool().query<{ msg_id: string; attempts: number; last_error: string | null; published_at: Date | null }>(
-    `select msg_id, attempts, last_error, published_at from shared.outbox where msg_id like $1 order by id`,
-    [`${prefix}-%`],
-  );
+  const { rows } = await db
+    .pool()
+    .query<{ msg_id: string; attempts: number; last_error: string | null; published_at: Date | null }>(
+      `select msg_id, attempts, last_error, published_at from shared.outbox where msg_id like $1 order by id`,
+      [`${prefix}-%`],
+    );
   return rows;
 }
 
@@ -62,7 +71,8 @@ async function streamContents(manager: JetStreamManager, name: string) {
   const out: Array<{ msgId: string | undefined; payload: unknown; header: string | undefined }> = [];
   for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
     const m = await manager.streams.getMessage(name, { seq });
-    if (m) out.push({ msgId: m.header.get('Nats-Msg-Id'), payload: m.json(), header: m.header.get('X-Packflow-Event') });
+    if (m)
+      out.push({ msgId: m.header.get('Nats-Msg-Id'), payload: m.json(), header: m.header.get('X-Packflow-Event') });
   }
   return out;
 }
@@ -96,7 +106,9 @@ describe('OutboxRelay', () => {
     const spec = newStream();
     const ids = Array.from({ length: 120 }, (_, i) => String(i).padStart(3, '0'));
     await writeRows(spec.prefix, ids);
-    const relays = [1, 2].map(() => new OutboxRelay({ databaseUrl: db.url, nats: nc, logger, streams: [spec], batchSize: 10 }));
+    const relays = [1, 2].map(
+      () => new OutboxRelay({ databaseUrl: db.url, nats: nc, logger, streams: [spec], batchSize: 10 }),
+    );
     for (const r of relays) r.start();
     try {
       await waitFor(published(spec.prefix, ids.length), { what: 'every row to be published' });
@@ -137,14 +149,19 @@ describe('OutboxRelay', () => {
       );
 
       await server.start();
-      await waitFor(published(spec.prefix, 22), { what: 'every row to be published after NATS is back', timeoutMs: 30_000 });
+      await waitFor(published(spec.prefix, 22), {
+        what: 'every row to be published after NATS is back',
+        timeoutMs: 30_000,
+      });
 
       const checker = await connect({ servers: server.url });
       try {
         const contents = await streamContents(await jetstreamManager(checker), spec.name);
         // Exactly once: publishes that timed out during the outage may still reach the
         // server on reconnect; the stream drops the retries as duplicates of their msg id.
-        expect(contents.map((c) => c.msgId).sort()).toEqual(['before-1', 'before-2', ...during].map((id) => `${spec.prefix}-${id}`).sort());
+        expect(contents.map((c) => c.msgId).sort()).toEqual(
+          ['before-1', 'before-2', ...during].map((id) => `${spec.prefix}-${id}`).sort(),
+        );
       } finally {
         await checker.close();
       }

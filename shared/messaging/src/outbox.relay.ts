@@ -167,7 +167,10 @@ export class OutboxRelay {
              from unnest($1::bigint[], $2::text[]) as f(id, error) where o.id = f.id`,
           [failed.map((r) => r.id), failed.map((r) => results[rows.indexOf(r)]!)],
         );
-        this.log.warn({ failed: failed.length, published: done.length, error: results[rows.indexOf(failed[0])] }, 'outbox publish failed; will retry');
+        this.log.warn(
+          { failed: failed.length, published: done.length, error: results[rows.indexOf(failed[0])] },
+          'outbox publish failed; will retry',
+        );
       }
       await client.query('commit');
       if (done.length > 0) this.log.debug({ published: done.length }, 'outbox rows published');
@@ -193,7 +196,9 @@ export class OutboxRelay {
       }
     }
     const settled = await Promise.allSettled(
-      rows.map((r) => this.publisher.publish(r.subject, r.payload, { msgId: r.msg_id, headers: r.headers ?? undefined })),
+      rows.map((r) =>
+        this.publisher.publish(r.subject, r.payload, { msgId: r.msg_id, headers: r.headers ?? undefined }),
+      ),
     );
     return settled.map((s) => (s.status === 'fulfilled' ? undefined : (s.reason as Error).message.slice(0, 2000)));
   }
@@ -223,10 +228,12 @@ export class OutboxRelay {
         this.signal(); // rows may have arrived while nobody listened
         await lost;
       } catch (error) {
-        if (failures++ === 0) this.log.warn({ err: error }, 'could not LISTEN for outbox rows; polling only until it can');
+        if (failures++ === 0)
+          this.log.warn({ err: error }, 'could not LISTEN for outbox rows; polling only until it can');
       }
       await client.end().catch(() => undefined);
-      if (!this.stopped) await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** Math.min(failures, 5))).unref());
+      if (!this.stopped)
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** Math.min(failures, 5))).unref());
     }
   }
 

@@ -17,7 +17,13 @@ export async function loadBase(base: BaseDefinition): Promise<LoadedMigration[]>
     if (typeof module.up !== 'function' || typeof module.down !== 'function') {
       throw new MigrationError('invalid_migration', `${join(base.dir, file)}: must export async functions up and down`);
     }
-    out.push({ base: base.name, name, id: `${base.name}:${name}`, requires: [...deps, ...(module.requires ?? [])], module });
+    out.push({
+      base: base.name,
+      name,
+      id: `${base.name}:${name}`,
+      requires: [...deps, ...(module.requires ?? [])],
+      module,
+    });
   }
   return out;
 }

@@ -68,7 +68,9 @@ describe('MigrationRunner', () => {
     expect(status.upstream.pending).toEqual([]);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const { rows } = await client.query("select to_regclass('stream.mr_pairs') as t, to_regclass('shared.pipelines') as p");
+    const { rows } = await client.query(
+      "select to_regclass('stream.mr_pairs') as t, to_regclass('shared.pipelines') as p",
+    );
     await client.end();
     expect(rows[0]).toEqual({ t: null, p: 'shared.pipelines' });
   });
@@ -97,7 +99,9 @@ describe('MigrationRunner', () => {
   it('applies each migration once when two runners start at the same time', async () => {
     const other = new MigrationRunner({ databaseUrl: url, bases: BASES });
     const [a, b] = await Promise.all([runner.up(), other.up()]);
-    expect([...a, ...b].sort()).toEqual((await runner.status()).flatMap((s) => s.applied.map((n) => `${s.name}:${n}`)).sort());
+    expect([...a, ...b].sort()).toEqual(
+      (await runner.status()).flatMap((s) => s.applied.map((n) => `${s.name}:${n}`)).sort(),
+    );
     expect(new Set([...a, ...b]).size).toBe(a.length + b.length);
   });
 
@@ -110,7 +114,10 @@ describe('MigrationRunner', () => {
   });
 
   it('names unknown bases and migrations', async () => {
-    await expect(runner.status('nope')).rejects.toMatchObject({ code: 'unknown_base', message: expect.stringContaining('shared, upstream, stream') });
+    await expect(runner.status('nope')).rejects.toMatchObject({
+      code: 'unknown_base',
+      message: expect.stringContaining('shared, upstream, stream'),
+    });
     await expect(runner.up({ base: 'shared', to: 'missing' })).rejects.toMatchObject({ code: 'unknown_migration' });
   });
 

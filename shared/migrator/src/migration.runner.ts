@@ -87,7 +87,10 @@ export class MigrationRunner {
       const rows = exists.rows[0].t
         ? (await client.query(`select name from "${b.name}".${TRACKING_TABLE} order by name`)).rows
         : [];
-      applied.set(b.name, rows.map((r: { name: string }) => r.name));
+      applied.set(
+        b.name,
+        rows.map((r: { name: string }) => r.name),
+      );
     }
     return applied;
   }
@@ -156,11 +159,15 @@ export class MigrationRunner {
   }
 
   /** Orders pending migrations so each comes after what it requires; throws before applying anything. */
-  private planUp(queues: LoadedMigration[][], done: Set<string>, all: Map<string, LoadedMigration[]>): LoadedMigration[] {
+  private planUp(
+    queues: LoadedMigration[][],
+    done: Set<string>,
+    all: Map<string, LoadedMigration[]>,
+  ): LoadedMigration[] {
     const ready = new Set(done);
     const heads = queues.map(() => 0);
     const order: LoadedMigration[] = [];
-    for (let progress = true; progress; ) {
+    for (let progress = true; progress;) {
       progress = false;
       queues.forEach((q, i) => {
         while (heads[i] < q.length && q[heads[i]].requires.every((r) => ready.has(r))) {
@@ -208,7 +215,10 @@ export class MigrationRunner {
 
       for (const name of revert) {
         if (!known.some((m) => m.name === name)) {
-          throw new MigrationError('unknown_migration', `${base}:${name} is applied but its file is missing; cannot revert it`);
+          throw new MigrationError(
+            'unknown_migration',
+            `${base}:${name} is applied but its file is missing; cannot revert it`,
+          );
         }
       }
       const reverting = new Set(revert.map((n) => `${base}:${n}`));
@@ -239,9 +249,15 @@ export class MigrationRunner {
   /** Writes a new timestamped migration file; returns its path. */
   async create(base: string, name: string, now = new Date()): Promise<string> {
     this.checkBase(base);
-    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const slug = name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     if (!slug) throw new MigrationError('usage', `"${name}" is not a usable migration name (use letters and digits)`);
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '');
+    const stamp = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, '');
     const path = join(this.bases.find((b) => b.name === base)!.dir, `${stamp}-${slug}.ts`);
     await writeFile(path, migrationTemplate(), { flag: 'wx' });
     return path;

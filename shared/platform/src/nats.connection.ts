@@ -11,14 +11,19 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
   try {
     nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
   } catch (error) {
-    throw new PackflowError('nats_unreachable', `cannot connect to NATS at ${redactUrl(url)}: ${(error as Error).message}`, {
-      retryable: true,
-      cause: error,
-    });
+    throw new PackflowError(
+      'nats_unreachable',
+      `cannot connect to NATS at ${redactUrl(url)}: ${(error as Error).message}`,
+      {
+        retryable: true,
+        cause: error,
+      },
+    );
   }
   void (async () => {
     for await (const s of nc.status()) {
-      if (s.type === 'disconnect' || s.type === 'reconnect') logger.warn({ nats: redactUrl(url), event: s.type }, `NATS ${s.type}`);
+      if (s.type === 'disconnect' || s.type === 'reconnect')
+        logger.warn({ nats: redactUrl(url), event: s.type }, `NATS ${s.type}`);
     }
   })();
   return nc;

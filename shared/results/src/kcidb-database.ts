@@ -26,7 +26,10 @@ async function run<R>(em: EntityManager, text: string, params: readonly unknown[
     bindings.push(value === undefined ? null : value);
     return '?';
   });
-  const query = em.getConnection().getKnex().raw(sql, bindings as never[]);
+  const query = em
+    .getConnection()
+    .getKnex()
+    .raw(sql, bindings as never[]);
   const trx = em.getTransactionContext();
   if (trx) query.transacting(trx);
   try {
@@ -45,6 +48,7 @@ async function run<R>(em: EntityManager, text: string, params: readonly unknown[
 export function kcidbDatabase(orm: MikroORM): KcidbDatabase {
   return {
     query: (text, params = []) => run(orm.em.fork(), text, params),
-    transaction: (fn) => orm.em.fork().transactional((em) => fn({ query: (text, params = []) => run(em as EntityManager, text, params) })),
+    transaction: (fn) =>
+      orm.em.fork().transactional((em) => fn({ query: (text, params = []) => run(em as EntityManager, text, params) })),
   };
 }

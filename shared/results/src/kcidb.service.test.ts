@@ -19,12 +19,18 @@ afterAll(async () => {
 });
 
 const report = { version: { major: 5 }, checkouts: [{ id: 'myci:c', origin: 'myci' }] };
-const stored = async (id: string) => (await db.query('select origins, status from shared.kcidb_submissions where id = $1', [id]))[0];
+const stored = async (id: string) =>
+  (await db.query('select origins, status from shared.kcidb_submissions where id = $1', [id]))[0];
 
 describe('KcidbService.submit', () => {
   it('stores the report with the origins of the token, then hands the id over', async () => {
     const handedOver: string[] = [];
-    const service = new KcidbService({ db, submitters: toKcidbSubmitters({ [TOKEN]: ['myci'] }), handOff: (id) => void handedOver.push(id), logger });
+    const service = new KcidbService({
+      db,
+      submitters: toKcidbSubmitters({ [TOKEN]: ['myci'] }),
+      handOff: (id) => void handedOver.push(id),
+      logger,
+    });
     const { id } = await service.submit(`Bearer ${TOKEN}`, report);
     expect(handedOver).toEqual([id]);
     expect(await stored(id)).toEqual({ origins: ['myci'], status: 'ready' });
@@ -44,7 +50,10 @@ describe('KcidbService.submit', () => {
 
   it('records an outbox row in the same transaction as the submission, or neither', async () => {
     const outbox = (tx: { query(text: string, params: unknown[]): Promise<unknown> }, id: string) =>
-      tx.query(`insert into shared.outbox (subject, msg_id, payload) values ('kcidb.submissions', $1, json_build_object('id', $1::text))`, [id]);
+      tx.query(
+        `insert into shared.outbox (subject, msg_id, payload) values ('kcidb.submissions', $1, json_build_object('id', $1::text))`,
+        [id],
+      );
     const service = new KcidbService({
       db,
       submitters: toKcidbSubmitters({ [TOKEN]: ['myci'] }),
@@ -66,6 +75,8 @@ describe('KcidbService.submit', () => {
       logger,
     });
     await expect(failing.submit(`Bearer ${TOKEN}`, report)).rejects.toThrow('outbox refused');
-    expect((await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_submissions'))[0].n).toBe(before);
+    expect((await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_submissions'))[0].n).toBe(
+      before,
+    );
   });
 });

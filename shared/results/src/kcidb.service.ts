@@ -92,7 +92,9 @@ export class KcidbService {
   async status(query: Query) {
     const id = query.id;
     if (typeof id !== 'string' || !UUID.test(id)) {
-      throw kcidbValidationError('invalid query parameters', [{ pointer: '/id', message: 'must be a submission id (a UUID)' }]);
+      throw kcidbValidationError('invalid query parameters', [
+        { pointer: '/id', message: 'must be a submission id (a UUID)' },
+      ]);
     }
     const state = await submissions.state(this.deps.db, id.toLowerCase());
     if (!state) throw new NotFoundError('KCIDB submission', id);

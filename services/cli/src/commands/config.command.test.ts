@@ -64,13 +64,21 @@ describe('packflow config validate', () => {
 
   it.each([
     ['bad YAML', 'jobs:\n  - job: copr_build\n  trigger: pull_request\n    targets: [\n', /:3:3: error: YAML syntax/],
-    ['an unknown job type', 'jobs:\n  - job: copr_build\n    trigger: pull_request\n  - job: copr-build\n    trigger: pull_request\n', /:4:10: error: jobs\[1\]\.job: unknown job type "copr-build"/],
+    [
+      'an unknown job type',
+      'jobs:\n  - job: copr_build\n    trigger: pull_request\n  - job: copr-build\n    trigger: pull_request\n',
+      /:4:10: error: jobs\[1\]\.job: unknown job type "copr-build"/,
+    ],
     [
       'a tests job whose build_identifier no copr_build job has',
       'jobs:\n  - {job: copr_build, trigger: pull_request, identifier: rpm}\n  - job: tests\n    trigger: pull_request\n    build_identifier: rpms\n',
       /:5:23: error: jobs\[1\]\.build_identifier: build_identifier "rpms": no copr_build job with that identifier .*copr_build identifiers in this file: rpm/,
     ],
-    ['a depends cycle', 'packages:\n  a:\n    depends: [b]\n  b:\n    depends: [a]\n', /:5:15: error: packages\.b\.depends\[0\]: depends cycle: a -> b -> a/],
+    [
+      'a depends cycle',
+      'packages:\n  a:\n    depends: [b]\n  b:\n    depends: [a]\n',
+      /:5:15: error: packages\.b\.depends\[0\]: depends cycle: a -> b -> a/,
+    ],
     [
       'a tests target that is not built',
       'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [epel-9]}\n  - job: tests\n    trigger: pull_request\n    targets:\n      - epel-9-x86_64\n      - centos-stream-10\n',
@@ -96,11 +104,16 @@ describe('packflow config validate', () => {
   });
 
   it('reads the release table the operator names in PACKFLOW_RELEASES_FILE, and refuses a broken one', async () => {
-    const table = file('releases.json', JSON.stringify({ releases: [{ distro: 'fedora', version: '50', status: 'stable' }] }));
+    const table = file(
+      'releases.json',
+      JSON.stringify({ releases: [{ distro: 'fedora', version: '50', status: 'stable' }] }),
+    );
     const path = file('f41.yaml', 'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-41]}\n');
     const r = await cli(['config', 'validate', path], { PACKFLOW_RELEASES_FILE: table });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/warning: jobs\[0\]\.targets\[0\]: fedora-41 is not an active release in the release table/);
+    expect(r.stdout).toMatch(
+      /warning: jobs\[0\]\.targets\[0\]: fedora-41 is not an active release in the release table/,
+    );
     const broken = file('broken-releases.json', '{"releases": [{"distro": "fedora"}]}');
     const refused = await cli(['config', 'validate', path], { PACKFLOW_RELEASES_FILE: broken });
     expect(refused.code).toBe(2);

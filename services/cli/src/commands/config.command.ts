@@ -44,7 +44,9 @@ export function readConfigFile(path: string | undefined): { file: string; text: 
   } catch (error) {
     if (error instanceof ValidationError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ValidationError(`cannot read ${path ?? target}: ${code === 'ENOENT' ? 'no such file or directory' : (code ?? (error as Error).message)}`);
+    throw new ValidationError(
+      `cannot read ${path ?? target}: ${code === 'ENOENT' ? 'no such file or directory' : (code ?? (error as Error).message)}`,
+    );
   }
 }
 
@@ -73,8 +75,12 @@ export function registerConfig(program: Command): void {
           for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
           const errors = diagnostics.filter((d) => d.severity === 'error').length;
           const warnings = diagnostics.length - errors;
-          const counts = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean);
-          process.stdout.write(`${file}: ${valid ? 'valid' : 'invalid'}${counts.length ? ` (${counts.join(', ')})` : ''}\n`);
+          const counts = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(
+            Boolean,
+          );
+          process.stdout.write(
+            `${file}: ${valid ? 'valid' : 'invalid'}${counts.length ? ` (${counts.join(', ')})` : ''}\n`,
+          );
         }
         return valid ? EXIT.ok : EXIT.failed;
       }),

@@ -49,7 +49,9 @@ describe('pnpm packflow dead-letters', () => {
     expect(text.code).toBe(0);
     const lines = text.stdout.trim().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^#2 {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}upstream-worker {2}upstream\.pull_request\.opened {2}deliveries=5 {2}pending$/);
+    expect(lines[0]).toMatch(
+      /^#2 {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}upstream-worker {2}upstream\.pull_request\.opened {2}deliveries=5 {2}pending$/,
+    );
     expect(lines[1]).toBe('    failed on all 5 deliveries; last error: external_service_failed: copr: answered 503');
     expect(lines[2]).toMatch(/^#1 .* deliveries=1 {2}pending$/);
 
@@ -98,10 +100,14 @@ describe('pnpm packflow dead-letters', () => {
 
     const again = await runCli(['dead-letters', 'replay', '1'], env);
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/^packflow: dead letter 1 was already replayed at \S+; pass --force to replay it again\n$/);
+    expect(again.stderr).toMatch(
+      /^packflow: dead letter 1 was already replayed at \S+; pass --force to replay it again\n$/,
+    );
     const forced = await runCli(['dead-letters', 'replay', '1', '--force'], env);
     expect(forced.code).toBe(0);
-    expect(forced.stdout).toMatch(/^replayed dead letter 1 to upstream\.pull_request\.opened for upstream-worker \(msg id dead-letter-1-replay-\S+, stream sequence \d+\)\n$/);
+    expect(forced.stdout).toMatch(
+      /^replayed dead letter 1 to upstream\.pull_request\.opened for upstream-worker \(msg id dead-letter-1-replay-\S+, stream sequence \d+\)\n$/,
+    );
   });
 
   it('gives one clear line and exit 2 for an unknown id and an unreachable NATS, and leaves the letter pending', async () => {

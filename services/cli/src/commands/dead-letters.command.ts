@@ -1,5 +1,14 @@
 import type { Command } from 'commander';
-import { createOrm, EnvReader, PackflowError, readCommonConfig, redactUrl, ValidationError, type DeadLetter, type MikroORM } from '@packflow/core';
+import {
+  createOrm,
+  EnvReader,
+  PackflowError,
+  readCommonConfig,
+  redactUrl,
+  ValidationError,
+  type DeadLetter,
+  type MikroORM,
+} from '@packflow/core';
 import { connectNatsOnce, DeadLetterRepository, JetStreamPublisher, replayDeadLetter } from '@packflow/messaging';
 import { action } from '../cli.errors.js';
 
@@ -14,10 +23,14 @@ async function withOrm<T>(fn: (orm: MikroORM) => Promise<T>): Promise<T> {
   try {
     orm = await createOrm(databaseUrl, { pool: { min: 0, max: 2 } });
   } catch (error) {
-    throw new PackflowError('database_unreachable', `cannot connect to PostgreSQL at ${redactUrl(databaseUrl)}: ${(error as Error).message}`, {
-      retryable: true,
-      cause: error,
-    });
+    throw new PackflowError(
+      'database_unreachable',
+      `cannot connect to PostgreSQL at ${redactUrl(databaseUrl)}: ${(error as Error).message}`,
+      {
+        retryable: true,
+        cause: error,
+      },
+    );
   }
   try {
     return await fn(orm);
@@ -46,7 +59,10 @@ function toJson(l: DeadLetter) {
 }
 
 function line(l: DeadLetter): string {
-  const when = l.createdAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const when = l.createdAt
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   const state = l.replayedAt ? `replayed ${l.replayedAt.toISOString()}` : 'pending';
   const error = l.error.length > 200 ? `${l.error.slice(0, 197)}...` : l.error;
   return `#${l.id}  ${when}  ${l.consumer}  ${l.subject}  deliveries=${l.deliveries}  ${state}\n    ${error}\n`;
@@ -54,7 +70,8 @@ function line(l: DeadLetter): string {
 
 function positiveInt(value: string, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${name}: expected a whole number from 1 (got ${JSON.stringify(value)})`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ValidationError(`${name}: expected a whole number from 1 (got ${JSON.stringify(value)})`);
   return n;
 }
 
@@ -84,7 +101,9 @@ consumer) that gave up on it; other deployments acknowledge it without handling 
     .action(
       action(async (opts: { pending?: boolean; limit: string; json?: boolean }) => {
         const limit = positiveInt(opts.limit, '--limit');
-        const letters = await withOrm((orm) => new DeadLetterRepository(orm).list({ limit, pendingOnly: opts.pending }));
+        const letters = await withOrm((orm) =>
+          new DeadLetterRepository(orm).list({ limit, pendingOnly: opts.pending }),
+        );
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ dead_letters: letters.map(toJson) })}\n`);
           return;
@@ -109,18 +128,28 @@ consumer) that gave up on it; other deployments acknowledge it without handling 
         const result = await withOrm(async (orm) => {
           const nats = await connectNatsOnce(natsUrl, 'packflow-cli');
           try {
-            return await replayDeadLetter(new DeadLetterRepository(orm), new JetStreamPublisher(nats), id, { force: opts.force });
+            return await replayDeadLetter(new DeadLetterRepository(orm), new JetStreamPublisher(nats), id, {
+              force: opts.force,
+            });
           } finally {
             await nats.close();
           }
         });
         const { letter, msgId, seq } = result;
         if (opts.json) {
-          const out = { id: String(letter.id), subject: letter.subject, consumer: letter.consumer, msg_id: msgId, stream_seq: seq };
+          const out = {
+            id: String(letter.id),
+            subject: letter.subject,
+            consumer: letter.consumer,
+            msg_id: msgId,
+            stream_seq: seq,
+          };
           process.stdout.write(`${JSON.stringify(out)}\n`);
           return;
         }
-        process.stdout.write(`replayed dead letter ${letter.id} to ${letter.subject} for ${letter.consumer} (msg id ${msgId}, stream sequence ${seq})\n`);
+        process.stdout.write(
+          `replayed dead letter ${letter.id} to ${letter.subject} for ${letter.consumer} (msg id ${msgId}, stream sequence ${seq})\n`,
+        );
       }),
     );
 }

@@ -6,4 +6,10 @@ import { registerPlan } from './plan.command.js';
 import { registerStart } from './start.command.js';
 
 /** Every command of the CLI; a new command file adds one line here. */
-export const COMMANDS: Array<(program: Command) => void> = [registerStart, registerMigrate, registerConfig, registerPlan, registerDeadLetters];
+export const COMMANDS: Array<(program: Command) => void> = [
+  registerStart,
+  registerMigrate,
+  registerConfig,
+  registerPlan,
+  registerDeadLetters,
+];

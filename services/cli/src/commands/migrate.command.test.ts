@@ -44,7 +44,9 @@ describe('pnpm packflow migrate', () => {
     const up = await runCli(['migrate', 'up', '--base', 'stream'], env);
     expect(up.code).toBe(2);
     expect(up.stderr.trim().split('\n')).toHaveLength(1);
-    expect(up.stderr).toMatch(/needs shared:\S+, which is not applied\. Apply it first: pnpm packflow migrate up --base shared/);
+    expect(up.stderr).toMatch(
+      /needs shared:\S+, which is not applied\. Apply it first: pnpm packflow migrate up --base shared/,
+    );
     const status = JSON.parse((await runCli(['migrate', 'status', '--json'], env)).stdout);
     expect(status.bases.every((b: { applied: string[] }) => b.applied.length === 0)).toBe(true);
   });
@@ -66,7 +68,9 @@ describe('pnpm packflow migrate', () => {
     const down = await runCli(['migrate', 'status'], { DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/x' });
     expect(down.code).toBe(2);
     expect(down.stderr.trim().split('\n')).toHaveLength(1);
-    expect(down.stderr).toMatch(/^packflow: cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x/);
+    expect(down.stderr).toMatch(
+      /^packflow: cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x/,
+    );
   });
 
   it('has --help on every command', async () => {

@@ -66,11 +66,46 @@ describe('packflow plan', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       steps: [
-        { id: 'srpm_build:lib', package: 'lib', job: 'srpm_build', identifier: null, trigger: 'pull_request', targets: ['srpm-builds'] },
-        { id: 'copr_build:lib', package: 'lib', job: 'copr_build', identifier: null, trigger: 'pull_request', targets: ['fedora-41-x86_64', 'fedora-42-x86_64'] },
-        { id: 'srpm_build:app', package: 'app', job: 'srpm_build', identifier: null, trigger: 'pull_request', targets: ['srpm-builds'] },
-        { id: 'copr_build:app', package: 'app', job: 'copr_build', identifier: null, trigger: 'pull_request', targets: ['fedora-41-x86_64', 'fedora-42-x86_64'] },
-        { id: 'tests:app:smoke', package: 'app', job: 'tests', identifier: 'smoke', trigger: 'pull_request', targets: ['fedora-42-x86_64'] },
+        {
+          id: 'srpm_build:lib',
+          package: 'lib',
+          job: 'srpm_build',
+          identifier: null,
+          trigger: 'pull_request',
+          targets: ['srpm-builds'],
+        },
+        {
+          id: 'copr_build:lib',
+          package: 'lib',
+          job: 'copr_build',
+          identifier: null,
+          trigger: 'pull_request',
+          targets: ['fedora-41-x86_64', 'fedora-42-x86_64'],
+        },
+        {
+          id: 'srpm_build:app',
+          package: 'app',
+          job: 'srpm_build',
+          identifier: null,
+          trigger: 'pull_request',
+          targets: ['srpm-builds'],
+        },
+        {
+          id: 'copr_build:app',
+          package: 'app',
+          job: 'copr_build',
+          identifier: null,
+          trigger: 'pull_request',
+          targets: ['fedora-41-x86_64', 'fedora-42-x86_64'],
+        },
+        {
+          id: 'tests:app:smoke',
+          package: 'app',
+          job: 'tests',
+          identifier: 'smoke',
+          trigger: 'pull_request',
+          targets: ['fedora-42-x86_64'],
+        },
       ],
       edges: [
         { from: 'srpm_build:lib', to: 'copr_build:lib', target: null },
@@ -80,7 +115,12 @@ describe('packflow plan', () => {
         { from: 'copr_build:lib', to: 'copr_build:app', target: 'fedora-42-x86_64' },
       ],
       skipped: [
-        { job: 'tests', package: 'app', identifier: 'full', reason: 'manual_trigger is true: runs only from a /packit test comment' },
+        {
+          job: 'tests',
+          package: 'app',
+          identifier: 'full',
+          reason: 'manual_trigger is true: runs only from a /packit test comment',
+        },
         { job: 'copr_build', package: 'lib', identifier: 'template', reason: 'trigger is ignore: the job never runs' },
         { job: 'copr_build', package: 'app', identifier: 'template', reason: 'trigger is ignore: the job never runs' },
       ],
@@ -107,22 +147,50 @@ describe('packflow plan', () => {
   });
 
   it('plans a comment command given with --comment, or found in a comment payload', async () => {
-    const given = await cli(['plan', '--config', config, '--event', pr, '--comment', '/packit test --identifier full', '--json']);
+    const given = await cli([
+      'plan',
+      '--config',
+      config,
+      '--event',
+      pr,
+      '--comment',
+      '/packit test --identifier full',
+      '--json',
+    ]);
     expect(given.code).toBe(0);
-    expect(JSON.parse(given.stdout).steps.map((s: { id: string }) => s.id)).toEqual(['srpm_build:app', 'copr_build:app', 'tests:app:full']);
+    expect(JSON.parse(given.stdout).steps.map((s: { id: string }) => s.id)).toEqual([
+      'srpm_build:app',
+      'copr_build:app',
+      'tests:app:full',
+    ]);
     const comment = file('comment.json', {
       action: 'created',
       issue: { pull_request: {}, labels: [] },
       comment: { body: '/packit build --package lib' },
       repository: { default_branch: 'main' },
     });
-    const found = await cli(['plan', '--config', config, '--event', comment, '--event-type', 'issue_comment', '--json']);
+    const found = await cli([
+      'plan',
+      '--config',
+      config,
+      '--event',
+      comment,
+      '--event-type',
+      'issue_comment',
+      '--json',
+    ]);
     expect(found.code).toBe(0);
-    expect(JSON.parse(found.stdout).steps.map((s: { id: string }) => s.id)).toEqual(['srpm_build:lib', 'copr_build:lib']);
+    expect(JSON.parse(found.stdout).steps.map((s: { id: string }) => s.id)).toEqual([
+      'srpm_build:lib',
+      'copr_build:lib',
+    ]);
   });
 
   it('exit 1 with the diagnostics on stderr when the config is invalid', async () => {
-    const broken = file('broken.yaml', 'jobs:\n  - job: tests\n    trigger: pull_request\n    build_identifier: nope\n');
+    const broken = file(
+      'broken.yaml',
+      'jobs:\n  - job: tests\n    trigger: pull_request\n    build_identifier: nope\n',
+    );
     const r = await cli(['plan', '--config', broken, '--event', pr]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
@@ -133,7 +201,15 @@ describe('packflow plan', () => {
     const notJson = await cli(['plan', '--config', config, '--event', file('x.json', '{oops')]);
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toMatch(/^packflow: .*x\.json is not JSON/);
-    const noEvent = await cli(['plan', '--config', config, '--event', file('i.json', { action: 'created', installation: {} }), '--event-type', 'installation']);
+    const noEvent = await cli([
+      'plan',
+      '--config',
+      config,
+      '--event',
+      file('i.json', { action: 'created', installation: {} }),
+      '--event-type',
+      'installation',
+    ]);
     expect(noEvent.code).toBe(2);
     expect(noEvent.stderr).toMatch(/event type installation runs no job/);
     expect((await cli(['plan', '--config', config, '--event', join(dir, 'missing.json')])).code).toBe(2);

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '@packflow/core';
-import { formatDiagnostic, parseCommentCommand, plan, planEventFromWebhook, type Plan, type PlanEvent } from '@packflow/config';
+import {
+  formatDiagnostic,
+  parseCommentCommand,
+  plan,
+  planEventFromWebhook,
+  type Plan,
+  type PlanEvent,
+} from '@packflow/config';
 import { EXIT, action } from '../cli.errors.js';
 import { loadConfigFile, releaseTable, resolveFromCaller } from './config.command.js';
 
@@ -18,15 +25,29 @@ interface PlanOpts {
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('show the pipeline packflow would run for a webhook payload: steps, edges and the jobs left out, with why')
-    .option('--config <path>', 'the config file, or a repository directory to find it in (default: the current directory)')
+    .description(
+      'show the pipeline packflow would run for a webhook payload: steps, edges and the jobs left out, with why',
+    )
+    .option(
+      '--config <path>',
+      'the config file, or a repository directory to find it in (default: the current directory)',
+    )
     .requiredOption('--event <payload.json>', 'a GitHub or GitLab webhook body')
     .option('--event-type <name>', 'its X-GitHub-Event / X-Gitlab-Event value, when the body does not tell')
     .option('--changed-files <a,b,...>', 'files the pull request or push changed (for paths filtering)')
-    .option('--comment <text>', 'plan for this comment (e.g. "/packit test") on the pull request or commit of the payload')
+    .option(
+      '--comment <text>',
+      'plan for this comment (e.g. "/packit test") on the pull request or commit of the payload',
+    )
     .option('--labels <a,b,...>', 'labels of the pull request (for require.label), instead of those in the payload')
-    .option('--json', 'print exactly {"steps":[{"id","package","job","identifier","trigger","targets"}],"edges":[{"from","to","target"}],"skipped":[{"job","package","identifier","reason"}]}')
-    .addHelpText('after', '\nExit status: 0 planned, 1 the config is invalid, 2 a file cannot be read or the payload is not an event.')
+    .option(
+      '--json',
+      'print exactly {"steps":[{"id","package","job","identifier","trigger","targets"}],"edges":[{"from","to","target"}],"skipped":[{"job","package","identifier","reason"}]}',
+    )
+    .addHelpText(
+      'after',
+      '\nExit status: 0 planned, 1 the config is invalid, 2 a file cannot be read or the payload is not an event.',
+    )
     .action(
       action(async (opts: PlanOpts) => {
         const releases = releaseTable();
@@ -48,7 +69,9 @@ function readEvent(path: string, eventType: string | undefined): PlanEvent {
     text = readFileSync(resolveFromCaller(path), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ValidationError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}`);
+    throw new ValidationError(
+      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}`,
+    );
   }
   let payload: unknown;
   try {
@@ -60,7 +83,12 @@ function readEvent(path: string, eventType: string | undefined): PlanEvent {
 }
 
 function list(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 function withOptions(event: PlanEvent, opts: PlanOpts): PlanEvent {
@@ -68,7 +96,14 @@ function withOptions(event: PlanEvent, opts: PlanOpts): PlanEvent {
   if (opts.changedFiles !== undefined) out.changedFiles = list(opts.changedFiles);
   if (opts.labels !== undefined) out.labels = list(opts.labels);
   if (opts.comment !== undefined) {
-    const commentOn = event.kind === 'comment' ? event.commentOn : event.kind === 'pull_request' ? 'pull_request' : event.kind === 'push' ? 'commit' : 'issue';
+    const commentOn =
+      event.kind === 'comment'
+        ? event.commentOn
+        : event.kind === 'pull_request'
+          ? 'pull_request'
+          : event.kind === 'push'
+            ? 'commit'
+            : 'issue';
     Object.assign(out, { kind: 'comment', commentOn, comment: parseCommentCommand(opts.comment) });
   }
   return out;
@@ -77,7 +112,14 @@ function withOptions(event: PlanEvent, opts: PlanOpts): PlanEvent {
 /** The documented --json shape, and nothing else. */
 function jsonShape(p: Plan): unknown {
   return {
-    steps: p.steps.map((s) => ({ id: s.id, package: s.package, job: s.job, identifier: s.identifier, trigger: s.trigger, targets: s.targets })),
+    steps: p.steps.map((s) => ({
+      id: s.id,
+      package: s.package,
+      job: s.job,
+      identifier: s.identifier,
+      trigger: s.trigger,
+      targets: s.targets,
+    })),
     edges: p.edges.map((e) => ({ from: e.from, to: e.to, target: e.target })),
     skipped: p.skipped.map((s) => ({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason })),
   };
@@ -99,7 +141,9 @@ function renderText(p: Plan): string {
       return;
     }
     printed.add(id);
-    lines.push(`${indent}${id}  [${step.targets.join(', ')}]${waits}${step.reuses ? `  (reuses ${step.reuses.map((r) => r.targets.join(', ')).join('; ')})` : ''}`);
+    lines.push(
+      `${indent}${id}  [${step.targets.join(', ')}]${waits}${step.reuses ? `  (reuses ${step.reuses.map((r) => r.targets.join(', ')).join('; ')})` : ''}`,
+    );
     for (const child of children(id)) print(child, depth + 1, id);
   };
   lines.push(p.steps.length > 0 ? 'steps:' : 'steps: none');

@@ -6,7 +6,8 @@ import { action } from '../cli.errors.js';
 import type { EmbeddedPostgres } from '../local/embedded-postgres.js';
 
 /** Local state (embedded database, NATS data, generated secrets): `.packflow/` or PACKFLOW_STATE_DIR. */
-const stateDir = () => process.env.PACKFLOW_STATE_DIR ?? fileURLToPath(new URL('../../../../.packflow/', import.meta.url));
+const stateDir = () =>
+  process.env.PACKFLOW_STATE_DIR ?? fileURLToPath(new URL('../../../../.packflow/', import.meta.url));
 
 export function registerStart(program: Command): void {
   program
@@ -51,7 +52,9 @@ async function runAll(): Promise<void> {
     const env: Record<string, string | undefined> = { ...process.env };
     const secrets = await applyLocalSecrets(stateDir(), env);
     if (secrets) {
-      const what = secrets.generated.length ? `generated ${secrets.generated.join(', ')}` : `read ${secrets.fromFile.join(', ')}`;
+      const what = secrets.generated.length
+        ? `generated ${secrets.generated.join(', ')}`
+        : `read ${secrets.fromFile.join(', ')}`;
       process.stdout.write(`packflow webhook secrets: ${what}; they are in ${secrets.path} (mode 0600)\n`);
     }
     let pg: EmbeddedPostgres | undefined;
@@ -62,7 +65,10 @@ async function runAll(): Promise<void> {
     }
     const databaseUrl = env.DATABASE_URL!;
     const applied = await new MigrationRunner({ databaseUrl, bases: BASES }).up();
-    logger.info({ database: pg ? 'embedded PGlite (.packflow/pgdata)' : redactUrl(databaseUrl), applied: applied.length }, 'database ready');
+    logger.info(
+      { database: pg ? 'embedded PGlite (.packflow/pgdata)' : redactUrl(databaseUrl), applied: applied.length },
+      'database ready',
+    );
 
     const nats = await findOrStartNats(process.env.NATS_URL, join(stateDir(), 'nats'));
     cleanups.push(() => nats.stop());

@@ -35,7 +35,10 @@ describe('applyLocalSecrets', () => {
 
     const env: Record<string, string | undefined> = { MESSAGES_TOKEN: 'set' };
     const result = await applyLocalSecrets(dir, env);
-    expect(result).toMatchObject({ fromFile: ['GITHUB_WEBHOOK_SECRET', 'GITLAB_WEBHOOK_TOKEN'], generated: ['GITHUB_WEBHOOK_SECRET', 'GITLAB_WEBHOOK_TOKEN'] });
+    expect(result).toMatchObject({
+      fromFile: ['GITHUB_WEBHOOK_SECRET', 'GITLAB_WEBHOOK_TOKEN'],
+      generated: ['GITHUB_WEBHOOK_SECRET', 'GITLAB_WEBHOOK_TOKEN'],
+    });
     expect(env.MESSAGES_TOKEN).toBe('set');
     const after = JSON.parse(await readFile(join(dir, 'secrets.json'), 'utf8')) as Record<string, string>;
     expect(after.MESSAGES_TOKEN).toBe(stored.MESSAGES_TOKEN);
@@ -43,7 +46,9 @@ describe('applyLocalSecrets', () => {
   });
 
   it('does nothing when the environment sets them all', async () => {
-    expect(await applyLocalSecrets(dir, { GITHUB_WEBHOOK_SECRET: 'a', GITLAB_WEBHOOK_TOKEN: 'b', MESSAGES_TOKEN: 'c' })).toBeNull();
+    expect(
+      await applyLocalSecrets(dir, { GITHUB_WEBHOOK_SECRET: 'a', GITLAB_WEBHOOK_TOKEN: 'b', MESSAGES_TOKEN: 'c' }),
+    ).toBeNull();
     await expect(stat(join(dir, 'secrets.json'))).rejects.toThrow(/ENOENT/);
   });
 

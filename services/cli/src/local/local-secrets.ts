@@ -21,8 +21,11 @@ export interface LocalSecrets {
 async function readSecrets(path: string): Promise<Record<string, string>> {
   try {
     const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${path}: expected a JSON object`);
-    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error(`${path}: expected a JSON object`);
+    return Object.fromEntries(
+      Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0),
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;
@@ -33,7 +36,10 @@ async function readSecrets(path: string): Promise<Record<string, string>> {
  * Fills the secrets missing from `env` from `<stateDir>/secrets.json`, generating and
  * saving those the file does not have yet. Returns null when the environment sets them all.
  */
-export async function applyLocalSecrets(stateDir: string, env: Record<string, string | undefined>): Promise<LocalSecrets | null> {
+export async function applyLocalSecrets(
+  stateDir: string,
+  env: Record<string, string | undefined>,
+): Promise<LocalSecrets | null> {
   const missing = LOCAL_SECRET_NAMES.filter((name) => !env[name]?.trim());
   if (missing.length === 0) return null;
   const path = join(stateDir, 'secrets.json');

@@ -28,7 +28,10 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
 }
 
 /** Starts a long-running CLI command; the caller stops it. */
-export function spawnCli(args: string[], env: Record<string, string | undefined> = {}): ChildProcess & { output(): string } {
+export function spawnCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): ChildProcess & { output(): string } {
   const child = spawn(process.execPath, cliArgs(args), {
     cwd: repoRoot(),
     env: { ...process.env, NODE_OPTIONS: '', LOG_FORMAT: 'json', ...env },
@@ -40,5 +43,7 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
 }
 
 export function exitOf(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', (code) => r(code)));
+  return child.exitCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((r) => child.once('exit', (code) => r(code)));
 }

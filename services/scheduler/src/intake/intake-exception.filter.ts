@@ -13,7 +13,13 @@ export interface ErrorAnswer {
 export function answerFor(error: unknown): ErrorAnswer {
   if (error instanceof PackflowError) {
     const status = STATUS_OF_CODE[error.code] ?? (error.retryable ? 503 : 500);
-    return { status, body: { error: error.code, message: status >= 500 ? 'the event could not be recorded; try again later' : error.message } };
+    return {
+      status,
+      body: {
+        error: error.code,
+        message: status >= 500 ? 'the event could not be recorded; try again later' : error.message,
+      },
+    };
   }
   if (error instanceof HttpException) {
     return { status: error.getStatus(), body: { error: 'http_error', message: error.message } };

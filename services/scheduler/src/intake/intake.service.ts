@@ -50,7 +50,8 @@ export type IntakeAnswer =
   | { status: 200; body: { ignored: string; event_id: string } | { duplicate: string; event_id: string } };
 
 /** Where an accepted event happened: by name (created when new) or by the ids of its build's pipeline. */
-type Location = Pick<PackflowEvent, 'project' | 'ref' | 'sha'> | { ids: Pick<ResultOwner, 'projectId' | 'refId' | 'commitId'> };
+type Location =
+  Pick<PackflowEvent, 'project' | 'ref' | 'sha'> | { ids: Pick<ResultOwner, 'projectId' | 'refId' | 'commitId'> };
 
 const MAX_DELIVERY_ID = 200;
 
@@ -74,7 +75,10 @@ export class IntakeService implements OnModuleInit {
   ) {
     this.logger = logger.child({ component: 'intake' });
     this.router = createRouter(config.routingRules);
-    this.recorder = new RecordBatcher((events) => this.repository().recordMany(events), { maxBatch: MAX_BATCH, writers: WRITERS });
+    this.recorder = new RecordBatcher((events) => this.repository().recordMany(events), {
+      maxBatch: MAX_BATCH,
+      writers: WRITERS,
+    });
   }
 
   onModuleInit(): void {
@@ -95,7 +99,8 @@ export class IntakeService implements OnModuleInit {
     if (!secret) throw new UnauthorizedError('GitHub webhooks are not configured here');
     const signature = header(request, 'x-hub-signature-256');
     if (!signature) throw new UnauthorizedError('missing X-Hub-Signature-256 header');
-    if (!githubSignatureValid(secret.reveal(), raw, signature)) throw new UnauthorizedError('X-Hub-Signature-256 does not match the body');
+    if (!githubSignatureValid(secret.reveal(), raw, signature))
+      throw new UnauthorizedError('X-Hub-Signature-256 does not match the body');
     const eventName = requiredHeader(request, 'x-github-event', 'X-GitHub-Event');
     const deliveryId = deliveryIdOf(request, 'x-github-delivery', 'X-GitHub-Delivery');
     return this.intake('github', deliveryId, parseGithub(eventName, parseJson(raw)));
@@ -128,7 +133,8 @@ export class IntakeService implements OnModuleInit {
     if (!tokenMatches(token.reveal(), given)) throw new UnauthorizedError('bearer token does not match');
     const payload = parseJson(raw);
     const { id } = readBusMessage(payload);
-    const deliveryId = id && id.length <= MAX_DELIVERY_ID ? id : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+    const deliveryId =
+      id && id.length <= MAX_DELIVERY_ID ? id : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
     return this.intake('messages', deliveryId, parseMessage(payload));
   }
 
@@ -142,12 +148,15 @@ export class IntakeService implements OnModuleInit {
     const token = testingFarmToken(payload);
     if (!token) throw new UnauthorizedError('missing token');
     const requestId = (payload as { request_id?: unknown }).request_id;
-    if (typeof requestId !== 'string' || !requestId) throw new ValidationError('request_id: expected a string', { field: 'request_id' });
+    if (typeof requestId !== 'string' || !requestId)
+      throw new ValidationError('request_id: expected a string', { field: 'request_id' });
     const testRequest = await this.repository().findTestingFarmRequest(requestId);
-    if (!testRequest || !tokenMatchesHash(testRequest.tokenHash, token)) throw new UnauthorizedError('token does not match the request');
+    if (!testRequest || !tokenMatchesHash(testRequest.tokenHash, token))
+      throw new UnauthorizedError('token does not match the request');
     const deliveryId = `testing-farm:${requestId}:${randomUUID()}`;
     const result = parseTestingFarm(payload);
-    if (isIgnored(result)) return this.ignore('testing-farm', deliveryId, result.type ?? 'testing_farm', result.ignored, result);
+    if (isIgnored(result))
+      return this.ignore('testing-farm', deliveryId, result.type ?? 'testing_farm', result.ignored, result);
     return this.accept('testing-farm', deliveryId, result, testRequest.ecosystem, { ids: testRequest });
   }
 
@@ -165,7 +174,10 @@ export class IntakeService implements OnModuleInit {
   private ecosystemOf(event: PackflowEvent): Ecosystem {
     if (event.project) return this.router.ecosystemOf(event.project);
     if (event.type === 'installation.created' || event.type === 'installation.deleted') {
-      return this.router.ecosystemOf({ instanceUrl: event.installation.instanceUrl, namespace: event.installation.account });
+      return this.router.ecosystemOf({
+        instanceUrl: event.installation.instanceUrl,
+        namespace: event.installation.account,
+      });
     }
     return DEFAULT_ECOSYSTEM;
   }
@@ -173,9 +185,13 @@ export class IntakeService implements OnModuleInit {
   /** A build or test result goes to the ecosystem of the build or test; unknown ones are recorded as ignored. */
   private async result(source: EventSource, deliveryId: string, event: ResultEvent): Promise<IntakeAnswer> {
     const lookup = resultLookup(event);
-    const owner = lookup ? await this.repository().findResultOwner(lookup.kind, lookup.externalId, lookup.target) : null;
+    const owner = lookup
+      ? await this.repository().findResultOwner(lookup.kind, lookup.externalId, lookup.target)
+      : null;
     if (!owner) {
-      const reason = lookup ? `${lookup.what} ${lookup.externalId} was not started by packflow` : `${event.type} names no build`;
+      const reason = lookup
+        ? `${lookup.what} ${lookup.externalId} was not started by packflow`
+        : `${event.type} names no build`;
       return this.ignore(source, deliveryId, event.type, reason, event);
     }
     const where: Location = owner.projectId || !event.project ? { ids: owner } : event;
@@ -204,14 +220,26 @@ export class IntakeService implements OnModuleInit {
     });
     const project = event.project ? `${event.project.namespace}/${event.project.repo}` : undefined;
     if (outcome.status === 'duplicate') {
-      this.logger.info({ deliveryId, eventId: outcome.eventId, type: event.type }, 'duplicate delivery: already recorded');
+      this.logger.info(
+        { deliveryId, eventId: outcome.eventId, type: event.type },
+        'duplicate delivery: already recorded',
+      );
       return { status: 200, body: { duplicate: deliveryId, event_id: outcome.eventId } };
     }
-    this.logger.info({ deliveryId, eventId: outcome.eventId, type: event.type, ecosystem, project, subject }, 'event accepted');
+    this.logger.info(
+      { deliveryId, eventId: outcome.eventId, type: event.type, ecosystem, project, subject },
+      'event accepted',
+    );
     return { status: 202, body: { event_id: outcome.eventId } };
   }
 
-  private async ignore(source: EventSource, deliveryId: string, type: string, reason: string, payload: unknown): Promise<IntakeAnswer> {
+  private async ignore(
+    source: EventSource,
+    deliveryId: string,
+    type: string,
+    reason: string,
+    payload: unknown,
+  ): Promise<IntakeAnswer> {
     const outcome = await this.recorder.submit({
       source,
       type,
@@ -223,14 +251,17 @@ export class IntakeService implements OnModuleInit {
       payload,
       outbox: null,
     });
-    if (outcome.status === 'duplicate') return { status: 200, body: { duplicate: deliveryId, event_id: outcome.eventId } };
+    if (outcome.status === 'duplicate')
+      return { status: 200, body: { duplicate: deliveryId, event_id: outcome.eventId } };
     this.logger.debug({ deliveryId, eventId: outcome.eventId, type, reason }, 'event ignored');
     return { status: 200, body: { ignored: reason, event_id: outcome.eventId } };
   }
 }
 
 /** Where a result's build or test is recorded: item kind, external id and (Copr) chroot. */
-function resultLookup(event: ResultEvent): { kind: ResultKind; externalId: string; target: string | null; what: string } | null {
+function resultLookup(
+  event: ResultEvent,
+): { kind: ResultKind; externalId: string; target: string | null; what: string } | null {
   switch (event.type) {
     case 'copr.build_start':
     case 'copr.build_end':
@@ -240,7 +271,9 @@ function resultLookup(event: ResultEvent): { kind: ResultKind; externalId: strin
     case 'koji.task_state_change':
       return { kind: 'koji_build', externalId: event.koji.taskId, target: null, what: 'Koji task' };
     case 'koji.build_state_change':
-      return event.koji.taskId ? { kind: 'koji_build', externalId: event.koji.taskId, target: null, what: 'Koji task' } : null;
+      return event.koji.taskId
+        ? { kind: 'koji_build', externalId: event.koji.taskId, target: null, what: 'Koji task' }
+        : null;
     case 'testing_farm.notification':
       return { kind: 'tests', externalId: event.testingFarm.requestId, target: null, what: 'Testing Farm request' };
   }
@@ -261,7 +294,9 @@ function requiredHeader(request: IntakeRequest, name: string, display: string): 
 function deliveryIdOf(request: IntakeRequest, name: string, display: string): string {
   const value = requiredHeader(request, name, display);
   if (value.length > MAX_DELIVERY_ID || !/^[\x21-\x7e]+$/.test(value)) {
-    throw new ValidationError(`${display} header: expected an id of at most ${MAX_DELIVERY_ID} visible characters`, { header: display });
+    throw new ValidationError(`${display} header: expected an id of at most ${MAX_DELIVERY_ID} visible characters`, {
+      header: display,
+    });
   }
   return value;
 }

@@ -17,12 +17,16 @@ export function ormSql(em: EntityManager): Sql {
   const knex = em.getConnection().getKnex();
   const pool = knex.client as unknown as PooledClient;
   async function query(textOrConfig: string | QueryConfig, params: unknown[] = []): Promise<QueryResult> {
-    const config: QueryConfig = typeof textOrConfig === 'string' ? { text: textOrConfig, values: params } : textOrConfig;
+    const config: QueryConfig =
+      typeof textOrConfig === 'string' ? { text: textOrConfig, values: params } : textOrConfig;
     const trx = em.getTransactionContext();
     if (trx) {
       const values = config.values ?? [];
       const bindings: unknown[] = [];
-      const text = config.text.replace(/\$(\d+)/g, (_: string, n: string) => (bindings.push(values[Number(n) - 1] ?? null), '?'));
+      const text = config.text.replace(
+        /\$(\d+)/g,
+        (_: string, n: string) => (bindings.push(values[Number(n) - 1] ?? null), '?'),
+      );
       return (await knex.raw(text, bindings as never[]).transacting(trx)) as QueryResult;
     }
     const connection = await pool.acquireConnection();

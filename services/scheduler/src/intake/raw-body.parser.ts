@@ -19,12 +19,16 @@ export class RawBodyParser implements OnModuleInit {
     if (!fastify || typeof fastify.addContentTypeParser !== 'function') return;
     const json = fastify.getDefaultJsonParser('error', 'error');
     fastify.removeContentTypeParser('application/json');
-    fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, body: Buffer, done) => {
-      if (request.url.startsWith(WEBHOOK_PATH_PREFIX)) {
-        done(null, body);
-        return;
-      }
-      json(request, body as unknown as string, done);
-    });
+    fastify.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer' },
+      (request: FastifyRequest, body: Buffer, done) => {
+        if (request.url.startsWith(WEBHOOK_PATH_PREFIX)) {
+          done(null, body);
+          return;
+        }
+        json(request, body as unknown as string, done);
+      },
+    );
   }
 }

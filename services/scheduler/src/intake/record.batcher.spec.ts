@@ -51,9 +51,17 @@ describe('RecordBatcher', () => {
       return items.map((i) => `ok:${i}`);
     };
     const seen: string[][] = [];
-    const batcher = new RecordBatcher(async (items: string[]) => (seen.push(items), write(items)), { maxBatch: 10, writers: 1 });
+    const batcher = new RecordBatcher(async (items: string[]) => (seen.push(items), write(items)), {
+      maxBatch: 10,
+      writers: 1,
+    });
     const first = batcher.submit('first');
-    const rest = ['x', 'bad', 'y'].map((i) => batcher.submit(i).then((r) => r, (e: Error) => e.message));
+    const rest = ['x', 'bad', 'y'].map((i) =>
+      batcher.submit(i).then(
+        (r) => r,
+        (e: Error) => e.message,
+      ),
+    );
     expect(await first).toBe('ok:first');
     expect(await Promise.all(rest)).toEqual(['ok:x', 'cannot write bad', 'ok:y']);
     expect(seen).toEqual([['first'], ['x', 'bad', 'y'], ['x'], ['bad'], ['y']]);

@@ -24,9 +24,13 @@ const logLines: string[] = [];
 
 /** Records every log line the scheduler writes, to check no secret shows up in one. */
 function recordingLogger(): Logger {
-  const write = (level: string) => (...args: unknown[]) => {
-    logLines.push(`${level} ${JSON.stringify(args, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack } : v))}`);
-  };
+  const write =
+    (level: string) =>
+    (...args: unknown[]) => {
+      logLines.push(
+        `${level} ${JSON.stringify(args, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack } : v))}`,
+      );
+    };
   const logger: Record<string, unknown> = { level: 'trace', flush: () => {} };
   for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace']) logger[level] = write(level);
   logger.child = () => logger;
@@ -103,17 +107,36 @@ describe('POST /webhooks/github', () => {
       name: '7',
       sha: HEAD,
     });
-    const outbox = await pool.query('select subject, msg_id, payload, published_at from shared.outbox where msg_id = $1', [delivery]);
+    const outbox = await pool.query(
+      'select subject, msg_id, payload, published_at from shared.outbox where msg_id = $1',
+      [delivery],
+    );
     expect(outbox.rows).toHaveLength(1);
     expect(outbox.rows[0].subject).toBe('upstream.pull_request.opened');
     const message = validateEventMessage(outbox.rows[0].subject, outbox.rows[0].payload);
-    expect(message).toMatchObject({ type: 'pull_request.opened', eventId, deliveryId: delivery, ecosystem: 'upstream', sha: HEAD });
+    expect(message).toMatchObject({
+      type: 'pull_request.opened',
+      eventId,
+      deliveryId: delivery,
+      ecosystem: 'upstream',
+      sha: HEAD,
+    });
   });
 
   it('records the same delivery once: the second answer is 200 duplicate and nothing is published again', async () => {
     const delivery = randomUUID();
-    const first = await postGithub(url, { secret: SECRET, event: 'pull_request', body: pullRequest('synchronize'), delivery });
-    const second = await postGithub(url, { secret: SECRET, event: 'pull_request', body: pullRequest('synchronize'), delivery });
+    const first = await postGithub(url, {
+      secret: SECRET,
+      event: 'pull_request',
+      body: pullRequest('synchronize'),
+      delivery,
+    });
+    const second = await postGithub(url, {
+      secret: SECRET,
+      event: 'pull_request',
+      body: pullRequest('synchronize'),
+      delivery,
+    });
     expect(first.status).toBe(202);
     expect(second).toEqual({ status: 200, body: { duplicate: delivery, event_id: first.body.event_id } });
     expect(await count('shared.events', 'delivery_id = $1', [delivery])).toBe(1);
@@ -123,7 +146,9 @@ describe('POST /webhooks/github', () => {
   it('records the same delivery once when both copies arrive at the same instant', async () => {
     const delivery = randomUUID();
     const answers = await Promise.all(
-      Array.from({ length: 6 }, () => postGithub(url, { secret: SECRET, event: 'pull_request', body: pullRequest('reopened', 'twins'), delivery })),
+      Array.from({ length: 6 }, () =>
+        postGithub(url, { secret: SECRET, event: 'pull_request', body: pullRequest('reopened', 'twins'), delivery }),
+      ),
     );
     expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 200 && a.body.duplicate === delivery)).toHaveLength(5);
@@ -136,32 +161,72 @@ describe('POST /webhooks/github', () => {
     ['no signature header', { headers: { 'x-hub-signature-256': undefined } }],
     ['the sha1 header only', { headers: { 'x-hub-signature-256': undefined, 'x-hub-signature': 'sha1=0123' } }],
     ['a malformed signature', { headers: { 'x-hub-signature-256': 'sha256=xyz' } }],
-    ['a signature without its prefix', { headers: { 'x-hub-signature-256': githubSignature(SECRET, pullRequest()).slice(7) } }],
-    ['a body changed after signing', { body: pullRequest().replace('"alice"', '"mallory"'), headers: { 'x-hub-signature-256': githubSignature(SECRET, pullRequest()) } }],
-    ['a bad signature and no event header', { headers: { 'x-hub-signature-256': githubSignature('x', pullRequest()), 'x-github-event': undefined } }],
-  ])('answers 401 for %s and records nothing', async (_what, variant: { body?: string; headers?: Record<string, string | undefined> }) => {
-    const before = await recorded();
-    const answer = await postGithub(url, { secret: SECRET, event: 'pull_request', body: variant.body ?? pullRequest(), headers: variant.headers });
-    expect(answer.status).toBe(401);
-    expect(answer.body).toMatchObject({ error: 'unauthorized' });
-    expect(await recorded()).toEqual(before);
-  });
+    [
+      'a signature without its prefix',
+      { headers: { 'x-hub-signature-256': githubSignature(SECRET, pullRequest()).slice(7) } },
+    ],
+    [
+      'a body changed after signing',
+      {
+        body: pullRequest().replace('"alice"', '"mallory"'),
+        headers: { 'x-hub-signature-256': githubSignature(SECRET, pullRequest()) },
+      },
+    ],
+    [
+      'a bad signature and no event header',
+      { headers: { 'x-hub-signature-256': githubSignature('x', pullRequest()), 'x-github-event': undefined } },
+    ],
+  ])(
+    'answers 401 for %s and records nothing',
+    async (_what, variant: { body?: string; headers?: Record<string, string | undefined> }) => {
+      const before = await recorded();
+      const answer = await postGithub(url, {
+        secret: SECRET,
+        event: 'pull_request',
+        body: variant.body ?? pullRequest(),
+        headers: variant.headers,
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toMatchObject({ error: 'unauthorized' });
+      expect(await recorded()).toEqual(before);
+    },
+  );
 
   it.each([
     ['malformed JSON', { body: '{"action": "opened",' }, /body is not valid JSON/],
     ['an empty body', { body: '' }, /body is empty/],
     ['no X-GitHub-Event header', { headers: { 'x-github-event': undefined } }, /missing X-GitHub-Event header/],
-    ['no X-GitHub-Delivery header', { headers: { 'x-github-delivery': undefined } }, /missing X-GitHub-Delivery header/],
-    ['an over-long delivery id', { headers: { 'x-github-delivery': 'x'.repeat(300) } }, /X-GitHub-Delivery header: expected an id/],
-    ['a pull request without its head sha', { body: pullRequest().replace(`"sha":"${HEAD}"`, '"sha":null') }, /pull_request\.head\.sha: expected a string/],
+    [
+      'no X-GitHub-Delivery header',
+      { headers: { 'x-github-delivery': undefined } },
+      /missing X-GitHub-Delivery header/,
+    ],
+    [
+      'an over-long delivery id',
+      { headers: { 'x-github-delivery': 'x'.repeat(300) } },
+      /X-GitHub-Delivery header: expected an id/,
+    ],
+    [
+      'a pull request without its head sha',
+      { body: pullRequest().replace(`"sha":"${HEAD}"`, '"sha":null') },
+      /pull_request\.head\.sha: expected a string/,
+    ],
     ['an array', { body: '[]' }, /expected a JSON object/],
-  ])('answers 400 naming the problem for %s, and records nothing', async (_what, variant: { body?: string; headers?: Record<string, string | undefined> }, message) => {
-    const before = await recorded();
-    const answer = await postGithub(url, { secret: SECRET, event: 'pull_request', body: variant.body ?? pullRequest(), headers: variant.headers });
-    expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ error: 'validation_failed', message: expect.stringMatching(message) });
-    expect(await recorded()).toEqual(before);
-  });
+  ])(
+    'answers 400 naming the problem for %s, and records nothing',
+    async (_what, variant: { body?: string; headers?: Record<string, string | undefined> }, message) => {
+      const before = await recorded();
+      const answer = await postGithub(url, {
+        secret: SECRET,
+        event: 'pull_request',
+        body: variant.body ?? pullRequest(),
+        headers: variant.headers,
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ error: 'validation_failed', message: expect.stringMatching(message) });
+      expect(await recorded()).toEqual(before);
+    },
+  );
 
   it('answers 413 above WEBHOOK_BODY_LIMIT, and records nothing', async () => {
     const before = await recorded();
@@ -172,16 +237,32 @@ describe('POST /webhooks/github', () => {
   });
 
   it('answers 415 for a body that is not JSON', async () => {
-    const res = await fetch(`${url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const res = await fetch(`${url}/webhooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     expect(res.status).toBe(415);
   });
 
   it('answers 200 ignored for an event it does not act on, recorded as ignored without a message', async () => {
     const delivery = randomUUID();
-    const answer = await postGithub(url, { secret: SECRET, event: 'pull_request', body: pullRequest('labeled'), delivery });
-    expect(answer).toEqual({ status: 200, body: { ignored: 'pull_request action "labeled" is not acted on', event_id: expect.any(String) } });
-    const { rows } = await pool.query('select disposition, type, reason from shared.events where delivery_id = $1', [delivery]);
-    expect(rows).toEqual([{ disposition: 'ignored', type: 'pull_request.labeled', reason: 'pull_request action "labeled" is not acted on' }]);
+    const answer = await postGithub(url, {
+      secret: SECRET,
+      event: 'pull_request',
+      body: pullRequest('labeled'),
+      delivery,
+    });
+    expect(answer).toEqual({
+      status: 200,
+      body: { ignored: 'pull_request action "labeled" is not acted on', event_id: expect.any(String) },
+    });
+    const { rows } = await pool.query('select disposition, type, reason from shared.events where delivery_id = $1', [
+      delivery,
+    ]);
+    expect(rows).toEqual([
+      { disposition: 'ignored', type: 'pull_request.labeled', reason: 'pull_request action "labeled" is not acted on' },
+    ]);
     expect(await count('shared.outbox', 'msg_id = $1', [delivery])).toBe(0);
   });
 
@@ -202,18 +283,35 @@ describe('POST /webhooks/gitlab', () => {
       object_kind: 'merge_request',
       user: { username: 'alice' },
       project: { web_url: `https://gitlab.com/${namespace}/bash`, path_with_namespace: `${namespace}/bash` },
-      object_attributes: { action: 'open', iid: 3, state: 'opened', last_commit: { id: HEAD }, source_branch: 'a', target_branch: 'c10s' },
+      object_attributes: {
+        action: 'open',
+        iid: 3,
+        state: 'opened',
+        last_commit: { id: HEAD },
+        source_branch: 'a',
+        target_branch: 'c10s',
+      },
     });
 
   it('accepts a merge request with the right token, routed by namespace to its ecosystem', async () => {
     const uuid = randomUUID();
-    const answer = await postGitlab(url, { token: GITLAB_TOKEN, event: 'Merge Request Hook', body: mr('redhat/centos-stream/rpms'), uuid });
+    const answer = await postGitlab(url, {
+      token: GITLAB_TOKEN,
+      event: 'Merge Request Hook',
+      body: mr('redhat/centos-stream/rpms'),
+      uuid,
+    });
     expect(answer.status).toBe(202);
     const outbox = await pool.query('select subject from shared.outbox where msg_id = $1', [uuid]);
     expect(outbox.rows).toEqual([{ subject: 'stream.pull_request.opened' }]);
     const other = randomUUID();
-    expect((await postGitlab(url, { token: GITLAB_TOKEN, event: 'Merge Request Hook', body: mr('fedora/src'), uuid: other })).status).toBe(202);
-    expect((await pool.query('select subject from shared.outbox where msg_id = $1', [other])).rows).toEqual([{ subject: 'upstream.pull_request.opened' }]);
+    expect(
+      (await postGitlab(url, { token: GITLAB_TOKEN, event: 'Merge Request Hook', body: mr('fedora/src'), uuid: other }))
+        .status,
+    ).toBe(202);
+    expect((await pool.query('select subject from shared.outbox where msg_id = $1', [other])).rows).toEqual([
+      { subject: 'upstream.pull_request.opened' },
+    ]);
   });
 
   it.each([
@@ -222,15 +320,30 @@ describe('POST /webhooks/gitlab', () => {
     ['no token', { 'x-gitlab-token': undefined }],
   ])('answers 401 for %s and records nothing', async (_what, headers) => {
     const before = await recorded();
-    const answer = await postGitlab(url, { token: GITLAB_TOKEN, event: 'Merge Request Hook', body: mr('acme'), headers });
+    const answer = await postGitlab(url, {
+      token: GITLAB_TOKEN,
+      event: 'Merge Request Hook',
+      body: mr('acme'),
+      headers,
+    });
     expect(answer.status).toBe(401);
     expect(await recorded()).toEqual(before);
   });
 
   it('answers 400 without X-Gitlab-Event or X-Gitlab-Event-UUID', async () => {
-    const noEvent = await postGitlab(url, { token: GITLAB_TOKEN, event: 'x', body: mr('acme'), headers: { 'x-gitlab-event': undefined } });
+    const noEvent = await postGitlab(url, {
+      token: GITLAB_TOKEN,
+      event: 'x',
+      body: mr('acme'),
+      headers: { 'x-gitlab-event': undefined },
+    });
     expect(noEvent).toMatchObject({ status: 400, body: { message: 'missing X-Gitlab-Event header' } });
-    const noUuid = await postGitlab(url, { token: GITLAB_TOKEN, event: 'Merge Request Hook', body: mr('acme'), headers: { 'x-gitlab-event-uuid': undefined } });
+    const noUuid = await postGitlab(url, {
+      token: GITLAB_TOKEN,
+      event: 'Merge Request Hook',
+      body: mr('acme'),
+      headers: { 'x-gitlab-event-uuid': undefined },
+    });
     expect(noUuid).toMatchObject({ status: 400, body: { message: 'missing X-Gitlab-Event-UUID header' } });
   });
 });
@@ -240,47 +353,112 @@ describe('POST /webhooks/messages and /webhooks/testing-farm', () => {
   let commitId: string;
 
   beforeAll(async () => {
-    const q = async (text: string, params: unknown[] = []) => String((await pool.query(`${text} returning id`, params)).rows[0].id);
-    projectId = await q(`insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'acme', 'built')`);
-    const refId = await q(`insert into shared.project_refs (project_id, kind, name) values ($1, 'pull_request', '5')`, [projectId]);
-    commitId = await q(`insert into shared.commits (project_id, ref_id, sha) values ($1, $2, $3)`, [projectId, refId, HEAD]);
-    const pipelineId = await q(`insert into shared.pipelines (project_id, commit_id, trigger) values ($1, $2, 'pull_request')`, [projectId, commitId]);
-    const coprStep = await q(`insert into shared.pipeline_steps (pipeline_id, key, job) values ($1, 'copr', 'copr_build')`, [pipelineId]);
-    const testStep = await q(`insert into shared.pipeline_steps (pipeline_id, key, job) values ($1, 'tests', 'tests')`, [pipelineId]);
-    const copr = await q(`insert into upstream.copr_builds default values`);
-    await pool.query(`insert into upstream.pipeline_step_copr_builds (step_id, copr_build_id) values ($1, $2)`, [coprStep, copr]);
-    await q(`insert into upstream.copr_build_targets (copr_build_id, target, external_id) values ($1, 'fedora-41-x86_64', '7001')`, [copr]);
-    const run = await q(`insert into upstream.test_runs default values`);
-    await pool.query(`insert into upstream.pipeline_step_test_runs (step_id, test_run_id) values ($1, $2)`, [testStep, run]);
-    await q(`insert into upstream.test_run_targets (test_run_id, target, external_id, notification_token_hash) values ($1, 'fedora-41-x86_64', 'tf-req-1', $2)`, [
-      run,
-      createHash('sha256').update(TF_TOKEN).digest('hex'),
+    const q = async (text: string, params: unknown[] = []) =>
+      String((await pool.query(`${text} returning id`, params)).rows[0].id);
+    projectId = await q(
+      `insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'acme', 'built')`,
+    );
+    const refId = await q(`insert into shared.project_refs (project_id, kind, name) values ($1, 'pull_request', '5')`, [
+      projectId,
     ]);
+    commitId = await q(`insert into shared.commits (project_id, ref_id, sha) values ($1, $2, $3)`, [
+      projectId,
+      refId,
+      HEAD,
+    ]);
+    const pipelineId = await q(
+      `insert into shared.pipelines (project_id, commit_id, trigger) values ($1, $2, 'pull_request')`,
+      [projectId, commitId],
+    );
+    const coprStep = await q(
+      `insert into shared.pipeline_steps (pipeline_id, key, job) values ($1, 'copr', 'copr_build')`,
+      [pipelineId],
+    );
+    const testStep = await q(
+      `insert into shared.pipeline_steps (pipeline_id, key, job) values ($1, 'tests', 'tests')`,
+      [pipelineId],
+    );
+    const copr = await q(`insert into upstream.copr_builds default values`);
+    await pool.query(`insert into upstream.pipeline_step_copr_builds (step_id, copr_build_id) values ($1, $2)`, [
+      coprStep,
+      copr,
+    ]);
+    await q(
+      `insert into upstream.copr_build_targets (copr_build_id, target, external_id) values ($1, 'fedora-41-x86_64', '7001')`,
+      [copr],
+    );
+    const run = await q(`insert into upstream.test_runs default values`);
+    await pool.query(`insert into upstream.pipeline_step_test_runs (step_id, test_run_id) values ($1, $2)`, [
+      testStep,
+      run,
+    ]);
+    await q(
+      `insert into upstream.test_run_targets (test_run_id, target, external_id, notification_token_hash) values ($1, 'fedora-41-x86_64', 'tf-req-1', $2)`,
+      [run, createHash('sha256').update(TF_TOKEN).digest('hex')],
+    );
   });
 
-  const coprEnd = (build: number) => ({ status: 1, chroot: 'fedora-41-x86_64', user: 'packit', owner: 'packit', copr: 'acme-built', build, pkg: 'built', version: '1-1' });
+  const coprEnd = (build: number) => ({
+    status: 1,
+    chroot: 'fedora-41-x86_64',
+    user: 'packit',
+    owner: 'packit',
+    copr: 'acme-built',
+    build,
+    pkg: 'built',
+    version: '1-1',
+  });
 
   it('routes a Copr result to the ecosystem that owns the build and links it to its pipeline commit', async () => {
-    const body = JSON.stringify({ topic: 'org.fedoraproject.prod.copr.build.end', id: `msg-${randomUUID()}`, headers: {}, body: coprEnd(7001) });
+    const body = JSON.stringify({
+      topic: 'org.fedoraproject.prod.copr.build.end',
+      id: `msg-${randomUUID()}`,
+      headers: {},
+      body: coprEnd(7001),
+    });
     const answer = await postMessage(url, { token: MESSAGES_TOKEN, body });
     expect(answer.status).toBe(202);
-    const { rows } = await pool.query('select type, ecosystem, project_id, commit_id, delivery_id from shared.events where id = $1', [answer.body.event_id]);
-    expect(rows[0]).toEqual({ type: 'copr.build_end', ecosystem: 'upstream', project_id: projectId, commit_id: commitId, delivery_id: JSON.parse(body).id });
-    const outbox = await pool.query('select subject, payload from shared.outbox where msg_id = $1', [rows[0].delivery_id]);
-    expect(validateEventMessage(outbox.rows[0].subject, outbox.rows[0].payload)).toMatchObject({ type: 'copr.build_end', copr: { buildId: '7001', status: 'succeeded' } });
+    const { rows } = await pool.query(
+      'select type, ecosystem, project_id, commit_id, delivery_id from shared.events where id = $1',
+      [answer.body.event_id],
+    );
+    expect(rows[0]).toEqual({
+      type: 'copr.build_end',
+      ecosystem: 'upstream',
+      project_id: projectId,
+      commit_id: commitId,
+      delivery_id: JSON.parse(body).id,
+    });
+    const outbox = await pool.query('select subject, payload from shared.outbox where msg_id = $1', [
+      rows[0].delivery_id,
+    ]);
+    expect(validateEventMessage(outbox.rows[0].subject, outbox.rows[0].payload)).toMatchObject({
+      type: 'copr.build_end',
+      copr: { buildId: '7001', status: 'succeeded' },
+    });
   });
 
   it('records a result for a build packflow never started as ignored', async () => {
     const body = JSON.stringify({ topic: 'org.fedoraproject.prod.copr.build.end', ...coprEnd(404404) });
     const answer = await postMessage(url, { token: MESSAGES_TOKEN, body });
-    expect(answer).toEqual({ status: 200, body: { ignored: 'Copr build 404404 was not started by packflow', event_id: expect.any(String) } });
-    expect(await count('shared.outbox o join shared.events e on e.delivery_id = o.msg_id', 'e.id = $1', [answer.body.event_id])).toBe(0);
+    expect(answer).toEqual({
+      status: 200,
+      body: { ignored: 'Copr build 404404 was not started by packflow', event_id: expect.any(String) },
+    });
+    expect(
+      await count('shared.outbox o join shared.events e on e.delivery_id = o.msg_id', 'e.id = $1', [
+        answer.body.event_id,
+      ]),
+    ).toBe(0);
   });
 
   it('takes the same flat message twice as one delivery', async () => {
     const body = JSON.stringify({ topic: 'org.fedoraproject.prod.copr.build.start', ...coprEnd(7001), status: 3 });
     expect((await postMessage(url, { token: MESSAGES_TOKEN, body })).status).toBe(202);
-    expect(await postMessage(url, { token: MESSAGES_TOKEN, body })).toMatchObject({ status: 200, body: { duplicate: expect.stringMatching(/^sha256:/) } });
+    expect(await postMessage(url, { token: MESSAGES_TOKEN, body })).toMatchObject({
+      status: 200,
+      body: { duplicate: expect.stringMatching(/^sha256:/) },
+    });
   });
 
   it('answers 401 without the bearer token, or with another one', async () => {
@@ -299,9 +477,14 @@ describe('POST /webhooks/messages and /webhooks/testing-farm', () => {
   });
 
   it('accepts a Testing Farm notification carrying the token packflow gave that request', async () => {
-    const answer = await postTestingFarm(url, JSON.stringify({ request_id: 'tf-req-1', token: TF_TOKEN, source: 'testing-farm' }));
+    const answer = await postTestingFarm(
+      url,
+      JSON.stringify({ request_id: 'tf-req-1', token: TF_TOKEN, source: 'testing-farm' }),
+    );
     expect(answer.status).toBe(202);
-    const { rows } = await pool.query('select type, ecosystem, project_id, payload from shared.events where id = $1', [answer.body.event_id]);
+    const { rows } = await pool.query('select type, ecosystem, project_id, payload from shared.events where id = $1', [
+      answer.body.event_id,
+    ]);
     expect(rows[0]).toMatchObject({ type: 'testing_farm.notification', ecosystem: 'upstream', project_id: projectId });
     expect(JSON.stringify(rows[0].payload)).not.toContain(TF_TOKEN);
   });

@@ -29,43 +29,165 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { file: 'webhooks/github/checkrun_rerequested.json', sender: 'github', header: 'check_run', expect: '202 upstream.check_run.rerequested' },
-  { file: 'webhooks/github/commit_comment.json', sender: 'github', header: 'commit_comment', expect: '202 upstream.commit.comment' },
-  { file: 'webhooks/github/installation_created.json', sender: 'github', header: 'installation', expect: '202 upstream.installation.created' },
-  { file: 'webhooks/github/issue_comment_help_command.json', sender: 'github', header: 'issue_comment', expect: '202 upstream.issue.comment' },
-  { file: 'webhooks/github/issue_propose_downstream.json', sender: 'github', header: 'issue_comment', expect: '202 upstream.issue.comment' },
-  { file: 'webhooks/github/pr.json', sender: 'github', header: 'pull_request', expect: '202 upstream.pull_request.opened' },
-  { file: 'webhooks/github/pr_comment_build.json', sender: 'github', header: 'issue_comment', expect: '202 upstream.pull_request.comment' },
-  { file: 'webhooks/github/pr_comment_copr_build.json', sender: 'github', header: 'issue_comment', expect: '202 upstream.pull_request.comment' },
-  { file: 'webhooks/github/pr_comment_copr_build_2.json', sender: 'github', header: 'issue_comment', expect: '202 upstream.pull_request.comment' },
-  { file: 'webhooks/github/pr_synchronize.json', sender: 'github', header: 'pull_request', expect: '202 upstream.pull_request.synchronize' },
-  { file: 'webhooks/github/push.json', sender: 'github', header: 'push', expect: '200 ignored: push deleted refs/tags/simple-tag' },
+  {
+    file: 'webhooks/github/checkrun_rerequested.json',
+    sender: 'github',
+    header: 'check_run',
+    expect: '202 upstream.check_run.rerequested',
+  },
+  {
+    file: 'webhooks/github/commit_comment.json',
+    sender: 'github',
+    header: 'commit_comment',
+    expect: '202 upstream.commit.comment',
+  },
+  {
+    file: 'webhooks/github/installation_created.json',
+    sender: 'github',
+    header: 'installation',
+    expect: '202 upstream.installation.created',
+  },
+  {
+    file: 'webhooks/github/issue_comment_help_command.json',
+    sender: 'github',
+    header: 'issue_comment',
+    expect: '202 upstream.issue.comment',
+  },
+  {
+    file: 'webhooks/github/issue_propose_downstream.json',
+    sender: 'github',
+    header: 'issue_comment',
+    expect: '202 upstream.issue.comment',
+  },
+  {
+    file: 'webhooks/github/pr.json',
+    sender: 'github',
+    header: 'pull_request',
+    expect: '202 upstream.pull_request.opened',
+  },
+  {
+    file: 'webhooks/github/pr_comment_build.json',
+    sender: 'github',
+    header: 'issue_comment',
+    expect: '202 upstream.pull_request.comment',
+  },
+  {
+    file: 'webhooks/github/pr_comment_copr_build.json',
+    sender: 'github',
+    header: 'issue_comment',
+    expect: '202 upstream.pull_request.comment',
+  },
+  {
+    file: 'webhooks/github/pr_comment_copr_build_2.json',
+    sender: 'github',
+    header: 'issue_comment',
+    expect: '202 upstream.pull_request.comment',
+  },
+  {
+    file: 'webhooks/github/pr_synchronize.json',
+    sender: 'github',
+    header: 'pull_request',
+    expect: '202 upstream.pull_request.synchronize',
+  },
+  {
+    file: 'webhooks/github/push.json',
+    sender: 'github',
+    header: 'push',
+    expect: '200 ignored: push deleted refs/tags/simple-tag',
+  },
   { file: 'webhooks/github/push_branch.json', sender: 'github', header: 'push', expect: '202 upstream.push.branch' },
-  { file: 'webhooks/github/push_to_pr.json', sender: 'github', header: 'pull_request', expect: '202 upstream.pull_request.synchronize' },
-  { file: 'webhooks/github/release.json', sender: 'github', header: 'release', expect: '202 upstream.release.published' },
-  { file: 'webhooks/gitlab/issue_comment.json', sender: 'gitlab', header: 'Note Hook', expect: '200 ignored: comment without a /packit command' },
-  { file: 'webhooks/gitlab/mr_comment.json', sender: 'gitlab', header: 'Note Hook', expect: '200 ignored: comment without a /packit command' },
-  { file: 'webhooks/gitlab/mr_event.json', sender: 'gitlab', header: 'Merge Request Hook', expect: '202 upstream.pull_request.opened' },
-  { file: 'webhooks/gitlab/mr_pipeline.json', sender: 'gitlab', header: 'Pipeline Hook', expect: '202 stream.ci_pipeline.updated' },
-  { file: 'webhooks/gitlab/push_branch.json', sender: 'gitlab', header: 'Push Hook', expect: '202 upstream.push.branch' },
-  { file: 'webhooks/gitlab/push_with_one_commit.json', sender: 'gitlab', header: 'Push Hook', expect: '202 upstream.push.branch' },
-  { file: 'webhooks/gitlab/release.json', sender: 'gitlab', header: 'Release Hook', expect: '202 upstream.release.published' },
+  {
+    file: 'webhooks/github/push_to_pr.json',
+    sender: 'github',
+    header: 'pull_request',
+    expect: '202 upstream.pull_request.synchronize',
+  },
+  {
+    file: 'webhooks/github/release.json',
+    sender: 'github',
+    header: 'release',
+    expect: '202 upstream.release.published',
+  },
+  {
+    file: 'webhooks/gitlab/issue_comment.json',
+    sender: 'gitlab',
+    header: 'Note Hook',
+    expect: '200 ignored: comment without a /packit command',
+  },
+  {
+    file: 'webhooks/gitlab/mr_comment.json',
+    sender: 'gitlab',
+    header: 'Note Hook',
+    expect: '200 ignored: comment without a /packit command',
+  },
+  {
+    file: 'webhooks/gitlab/mr_event.json',
+    sender: 'gitlab',
+    header: 'Merge Request Hook',
+    expect: '202 upstream.pull_request.opened',
+  },
+  {
+    file: 'webhooks/gitlab/mr_pipeline.json',
+    sender: 'gitlab',
+    header: 'Pipeline Hook',
+    expect: '202 stream.ci_pipeline.updated',
+  },
+  {
+    file: 'webhooks/gitlab/push_branch.json',
+    sender: 'gitlab',
+    header: 'Push Hook',
+    expect: '202 upstream.push.branch',
+  },
+  {
+    file: 'webhooks/gitlab/push_with_one_commit.json',
+    sender: 'gitlab',
+    header: 'Push Hook',
+    expect: '202 upstream.push.branch',
+  },
+  {
+    file: 'webhooks/gitlab/release.json',
+    sender: 'gitlab',
+    header: 'Release Hook',
+    expect: '202 upstream.release.published',
+  },
   { file: 'webhooks/gitlab/tag_push.json', sender: 'gitlab', header: 'Tag Push Hook', expect: '202 upstream.push.tag' },
   { file: 'messages/copr_build_end.json', sender: 'messages', expect: '202 upstream.copr.build_end' },
   { file: 'messages/copr_build_end_release.json', sender: 'messages', expect: '202 upstream.copr.build_end' },
   { file: 'messages/copr_build_start.json', sender: 'messages', expect: '202 upstream.copr.build_start' },
   { file: 'messages/srpm_build_start.json', sender: 'messages', expect: '202 upstream.copr.build_start' },
   { file: 'messages/distgit_commit.json', sender: 'messages', expect: '202 upstream.push.branch' },
-  { file: 'messages/koji_build_completed_rawhide.json', sender: 'messages', expect: '202 upstream.koji.build_state_change' },
+  {
+    file: 'messages/koji_build_completed_rawhide.json',
+    sender: 'messages',
+    expect: '202 upstream.koji.build_state_change',
+  },
   { file: 'messages/koji_build_scratch_end.json', sender: 'messages', expect: '202 upstream.koji.task_state_change' },
   { file: 'messages/koji_build_scratch_start.json', sender: 'messages', expect: '202 upstream.koji.task_state_change' },
-  { file: 'messages/pagure_pr_flag_updated.json', sender: 'messages', expect: '202 upstream.pull_request.flag_updated' },
+  {
+    file: 'messages/pagure_pr_flag_updated.json',
+    sender: 'messages',
+    expect: '202 upstream.pull_request.flag_updated',
+  },
   { file: 'messages/pagure_pr_new.json', sender: 'messages', expect: '202 upstream.pull_request.opened' },
   { file: 'testing-farm/notification.json', sender: 'testing-farm', expect: '202 upstream.testing_farm.notification' },
-  { file: 'stream/fedmsg_fedora-dg-pr-flag-updated.json', sender: 'messages', expect: '202 upstream.pull_request.flag_updated' },
+  {
+    file: 'stream/fedmsg_fedora-dg-pr-flag-updated.json',
+    sender: 'messages',
+    expect: '202 upstream.pull_request.flag_updated',
+  },
   { file: 'stream/fedmsg_fedora-dg-push.json', sender: 'messages', expect: '202 upstream.push.branch' },
-  { file: 'stream/gitlab_mr_event.json', sender: 'gitlab', header: 'Merge Request Hook', expect: '202 stream.pull_request.opened' },
-  { file: 'stream/gitlab_pipeline.json', sender: 'gitlab', header: 'Pipeline Hook', expect: '202 stream.ci_pipeline.updated' },
+  {
+    file: 'stream/gitlab_mr_event.json',
+    sender: 'gitlab',
+    header: 'Merge Request Hook',
+    expect: '202 stream.pull_request.opened',
+  },
+  {
+    file: 'stream/gitlab_pipeline.json',
+    sender: 'gitlab',
+    header: 'Pipeline Hook',
+    expect: '202 stream.ci_pipeline.updated',
+  },
   { file: 'stream/gitlab_push.json', sender: 'gitlab', header: 'Push Hook', expect: '202 stream.push.branch' },
 ];
 
@@ -86,21 +208,30 @@ let service: RunningService;
 
 /** The builds and the test request the result fixtures name, as packflow records them when it starts them. */
 async function seedStartedBuilds(): Promise<void> {
-  const q = async (text: string, params: unknown[] = []) => String((await pool.query(`${text} returning id`, params)).rows[0].id);
+  const q = async (text: string, params: unknown[] = []) =>
+    String((await pool.query(`${text} returning id`, params)).rows[0].id);
   const srpm = await q(`insert into upstream.srpm_builds (target, external_id) values ('srpm-builds', '3122876')`);
   const copr = await q(`insert into upstream.copr_builds (srpm_build_id) values ($1)`, [srpm]);
-  await q(`insert into upstream.copr_build_targets (copr_build_id, target, external_id) values ($1, 'fedora-rawhide-x86_64', '1044215')`, [copr]);
+  await q(
+    `insert into upstream.copr_build_targets (copr_build_id, target, external_id) values ($1, 'fedora-rawhide-x86_64', '1044215')`,
+    [copr],
+  );
   const koji = await q(`insert into upstream.koji_builds default values`);
   for (const task of ['45270170', '80860894']) {
-    await q(`insert into upstream.koji_build_targets (koji_build_id, target, external_id) values ($1, 'rawhide', $2)`, [koji, task]);
+    await q(`insert into upstream.koji_build_targets (koji_build_id, target, external_id) values ($1, 'rawhide', $2)`, [
+      koji,
+      task,
+    ]);
   }
   const run = await q(`insert into upstream.test_runs default values`);
-  const notification = JSON.parse(readFileSync(join(fixtures, 'testing-farm/notification.json'), 'utf8')) as { request_id: string; token: string };
-  await q(`insert into upstream.test_run_targets (test_run_id, target, external_id, notification_token_hash) values ($1, 'fedora-rawhide-x86_64', $2, $3)`, [
-    run,
-    notification.request_id,
-    createHash('sha256').update(notification.token).digest('hex'),
-  ]);
+  const notification = JSON.parse(readFileSync(join(fixtures, 'testing-farm/notification.json'), 'utf8')) as {
+    request_id: string;
+    token: string;
+  };
+  await q(
+    `insert into upstream.test_run_targets (test_run_id, target, external_id, notification_token_hash) values ($1, 'fedora-rawhide-x86_64', $2, $3)`,
+    [run, notification.request_id, createHash('sha256').update(notification.token).digest('hex')],
+  );
 }
 
 beforeAll(async () => {
@@ -169,7 +300,12 @@ describe('fixtures conformance: HTTP intake', () => {
   it('answers a fixture posted again with the same delivery id as a duplicate', async () => {
     const body = readFileSync(join(fixtures, 'webhooks/github/pr.json'));
     const delivery = randomUUID();
-    expect((await postGithub(service.url!, { secret: SECRET, event: 'pull_request', body, delivery })).status).toBe(202);
-    expect(await postGithub(service.url!, { secret: SECRET, event: 'pull_request', body, delivery })).toMatchObject({ status: 200, body: { duplicate: delivery } });
+    expect((await postGithub(service.url!, { secret: SECRET, event: 'pull_request', body, delivery })).status).toBe(
+      202,
+    );
+    expect(await postGithub(service.url!, { secret: SECRET, event: 'pull_request', body, delivery })).toMatchObject({
+      status: 200,
+      body: { duplicate: delivery },
+    });
   });
 });

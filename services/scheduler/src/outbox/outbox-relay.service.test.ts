@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLogger } from '@packflow/core';
 import type { RunningService } from '@packflow/platform';
-import { createTestDatabase, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
+import {
+  createTestDatabase,
+  startNatsServer,
+  waitFor,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@packflow/testing';
 import { startScheduler } from '../index.js';
 
 let db: TestDatabase;
@@ -29,10 +35,15 @@ describe('scheduler outbox relay', () => {
       .query<{ id: string }>(
         `insert into shared.outbox (subject, msg_id, payload) values ('upstream.push.branch', 'relay-wiring-1', '{"eventId":"1"}') returning id`,
       );
-    const row = await waitFor(async () => {
-      const { rows: found } = await db.pool().query('select attempts, last_error, published_at from shared.outbox where id = $1', [rows[0].id]);
-      return found[0].published_at ? found[0] : undefined;
-    }, { what: 'the row to be published' });
+    const row = await waitFor(
+      async () => {
+        const { rows: found } = await db
+          .pool()
+          .query('select attempts, last_error, published_at from shared.outbox where id = $1', [rows[0].id]);
+        return found[0].published_at ? found[0] : undefined;
+      },
+      { what: 'the row to be published' },
+    );
     expect(row).toMatchObject({ attempts: 1, last_error: null });
   });
 });

@@ -17,7 +17,12 @@ export class ActivityContext {
 }
 
 /** Forge and build-system calls: retry transient failures a few times, quickly at first. */
-export const EXTERNAL_RETRY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 2_000, backoffFactor: 3, maxDelayMs: 120_000 };
+export const EXTERNAL_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  initialDelayMs: 2_000,
+  backoffFactor: 3,
+  maxDelayMs: 120_000,
+};
 
 /** `<owner>/<repo>-<pr>` style Copr project names (Packit's convention), from the pipeline. */
 export function coprProjectName(view: PipelineView, options: Record<string, unknown>): string {
@@ -27,7 +32,8 @@ export function coprProjectName(view: PipelineView, options: Record<string, unkn
   const host = new URL(view.project.instanceUrl).host;
   const owner = host === 'github.com' ? view.project.namespace : `${host}-${view.project.namespace}`;
   const base = `${owner}-${view.project.repo}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
-  const suffix = view.ref.kind === 'pull_request' ? view.ref.name : view.ref.kind === 'branch' ? view.ref.name : 'releases';
+  const suffix =
+    view.ref.kind === 'pull_request' ? view.ref.name : view.ref.kind === 'branch' ? view.ref.name : 'releases';
   return `${base}-${suffix}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
 }
 

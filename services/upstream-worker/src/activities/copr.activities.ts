@@ -52,7 +52,8 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
     pollAfterMs: o.pollAfterMs ?? 15 * 60_000,
     finalDeadlineMs: o.finalDeadlineMs ?? 24 * 3600_000,
   };
-  const owner = (t: TargetTask) => (typeof t.options.owner === 'string' && t.options.owner ? t.options.owner : o.defaultOwner);
+  const owner = (t: TargetTask) =>
+    typeof t.options.owner === 'string' && t.options.owner ? t.options.owner : o.defaultOwner;
 
   const srpm: ActivityDefinition = {
     ...timing,
@@ -63,7 +64,12 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
       const next = view.steps.find((s) => s.job === 'copr_build' && s.package === task.package);
       const chroots = [...new Set(next?.targets.map((t) => t.target) ?? [])];
       await o.copr.ensureProject({ owner: owner(task), project, chroots });
-      const build = await o.copr.submitSrpmBuild({ owner: owner(task), project, script: srpmScript(cloneUrl(view), view.commitSha), chroots });
+      const build = await o.copr.submitSrpmBuild({
+        owner: owner(task),
+        project,
+        script: srpmScript(cloneUrl(view), view.commitSha),
+        chroots,
+      });
       return [{ externalId: String(build.id), webUrl: o.copr.buildWebUrl(owner(task), project, build.id) }];
     },
     async poll(task) {
@@ -80,7 +86,9 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
     async submit(tasks) {
       const srpmTarget = tasks[0].inputs.find((t) => t.kind === 'srpm_build');
       if (!srpmTarget?.externalId) {
-        throw new ExternalServiceError('copr', 'the SRPM build of these chroots has no Copr build id', { retryable: false });
+        throw new ExternalServiceError('copr', 'the SRPM build of these chroots has no Copr build id', {
+          retryable: false,
+        });
       }
       // First attempt: the chroots are part of the SRPM's Copr build.
       if (tasks.every((t) => t.target.attempt === srpmTarget.attempt)) {
@@ -90,7 +98,9 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
       const project = coprProjectName(view, tasks[0].options);
       const source = await o.copr.getBuild(srpmTarget.externalId);
       if (!source.sourcePackage.url) {
-        throw new ExternalServiceError('copr', `build ${srpmTarget.externalId} has no SRPM to rebuild from`, { retryable: false });
+        throw new ExternalServiceError('copr', `build ${srpmTarget.externalId} has no SRPM to rebuild from`, {
+          retryable: false,
+        });
       }
       const build = await o.copr.submitRpmBuild({
         owner: owner(tasks[0]),
@@ -98,7 +108,10 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
         srpmUrl: source.sourcePackage.url,
         chroots: tasks.map((t) => t.target.target),
       });
-      return tasks.map(() => ({ externalId: String(build.id), webUrl: o.copr.buildWebUrl(owner(tasks[0]), project, build.id) }));
+      return tasks.map(() => ({
+        externalId: String(build.id),
+        webUrl: o.copr.buildWebUrl(owner(tasks[0]), project, build.id),
+      }));
     },
     async poll(task) {
       const chroot = await o.copr.getBuildChroot(task.target.externalId!, task.target.target);

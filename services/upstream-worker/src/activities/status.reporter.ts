@@ -40,8 +40,10 @@ const WORDS: Record<TargetStatus, string> = {
 
 export function statusName(job: string, target: string, identifier: string | null, template?: unknown): string {
   if (typeof template === 'string' && template.trim()) {
-    return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) =>
-      ({ job_name: job, job, chroot: target, target, identifier: identifier ?? '' })[key] ?? whole,
+    return template.replace(
+      /\{\{\s*(\w+)\s*\}\}/g,
+      (whole, key: string) =>
+        ({ job_name: job, job, chroot: target, target, identifier: identifier ?? '' })[key] ?? whole,
     );
   }
   if (job === 'srpm_build') return PREFIX.srpm_build;
@@ -51,7 +53,9 @@ export function statusName(job: string, target: string, identifier: string | nul
 /** `<pipeline>:<step>:<target>`: what a re-run request of one check names. */
 export const externalIdOf = (pipelineId: string, stepId: string, target: string) => `${pipelineId}:${stepId}:${target}`;
 
-export function parseExternalId(value: string | null | undefined): { pipelineId: string; stepId: string; target: string } | undefined {
+export function parseExternalId(
+  value: string | null | undefined,
+): { pipelineId: string; stepId: string; target: string } | undefined {
   const m = /^(\d+):(\d+):(.+)$/.exec(value ?? '');
   return m ? { pipelineId: m[1], stepId: m[2], target: m[3] } : undefined;
 }
@@ -90,7 +94,8 @@ export class StatusReporter {
     name: string,
     target: TargetState,
   ): Promise<void> {
-    const message = (options.notifications as { failure_comment?: { message?: unknown } } | undefined)?.failure_comment?.message;
+    const message = (options.notifications as { failure_comment?: { message?: unknown } } | undefined)?.failure_comment
+      ?.message;
     if (typeof message !== 'string' || !message.trim() || view.ref.kind !== 'pull_request') return;
     if ((target.status !== 'failure' && target.status !== 'error') || target.data?.failureCommented) return;
     const { rowCount } = await this.sql.query(
@@ -99,8 +104,15 @@ export class StatusReporter {
       [target.id],
     );
     if (!rowCount) return;
-    const body = message.replace(/\{\{\s*packit_dashboard_url\s*\}\}/g, `${this.dashboardUrl.replace(/\/$/, '')}/pipelines/${view.id}`);
-    await forge.comment(ForgeRegistry.repo(view.project), { pullRequest: Number(view.ref.name) }, `${body}\n\n(${name}: ${target.reason ?? target.status})`);
+    const body = message.replace(
+      /\{\{\s*packit_dashboard_url\s*\}\}/g,
+      `${this.dashboardUrl.replace(/\/$/, '')}/pipelines/${view.id}`,
+    );
+    await forge.comment(
+      ForgeRegistry.repo(view.project),
+      { pullRequest: Number(view.ref.name) },
+      `${body}\n\n(${name}: ${target.reason ?? target.status})`,
+    );
   }
 
   private async reportOne(view: PipelineView, stepId: string, job: string, target: TargetState): Promise<void> {

@@ -59,7 +59,8 @@ export function testingFarmActivities(o: TestingFarmActivityOptions, sql: Sql): 
       const view = await o.context.pipeline(tasks[0].pipelineId);
       const results = [];
       for (const task of tasks) {
-        const build = task.inputs.find((t) => t.kind === 'copr_build' && t.target === task.target.target) ?? task.inputs[0];
+        const build =
+          task.inputs.find((t) => t.kind === 'copr_build' && t.target === task.target.target) ?? task.inputs[0];
         const token = randomBytes(24).toString('hex');
         // Recorded before the request exists, so its notification can always be checked.
         await sql.query(`update upstream.test_run_targets set notification_token_hash = $2 where id = $1`, [
@@ -68,7 +69,12 @@ export function testingFarmActivities(o: TestingFarmActivityOptions, sql: Sql): 
         ]);
         const opt = (k: string) => (typeof task.options[k] === 'string' ? (task.options[k] as string) : undefined);
         const request = await o.testingFarm.submitRequest({
-          fmf: { url: opt('fmf_url') ?? cloneUrl(view), ref: opt('fmf_ref') ?? view.commitSha, path: opt('fmf_path'), plan: opt('tmt_plan') },
+          fmf: {
+            url: opt('fmf_url') ?? cloneUrl(view),
+            ref: opt('fmf_ref') ?? view.commitSha,
+            path: opt('fmf_path'),
+            plan: opt('tmt_plan'),
+          },
           environment: {
             ...composeOf(task.target.target),
             coprBuild: build?.externalId ? { buildId: build.externalId, chroot: build.target } : undefined,
@@ -77,7 +83,10 @@ export function testingFarmActivities(o: TestingFarmActivityOptions, sql: Sql): 
         });
         // Recorded at once (the engine records it too, after the whole batch): the
         // scheduler matches Testing Farm's notification to the request by this id.
-        await sql.query(`update upstream.test_run_targets set external_id = $2 where id = $1 and external_id is null`, [task.target.id, request.id]);
+        await sql.query(`update upstream.test_run_targets set external_id = $2 where id = $1 and external_id is null`, [
+          task.target.id,
+          request.id,
+        ]);
         results.push({ externalId: request.id, webUrl: request.webUrl });
       }
       return results;

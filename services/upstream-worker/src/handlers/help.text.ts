@@ -1,7 +1,9 @@
 /** The reply to `/packit help` (and to commands packflow does not know). */
 export function helpText(unknown?: string | null): string {
   return [
-    unknown ? `packflow does not know the command \`${unknown}\`. These are the commands it knows:` : 'packflow commands:',
+    unknown
+      ? `packflow does not know the command \`${unknown}\`. These are the commands it knows:`
+      : 'packflow commands:',
     '',
     '- `/packit build` (or `/packit copr-build`): build the SRPM and the RPMs in Copr again',
     '- `/packit test [--identifier ID]`: run the tests again, reusing the builds of this commit that succeeded',

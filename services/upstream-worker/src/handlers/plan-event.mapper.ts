@@ -30,7 +30,8 @@ export function planEventOf(event: EventMessage, changedFiles?: string[]): PlanE
     case 'issue.comment':
       return {
         kind: 'comment',
-        commentOn: event.type === 'pull_request.comment' ? 'pull_request' : event.type === 'commit.comment' ? 'commit' : 'issue',
+        commentOn:
+          event.type === 'pull_request.comment' ? 'pull_request' : event.type === 'commit.comment' ? 'commit' : 'issue',
         comment: commandOf(event.command),
         changedFiles,
       };

@@ -1,6 +1,14 @@
 // What the upstream worker does with each event. Transport-free: the JetStream
 // controller calls `handle`, tests may call it directly.
-import { CONFIG_FILE_NAMES, formatDiagnostic, loadConfig, plan, type PackitConfig, type PlanEvent, type ReleaseTable } from '@packflow/config';
+import {
+  CONFIG_FILE_NAMES,
+  formatDiagnostic,
+  loadConfig,
+  plan,
+  type PackitConfig,
+  type PlanEvent,
+  type ReleaseTable,
+} from '@packflow/config';
 import { ConflictError, ITEM_KINDS, targetProjectsSql, type ItemKind, type Logger, type Sql } from '@packflow/core';
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
@@ -31,7 +39,14 @@ interface EventRow {
 
 /** A typed event as it arrives in a message (with its event id). */
 type Msg<T extends EventType> = EventOfType<T> & EventMessageMeta;
-type TriggerEvent = Msg<'pull_request.opened' | 'pull_request.reopened' | 'pull_request.synchronize' | 'push.branch' | 'push.tag' | 'release.published'>;
+type TriggerEvent = Msg<
+  | 'pull_request.opened'
+  | 'pull_request.reopened'
+  | 'pull_request.synchronize'
+  | 'push.branch'
+  | 'push.tag'
+  | 'release.published'
+>;
 type CommentEvent = Msg<'pull_request.comment' | 'commit.comment' | 'issue.comment'>;
 /** Events on a forge repository (they carry the project). */
 type ForgeEvent = TriggerEvent | CommentEvent | Msg<'pull_request.closed'>;
@@ -44,7 +59,10 @@ export class UpstreamService {
     // of the forge instances it has an identity for, and leaves the rest to the others.
     const project = await this.projectOf(event);
     if (project && !this.d.forges.serves(project)) {
-      logger.info({ type: event.type, forge: project.forge, instance: project.instanceUrl }, 'left to another deployment: no identity here for this forge instance');
+      logger.info(
+        { type: event.type, forge: project.forge, instance: project.instanceUrl },
+        'left to another deployment: no identity here for this forge instance',
+      );
       return;
     }
     switch (event.type) {
@@ -103,7 +121,10 @@ export class UpstreamService {
   }
 
   /** The config at a commit: undefined when the repository has none (not set up: nothing to do). */
-  private async configAt(event: ForgeEvent, sha: string): Promise<{ config?: PackitConfig; errors: string[] } | undefined> {
+  private async configAt(
+    event: ForgeEvent,
+    sha: string,
+  ): Promise<{ config?: PackitConfig; errors: string[] } | undefined> {
     const forge = this.d.forges.for(event.project);
     for (const name of CONFIG_FILE_NAMES) {
       const text = await forge.fileContent(ForgeRegistry.repo(event.project), name, sha);
@@ -137,7 +158,13 @@ export class UpstreamService {
   }
 
   /** Plans and starts the pipeline of a commit; returns its id (or undefined when nothing runs). */
-  private async planAndStart(event: ForgeEvent, sha: string, planEvent: PlanEvent, row: EventRow, logger: Logger): Promise<string | undefined> {
+  private async planAndStart(
+    event: ForgeEvent,
+    sha: string,
+    planEvent: PlanEvent,
+    row: EventRow,
+    logger: Logger,
+  ): Promise<string | undefined> {
     const loaded = await this.configAt(event, sha);
     if (!loaded) {
       logger.info('no packit configuration in the repository: nothing to do');
@@ -148,7 +175,8 @@ export class UpstreamService {
       return undefined;
     }
     const result = plan(loaded.config, planEvent, this.d.releases);
-    for (const s of result.skipped) logger.info({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason }, 'job not run');
+    for (const s of result.skipped)
+      logger.info({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason }, 'job not run');
     if (result.steps.length === 0) return undefined;
     const pipelineId = await this.d.engine.start(result, {
       projectId: row.project_id,
@@ -163,7 +191,9 @@ export class UpstreamService {
   private async onTrigger(event: TriggerEvent, logger: Logger): Promise<void> {
     const row = await this.rowOf(event);
     // A redelivered message must not start a second pipeline.
-    const { rows } = await this.d.sql.query(`select 1 from shared.pipelines where event_id = $1 limit 1`, [event.eventId]);
+    const { rows } = await this.d.sql.query(`select 1 from shared.pipelines where event_id = $1 limit 1`, [
+      event.eventId,
+    ]);
     if (rows.length > 0) return;
     if (!event.sha) {
       logger.info('the event names no commit: nothing to build');
@@ -175,7 +205,12 @@ export class UpstreamService {
 
   private async onClosed(event: Msg<'pull_request.closed'>, logger: Logger): Promise<void> {
     const row = await this.rowOf(event);
-    const cancelled = await this.d.engine.cancelRef(row.project_id, 'pull_request', event.ref.name, 'pull request closed');
+    const cancelled = await this.d.engine.cancelRef(
+      row.project_id,
+      'pull_request',
+      event.ref.name,
+      'pull request closed',
+    );
     logger.info({ cancelled }, 'pull request closed: unfinished pipelines cancelled');
   }
 
@@ -201,8 +236,10 @@ export class UpstreamService {
   private async onComment(event: CommentEvent, logger: Logger): Promise<void> {
     const forge = this.d.forges.for(event.project);
     const repo = ForgeRegistry.repo(event.project);
-    const target = event.ref.kind === 'pull_request' ? { pullRequest: Number(event.ref.name) } : { issue: Number(event.ref.name) };
-    const reply = (body: string) => (event.ref.kind === 'commit' ? Promise.resolve() : forge.comment(repo, target, body).then(() => {}));
+    const target =
+      event.ref.kind === 'pull_request' ? { pullRequest: Number(event.ref.name) } : { issue: Number(event.ref.name) };
+    const reply = (body: string) =>
+      event.ref.kind === 'commit' ? Promise.resolve() : forge.comment(repo, target, body).then(() => {});
     const { command } = event;
     if (command.name === 'help') return reply(helpText(command.unknown));
     const permission = await forge.permission(repo, { login: event.actor ?? '' });
@@ -226,7 +263,10 @@ export class UpstreamService {
           const jobs = command.name === 'retest-failed' ? ['tests'] : ['srpm_build', 'copr_build'];
           await this.d.engine.rerunMatching(
             latest,
-            (step, t) => jobs.includes(step.job) && (t.status === 'failure' || t.status === 'error') && this.packageMatches(step.package, command.package),
+            (step, t) =>
+              jobs.includes(step.job) &&
+              (t.status === 'failure' || t.status === 'error') &&
+              this.packageMatches(step.package, command.package),
             { ...ctx, kind: command.name },
           );
           return;
@@ -253,15 +293,20 @@ export class UpstreamService {
       throw error;
     }
     const planEvent = planEventOf(event, await this.changedFiles(event).catch(() => undefined));
-    const started = planEvent && (await this.planAndStart(event, head.sha, planEvent, { ...row, commit_id: head.commitId }, logger));
-    if (!started && planEvent) await reply(`Nothing to run for \`${command.word}\` in this repository's packit configuration.`);
+    const started =
+      planEvent && (await this.planAndStart(event, head.sha, planEvent, { ...row, commit_id: head.commitId }, logger));
+    if (!started && planEvent)
+      await reply(`Nothing to run for \`${command.word}\` in this repository's packit configuration.`);
   }
 
   private packageMatches(pkg: string | null, wanted: string | null): boolean {
     return !wanted || pkg === wanted;
   }
 
-  private async onCheckRun(event: Msg<'check_run.rerequested' | 'check_run.requested_action'>, logger: Logger): Promise<void> {
+  private async onCheckRun(
+    event: Msg<'check_run.rerequested' | 'check_run.requested_action'>,
+    logger: Logger,
+  ): Promise<void> {
     const ref = parseExternalId(event.checkRun.externalId);
     if (!ref) {
       logger.info({ checkRun: event.checkRun.name }, 'not a packflow check run');
@@ -287,7 +332,9 @@ export class UpstreamService {
     const signal = event.type === 'copr.build_start' ? { state: 'started' as const } : coprSignalOf(copr.status);
     if (!signal) return;
     const outcome = await this.d.engine.signal(
-      copr.srpm ? { kind: 'srpm_build', externalId: copr.buildId } : { kind: 'copr_build', externalId: copr.buildId, target: copr.chroot },
+      copr.srpm
+        ? { kind: 'srpm_build', externalId: copr.buildId }
+        : { kind: 'copr_build', externalId: copr.buildId, target: copr.chroot },
       signal,
     );
     logger.debug({ outcome, build: copr.buildId, chroot: copr.chroot }, 'copr result applied');
@@ -303,7 +350,12 @@ export class UpstreamService {
   }
 
   private async onKoji(event: Msg<'koji.task_state_change'>): Promise<void> {
-    const states: Record<string, 'started' | 'success' | 'failure' | 'error'> = { OPEN: 'started', CLOSED: 'success', FAILED: 'failure', CANCELED: 'error' };
+    const states: Record<string, 'started' | 'success' | 'failure' | 'error'> = {
+      OPEN: 'started',
+      CLOSED: 'success',
+      FAILED: 'failure',
+      CANCELED: 'error',
+    };
     const state = states[event.koji.newState];
     if (state) await this.d.engine.signal({ kind: 'koji_build', externalId: event.koji.taskId }, { state });
   }

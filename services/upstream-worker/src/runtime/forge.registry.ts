@@ -26,8 +26,13 @@ export class ForgeRegistry {
 
   for(project: ProjectCoordinates): ForgeClient {
     if (project.forge === 'github') {
-      if (!this.config.github) throw new ConfigurationError('no GitHub App is configured (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY)');
-      this.github ??= new GithubForge({ appId: this.config.github.appId, privateKey: this.config.github.privateKey, baseUrl: this.config.github.apiUrl });
+      if (!this.config.github)
+        throw new ConfigurationError('no GitHub App is configured (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY)');
+      this.github ??= new GithubForge({
+        appId: this.config.github.appId,
+        privateKey: this.config.github.privateKey,
+        baseUrl: this.config.github.apiUrl,
+      });
       return this.github;
     }
     if (project.forge === 'gitlab') {
@@ -45,7 +50,8 @@ export class ForgeRegistry {
 
   /** Whether this deployment has the identity for a project's forge instance. */
   serves(project: Pick<ProjectCoordinates, 'forge' | 'instanceUrl'>): boolean {
-    const identity = project.forge === 'github' ? this.config.github : project.forge === 'gitlab' ? this.config.gitlab : undefined;
+    const identity =
+      project.forge === 'github' ? this.config.github : project.forge === 'gitlab' ? this.config.gitlab : undefined;
     return identity !== undefined && sameOrigin(identity.instanceUrl, project.instanceUrl);
   }
 

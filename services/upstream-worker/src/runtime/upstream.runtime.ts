@@ -25,8 +25,15 @@ export function createUpstreamRuntime(config: Readonly<UpstreamWorkerConfig>, lo
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
   const context = new ActivityContext(pool);
   const forges = new ForgeRegistry(config);
-  const copr = new CoprClient({ baseUrl: config.copr.url, login: config.copr.login ?? '', token: config.copr.token ?? '' });
-  const testingFarm = new TestingFarmClient({ baseUrl: config.testingFarm.url, apiKey: config.testingFarm.apiKey ?? '' });
+  const copr = new CoprClient({
+    baseUrl: config.copr.url,
+    login: config.copr.login ?? '',
+    token: config.copr.token ?? '',
+  });
+  const testingFarm = new TestingFarmClient({
+    baseUrl: config.testingFarm.url,
+    apiKey: config.testingFarm.apiKey ?? '',
+  });
   const reporter = new StatusReporter(forges, context, pool, config.dashboardUrl, logger);
   const { srpm, rpm } = coprActivities({ copr, context, defaultOwner: config.copr.owner });
   const engine = new PipelineEngine(
@@ -57,7 +64,8 @@ export function createUpstreamRuntime(config: Readonly<UpstreamWorkerConfig>, lo
     running ??= engine
       .reconcile()
       .then((counts) => {
-        if (counts.polled || counts.resubmitted || counts.timedOut || counts.reported) logger.info(counts, 'reconciled overdue targets and reports');
+        if (counts.polled || counts.resubmitted || counts.timedOut || counts.reported)
+          logger.info(counts, 'reconciled overdue targets and reports');
       })
       .catch((error: unknown) => logger.warn({ err: error }, 'reconciling failed; will try again'))
       .finally(() => (running = undefined));

@@ -27,7 +27,9 @@ export class KcidbBodyParser implements OnModuleInit {
     );
     fastify.addContentTypeParser('*', { parseAs: 'string' }, (request: FastifyRequest, body: string, done) => {
       if (isSubmit(request)) return done(null, body);
-      const error = Object.assign(new Error(`unsupported media type: ${request.headers['content-type'] ?? '(none)'}`), { statusCode: 415 });
+      const error = Object.assign(new Error(`unsupported media type: ${request.headers['content-type'] ?? '(none)'}`), {
+        statusCode: 415,
+      });
       return done(error, undefined);
     });
   }

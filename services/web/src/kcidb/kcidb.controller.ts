@@ -58,6 +58,8 @@ function parseReport(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ValidationError(`the body is not JSON: ${(error as Error).message}`, { errors: [{ pointer: '', message: (error as Error).message }] });
+    throw new ValidationError(`the body is not JSON: ${(error as Error).message}`, {
+      errors: [{ pointer: '', message: (error as Error).message }],
+    });
   }
 }

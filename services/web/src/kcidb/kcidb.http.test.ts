@@ -4,7 +4,13 @@ import { createLogger } from '@packflow/core';
 import { OutboxRelay, packflowEventsStream } from '@packflow/messaging';
 import type { RunningService } from '@packflow/platform';
 import { startResultsWorker } from '@packflow/results-worker';
-import { createTestDatabase, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@packflow/testing';
+import {
+  createTestDatabase,
+  startNatsServer,
+  waitFor,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@packflow/testing';
 import { startWeb } from '../index.js';
 
 const MYCI_TOKEN = 'myci-token-0123456789abcdef';
@@ -26,10 +32,18 @@ const leftOver = crypto.randomUUID();
 beforeAll(async () => {
   db = await createTestDatabase();
   nats = await startNatsServer();
-  await db.pool().query(
-    `insert into shared.kcidb_submissions (id, origins, report, received_at) values ($1, '{myci}', $2, now() - interval '1 hour')`,
-    [leftOver, JSON.stringify({ version: { major: 5 }, checkouts: [{ id: 'myci:left-over', origin: 'myci', tree_name: 'stable' }] })],
-  );
+  await db
+    .pool()
+    .query(
+      `insert into shared.kcidb_submissions (id, origins, report, received_at) values ($1, '{myci}', $2, now() - interval '1 hour')`,
+      [
+        leftOver,
+        JSON.stringify({
+          version: { major: 5 },
+          checkouts: [{ id: 'myci:left-over', origin: 'myci', tree_name: 'stable' }],
+        }),
+      ],
+    );
   const logger = createLogger({ name: 'web-test', level: 'silent', pretty: false });
   web = await startWeb({
     env: {
@@ -66,12 +80,17 @@ async function submit(report: unknown, token = MYCI_TOKEN, raw?: string) {
 
 async function get(path: string) {
   const response = await fetch(`${base}/${path}`);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> & { items: Record<string, unknown>[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown> & { items: Record<string, unknown>[] },
+  };
 }
 
 const statusOf = async (id: unknown) => (await get(`status?id=${String(id)}`)).body;
 const processed = (id: unknown) =>
-  waitFor(async () => ((await statusOf(id)).status === 'processed' ? true : undefined), { what: `submission ${String(id)} processed` });
+  waitFor(async () => ((await statusOf(id)).status === 'processed' ? true : undefined), {
+    what: `submission ${String(id)} processed`,
+  });
 
 const minimal = (suffix: string) => ({
   version: { major: 5, minor: 3 },
@@ -87,10 +106,35 @@ const minimal = (suffix: string) => ({
       start_time: new Date(Date.now() - 3600_000).toISOString(),
     },
   ],
-  builds: [{ id: `myci:b-${suffix}`, origin: 'myci', checkout_id: `myci:c-${suffix}`, architecture: 'x86_64', config_name: 'defconfig', status: 'PASS' }],
+  builds: [
+    {
+      id: `myci:b-${suffix}`,
+      origin: 'myci',
+      checkout_id: `myci:c-${suffix}`,
+      architecture: 'x86_64',
+      config_name: 'defconfig',
+      status: 'PASS',
+    },
+  ],
   tests: [
-    { id: `myci:t-${suffix}-1`, origin: 'myci', build_id: `myci:b-${suffix}`, path: 'boot', status: 'PASS', start_time: new Date().toISOString(), environment: { misc: { platform: `qemu-${suffix}` } } },
-    { id: `myci:t-${suffix}-2`, origin: 'myci', build_id: `myci:b-${suffix}`, path: 'ltp.sem01', status: 'FAIL', start_time: new Date().toISOString(), environment: { misc: { platform: `qemu-${suffix}` } } },
+    {
+      id: `myci:t-${suffix}-1`,
+      origin: 'myci',
+      build_id: `myci:b-${suffix}`,
+      path: 'boot',
+      status: 'PASS',
+      start_time: new Date().toISOString(),
+      environment: { misc: { platform: `qemu-${suffix}` } },
+    },
+    {
+      id: `myci:t-${suffix}-2`,
+      origin: 'myci',
+      build_id: `myci:b-${suffix}`,
+      path: 'ltp.sem01',
+      status: 'FAIL',
+      start_time: new Date().toISOString(),
+      environment: { misc: { platform: `qemu-${suffix}` } },
+    },
   ],
 });
 
@@ -112,17 +156,29 @@ describe('POST /api/kcidb/submit', () => {
     } finally {
       client.release();
     }
-    const { rows } = await db.pool().query(`select tree_name, git_commit_hash from shared.kcidb_checkouts where id = 'myci:c-ready'`);
+    const { rows } = await db
+      .pool()
+      .query(`select tree_name, git_commit_hash from shared.kcidb_checkouts where id = 'myci:c-ready'`);
     expect(rows).toEqual([{ tree_name: 'mainline', git_commit_hash: HASH }]);
   });
 
   it('announces each submission through the outbox on results.kcidb.submitted', async () => {
     const { body } = await submit(minimal('outbox'));
-    const published = await waitFor(async () => {
-      const { rows } = await db.pool().query('select subject, payload, published_at from shared.outbox where msg_id = $1', [`kcidb-${String(body.id)}`]);
-      return rows[0]?.published_at ? rows[0] : undefined;
-    }, { what: 'the outbox row to be published' });
-    expect(published).toMatchObject({ subject: 'results.kcidb.submitted', payload: { type: 'kcidb.submitted', submissionId: body.id, origins: ['myci'] } });
+    const published = await waitFor(
+      async () => {
+        const { rows } = await db
+          .pool()
+          .query('select subject, payload, published_at from shared.outbox where msg_id = $1', [
+            `kcidb-${String(body.id)}`,
+          ]);
+        return rows[0]?.published_at ? rows[0] : undefined;
+      },
+      { what: 'the outbox row to be published' },
+    );
+    expect(published).toMatchObject({
+      subject: 'results.kcidb.submitted',
+      payload: { type: 'kcidb.submitted', submissionId: body.id, origins: ['myci'] },
+    });
     await processed(body.id);
   });
 
@@ -133,27 +189,56 @@ describe('POST /api/kcidb/submit', () => {
   });
 
   it('fills only the null columns when the same ids come again', async () => {
-    const first = await submit({ version: { major: 5 }, builds: [{ id: 'myci:b-merge', origin: 'myci', checkout_id: 'myci:c-merge', architecture: 'arm64' }] });
+    const first = await submit({
+      version: { major: 5 },
+      builds: [{ id: 'myci:b-merge', origin: 'myci', checkout_id: 'myci:c-merge', architecture: 'arm64' }],
+    });
     await processed(first.body.id);
     const second = await submit({
       version: { major: 5 },
-      builds: [{ id: 'myci:b-merge', origin: 'myci', checkout_id: 'myci:c-other', architecture: 'x86_64', status: 'FAIL', config_name: 'tinyconfig' }],
+      builds: [
+        {
+          id: 'myci:b-merge',
+          origin: 'myci',
+          checkout_id: 'myci:c-other',
+          architecture: 'x86_64',
+          status: 'FAIL',
+          config_name: 'tinyconfig',
+        },
+      ],
     });
     await processed(second.body.id);
-    const { rows } = await db.pool().query(`select checkout_id, architecture, status, config_name from shared.kcidb_builds where id = 'myci:b-merge'`);
-    expect(rows).toEqual([{ checkout_id: 'myci:c-merge', architecture: 'arm64', status: 'FAIL', config_name: 'tinyconfig' }]);
+    const { rows } = await db
+      .pool()
+      .query(
+        `select checkout_id, architecture, status, config_name from shared.kcidb_builds where id = 'myci:b-merge'`,
+      );
+    expect(rows).toEqual([
+      { checkout_id: 'myci:c-merge', architecture: 'arm64', status: 'FAIL', config_name: 'tinyconfig' },
+    ]);
   });
 
   it('accepts a test on another origin’s build', async () => {
-    const { status, body } = await submit(
-      { version: { major: 5, minor: 3 }, tests: [{ id: 'myci:test-42', origin: 'myci', build_id: 'maestro:67d409f9f378f0c5986dc7df', path: 'ltp.sem01', status: 'PASS' }] },
-    );
+    const { status, body } = await submit({
+      version: { major: 5, minor: 3 },
+      tests: [
+        {
+          id: 'myci:test-42',
+          origin: 'myci',
+          build_id: 'maestro:67d409f9f378f0c5986dc7df',
+          path: 'ltp.sem01',
+          status: 'PASS',
+        },
+      ],
+    });
     expect(status).toBe(202);
     await processed(body.id);
   });
 
   it('refuses a report with an object of an origin the token may not submit for (403 naming it), storing nothing', async () => {
-    const announced = async () => (await db.pool().query(`select count(*)::int as n from shared.outbox where subject = 'results.kcidb.submitted'`)).rows[0].n as number;
+    const announced = async () =>
+      (await db.pool().query(`select count(*)::int as n from shared.outbox where subject = 'results.kcidb.submitted'`))
+        .rows[0].n as number;
     const announcedBefore = await announced();
     const before = await db.pool().query('select count(*)::int as n from shared.kcidb_submissions');
     const report = minimal('forbidden');
@@ -166,9 +251,14 @@ describe('POST /api/kcidb/submit', () => {
     // an id of another origin is refused too, even with an allowed origin field
     const borrowed = await submit({ version: { major: 5 }, checkouts: [{ id: 'maestro:c-1', origin: 'myci' }] });
     expect(borrowed.status).toBe(403);
-    expect(borrowed.body.errors).toEqual([{ pointer: '/checkouts/0', message: expect.stringContaining('maestro:c-1') }]);
+    expect(borrowed.body.errors).toEqual([
+      { pointer: '/checkouts/0', message: expect.stringContaining('maestro:c-1') },
+    ]);
     // and the same report is fine for a token allowed that origin
-    expect((await submit({ version: { major: 5 }, checkouts: [{ id: 'maestro:c-1', origin: 'maestro' }] }, OTHER_TOKEN)).status).toBe(202);
+    expect(
+      (await submit({ version: { major: 5 }, checkouts: [{ id: 'maestro:c-1', origin: 'maestro' }] }, OTHER_TOKEN))
+        .status,
+    ).toBe(202);
     const after = await db.pool().query('select count(*)::int as n from shared.kcidb_submissions');
     expect(after.rows[0].n).toBe(before.rows[0].n + 1);
     expect(await announced()).toBe(announcedBefore + 1);
@@ -186,7 +276,16 @@ describe('POST /api/kcidb/submit', () => {
     const { status, body } = await submit({
       version: { major: 5, minor: 3 },
       extra: true,
-      tests: [{ id: 'myci:t', origin: 'MyCI', build_id: null, path: 'boot..start', status: 'pass', environment: { platform: 'x' } }],
+      tests: [
+        {
+          id: 'myci:t',
+          origin: 'MyCI',
+          build_id: null,
+          path: 'boot..start',
+          status: 'pass',
+          environment: { platform: 'x' },
+        },
+      ],
     });
     expect(status).toBe(400);
     expect(body.code).toBe('validation_failed');
@@ -208,22 +307,42 @@ describe('POST /api/kcidb/submit', () => {
         body: new TextEncoder().encode(JSON.stringify(minimal(`type-${type ?? 'none'}`.replace(/\W/g, '_')))),
       });
       const answer = await response.json();
-      expect({ type, status: response.status, answer }).toEqual({ type, status: 202, answer: { id: expect.any(String) } });
+      expect({ type, status: response.status, answer }).toEqual({
+        type,
+        status: 202,
+        answer: { id: expect.any(String) },
+      });
       await processed((answer as { id: string }).id);
     }
-    const broken = await fetch(`${base}/submit`, { method: 'POST', headers: { authorization: `Bearer ${MYCI_TOKEN}`, 'content-type': 'text/plain' }, body: '{"version":' });
+    const broken = await fetch(`${base}/submit`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MYCI_TOKEN}`, 'content-type': 'text/plain' },
+      body: '{"version":',
+    });
     expect(broken.status).toBe(400);
-    expect(await broken.json()).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('the body is not JSON') });
+    expect(await broken.json()).toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('the body is not JSON'),
+    });
   });
 
   it('answers 400 to a body that is not JSON, and to text the store cannot keep', async () => {
     expect((await submit(undefined, MYCI_TOKEN, '{"version": ')).status).toBe(400);
-    const nul = await submit({ version: { major: 5 }, checkouts: [{ id: 'myci:c-nul', origin: 'myci', misc: { note: 'a\u0000b' } }] });
-    expect(nul).toMatchObject({ status: 400, body: { errors: [{ pointer: '/checkouts/0/misc/note', message: expect.stringContaining('NUL') }] } });
+    const nul = await submit({
+      version: { major: 5 },
+      checkouts: [{ id: 'myci:c-nul', origin: 'myci', misc: { note: 'a\u0000b' } }],
+    });
+    expect(nul).toMatchObject({
+      status: 400,
+      body: { errors: [{ pointer: '/checkouts/0/misc/note', message: expect.stringContaining('NUL') }] },
+    });
   });
 
   it('reports failed, with the reason, a report the database refuses', async () => {
-    const { body } = await submit({ version: { major: 5 }, issues: [{ id: 'myci:i-big', origin: 'myci', version: 1e20 }] });
+    const { body } = await submit({
+      version: { major: 5 },
+      issues: [{ id: 'myci:i-big', origin: 'myci', version: 1e20 }],
+    });
     const failed = await waitFor(async () => {
       const state = await statusOf(body.id);
       return state.status === 'failed' ? state : undefined;
@@ -246,12 +365,25 @@ describe('KCIDB queries over HTTP', () => {
     const trees = await get('trees?origin=myci');
     expect(trees.status).toBe(200);
     const tree = trees.body.items.find((t) => t.checkout_id === 'myci:c-q');
-    expect(tree).toMatchObject({ builds: { pass: 1, total: 1 }, boots: { pass: 1, total: 1 }, tests: { fail: 1, total: 1 } });
+    expect(tree).toMatchObject({
+      builds: { pass: 1, total: 1 },
+      boots: { pass: 1, total: 1 },
+      tests: { fail: 1, total: 1 },
+    });
     const revision = await get(`revision?commit=${HASH}&patchset=`);
-    expect(revision.body.builds).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'myci:b-q', test_status: 'FAIL' })]));
+    expect(revision.body.builds).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'myci:b-q', test_status: 'FAIL' })]),
+    );
     const hardware = await get('hardware');
     expect(hardware.body.items).toEqual(
-      expect.arrayContaining([{ hardware: 'qemu-q', platforms: ['qemu-q'], boots: { pass: 1, fail: 0, inconclusive: 0 }, tests: { pass: 0, fail: 1, inconclusive: 0 } }]),
+      expect.arrayContaining([
+        {
+          hardware: 'qemu-q',
+          platforms: ['qemu-q'],
+          boots: { pass: 1, fail: 0, inconclusive: 0 },
+          tests: { pass: 0, fail: 1, inconclusive: 0 },
+        },
+      ]),
     );
     const results = await get('hardware/results?hardware=qemu-q');
     expect(results.body.items.map((t) => t.id).sort()).toEqual(['myci:t-q-1', 'myci:t-q-2']);

@@ -19,13 +19,23 @@ export function readCommonConfig(reader: EnvReader, isTty = Boolean(process.stdo
   return {
     databaseUrl: reader.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres', 'postgresql'], true)!,
     natsUrl: reader.url('NATS_URL', DEFAULT_NATS_URL, ['nats', 'tls', 'ws', 'wss'], true)!,
-    logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ]),
     logPretty: format === 'pretty' || (format === 'auto' && isTty),
   };
 }
 
 /** The common config alone, for processes with nothing else to read. */
-export function loadCommonConfig(env: Readonly<Record<string, string | undefined>> = process.env): Readonly<CommonConfig> {
+export function loadCommonConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Readonly<CommonConfig> {
   const reader = new EnvReader(env);
   return reader.done(readCommonConfig(reader));
 }

@@ -38,7 +38,12 @@ export class EnvReader {
     const n = Number(v);
     const { min = -Infinity, max = Infinity } = range;
     if (!Number.isInteger(n) || n < min || n > max) {
-      this.fail(name, `expected a whole number${Number.isFinite(min) ? ` from ${min}` : ''}${Number.isFinite(max) ? ` to ${max}` : ''}`, v, false);
+      this.fail(
+        name,
+        `expected a whole number${Number.isFinite(min) ? ` from ${min}` : ''}${Number.isFinite(max) ? ` to ${max}` : ''}`,
+        v,
+        false,
+      );
       return fallback;
     }
     return n;

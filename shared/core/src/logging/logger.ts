@@ -30,7 +30,9 @@ export function createLogger(options: LoggerOptions): Logger {
     name: options.name,
     level: options.level ?? 'info',
     redact: { paths: redactPaths, censor: '[redacted]' },
-    transport: options.pretty ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } : undefined,
+    transport: options.pretty
+      ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } }
+      : undefined,
   });
 }
 

@@ -12,7 +12,13 @@ export const TARGET_STATUSES = [
 export type TargetStatus = (typeof TARGET_STATUSES)[number];
 
 /** Statuses after which a target never changes again (unless rerun as a new attempt). */
-export const FINAL_STATUSES: ReadonlySet<TargetStatus> = new Set(['success', 'failure', 'error', 'skipped', 'cancelled']);
+export const FINAL_STATUSES: ReadonlySet<TargetStatus> = new Set([
+  'success',
+  'failure',
+  'error',
+  'skipped',
+  'cancelled',
+]);
 
 export const isFinal = (status: TargetStatus): boolean => FINAL_STATUSES.has(status);
 

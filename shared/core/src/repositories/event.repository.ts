@@ -10,7 +10,10 @@ export class EventRepository {
   constructor(private readonly sql: Sql) {}
 
   /** Use case 7: a project's events, newest first, keyset-paginated by id. */
-  async listForProject(projectId: string, options: { before?: string; limit?: number } = {}): Promise<Page<EventSummary>> {
+  async listForProject(
+    projectId: string,
+    options: { before?: string; limit?: number } = {},
+  ): Promise<Page<EventSummary>> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
     const { rows } = await this.sql.query<{ item: EventSummary }>(
       `select ${eventJson} as item

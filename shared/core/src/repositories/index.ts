@@ -2,4 +2,10 @@ export * from './views.types.js';
 export { PipelineRepository } from './pipeline.repository.js';
 export { EventRepository } from './event.repository.js';
 export { stepTargetsSql, targetJson, ENGINE_TARGET_COLUMNS } from './step-targets.sql.js';
-export { IntakeRepository, type IntakeEvent, type RecordOutcome, type ResultOwner, type ResultKind } from './intake.repository.js';
+export {
+  IntakeRepository,
+  type IntakeEvent,
+  type RecordOutcome,
+  type ResultOwner,
+  type ResultKind,
+} from './intake.repository.js';

@@ -65,12 +65,21 @@ describe('IntakeRepository.record', () => {
       name: '7',
       sha: 'a'.repeat(40),
     });
-    const outbox = await pool.query('select subject, msg_id, payload, published_at from shared.outbox where msg_id = $1', [event.deliveryId]);
+    const outbox = await pool.query(
+      'select subject, msg_id, payload, published_at from shared.outbox where msg_id = $1',
+      [event.deliveryId],
+    );
     expect(outbox.rows).toEqual([
       {
         subject: 'upstream.pull_request.opened',
         msg_id: event.deliveryId,
-        payload: { type: 'pull_request.opened', number: 7, deliveryId: 'x', ecosystem: 'upstream', eventId: outcome.eventId },
+        payload: {
+          type: 'pull_request.opened',
+          number: 7,
+          deliveryId: 'x',
+          ecosystem: 'upstream',
+          eventId: outcome.eventId,
+        },
         published_at: null,
       },
     ]);
@@ -80,7 +89,9 @@ describe('IntakeRepository.record', () => {
     await repo.record(pullRequestEvent());
     await repo.record(pullRequestEvent());
     expect(await count('shared.projects', 'namespace = $1 and repo = $2', ['acme', 'widget'])).toBe(1);
-    expect(await count('shared.project_refs r join shared.projects p on p.id = r.project_id', 'p.repo = $1', ['widget'])).toBe(1);
+    expect(
+      await count('shared.project_refs r join shared.projects p on p.id = r.project_id', 'p.repo = $1', ['widget']),
+    ).toBe(1);
     expect(await count('shared.commits', 'sha = $1', ['a'.repeat(40)])).toBe(1);
   });
 
@@ -94,10 +105,18 @@ describe('IntakeRepository.record', () => {
   });
 
   it('records ignored events without an outbox message', async () => {
-    const event = pullRequestEvent({ disposition: 'ignored', reason: 'labeled', type: 'pull_request.labeled', project: null, outbox: null });
+    const event = pullRequestEvent({
+      disposition: 'ignored',
+      reason: 'labeled',
+      type: 'pull_request.labeled',
+      project: null,
+      outbox: null,
+    });
     const outcome = await repo.record(event);
     expect(outcome.status).toBe('recorded');
-    const { rows } = await pool.query('select disposition, reason, project_id from shared.events where id = $1', [outcome.eventId]);
+    const { rows } = await pool.query('select disposition, reason, project_id from shared.events where id = $1', [
+      outcome.eventId,
+    ]);
     expect(rows[0]).toEqual({ disposition: 'ignored', reason: 'labeled', project_id: null });
     expect(await count('shared.outbox', 'msg_id = $1', [event.deliveryId])).toBe(0);
   });
@@ -105,7 +124,9 @@ describe('IntakeRepository.record', () => {
   it('creates one project, ref and commit when many deliveries for a new one arrive at once', async () => {
     const fresh = { ...project, repo: `race-${Date.now()}` };
     const outcomes = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => repo.record(pullRequestEvent({ project: fresh, deliveryId: `race-${fresh.repo}-${i}` }))),
+      Array.from({ length: 12 }, (_, i) =>
+        repo.record(pullRequestEvent({ project: fresh, deliveryId: `race-${fresh.repo}-${i}` })),
+      ),
     );
     expect(outcomes.every((o) => o.status === 'recorded')).toBe(true);
     expect(await count('shared.projects', 'repo = $1', [fresh.repo])).toBe(1);
@@ -120,10 +141,20 @@ describe('IntakeRepository.record', () => {
 
   it('links a result to the ids it was given', async () => {
     const { eventId } = await repo.record(pullRequestEvent());
-    const { rows } = await pool.query('select project_id, ref_id, commit_id from shared.events where id = $1', [eventId]);
-    const ids = { projectId: rows[0].project_id as string, refId: rows[0].ref_id as string, commitId: rows[0].commit_id as string };
-    const result = await repo.record(pullRequestEvent({ type: 'copr.build_end', project: null, ref: null, sha: null, ids }));
-    const linked = await pool.query('select project_id, ref_id, commit_id from shared.events where id = $1', [result.eventId]);
+    const { rows } = await pool.query('select project_id, ref_id, commit_id from shared.events where id = $1', [
+      eventId,
+    ]);
+    const ids = {
+      projectId: rows[0].project_id as string,
+      refId: rows[0].ref_id as string,
+      commitId: rows[0].commit_id as string,
+    };
+    const result = await repo.record(
+      pullRequestEvent({ type: 'copr.build_end', project: null, ref: null, sha: null, ids }),
+    );
+    const linked = await pool.query('select project_id, ref_id, commit_id from shared.events where id = $1', [
+      result.eventId,
+    ]);
     expect(linked.rows[0]).toEqual({ project_id: ids.projectId, ref_id: ids.refId, commit_id: ids.commitId });
   });
 });
@@ -147,7 +178,9 @@ describe('IntakeRepository.recordMany', () => {
       { name: '7', sha: 'a'.repeat(40) },
       { name: '8', sha: 'c'.repeat(40) },
     ]);
-    expect(await count('shared.outbox', 'msg_id = any($1::text[])', [[a.deliveryId, b.deliveryId, ignoredOne.deliveryId]])).toBe(2);
+    expect(
+      await count('shared.outbox', 'msg_id = any($1::text[])', [[a.deliveryId, b.deliveryId, ignoredOne.deliveryId]]),
+    ).toBe(2);
   });
 
   it('keeps free text with U+0000, which jsonb cannot store, minus that character', async () => {
@@ -161,12 +194,24 @@ describe('IntakeRepository.recordMany', () => {
     const stamp = Date.now();
     const repos = ['x', 'y', 'z'].map((r) => ({ ...project, repo: `overlap-${stamp}-${r}` }));
     const batches = Array.from({ length: 6 }, (_, b) =>
-      Array.from({ length: 6 }, (_, i) => pullRequestEvent({ project: repos[(b + i) % 3], deliveryId: `overlap-${stamp}-${b}-${i}`, sha: `${b}${i}`.padStart(40, 'f') })),
+      Array.from({ length: 6 }, (_, i) =>
+        pullRequestEvent({
+          project: repos[(b + i) % 3],
+          deliveryId: `overlap-${stamp}-${b}-${i}`,
+          sha: `${b}${i}`.padStart(40, 'f'),
+        }),
+      ),
     );
     const outcomes = (await Promise.all(batches.map((batch) => repo.recordMany(batch)))).flat();
     expect(outcomes.every((o) => o.status === 'recorded')).toBe(true);
     expect(await count('shared.projects', 'repo like $1', [`overlap-${stamp}-%`])).toBe(3);
-    expect(await count('shared.events e join shared.projects p on p.id = e.project_id', 'p.repo like $1 and e.commit_id is not null', [`overlap-${stamp}-%`])).toBe(36);
+    expect(
+      await count(
+        'shared.events e join shared.projects p on p.id = e.project_id',
+        'p.repo like $1 and e.commit_id is not null',
+        [`overlap-${stamp}-%`],
+      ),
+    ).toBe(36);
     expect(await count('shared.outbox', 'msg_id like $1', [`overlap-${stamp}-%`])).toBe(36);
   });
 });
@@ -176,31 +221,55 @@ describe('IntakeRepository result owners', () => {
   let projectId: string;
 
   beforeAll(async () => {
-    const q = async (text: string, params: unknown[] = []) => String((await pool.query(`${text} returning id`, params)).rows[0].id);
-    projectId = await q(`insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'acme', 'owned')`);
-    const refId = await q(`insert into shared.project_refs (project_id, kind, name) values ($1, 'pull_request', '1')`, [projectId]);
+    const q = async (text: string, params: unknown[] = []) =>
+      String((await pool.query(`${text} returning id`, params)).rows[0].id);
+    projectId = await q(
+      `insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'acme', 'owned')`,
+    );
+    const refId = await q(`insert into shared.project_refs (project_id, kind, name) values ($1, 'pull_request', '1')`, [
+      projectId,
+    ]);
     commitId = await q(`insert into shared.commits (project_id, ref_id, sha) values ($1, $2, 'b')`, [projectId, refId]);
-    const pipelineId = await q(`insert into shared.pipelines (project_id, commit_id, trigger) values ($1, $2, 'pull_request')`, [projectId, commitId]);
-    const step = (key: string) => q(`insert into shared.pipeline_steps (pipeline_id, key, job) values ($1, $2, $2)`, [pipelineId, key]);
+    const pipelineId = await q(
+      `insert into shared.pipelines (project_id, commit_id, trigger) values ($1, $2, 'pull_request')`,
+      [projectId, commitId],
+    );
+    const step = (key: string) =>
+      q(`insert into shared.pipeline_steps (pipeline_id, key, job) values ($1, $2, $2)`, [pipelineId, key]);
     const srpmStep = await step('srpm_build');
     const coprStep = await step('copr_build');
     const testStep = await step('tests');
     const srpm = await q(`insert into upstream.srpm_builds (target, external_id) values ('srpm-builds', '9000')`);
-    await pool.query(`insert into upstream.pipeline_step_srpm_builds (step_id, srpm_build_id) values ($1, $2)`, [srpmStep, srpm]);
+    await pool.query(`insert into upstream.pipeline_step_srpm_builds (step_id, srpm_build_id) values ($1, $2)`, [
+      srpmStep,
+      srpm,
+    ]);
     const copr = await q(`insert into upstream.copr_builds (srpm_build_id) values ($1)`, [srpm]);
-    await pool.query(`insert into upstream.pipeline_step_copr_builds (step_id, copr_build_id) values ($1, $2)`, [coprStep, copr]);
+    await pool.query(`insert into upstream.pipeline_step_copr_builds (step_id, copr_build_id) values ($1, $2)`, [
+      coprStep,
+      copr,
+    ]);
     for (const chroot of ['fedora-41-x86_64', 'fedora-42-x86_64']) {
-      await q(`insert into upstream.copr_build_targets (copr_build_id, target, external_id) values ($1, $2, '9001')`, [copr, chroot]);
+      await q(`insert into upstream.copr_build_targets (copr_build_id, target, external_id) values ($1, $2, '9001')`, [
+        copr,
+        chroot,
+      ]);
     }
     const run = await q(`insert into upstream.test_runs (copr_build_id) values ($1)`, [copr]);
-    const tt = await q(`insert into upstream.test_run_targets (test_run_id, target, external_id, notification_token_hash) values ($1, 'fedora-41-x86_64', 'req-1', $2)`, [
-      run,
-      createHash('sha256').update('tok').digest('hex'),
-    ]);
-    await pool.query(`insert into upstream.pipeline_step_test_run_targets (step_id, test_run_target_id) values ($1, $2)`, [testStep, tt]);
+    const tt = await q(
+      `insert into upstream.test_run_targets (test_run_id, target, external_id, notification_token_hash) values ($1, 'fedora-41-x86_64', 'req-1', $2)`,
+      [run, createHash('sha256').update('tok').digest('hex')],
+    );
+    await pool.query(
+      `insert into upstream.pipeline_step_test_run_targets (step_id, test_run_target_id) values ($1, $2)`,
+      [testStep, tt],
+    );
     // A Koji build packflow started outside any pipeline: found, but linked to no project.
     const koji = await q(`insert into upstream.koji_builds default values`);
-    await q(`insert into upstream.koji_build_targets (koji_build_id, target, external_id) values ($1, 'rawhide', '555')`, [koji]);
+    await q(
+      `insert into upstream.koji_build_targets (koji_build_id, target, external_id) values ($1, 'rawhide', '555')`,
+      [koji],
+    );
   });
 
   it('finds the pipeline a Copr build belongs to, preferring the chroot of the result', async () => {
@@ -211,8 +280,16 @@ describe('IntakeRepository result owners', () => {
   });
 
   it('finds SRPM builds and Koji builds, and nothing for unknown ids', async () => {
-    expect(await repo.findResultOwner('srpm_build', '9000')).toMatchObject({ ecosystem: 'upstream', projectId, commitId });
-    expect(await repo.findResultOwner('koji_build', '555')).toMatchObject({ ecosystem: 'upstream', projectId: null, commitId: null });
+    expect(await repo.findResultOwner('srpm_build', '9000')).toMatchObject({
+      ecosystem: 'upstream',
+      projectId,
+      commitId,
+    });
+    expect(await repo.findResultOwner('koji_build', '555')).toMatchObject({
+      ecosystem: 'upstream',
+      projectId: null,
+      commitId: null,
+    });
     expect(await repo.findResultOwner('copr_build', '404')).toBeNull();
     expect(await repo.findResultOwner('srpm_build', '9001')).toBeNull();
   });

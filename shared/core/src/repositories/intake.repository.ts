@@ -149,7 +149,9 @@ export type ResultKind = Extract<ItemKind, 'srpm_build' | 'copr_build' | 'koji_b
 export function resultOwnerSql(kind: ResultKind): string {
   const k = ITEM_KINDS[kind];
   const groupKey = k.groupColumn ? `t.${k.groupColumn}` : 't.id';
-  const targetLink = k.targetLinkTable ? `select step_id from ${k.targetLinkTable} where ${k.targetLinkColumn} = t.id union all ` : '';
+  const targetLink = k.targetLinkTable
+    ? `select step_id from ${k.targetLinkTable} where ${k.targetLinkColumn} = t.id union all `
+    : '';
   const tokenHash = kind === 'tests' ? 't.notification_token_hash' : 'null::text';
   return `
 select t.id::text as item_id, pl.project_id::text as project_id, cm.ref_id::text as ref_id, pl.commit_id::text as commit_id,
@@ -164,7 +166,9 @@ select t.id::text as item_id, pl.project_id::text as project_id, cm.ref_id::text
  limit 1`;
 }
 
-const RESULT_OWNER_SQL = new Map((['srpm_build', 'copr_build', 'koji_build', 'tests'] as const).map((k) => [k, resultOwnerSql(k)]));
+const RESULT_OWNER_SQL = new Map(
+  (['srpm_build', 'copr_build', 'koji_build', 'tests'] as const).map((k) => [k, resultOwnerSql(k)]),
+);
 
 interface OwnerRow {
   item_id: string;
@@ -211,41 +215,47 @@ export class IntakeRepository {
       pending = missing.filter((i) => !outcomes[i]);
     }
     if (pending.length > 0) {
-      throw new ConflictError('could not record the event: its project, ref or commit kept changing', { deliveryId: events[pending[0]].deliveryId });
+      throw new ConflictError('could not record the event: its project, ref or commit kept changing', {
+        deliveryId: events[pending[0]].deliveryId,
+      });
     }
     return outcomes as RecordOutcome[];
   }
 
   private async insertBatch(events: readonly IntakeEvent[]): Promise<{ ord: number; event_id: string }[]> {
-    const input = jsonParam(events.map((event, ord) => {
-      const ref = event.project ? (event.ref ?? null) : null;
-      return {
-        ord,
-        forge: event.project?.forge ?? null,
-        instance_url: event.project?.instanceUrl ?? null,
-        namespace: event.project?.namespace ?? null,
-        repo: event.project?.repo ?? null,
-        ref_kind: ref?.kind ?? null,
-        ref_name: ref?.name ?? null,
-        sha: ref ? (event.sha ?? null) : null,
-        source: event.source,
-        type: event.type,
-        delivery_id: event.deliveryId,
-        actor: event.actor,
-        ecosystem: event.ecosystem,
-        disposition: event.disposition,
-        reason: event.reason,
-        payload: event.payload,
-        subject: event.outbox?.subject ?? null,
-        extra: event.outbox?.extra ?? {},
-        given_project: event.project ? null : (event.ids?.projectId ?? null),
-        given_ref: event.project ? null : (event.ids?.refId ?? null),
-        given_commit: event.project ? null : (event.ids?.commitId ?? null),
-      };
-    }));
+    const input = jsonParam(
+      events.map((event, ord) => {
+        const ref = event.project ? (event.ref ?? null) : null;
+        return {
+          ord,
+          forge: event.project?.forge ?? null,
+          instance_url: event.project?.instanceUrl ?? null,
+          namespace: event.project?.namespace ?? null,
+          repo: event.project?.repo ?? null,
+          ref_kind: ref?.kind ?? null,
+          ref_name: ref?.name ?? null,
+          sha: ref ? (event.sha ?? null) : null,
+          source: event.source,
+          type: event.type,
+          delivery_id: event.deliveryId,
+          actor: event.actor,
+          ecosystem: event.ecosystem,
+          disposition: event.disposition,
+          reason: event.reason,
+          payload: event.payload,
+          subject: event.outbox?.subject ?? null,
+          extra: event.outbox?.extra ?? {},
+          given_project: event.project ? null : (event.ids?.projectId ?? null),
+          given_ref: event.project ? null : (event.ids?.refId ?? null),
+          given_commit: event.project ? null : (event.ids?.commitId ?? null),
+        };
+      }),
+    );
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rows } = await this.sql.query<{ ord: number; event_id: string }>(prepared('pf_intake_record_events', RECORD_EVENTS_SQL, [input]));
+        const { rows } = await this.sql.query<{ ord: number; event_id: string }>(
+          prepared('pf_intake_record_events', RECORD_EVENTS_SQL, [input]),
+        );
         return rows;
       } catch (error) {
         // Two batches waiting on each other's new rows: PostgreSQL aborts one; run it again.
@@ -270,7 +280,9 @@ export class IntakeRepository {
   }
 
   private async ownerRow(kind: ResultKind, externalId: string, target: string | null): Promise<OwnerRow | null> {
-    const { rows } = await this.sql.query<OwnerRow>(prepared(`pf_intake_owner_${kind}`, RESULT_OWNER_SQL.get(kind)!, [externalId, target]));
+    const { rows } = await this.sql.query<OwnerRow>(
+      prepared(`pf_intake_owner_${kind}`, RESULT_OWNER_SQL.get(kind)!, [externalId, target]),
+    );
     return rows[0] ?? null;
   }
 }
@@ -285,5 +297,11 @@ function jsonParam(value: unknown): string {
 function owner(row: OwnerRow): ResultOwner {
   // Every build and test table lives in the upstream base today; a stream-owned kind
   // names its ecosystem here when it exists.
-  return { ecosystem: 'upstream', itemId: row.item_id, projectId: row.project_id, refId: row.ref_id, commitId: row.commit_id };
+  return {
+    ecosystem: 'upstream',
+    itemId: row.item_id,
+    projectId: row.project_id,
+    refId: row.ref_id,
+    commitId: row.commit_id,
+  };
 }

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { countingSql, createTestDatabase, seedPipelineScenario, type SeededScenario, type TestDatabase } from '@packflow/testing';
+import {
+  countingSql,
+  createTestDatabase,
+  seedPipelineScenario,
+  type SeededScenario,
+  type TestDatabase,
+} from '@packflow/testing';
 import { EventRepository } from './event.repository.js';
 import { PipelineRepository } from './pipeline.repository.js';
 
@@ -18,7 +24,9 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 /** Runs a repository call on a counting connection and checks it issued one statement. */
-async function oneStatement<T>(call: (pipelines: PipelineRepository, events: EventRepository) => Promise<T>): Promise<T> {
+async function oneStatement<T>(
+  call: (pipelines: PipelineRepository, events: EventRepository) => Promise<T>,
+): Promise<T> {
   const sql = countingSql(pool);
   const result = await call(new PipelineRepository(sql), new EventRepository(sql));
   expect(sql.count).toBe(1);
@@ -28,7 +36,12 @@ async function oneStatement<T>(call: (pipelines: PipelineRepository, events: Eve
 describe('PipelineRepository', () => {
   it('use case 1: shows a whole pipeline with its steps, targets, edges and history', async () => {
     const view = (await oneStatement((p) => p.getView(s.pipelineId)))!;
-    expect(view).toMatchObject({ id: s.pipelineId, status: 'failure', trigger: 'pull_request', commitSha: 'a'.repeat(40) });
+    expect(view).toMatchObject({
+      id: s.pipelineId,
+      status: 'failure',
+      trigger: 'pull_request',
+      commitSha: 'a'.repeat(40),
+    });
     expect(view.ref).toEqual({ kind: 'pull_request', name: '42' });
     expect(view.project).toMatchObject({ forge: 'github', namespace: 'packit', repo: 'hello-world' });
     expect(view.event).toMatchObject({ id: s.eventId, type: 'pull_request.opened' });
@@ -43,7 +56,9 @@ describe('PipelineRepository', () => {
       reason: `build ${s.redoneChroot} failed`,
     });
     expect(view.edges).toHaveLength(7);
-    expect(view.edges.filter((e) => e.target !== null).every((e) => e.from === copr.id && e.to === tests.id)).toBe(true);
+    expect(view.edges.filter((e) => e.target !== null).every((e) => e.from === copr.id && e.to === tests.id)).toBe(
+      true,
+    );
     expect(view.reruns).toEqual([s.rerunPipelineId]);
     expect(view.rerunChain).toEqual([]);
     expect(copr.targets.every((t) => t.reused === false)).toBe(true);
@@ -60,10 +75,16 @@ describe('PipelineRepository', () => {
     expect(redone).toMatchObject({ id: s.redoneCoprTargetId, attempt: 2, status: 'success', reused: false });
     const reused = copr.targets.filter((t) => t.target !== s.redoneChroot);
     expect(reused.map((t) => t.id).sort()).toEqual(
-      Object.entries(s.coprTargets).filter(([c]) => c !== s.redoneChroot).map(([, id]) => id).sort(),
+      Object.entries(s.coprTargets)
+        .filter(([c]) => c !== s.redoneChroot)
+        .map(([, id]) => id)
+        .sort(),
     );
     expect(reused.every((t) => t.reused && t.groupId === s.coprBuildId)).toBe(true);
-    expect(tests.targets.find((t) => t.target === s.redoneChroot)).toMatchObject({ id: s.redoneTestTargetId, attempt: 2 });
+    expect(tests.targets.find((t) => t.target === s.redoneChroot)).toMatchObject({
+      id: s.redoneTestTargetId,
+      attempt: 2,
+    });
   });
 
   it('use case 2: a step with previous and next steps and every target of its group', async () => {
@@ -101,8 +122,14 @@ describe('PipelineRepository', () => {
   });
 
   it('use cases 10 and 11: the event and the project of a step', async () => {
-    expect(await oneStatement((p) => p.getStepEvent(s.rerunSteps.tests))).toMatchObject({ id: s.rerunEventId, type: 'issue_comment.created' });
-    expect(await oneStatement((p) => p.getStepProject(s.rerunSteps.tests))).toMatchObject({ id: s.projectId, repo: 'hello-world' });
+    expect(await oneStatement((p) => p.getStepEvent(s.rerunSteps.tests))).toMatchObject({
+      id: s.rerunEventId,
+      type: 'issue_comment.created',
+    });
+    expect(await oneStatement((p) => p.getStepProject(s.rerunSteps.tests))).toMatchObject({
+      id: s.projectId,
+      repo: 'hello-world',
+    });
   });
 
   it('answers null for what does not exist', async () => {
@@ -119,6 +146,9 @@ describe('EventRepository', () => {
   });
 
   it('use case 9: the project of an event', async () => {
-    expect(await oneStatement((_, e) => e.getProject(s.eventId))).toMatchObject({ id: s.projectId, namespace: 'packit' });
+    expect(await oneStatement((_, e) => e.getProject(s.eventId))).toMatchObject({
+      id: s.projectId,
+      namespace: 'packit',
+    });
   });
 });

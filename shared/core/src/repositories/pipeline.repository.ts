@@ -42,7 +42,9 @@ export class PipelineRepository {
   /** Use case 1: a whole pipeline with steps, targets, edges and rerun history. */
   async getView(pipelineId: string): Promise<PipelineView | null> {
     const { rows } = await this.sql.query<{ view: PipelineView }>(
-      prepared('pf_pipeline_view', `with recursive
+      prepared(
+        'pf_pipeline_view',
+        `with recursive
         chain(id, rerun_of_id, depth) as (
           select id, rerun_of_id, 0 from shared.pipelines where id = $1
           union all
@@ -70,7 +72,9 @@ export class PipelineRepository {
       ) as view
       from ${pipelineSummaryFrom}
       join shared.projects pr on pr.id = p.project_id
-      where p.id = $1`, [pipelineId]),
+      where p.id = $1`,
+        [pipelineId],
+      ),
     );
     return rows[0]?.view ?? null;
   }
@@ -78,7 +82,9 @@ export class PipelineRepository {
   /** Use case 2: a step with its previous and next steps and all targets of its group. */
   async getStepNeighbourhood(stepId: string): Promise<StepNeighbourhood | null> {
     const { rows } = await this.sql.query<{ view: StepNeighbourhood }>(
-      prepared('pf_step_neighbourhood', `with s as (select * from shared.pipeline_steps where id = $1),
+      prepared(
+        'pf_step_neighbourhood',
+        `with s as (select * from shared.pipeline_steps where id = $1),
             g as (${stepGroupSql('$1')})
       select json_build_object(
         'step', ${stepSummaryJson('s')}::jsonb || jsonb_build_object(
@@ -96,20 +102,29 @@ export class PipelineRepository {
                                            from (${groupTargetsSql('g.kind', 'g.group_id')}) x), '[]'))
                     from g limit 1)
       ) as view
-      from s`, [stepId]),
+      from s`,
+        [stepId],
+      ),
     );
     return rows[0]?.view ?? null;
   }
 
   /** Use case 6: a project's pipelines, newest first, keyset-paginated by id. */
-  async listForProject(projectId: string, options: { before?: string; limit?: number } = {}): Promise<Page<PipelineSummary>> {
+  async listForProject(
+    projectId: string,
+    options: { before?: string; limit?: number } = {},
+  ): Promise<Page<PipelineSummary>> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
     const { rows } = await this.sql.query<{ item: PipelineSummary }>(
-      prepared('pf_project_pipelines', `select json_build_object(${pipelineSummaryFields}) as item
+      prepared(
+        'pf_project_pipelines',
+        `select json_build_object(${pipelineSummaryFields}) as item
          from ${pipelineSummaryFrom}
         where p.project_id = $1 and ($2::bigint is null or p.id < $2)
         order by p.id desc
-        limit $3`, [projectId, options.before ?? null, limit + 1]),
+        limit $3`,
+        [projectId, options.before ?? null, limit + 1],
+      ),
     );
     const items = rows.slice(0, limit).map((r) => r.item);
     return { items, next: rows.length > limit ? items[items.length - 1].id : null };
@@ -118,10 +133,14 @@ export class PipelineRepository {
   /** Use case 8: the pipelines an event started (reruns it asked for included). */
   async listForEvent(eventId: string): Promise<PipelineSummary[]> {
     const { rows } = await this.sql.query<{ item: PipelineSummary }>(
-      prepared('pf_event_pipelines', `select json_build_object(${pipelineSummaryFields}) as item
+      prepared(
+        'pf_event_pipelines',
+        `select json_build_object(${pipelineSummaryFields}) as item
          from ${pipelineSummaryFrom}
         where p.event_id = $1
-        order by p.id`, [eventId]),
+        order by p.id`,
+        [eventId],
+      ),
     );
     return rows.map((r) => r.item);
   }
@@ -129,14 +148,18 @@ export class PipelineRepository {
   /** Use case 10: the event behind a step (through its pipeline). */
   async getStepEvent(stepId: string): Promise<EventSummary | null> {
     const { rows } = await this.sql.query<{ item: EventSummary }>(
-      prepared('pf_step_event', `select json_build_object('id', e.id::text, 'source', e.source, 'type', e.type, 'deliveryId', e.delivery_id,
+      prepared(
+        'pf_step_event',
+        `select json_build_object('id', e.id::text, 'source', e.source, 'type', e.type, 'deliveryId', e.delivery_id,
                 'actor', e.actor, 'disposition', e.disposition, 'reason', e.reason, 'receivedAt', e.received_at,
                 'commitSha', c.sha) as item
          from shared.pipeline_steps s
          join shared.pipelines p on p.id = s.pipeline_id
          join shared.events e on e.id = p.event_id
          left join shared.commits c on c.id = e.commit_id
-        where s.id = $1`, [stepId]),
+        where s.id = $1`,
+        [stepId],
+      ),
     );
     return rows[0]?.item ?? null;
   }
@@ -144,11 +167,15 @@ export class PipelineRepository {
   /** Use case 11: the project a step belongs to. */
   async getStepProject(stepId: string): Promise<ProjectView | null> {
     const { rows } = await this.sql.query<{ item: ProjectView }>(
-      prepared('pf_step_project', `select ${projectJson('pr')} as item
+      prepared(
+        'pf_step_project',
+        `select ${projectJson('pr')} as item
          from shared.pipeline_steps s
          join shared.pipelines p on p.id = s.pipeline_id
          join shared.projects pr on pr.id = p.project_id
-        where s.id = $1`, [stepId]),
+        where s.id = $1`,
+        [stepId],
+      ),
     );
     return rows[0]?.item ?? null;
   }

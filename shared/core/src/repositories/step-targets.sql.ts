@@ -37,7 +37,10 @@ export const targetJson = `json_build_object(
 /** For a step, the group it links to, whatever the kind (one row or none). */
 export function stepGroupSql(stepParam: string): string {
   return kinds
-    .map((k) => `select '${k.kind}' as kind, ${k.groupLinkColumn} as group_id from ${k.groupLinkTable} where step_id = ${stepParam}`)
+    .map(
+      (k) =>
+        `select '${k.kind}' as kind, ${k.groupLinkColumn} as group_id from ${k.groupLinkTable} where step_id = ${stepParam}`,
+    )
     .join('\n union all ');
 }
 

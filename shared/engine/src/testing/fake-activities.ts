@@ -63,7 +63,10 @@ export class FakeActivities {
 
   /** Targets submitted so far, as `target` names of a job. */
   submittedTargets(job: string): string[] {
-    return this.calls.flat().filter((t) => t.job === job).map((t) => t.target.target);
+    return this.calls
+      .flat()
+      .filter((t) => t.job === job)
+      .map((t) => t.target.target);
   }
 }
 

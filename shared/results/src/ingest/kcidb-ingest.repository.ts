@@ -17,7 +17,8 @@ function upsert(spec: TableSpec, select: string): string {
   ].join('\n');
 }
 
-const orderByKey = (spec: TableSpec) => spec.key.map((k) => `r.${q(k)}${k === 'id' || k.endsWith('_id') ? ' collate "C"' : ''}`).join(', ');
+const orderByKey = (spec: TableSpec) =>
+  spec.key.map((k) => `r.${q(k)}${k === 'id' || k.endsWith('_id') ? ' collate "C"' : ''}`).join(', ');
 
 /**
  * Upsert of rows built in JavaScript: they travel as one JSON parameter ($1) and
@@ -60,7 +61,12 @@ export function upsertStoredSql(spec: TableSpec): string {
 }
 
 const FROM_ROWS = new Map(KCIDB_TABLES.map((spec) => [spec.section, upsertSql(spec)]));
-const FROM_STORED = new Map(KCIDB_TABLES.map((spec) => [spec.section, `with w as (${upsertStoredSql(spec)} returning 1) select count(*)::int as n from w`]));
+const FROM_STORED = new Map(
+  KCIDB_TABLES.map((spec) => [
+    spec.section,
+    `with w as (${upsertStoredSql(spec)} returning 1) select count(*)::int as n from w`,
+  ]),
+);
 
 export type KcidbLoadCounts = Record<KcidbSection, number>;
 

@@ -51,7 +51,9 @@ describe('loading KCIDB reports', () => {
       loadKcidbReport(
         tx,
         report({
-          checkouts: [{ id: c, origin: 'myci', tree_name: 'next', git_repository_branch: 'master', git_commit_tags: ['v2'] }],
+          checkouts: [
+            { id: c, origin: 'myci', tree_name: 'next', git_repository_branch: 'master', git_commit_tags: ['v2'] },
+          ],
           tests: [
             {
               id: t,
@@ -66,7 +68,11 @@ describe('loading KCIDB reports', () => {
         }),
       ),
     );
-    expect(await one('select tree_name, git_repository_branch, git_commit_tags from shared.kcidb_checkouts where id = $1', [c])).toEqual({
+    expect(
+      await one('select tree_name, git_repository_branch, git_commit_tags from shared.kcidb_checkouts where id = $1', [
+        c,
+      ]),
+    ).toEqual({
       tree_name: 'mainline',
       git_repository_branch: 'master',
       git_commit_tags: ['v1'],
@@ -97,13 +103,22 @@ describe('loading KCIDB reports', () => {
         report({
           builds: [
             { id: b, origin: 'myci', checkout_id: 'myci:c1', architecture: 'x86_64' },
-            { id: b, origin: 'myci', checkout_id: 'myci:c2', architecture: 'arm64', config_name: 'defconfig', status: 'PASS' },
+            {
+              id: b,
+              origin: 'myci',
+              checkout_id: 'myci:c2',
+              architecture: 'arm64',
+              config_name: 'defconfig',
+              status: 'PASS',
+            },
           ],
         }),
       ),
     );
     expect(counts.builds).toBe(1);
-    expect(await one('select checkout_id, architecture, config_name, status from shared.kcidb_builds where id = $1', [b])).toEqual({
+    expect(
+      await one('select checkout_id, architecture, config_name, status from shared.kcidb_builds where id = $1', [b]),
+    ).toEqual({
       checkout_id: 'myci:c1',
       architecture: 'x86_64',
       config_name: 'defconfig',
@@ -123,27 +138,75 @@ describe('loading KCIDB reports', () => {
             { id: i, origin: 'myci', version: 1, culprit: { code: true }, categories: ['boot.oops'] },
             { id: i, origin: 'myci', version: 2, report_subject: 'fixed' },
           ],
-          incidents: [{ id: `myci:${fresh('x')}`, origin: 'myci', issue_id: i, issue_version: 1, test_id: t, present: true }],
+          incidents: [
+            { id: `myci:${fresh('x')}`, origin: 'myci', issue_id: i, issue_version: 1, test_id: t, present: true },
+          ],
         }),
       ),
     );
-    expect(await one('select build_id from shared.kcidb_tests where id = $1', [t])).toEqual({ build_id: 'maestro:67d409f9f378f0c5986dc7df' });
-    expect(await db.query('select version::int, culprit_code, categories, report_subject from shared.kcidb_issues where id = $1 order by version', [i])).toEqual([
+    expect(await one('select build_id from shared.kcidb_tests where id = $1', [t])).toEqual({
+      build_id: 'maestro:67d409f9f378f0c5986dc7df',
+    });
+    expect(
+      await db.query(
+        'select version::int, culprit_code, categories, report_subject from shared.kcidb_issues where id = $1 order by version',
+        [i],
+      ),
+    ).toEqual([
       { version: 1, culprit_code: true, categories: ['boot.oops'], report_subject: null },
       { version: 2, culprit_code: null, categories: null, report_subject: 'fixed' },
     ]);
-    expect(await one('select count(*)::int as n from shared.kcidb_incidents where issue_id = $1', [i])).toEqual({ n: 1 });
+    expect(await one('select count(*)::int as n from shared.kcidb_incidents where issue_id = $1', [i])).toEqual({
+      n: 1,
+    });
   });
   it('gives the same rows whether a report is loaded in place or from JavaScript', async () => {
     const rich = (o: string) =>
       report({
-        checkouts: [{ id: `${o}:c`, origin: o, tree_name: 't', git_commit_tags: ['v1', 'v2'], git_repository_branch_tip: true, patchset_files: [{ name: 'p', url: 'https://x.org/p' }], start_time: '2024-01-01T10:00:00+02:00', misc: { a: [1, { b: 'c' }] } }],
-        builds: [{ id: `${o}:b`, origin: o, checkout_id: `${o}:c`, duration: 12.25, status: 'ERROR', input_files: [], output_files: [{ name: 'x', url: 'https://x.org/x' }] }],
+        checkouts: [
+          {
+            id: `${o}:c`,
+            origin: o,
+            tree_name: 't',
+            git_commit_tags: ['v1', 'v2'],
+            git_repository_branch_tip: true,
+            patchset_files: [{ name: 'p', url: 'https://x.org/p' }],
+            start_time: '2024-01-01T10:00:00+02:00',
+            misc: { a: [1, { b: 'c' }] },
+          },
+        ],
+        builds: [
+          {
+            id: `${o}:b`,
+            origin: o,
+            checkout_id: `${o}:c`,
+            duration: 12.25,
+            status: 'ERROR',
+            input_files: [],
+            output_files: [{ name: 'x', url: 'https://x.org/x' }],
+          },
+        ],
         tests: [
-          { id: `${o}:t1`, origin: o, build_id: `${o}:b`, path: '', environment: { compatible: ['a,b', 'c'], comment: 'lab', misc: { platform: 'p' } }, number: { value: -1.5e3, unit: 'B', prefix: 'binary' } },
+          {
+            id: `${o}:t1`,
+            origin: o,
+            build_id: `${o}:b`,
+            path: '',
+            environment: { compatible: ['a,b', 'c'], comment: 'lab', misc: { platform: 'p' } },
+            number: { value: -1.5e3, unit: 'B', prefix: 'binary' },
+          },
           { id: `${o}:t2`, origin: o, build_id: `${o}:b`, environment: {}, number: { value: 0 } },
         ],
-        issues: [{ id: `${o}:i`, origin: o, version: 3, culprit: { harness: false }, categories: ['x.y'], report_url: 'https://x.org/i' }],
+        issues: [
+          {
+            id: `${o}:i`,
+            origin: o,
+            version: 3,
+            culprit: { harness: false },
+            categories: ['x.y'],
+            report_url: 'https://x.org/i',
+          },
+        ],
         incidents: [{ id: `${o}:x`, origin: o, issue_id: `${o}:i`, issue_version: 3, present: false }],
       });
     const viaJs = fresh('js');
@@ -155,9 +218,9 @@ describe('loading KCIDB reports', () => {
     });
     for (const table of ['kcidb_checkouts', 'kcidb_builds', 'kcidb_tests', 'kcidb_issues', 'kcidb_incidents']) {
       const rows = async (o: string) =>
-        (await db.query<Record<string, unknown>>(`select * from shared.${table} where origin = $1 order by id`, [o])).map((row) =>
-          JSON.parse(JSON.stringify({ ...row, _timestamp: undefined }).replaceAll(o, 'o')),
-        );
+        (
+          await db.query<Record<string, unknown>>(`select * from shared.${table} where origin = $1 order by id`, [o])
+        ).map((row) => JSON.parse(JSON.stringify({ ...row, _timestamp: undefined }).replaceAll(o, 'o')));
       expect(await rows(viaSql)).toEqual(await rows(viaJs));
     }
   });
@@ -171,7 +234,11 @@ describe('KcidbSubmissionProcessor', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['processed', 'processed']);
     expect(outcomes.filter((o) => o.loaded)).toHaveLength(1);
     expect(await processor.processSubmission(id)).toEqual({ id, status: 'processed', loaded: false });
-    expect(await one('select status, errors, processed_at is not null as done from shared.kcidb_submissions where id = $1', [id])).toEqual({
+    expect(
+      await one('select status, errors, processed_at is not null as done from shared.kcidb_submissions where id = $1', [
+        id,
+      ]),
+    ).toEqual({
       status: 'processed',
       errors: null,
       done: true,
@@ -179,7 +246,10 @@ describe('KcidbSubmissionProcessor', () => {
   });
 
   it('sweeps ready submissions, oldest first, and leaves finished ones alone', async () => {
-    const ids = [await store(report({})), await store(report({ checkouts: [{ id: `myci:${fresh('c')}`, origin: 'myci' }] }))];
+    const ids = [
+      await store(report({})),
+      await store(report({ checkouts: [{ id: `myci:${fresh('c')}`, origin: 'myci' }] })),
+    ];
     const swept = await processor.processPending();
     expect(swept.map((o) => o.id)).toEqual(expect.arrayContaining(ids));
     expect(swept.every((o) => o.status === 'processed')).toBe(true);
@@ -189,7 +259,9 @@ describe('KcidbSubmissionProcessor', () => {
   it('leaves to their messages the submissions younger than the minimum age', async () => {
     const young = await store(report({}));
     const old = await store(report({}));
-    await db.query(`update shared.kcidb_submissions set received_at = now() - interval '2 minutes' where id = $1`, [old]);
+    await db.query(`update shared.kcidb_submissions set received_at = now() - interval '2 minutes' where id = $1`, [
+      old,
+    ]);
     expect((await processor.processPending(100, 60_000)).map((o) => o.id)).toEqual([old]);
     expect((await submissions.state(db, young))?.status).toBe('ready');
     expect((await processor.processPending(100, 0)).map((o) => o.id)).toEqual([young]);
@@ -205,20 +277,39 @@ describe('KcidbSubmissionProcessor', () => {
         ],
       }),
     );
-    expect(await processor.processSubmission(id)).toMatchObject({ status: 'processed', loaded: true, counts: { tests: 1 } });
-    expect(await one('select build_id, path, status from shared.kcidb_tests where id = $1', [t])).toEqual({ build_id: 'myci:b1', path: 'boot', status: 'FAIL' });
+    expect(await processor.processSubmission(id)).toMatchObject({
+      status: 'processed',
+      loaded: true,
+      counts: { tests: 1 },
+    });
+    expect(await one('select build_id, path, status from shared.kcidb_tests where id = $1', [t])).toEqual({
+      build_id: 'myci:b1',
+      path: 'boot',
+      status: 'FAIL',
+    });
   });
 
   it('marks a stored report that is not valid as failed, with the reason', async () => {
     // Only submit stores reports, after validating them; a bad one can only come from elsewhere.
-    const missing = await store({ version: { major: 5 }, tests: [{ id: 'myci:t-bad', origin: 'myci', status: 'PASS' }] });
+    const missing = await store({
+      version: { major: 5 },
+      tests: [{ id: 'myci:t-bad', origin: 'myci', status: 'PASS' }],
+    });
     expect(await processor.processSubmission(missing)).toMatchObject({ status: 'failed' });
-    const { errors } = await one<{ errors: { message: string }[] }>('select errors from shared.kcidb_submissions where id = $1', [missing]);
+    const { errors } = await one<{ errors: { message: string }[] }>(
+      'select errors from shared.kcidb_submissions where id = $1',
+      [missing],
+    );
     expect(errors[0].message).toMatch(/build_id/);
     // read the slow way (repeated ids), it is validated again and refused with pointers
-    const repeated = await store({ version: { major: 5 }, tests: [1, 2].map(() => ({ id: 'myci:t-bad2', origin: 'myci', build_id: 'myci:b', status: 'pass' })) });
+    const repeated = await store({
+      version: { major: 5 },
+      tests: [1, 2].map(() => ({ id: 'myci:t-bad2', origin: 'myci', build_id: 'myci:b', status: 'pass' })),
+    });
     expect(await processor.processSubmission(repeated)).toMatchObject({ status: 'failed' });
-    const second = await one<{ errors: unknown }>('select errors from shared.kcidb_submissions where id = $1', [repeated]);
+    const second = await one<{ errors: unknown }>('select errors from shared.kcidb_submissions where id = $1', [
+      repeated,
+    ]);
     expect(second.errors).toEqual(
       expect.arrayContaining([
         { pointer: '/tests/0/status', message: expect.stringContaining('upper case') },

@@ -45,7 +45,14 @@ describe('rowsOf', () => {
     };
     expect(rowsOf(report, spec('issues'))).toEqual([
       { id: 'myci:i', origin: 'myci', version: 1 },
-      { id: 'myci:i', origin: 'myci', version: 2, culprit_code: undefined, culprit_tool: true, culprit_harness: undefined },
+      {
+        id: 'myci:i',
+        origin: 'myci',
+        version: 2,
+        culprit_code: undefined,
+        culprit_tool: true,
+        culprit_harness: undefined,
+      },
     ]);
   });
 

@@ -77,10 +77,14 @@ export class KcidbSubmissionProcessor {
       return { id: row.id, status: 'processed', loaded: true, counts };
     } catch (error) {
       if (PackflowError.isRetryable(error)) {
-        throw new PackflowError('kcidb_load_interrupted', `loading KCIDB submission ${row.id} was interrupted; it stays ready`, {
-          retryable: true,
-          cause: error,
-        });
+        throw new PackflowError(
+          'kcidb_load_interrupted',
+          `loading KCIDB submission ${row.id} was interrupted; it stays ready`,
+          {
+            retryable: true,
+            cause: error,
+          },
+        );
       }
       await tx.query('rollback to savepoint kcidb_load');
       const message = `the database refused the report: ${(error as Error).message}`;

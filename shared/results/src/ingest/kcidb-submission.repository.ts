@@ -54,11 +54,19 @@ export const submissions = {
   },
 
   async report(sql: KcidbSql, id: string): Promise<unknown> {
-    const [row] = await sql.query<{ report: unknown }>(`select "report" from "shared"."kcidb_submissions" where "id" = $1`, [id]);
+    const [row] = await sql.query<{ report: unknown }>(
+      `select "report" from "shared"."kcidb_submissions" where "id" = $1`,
+      [id],
+    );
     return row?.report;
   },
 
-  async finish(sql: KcidbSql, id: string, status: 'processed' | 'failed', errors: readonly KcidbSubmissionError[] | null): Promise<void> {
+  async finish(
+    sql: KcidbSql,
+    id: string,
+    status: 'processed' | 'failed',
+    errors: readonly KcidbSubmissionError[] | null,
+  ): Promise<void> {
     await sql.query(
       `update "shared"."kcidb_submissions"
        set "status" = $2, "errors" = $3::jsonb, "processed_at" = now(), "updated_at" = now() where "id" = $1`,

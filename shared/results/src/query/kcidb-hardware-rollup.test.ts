@@ -36,7 +36,12 @@ function report(withStatus: boolean): KcidbReport {
 
 /** The listing as counting every test of the interval gives it. */
 async function counted(from: Date, to: Date, origin: string | null) {
-  const rows = await db.query<{ hardware: string; platforms: string[]; boots: Record<string, number>; tests: Record<string, number> }>(
+  const rows = await db.query<{
+    hardware: string;
+    platforms: string[];
+    boots: Record<string, number>;
+    tests: Record<string, number>;
+  }>(
     `select hardware,
        coalesce(array_agg(distinct platform) filter (where platform is not null), '{}') as platforms,
        json_build_object('pass', count(*) filter (where is_boot and status = 'PASS'), 'fail', count(*) filter (where is_boot and status = 'FAIL'),
@@ -65,7 +70,12 @@ async function expectListingsMatch(): Promise<void> {
     for (const origin of [null, 'ci_b']) {
       const params = parseHardwareParams({ from, to, ...(origin ? { origin } : {}) });
       const listed = await kcidbQueries.hardware(db, params);
-      expect({ from, to, origin, items: listed.items }).toEqual({ from, to, origin, items: await counted(new Date(from), new Date(to), origin) });
+      expect({ from, to, origin, items: listed.items }).toEqual({
+        from,
+        to,
+        origin,
+        items: await counted(new Date(from), new Date(to), origin),
+      });
     }
   }
 }
@@ -87,10 +97,14 @@ describe('the hardware listing over hourly rollups', () => {
   });
 
   it('still matches after a second submission fills the statuses left null', async () => {
-    const [{ before }] = await db.query<{ before: number }>(`select count(*)::int as before from shared.kcidb_tests where status is null`);
+    const [{ before }] = await db.query<{ before: number }>(
+      `select count(*)::int as before from shared.kcidb_tests where status is null`,
+    );
     expect(before).toBeGreaterThan(0);
     await db.transaction((tx) => loadKcidbReport(tx, report(true)));
-    const [{ after }] = await db.query<{ after: number }>(`select count(*)::int as after from shared.kcidb_tests where status is null`);
+    const [{ after }] = await db.query<{ after: number }>(
+      `select count(*)::int as after from shared.kcidb_tests where status is null`,
+    );
     expect(after).toBe(0);
     await expectListingsMatch();
   });

@@ -29,7 +29,9 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   db = kcidbDatabase(await testDb.orm());
   await fillSample(db, { tests: 100_000, days: 100, now });
-  [{ git_commit_hash: commit }] = await db.query<{ git_commit_hash: string }>(`select git_commit_hash from shared.kcidb_checkouts where id = 'o0:c0'`);
+  [{ git_commit_hash: commit }] = await db.query<{ git_commit_hash: string }>(
+    `select git_commit_hash from shared.kcidb_checkouts where id = 'o0:c0'`,
+  );
 });
 afterAll(async () => {
   await testDb.drop();
@@ -62,9 +64,27 @@ const queries: [string, () => [string, unknown[]]][] = [
   ['trees', () => [TREES_SQL, [p.trees.from, p.trees.to, null, null, 51, 0]]],
   ['revision', () => [REVISION_SQL, [commit, '', null, null, null, 51, 0]]],
   ['hardware', () => [HARDWARE_SQL, [p.hardware.from, p.hardware.to, null, 51, 0]]],
-  ['hardware results by compatible', () => [HARDWARE_RESULTS_SQL, [p.hardwareResults.hardware, p.hardwareResults.from, p.hardwareResults.to, null, 51, 0]]],
-  ['hardware results by platform', () => [HARDWARE_RESULTS_SQL, [p.platformResults.hardware, p.platformResults.from, p.platformResults.to, null, 51, 0]]],
-  ['test history', () => [TEST_HISTORY_SQL, [p.history.path, p.history.from, p.history.to, null, p.history.platform, null, null, null, 51, 0]]],
+  [
+    'hardware results by compatible',
+    () => [
+      HARDWARE_RESULTS_SQL,
+      [p.hardwareResults.hardware, p.hardwareResults.from, p.hardwareResults.to, null, 51, 0],
+    ],
+  ],
+  [
+    'hardware results by platform',
+    () => [
+      HARDWARE_RESULTS_SQL,
+      [p.platformResults.hardware, p.platformResults.from, p.platformResults.to, null, 51, 0],
+    ],
+  ],
+  [
+    'test history',
+    () => [
+      TEST_HISTORY_SQL,
+      [p.history.path, p.history.from, p.history.to, null, p.history.platform, null, null, null, 51, 0],
+    ],
+  ],
   ['path rollup', () => [PATH_ROLLUP_SQL, [p.rollup.buildId, null, null, null, null, 51, 0]]],
 ];
 
@@ -76,7 +96,9 @@ describe('KCIDB query plans on 100,000 tests', () => {
   it.each(queries)('%s reads tests through an index, with no sequential scan', async (_, query) => {
     const [sql, params] = query();
     const found = await plan(sql, params);
-    const onTests = found.filter((n) => n['Relation Name'] === 'kcidb_tests' || n['Index Name']?.startsWith('kcidb_tests_'));
+    const onTests = found.filter(
+      (n) => n['Relation Name'] === 'kcidb_tests' || n['Index Name']?.startsWith('kcidb_tests_'),
+    );
     expect(onTests.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
     expect(onTests.some((n) => n['Index Name']?.startsWith('kcidb_tests_'))).toBe(true);
   });

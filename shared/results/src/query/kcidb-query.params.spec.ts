@@ -13,7 +13,12 @@ const errors = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    return Object.fromEntries(((error as { details: { errors: { pointer: string; message: string }[] } }).details.errors).map((e) => [e.pointer, e.message]));
+    return Object.fromEntries(
+      (error as { details: { errors: { pointer: string; message: string }[] } }).details.errors.map((e) => [
+        e.pointer,
+        e.message,
+      ]),
+    );
   }
   throw new Error('expected a validation error');
 };
@@ -31,7 +36,9 @@ describe('KCIDB query parameters', () => {
   });
 
   it('reads dates, date-times (UTC unless zoned), origins and pages', () => {
-    expect(parseTreesParams({ from: '2026-01-01', to: '2026-01-02T10:00', origin: 'myci', limit: '10', offset: '20' }, now)).toMatchObject({
+    expect(
+      parseTreesParams({ from: '2026-01-01', to: '2026-01-02T10:00', origin: 'myci', limit: '10', offset: '20' }, now),
+    ).toMatchObject({
       from: new Date('2026-01-01T00:00:00Z'),
       to: new Date('2026-01-02T10:00:00Z'),
       origin: 'myci',
@@ -42,14 +49,20 @@ describe('KCIDB query parameters', () => {
   });
 
   it('names every bad parameter', () => {
-    expect(errors(() => parseTreesParams({ from: '2026-02-30x', limit: '501', offset: '-1', origin: 'My CI', extra: '1' }, now))).toEqual({
+    expect(
+      errors(() =>
+        parseTreesParams({ from: '2026-02-30x', limit: '501', offset: '-1', origin: 'My CI', extra: '1' }, now),
+      ),
+    ).toEqual({
       '/from': expect.stringContaining('ISO 8601'),
       '/limit': expect.stringContaining('from 1 to 500'),
       '/offset': expect.stringContaining('whole number'),
       '/origin': expect.stringContaining('an origin'),
       '/extra': expect.stringContaining('not a parameter'),
     });
-    expect(errors(() => parseTreesParams({ from: '2026-03-09', to: '2026-03-01' }, now))).toEqual({ '/from': 'must be earlier than to' });
+    expect(errors(() => parseTreesParams({ from: '2026-03-09', to: '2026-03-01' }, now))).toEqual({
+      '/from': 'must be earlier than to',
+    });
     expect(errors(() => parseTreesParams({ origin: ['a', 'b'] }, now))).toEqual({ '/origin': 'must be given once' });
   });
 
@@ -60,12 +73,20 @@ describe('KCIDB query parameters', () => {
       '/patchset': expect.stringContaining('64 lowercase'),
     });
     expect(errors(() => parseHardwareResultsParams({}, now))).toEqual({ '/hardware': 'is required' });
-    expect(errors(() => parseTestHistoryParams({ path: 'a..b' }, now))).toEqual({ '/path': expect.stringContaining('dotted test path') });
-    expect(errors(() => parsePathRollupParams({ build_id: 'b1' }, now))).toEqual({ '/build_id': expect.stringContaining('build id') });
+    expect(errors(() => parseTestHistoryParams({ path: 'a..b' }, now))).toEqual({
+      '/path': expect.stringContaining('dotted test path'),
+    });
+    expect(errors(() => parsePathRollupParams({ build_id: 'b1' }, now))).toEqual({
+      '/build_id': expect.stringContaining('build id'),
+    });
   });
 
   it('leaves the revision and the rollup without a default interval', () => {
     expect(parseRevisionParams({ commit: 'a'.repeat(40) }, now)).toMatchObject({ patchset: '', from: null, to: null });
-    expect(parsePathRollupParams({ build_id: 'myci:b', prefix: 'boot' }, now)).toMatchObject({ buildId: 'myci:b', prefix: 'boot', from: null });
+    expect(parsePathRollupParams({ build_id: 'myci:b', prefix: 'boot' }, now)).toMatchObject({
+      buildId: 'myci:b',
+      prefix: 'boot',
+      from: null,
+    });
   });
 });

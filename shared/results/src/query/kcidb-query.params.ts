@@ -103,7 +103,8 @@ class ParamReader {
   /** Throws one ValidationError naming every bad or unknown parameter. */
   done<T>(value: T): T {
     for (const name of Object.keys(this.query)) {
-      if (!this.used.has(name)) this.problem(name, `is not a parameter of this query (expected ${[...this.used].join(', ')})`);
+      if (!this.used.has(name))
+        this.problem(name, `is not a parameter of this query (expected ${[...this.used].join(', ')})`);
     }
     if (this.problems.length) throw kcidbValidationError('invalid query parameters', this.problems);
     return value;

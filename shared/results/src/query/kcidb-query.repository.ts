@@ -63,10 +63,12 @@ export const kcidbQueries = {
 
   /** One commit + patchset across origins: its checkouts, a summary, and a page of its builds with their test counts. */
   async revision(sql: KcidbSql, p: RevisionParams) {
-    const [row] = await sql.query<{ checkouts: Row[]; builds_summary: Row; tests_summary: Row & { boots: Row; tests: Row }; builds: Row[] }>(
-      REVISION_SQL,
-      [p.commit, p.patchset, p.origin, p.from, p.to, p.limit + 1, p.offset],
-    );
+    const [row] = await sql.query<{
+      checkouts: Row[];
+      builds_summary: Row;
+      tests_summary: Row & { boots: Row; tests: Row };
+      builds: Row[];
+    }>(REVISION_SQL, [p.commit, p.patchset, p.origin, p.from, p.to, p.limit + 1, p.offset]);
     const builds = paged(row.builds, p);
     return {
       git_commit_hash: p.commit,
@@ -114,7 +116,15 @@ export const kcidbQueries = {
       p.limit + 1,
       p.offset,
     ]);
-    return { path: p.path, platform: p.platform, config: p.config, branch: p.branch, tree: p.tree, ...window(p), ...paged(rows, p) };
+    return {
+      path: p.path,
+      platform: p.platform,
+      config: p.config,
+      branch: p.branch,
+      tree: p.tree,
+      ...window(p),
+      ...paged(rows, p),
+    };
   },
 
   /** Status counts per path prefix of a build's tests: `boot` summarises `boot.start`, `boot.login`, … */

@@ -37,7 +37,8 @@ function passFail(where: string): string {
 }
 
 /** Groups tests `t` by boot and status: `select … from (${grouped(from)}) g`. */
-const grouped = (fromWhere: string) => `select ${BOOT('t')} as boot, t.status, count(*) as n ${fromWhere} group by 1, 2`;
+const grouped = (fromWhere: string) =>
+  `select ${BOOT('t')} as boot, t.status, count(*) as n ${fromWhere} group by 1, 2`;
 
 /** Hardware everywhere but the hardware listing and details: the platform, else the first compatible string. */
 const PLATFORM = `coalesce(t.environment_misc ->> 'platform', t.environment_compatible[1])`;

@@ -50,7 +50,11 @@ describe('trees', () => {
     expect((await service.trees({ origin: 'ci_b' })).items.map((t) => t.checkout_id)).toEqual(['ci_b:c4']);
     const tagged = await service.trees({ tag: 'v6.1' });
     expect(tagged.items.map((t) => t.checkout_id)).toEqual(['ci_a:c1']);
-    expect(counts((tagged.items[0] as Record<string, Record<string, number>>).tests)).toEqual({ pass: 1, fail: 1, total: 2 });
+    expect(counts((tagged.items[0] as Record<string, Record<string, number>>).tests)).toEqual({
+      pass: 1,
+      fail: 1,
+      total: 2,
+    });
     const old = await service.trees({ from: at(-40 * 24), to: at(-20 * 24) });
     expect(old.items.map((t) => t.checkout_id)).toEqual(['ci_a:c5']);
     const first = await service.trees({ limit: '2' });
@@ -68,7 +72,15 @@ describe('revision', () => {
     expect(revision.checkouts.map((c) => c.id)).toEqual(['ci_a:c2', 'ci_b:c4']);
     expect(counts(revision.summary.builds as Record<string, number>)).toEqual({ pass: 2, fail: 1, null: 1, total: 4 });
     expect(counts(revision.summary.boots as Record<string, number>)).toEqual({ pass: 3, fail: 2, total: 5 });
-    expect(counts(revision.summary.tests as Record<string, number>)).toEqual({ pass: 2, fail: 2, skip: 1, error: 1, done: 1, miss: 1, total: 8 });
+    expect(counts(revision.summary.tests as Record<string, number>)).toEqual({
+      pass: 2,
+      fail: 2,
+      skip: 1,
+      error: 1,
+      done: 1,
+      miss: 1,
+      total: 8,
+    });
     const builds = revision.builds as Record<string, unknown>[];
     expect(builds.map((b) => [b.id, b.test_status])).toEqual([
       ['ci_a:b1', 'FAIL'],
@@ -77,7 +89,13 @@ describe('revision', () => {
       ['ci_b:b4', 'FAIL'],
     ]);
     expect(counts(builds[0].boots as Record<string, number>)).toEqual({ pass: 2, fail: 1, total: 3 });
-    expect(counts(builds[0].tests as Record<string, number>)).toEqual({ pass: 2, skip: 1, error: 1, done: 1, total: 5 });
+    expect(counts(builds[0].tests as Record<string, number>)).toEqual({
+      pass: 2,
+      skip: 1,
+      error: 1,
+      done: 1,
+      total: 5,
+    });
     expect(counts(builds[1].tests as Record<string, number>)).toEqual({ fail: 1, miss: 1, total: 2 });
     expect(builds[2].tests).toEqual(none);
   });
@@ -106,23 +124,51 @@ describe('hardware', () => {
         boots: { pass: 1, fail: 0, inconclusive: 0 },
         tests: { pass: 1, fail: 0, inconclusive: 1 },
       },
-      { hardware: 'acme,board-2', platforms: [], boots: { pass: 0, fail: 1, inconclusive: 0 }, tests: { pass: 0, fail: 0, inconclusive: 1 } },
-      { hardware: 'qemu-x86', platforms: ['qemu-x86'], boots: { pass: 3, fail: 1, inconclusive: 0 }, tests: { pass: 1, fail: 2, inconclusive: 2 } },
+      {
+        hardware: 'acme,board-2',
+        platforms: [],
+        boots: { pass: 0, fail: 1, inconclusive: 0 },
+        tests: { pass: 0, fail: 0, inconclusive: 1 },
+      },
+      {
+        hardware: 'qemu-x86',
+        platforms: ['qemu-x86'],
+        boots: { pass: 3, fail: 1, inconclusive: 0 },
+        tests: { pass: 1, fail: 2, inconclusive: 2 },
+      },
     ]);
     expect((await service.hardware({ origin: 'ci_b' })).items).toEqual([
-      { hardware: 'qemu-x86', platforms: ['qemu-x86'], boots: { pass: 1, fail: 0, inconclusive: 0 }, tests: { pass: 0, fail: 1, inconclusive: 0 } },
+      {
+        hardware: 'qemu-x86',
+        platforms: ['qemu-x86'],
+        boots: { pass: 1, fail: 0, inconclusive: 0 },
+        tests: { pass: 0, fail: 1, inconclusive: 0 },
+      },
     ]);
   });
 
   it("lists one hardware's results, by compatible string or by platform, newest first", async () => {
     const board = await service.hardwareResults({ hardware: 'acme,board-1' });
-    expect(board.summary).toEqual({ boots: { pass: 1, fail: 0, inconclusive: 0 }, tests: { pass: 1, fail: 0, inconclusive: 1 } });
+    expect(board.summary).toEqual({
+      boots: { pass: 1, fail: 0, inconclusive: 0 },
+      tests: { pass: 1, fail: 0, inconclusive: 1 },
+    });
     expect(board.items.map((t) => t.id)).toEqual(['ci_a:t5', 'ci_a:t4', 'ci_a:t12']);
-    expect(board.items[1]).toMatchObject({ build_id: 'ci_a:b1', config_name: 'defconfig', tree_name: 'mainline', git_commit_hash: H2 });
+    expect(board.items[1]).toMatchObject({
+      build_id: 'ci_a:b1',
+      config_name: 'defconfig',
+      tree_name: 'mainline',
+      git_commit_hash: H2,
+    });
     expect((await service.hardwareResults({ hardware: 'acme,soc' })).items.map((t) => t.id)).toEqual(['ci_a:t4']);
-    expect((await service.hardwareResults({ hardware: 'board1-platform' })).items.map((t) => t.id)).toEqual(['ci_a:t5']);
+    expect((await service.hardwareResults({ hardware: 'board1-platform' })).items.map((t) => t.id)).toEqual([
+      'ci_a:t5',
+    ]);
     const qemu = await service.hardwareResults({ hardware: 'qemu-x86', limit: '5' });
-    expect(qemu.summary).toEqual({ boots: { pass: 3, fail: 1, inconclusive: 0 }, tests: { pass: 1, fail: 2, inconclusive: 2 } });
+    expect(qemu.summary).toEqual({
+      boots: { pass: 3, fail: 1, inconclusive: 0 },
+      tests: { pass: 1, fail: 2, inconclusive: 2 },
+    });
     expect(qemu.items).toHaveLength(5);
     expect(qemu.has_more).toBe(true);
   });
@@ -139,18 +185,21 @@ describe('test history', () => {
     ]);
     expect((await service.testHistory({ path: 'ltp.sem01' })).items).toHaveLength(6);
     // platform falls back to the first compatible string
-    expect((await service.testHistory({ path: 'ltp.sem01', platform: 'acme,board-2' })).items.map((t) => t.id)).toEqual(['ci_a:t8']);
+    expect((await service.testHistory({ path: 'ltp.sem01', platform: 'acme,board-2' })).items.map((t) => t.id)).toEqual(
+      ['ci_a:t8'],
+    );
   });
 
   it('narrows by config, branch, tree, origin and interval', async () => {
     const q = { path: 'ltp.sem01', platform: 'qemu-x86' };
-    expect((await service.testHistory({ ...q, config: 'defconfig', branch: 'master' })).items.map((t) => t.id)).toEqual([
-      'ci_b:t10',
-      'ci_c:t11',
+    expect((await service.testHistory({ ...q, config: 'defconfig', branch: 'master' })).items.map((t) => t.id)).toEqual(
+      ['ci_b:t10', 'ci_c:t11', 'ci_a:t13'],
+    );
+    expect((await service.testHistory({ ...q, tree: 'next' })).items).toEqual([]);
+    expect((await service.testHistory({ ...q, origin: 'ci_a' })).items.map((t) => t.id)).toEqual([
+      'ci_a:t14',
       'ci_a:t13',
     ]);
-    expect((await service.testHistory({ ...q, tree: 'next' })).items).toEqual([]);
-    expect((await service.testHistory({ ...q, origin: 'ci_a' })).items.map((t) => t.id)).toEqual(['ci_a:t14', 'ci_a:t13']);
     expect((await service.testHistory({ ...q, from: at(-40 * 24) })).items.map((t) => t.id).at(-1)).toBe('ci_a:t15');
   });
 });
@@ -172,7 +221,14 @@ describe('path rollup', () => {
       ['ltp.sem02', 2, 'SKIP', 1],
       ['ltp.sem03', 2, 'PASS', 1],
     ]);
-    expect(counts(rollup.items[0].counts as Record<string, number>)).toEqual({ pass: 4, fail: 1, skip: 1, error: 1, done: 1, total: 8 });
+    expect(counts(rollup.items[0].counts as Record<string, number>)).toEqual({
+      pass: 4,
+      fail: 1,
+      skip: 1,
+      error: 1,
+      done: 1,
+      total: 8,
+    });
     expect(counts(rollup.items[7].counts as Record<string, number>)).toEqual({ pass: 2, skip: 1, done: 1, total: 4 });
   });
 
@@ -205,7 +261,9 @@ describe('query parameters', () => {
         ]),
       },
     });
-    await expect(service.revision({})).rejects.toMatchObject({ details: { errors: [{ pointer: '/commit', message: 'is required' }] } });
+    await expect(service.revision({})).rejects.toMatchObject({
+      details: { errors: [{ pointer: '/commit', message: 'is required' }] },
+    });
     await expect(service.pathRollup({ build_id: 'nope' })).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });

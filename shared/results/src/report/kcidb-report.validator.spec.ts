@@ -63,7 +63,11 @@ function full(): Record<string, unknown> & Record<Section, Record<string, unknow
         id: 'myci:t1',
         origin: 'myci',
         build_id: 'maestro:67d409f9f378f0c5986dc7df',
-        environment: { compatible: ['qcom,sc7180-trogdor', 'qcom,sc7180'], comment: 'lab 3', misc: { platform: 'sc7180-trogdor' } },
+        environment: {
+          compatible: ['qcom,sc7180-trogdor', 'qcom,sc7180'],
+          comment: 'lab 3',
+          misc: { platform: 'sc7180-trogdor' },
+        },
         path: 'boot.start',
         comment: 'a test',
         log_url: 'https://logs.example.org/test.log',
@@ -92,7 +96,17 @@ function full(): Record<string, unknown> & Record<Section, Record<string, unknow
       },
     ],
     incidents: [
-      { id: 'myci:x1', origin: 'myci', issue_id: 'myci:i1', issue_version: 0, build_id: 'myci:b1', test_id: 'myci:t1', present: true, comment: 'seen', misc: {} },
+      {
+        id: 'myci:x1',
+        origin: 'myci',
+        issue_id: 'myci:i1',
+        issue_version: 0,
+        build_id: 'myci:b1',
+        test_id: 'myci:t1',
+        present: true,
+        comment: 'seen',
+        misc: {},
+      },
     ],
   };
 }
@@ -121,7 +135,12 @@ describe('validateKcidbReport', () => {
       ['a version without major', { version: { minor: 3 } }, '/version/major', 'is required'],
       ['an unknown version key', { version: { major: 5, patch: 1 } }, '/version/patch', 'is not a field'],
       ['an unknown top-level key', { version: { major: 5 }, results: [] }, '/results', 'expected version, checkouts'],
-      ['a metadata key at the top', { version: { major: 5 }, _timestamp: '2024-01-01T00:00:00Z' }, '/_timestamp', 'is not a field'],
+      [
+        'a metadata key at the top',
+        { version: { major: 5 }, _timestamp: '2024-01-01T00:00:00Z' },
+        '/_timestamp',
+        'is not a field',
+      ],
       ['a section that is not a list', { version: { major: 5 }, tests: {} }, '/tests', 'must be a list'],
       ['a null section', { version: { major: 5 }, builds: null }, '/builds', 'must not be null'],
     ])('refuses %s', (_, report, pointer, message) => {
@@ -200,14 +219,17 @@ describe('validateKcidbReport', () => {
       expect(violations(report)).toEqual({});
     });
 
-    it.each<Section>(['checkouts', 'builds', 'tests', 'issues', 'incidents'])('accepts _timestamp on %s and refuses other unknown fields', (section) => {
-      const report = full();
-      report[section][0]._timestamp = '2024-01-01T00:00:00Z';
-      expect(violations(report)).toEqual({});
-      report[section][0].colour = 'red';
-      report[section][0]._other = 1;
-      expect(Object.keys(violations(report)).sort()).toEqual([`/${section}/0/_other`, `/${section}/0/colour`]);
-    });
+    it.each<Section>(['checkouts', 'builds', 'tests', 'issues', 'incidents'])(
+      'accepts _timestamp on %s and refuses other unknown fields',
+      (section) => {
+        const report = full();
+        report[section][0]._timestamp = '2024-01-01T00:00:00Z';
+        expect(violations(report)).toEqual({});
+        report[section][0].colour = 'red';
+        report[section][0]._other = 1;
+        expect(Object.keys(violations(report)).sort()).toEqual([`/${section}/0/_other`, `/${section}/0/colour`]);
+      },
+    );
 
     it('refuses a _timestamp that is not a date-time', () => {
       const report = full();
@@ -252,7 +274,10 @@ describe('validateKcidbReport', () => {
       report.checkouts[0][field] = value;
       const found = violations(report);
       if (message) expect(found[`/checkouts/0/${field}`]).toContain(message);
-      else expect(found[`/checkouts/0/${field}/0`] ?? found['/checkouts/0/patchset_files/0/name']).toMatch(/must be a string|without \//);
+      else
+        expect(found[`/checkouts/0/${field}/0`] ?? found['/checkouts/0/patchset_files/0/name']).toMatch(
+          /must be a string|without \//,
+        );
     });
 
     it('accepts an empty patchset hash and a log excerpt of exactly 16384 characters', () => {
@@ -321,7 +346,9 @@ describe('validateKcidbReport', () => {
     it('refuses a platform beside environment.misc, saying where it belongs', () => {
       const report = full();
       report.tests[0].environment = { platform: 'qemu' };
-      expect(violations(report)).toEqual({ '/tests/0/environment/platform': expect.stringContaining('environment.misc.platform') });
+      expect(violations(report)).toEqual({
+        '/tests/0/environment/platform': expect.stringContaining('environment.misc.platform'),
+      });
     });
 
     it.each([

@@ -61,7 +61,10 @@ function translate(error: ErrorObject): KcidbViolation {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return { pointer: `${at}/${pointerToken(String(params.missingProperty))}`, message: `is required${schema.title ? ` in a ${schema.title}` : ''}` };
+      return {
+        pointer: `${at}/${pointerToken(String(params.missingProperty))}`,
+        message: `is required${schema.title ? ` in a ${schema.title}` : ''}`,
+      };
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const pointer = `${at}/${pointerToken(key)}`;
@@ -78,14 +81,20 @@ function translate(error: ErrorObject): KcidbViolation {
     }
     case 'pattern':
     case 'format':
-      return { pointer: at, message: `must be ${schema.description ?? `a ${String(params.format ?? 'valid value')}`}${hint(error)}` };
+      return {
+        pointer: at,
+        message: `must be ${schema.description ?? `a ${String(params.format ?? 'valid value')}`}${hint(error)}`,
+      };
     case 'enum':
       return { pointer: at, message: `must be one of ${(params.allowedValues as unknown[]).join(', ')}${hint(error)}` };
     case 'const':
       return { pointer: at, message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'minimum':
     case 'maximum':
-      return { pointer: at, message: `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}` };
+      return {
+        pointer: at,
+        message: `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}`,
+      };
     case 'maxLength':
       return { pointer: at, message: `must be at most ${String(params.limit)} characters long` };
     default:
@@ -101,7 +110,11 @@ function hint(error: ErrorObject): string {
     return ` (statuses are upper case: "${data.toUpperCase()}")`;
   }
   const pattern = String((error.params as { pattern?: string }).pattern ?? '');
-  if (pattern.startsWith('^[a-z0-9_]+') && data !== data.toLowerCase() && new RegExp(pattern, 'u').test(data.toLowerCase())) {
+  if (
+    pattern.startsWith('^[a-z0-9_]+') &&
+    data !== data.toLowerCase() &&
+    new RegExp(pattern, 'u').test(data.toLowerCase())
+  ) {
     return ' (origins are lower case)';
   }
   if (pattern.startsWith('^([a-zA-Z0-9_-]+') && /(^\.|\.\.|\.$)/.test(data)) return ' (it has an empty segment)';

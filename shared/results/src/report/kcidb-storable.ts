@@ -12,13 +12,18 @@ const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\
 export function unstorableText(value: unknown, pointer = '', found: KcidbViolation[] = []): KcidbViolation[] {
   if (found.length >= 100) return found;
   if (typeof value === 'string') {
-    if (UNSTORABLE.test(value)) found.push({ pointer, message: 'contains a NUL character or an unpaired surrogate, which cannot be stored' });
+    if (UNSTORABLE.test(value))
+      found.push({ pointer, message: 'contains a NUL character or an unpaired surrogate, which cannot be stored' });
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => unstorableText(item, `${pointer}/${index}`, found));
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
       const at = `${pointer}/${pointerToken(key)}`;
-      if (UNSTORABLE.test(key)) found.push({ pointer: at, message: 'is a key with a NUL character or an unpaired surrogate, which cannot be stored' });
+      if (UNSTORABLE.test(key))
+        found.push({
+          pointer: at,
+          message: 'is a key with a NUL character or an unpaired surrogate, which cannot be stored',
+        });
       unstorableText(item, at, found);
     }
   }

@@ -8,5 +8,9 @@ import type { KcidbSql } from '../kcidb-database.js';
  */
 export async function announceKcidbSubmission(tx: KcidbSql, id: string, origins: readonly string[]): Promise<void> {
   const { subject, msgId, payload } = kcidbSubmittedMessage(id, origins);
-  await tx.query('insert into shared.outbox (subject, msg_id, payload) values ($1, $2, $3::jsonb)', [subject, msgId, JSON.stringify(payload)]);
+  await tx.query('insert into shared.outbox (subject, msg_id, payload) values ($1, $2, $3::jsonb)', [
+    subject,
+    msgId,
+    JSON.stringify(payload),
+  ]);
 }

@@ -15,9 +15,15 @@ export function foreignObjects(report: KcidbReport, origins: readonly string[]):
       const idOrigin = object.id.slice(0, object.id.indexOf(':'));
       const pointer = `/${section}/${pointerToken(index)}`;
       if (!allowed.has(object.origin)) {
-        found.push({ pointer, message: `${object.id} has origin "${object.origin}", which this token may not submit for` });
+        found.push({
+          pointer,
+          message: `${object.id} has origin "${object.origin}", which this token may not submit for`,
+        });
       } else if (!allowed.has(idOrigin)) {
-        found.push({ pointer, message: `${object.id} has an id of origin "${idOrigin}", which this token may not submit for` });
+        found.push({
+          pointer,
+          message: `${object.id} has an id of origin "${idOrigin}", which this token may not submit for`,
+        });
       }
     }
   }

@@ -36,7 +36,12 @@ describe('authenticateKcidbSubmitter', () => {
     expect(authenticateKcidbSubmitter(submitters, 'bearer another-token-0000002')).toEqual(['other']);
   });
 
-  it.each([undefined, '', TOKEN, `Basic ${TOKEN}`, 'Bearer ', 'Bearer wrong-token-000000000'])('refuses %j as unauthorized', (header) => {
-    expect(() => authenticateKcidbSubmitter(submitters, header)).toThrow(expect.objectContaining({ code: 'unauthorized' }));
-  });
+  it.each([undefined, '', TOKEN, `Basic ${TOKEN}`, 'Bearer ', 'Bearer wrong-token-000000000'])(
+    'refuses %j as unauthorized',
+    (header) => {
+      expect(() => authenticateKcidbSubmitter(submitters, header)).toThrow(
+        expect.objectContaining({ code: 'unauthorized' }),
+      );
+    },
+  );
 });

@@ -19,7 +19,10 @@ export class KcidbForbiddenError extends PackflowError {
 export function kcidbValidationError(what: string, violations: readonly KcidbViolation[]): ValidationError {
   const first = violations[0];
   const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : '';
-  return new ValidationError(`${what}: ${first ? `${first.pointer || '(document)'} ${first.message}` : 'invalid'}${more}`, {
-    errors: violations,
-  });
+  return new ValidationError(
+    `${what}: ${first ? `${first.pointer || '(document)'} ${first.message}` : 'invalid'}${more}`,
+    {
+      errors: violations,
+    },
+  );
 }

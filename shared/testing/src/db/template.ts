@@ -60,7 +60,9 @@ const STALE_AFTER_SECONDS = 6 * 3600;
  * say nothing across the sandboxes several runs may share a server from.
  */
 async function dropStaleDatabases(admin: pg.Client): Promise<void> {
-  const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'pf\\_test\\_%'");
+  const { rows } = await admin.query<{ datname: string }>(
+    "select datname from pg_database where datname like 'pf\\_test\\_%'",
+  );
   const now = Math.floor(Date.now() / 1000);
   for (const { datname } of rows) {
     const created = Number(datname.split('_')[2]);

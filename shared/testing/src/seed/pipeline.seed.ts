@@ -36,7 +36,15 @@ export interface SeededScenario {
 const one = async (sql: Sql, text: string, params: unknown[] = []): Promise<string> =>
   String((await sql.query<{ id: string }>(`${text} returning id`, params)).rows[0].id);
 
-async function step(sql: Sql, pipelineId: string, key: string, job: string, status: string, at: Date, rerunOf?: string) {
+async function step(
+  sql: Sql,
+  pipelineId: string,
+  key: string,
+  job: string,
+  status: string,
+  at: Date,
+  rerunOf?: string,
+) {
   return one(
     sql,
     `insert into shared.pipeline_steps (pipeline_id, key, job, package, status, rerun_of_id, created_at, updated_at)
@@ -45,7 +53,17 @@ async function step(sql: Sql, pipelineId: string, key: string, job: string, stat
   );
 }
 
-async function target(sql: Sql, table: string, groupColumn: string | null, groupId: string | null, name: string, attempt: number, status: string, at: Date, ext: string) {
+async function target(
+  sql: Sql,
+  table: string,
+  groupColumn: string | null,
+  groupId: string | null,
+  name: string,
+  attempt: number,
+  status: string,
+  at: Date,
+  ext: string,
+) {
   const cols = groupColumn ? `${groupColumn}, ` : '';
   const vals = groupColumn ? '$7, ' : '';
   const params: unknown[] = [name, attempt, status, at, ext, status === 'skipped' ? `build ${name} failed` : null];
@@ -68,9 +86,21 @@ export async function seedPipelineScenario(
   const t0 = new Date('2026-11-01T10:00:00Z');
   const t1 = new Date('2026-11-01T11:00:00Z');
 
-  const projectId = await one(sql, `insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'packit', $1)`, [options.repo ?? 'hello-world']);
-  const refId = await one(sql, `insert into shared.project_refs (project_id, kind, name) values ($1, 'pull_request', '42')`, [projectId]);
-  const commitId = await one(sql, `insert into shared.commits (project_id, ref_id, sha) values ($1, $2, $3)`, [projectId, refId, 'a'.repeat(40)]);
+  const projectId = await one(
+    sql,
+    `insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'packit', $1)`,
+    [options.repo ?? 'hello-world'],
+  );
+  const refId = await one(
+    sql,
+    `insert into shared.project_refs (project_id, kind, name) values ($1, 'pull_request', '42')`,
+    [projectId],
+  );
+  const commitId = await one(sql, `insert into shared.commits (project_id, ref_id, sha) values ($1, $2, $3)`, [
+    projectId,
+    refId,
+    'a'.repeat(40),
+  ]);
   const eventId = await one(
     sql,
     `insert into shared.events (source, type, delivery_id, actor, project_id, ref_id, commit_id, payload, received_at)
@@ -96,24 +126,83 @@ export async function seedPipelineScenario(
     copr: await step(sql, pipelineId, 'copr_build:hello', 'copr_build', 'failure', t0),
     tests: await step(sql, pipelineId, 'tests:hello', 'tests', 'skipped', t0),
   };
-  await sql.query(`insert into shared.pipeline_step_edges (from_step_id, to_step_id, target) values ($1, $2, null)`, [steps.srpm, steps.copr]);
+  await sql.query(`insert into shared.pipeline_step_edges (from_step_id, to_step_id, target) values ($1, $2, null)`, [
+    steps.srpm,
+    steps.copr,
+  ]);
   for (const c of chroots) {
-    await sql.query(`insert into shared.pipeline_step_edges (from_step_id, to_step_id, target) values ($1, $2, $3)`, [steps.copr, steps.tests, c]);
+    await sql.query(`insert into shared.pipeline_step_edges (from_step_id, to_step_id, target) values ($1, $2, $3)`, [
+      steps.copr,
+      steps.tests,
+      c,
+    ]);
   }
-  const srpmBuildId = await target(sql, 'srpm_builds', null, null, 'srpm-builds', 1, 'success', t0, `srpm-${projectId}`);
-  await sql.query(`insert into upstream.pipeline_step_srpm_builds (step_id, srpm_build_id) values ($1, $2)`, [steps.srpm, srpmBuildId]);
-  const coprBuildId = await one(sql, `insert into upstream.copr_builds (srpm_build_id, owner, project_name, created_at) values ($1, 'packit', 'packit-hello-world-42', $2)`, [srpmBuildId, t0]);
-  const testRunId = await one(sql, `insert into upstream.test_runs (copr_build_id, created_at) values ($1, $2)`, [coprBuildId, t0]);
-  await sql.query(`insert into upstream.pipeline_step_copr_builds (step_id, copr_build_id) values ($1, $2)`, [steps.copr, coprBuildId]);
-  await sql.query(`insert into upstream.pipeline_step_test_runs (step_id, test_run_id) values ($1, $2)`, [steps.tests, testRunId]);
+  const srpmBuildId = await target(
+    sql,
+    'srpm_builds',
+    null,
+    null,
+    'srpm-builds',
+    1,
+    'success',
+    t0,
+    `srpm-${projectId}`,
+  );
+  await sql.query(`insert into upstream.pipeline_step_srpm_builds (step_id, srpm_build_id) values ($1, $2)`, [
+    steps.srpm,
+    srpmBuildId,
+  ]);
+  const coprBuildId = await one(
+    sql,
+    `insert into upstream.copr_builds (srpm_build_id, owner, project_name, created_at) values ($1, 'packit', 'packit-hello-world-42', $2)`,
+    [srpmBuildId, t0],
+  );
+  const testRunId = await one(sql, `insert into upstream.test_runs (copr_build_id, created_at) values ($1, $2)`, [
+    coprBuildId,
+    t0,
+  ]);
+  await sql.query(`insert into upstream.pipeline_step_copr_builds (step_id, copr_build_id) values ($1, $2)`, [
+    steps.copr,
+    coprBuildId,
+  ]);
+  await sql.query(`insert into upstream.pipeline_step_test_runs (step_id, test_run_id) values ($1, $2)`, [
+    steps.tests,
+    testRunId,
+  ]);
   const coprTargets: Record<string, string> = {};
   const testTargets: Record<string, string> = {};
   for (const c of chroots) {
     const failed = c === redone;
-    coprTargets[c] = await target(sql, 'copr_build_targets', 'copr_build_id', coprBuildId, c, 1, failed ? 'failure' : 'success', t0, `copr-${projectId}-1`);
-    testTargets[c] = await target(sql, 'test_run_targets', 'test_run_id', testRunId, c, 1, failed ? 'skipped' : 'success', t0, `tf-${projectId}-${c}-1`);
-    await sql.query(`insert into upstream.pipeline_step_copr_build_targets (step_id, copr_build_target_id) values ($1, $2)`, [steps.copr, coprTargets[c]]);
-    await sql.query(`insert into upstream.pipeline_step_test_run_targets (step_id, test_run_target_id) values ($1, $2)`, [steps.tests, testTargets[c]]);
+    coprTargets[c] = await target(
+      sql,
+      'copr_build_targets',
+      'copr_build_id',
+      coprBuildId,
+      c,
+      1,
+      failed ? 'failure' : 'success',
+      t0,
+      `copr-${projectId}-1`,
+    );
+    testTargets[c] = await target(
+      sql,
+      'test_run_targets',
+      'test_run_id',
+      testRunId,
+      c,
+      1,
+      failed ? 'skipped' : 'success',
+      t0,
+      `tf-${projectId}-${c}-1`,
+    );
+    await sql.query(
+      `insert into upstream.pipeline_step_copr_build_targets (step_id, copr_build_target_id) values ($1, $2)`,
+      [steps.copr, coprTargets[c]],
+    );
+    await sql.query(
+      `insert into upstream.pipeline_step_test_run_targets (step_id, test_run_target_id) values ($1, $2)`,
+      [steps.tests, testTargets[c]],
+    );
   }
 
   // Rerun of the failed chroot: same groups, reused targets, one new attempt each.
@@ -128,26 +217,81 @@ export async function seedPipelineScenario(
     copr: await step(sql, rerunPipelineId, 'copr_build:hello', 'copr_build', 'success', t1, steps.copr),
     tests: await step(sql, rerunPipelineId, 'tests:hello', 'tests', 'success', t1, steps.tests),
   };
-  await sql.query(`insert into shared.pipeline_step_edges (from_step_id, to_step_id, target) values ($1, $2, null)`, [rerunSteps.srpm, rerunSteps.copr]);
+  await sql.query(`insert into shared.pipeline_step_edges (from_step_id, to_step_id, target) values ($1, $2, null)`, [
+    rerunSteps.srpm,
+    rerunSteps.copr,
+  ]);
   for (const c of chroots) {
-    await sql.query(`insert into shared.pipeline_step_edges (from_step_id, to_step_id, target) values ($1, $2, $3)`, [rerunSteps.copr, rerunSteps.tests, c]);
+    await sql.query(`insert into shared.pipeline_step_edges (from_step_id, to_step_id, target) values ($1, $2, $3)`, [
+      rerunSteps.copr,
+      rerunSteps.tests,
+      c,
+    ]);
   }
-  await sql.query(`insert into upstream.pipeline_step_srpm_builds (step_id, srpm_build_id) values ($1, $2)`, [rerunSteps.srpm, srpmBuildId]);
-  await sql.query(`insert into upstream.pipeline_step_copr_builds (step_id, copr_build_id) values ($1, $2)`, [rerunSteps.copr, coprBuildId]);
-  await sql.query(`insert into upstream.pipeline_step_test_runs (step_id, test_run_id) values ($1, $2)`, [rerunSteps.tests, testRunId]);
-  const redoneCoprTargetId = await target(sql, 'copr_build_targets', 'copr_build_id', coprBuildId, redone, 2, 'success', t1, `copr-${projectId}-2`);
-  const redoneTestTargetId = await target(sql, 'test_run_targets', 'test_run_id', testRunId, redone, 2, 'success', t1, `tf-${projectId}-${redone}-2`);
+  await sql.query(`insert into upstream.pipeline_step_srpm_builds (step_id, srpm_build_id) values ($1, $2)`, [
+    rerunSteps.srpm,
+    srpmBuildId,
+  ]);
+  await sql.query(`insert into upstream.pipeline_step_copr_builds (step_id, copr_build_id) values ($1, $2)`, [
+    rerunSteps.copr,
+    coprBuildId,
+  ]);
+  await sql.query(`insert into upstream.pipeline_step_test_runs (step_id, test_run_id) values ($1, $2)`, [
+    rerunSteps.tests,
+    testRunId,
+  ]);
+  const redoneCoprTargetId = await target(
+    sql,
+    'copr_build_targets',
+    'copr_build_id',
+    coprBuildId,
+    redone,
+    2,
+    'success',
+    t1,
+    `copr-${projectId}-2`,
+  );
+  const redoneTestTargetId = await target(
+    sql,
+    'test_run_targets',
+    'test_run_id',
+    testRunId,
+    redone,
+    2,
+    'success',
+    t1,
+    `tf-${projectId}-${redone}-2`,
+  );
   for (const c of chroots) {
     const coprTarget = c === redone ? redoneCoprTargetId : coprTargets[c];
     const testTarget = c === redone ? redoneTestTargetId : testTargets[c];
-    await sql.query(`insert into upstream.pipeline_step_copr_build_targets (step_id, copr_build_target_id) values ($1, $2)`, [rerunSteps.copr, coprTarget]);
-    await sql.query(`insert into upstream.pipeline_step_test_run_targets (step_id, test_run_target_id) values ($1, $2)`, [rerunSteps.tests, testTarget]);
+    await sql.query(
+      `insert into upstream.pipeline_step_copr_build_targets (step_id, copr_build_target_id) values ($1, $2)`,
+      [rerunSteps.copr, coprTarget],
+    );
+    await sql.query(
+      `insert into upstream.pipeline_step_test_run_targets (step_id, test_run_target_id) values ($1, $2)`,
+      [rerunSteps.tests, testTarget],
+    );
   }
 
   return {
-    projectId, commitId, eventId, rerunEventId, pipelineId, rerunPipelineId, steps, rerunSteps,
-    srpmBuildId, coprBuildId, testRunId, coprTargets, testTargets, redoneChroot: redone,
-    redoneCoprTargetId, redoneTestTargetId,
+    projectId,
+    commitId,
+    eventId,
+    rerunEventId,
+    pipelineId,
+    rerunPipelineId,
+    steps,
+    rerunSteps,
+    srpmBuildId,
+    coprBuildId,
+    testRunId,
+    coprTargets,
+    testTargets,
+    redoneChroot: redone,
+    redoneCoprTargetId,
+    redoneTestTargetId,
   };
 }
 

@@ -20,7 +20,13 @@ export function githubSignature(secret: string, body: string | Buffer): string {
 
 export function postGithub(
   base: string,
-  options: { secret: string; event: string; body: string | Buffer; delivery?: string; headers?: Record<string, string | undefined> },
+  options: {
+    secret: string;
+    event: string;
+    body: string | Buffer;
+    delivery?: string;
+    headers?: Record<string, string | undefined>;
+  },
 ): Promise<Answer> {
   const headers: Record<string, string | undefined> = {
     'x-github-event': options.event,
@@ -33,7 +39,13 @@ export function postGithub(
 
 export function postGitlab(
   base: string,
-  options: { token: string; event: string; body: string | Buffer; uuid?: string; headers?: Record<string, string | undefined> },
+  options: {
+    token: string;
+    event: string;
+    body: string | Buffer;
+    uuid?: string;
+    headers?: Record<string, string | undefined>;
+  },
 ): Promise<Answer> {
   const headers: Record<string, string | undefined> = {
     'x-gitlab-event': options.event,
@@ -45,7 +57,11 @@ export function postGitlab(
 }
 
 export function postMessage(base: string, options: { token: string | null; body: string | Buffer }): Promise<Answer> {
-  return post(`${base}/webhooks/messages`, options.token === null ? {} : { authorization: `Bearer ${options.token}` }, options.body);
+  return post(
+    `${base}/webhooks/messages`,
+    options.token === null ? {} : { authorization: `Bearer ${options.token}` },
+    options.body,
+  );
 }
 
 export function postTestingFarm(base: string, body: string | Buffer): Promise<Answer> {

@@ -1,5 +1,12 @@
 import { BigIntType, EntitySchema } from '@mikro-orm/core';
-import { createdAtColumn, idColumn, jsonColumn, optionalTextColumn, optionalTimeColumn, textColumn } from '../columns.js';
+import {
+  createdAtColumn,
+  idColumn,
+  jsonColumn,
+  optionalTextColumn,
+  optionalTimeColumn,
+  textColumn,
+} from '../columns.js';
 
 /**
  * A JetStream message a worker gave up on: its handler failed with an error that is not

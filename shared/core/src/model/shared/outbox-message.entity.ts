@@ -1,5 +1,12 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { createdAtColumn, idColumn, jsonColumn, optionalTextColumn, optionalTimeColumn, textColumn } from '../columns.js';
+import {
+  createdAtColumn,
+  idColumn,
+  jsonColumn,
+  optionalTextColumn,
+  optionalTimeColumn,
+  textColumn,
+} from '../columns.js';
 
 /**
  * Transactional outbox: a message is written in the same transaction as the event it

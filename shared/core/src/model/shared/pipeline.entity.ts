@@ -73,7 +73,8 @@ export const PipelineSchema = new EntitySchema<Pipeline>({
     { name: 'pipelines_rerun_of_index', properties: ['rerunOf'] },
     {
       name: 'pipelines_report_due_index',
-      expression: 'create index "pipelines_report_due_index" on "shared"."pipelines" ("report_retry_at") where "reported_seq" < "report_seq"',
+      expression:
+        'create index "pipelines_report_due_index" on "shared"."pipelines" ("report_retry_at") where "reported_seq" < "report_seq"',
     },
   ],
 });

@@ -1,11 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import {
-  createdAtColumn,
-  idColumn,
-  optionalTextColumn,
-  optionalTimeColumn,
-  textColumn,
-} from '../columns.js';
+import { createdAtColumn, idColumn, optionalTextColumn, optionalTimeColumn, textColumn } from '../columns.js';
 import type { TargetStatus } from '../status.js';
 import { Event } from '../shared/event.entity.js';
 import { Project } from '../shared/project.entity.js';

@@ -1,6 +1,12 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { jsonColumn, optionalTextColumn, optionalTimeColumn, textColumn } from '../../columns.js';
-import { kcidbIdColumn, kcidbTimestampColumn, optionalDoubleColumn, type KcidbResource, type KcidbStatus } from './kcidb-columns.js';
+import {
+  kcidbIdColumn,
+  kcidbTimestampColumn,
+  optionalDoubleColumn,
+  type KcidbResource,
+  type KcidbStatus,
+} from './kcidb-columns.js';
 
 /**
  * A KCIDB build of a checkout. `checkoutId` is not a foreign key: a build may arrive

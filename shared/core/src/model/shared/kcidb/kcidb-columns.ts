@@ -6,8 +6,16 @@ import type { EntitySchemaProperty } from '@mikro-orm/core';
 type Prop = EntitySchemaProperty<unknown, unknown>;
 
 export const kcidbIdColumn = { type: 'text', primary: true } as const satisfies Prop;
-export const optionalTextArrayColumn = { type: 'string[]', columnType: 'text[]', nullable: true } as const satisfies Prop;
-export const optionalDoubleColumn = { type: 'double', columnType: 'double precision', nullable: true } as const satisfies Prop;
+export const optionalTextArrayColumn = {
+  type: 'string[]',
+  columnType: 'text[]',
+  nullable: true,
+} as const satisfies Prop;
+export const optionalDoubleColumn = {
+  type: 'double',
+  columnType: 'double precision',
+  nullable: true,
+} as const satisfies Prop;
 export const optionalBooleanColumn = { type: 'boolean', nullable: true } as const satisfies Prop;
 export const optionalBigintColumn = { type: 'bigint', nullable: true } as const satisfies Prop;
 /** `_timestamp`: when a submission last touched the row (the newest wins on merge). */

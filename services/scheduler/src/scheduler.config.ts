@@ -1,6 +1,7 @@
 import { EnvReader, readCommonConfig, type CommonConfig } from '@packflow/core';
 import { readOutboxRelayConfig, type OutboxRelayConfig } from '@packflow/messaging';
 import { checkRoutingRules, DEFAULT_ROUTING_RULES, type RoutingRule } from '@packflow/events';
+import { readFedoraMessagingConfig, type FedoraMessagingConfig } from './bus/fedora-messaging.config.js';
 import { Secret } from './intake/secret.js';
 
 export interface SchedulerConfig extends CommonConfig {
@@ -18,6 +19,8 @@ export interface SchedulerConfig extends CommonConfig {
   messagesToken: Secret | null;
   /** ROUTING_RULES (JSON array): which ecosystem owns a project; first match wins, else upstream. */
   routingRules: readonly RoutingRule[];
+  /** FEDORA_MESSAGING_*: the bus the scheduler consumes itself; null (unset URL): none. */
+  fedoraMessaging: FedoraMessagingConfig | null;
 }
 
 export function loadSchedulerConfig(
@@ -34,5 +37,6 @@ export function loadSchedulerConfig(
     gitlabWebhookToken: Secret.optional(r.secret('GITLAB_WEBHOOK_TOKEN')),
     messagesToken: Secret.optional(r.secret('MESSAGES_TOKEN')),
     routingRules: r.json<readonly RoutingRule[]>('ROUTING_RULES', DEFAULT_ROUTING_RULES, checkRoutingRules),
+    fedoraMessaging: readFedoraMessagingConfig(r),
   });
 }

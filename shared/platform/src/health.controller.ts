@@ -2,15 +2,20 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { MikroORM } from '@packflow/core';
+import { HealthParts } from './health.parts.js';
 import { natsReachable } from './nats.connection.js';
 import { NATS, ORM } from './tokens.js';
 
-/** `GET /healthz`: 200 when PostgreSQL and NATS answer, 503 naming what does not. */
+/**
+ * `GET /healthz`: 200 when PostgreSQL and NATS answer, 503 naming what does not; the
+ * state of the service's other parts (see HealthParts) is shown beside them.
+ */
 @Controller()
 export class HealthController {
   constructor(
     @Inject(ORM) private readonly orm: MikroORM,
     @Inject(NATS) private readonly nats: NatsConnection,
+    @Inject(HealthParts) private readonly parts: HealthParts,
   ) {}
 
   @Get('healthz')
@@ -21,6 +26,7 @@ export class HealthController {
       status: ok ? 'ok' : 'unavailable',
       database: database ? `unreachable: ${database}` : 'ok',
       nats: nats ? `unreachable: ${nats}` : 'ok',
+      ...this.parts.snapshot(),
     });
   }
 

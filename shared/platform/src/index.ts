@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export * from './tokens.js';
 export { PlatformModule, type PlatformOptions } from './platform.module.js';
 export { HealthController } from './health.controller.js';
+export { HealthParts, type HealthPartState } from './health.parts.js';
 export { connectNats, natsReachable } from './nats.connection.js';
 export { PinoNestLogger } from './nest-logger.js';
 export { startHttpService, startContext, closeOnSignal, type HttpServiceOptions } from './bootstrap.js';

@@ -2,6 +2,7 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createOrm, type CommonConfig, type Logger, type MikroORM } from '@packflow/core';
 import { HealthController } from './health.controller.js';
+import { HealthParts } from './health.parts.js';
 import { connectNats } from './nats.connection.js';
 import { CONFIG, LOGGER, NATS, ORM } from './tokens.js';
 
@@ -51,9 +52,10 @@ export class PlatformModule {
         { provide: OWNS_CONNECTIONS, useValue: !shared },
         { provide: ORM, useFactory: () => shared?.orm ?? createOrm(config.databaseUrl) },
         { provide: NATS, useFactory: () => shared?.nats ?? connectNats(config.natsUrl, options.name, logger) },
+        { provide: HealthParts, useValue: new HealthParts() },
         PlatformLifecycle,
       ],
-      exports: [CONFIG, LOGGER, ORM, NATS],
+      exports: [CONFIG, LOGGER, ORM, NATS, HealthParts],
     };
   }
 }

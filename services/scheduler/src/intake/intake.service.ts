@@ -47,7 +47,24 @@ export interface IntakeRequest {
 
 export type IntakeAnswer =
   | { status: 202; body: { event_id: string } }
-  | { status: 200; body: { ignored: string; event_id: string } | { duplicate: string; event_id: string } };
+  | {
+      status: 200;
+      body:
+        | { ignored: string; event_id: string }
+        | { rejected: string; event_id: string }
+        | { duplicate: string; event_id: string };
+    };
+
+/** One message from the fedora-messaging consumer. */
+export interface BusDelivery {
+  /** The AMQP routing key: the message's topic. */
+  topic: string;
+  /** The AMQP `message_id`. */
+  id: string | null;
+  headers: Record<string, unknown>;
+  /** The body: raw bytes, or already decoded by the AMQP client. */
+  body: unknown;
+}
 
 /** Where an accepted event happened: by name (created when new) or by the ids of its build's pipeline. */
 type Location =
@@ -120,9 +137,9 @@ export class IntakeService implements OnModuleInit {
   }
 
   /**
-   * `POST /webhooks/messages`: the fedora-messaging bridge, with a bearer token. The
-   * delivery id is the message id of an envelope, else the SHA-256 of the body (the
-   * same flat message posted twice is one delivery).
+   * `POST /webhooks/messages`: a fedora-messaging bridge, with a bearer token. The body is
+   * a message envelope (`{topic, id, headers, body}`) or a flat message (`{topic, …}`).
+   * A body that does not parse is a 400 to the bridge, which can see it.
    */
   async messages(request: IntakeRequest): Promise<IntakeAnswer> {
     const raw = rawBody(request);
@@ -132,10 +149,34 @@ export class IntakeService implements OnModuleInit {
     if (!given) throw new UnauthorizedError('missing bearer token (Authorization: Bearer …)');
     if (!tokenMatches(token.reveal(), given)) throw new UnauthorizedError('bearer token does not match');
     const payload = parseJson(raw);
-    const { id } = readBusMessage(payload);
-    const deliveryId =
-      id && id.length <= MAX_DELIVERY_ID ? id : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-    return this.intake('messages', deliveryId, parseMessage(payload));
+    const { topic, id } = readBusMessage(payload);
+    return this.intake('messages', busDeliveryId(id, topic, raw), parseMessage(payload));
+  }
+
+  /**
+   * A message from the scheduler's own fedora-messaging consumer (routing key = topic,
+   * AMQP `message_id` = id). It resolves once the message is recorded, and only then is
+   * the message acknowledged. Nobody can be told about a message that does not parse, so
+   * it is recorded as `rejected` with the reason and its raw body, and not retried.
+   */
+  async busMessage(delivery: BusDelivery): Promise<IntakeAnswer> {
+    const raw = Buffer.isBuffer(delivery.body)
+      ? delivery.body
+      : Buffer.from(typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body ?? null));
+    const deliveryId = busDeliveryId(delivery.id, delivery.topic, raw);
+    let result: ParseResult;
+    try {
+      const body = Buffer.isBuffer(delivery.body) || typeof delivery.body === 'string' ? parseJson(raw) : delivery.body;
+      result = parseMessage({ topic: delivery.topic, id: delivery.id, headers: delivery.headers, body });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return this.reject('messages', deliveryId, delivery.topic, error.message, {
+        topic: delivery.topic,
+        id: delivery.id,
+        body: recordableText(raw),
+      });
+    }
+    return this.intake('messages', deliveryId, result);
   }
 
   /**
@@ -256,6 +297,29 @@ export class IntakeService implements OnModuleInit {
     this.logger.debug({ deliveryId, eventId: outcome.eventId, type, reason }, 'event ignored');
     return { status: 200, body: { ignored: reason, event_id: outcome.eventId } };
   }
+  private async reject(
+    source: EventSource,
+    deliveryId: string,
+    type: string,
+    reason: string,
+    payload: unknown,
+  ): Promise<IntakeAnswer> {
+    const outcome = await this.recorder.submit({
+      source,
+      type,
+      deliveryId,
+      actor: null,
+      ecosystem: null,
+      disposition: 'rejected',
+      reason,
+      payload,
+      outbox: null,
+    });
+    if (outcome.status === 'duplicate')
+      return { status: 200, body: { duplicate: deliveryId, event_id: outcome.eventId } };
+    this.logger.warn({ deliveryId, eventId: outcome.eventId, type, reason }, 'message rejected');
+    return { status: 200, body: { rejected: reason, event_id: outcome.eventId } };
+  }
 }
 
 /** Where a result's build or test is recorded: item kind, external id and (Copr) chroot. */
@@ -314,4 +378,17 @@ function parseJson(raw: Buffer): unknown {
   } catch (error) {
     throw new ValidationError(`body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** A bus message's id, else the SHA-256 of its topic and body (the same message twice is one delivery). */
+function busDeliveryId(id: string | null, topic: string, raw: Buffer): string {
+  if (id && id.length <= MAX_DELIVERY_ID) return id;
+  return `sha256:${createHash('sha256').update(topic).update('\0').update(raw).digest('hex')}`;
+}
+
+/** A body kept as text in JSONB: PostgreSQL's jsonb takes no NUL and no lone surrogate. */
+function recordableText(raw: Buffer): string {
+  return raw
+    .toString('utf8')
+    .replace(/\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }

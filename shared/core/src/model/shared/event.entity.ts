@@ -5,7 +5,8 @@ import { Project } from './project.entity.js';
 import { ProjectRef } from './project-ref.entity.js';
 
 export type EventSource = 'github' | 'gitlab' | 'messages' | 'testing-farm' | 'web';
-export type EventDisposition = 'accepted' | 'ignored';
+/** `rejected`: a bus message that could not be parsed (kept with the reason, never retried). */
+export type EventDisposition = 'accepted' | 'ignored' | 'rejected';
 
 /** One received event. `deliveryId` is unique so a redelivered webhook is recorded once. */
 export class Event {

@@ -28,7 +28,7 @@ export class FedoraMessagingConsumer implements OnApplicationBootstrap, OnApplic
   private readonly logger: Logger;
   private connection?: Connection;
   private consumer?: Consumer;
-  private health: HealthPartState = { state: 'disabled' };
+  private health: HealthPartState = { state: 'connecting' };
   private failures = 0;
   private readonly stopping = new AbortController();
 
@@ -40,13 +40,12 @@ export class FedoraMessagingConsumer implements OnApplicationBootstrap, OnApplic
   ) {
     this.config = config.fedoraMessaging;
     this.logger = logger.child({ component: 'fedora-messaging' });
-    parts.register('fedoraMessaging', () => this.health);
+    if (this.config) parts.register('fedoraMessaging', () => this.health);
   }
 
   onApplicationBootstrap(): void {
     const config = this.config;
     if (!config) return;
-    this.health = { state: 'connecting' };
     const connection = new Connection({
       url: config.url,
       tls: config.url.startsWith('amqps:') ? tlsOptions(config) : undefined,

@@ -5,3 +5,4 @@ export * from './model/index.js';
 export * from './db/orm.js';
 export * from './db/sql.js';
 export * from './repositories/index.js';
+export * from './json/untrusted-json.js';

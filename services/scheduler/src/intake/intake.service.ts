@@ -5,6 +5,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   IntakeRepository,
+  parseUntrustedJson,
+  storableText,
   ValidationError,
   type EventSource,
   type IntakeEvent,
@@ -173,7 +175,7 @@ export class IntakeService implements OnModuleInit {
       return this.reject('messages', deliveryId, delivery.topic, error.message, {
         topic: delivery.topic,
         id: delivery.id,
-        body: recordableText(raw),
+        body: storableText(raw.toString('utf8')),
       });
     }
     return this.intake('messages', deliveryId, result);
@@ -371,24 +373,14 @@ function rawBody(request: IntakeRequest): Buffer {
   return request.body;
 }
 
+/** A webhook or message body: JSON, with what jsonb cannot store (NUL, lone surrogates) replaced. */
 function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) throw new ValidationError('body is empty: expected a JSON object');
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    throw new ValidationError(`body is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseUntrustedJson(raw.toString('utf8'), { what: 'body' });
 }
 
 /** A bus message's id, else the SHA-256 of its topic and body (the same message twice is one delivery). */
 function busDeliveryId(id: string | null, topic: string, raw: Buffer): string {
   if (id && id.length <= MAX_DELIVERY_ID) return id;
   return `sha256:${createHash('sha256').update(topic).update('\0').update(raw).digest('hex')}`;
-}
-
-/** A body kept as text in JSONB: PostgreSQL's jsonb takes no NUL and no lone surrogate. */
-function recordableText(raw: Buffer): string {
-  return raw
-    .toString('utf8')
-    .replace(/\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }

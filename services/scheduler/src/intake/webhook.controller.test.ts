@@ -277,6 +277,31 @@ describe('POST /webhooks/github', () => {
   });
 });
 
+describe('bodies jsonb cannot hold as they are', () => {
+  it.each([
+    ['a lone surrogate', '\\ud800', 'Fix \ufffd'],
+    ['a lone low surrogate', '\\udfff', 'Fix \ufffd'],
+    ['NUL', '\\u0000', 'Fix \ufffd'],
+    ['a proper surrogate pair', '\\ud83d\\ude00', 'Fix \u{1f600}'],
+  ])(
+    'records a pull request whose title holds %s in a form jsonb stores (lone surrogates and NUL become U+FFFD), once',
+    async (_what, escape, stored) => {
+      const delivery = randomUUID();
+      const body = pullRequest().replace('"title":"Fix"', `"title":"Fix ${escape}"`);
+      expect(body).toContain(escape);
+      const first = await postGithub(url, { secret: SECRET, event: 'pull_request', body, delivery });
+      expect(first.status).toBe(202);
+      const { rows } = await pool.query<{ title: string }>(
+        `select payload->'pullRequest'->>'title' as title from shared.events where delivery_id = $1`,
+        [delivery],
+      );
+      expect(rows).toEqual([{ title: stored }]);
+      const again = await postGithub(url, { secret: SECRET, event: 'pull_request', body, delivery });
+      expect(again).toMatchObject({ status: 200, body: { duplicate: delivery } });
+    },
+  );
+});
+
 describe('POST /webhooks/gitlab', () => {
   const mr = (namespace: string) =>
     JSON.stringify({

@@ -1,7 +1,5 @@
-// Runs packflow's TypeScript sources directly on Node: swc transpiles each module on
-// load (with decorator metadata, which NestJS dependency injection needs).
+// Runs packflow's TypeScript sources directly on Node (see ts-loader.mjs: swc, with an
+// on-disk cache of what it transpiled).
 import { register } from 'node:module';
-import { pathToFileURL } from 'node:url';
 
-process.env.SWC_NODE_PROJECT ??= new URL('../tsconfig.base.json', import.meta.url).pathname;
-register('@swc-node/register/esm', pathToFileURL(new URL('../package.json', import.meta.url).pathname));
+register('./ts-loader.mjs', import.meta.url);

@@ -1,0 +1,61 @@
+// The chart's values.schema.json (what `helm install` checks values against) holds for
+// the chart's own values.yaml and every example, and refuses the mistakes an operator
+// makes: a worker without its durable, an identity-less upstream worker, a secret put
+// in plain env, a port out of range.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse } from 'yaml';
+import { repoRoot } from '@packflow/testing';
+
+const chart = join(repoRoot(), 'charts/packflow');
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+const validate = ajv.compile(JSON.parse(readFileSync(join(chart, 'values.schema.json'), 'utf8')));
+const defaults = parse(readFileSync(join(chart, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+
+function problems(values: unknown): string[] {
+  return validate(values) ? [] : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath} ${e.message}`);
+}
+
+describe('chart values schema', () => {
+  it('accepts the chart values.yaml', () => {
+    expect(problems(defaults)).toEqual([]);
+  });
+
+  const examples = readdirSync(join(chart, 'examples')).filter((f) => f.endsWith('.yaml'));
+  it.each(examples)('accepts examples/%s', (file) => {
+    expect(problems(parse(readFileSync(join(chart, 'examples', file), 'utf8')))).toEqual([]);
+  });
+
+  const broken: Array<[string, (v: Record<string, any>) => void, RegExp]> = [
+    [
+      'a worker without its durable',
+      (v) => delete v.workers[0].durable,
+      /\/workers\/0 must have required property 'durable'/,
+    ],
+    [
+      'an upstream worker without an identity',
+      (v) => delete v.workers[0].identitySecret,
+      /\/workers\/0 must have required property 'identitySecret'/,
+    ],
+    [
+      'an unknown worker service',
+      (v) => (v.workers[0].service = 'upstream'),
+      /\/workers\/0\/service must be equal to one of the allowed values/,
+    ],
+    [
+      'a secret in plain env',
+      (v) => (v.env.DATABASE_URL = 'postgres://u:p@db/packflow'),
+      /\/env property name must be valid/,
+    ],
+    ['a port out of range', (v) => (v.scheduler.port = 70000), /\/scheduler\/port must be <= 65535/],
+    ['an unknown top-level key', (v) => (v.schedular = {}), /must NOT have additional properties/],
+    ['a tag written as a number', (v) => (v.image.tag = 1.1), /\/image\/tag must be string/],
+  ];
+  it.each(broken)('refuses %s, naming where', (_what, breakIt, message) => {
+    const values = structuredClone(defaults);
+    breakIt(values);
+    expect(problems(values).join('\n')).toMatch(message);
+  });
+});

@@ -42,7 +42,7 @@ export default tseslint.config(
   {
     // NestJS resolves constructor parameters from their emitted types; a type-only
     // import would erase them.
-    files: ['services/**/*.ts', 'shared/platform/**/*.ts', 'shared/messaging/**/*.ts'],
+    files: ['services/**/*.ts', 'shared/platform/**/*.ts', 'shared/nest-jetstream/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
 );

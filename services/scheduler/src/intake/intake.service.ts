@@ -5,6 +5,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   IntakeRepository,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
   ValidationError,
   type EventSource,
   type IntakeEvent,
@@ -34,7 +36,6 @@ import {
 } from '@packflow/events';
 import { CONFIG, LOGGER, ORM } from '@packflow/platform';
 import type { SchedulerConfig } from '../scheduler.config.js';
-import { UnauthorizedError, UnsupportedMediaTypeError } from './intake.errors.js';
 import { ormSql } from './orm.sql.js';
 import { RecordBatcher } from './record.batcher.js';
 import { bearerToken, githubSignatureValid, tokenMatches, tokenMatchesHash } from './webhook.verifier.js';

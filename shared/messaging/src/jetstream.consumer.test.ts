@@ -5,7 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { createLogger, DeadLetter, ExternalServiceError, ValidationError, type MikroORM } from '@packflow/core';
-import { createTestDatabase, testNatsUrl, uniqueName, waitFor, type TestDatabase } from '@packflow/testing';
+import {
+  createTestDatabase,
+  durableSettled,
+  testNatsUrl,
+  uniqueName,
+  waitFor,
+  type TestDatabase,
+} from '@packflow/testing';
 import { DeadLetterRepository } from './dead-letter.repository.js';
 import { replayDeadLetter } from './dead-letter.replay.js';
 import type { JetStreamContext } from './jetstream.context.js';
@@ -102,16 +109,7 @@ async function startWorker(options: {
 
 const consumer = (durable: string) => jsm.consumers.info(stream, durable);
 
-/** Everything delivered to the durable up to `seq` is acknowledged (or terminated). */
-async function settled(durable: string, seq: number): Promise<void> {
-  await waitFor(
-    async () => {
-      const info = await consumer(durable);
-      return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0 && info.num_pending === 0;
-    },
-    { what: `${durable} to settle up to ${seq}` },
-  );
-}
+const settled = (durable: string, seq: number) => durableSettled(jsm, stream, durable, seq);
 
 const lettersOf = (durable: string) =>
   orm.em.fork().find(DeadLetter, { consumer: durable }, { orderBy: { id: 'asc' } });

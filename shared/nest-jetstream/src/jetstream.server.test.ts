@@ -16,8 +16,8 @@ import {
   type EntityManager,
   type MikroORM,
 } from '@packflow/core';
-import { DeadLetterRepository, JetStreamPublisher, type JetStreamContext } from '@packflow/messaging';
-import { createTestDatabase, testNatsUrl, uniqueName, waitFor, type TestDatabase } from '@packflow/testing';
+import { DeadLetterRepository, type JetStreamContext, type Published } from '@packflow/messaging';
+import { createTestDatabase, durableSettled, testNatsUrl, uniqueName, type TestDatabase } from '@packflow/testing';
 import { contentMsgId, JetStreamClientProxy, JetStreamRecord } from './jetstream.client.js';
 import { createJetStreamMicroservice } from './jetstream.microservice.js';
 import { JetStreamServer } from './jetstream.server.js';
@@ -83,16 +83,14 @@ let db: TestDatabase;
 let orm: MikroORM;
 let nc: NatsConnection;
 let jsm: JetStreamManager;
-let publisher: JetStreamPublisher;
+let client: JetStreamClientProxy;
 let app: INestMicroservice;
 const durable = uniqueName('nest');
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await db.orm();
-  nc = await connect({ servers: testNatsUrl() });
-  jsm = await jetstreamManager(nc);
-  publisher = new JetStreamPublisher(nc);
+  [db, nc] = await Promise.all([createTestDatabase(), connect({ servers: testNatsUrl() })]);
+  [orm, jsm] = await Promise.all([db.orm(), jetstreamManager(nc)]);
+  client = new JetStreamClientProxy({ nats: nc });
   app = await createJetStreamMicroservice(WorkerModule, {
     logger: false,
     inject: [],
@@ -121,23 +119,17 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** Everything delivered to the durable up to `seq` is acknowledged (or terminated). */
-async function settled(seq: number): Promise<void> {
-  await waitFor(
-    async () => {
-      const info = await jsm.consumers.info(stream, durable);
-      return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0 && info.num_pending === 0;
-    },
-    { what: `${durable} to settle up to ${seq}` },
-  );
-}
+const settled = (seq: number) => durableSettled(jsm, stream, durable, seq);
+/** Publishes through the Nest client proxy, as a Nest service would. */
+const emit = (subject: string, data: Call['data'], msgId: string = uniqueName('m')) =>
+  lastValueFrom(client.emit<Published>(subject, new JetStreamRecord(data, { msgId })));
 
 const letters = (subject: string) => orm.em.fork().find(DeadLetter, { consumer: durable, subject });
 
 describe('JetStreamServer (NestJS transport)', () => {
   it('routes to @EventPattern handlers, exact subject first, with payload and a context of their own', async () => {
-    await publisher.publish(`${prefix}.exact.one`, { id: 'e1' }, { msgId: 'nest-e1' });
-    const last = await publisher.publish(`${prefix}.exact.two`, { id: 'e2' }, { msgId: 'nest-e2' });
+    await emit(`${prefix}.exact.one`, { id: 'e1' }, 'nest-e1');
+    const last = await emit(`${prefix}.exact.two`, { id: 'e2' }, 'nest-e2');
     await settled(last.seq);
     expect(calls.map(({ em: _em, ...call }) => call)).toEqual([
       { handler: 'exact', subject: `${prefix}.exact.one`, data: { id: 'e1' }, delivery: 1, msgId: 'nest-e1' },
@@ -148,7 +140,7 @@ describe('JetStreamServer (NestJS transport)', () => {
   });
 
   it('hands a retryable error to the consumer, which delivers the message again', async () => {
-    const { seq } = await publisher.publish(`${prefix}.flaky`, { id: 'f1' }, { msgId: uniqueName('m') });
+    const { seq } = await emit(`${prefix}.flaky`, { id: 'f1' });
     await settled(seq);
     expect(calls.map((c) => [c.handler, c.delivery])).toEqual([
       ['flaky', 1],
@@ -158,8 +150,8 @@ describe('JetStreamServer (NestJS transport)', () => {
   });
 
   it('hands an error that is not retryable to the consumer with its code, thrown or from an observable', async () => {
-    await publisher.publish(`${prefix}.broken`, { id: 'b1' }, { msgId: uniqueName('m') });
-    const { seq } = await publisher.publish(`${prefix}.observable`, { id: 'o1' }, { msgId: uniqueName('m') });
+    await emit(`${prefix}.broken`, { id: 'b1' });
+    const { seq } = await emit(`${prefix}.observable`, { id: 'o1' });
     await settled(seq);
     expect(calls.map((c) => [c.handler, c.delivery])).toEqual([
       ['broken', 1],
@@ -173,9 +165,8 @@ describe('JetStreamServer (NestJS transport)', () => {
     ]);
   });
 
-  it('takes events from the client proxy; the same event emitted twice is stored once', async () => {
+  it('the client proxy publishes with a hash of subject and payload as msg id when given none; twice is stored once', async () => {
     const subject = `${prefix}.exact.one`;
-    const client = new JetStreamClientProxy({ nats: nc });
     const first = await lastValueFrom(client.emit(subject, { id: 'c1' }));
     const again = await lastValueFrom(client.emit(subject, { id: 'c1' }));
     const explicit = await lastValueFrom(

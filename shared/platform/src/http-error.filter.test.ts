@@ -42,6 +42,7 @@ const problems: Record<string, () => Error> = {
   retryable: () => new ExternalServiceError('copr', `answered 503 from ${SECRET_URL}`, { status: 503 }),
   unexpected: () => new TypeError(`cannot read properties of undefined (${SECRET_URL})`),
   transient: () => Object.assign(new Error(`connect ECONNREFUSED ${SECRET_URL}`), { code: 'ECONNREFUSED' }),
+  'client-status': () => Object.assign(new Error(`GET ${SECRET_URL} answered 404`), { statusCode: 404 }),
 };
 
 @Controller()
@@ -135,6 +136,7 @@ describe('the HTTP error body', () => {
     ['retryable', 503, { code: 'external_service_failed', message: 'temporarily unavailable; try again later' }],
     ['unexpected', 500, { code: 'internal_error', message: 'internal error' }],
     ['transient', 503, { code: 'unavailable', message: 'temporarily unavailable; try again later' }],
+    ['client-status', 500, { code: 'internal_error', message: 'internal error' }],
   ])('answers %s with %i and a generic message, and logs the error', async (kind, status, body) => {
     lines.splice(0);
     const got = await answer(`/problems?kind=${kind}`);

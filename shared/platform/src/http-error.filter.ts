@@ -65,8 +65,9 @@ export function errorAnswer(error: unknown, context: ErrorAnswerContext = {}): E
     };
   }
   // Nest hands Fastify's 4xx errors (the body parser's) over wrapped in an HttpException.
-  const parser = error instanceof HttpException ? error.cause : error;
-  const statusCode = (parser as { statusCode?: unknown } | null)?.statusCode;
+  // Any other error that carries a status of its own (a client library's) is a 500.
+  const parser = error instanceof HttpException ? error.cause : undefined;
+  const statusCode = (parser as { statusCode?: unknown } | undefined)?.statusCode;
   if (parser instanceof Error && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return { status: statusCode, body: { code: codeOf(statusCode), message: parserMessage(parser, context) } };
   }

@@ -7,6 +7,12 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import globals from 'globals';
 
+// Each package is used through its src/index.ts.
+const packageBoundaries = [
+  { group: ['@packflow/*/*'], message: 'import the package itself; its public API is src/index.ts' },
+  { group: ['**/src/*', '!./**', '!../**'], message: 'no deep imports into another package' },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.packflow/**', 'coverage/**'] },
   js.configs.recommended,
@@ -23,15 +29,7 @@ export default tseslint.config(
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-relative-packages': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['@packflow/*/*'], message: 'import the package itself; its public API is src/index.ts' },
-            { group: ['**/src/*', '!./**', '!../**'], message: 'no deep imports into another package' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: packageBoundaries }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': [
         'error',
@@ -42,7 +40,29 @@ export default tseslint.config(
   {
     // NestJS resolves constructor parameters from their emitted types; a type-only
     // import would erase them.
-    files: ['services/**/*.ts', 'shared/platform/**/*.ts', 'shared/messaging/**/*.ts'],
+    files: ['services/**/*.ts', 'shared/platform/**/*.ts', 'shared/nest-jetstream/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
+  },
+  {
+    // The framework stays at the edges: services, shared/platform and
+    // shared/nest-jetstream are where NestJS lives.
+    files: [
+      'shared/{core,engine,config,events,clients,results,messaging,migrator,testing}/**/*.ts',
+      'migrations/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...packageBoundaries,
+            {
+              group: ['@nestjs/*', '@packflow/platform', '@packflow/nest-jetstream'],
+              message: 'NestJS stays at the edges',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -1,5 +1,5 @@
 import { validateResultsMessage } from '@packflow/events';
-import { startJetStreamWorker } from '@packflow/messaging';
+import { startJetStreamWorker } from '@packflow/nest-jetstream';
 import type { RunningService, ServiceStartOptions } from '@packflow/platform';
 import { loadResultsWorkerConfig } from './results-worker.config.js';
 import { ResultsWorkerModule } from './results-worker.module.js';

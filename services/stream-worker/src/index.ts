@@ -1,5 +1,5 @@
 import { validateEventMessage } from '@packflow/events';
-import { startJetStreamWorker } from '@packflow/messaging';
+import { startJetStreamWorker } from '@packflow/nest-jetstream';
 import type { RunningService, ServiceStartOptions } from '@packflow/platform';
 import { loadStreamWorkerConfig } from './stream-worker.config.js';
 import { StreamWorkerModule } from './stream-worker.module.js';

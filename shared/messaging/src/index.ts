@@ -1,24 +1,17 @@
-// @packflow/messaging: the JetStream transport for NestJS microservices (server strategy
-// and client proxy), a plain publisher, the transactional-outbox relay and dead letters.
-import 'reflect-metadata';
+// @packflow/messaging: JetStream without a framework: the consumer loop (ack, nak,
+// dead letter), a publisher, stream topology, the transactional-outbox relay and dead
+// letters. The NestJS transport on top of it is @packflow/nest-jetstream.
 
 export {
-  JetStreamServer,
+  JetStreamConsumer,
   describeError,
   payloadValidator,
   DEFAULT_BACKOFF_MS,
-  type JetStreamServerOptions,
+  type JetStreamConsumerOptions,
+  type JetStreamHandler,
   type PayloadValidator,
-} from './jetstream.server.js';
+} from './jetstream.consumer.js';
 export { JetStreamContext } from './jetstream.context.js';
-export { JetStreamErrorFilter } from './jetstream-error.filter.js';
-export { createJetStreamMicroservice, type JetStreamMicroserviceOptions } from './jetstream.microservice.js';
-export {
-  JetStreamClientProxy,
-  JetStreamRecord,
-  contentMsgId,
-  type JetStreamClientOptions,
-} from './jetstream.client.js';
 export {
   JetStreamPublisher,
   MSG_ID_HEADER,
@@ -47,10 +40,8 @@ export {
   readWorkerTransportConfig,
   readOutboxRelayConfig,
   readStreamSpec,
-  workerServerOptions,
+  workerConsumerOptions,
   type WorkerTransportConfig,
   type OutboxRelayConfig,
 } from './messaging.config.js';
 export { connectNatsOnce } from './nats.connection.js';
-export { eventWorkerServer } from './event-worker.server.js';
-export { startJetStreamWorker, type JetStreamWorkerSpec } from './jetstream.worker.js';

@@ -1,44 +1,47 @@
-import { BaseRpcContext } from '@nestjs/microservices';
+// What a handler of the JetStream consumer gets beside the payload. A plain class, so
+// handlers of any framework take it: NestJS handlers declare it as `@Ctx()`.
 import type { JsMsg } from '@nats-io/jetstream';
 import type { EntityManager, Logger, MikroORM } from '@packflow/core';
 import { MSG_ID_HEADER } from './jetstream.publisher.js';
 
-type JetStreamContextArgs = [subject: string, message: JsMsg, logger: Logger, orm: MikroORM | undefined];
-
 /**
- * What a handler gets as its second argument (`@Ctx() ctx: JetStreamContext`): the
- * subject, the raw message, a logger carrying subject, msg id and delivery count, and an
- * ORM context of its own for this message.
+ * One message's context: the subject, the raw message, a logger carrying subject, msg id
+ * and delivery count, and an ORM context of its own for this message.
  */
-export class JetStreamContext extends BaseRpcContext<JetStreamContextArgs> {
+export class JetStreamContext {
   private em?: EntityManager;
 
+  constructor(
+    private readonly message: JsMsg,
+    private readonly logger: Logger,
+    private readonly orm?: MikroORM,
+  ) {}
+
   getSubject(): string {
-    return this.args[0];
+    return this.message.subject;
   }
 
   getMessage(): JsMsg {
-    return this.args[1];
+    return this.message;
   }
 
   /** pino child logger: subject, msgId, delivery, streamSeq, consumer. */
   getLogger(): Logger {
-    return this.args[2];
+    return this.logger;
   }
 
   /** How many times JetStream has delivered this message (1 on the first delivery). */
   getDeliveryCount(): number {
-    return this.args[1].info.deliveryCount;
+    return this.message.info.deliveryCount;
   }
 
   getMsgId(): string | undefined {
-    return this.args[1].headers?.get(MSG_ID_HEADER) || undefined;
+    return this.message.headers?.get(MSG_ID_HEADER) || undefined;
   }
 
   /** A fork of the ORM's EntityManager for this message only (never the global one). */
   getEntityManager(): EntityManager {
-    const orm = this.args[3];
-    if (!orm) throw new Error('the JetStream server was started without an ORM');
-    return (this.em ??= orm.em.fork());
+    if (!this.orm) throw new Error('the JetStream consumer was started without an ORM');
+    return (this.em ??= this.orm.em.fork());
   }
 }

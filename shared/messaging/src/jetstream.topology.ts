@@ -93,8 +93,10 @@ export interface DurableConsumerSpec {
 
 function filterConfig(subjects: readonly string[] = []): Partial<ConsumerConfig> {
   // One subject goes in `filter_subject`, which every server version understands;
-  // several need `filter_subjects` (nats-server 2.10 or newer).
-  if (subjects.length === 0) return { filter_subject: '' };
+  // several need `filter_subjects` (nats-server 2.10 or newer). No filter is no field:
+  // nats.js puts a `filter_subject` into the create request's subject, and an empty one
+  // there leaves the request without responders.
+  if (subjects.length === 0) return {};
   if (subjects.length === 1) return { filter_subject: subjects[0] };
   return { filter_subjects: [...subjects] };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigurationError, EnvReader, ExternalServiceError, ValidationError } from '@packflow/core';
-import { describeError } from './jetstream.server.js';
-import { readOutboxRelayConfig, readWorkerTransportConfig, workerServerOptions } from './messaging.config.js';
+import { describeError } from './jetstream.consumer.js';
+import { readOutboxRelayConfig, readWorkerTransportConfig, workerConsumerOptions } from './messaging.config.js';
 
 const worker = (env: Record<string, string>) =>
   readWorkerTransportConfig(new EnvReader(env), { durable: 'upstream-worker', subjects: ['upstream.>'] });
@@ -18,7 +18,7 @@ describe('worker transport config', () => {
       ackWaitMs: 30_000,
       concurrency: 8,
     });
-    expect(workerServerOptions(config)).toMatchObject({
+    expect(workerConsumerOptions(config)).toMatchObject({
       streams: [config.stream],
       stream: 'PACKFLOW_EVENTS',
       durable: 'upstream-worker',

@@ -1,7 +1,7 @@
 // Environment settings of the JetStream transport and the outbox relay, read once at
 // start by the services (through EnvReader, which collects every problem).
 import { ConfigurationError, type EnvReader } from '@packflow/core';
-import type { JetStreamServerOptions } from './jetstream.server.js';
+import type { JetStreamConsumerOptions } from './jetstream.consumer.js';
 import { PACKFLOW_EVENTS_STREAM, PACKFLOW_EVENT_SUBJECTS, type StreamSpec } from './jetstream.topology.js';
 
 export interface WorkerTransportConfig {
@@ -88,10 +88,10 @@ export function readWorkerTransportConfig(
 }
 
 /** The transport options a worker's config sets; the caller adds connections, validator and dead letters. */
-export function workerServerOptions(
+export function workerConsumerOptions(
   config: WorkerTransportConfig,
 ): Pick<
-  JetStreamServerOptions,
+  JetStreamConsumerOptions,
   'streams' | 'stream' | 'durable' | 'filterSubjects' | 'maxDeliveries' | 'backoffMs' | 'ackWaitMs' | 'concurrency'
 > {
   return {

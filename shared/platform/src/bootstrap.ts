@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from '@packflow/core';
+import { HttpErrorFilter } from './http-error.filter.js';
 import { PinoNestLogger } from './nest-logger.js';
 
 export interface HttpServiceOptions {
@@ -12,16 +13,21 @@ export interface HttpServiceOptions {
   bodyLimit?: number;
 }
 
-/** Creates a NestJS application on Fastify and listens; returns it with its URL. */
+/**
+ * Creates a NestJS application on Fastify and listens; returns it with its URL. Every
+ * error, also an unknown route's and the body parser's, is answered by HttpErrorFilter.
+ */
 export async function startHttpService(
   module: unknown,
   options: HttpServiceOptions,
 ): Promise<{ app: NestFastifyApplication; url: string }> {
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const app = await NestFactory.create<NestFastifyApplication>(
     module as never,
-    new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false }),
+    new FastifyAdapter({ bodyLimit, logger: false }),
     { logger: new PinoNestLogger(options.logger), abortOnError: false },
   );
+  app.useGlobalFilters(new HttpErrorFilter(options.logger, { bodyLimit }));
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.port;

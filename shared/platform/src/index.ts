@@ -6,5 +6,13 @@ export { HealthController } from './health.controller.js';
 export { HealthParts, type HealthPartState } from './health.parts.js';
 export { connectNats, natsReachable } from './nats.connection.js';
 export { PinoNestLogger } from './nest-logger.js';
+export {
+  HttpErrorFilter,
+  errorAnswer,
+  HTTP_STATUS_OF_CODE,
+  type ErrorBody,
+  type ErrorAnswer,
+  type ErrorAnswerContext,
+} from './http-error.filter.js';
 export { startHttpService, startContext, closeOnSignal, type HttpServiceOptions } from './bootstrap.js';
 export type { ServiceStartOptions, RunningService } from './service.types.js';

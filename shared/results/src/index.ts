@@ -14,7 +14,6 @@ export { KCIDB_REPORT_SCHEMA } from './report/kcidb-report.schema.js';
 export { validateKcidbReport, MAX_VIOLATIONS, type KcidbValidation } from './report/kcidb-report.validator.js';
 export { unstorableText } from './report/kcidb-storable.js';
 export { summarizeKcidbStatus } from './report/kcidb-status.js';
-export { KcidbUnauthorizedError, KcidbForbiddenError } from './submit/kcidb.errors.js';
 export {
   checkKcidbSubmitters,
   toKcidbSubmitters,

@@ -7,6 +7,7 @@ export { seedPipelineScenario, countingSql, CHROOTS, type SeededScenario } from 
 export { startNatsServer, type TestNatsServer } from './nats/nats-server.js';
 export { startRabbitMq, type TestRabbitMq } from './amqp/rabbitmq-server.js';
 export { freePort } from './net/ports.js';
+export { durableSettled } from './nats/durable.settled.js';
 export * from './fakes/fake-http.server.js';
 export * from './fakes/fake-copr.server.js';
 export * from './fakes/fake-testing-farm.server.js';

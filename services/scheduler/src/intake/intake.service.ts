@@ -7,6 +7,8 @@ import {
   IntakeRepository,
   parseUntrustedJson,
   storableText,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
   ValidationError,
   type EventSource,
   type IntakeEvent,
@@ -36,7 +38,6 @@ import {
 } from '@packflow/events';
 import { CONFIG, LOGGER, ORM } from '@packflow/platform';
 import type { SchedulerConfig } from '../scheduler.config.js';
-import { UnauthorizedError, UnsupportedMediaTypeError } from './intake.errors.js';
 import { ormSql } from './orm.sql.js';
 import { RecordBatcher } from './record.batcher.js';
 import { bearerToken, githubSignatureValid, tokenMatches, tokenMatchesHash } from './webhook.verifier.js';

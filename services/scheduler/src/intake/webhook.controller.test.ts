@@ -187,7 +187,7 @@ describe('POST /webhooks/github', () => {
         headers: variant.headers,
       });
       expect(answer.status).toBe(401);
-      expect(answer.body).toMatchObject({ error: 'unauthorized' });
+      expect(answer.body).toEqual({ code: 'unauthorized', message: expect.any(String) });
       expect(await recorded()).toEqual(before);
     },
   );
@@ -223,7 +223,7 @@ describe('POST /webhooks/github', () => {
         headers: variant.headers,
       });
       expect(answer.status).toBe(400);
-      expect(answer.body).toMatchObject({ error: 'validation_failed', message: expect.stringMatching(message) });
+      expect(answer.body).toEqual({ code: 'validation_failed', message: expect.stringMatching(message) });
       expect(await recorded()).toEqual(before);
     },
   );
@@ -232,7 +232,10 @@ describe('POST /webhooks/github', () => {
     const before = await recorded();
     const big = JSON.stringify({ ...JSON.parse(pullRequest()), padding: 'x'.repeat(BODY_LIMIT) });
     const answer = await postGithub(url, { secret: SECRET, event: 'pull_request', body: big });
-    expect(answer.status).toBe(413);
+    expect(answer).toEqual({
+      status: 413,
+      body: { code: 'payload_too_large', message: `the body is larger than the limit of ${BODY_LIMIT} bytes` },
+    });
     expect(await recorded()).toEqual(before);
   });
 
@@ -243,6 +246,13 @@ describe('POST /webhooks/github', () => {
       body: 'hello',
     });
     expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({ code: 'unsupported_media_type', message: 'send the body as application/json' });
+  });
+
+  it('answers 404 with the error body for a route it does not have', async () => {
+    const res = await fetch(`${url}/webhooks/pagure`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ code: 'not_found', message: 'no route for POST /webhooks/pagure' });
   });
 
   it('answers 200 ignored for an event it does not act on, recorded as ignored without a message', async () => {

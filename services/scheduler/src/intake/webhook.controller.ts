@@ -1,15 +1,14 @@
-import { Controller, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IntakeExceptionFilter } from './intake-exception.filter.js';
 import { IntakeService, type IntakeAnswer, type IntakeRequest } from './intake.service.js';
 
 /**
  * The scheduler's front door. Each route hands the headers and the raw body to the
  * intake service and sends its answer: 202 {event_id}, 200 {ignored} or {duplicate};
- * errors become 400, 401 or 415 through the filter (413 comes from Fastify, before).
+ * its errors (400, 401, 415; 413 from Fastify, before) are answered by the platform's
+ * HttpErrorFilter.
  */
 @Controller('webhooks')
-@UseFilters(IntakeExceptionFilter)
 export class WebhookController {
   constructor(@Inject(IntakeService) private readonly intake: IntakeService) {}
 

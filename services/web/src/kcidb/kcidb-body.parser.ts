@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { UnsupportedMediaTypeError } from '@packflow/core';
 
 export const KCIDB_SUBMIT_PATH = '/api/kcidb/submit';
 
@@ -27,10 +28,8 @@ export class KcidbBodyParser implements OnModuleInit {
     );
     fastify.addContentTypeParser('*', { parseAs: 'string' }, (request: FastifyRequest, body: string, done) => {
       if (isSubmit(request)) return done(null, body);
-      const error = Object.assign(new Error(`unsupported media type: ${request.headers['content-type'] ?? '(none)'}`), {
-        statusCode: 415,
-      });
-      return done(error, undefined);
+      const type = request.headers['content-type'] ?? '(none)';
+      return done(new UnsupportedMediaTypeError(`unsupported media type: ${type}; send application/json`), undefined);
     });
   }
 }

@@ -1,13 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ValidationError } from '@packflow/core';
 import { KcidbService } from '@packflow/results';
-import { PackflowErrorFilter } from './packflow-error.filter.js';
 
 type QueryParams = Record<string, unknown>;
 
 /** The KCIDB API: submissions (as KCIDB's own submit/status) and the result queries. */
 @Controller('api/kcidb')
-@UseFilters(PackflowErrorFilter)
 export class KcidbController {
   constructor(@Inject(KcidbService) private readonly kcidb: KcidbService) {}
 

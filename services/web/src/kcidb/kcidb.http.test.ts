@@ -16,6 +16,7 @@ import { startWeb } from '../index.js';
 const MYCI_TOKEN = 'myci-token-0123456789abcdef';
 const OTHER_TOKEN = 'other-token-0123456789abcdef';
 const HASH = 'c9c9735c46f589b9877b7fc00c89ef1b61a31e18';
+const BODY_LIMIT = 256 * 1024;
 
 let db: TestDatabase;
 let nats: TestNatsServer;
@@ -50,6 +51,7 @@ beforeAll(async () => {
       DATABASE_URL: db.url,
       NATS_URL: nats.url,
       WEB_PORT: '0',
+      WEB_BODY_LIMIT: String(BODY_LIMIT),
       KCIDB_SUBMITTERS: JSON.stringify({ [MYCI_TOKEN]: ['myci'], [OTHER_TOKEN]: ['other_ci', 'maestro'] }),
     },
     logger,
@@ -327,7 +329,10 @@ describe('POST /api/kcidb/submit', () => {
   });
 
   it('answers 400 to a body that is not JSON, and to text the store cannot keep', async () => {
-    expect((await submit(undefined, MYCI_TOKEN, '{"version": ')).status).toBe(400);
+    expect(await submit(undefined, MYCI_TOKEN, '{"version": ')).toEqual({
+      status: 400,
+      body: { code: 'validation_failed', message: 'the body is not valid JSON' },
+    });
     const nul = await submit({
       version: { major: 5 },
       checkouts: [{ id: 'myci:c-nul', origin: 'myci', misc: { note: 'a\u0000b' } }],
@@ -348,6 +353,26 @@ describe('POST /api/kcidb/submit', () => {
       return state.status === 'failed' ? state : undefined;
     });
     expect(failed.errors).toEqual([{ pointer: '', message: expect.stringContaining('out of range') }]);
+  });
+});
+
+describe('the error body', () => {
+  it('answers a route the web service does not have 404, with the one error body', async () => {
+    expect(await get('nothing-here')).toEqual({
+      status: 404,
+      body: { code: 'not_found', message: 'no route for GET /api/kcidb/nothing-here' },
+    });
+  });
+
+  it('answers a report above WEB_BODY_LIMIT 413, and stores nothing', async () => {
+    const before = await db.pool().query('select count(*)::int as n from shared.kcidb_submissions');
+    const big = { ...minimal('big'), padding: 'x'.repeat(BODY_LIMIT) };
+    expect(await submit(big)).toEqual({
+      status: 413,
+      body: { code: 'payload_too_large', message: `the body is larger than the limit of ${BODY_LIMIT} bytes` },
+    });
+    const after = await db.pool().query('select count(*)::int as n from shared.kcidb_submissions');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 });
 

@@ -5,7 +5,6 @@ import { KcidbService, announceKcidbSubmission, kcidbDatabase } from '@packflow/
 import type { WebConfig } from '../web.config.js';
 import { KcidbBodyParser } from './kcidb-body.parser.js';
 import { KcidbController } from './kcidb.controller.js';
-import { PackflowErrorFilter } from './packflow-error.filter.js';
 
 /**
  * KCIDB submissions and queries. A submission is stored with its outbox row in one
@@ -14,7 +13,6 @@ import { PackflowErrorFilter } from './packflow-error.filter.js';
 @Module({
   controllers: [KcidbController],
   providers: [
-    PackflowErrorFilter,
     KcidbBodyParser,
     {
       provide: KcidbService,

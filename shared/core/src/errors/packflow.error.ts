@@ -46,6 +46,34 @@ export class ConflictError extends PackflowError {
   }
 }
 
+/** The caller did not prove who it is (no signature or token, or a wrong one): nothing is done. */
+export class UnauthorizedError extends PackflowError {
+  constructor(message: string) {
+    super('unauthorized', message);
+  }
+}
+
+/** The caller is known but may not do this; `details.errors` may list what it may not touch. */
+export class ForbiddenError extends PackflowError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('forbidden', message, { details });
+  }
+}
+
+/** Input larger than what is accepted. */
+export class PayloadTooLargeError extends PackflowError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('payload_too_large', message, { details });
+  }
+}
+
+/** Input in a form that is not read here (such as a body that is not JSON where JSON is expected). */
+export class UnsupportedMediaTypeError extends PackflowError {
+  constructor(message: string) {
+    super('unsupported_media_type', message);
+  }
+}
+
 /** Bad operator configuration: a missing or malformed environment variable, etc. */
 export class ConfigurationError extends PackflowError {
   constructor(message: string) {

@@ -1,6 +1,6 @@
 import { pointerToken } from '../report/kcidb-report.validator.js';
 import { KCIDB_SECTIONS, type KcidbReport, type KcidbViolation } from '../report/kcidb-report.types.js';
-import { KcidbForbiddenError } from './kcidb.errors.js';
+import { kcidbForbiddenError } from './kcidb.errors.js';
 
 /**
  * The objects of a (valid) report that a submitter allowed `origins` may not write: those
@@ -36,7 +36,7 @@ export function assertOriginsAllowed(report: KcidbReport, origins: readonly stri
   if (found.length === 0) return;
   const [first] = found;
   const more = found.length > 1 ? ` (and ${found.length - 1} more)` : '';
-  throw new KcidbForbiddenError(
+  throw kcidbForbiddenError(
     `${first.pointer}: ${first.message}${more}; this token may submit for ${origins.join(', ')}`,
     found.slice(0, 1000),
   );

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { KcidbUnauthorizedError } from './kcidb.errors.js';
+import { UnauthorizedError } from '@packflow/core';
 
 /** One submitter as the web service keeps it: a digest of its token and the origins it may write. */
 export interface KcidbSubmitter {
@@ -48,12 +48,12 @@ export function authenticateKcidbSubmitter(
   authorization: string | undefined,
 ): readonly string[] {
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
-  if (!match) throw new KcidbUnauthorizedError('an Authorization: Bearer <token> header is required');
+  if (!match) throw new UnauthorizedError('an Authorization: Bearer <token> header is required');
   const given = digest(match[1]);
   let found: readonly string[] | undefined;
   for (const submitter of submitters) {
     if (timingSafeEqual(given, Buffer.from(submitter.tokenSha256, 'hex'))) found = submitter.origins;
   }
-  if (!found) throw new KcidbUnauthorizedError('the bearer token is not one of a KCIDB submitter');
+  if (!found) throw new UnauthorizedError('the bearer token is not one of a KCIDB submitter');
   return found;
 }

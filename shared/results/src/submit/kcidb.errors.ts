@@ -1,18 +1,9 @@
-import { PackflowError, ValidationError } from '@packflow/core';
+import { ForbiddenError, ValidationError } from '@packflow/core';
 import type { KcidbViolation } from '../report/kcidb-report.types.js';
 
-/** No token, or a token no submitter has (HTTP 401). The token itself is never repeated. */
-export class KcidbUnauthorizedError extends PackflowError {
-  constructor(message: string) {
-    super('unauthorized', message);
-  }
-}
-
-/** The token is valid but may not submit (some of) the report's objects (HTTP 403). */
-export class KcidbForbiddenError extends PackflowError {
-  constructor(message: string, violations: readonly KcidbViolation[]) {
-    super('forbidden', message, { details: { errors: violations } });
-  }
+/** The token is valid but may not submit (some of) the report's objects (HTTP 403), each located. */
+export function kcidbForbiddenError(message: string, violations: readonly KcidbViolation[]): ForbiddenError {
+  return new ForbiddenError(message, { errors: violations });
 }
 
 /** A document or a query that breaks the rules, with every violation located (HTTP 400). */

@@ -1,21 +1,24 @@
-// The JetStream transport against a real NATS server and PostgreSQL: ack, nak with
+// The JetStream consumer against a real NATS server and PostgreSQL: ack, nak with
 // backoff, dead letters and replay, durables and replicas, duplicates, graceful close.
+// No framework: handlers are a plain map (the NestJS adapter is tested in nest-jetstream).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { lastValueFrom } from 'rxjs';
-import { Controller, Module, type INestMicroservice } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { createLogger, DeadLetter, ExternalServiceError, ValidationError, type MikroORM } from '@packflow/core';
-import { createTestDatabase, testNatsUrl, uniqueName, waitFor, type TestDatabase } from '@packflow/testing';
+import {
+  createTestDatabase,
+  durableSettled,
+  testNatsUrl,
+  uniqueName,
+  waitFor,
+  type TestDatabase,
+} from '@packflow/testing';
 import { DeadLetterRepository } from './dead-letter.repository.js';
 import { replayDeadLetter } from './dead-letter.replay.js';
 import type { JetStreamContext } from './jetstream.context.js';
-import { createJetStreamMicroservice } from './jetstream.microservice.js';
 import { ensureDurableConsumer, ensureStream } from './jetstream.topology.js';
-import { contentMsgId, JetStreamClientProxy, JetStreamRecord } from './jetstream.client.js';
 import { JetStreamPublisher } from './jetstream.publisher.js';
-import { JetStreamServer, type PayloadValidator } from './jetstream.server.js';
+import { JetStreamConsumer, type JetStreamHandler, type PayloadValidator } from './jetstream.consumer.js';
 
 const logger = createLogger({ name: 'jetstream-test', level: (process.env.TEST_LOG_LEVEL as 'debug') ?? 'silent' });
 const prefix = uniqueName('pfjs');
@@ -36,7 +39,7 @@ let nc: NatsConnection;
 let jsm: JetStreamManager;
 let publisher: JetStreamPublisher;
 let deadLetters: DeadLetterRepository;
-const apps: INestMicroservice[] = [];
+const workers: JetStreamConsumer[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -49,7 +52,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
+  for (const worker of workers.splice(0)) await worker.close();
 });
 
 afterAll(async () => {
@@ -58,72 +61,55 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** A worker: one Nest microservice on the transport whose handlers record their calls. */
+/** A worker: one consumer whose handlers, one per pattern, record their calls. */
 async function startWorker(options: {
   durable: string;
-  filter: string;
+  filter?: string;
   patterns: string[];
   behaviour?: Behaviour;
   validate?: PayloadValidator;
   maxDeliveries?: number;
   backoffMs?: number[];
   ackWaitMs?: number;
-}): Promise<{ calls: Call[]; app: INestMicroservice }> {
+}): Promise<{ calls: Call[]; worker: JetStreamConsumer }> {
   const calls: Call[] = [];
   const behaviour = options.behaviour ?? (() => undefined);
-  const handle = async (pattern: string, data: Call['data'], ctx: JetStreamContext) => {
-    const call = { pattern, subject: ctx.getSubject(), data, delivery: ctx.getDeliveryCount(), msgId: ctx.getMsgId() };
-    calls.push(call);
-    await behaviour(call, ctx);
-  };
-  @Controller()
-  class Handlers {}
-  for (const [i, pattern] of options.patterns.entries()) {
-    const method = `on${i}`;
-    const value = (data: Call['data'], ctx: JetStreamContext) => handle(pattern, data, ctx);
-    Object.defineProperty(Handlers.prototype, method, { value, writable: true });
-    // As `@EventPattern(pattern) on0(@Payload() data, @Ctx() ctx)` would declare it.
-    Payload()(Handlers.prototype, method, 0);
-    Ctx()(Handlers.prototype, method, 1);
-    EventPattern(pattern)(Handlers.prototype, method, Object.getOwnPropertyDescriptor(Handlers.prototype, method)!);
+  const handlers = new Map<string, JetStreamHandler>();
+  for (const pattern of options.patterns) {
+    handlers.set(pattern, async (data, ctx) => {
+      const call = {
+        pattern,
+        subject: ctx.getSubject(),
+        data: data as Call['data'],
+        delivery: ctx.getDeliveryCount(),
+        msgId: ctx.getMsgId(),
+      };
+      calls.push(call);
+      await behaviour(call, ctx);
+    });
   }
-  @Module({ controllers: [Handlers] })
-  class WorkerModule {}
-  const app = await createJetStreamMicroservice(WorkerModule, {
-    logger: false,
-    inject: [],
-    server: () =>
-      new JetStreamServer({
-        nats: nc,
-        streams: [{ name: stream, subjects: [`${prefix}.>`] }],
-        stream,
-        durable: options.durable,
-        filterSubjects: [options.filter],
-        maxDeliveries: options.maxDeliveries ?? 5,
-        backoffMs: options.backoffMs ?? [20, 40],
-        ackWaitMs: options.ackWaitMs ?? 10_000,
-        validate: options.validate,
-        deadLetters,
-        orm,
-        logger,
-      }),
+  const worker = new JetStreamConsumer({
+    nats: nc,
+    streams: [{ name: stream, subjects: [`${prefix}.>`] }],
+    stream,
+    durable: options.durable,
+    filterSubjects: options.filter === undefined ? undefined : [options.filter],
+    maxDeliveries: options.maxDeliveries ?? 5,
+    backoffMs: options.backoffMs ?? [20, 40],
+    ackWaitMs: options.ackWaitMs ?? 10_000,
+    validate: options.validate,
+    deadLetters,
+    orm,
+    logger,
   });
-  apps.push(app);
-  return { calls, app };
+  await worker.start(handlers);
+  workers.push(worker);
+  return { calls, worker };
 }
 
 const consumer = (durable: string) => jsm.consumers.info(stream, durable);
 
-/** Everything delivered to the durable up to `seq` is acknowledged (or terminated). */
-async function settled(durable: string, seq: number): Promise<void> {
-  await waitFor(
-    async () => {
-      const info = await consumer(durable);
-      return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0 && info.num_pending === 0;
-    },
-    { what: `${durable} to settle up to ${seq}` },
-  );
-}
+const settled = (durable: string, seq: number) => durableSettled(jsm, stream, durable, seq);
 
 const lettersOf = (durable: string) =>
   orm.em.fork().find(DeadLetter, { consumer: durable }, { orderBy: { id: 'asc' } });
@@ -134,7 +120,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-describe('JetStream transport', () => {
+describe('JetStream consumer', () => {
   it('acknowledges a message only after its handler has resolved', async () => {
     const subject = `${prefix}.ack.one`;
     const durable = uniqueName('ack');
@@ -380,23 +366,15 @@ describe('JetStream transport', () => {
     expect(calls.map((c) => c.data.id)).toEqual(['d1', 'sentinel']);
   });
 
-  it('takes events from the Nest client proxy; the same event emitted twice is stored once', async () => {
-    const subject = `${prefix}.client.one`;
-    const durable = uniqueName('client');
-    const { calls } = await startWorker({ durable, filter: `${prefix}.client.>`, patterns: [subject] });
-    const client = new JetStreamClientProxy({ nats: nc });
-    const first = await lastValueFrom(client.emit(subject, { id: 'c1' }));
-    const again = await lastValueFrom(client.emit(subject, { id: 'c1' }));
-    const explicit = await lastValueFrom(
-      client.emit(subject, new JetStreamRecord({ id: 'c2' }, { msgId: 'delivery-c2', headers: { 'X-Trace': 't' } })),
-    );
-    expect(again).toEqual({ ...first, duplicate: true });
-    await settled(durable, explicit.seq);
-    expect(calls.map((c) => [c.data.id, c.msgId])).toEqual([
-      ['c1', contentMsgId(subject, { id: 'c1' })],
-      ['c2', 'delivery-c2'],
-    ]);
-    await expect(lastValueFrom(client.send(subject, {}))).rejects.toThrow(/events only/);
+  it('a durable without filter subjects is created and receives every subject of the stream', async () => {
+    const durable = uniqueName('unfiltered');
+    const subjects = [`${prefix}.any.one`, `${prefix}.other.two`];
+    const { calls } = await startWorker({ durable, patterns: [`${prefix}.>`] });
+    let last = 0;
+    for (const subject of subjects) last = (await publisher.publish(subject, {}, { msgId: uniqueName('m') })).seq;
+    await settled(durable, last);
+    expect((await consumer(durable)).config.filter_subject ?? '').toBe('');
+    expect(calls.map((c) => c.subject)).toEqual(expect.arrayContaining(subjects));
   });
 
   it('creates its durable again when it is deleted under a running worker', async () => {
@@ -414,7 +392,7 @@ describe('JetStream transport', () => {
     const subject = `${prefix}.close.one`;
     const durable = uniqueName('close');
     const gate = deferred();
-    const { calls, app } = await startWorker({
+    const { calls, worker } = await startWorker({
       durable,
       filter: `${prefix}.close.>`,
       patterns: [subject],
@@ -424,8 +402,8 @@ describe('JetStream transport', () => {
     await waitFor(() => calls.length === 1, { what: 'the handler to start' });
 
     let closed = false;
-    const closing = app.close().then(() => (closed = true));
-    apps.splice(apps.indexOf(app), 1);
+    const closing = worker.close().then(() => (closed = true));
+    workers.splice(workers.indexOf(worker), 1);
     expect(closed).toBe(false);
     gate.resolve();
     await closing;

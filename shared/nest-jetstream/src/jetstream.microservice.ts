@@ -1,3 +1,5 @@
+// Starts a NestJS microservice on the JetStream transport, with the error filter that
+// keeps handler errors intact for the consumer.
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice, InjectionToken, LoggerService } from '@nestjs/common';
 import type { AsyncMicroserviceOptions } from '@nestjs/microservices';

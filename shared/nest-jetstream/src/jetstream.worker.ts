@@ -1,9 +1,17 @@
+// Starts a worker service (upstream, stream, results) as a NestJS microservice on the
+// JetStream transport, wired from the platform's NATS and ORM providers.
 import type { DynamicModule } from '@nestjs/common';
-import { createLogger, type CommonConfig, type Logger } from '@packflow/core';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { createLogger, type CommonConfig, type Logger, type MikroORM } from '@packflow/core';
+import {
+  DeadLetterRepository,
+  payloadValidator,
+  workerConsumerOptions,
+  type WorkerTransportConfig,
+} from '@packflow/messaging';
 import { NATS, ORM, PinoNestLogger, type RunningService, type ServiceStartOptions } from '@packflow/platform';
-import { eventWorkerServer } from './event-worker.server.js';
 import { createJetStreamMicroservice } from './jetstream.microservice.js';
-import type { WorkerTransportConfig } from './messaging.config.js';
+import { JetStreamServer } from './jetstream.server.js';
 
 export interface JetStreamWorkerSpec<C extends CommonConfig & { transport: WorkerTransportConfig }> {
   /** Service name: the logger's name and `RunningService.name`. */
@@ -29,7 +37,15 @@ export async function startJetStreamWorker<C extends CommonConfig & { transport:
   const app = await createJetStreamMicroservice(spec.module({ config, logger, shared: options.shared }), {
     logger: new PinoNestLogger(logger),
     inject: [NATS, ORM],
-    server: eventWorkerServer(config.transport, logger, spec.validate),
+    server: (nats: NatsConnection, orm: MikroORM) =>
+      new JetStreamServer({
+        ...workerConsumerOptions(config.transport),
+        nats,
+        orm,
+        logger,
+        validate: payloadValidator(spec.validate),
+        deadLetters: new DeadLetterRepository(orm),
+      }),
   });
   return { name, close: () => app.close() };
 }

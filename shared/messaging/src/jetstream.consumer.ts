@@ -1,7 +1,9 @@
-import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+// The JetStream consumer loop, free of any framework: a durable pull consumer whose
+// messages go to handlers chosen by subject pattern, acked, nak'ed with backoff or
+// dead-lettered from the handler's outcome. @packflow/nest-jetstream wraps it as a
+// NestJS transport; anything else can start it with a map of handlers.
 import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { isObservable, lastValueFrom } from 'rxjs';
 import { PackflowError, type Logger, type MikroORM } from '@packflow/core';
 import type { DeadLetterSink } from './dead-letter.repository.js';
 import { REPLAY_CONSUMER_HEADER } from './dead-letter.replay.js';
@@ -25,7 +27,10 @@ export function payloadValidator(check: (subject: string, data: unknown) => unkn
   };
 }
 
-export interface JetStreamServerOptions {
+/** Handles one message's payload; a rejection decides between nak and dead letter. */
+export type JetStreamHandler = (data: unknown, ctx: JetStreamContext) => Promise<unknown> | unknown;
+
+export interface JetStreamConsumerOptions {
   nats: NatsConnection;
   /** Streams created (or updated) at start; the consumer's stream must be one of them or exist. */
   streams: readonly StreamSpec[];
@@ -70,17 +75,13 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * NestJS transport on a JetStream durable pull consumer. Handlers are ordinary
- * `@EventPattern('upstream.…')` methods (exact subjects, or `*` / `>` patterns). A
- * message is acknowledged after its handler resolved; a retryable failure
- * (`PackflowError.isRetryable`) is nak'ed with backoff; a failure that is not retryable,
- * the last allowed delivery failing, an invalid payload or a subject without a handler
- * writes a dead letter and terminates the message.
+ * A JetStream durable pull consumer that runs handlers keyed by subject pattern (exact
+ * subjects, or `*` / `>` patterns). A message is acknowledged after its handler
+ * resolved; a retryable failure (`PackflowError.isRetryable`) is nak'ed with backoff; a
+ * failure that is not retryable, the last allowed delivery failing, an invalid payload
+ * or a subject without a handler writes a dead letter and terminates the message.
  */
-export class JetStreamServer extends Server implements CustomTransportStrategy {
-  /** Handler failures come back to `handle`, which acks, naks or dead-letters. */
-  override readonly propagatesEventHandlerErrors = true;
-
+export class JetStreamConsumer {
   private readonly maxDeliveries: number;
   private readonly backoffMs: readonly number[];
   private readonly ackWaitMs: number;
@@ -93,9 +94,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private closing = false;
   private wakeLoop?: () => void;
   private readonly inFlight = new Set<Promise<void>>();
+  private handlers: ReadonlyMap<string, JetStreamHandler> = new Map();
 
-  constructor(private readonly options: JetStreamServerOptions) {
-    super();
+  constructor(private readonly options: JetStreamConsumerOptions) {
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.backoffMs = options.backoffMs?.length ? options.backoffMs : DEFAULT_BACKOFF_MS;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
@@ -112,19 +113,17 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     if (this.maxDeliveries < 1) throw new RangeError('maxDeliveries must be at least 1');
   }
 
-  listen(callback: (error?: unknown) => void): void {
-    this.start().then(
-      () => callback(),
-      (error: unknown) => callback(error),
-    );
-  }
-
-  private async start(): Promise<void> {
+  /**
+   * Creates or updates the streams and the durable consumer, then consumes in the
+   * background with these handlers (pattern -> handler). Resolves once it consumes.
+   */
+  async start(handlers: ReadonlyMap<string, JetStreamHandler>): Promise<void> {
+    if (this.loop) throw new Error('the JetStream consumer is already started');
+    this.handlers = handlers;
     await this.setUp();
     this.loop = this.consumeLoop();
-    this._status$.next('connected');
     this.transportLog.info(
-      { filterSubjects: this.options.filterSubjects, handlers: [...this.messageHandlers.keys()] },
+      { filterSubjects: this.options.filterSubjects, handlers: [...handlers.keys()] },
       'consuming from JetStream',
     );
   }
@@ -236,7 +235,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         return;
       }
       try {
-        await this.invoke(handler, data, new JetStreamContext([msg.subject, msg, log, this.options.orm]), msg);
+        await this.invoke(handler, data, new JetStreamContext(msg, log, this.options.orm), msg);
       } catch (error) {
         await this.failed(msg, log, data, error);
         return;
@@ -252,13 +251,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async invoke(handler: MessageHandler, data: unknown, ctx: JetStreamContext, msg: JsMsg): Promise<void> {
+  private async invoke(handler: JetStreamHandler, data: unknown, ctx: JetStreamContext, msg: JsMsg): Promise<void> {
     // Long handlers keep the message theirs: "in progress" resets JetStream's ack timer.
     const progress = setInterval(() => msg.working(), Math.max(1000, this.ackWaitMs / 2));
     progress.unref();
     try {
-      const result = await handler(data, ctx);
-      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+      await handler(data, ctx);
     } finally {
       clearInterval(progress);
     }
@@ -297,12 +295,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   private readonly handlerCache = new Map<string, string | undefined>();
 
-  private findHandler(subject: string): MessageHandler | null {
+  private findHandler(subject: string): JetStreamHandler | undefined {
     if (!this.handlerCache.has(subject)) {
-      this.handlerCache.set(subject, selectPattern(this.messageHandlers.keys(), subject));
+      this.handlerCache.set(subject, selectPattern(this.handlers.keys(), subject));
     }
     const pattern = this.handlerCache.get(subject);
-    return pattern === undefined ? null : (this.messageHandlers.get(pattern) ?? null);
+    return pattern === undefined ? undefined : this.handlers.get(pattern);
   }
 
   /** Stops pulling, waits for the handlers that are running, and flushes their acks. */
@@ -315,16 +313,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     await settleWithin(this.loop, 10_000);
     await Promise.allSettled([...this.inFlight]);
     if (!this.options.nats.isClosed()) await settleWithin(this.options.nats.flush(), 5000);
-    this._status$.next('disconnected');
     this.transportLog.info('stopped consuming');
   }
 
-  on(): never {
-    throw new Error('JetStreamServer has no events; watch the NATS connection status instead');
-  }
-
-  unwrap<T>(): T {
-    return { nats: this.options.nats, consumer: this.consumer } as T;
+  /** The connection and the bound consumer (absent between a failure and its set-up again). */
+  unwrap(): { nats: NatsConnection; consumer?: Consumer } {
+    return { nats: this.options.nats, consumer: this.consumer };
   }
 }
 

@@ -1,7 +1,9 @@
+// A NestJS client for the JetStream transport: `emit` publishes through
+// @packflow/messaging's JetStreamPublisher with a Nats-Msg-Id, so duplicates are dropped.
 import { createHash } from 'node:crypto';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { JetStreamPublisher, type MessageHeaders, type Published } from './jetstream.publisher.js';
+import { JetStreamPublisher, type MessageHeaders, type Published } from '@packflow/messaging';
 
 /** Data and publish options for `client.emit(subject, new JetStreamRecord(data, { msgId }))`. */
 export class JetStreamRecord<T = unknown> {

@@ -1,35 +1,26 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { MikroORM } from '@packflow/core';
+import type { Database } from '@packflow/core';
 import { natsReachable } from './nats.connection.js';
-import { NATS, ORM } from './tokens.js';
+import { DATABASE, NATS } from './tokens.js';
 
 /** `GET /healthz`: 200 when PostgreSQL and NATS answer, 503 naming what does not. */
 @Controller()
 export class HealthController {
   constructor(
-    @Inject(ORM) private readonly orm: MikroORM,
+    @Inject(DATABASE) private readonly database: Database,
     @Inject(NATS) private readonly nats: NatsConnection,
   ) {}
 
   @Get('healthz')
   async health(@Res() reply: FastifyReply): Promise<void> {
-    const [database, nats] = await Promise.all([this.database(), natsReachable(this.nats)]);
+    const [database, nats] = await Promise.all([this.database.unreachable(), natsReachable(this.nats)]);
     const ok = !database && !nats;
     await reply.status(ok ? 200 : 503).send({
       status: ok ? 'ok' : 'unavailable',
       database: database ? `unreachable: ${database}` : 'ok',
       nats: nats ? `unreachable: ${nats}` : 'ok',
     });
-  }
-
-  private async database(): Promise<string | undefined> {
-    try {
-      await this.orm.em.getConnection().execute('select 1');
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
-    }
   }
 }

@@ -6,4 +6,4 @@ export { HealthController } from './health.controller.js';
 export { connectNats, natsReachable } from './nats.connection.js';
 export { PinoNestLogger } from './nest-logger.js';
 export { startHttpService, startContext, closeOnSignal, type HttpServiceOptions } from './bootstrap.js';
-export type { ServiceStartOptions, RunningService } from './service.types.js';
+export type { ServiceStartOptions, RunningService, SharedConnections } from './service.types.js';

@@ -49,9 +49,7 @@ export class Database extends pg.Pool implements Transactional {
     this.on('error', (err) => log.warn({ err }, 'idle database connection lost; new ones are opened when needed'));
     // A checked-out client failed between queries: its holder gets the error on its next
     // query, and the pool drops it on release. Only kept from becoming an uncaught 'error'.
-    this.on('connect', (client) =>
-      client.on('error', (err) => log.debug({ err }, 'database connection in use lost')),
-    );
+    this.on('connect', (client) => client.on('error', (err) => log.debug({ err }, 'database connection in use lost')));
   }
 
   /** Runs `fn` on one connection inside `begin` … `commit`; rolls back when it throws. */

@@ -25,7 +25,11 @@ export interface DatabaseOptions {
   name?: string;
   /** Most connections at once (default 10). */
   max?: number;
-  /** How long to wait for a new connection before failing the query (default 10 s). */
+  /**
+   * How long a query waits for a connection (a free one of the pool, or a new one) before
+   * it fails as retryable (default 30 s: long enough for a busy pool, finite when the
+   * server does not answer).
+   */
   connectionTimeoutMs?: number;
 }
 
@@ -42,7 +46,7 @@ export class Database extends pg.Pool implements Transactional {
       connectionString: options.url,
       max: options.max ?? 10,
       application_name: options.name,
-      connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 30_000,
     });
     const log = options.logger.child({ component: 'database' });
     // An idle connection failed: the pool has already dropped it.

@@ -19,7 +19,6 @@ import {
   announceKcidbSubmission,
   KcidbService,
   KcidbSubmissionProcessor,
-  kcidbDatabase,
   toKcidbSubmitters,
   type KcidbReport,
 } from '@packflow/results';
@@ -96,8 +95,7 @@ const percentile = (sorted: number[], p: number) =>
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 const testDb = await createTestDatabase();
-const orm = await testDb.orm();
-const db = kcidbDatabase(orm);
+const db = testDb.pool();
 const processor = new KcidbSubmissionProcessor(db, logger);
 const service = new KcidbService({
   db,
@@ -126,7 +124,9 @@ try {
   // 1b. load half of them with one loader (the in-process queue), the rest with two (two workers)
   const process1Ms = await timed(() => processor.processPending(REPORTS / 2));
   const process2Ms = await timed(() => Promise.all([processor.processPending(), processor.processPending()]));
-  const [{ ready }] = await db.query<{ ready: number }>(
+  const {
+    rows: [{ ready }],
+  } = await db.query<{ ready: number }>(
     `select count(*)::int as ready from shared.kcidb_submissions where status <> 'processed'`,
   );
   if (ready) throw new Error(`${ready} submissions were not processed`);
@@ -136,7 +136,7 @@ try {
   const nats = await startNatsServer();
   const env = { DATABASE_URL: testDb.url, NATS_URL: nats.url };
   const nc = await connect({ servers: nats.url });
-  const relay = new OutboxRelay({ databaseUrl: testDb.url, nats: nc, logger, streams: [packflowEventsStream()] });
+  const relay = new OutboxRelay({ database: db, nats: nc, logger, streams: [packflowEventsStream()] });
   relay.start();
   const worker = await startResultsWorker({ env, logger });
   const announcing = new KcidbService({
@@ -152,7 +152,9 @@ try {
       for (const r of reports) await announcing.submit(`Bearer ${TOKEN}`, r);
       await waitFor(
         async () => {
-          const [{ left }] = await db.query<{ left: number }>(
+          const {
+            rows: [{ left }],
+          } = await db.query<{ left: number }>(
             `select count(*)::int as left from shared.kcidb_submissions where status = 'ready'`,
           );
           return left === 0;
@@ -222,7 +224,9 @@ try {
   await db.query('vacuum analyze shared.kcidb_checkouts, shared.kcidb_builds, shared.kcidb_tests');
   // Measure the steady state, not the checkpoint that writing a million rows sets off.
   await db.query('checkpoint').catch(() => say('(no checkpoint: not a superuser)'));
-  const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_tests');
+  const {
+    rows: [{ n }],
+  } = await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_tests');
   say(`filled to ${n} tests in ${round((performance.now() - fillStart) / 1000)} s`);
 
   // 3. queries

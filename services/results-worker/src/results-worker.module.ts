@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Logger, MikroORM } from '@packflow/core';
-import { LOGGER, ORM, PlatformModule, type PlatformOptions } from '@packflow/platform';
-import { KcidbSubmissionProcessor, kcidbDatabase } from '@packflow/results';
+import type { Database, Logger } from '@packflow/core';
+import { DATABASE, LOGGER, PlatformModule, type PlatformOptions } from '@packflow/platform';
+import { KcidbSubmissionProcessor } from '@packflow/results';
 import { KcidbSweeper } from './kcidb-sweeper.js';
 import { ResultsEventsController } from './results-events.controller.js';
 import type { ResultsWorkerConfig } from './results-worker.config.js';
@@ -19,9 +19,9 @@ export class ResultsWorkerModule {
       providers: [
         {
           provide: KcidbSubmissionProcessor,
-          inject: [ORM, LOGGER],
-          useFactory: (orm: MikroORM, logger: Logger) =>
-            new KcidbSubmissionProcessor(kcidbDatabase(orm), logger.child({ component: 'kcidb-processor' })),
+          inject: [DATABASE, LOGGER],
+          useFactory: (database: Database, logger: Logger) =>
+            new KcidbSubmissionProcessor(database, logger.child({ component: 'kcidb-processor' })),
         },
         KcidbSweeper,
       ],

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, type PlatformOptions } from '@packflow/platform';
+import type { Database } from '@packflow/core';
+import { DATABASE, PlatformModule, type PlatformOptions } from '@packflow/platform';
 import { UPSTREAM_RUNTIME, UpstreamEventsController } from './upstream-events.controller.js';
 import { createUpstreamRuntime } from './runtime/upstream.runtime.js';
 import type { UpstreamWorkerConfig } from './upstream-worker.config.js';
@@ -15,7 +16,11 @@ export class UpstreamWorkerModule {
       imports: [PlatformModule.forRoot({ ...platform, name: 'upstream-worker' })],
       controllers: [UpstreamEventsController],
       providers: [
-        { provide: UPSTREAM_RUNTIME, useFactory: () => createUpstreamRuntime(platform.config, platform.logger) },
+        {
+          provide: UPSTREAM_RUNTIME,
+          inject: [DATABASE],
+          useFactory: (database: Database) => createUpstreamRuntime(platform.config, database, platform.logger),
+        },
       ],
     };
   }

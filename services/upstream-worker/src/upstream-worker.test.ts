@@ -75,7 +75,7 @@ describe('upstream worker on JetStream', () => {
     worker = await startUpstreamWorker({
       env: { DATABASE_URL: db.url, NATS_URL: nats.url },
       logger,
-      shared: { orm, nats: nc },
+      shared: { database: db.pool(), orm, nats: nc },
     });
   });
   afterAll(async () => {
@@ -150,7 +150,7 @@ describe('upstream worker on JetStream', () => {
         WORKER_SUBJECTS: 'upstream.push.>',
       },
       logger,
-      shared: { orm, nats: nc },
+      shared: { database: db.pool(), orm, nats: nc },
     });
     const consumer = await jsm.consumers.info('PACKFLOW_EVENTS', 'upstream-worker-gitlab');
     expect(consumer.config.filter_subject).toBe('upstream.push.>');

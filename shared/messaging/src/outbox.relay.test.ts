@@ -85,7 +85,7 @@ const published = (prefix: string, count: number) => async () => {
 describe('OutboxRelay', () => {
   it('publishes rows written after it started, in id order, with msg_id as Nats-Msg-Id, woken by NOTIFY rather than its poll', async () => {
     const spec = newStream();
-    const relay = new OutboxRelay({ databaseUrl: db.url, nats: nc, logger, streams: [spec], pollIntervalMs: 600_000 });
+    const relay = new OutboxRelay({ database: db.pool(), nats: nc, logger, streams: [spec], pollIntervalMs: 600_000 });
     relay.start();
     try {
       await writeRows(spec.prefix, ['a', 'b', 'c']);
@@ -107,7 +107,7 @@ describe('OutboxRelay', () => {
     const ids = Array.from({ length: 120 }, (_, i) => String(i).padStart(3, '0'));
     await writeRows(spec.prefix, ids);
     const relays = [1, 2].map(
-      () => new OutboxRelay({ databaseUrl: db.url, nats: nc, logger, streams: [spec], batchSize: 10 }),
+      () => new OutboxRelay({ database: db.pool(), nats: nc, logger, streams: [spec], batchSize: 10 }),
     );
     for (const r of relays) r.start();
     try {
@@ -125,7 +125,7 @@ describe('OutboxRelay', () => {
     const relayNc = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
     const spec = newStream();
     const relay = new OutboxRelay({
-      databaseUrl: db.url,
+      database: db.pool(),
       nats: relayNc,
       logger,
       streams: [spec],

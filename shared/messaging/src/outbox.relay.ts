@@ -1,7 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from '@packflow/core';
+import type { Database, Logger } from '@packflow/core';
 import { JetStreamPublisher, type MessageHeaders } from './jetstream.publisher.js';
 import { ensureStream, type StreamSpec } from './jetstream.topology.js';
 
@@ -13,7 +13,8 @@ import { ensureStream, type StreamSpec } from './jetstream.topology.js';
 export const OUTBOX_NOTIFY_CHANNEL = 'packflow_outbox';
 
 export interface OutboxRelayOptions {
-  databaseUrl: string;
+  /** The process's database handle: claims run on it, and LISTEN holds one of its connections. */
+  database: Pick<Database, 'connect'>;
   nats: NatsConnection;
   logger: Logger;
   /** Created (or updated) before the first publish, so events have a stream before any worker starts. */
@@ -51,42 +52,40 @@ export interface RelayPass {
  * backoff. Wakes on NOTIFY, on NATS reconnect, and polls as a safety net.
  */
 export class OutboxRelay {
-  private readonly pool: pg.Pool;
   private readonly publisher: JetStreamPublisher;
   private readonly log: Logger;
   private readonly batchSize: number;
-  private listener?: pg.Client;
   private loop?: Promise<void>;
   private stopped = false;
   private notified = false;
   private streamsReady = false;
   private wake?: () => void;
+  private endListen?: () => void;
+  private listening?: Promise<void>;
   private natsStatus?: AsyncIterable<{ type: string }> & { stop?: () => void };
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.log = options.logger.child({ component: 'outbox-relay' });
     this.batchSize = options.batchSize ?? 200;
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
-    this.pool.on('error', (err) => this.log.warn({ err }, 'idle outbox connection failed'));
     this.publisher = new JetStreamPublisher(options.nats, { timeoutMs: options.publishTimeoutMs ?? 5000 });
   }
 
   /** Starts listening and relaying; returns at once (a database or NATS outage is retried, not thrown). */
   start(): void {
     if (this.loop) return;
-    void this.listen();
+    this.listening = this.listen();
     void this.watchNats();
     this.loop = this.run();
   }
 
-  /** Stops after the batch in progress; closes its own database connections. */
+  /** Stops after the batch in progress; gives back the connection it listened on. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     this.natsStatus?.stop?.();
+    this.endListen?.();
     await this.loop;
-    await this.listener?.end().catch(() => undefined);
-    await this.pool.end().catch(() => undefined);
+    await this.listening;
   }
 
   /** Publishes until no unpublished row is left or a publish fails. */
@@ -140,7 +139,7 @@ export class OutboxRelay {
   }
 
   private async relayBatch(): Promise<RelayPass> {
-    const client = await this.pool.connect();
+    const client = await this.options.database.connect();
     try {
       await client.query('begin');
       const { rows } = await client.query<OutboxRow>(
@@ -203,37 +202,50 @@ export class OutboxRelay {
     return settled.map((s) => (s.status === 'fulfilled' ? undefined : (s.reason as Error).message.slice(0, 2000)));
   }
 
-  /** LISTEN on a connection of its own; reconnects after a database outage. */
+  /**
+   * LISTEN on a connection of the pool, held until it is lost (then given back broken, so
+   * the pool drops it) or the relay stops; listens again after a database outage.
+   */
   private async listen(): Promise<void> {
     let failures = 0;
+    const onNotification = () => this.signal();
     while (!this.stopped) {
-      const client = new pg.Client({ connectionString: this.options.databaseUrl });
-      const lost = new Promise<void>((resolve) => {
-        client.on('error', (err) => {
-          this.log.warn({ err }, 'outbox LISTEN connection lost');
-          resolve();
-        });
-        client.on('end', () => resolve());
-      });
+      let client: pg.PoolClient | undefined;
+      let broken: Error | undefined;
+      let onError: ((err: Error) => void) | undefined;
       try {
-        await client.connect();
-        client.on('notification', () => this.signal());
-        await client.query(`listen ${OUTBOX_NOTIFY_CHANNEL}`);
-        this.listener = client;
-        if (this.stopped) {
-          await client.end().catch(() => undefined);
-          break;
-        }
+        client = await this.options.database.connect();
+        const held = client;
+        const lost = new Promise<void>((resolve) => {
+          onError = (err: Error) => {
+            broken = err;
+            this.log.warn({ err }, 'outbox LISTEN connection lost');
+            resolve();
+          };
+          this.endListen = resolve;
+        });
+        held.on('error', onError!);
+        held.on('notification', onNotification);
+        await held.query(`listen ${OUTBOX_NOTIFY_CHANNEL}`);
         failures = 0;
         this.signal(); // rows may have arrived while nobody listened
-        await lost;
+        if (!this.stopped) await lost;
       } catch (error) {
+        broken = error as Error;
         if (failures++ === 0)
           this.log.warn({ err: error }, 'could not LISTEN for outbox rows; polling only until it can');
       }
-      await client.end().catch(() => undefined);
+      if (client) {
+        client.off('notification', onNotification);
+        if (onError) client.off('error', onError);
+        if (!broken) await client.query(`unlisten ${OUTBOX_NOTIFY_CHANNEL}`).catch((err: Error) => (broken = err));
+        client.release(broken ?? undefined);
+      }
       if (!this.stopped)
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** Math.min(failures, 5))).unref());
+        await new Promise<void>((resolve) => {
+          this.endListen = resolve;
+          setTimeout(resolve, Math.min(30_000, 1000 * 2 ** Math.min(failures, 5))).unref();
+        });
     }
   }
 

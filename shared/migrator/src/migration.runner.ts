@@ -66,6 +66,9 @@ export class MigrationRunner {
     }
     // Keep notices (e.g. "schema already exists, skipping") out of the operator's output.
     client.on('notice', () => {});
+    // A connection lost between statements (the server restarted) fails the next query
+    // with a clear error; unheard, pg's 'error' event would kill the process instead.
+    client.on('error', () => {});
     return client;
   }
 

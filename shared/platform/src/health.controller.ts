@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { MikroORM } from '@packflow/core';
+import type { Database } from '@packflow/core';
 import { HealthParts } from './health.parts.js';
 import { natsReachable } from './nats.connection.js';
-import { NATS, ORM } from './tokens.js';
+import { DATABASE, NATS } from './tokens.js';
 
 /**
  * `GET /healthz`: 200 when PostgreSQL and NATS answer, 503 naming what does not; the
@@ -13,14 +13,14 @@ import { NATS, ORM } from './tokens.js';
 @Controller()
 export class HealthController {
   constructor(
-    @Inject(ORM) private readonly orm: MikroORM,
+    @Inject(DATABASE) private readonly database: Database,
     @Inject(NATS) private readonly nats: NatsConnection,
     @Inject(HealthParts) private readonly parts: HealthParts,
   ) {}
 
   @Get('healthz')
   async health(@Res() reply: FastifyReply): Promise<void> {
-    const [database, nats] = await Promise.all([this.database(), natsReachable(this.nats)]);
+    const [database, nats] = await Promise.all([this.database.unreachable(), natsReachable(this.nats)]);
     const ok = !database && !nats;
     await reply.status(ok ? 200 : 503).send({
       status: ok ? 'ok' : 'unavailable',
@@ -28,14 +28,5 @@ export class HealthController {
       nats: nats ? `unreachable: ${nats}` : 'ok',
       ...this.parts.snapshot(),
     });
-  }
-
-  private async database(): Promise<string | undefined> {
-    try {
-      await this.orm.em.getConnection().execute('select 1');
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
-    }
   }
 }

@@ -15,4 +15,4 @@ export {
   type ErrorAnswerContext,
 } from './http-error.filter.js';
 export { startHttpService, startContext, closeOnSignal, type HttpServiceOptions } from './bootstrap.js';
-export type { ServiceStartOptions, RunningService } from './service.types.js';
+export type { ServiceStartOptions, RunningService, SharedConnections } from './service.types.js';

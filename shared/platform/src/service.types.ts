@@ -1,11 +1,18 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Logger, MikroORM } from '@packflow/core';
+import type { Database, Logger, MikroORM } from '@packflow/core';
+
+/** Connections the all-in-one process opens once and lends to every service it runs. */
+export interface SharedConnections {
+  database: Database;
+  orm: MikroORM;
+  nats: NatsConnection;
+}
 
 /** How a service is started: alone (its own main) or inside the all-in-one process. */
 export interface ServiceStartOptions {
   env?: Readonly<Record<string, string | undefined>>;
   logger?: Logger;
-  shared?: { orm: MikroORM; nats: NatsConnection };
+  shared?: SharedConnections;
 }
 
 export interface RunningService {

@@ -21,7 +21,6 @@ export {
   type KcidbSubmitter,
 } from './submit/kcidb-submitters.js';
 export { foreignObjects, assertOriginsAllowed } from './submit/kcidb-origins.js';
-export { kcidbDatabase, type KcidbDatabase, type KcidbSql } from './kcidb-database.js';
 export { loadKcidbReport, type KcidbLoadCounts } from './ingest/kcidb-ingest.repository.js';
 export { KcidbSubmissionProcessor, type ProcessOutcome } from './ingest/kcidb-submission.processor.js';
 export { kcidbQueries, type PageOf } from './query/kcidb-query.repository.js';

@@ -7,10 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { createLogger } from '@packflow/core';
+import { createLogger, type Database } from '@packflow/core';
 import { createTestDatabase, sharedFixturesDir, type TestDatabase } from '@packflow/testing';
 import { KcidbSubmissionProcessor } from './ingest/kcidb-submission.processor.js';
-import { kcidbDatabase, type KcidbDatabase } from './kcidb-database.js';
 import { KcidbService } from './kcidb.service.js';
 import { validateKcidbReport } from './report/kcidb-report.validator.js';
 import { toKcidbSubmitters } from './submit/kcidb-submitters.js';
@@ -175,14 +174,14 @@ describe('packflow KCIDB validation agrees with the official schema v5.3', () =>
 
 describe('the example reports', () => {
   let testDb: TestDatabase;
-  let db: KcidbDatabase;
+  let db: Database;
   let service: KcidbService;
   let processor: KcidbSubmissionProcessor;
   const token = 'conformance-token-0123456789';
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
-    db = kcidbDatabase(await testDb.orm());
+    db = testDb.pool();
     const logger = createLogger({ name: 'kcidb-conformance', level: 'silent', pretty: false });
     processor = new KcidbSubmissionProcessor(db, logger);
     service = new KcidbService({ db, submitters: toKcidbSubmitters({ [token]: ['myci'] }), logger });
@@ -197,12 +196,12 @@ describe('the example reports', () => {
       expect(await processor.processSubmission(id)).toMatchObject({ status: 'processed', loaded: true });
       expect(await service.status({ id })).toMatchObject({ status: 'processed' });
     }
-    const rows = await db.query('select id, build_id, path, status from shared.kcidb_tests order by id');
+    const rows = (await db.query('select id, build_id, path, status from shared.kcidb_tests order by id')).rows;
     expect(rows).toEqual([
       { id: 'myci:test-1', build_id: 'myci:build-1', path: 'ltp.sem01', status: 'PASS' },
       { id: 'myci:test-42', build_id: 'maestro:67d409f9f378f0c5986dc7df', path: 'ltp.sem01', status: 'PASS' },
     ]);
-    expect(await db.query('select id, checkout_id from shared.kcidb_builds')).toEqual([
+    expect((await db.query('select id, checkout_id from shared.kcidb_builds')).rows).toEqual([
       { id: 'myci:build-1', checkout_id: 'myci:c9c9735c46f5' },
     ]);
   });

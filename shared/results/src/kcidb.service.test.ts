@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createLogger } from '@packflow/core';
+import { createLogger, type Database } from '@packflow/core';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
-import { kcidbDatabase, type KcidbDatabase } from './kcidb-database.js';
 import { KcidbService } from './kcidb.service.js';
 import { toKcidbSubmitters } from './submit/kcidb-submitters.js';
 
 const TOKEN = 'service-test-token-0123456789';
 const logger = createLogger({ name: 'kcidb-service-test', level: 'silent', pretty: false });
 let testDb: TestDatabase;
-let db: KcidbDatabase;
+let db: Database;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  db = kcidbDatabase(await testDb.orm());
+  db = testDb.pool();
 });
 afterAll(async () => {
   await testDb.drop();
@@ -20,7 +19,7 @@ afterAll(async () => {
 
 const report = { version: { major: 5 }, checkouts: [{ id: 'myci:c', origin: 'myci' }] };
 const stored = async (id: string) =>
-  (await db.query('select origins, status from shared.kcidb_submissions where id = $1', [id]))[0];
+  (await db.query('select origins, status from shared.kcidb_submissions where id = $1', [id])).rows[0];
 
 describe('KcidbService.submit', () => {
   it('stores the report with the origins of the token, then hands the id over', async () => {
@@ -62,11 +61,11 @@ describe('KcidbService.submit', () => {
       logger,
     });
     const { id } = await service.submit(`Bearer ${TOKEN}`, report);
-    expect(await db.query('select subject, payload from shared.outbox where msg_id = $1', [id])).toEqual([
+    expect((await db.query('select subject, payload from shared.outbox where msg_id = $1', [id])).rows).toEqual([
       { subject: 'kcidb.submissions', payload: { id } },
     ]);
 
-    const before = (await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_submissions'))[0].n;
+    const before = (await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_submissions')).rows[0].n;
     const failing = new KcidbService({
       db,
       submitters: toKcidbSubmitters({ [TOKEN]: ['myci'] }),
@@ -75,7 +74,7 @@ describe('KcidbService.submit', () => {
       logger,
     });
     await expect(failing.submit(`Bearer ${TOKEN}`, report)).rejects.toThrow('outbox refused');
-    expect((await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_submissions'))[0].n).toBe(
+    expect((await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_submissions')).rows[0].n).toBe(
       before,
     );
   });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, type Logger } from '@packflow/core';
-import type { KcidbDatabase, KcidbSql } from './kcidb-database.js';
+import { NotFoundError, type Logger, type Sql, type Transactional } from '@packflow/core';
 import { submissions } from './ingest/kcidb-submission.repository.js';
 import {
   parseHardwareParams,
@@ -19,13 +18,13 @@ import { kcidbValidationError } from './submit/kcidb.errors.js';
 import { authenticateKcidbSubmitter, type KcidbSubmitter } from './submit/kcidb-submitters.js';
 
 export interface KcidbServiceDeps {
-  db: KcidbDatabase;
+  db: Transactional;
   submitters: readonly KcidbSubmitter[];
   /**
    * Runs in the transaction that stores the submission, so both commit or neither does:
    * the place for the transactional outbox row that announces it to the results worker.
    */
-  recordInTransaction?(tx: KcidbSql, id: string, origins: readonly string[]): Promise<void>;
+  recordInTransaction?(tx: Sql, id: string, origins: readonly string[]): Promise<void>;
   /**
    * Called once a submission is stored (committed), for processing in this process (tests,
    * tools). Its failure does not lose the submission: it stays `ready` for the sweep.

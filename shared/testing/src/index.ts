@@ -6,7 +6,7 @@ export { waitFor } from './wait-for.js';
 export { seedPipelineScenario, countingSql, CHROOTS, type SeededScenario } from './seed/pipeline.seed.js';
 export { startNatsServer, type TestNatsServer } from './nats/nats-server.js';
 export { startRabbitMq, type TestRabbitMq } from './amqp/rabbitmq-server.js';
-export { freePort } from './net/ports.js';
+
 export { durableSettled } from './nats/durable.settled.js';
 export * from './fakes/fake-http.server.js';
 export * from './fakes/fake-copr.server.js';
@@ -15,3 +15,4 @@ export * from './fakes/fake-github.server.js';
 export * from './fakes/fake-gitlab.server.js';
 export * from './fakes/callback-receiver.server.js';
 export { spawnServiceMain, type ServiceProcess } from './service-process.js';
+export { startPostgres, type TestPostgres, type PostgresOptions } from './postgres/postgres-server.js';

@@ -7,8 +7,12 @@ import { waitFor } from './wait-for.js';
 export interface ServiceProcess {
   /** Everything it wrote on stdout so far. */
   output(): string;
-  /** Waits for `pick` to find something in its output, such as a started line or a URL. */
-  waitForOutput<T>(pick: (output: string) => T | undefined | false, what: string): Promise<T>;
+  /** Everything it wrote on stderr so far (where Node reports what killed it). */
+  errorOutput(): string;
+  /** Waits (30 s unless told) for `pick` to find something in its output, such as a started line or a URL. */
+  waitForOutput<T>(pick: (output: string) => T | undefined | false, what: string, timeoutMs?: number): Promise<T>;
+  /** How it exited, or undefined while it runs. */
+  exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** Sends SIGTERM and resolves with how it exited. */
   terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -20,13 +24,26 @@ export function spawnServiceMain(main: string, env: Record<string, string>): Ser
     env: { ...process.env, NODE_OPTIONS: '', LOG_FORMAT: 'json', ...env },
   });
   let out = '';
+  let err = '';
   child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('exit', (code, signal) => resolve((exit = { code, signal }))),
   );
   return {
     output: () => out,
-    waitForOutput: (pick, what) => waitFor(() => pick(out) || undefined, { what, timeoutMs: 30_000 }) as never,
+    errorOutput: () => err,
+    exited: () => exit,
+    waitForOutput: (pick, what, timeoutMs = 30_000) =>
+      waitFor(
+        () => {
+          const found = pick(out);
+          if (!found && exit) throw new Error(`${main} exited (${JSON.stringify(exit)}): ${err.slice(-2000)}`);
+          return found || undefined;
+        },
+        { what, timeoutMs },
+      ) as never,
     terminate() {
       child.kill('SIGTERM');
       return exited;

@@ -29,7 +29,7 @@ Migrations are applied at start. Ctrl-C stops everything cleanly.`,
 
 async function runAll(): Promise<void> {
   // Loaded here, not at the top: other commands should not pay for the services.
-  const { createLogger, createOrm, loadCommonConfig, redactUrl } = await import('@packflow/core');
+  const { createLogger, createOrm, Database, loadCommonConfig, redactUrl } = await import('@packflow/core');
   const { MigrationRunner } = await import('@packflow/migrator');
   const { BASES } = await import('@packflow/migrations');
   const { closeOnSignal, connectNats } = await import('@packflow/platform');
@@ -75,11 +75,15 @@ async function runAll(): Promise<void> {
     env.NATS_URL = nats.url;
     logger.info({ nats: redactUrl(nats.url), origin: nats.origin }, 'NATS ready');
 
-    const orm = await createOrm(databaseUrl, { pool: { min: 0, max: pg ? 8 : 20 } });
+    // One database handle for every service of the process (all their SQL), and the ORM
+    // beside it for entity work (dead letters).
+    const database = new Database({ url: databaseUrl, logger, name: 'packflow', max: pg ? 8 : 20 });
+    cleanups.push(() => database.close());
+    const orm = await createOrm(databaseUrl, { pool: { min: 0, max: 2 } });
     cleanups.push(() => orm.close());
     const nc = await connectNats(nats.url, 'packflow', logger);
     cleanups.push(() => nc.drain());
-    const shared = { orm, nats: nc };
+    const shared = { database, orm, nats: nc };
 
     const services: RunningService[] = [];
     for (const start of [startScheduler, startUpstreamWorker, startStreamWorker, startResultsWorker, startWeb]) {

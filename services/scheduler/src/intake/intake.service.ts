@@ -10,10 +10,10 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
+  type Database,
   type EventSource,
   type IntakeEvent,
   type Logger,
-  type MikroORM,
   type RecordOutcome,
   type ResultKind,
   type ResultOwner,
@@ -36,9 +36,8 @@ import {
   type ResultEvent,
   type Router,
 } from '@packflow/events';
-import { CONFIG, LOGGER, ORM } from '@packflow/platform';
+import { CONFIG, DATABASE, LOGGER } from '@packflow/platform';
 import type { SchedulerConfig } from '../scheduler.config.js';
-import { ormSql } from './orm.sql.js';
 import { RecordBatcher } from './record.batcher.js';
 import { bearerToken, githubSignatureValid, tokenMatches, tokenMatchesHash } from './webhook.verifier.js';
 
@@ -87,15 +86,17 @@ export class IntakeService implements OnModuleInit {
   private readonly router: Router;
   private readonly logger: Logger;
   private readonly recorder: RecordBatcher<IntakeEvent, RecordOutcome>;
+  private readonly repository: IntakeRepository;
 
   constructor(
     @Inject(CONFIG) private readonly config: SchedulerConfig,
     @Inject(LOGGER) logger: Logger,
-    @Inject(ORM) private readonly orm: MikroORM,
+    @Inject(DATABASE) database: Database,
   ) {
     this.logger = logger.child({ component: 'intake' });
+    this.repository = new IntakeRepository(database);
     this.router = createRouter(config.routingRules);
-    this.recorder = new RecordBatcher((events) => this.repository().recordMany(events), {
+    this.recorder = new RecordBatcher((events) => this.repository.recordMany(events), {
       maxBatch: MAX_BATCH,
       writers: WRITERS,
     });
@@ -194,7 +195,7 @@ export class IntakeService implements OnModuleInit {
     const requestId = (payload as { request_id?: unknown }).request_id;
     if (typeof requestId !== 'string' || !requestId)
       throw new ValidationError('request_id: expected a string', { field: 'request_id' });
-    const testRequest = await this.repository().findTestingFarmRequest(requestId);
+    const testRequest = await this.repository.findTestingFarmRequest(requestId);
     if (!testRequest || !tokenMatchesHash(testRequest.tokenHash, token))
       throw new UnauthorizedError('token does not match the request');
     const deliveryId = `testing-farm:${requestId}:${randomUUID()}`;
@@ -202,10 +203,6 @@ export class IntakeService implements OnModuleInit {
     if (isIgnored(result))
       return this.ignore('testing-farm', deliveryId, result.type ?? 'testing_farm', result.ignored, result);
     return this.accept('testing-farm', deliveryId, result, testRequest.ecosystem, { ids: testRequest });
-  }
-
-  private repository(): IntakeRepository {
-    return new IntakeRepository(ormSql(this.orm.em.fork()));
   }
 
   private async intake(source: EventSource, deliveryId: string, result: ParseResult): Promise<IntakeAnswer> {
@@ -229,9 +226,7 @@ export class IntakeService implements OnModuleInit {
   /** A build or test result goes to the ecosystem of the build or test; unknown ones are recorded as ignored. */
   private async result(source: EventSource, deliveryId: string, event: ResultEvent): Promise<IntakeAnswer> {
     const lookup = resultLookup(event);
-    const owner = lookup
-      ? await this.repository().findResultOwner(lookup.kind, lookup.externalId, lookup.target)
-      : null;
+    const owner = lookup ? await this.repository.findResultOwner(lookup.kind, lookup.externalId, lookup.target) : null;
     if (!owner) {
       const reason = lookup
         ? `${lookup.what} ${lookup.externalId} was not started by packflow`

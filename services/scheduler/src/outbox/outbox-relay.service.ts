@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Logger } from '@packflow/core';
+import type { Database, Logger } from '@packflow/core';
 import { OutboxRelay, type OutboxRelayOptions } from '@packflow/messaging';
-import { CONFIG, LOGGER, NATS } from '@packflow/platform';
+import { CONFIG, DATABASE, LOGGER, NATS } from '@packflow/platform';
 import type { SchedulerConfig } from '../scheduler.config.js';
 
 /**
@@ -15,11 +15,12 @@ export class OutboxRelayService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(CONFIG) config: SchedulerConfig,
+    @Inject(DATABASE) database: Database,
     @Inject(NATS) nats: OutboxRelayOptions['nats'],
     @Inject(LOGGER) logger: Logger,
   ) {
     this.relay = new OutboxRelay({
-      databaseUrl: config.databaseUrl,
+      database,
       nats,
       logger,
       streams: [config.outbox.stream],

@@ -3,7 +3,7 @@
 // with its path, status, duration and log.
 import type { TestRequest } from '@packflow/clients';
 import type { Logger, Sql } from '@packflow/core';
-import { loadKcidbReport, type KcidbReport, type KcidbSql } from '@packflow/results';
+import { loadKcidbReport, type KcidbReport } from '@packflow/results';
 
 const ORIGIN = 'packflow';
 
@@ -42,14 +42,10 @@ interface Origin {
 }
 
 export class TestResultsRecorder {
-  private readonly kcidb: KcidbSql;
-
   constructor(
     private readonly sql: Sql,
     private readonly logger: Logger,
-  ) {
-    this.kcidb = { query: async (text, params) => (await sql.query(text, params ? [...params] : [])).rows as never };
-  }
+  ) {}
 
   /** Where a Testing Farm request came from: the commit and the chroot build it tested. */
   private async originOf(requestId: string): Promise<Origin | undefined> {
@@ -121,7 +117,7 @@ export class TestResultsRecorder {
         ...(t.plan ? { misc: { plan: t.plan } } : {}),
       })),
     } as KcidbReport;
-    const counts = await loadKcidbReport(this.kcidb, report);
+    const counts = await loadKcidbReport(this.sql, report);
     this.logger.info({ request: request.id, tests: counts.tests }, 'test results recorded');
   }
 }

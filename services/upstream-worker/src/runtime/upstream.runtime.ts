@@ -1,10 +1,9 @@
-// Everything the upstream worker runs on, built once from its config: a connection pool,
-// the clients of this deployment's identities, the engine with its activities, the
-// service that handles events, and the reconciler loop.
-import pg from 'pg';
+// Everything the upstream worker runs on, built once from its config and the platform's
+// database handle: the clients of this deployment's identities, the engine with its
+// activities, the service that handles events, and the reconciler loop.
 import { CoprClient, TestingFarmClient } from '@packflow/clients';
 import { loadReleaseTable } from '@packflow/config';
-import type { Logger } from '@packflow/core';
+import type { Database, Logger } from '@packflow/core';
 import { PipelineEngine } from '@packflow/engine';
 import { ActivityContext } from '../activities/activity-context.js';
 import { coprActivities } from '../activities/copr.activities.js';
@@ -21,8 +20,12 @@ export interface UpstreamRuntime {
   close(): Promise<void>;
 }
 
-export function createUpstreamRuntime(config: Readonly<UpstreamWorkerConfig>, logger: Logger): UpstreamRuntime {
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+/** The runtime on `pool`, the process's database handle (the platform owns and closes it). */
+export function createUpstreamRuntime(
+  config: Readonly<UpstreamWorkerConfig>,
+  pool: Database,
+  logger: Logger,
+): UpstreamRuntime {
   const context = new ActivityContext(pool);
   const forges = new ForgeRegistry(config);
   const copr = new CoprClient({
@@ -79,7 +82,6 @@ export function createUpstreamRuntime(config: Readonly<UpstreamWorkerConfig>, lo
       clearInterval(timer);
       await running;
       await engine.idle();
-      await pool.end();
     },
   };
 }

@@ -59,7 +59,7 @@ beforeAll(async () => {
   base = `${web.url}/api/kcidb`;
   worker = await startResultsWorker({ env: { DATABASE_URL: db.url, NATS_URL: nats.url }, logger });
   nc = await connect({ servers: nats.url });
-  relay = new OutboxRelay({ databaseUrl: db.url, nats: nc, logger, streams: [packflowEventsStream()] });
+  relay = new OutboxRelay({ database: db.pool(), nats: nc, logger, streams: [packflowEventsStream()] });
   relay.start();
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import type { Logger, MikroORM } from '@packflow/core';
-import { CONFIG, LOGGER, ORM } from '@packflow/platform';
-import { KcidbService, announceKcidbSubmission, kcidbDatabase } from '@packflow/results';
+import type { Database, Logger } from '@packflow/core';
+import { CONFIG, DATABASE, LOGGER } from '@packflow/platform';
+import { KcidbService, announceKcidbSubmission } from '@packflow/results';
 import type { WebConfig } from '../web.config.js';
 import { KcidbBodyParser } from './kcidb-body.parser.js';
 import { KcidbController } from './kcidb.controller.js';
@@ -16,10 +16,10 @@ import { KcidbController } from './kcidb.controller.js';
     KcidbBodyParser,
     {
       provide: KcidbService,
-      inject: [ORM, CONFIG, LOGGER],
-      useFactory: (orm: MikroORM, config: WebConfig, logger: Logger) =>
+      inject: [DATABASE, CONFIG, LOGGER],
+      useFactory: (database: Database, config: WebConfig, logger: Logger) =>
         new KcidbService({
-          db: kcidbDatabase(orm),
+          db: database,
           submitters: config.kcidb.submitters,
           recordInTransaction: announceKcidbSubmission,
           logger: logger.child({ component: 'kcidb' }),

@@ -110,15 +110,25 @@ const TRANSIENT_CODES = new Set([
   '40001', // serialization_failure
   '40P01', // deadlock_detected
   '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down)
+  '08000', // connection_exception
+  '08003', // connection_does_not_exist
   '08006', // connection_failure
-  '08001',
+  '08001', // sqlclient_unable_to_establish_sqlconnection
 ]);
+
+/** pg's own errors when a connection is lost or cannot be had; they carry no code. */
+const PG_CONNECTION_LOST =
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
 
 /** Network hiccups, deadlocks and serialization failures are worth another try. */
 export function isTransientInfrastructureError(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+    const message = (e as { message?: unknown }).message;
+    if (code === undefined && typeof message === 'string' && PG_CONNECTION_LOST.test(message)) return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;

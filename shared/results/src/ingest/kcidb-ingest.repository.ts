@@ -1,4 +1,4 @@
-import type { KcidbSql } from '../kcidb-database.js';
+import type { Sql } from '@packflow/core';
 import type { KcidbReport, KcidbSection } from '../report/kcidb-report.types.js';
 import { KCIDB_TABLES, rowsOf, type TableSpec } from './kcidb-rows.js';
 
@@ -78,7 +78,7 @@ const CHUNK = 5000;
  * it. Run it inside a transaction so a report is loaded whole or not at all. Returns the
  * rows written per table.
  */
-export async function loadKcidbReport(sql: KcidbSql, report: KcidbReport): Promise<KcidbLoadCounts> {
+export async function loadKcidbReport(sql: Sql, report: KcidbReport): Promise<KcidbLoadCounts> {
   const counts = { checkouts: 0, builds: 0, tests: 0, issues: 0, incidents: 0 };
   for (const spec of KCIDB_TABLES) {
     const rows = rowsOf(report, spec);
@@ -96,10 +96,12 @@ export async function loadKcidbReport(sql: KcidbSql, report: KcidbReport): Promi
  * id within one section; run it in a transaction (or a savepoint) for the same reason as
  * `loadKcidbReport`.
  */
-export async function loadStoredKcidbReport(sql: KcidbSql, id: string): Promise<KcidbLoadCounts> {
+export async function loadStoredKcidbReport(sql: Sql, id: string): Promise<KcidbLoadCounts> {
   const counts = { checkouts: 0, builds: 0, tests: 0, issues: 0, incidents: 0 };
   for (const spec of KCIDB_TABLES) {
-    const [{ n }] = await sql.query<{ n: number }>(FROM_STORED.get(spec.section)!, [id]);
+    const {
+      rows: [{ n }],
+    } = await sql.query<{ n: number }>(FROM_STORED.get(spec.section)!, [id]);
     counts[spec.section] = n;
   }
   return counts;

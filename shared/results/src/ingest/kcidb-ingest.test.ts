@@ -1,20 +1,20 @@
+import type { QueryResultRow } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createLogger } from '@packflow/core';
+import { createLogger, type Database } from '@packflow/core';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
-import { kcidbDatabase, type KcidbDatabase } from '../kcidb-database.js';
 import type { KcidbReport } from '../report/kcidb-report.types.js';
 import { loadKcidbReport } from './kcidb-ingest.repository.js';
 import { KcidbSubmissionProcessor } from './kcidb-submission.processor.js';
 import { submissions } from './kcidb-submission.repository.js';
 
 let testDb: TestDatabase;
-let db: KcidbDatabase;
+let db: Database;
 let processor: KcidbSubmissionProcessor;
 const logger = createLogger({ name: 'kcidb-ingest-test', level: 'silent', pretty: false });
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  db = kcidbDatabase(await testDb.orm());
+  db = testDb.pool();
   processor = new KcidbSubmissionProcessor(db, logger);
 });
 afterAll(async () => {
@@ -22,7 +22,8 @@ afterAll(async () => {
 });
 
 const report = (parts: Omit<KcidbReport, 'version'>): KcidbReport => ({ version: { major: 5, minor: 3 }, ...parts });
-const one = async <T extends object>(text: string, params: unknown[] = []) => (await db.query<T>(text, params))[0];
+const one = async <T extends QueryResultRow>(text: string, params: unknown[] = []) =>
+  (await db.query<T>(text, params)).rows[0];
 let seq = 0;
 const fresh = (prefix: string) => `${prefix}_${++seq}`;
 
@@ -148,10 +149,12 @@ describe('loading KCIDB reports', () => {
       build_id: 'maestro:67d409f9f378f0c5986dc7df',
     });
     expect(
-      await db.query(
-        'select version::int, culprit_code, categories, report_subject from shared.kcidb_issues where id = $1 order by version',
-        [i],
-      ),
+      (
+        await db.query(
+          'select version::int, culprit_code, categories, report_subject from shared.kcidb_issues where id = $1 order by version',
+          [i],
+        )
+      ).rows,
     ).toEqual([
       { version: 1, culprit_code: true, categories: ['boot.oops'], report_subject: null },
       { version: 2, culprit_code: null, categories: null, report_subject: 'fixed' },
@@ -220,7 +223,7 @@ describe('loading KCIDB reports', () => {
       const rows = async (o: string) =>
         (
           await db.query<Record<string, unknown>>(`select * from shared.${table} where origin = $1 order by id`, [o])
-        ).map((row) => JSON.parse(JSON.stringify({ ...row, _timestamp: undefined }).replaceAll(o, 'o')));
+        ).rows.map((row) => JSON.parse(JSON.stringify({ ...row, _timestamp: undefined }).replaceAll(o, 'o')));
       expect(await rows(viaSql)).toEqual(await rows(viaJs));
     }
   });

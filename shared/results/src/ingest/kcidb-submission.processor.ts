@@ -1,5 +1,4 @@
-import { PackflowError, type Logger } from '@packflow/core';
-import type { KcidbDatabase, KcidbSql } from '../kcidb-database.js';
+import { PackflowError, type Logger, type Sql, type Transactional } from '@packflow/core';
 import { validateKcidbReport } from '../report/kcidb-report.validator.js';
 import { loadKcidbReport, loadStoredKcidbReport, type KcidbLoadCounts } from './kcidb-ingest.repository.js';
 import { submissions, type StoredSubmission } from './kcidb-submission.repository.js';
@@ -30,7 +29,7 @@ const REPEATED_ID = '21000';
  */
 export class KcidbSubmissionProcessor {
   constructor(
-    private readonly db: KcidbDatabase,
+    private readonly db: Transactional,
     private readonly logger: Logger,
   ) {}
 
@@ -63,7 +62,7 @@ export class KcidbSubmissionProcessor {
     return done;
   }
 
-  private async load(tx: KcidbSql, row: StoredSubmission): Promise<ProcessOutcome> {
+  private async load(tx: Sql, row: StoredSubmission): Promise<ProcessOutcome> {
     const log = this.logger.child({ submission: row.id });
     await tx.query('savepoint kcidb_load');
     try {
@@ -95,7 +94,7 @@ export class KcidbSubmissionProcessor {
   }
 
   /** Loads in place, or the slow way when ids repeat; undefined (and marked failed) when not a valid report. */
-  private async loadReport(tx: KcidbSql, id: string): Promise<KcidbLoadCounts | undefined> {
+  private async loadReport(tx: Sql, id: string): Promise<KcidbLoadCounts | undefined> {
     try {
       return await loadStoredKcidbReport(tx, id);
     } catch (error) {

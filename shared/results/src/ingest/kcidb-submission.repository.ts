@@ -1,5 +1,5 @@
 import type { KcidbSubmissionError, KcidbSubmissionStatus } from '@packflow/core';
-import type { KcidbSql } from '../kcidb-database.js';
+import type { Sql } from '@packflow/core';
 
 export interface StoredSubmission {
   id: string;
@@ -17,7 +17,7 @@ export interface SubmissionState {
 
 /** The `kcidb_submissions` table: accepted reports waiting to be loaded, and their outcome. */
 export const submissions = {
-  async insert(sql: KcidbSql, id: string, origins: readonly string[], reportJson: string): Promise<void> {
+  async insert(sql: Sql, id: string, origins: readonly string[], reportJson: string): Promise<void> {
     await sql.query(
       `insert into "shared"."kcidb_submissions" ("id", "origins", "report", "status")
        values ($1, array(select json_array_elements_text($2::json)), $3::jsonb, 'ready')`,
@@ -25,8 +25,10 @@ export const submissions = {
     );
   },
 
-  async state(sql: KcidbSql, id: string): Promise<SubmissionState | undefined> {
-    const [row] = await sql.query<SubmissionState>(
+  async state(sql: Sql, id: string): Promise<SubmissionState | undefined> {
+    const {
+      rows: [row],
+    } = await sql.query<SubmissionState>(
       `select "id", "status", "errors", "received_at", "processed_at" from "shared"."kcidb_submissions" where "id" = $1`,
       [id],
     );
@@ -34,8 +36,10 @@ export const submissions = {
   },
 
   /** Locks one submission for processing; waits while another transaction holds it. */
-  async lock(sql: KcidbSql, id: string): Promise<StoredSubmission | undefined> {
-    const [row] = await sql.query<StoredSubmission>(
+  async lock(sql: Sql, id: string): Promise<StoredSubmission | undefined> {
+    const {
+      rows: [row],
+    } = await sql.query<StoredSubmission>(
       `select "id", "status" from "shared"."kcidb_submissions" where "id" = $1 for update`,
       [id],
     );
@@ -43,8 +47,10 @@ export const submissions = {
   },
 
   /** Locks the oldest `ready` submission received at least `minAgeMs` ago that nobody else is processing, if any. */
-  async lockNextReady(sql: KcidbSql, minAgeMs = 0): Promise<StoredSubmission | undefined> {
-    const [row] = await sql.query<StoredSubmission>(
+  async lockNextReady(sql: Sql, minAgeMs = 0): Promise<StoredSubmission | undefined> {
+    const {
+      rows: [row],
+    } = await sql.query<StoredSubmission>(
       `select "id", "status" from "shared"."kcidb_submissions"
        where "status" = 'ready' and "received_at" <= now() - make_interval(secs => $1::float8 / 1000)
        order by "received_at" limit 1 for update skip locked`,
@@ -53,16 +59,15 @@ export const submissions = {
     return row;
   },
 
-  async report(sql: KcidbSql, id: string): Promise<unknown> {
-    const [row] = await sql.query<{ report: unknown }>(
-      `select "report" from "shared"."kcidb_submissions" where "id" = $1`,
-      [id],
-    );
+  async report(sql: Sql, id: string): Promise<unknown> {
+    const {
+      rows: [row],
+    } = await sql.query<{ report: unknown }>(`select "report" from "shared"."kcidb_submissions" where "id" = $1`, [id]);
     return row?.report;
   },
 
   async finish(
-    sql: KcidbSql,
+    sql: Sql,
     id: string,
     status: 'processed' | 'failed',
     errors: readonly KcidbSubmissionError[] | null,

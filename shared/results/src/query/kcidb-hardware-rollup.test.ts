@@ -2,10 +2,10 @@
 // at the ends of its interval from the tests. Checked against counting every test
 // directly, for intervals that start and end anywhere, after inserts, merges that fill a
 // status later, and deletes.
+import type { Database } from '@packflow/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
 import { loadKcidbReport } from '../ingest/kcidb-ingest.repository.js';
-import { kcidbDatabase, type KcidbDatabase } from '../kcidb-database.js';
 import type { KcidbReport } from '../report/kcidb-report.types.js';
 import { parseHardwareParams } from './kcidb-query.params.js';
 import { kcidbQueries } from './kcidb-query.repository.js';
@@ -14,7 +14,7 @@ const T0 = Date.parse('2026-11-10T00:00:00Z');
 const STATUSES = ['PASS', 'FAIL', 'ERROR', 'SKIP', undefined] as const;
 
 let testDb: TestDatabase;
-let db: KcidbDatabase;
+let db: Database;
 
 /** 600 tests, one every 7 minutes and 13 seconds from T0, on 6 hardware of 2 origins. */
 function report(withStatus: boolean): KcidbReport {
@@ -36,13 +36,14 @@ function report(withStatus: boolean): KcidbReport {
 
 /** The listing as counting every test of the interval gives it. */
 async function counted(from: Date, to: Date, origin: string | null) {
-  const rows = await db.query<{
-    hardware: string;
-    platforms: string[];
-    boots: Record<string, number>;
-    tests: Record<string, number>;
-  }>(
-    `select hardware,
+  const rows = (
+    await db.query<{
+      hardware: string;
+      platforms: string[];
+      boots: Record<string, number>;
+      tests: Record<string, number>;
+    }>(
+      `select hardware,
        coalesce(array_agg(distinct platform) filter (where platform is not null), '{}') as platforms,
        json_build_object('pass', count(*) filter (where is_boot and status = 'PASS'), 'fail', count(*) filter (where is_boot and status = 'FAIL'),
          'inconclusive', count(*) filter (where is_boot and status is distinct from 'PASS' and status is distinct from 'FAIL')) as boots,
@@ -51,8 +52,9 @@ async function counted(from: Date, to: Date, origin: string | null) {
      from shared.kcidb_tests
      where start_time >= $1 and start_time < $2 and ($3::text is null or origin = $3) and hardware is not null
      group by hardware order by hardware`,
-    [from, to, origin],
-  );
+      [from, to, origin],
+    )
+  ).rows;
   return rows;
 }
 
@@ -82,7 +84,7 @@ async function expectListingsMatch(): Promise<void> {
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  db = kcidbDatabase(await testDb.orm());
+  db = testDb.pool();
   await db.transaction((tx) => loadKcidbReport(tx, report(false)));
 });
 afterAll(async () => {
@@ -91,20 +93,24 @@ afterAll(async () => {
 
 describe('the hardware listing over hourly rollups', () => {
   it('matches counting every test, for intervals starting and ending anywhere', async () => {
-    const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_hardware_rollups');
+    const {
+      rows: [{ n }],
+    } = await db.query<{ n: number }>('select count(*)::int as n from shared.kcidb_hardware_rollups');
     expect(n).toBeGreaterThan(0);
     await expectListingsMatch();
   });
 
   it('still matches after a second submission fills the statuses left null', async () => {
-    const [{ before }] = await db.query<{ before: number }>(
+    const {
+      rows: [{ before }],
+    } = await db.query<{ before: number }>(
       `select count(*)::int as before from shared.kcidb_tests where status is null`,
     );
     expect(before).toBeGreaterThan(0);
     await db.transaction((tx) => loadKcidbReport(tx, report(true)));
-    const [{ after }] = await db.query<{ after: number }>(
-      `select count(*)::int as after from shared.kcidb_tests where status is null`,
-    );
+    const {
+      rows: [{ after }],
+    } = await db.query<{ after: number }>(`select count(*)::int as after from shared.kcidb_tests where status is null`);
     expect(after).toBe(0);
     await expectListingsMatch();
   });
@@ -112,7 +118,9 @@ describe('the hardware listing over hourly rollups', () => {
   it('still matches after tests are deleted, and the rollup sums to the counted tests', async () => {
     await db.query(`delete from shared.kcidb_tests where id like 'ci_b:%' and start_time < '2026-11-10T12:00:00Z'`);
     await expectListingsMatch();
-    const [sums] = await db.query<{ rolled: number; tests: number }>(
+    const {
+      rows: [sums],
+    } = await db.query<{ rolled: number; tests: number }>(
       `select (select sum(n)::int from shared.kcidb_hardware_rollups) as rolled,
               (select count(*)::int from shared.kcidb_tests where hardware is not null and start_time is not null) as tests`,
     );

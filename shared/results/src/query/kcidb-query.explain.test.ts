@@ -1,8 +1,8 @@
 // Each KCIDB query on a tests table of 100,000 rows (100 days of results): PostgreSQL's
 // plan reaches the tests through an index, never by reading the whole table.
+import type { Database } from '@packflow/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
-import { kcidbDatabase, type KcidbDatabase } from '../kcidb-database.js';
 import {
   parseHardwareParams,
   parseHardwareResultsParams,
@@ -22,16 +22,18 @@ import { fillSample } from './kcidb-sample.fixture.js';
 
 const now = new Date('2026-03-10T12:00:00Z');
 let testDb: TestDatabase;
-let db: KcidbDatabase;
+let db: Database;
 let commit: string;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  db = kcidbDatabase(await testDb.orm());
+  db = testDb.pool();
   await fillSample(db, { tests: 100_000, days: 100, now });
-  [{ git_commit_hash: commit }] = await db.query<{ git_commit_hash: string }>(
+  ({
+    rows: [{ git_commit_hash: commit }],
+  } = await db.query<{ git_commit_hash: string }>(
     `select git_commit_hash from shared.kcidb_checkouts where id = 'o0:c0'`,
-  );
+  ));
 });
 afterAll(async () => {
   await testDb.drop();
@@ -47,7 +49,9 @@ interface PlanNode {
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
 
 async function plan(sql: string, params: unknown[]): Promise<PlanNode[]> {
-  const [row] = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, params);
+  const {
+    rows: [row],
+  } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, params);
   return nodes(row['QUERY PLAN'][0].Plan);
 }
 
@@ -90,7 +94,7 @@ const queries: [string, () => [string, unknown[]]][] = [
 
 describe('KCIDB query plans on 100,000 tests', () => {
   it('has the rows it is meant to have', async () => {
-    expect(await db.query('select count(*)::int as n from shared.kcidb_tests')).toEqual([{ n: 100_000 }]);
+    expect((await db.query('select count(*)::int as n from shared.kcidb_tests')).rows).toEqual([{ n: 100_000 }]);
   });
 
   it.each(queries)('%s reads tests through an index, with no sequential scan', async (_, query) => {

@@ -1,4 +1,4 @@
-import type { KcidbSql } from '../kcidb-database.js';
+import type { Sql } from '@packflow/core';
 import type {
   HardwareParams,
   HardwareResultsParams,
@@ -56,14 +56,16 @@ const window = (p: { from: Date | null; to: Date | null }) => ({
 /** The KCIDB read model: each method is one SQL statement (see kcidb-query.sql.ts). */
 export const kcidbQueries = {
   /** The latest checkout of each origin's tree/branch in the interval, with build, boot and test status counts. */
-  async trees(sql: KcidbSql, p: TreesParams) {
-    const rows = await sql.query(TREES_SQL, [p.from, p.to, p.origin, p.tag, p.limit + 1, p.offset]);
+  async trees(sql: Sql, p: TreesParams) {
+    const { rows } = await sql.query(TREES_SQL, [p.from, p.to, p.origin, p.tag, p.limit + 1, p.offset]);
     return { ...window(p), ...paged(rows, p) };
   },
 
   /** One commit + patchset across origins: its checkouts, a summary, and a page of its builds with their test counts. */
-  async revision(sql: KcidbSql, p: RevisionParams) {
-    const [row] = await sql.query<{
+  async revision(sql: Sql, p: RevisionParams) {
+    const {
+      rows: [row],
+    } = await sql.query<{
       checkouts: Row[];
       builds_summary: Row;
       tests_summary: Row & { boots: Row; tests: Row };
@@ -84,14 +86,16 @@ export const kcidbQueries = {
   },
 
   /** Hardware seen in the interval (first compatible string, else platform) with pass/fail/inconclusive counts. */
-  async hardware(sql: KcidbSql, p: HardwareParams) {
-    const rows = await sql.query(HARDWARE_SQL, [p.from, p.to, p.origin, p.limit + 1, p.offset]);
+  async hardware(sql: Sql, p: HardwareParams) {
+    const { rows } = await sql.query(HARDWARE_SQL, [p.from, p.to, p.origin, p.limit + 1, p.offset]);
     return { ...window(p), ...paged(rows, p) };
   },
 
   /** The results of one hardware (tests listing it among their compatibles, or as their platform). */
-  async hardwareResults(sql: KcidbSql, p: HardwareResultsParams) {
-    const [row] = await sql.query<{ summary: Row; items: Row[] }>(HARDWARE_RESULTS_SQL, [
+  async hardwareResults(sql: Sql, p: HardwareResultsParams) {
+    const {
+      rows: [row],
+    } = await sql.query<{ summary: Row; items: Row[] }>(HARDWARE_RESULTS_SQL, [
       p.hardware,
       p.from,
       p.to,
@@ -103,8 +107,8 @@ export const kcidbQueries = {
   },
 
   /** The status of one test (path, and optionally platform, config, branch, tree) over time, newest first. */
-  async testHistory(sql: KcidbSql, p: TestHistoryParams) {
-    const rows = await sql.query(TEST_HISTORY_SQL, [
+  async testHistory(sql: Sql, p: TestHistoryParams) {
+    const { rows } = await sql.query(TEST_HISTORY_SQL, [
       p.path,
       p.from,
       p.to,
@@ -128,8 +132,16 @@ export const kcidbQueries = {
   },
 
   /** Status counts per path prefix of a build's tests: `boot` summarises `boot.start`, `boot.login`, … */
-  async pathRollup(sql: KcidbSql, p: PathRollupParams) {
-    const rows = await sql.query(PATH_ROLLUP_SQL, [p.buildId, p.prefix, p.origin, p.from, p.to, p.limit + 1, p.offset]);
+  async pathRollup(sql: Sql, p: PathRollupParams) {
+    const { rows } = await sql.query(PATH_ROLLUP_SQL, [
+      p.buildId,
+      p.prefix,
+      p.origin,
+      p.from,
+      p.to,
+      p.limit + 1,
+      p.offset,
+    ]);
     return { build_id: p.buildId, prefix: p.prefix, ...window(p), ...paged(rows, p) };
   },
 };

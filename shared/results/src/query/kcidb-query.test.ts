@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLogger } from '@packflow/core';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
 import { loadKcidbReport } from '../ingest/kcidb-ingest.repository.js';
-import { kcidbDatabase } from '../kcidb-database.js';
 import { KcidbService } from '../kcidb.service.js';
 import { at, DATA_SET, H1, H2, P, T } from './kcidb-query.fixture.js';
 
@@ -11,7 +10,7 @@ let service: KcidbService;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  const db = kcidbDatabase(await testDb.orm());
+  const db = testDb.pool();
   await db.transaction((tx) => loadKcidbReport(tx, DATA_SET));
   const logger = createLogger({ name: 'kcidb-query-test', level: 'silent', pretty: false });
   service = new KcidbService({ db, submitters: [], logger, now: () => T });

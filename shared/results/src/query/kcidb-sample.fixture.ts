@@ -1,9 +1,9 @@
 // A large synthetic KCIDB data set written straight into the tables (not through ingest),
 // for plan checks: results over `days` days before `now`, 3 origins, 16 tree/branches,
 // 12 builds per checkout, 40 boards (half named by compatible, half by platform).
-import type { KcidbSql } from '../kcidb-database.js';
+import type { Sql } from '@packflow/core';
 
-export async function fillSample(sql: KcidbSql, options: { tests: number; days: number; now: Date }): Promise<void> {
+export async function fillSample(sql: Sql, options: { tests: number; days: number; now: Date }): Promise<void> {
   const checkoutsPerDay = 48;
   const checkouts = options.days * checkoutsPerDay;
   const buildsPerCheckout = 12;

@@ -1,12 +1,12 @@
 import { kcidbSubmittedMessage } from '@packflow/events';
-import type { KcidbSql } from '../kcidb-database.js';
+import type { Sql } from '@packflow/core';
 
 /**
  * Writes the outbox row announcing a stored submission, in the transaction that stores
  * it: the scheduler's relay publishes it on `results.kcidb.submitted` (Nats-Msg-Id
  * `kcidb-<id>`), and the results worker loads the submission.
  */
-export async function announceKcidbSubmission(tx: KcidbSql, id: string, origins: readonly string[]): Promise<void> {
+export async function announceKcidbSubmission(tx: Sql, id: string, origins: readonly string[]): Promise<void> {
   const { subject, msgId, payload } = kcidbSubmittedMessage(id, origins);
   await tx.query('insert into shared.outbox (subject, msg_id, payload) values ($1, $2, $3::jsonb)', [
     subject,

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { answers, freePort } from '../net/ports.js';
+import { answers, freePort } from '../ports.js';
 import { waitFor } from '../wait-for.js';
 
 export interface TestRabbitMq {

@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { createOrm, type MikroORM } from '@packflow/core';
+import { createLogger, createOrm, Database, type MikroORM } from '@packflow/core';
 import { testServerUrl, withDatabase } from '../env.js';
 import { adminClient, ensureTemplate, testDatabaseName } from './template.js';
 
@@ -7,8 +6,8 @@ import { adminClient, ensureTemplate, testDatabaseName } from './template.js';
 export interface TestDatabase {
   name: string;
   url: string;
-  /** A pg pool on it (created on first use). */
-  pool(): pg.Pool;
+  /** The database handle on it, as a service gets it (created on first use; a pg Pool). */
+  pool(): Database;
   /** A MikroORM instance on it (created on first use). */
   orm(): Promise<MikroORM>;
   /** Closes what was opened and drops the database. */
@@ -35,23 +34,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   const url = withDatabase(testServerUrl(), name);
-  let pool: pg.Pool | undefined;
+  let pool: Database | undefined;
   let orm: Promise<MikroORM> | undefined;
   return {
     name,
     url,
     pool: () => {
-      if (!pool) {
-        pool = new pg.Pool({ connectionString: url, max: 10 });
-        // An idle connection ended by the server (the forced drop at teardown) must not
-        // surface as an unhandled error in whichever test is running.
-        pool.on('error', () => {});
-      }
+      // Its error listeners keep an idle connection ended by the server (the forced drop at
+      // teardown) from surfacing as an unhandled error in whichever test is running.
+      pool ??= new Database({ url, logger: createLogger({ name: 'test-database', level: 'silent' }), name });
       return pool;
     },
     orm: () => (orm ??= createOrm(url)),
     async drop() {
-      await pool?.end();
+      await pool?.close();
       if (orm) await (await orm).close(true);
       const a = await adminClient();
       try {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { answers, freePort } from '../net/ports.js';
+import { answers, freePort } from '../ports.js';
 import { waitFor } from '../wait-for.js';
 
 /** A nats-server with JetStream of the test's own, on a free port, that it can stop and start again. */

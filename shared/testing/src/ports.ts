@@ -1,7 +1,7 @@
-// Ports for the servers a test starts itself.
+// Ports for the servers tests start of their own (nats-server, PostgreSQL).
 import { createServer, connect as tcpConnect } from 'node:net';
 
-/** A port nothing listens on right now. */
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -13,7 +13,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Whether something accepts TCP connections on the port. */
+/** True when something accepts a TCP connection on 127.0.0.1:`port`. */
 export function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = tcpConnect({ host: '127.0.0.1', port });

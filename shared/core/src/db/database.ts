@@ -1,0 +1,78 @@
+// The one way into PostgreSQL: every SQL statement of packflow runs on a `Database`, one
+// per process, created by the platform (or the all-in-one `pnpm start`) and handed to
+// the repositories. It is a pg Pool, so the engine and anything written for pg's Pool
+// take it unchanged, plus `transaction(fn)` and `close()`.
+//
+// Why it never takes the process down: pg emits 'error' on a pool when an idle
+// connection dies (PostgreSQL restarted, a proxy cut it) and on a checked-out client
+// that has no query running (a transaction between statements, a LISTEN); Node kills
+// the process on an 'error' event nobody listens to. Both are listened to here and
+// logged. The dead connections are dropped (idle ones at once, checked-out ones on
+// release), and the next query opens a new one, so a restarted server is used again
+// without any reconnect logic of ours.
+//
+// MikroORM sits beside it, not on it: knex keeps a small pool of its own (its clients
+// have error listeners), used only for entity work (dead letters, `migrate diff`). No
+// SQL text goes through the ORM.
+import pg from 'pg';
+import type { Logger } from '../logging/logger.js';
+import { inTransaction, type Sql } from './sql.js';
+
+export interface DatabaseOptions {
+  url: string;
+  logger: Logger;
+  /** Shown in `pg_stat_activity.application_name`: the service or command. */
+  name?: string;
+  /** Most connections at once (default 10). */
+  max?: number;
+  /**
+   * How long a query waits for a connection (a free one of the pool, or a new one) before
+   * it fails as retryable (default 30 s: long enough for a busy pool, finite when the
+   * server does not answer).
+   */
+  connectionTimeoutMs?: number;
+}
+
+/** Something that runs SQL and can run a function in a transaction: a `Database`, or a test's wrapper of one. */
+export interface Transactional extends Sql {
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+export class Database extends pg.Pool implements Transactional {
+  private closing?: Promise<void>;
+
+  constructor(options: DatabaseOptions) {
+    super({
+      connectionString: options.url,
+      max: options.max ?? 10,
+      application_name: options.name,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 30_000,
+    });
+    const log = options.logger.child({ component: 'database' });
+    // An idle connection failed: the pool has already dropped it.
+    this.on('error', (err) => log.warn({ err }, 'idle database connection lost; new ones are opened when needed'));
+    // A checked-out client failed between queries: its holder gets the error on its next
+    // query, and the pool drops it on release. Only kept from becoming an uncaught 'error'.
+    this.on('connect', (client) => client.on('error', (err) => log.debug({ err }, 'database connection in use lost')));
+  }
+
+  /** Runs `fn` on one connection inside `begin` … `commit`; rolls back when it throws. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    return inTransaction(this, fn);
+  }
+
+  /** Waits for checked-out connections to come back and closes every connection; safe to call twice. */
+  close(): Promise<void> {
+    return (this.closing ??= this.end());
+  }
+
+  /** Undefined when PostgreSQL answers a query, else why not (for health checks). */
+  async unreachable(): Promise<string | undefined> {
+    try {
+      await this.query('select 1');
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { createOrm } from '@packflow/ecosystems';
 import {
-  createOrm,
   EnvReader,
   PackflowError,
   readCommonConfig,

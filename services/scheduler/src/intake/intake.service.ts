@@ -14,6 +14,7 @@ import {
   type ResultKind,
   type ResultOwner,
 } from '@packflow/core';
+import { ITEM_KINDS } from '@packflow/ecosystems';
 import {
   createRouter,
   eventSubject,
@@ -161,7 +162,7 @@ export class IntakeService implements OnModuleInit {
   }
 
   private repository(): IntakeRepository {
-    return new IntakeRepository(ormSql(this.orm.em.fork()));
+    return new IntakeRepository(ormSql(this.orm.em.fork()), ITEM_KINDS);
   }
 
   private async intake(source: EventSource, deliveryId: string, result: ParseResult): Promise<IntakeAnswer> {

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { createOrm, type MikroORM } from '@packflow/core';
+import type { MikroORM } from '@packflow/core';
+import { createOrm } from '@packflow/ecosystems';
 import { testServerUrl, withDatabase } from '../env.js';
 import { adminClient, ensureTemplate, testDatabaseName } from './template.js';
 

@@ -2,14 +2,18 @@
 // pipelines, with packflow's one-statement query and, in the same run, the naive way
 // (load the pipeline entity and walk its relations through the ORM). Then the engine:
 // start + a full run of signals, per signal.
-import { PipelineRepository, type EntityManager } from '@packflow/core';
 import {
-  CoprBuildTarget,
   Event,
   Pipeline,
+  PipelineRepository,
   PipelineStep,
   PipelineStepEdge,
   Project,
+  type EntityManager,
+} from '@packflow/core';
+import { ITEM_KINDS } from '@packflow/ecosystems';
+import {
+  CoprBuildTarget,
   SrpmBuild,
   StepCoprBuild,
   StepCoprBuildTarget,
@@ -17,7 +21,7 @@ import {
   StepTestRun,
   StepTestRunTarget,
   TestRunTarget,
-} from '@packflow/core';
+} from '@packflow/upstream';
 import { createTestDatabase } from '@packflow/testing';
 import { isQuick, percentile, report, round, timeEach } from './lib/bench.util.js';
 import { PROJECTS_SQL, pipelineChunkSql, resetSequencesSql } from './lib/pipeline-data.sql.js';
@@ -85,7 +89,7 @@ try {
     )
   ).rows[0];
 
-  const repo = new PipelineRepository(pool);
+  const repo = new PipelineRepository(pool, ITEM_KINDS);
   const pick = (i: number) => String(1 + ((i * 7919) % PIPELINES));
   await timeEach(20, (i) => repo.getView(pick(i))); // warm up
   const fast = await timeEach(SAMPLES, async (i) => {

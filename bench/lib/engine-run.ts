@@ -2,7 +2,8 @@
 // activities that answer at once, and times start and each signal.
 import type pg from 'pg';
 import type { Plan } from '@packflow/config';
-import { PipelineEngine } from '@packflow/engine';
+import { createEngine } from '@packflow/engine';
+import { UPSTREAM_KINDS } from '@packflow/upstream';
 import { CHROOTS } from './pipeline-data.sql.js';
 
 const chroots = CHROOTS.slice(0, 6);
@@ -59,7 +60,11 @@ export async function runSignals(pool: pg.Pool, pipelines: number) {
   };
   // A report that costs nothing, so the timings include the engine's reporting ledger
   // (marking the report due in the transaction, recording it sent after).
-  const engine = new PipelineEngine(pool, { jobs: { default: definition }, report: async () => {} });
+  const engine = createEngine({
+    db: pool,
+    kinds: UPSTREAM_KINDS,
+    activities: { jobs: { default: definition }, report: async () => {} },
+  });
   const { rows } = await pool.query(
     `with p as (insert into shared.projects (forge, instance_url, namespace, repo) values ('github', 'https://github.com', 'bench', 'engine') returning id),
           r as (insert into shared.project_refs (project_id, kind, name) select id, 'branch', 'main' from p returning id, project_id)

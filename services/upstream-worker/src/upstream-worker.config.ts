@@ -1,7 +1,8 @@
 import { EnvReader, readCommonConfig, type CommonConfig } from '@packflow/core';
 import { readWorkerTransportConfig, type WorkerTransportConfig } from '@packflow/messaging';
+import type { UpstreamSettings } from '@packflow/upstream';
 
-export interface UpstreamWorkerConfig extends CommonConfig {
+export interface UpstreamWorkerConfig extends CommonConfig, UpstreamSettings {
   /** JetStream: stream, durable `WORKER_DURABLE` (upstream-worker), subjects `WORKER_SUBJECTS` (upstream.>). */
   transport: WorkerTransportConfig;
   /**

@@ -1,9 +1,9 @@
 // Calls activities outside transactions and records what they answered. Every call has
 // the activity's timeout; failures follow its retry policy; the reconciler picks up
 // what a crash or a lost message left behind.
-import type pg from 'pg';
-import { ITEM_KINDS, PackflowError, targetProjectsSql, type ItemKind, type Logger } from '@packflow/core';
+import { PackflowError, type ItemKind, type Logger, type Sql } from '@packflow/core';
 import type { ActivityDefinition, EngineActivities, Signal, SignalOutcome, TargetTask } from './engine.types.js';
+import type { EngineStore } from './store/engine.store.js';
 
 interface DispatcherOptions {
   logger?: Logger;
@@ -33,7 +33,8 @@ const retryDelay = (def: ActivityDefinition, attempts: number) =>
 
 export class Dispatcher {
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: Sql,
+    private readonly store: EngineStore,
     private readonly activities: EngineActivities,
     private readonly options: DispatcherOptions,
   ) {}
@@ -62,43 +63,33 @@ export class Dispatcher {
     }
     try {
       const results = await withTimeout(def.submit(tasks), def.timeoutMs, `submit ${tasks[0].job}`);
-      const k = ITEM_KINDS[tasks[0].target.kind];
-      await this.pool.query(
-        `update ${k.targetTable} t set external_id = u.ext, web_url = coalesce(u.web, t.web_url), log_url = coalesce(u.log, t.log_url),
-                deadline_at = now() + make_interval(secs => $5::double precision / 1000), updated_at = now()
-           from unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) as u(id, ext, web, log)
-          where t.id = u.id`,
-        [
-          tasks.map((t) => t.target.id),
-          results.map((r) => r.externalId),
-          results.map((r) => r.webUrl ?? null),
-          results.map((r) => r.logUrl ?? null),
-          def.pollAfterMs,
-        ],
+      const ids = tasks.map((t) => t.target.id);
+      const cancelled = await this.store.targets.recordSubmitted(
+        this.pool,
+        tasks[0].target.kind,
+        ids,
+        results,
+        def.pollAfterMs,
       );
       tasks.forEach((t, i) => (t.target.externalId = results[i].externalId));
       // A target cancelled while its submit was under way: cancel the work just started.
-      const { rows } = await this.pool.query<{ id: string }>(
-        `select id::text from ${k.targetTable} where id = any($1::bigint[]) and status = 'cancelled'`,
-        [tasks.map((t) => t.target.id)],
-      );
-      await this.cancel(tasks.filter((t) => rows.some((r) => r.id === t.target.id)));
+      await this.cancel(tasks.filter((t) => cancelled.includes(t.target.id)));
     } catch (error) {
       await this.submitFailed(def, tasks, error);
     }
   }
 
   private async submitFailed(def: ActivityDefinition, tasks: TargetTask[], error: unknown): Promise<void> {
-    const k = ITEM_KINDS[tasks[0].target.kind];
     const attempts = Number(tasks[0].target.data?.submitAttempts ?? 0) + 1;
     const message = error instanceof Error ? error.message : String(error);
     if (PackflowError.isRetryable(error) && attempts < def.retry.maxAttempts) {
       this.options.logger?.warn({ job: tasks[0].job, attempts, err: message }, 'submit failed; will retry');
-      await this.pool.query(
-        `update ${k.targetTable} set data = jsonb_set(coalesce(data, '{}'), '{submitAttempts}', to_jsonb($2::int)),
-                deadline_at = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
-          where id = any($1::bigint[])`,
-        [tasks.map((t) => t.target.id), attempts, retryDelay(def, attempts)],
+      await this.store.targets.recordSubmitRetry(
+        this.pool,
+        tasks[0].target.kind,
+        tasks.map((t) => t.target.id),
+        attempts,
+        retryDelay(def, attempts),
       );
       return;
     }
@@ -130,26 +121,17 @@ export class Dispatcher {
     taskFor: (kind: ItemKind, targetId: string) => Promise<TargetTask | undefined>,
   ): Promise<{ resubmitted: number; polled: number; timedOut: number }> {
     const counts = { resubmitted: 0, polled: 0, timedOut: 0 };
-    for (const kind of Object.keys(ITEM_KINDS) as ItemKind[]) {
-      const table = ITEM_KINDS[kind].targetTable;
-      // Claim due targets with a lease, so concurrent reconcilers never take the same one.
-      const { rows } = await this.pool.query<{ id: string; queued_at: Date | null; external_id: string | null }>(
-        `update ${table} set deadline_at = now() + interval '60 seconds'
-          where id in (select t.id from ${table} t where t.status in ('queued', 'running') and t.deadline_at <= now()
-                          and ($2::text[] is null or exists (${targetProjectsSql(kind, 't')} and pr.instance_url = any($2::text[])))
-                        order by t.deadline_at limit $1 for update of t skip locked)
-          returning id::text, queued_at, external_id`,
-        [limit, this.options.instances ?? null],
-      );
+    for (const { kind } of this.store.kinds.all()) {
+      const rows = await this.store.targets.claimOverdue(this.pool, kind, limit, this.options.instances);
       for (const row of rows) {
         const task = await taskFor(kind, row.id);
         if (!task) continue;
         const def = this.definition(task.job);
-        const overdue = def && row.queued_at && Date.now() - row.queued_at.getTime() > def.finalDeadlineMs;
+        const overdue = def && row.queuedAt && Date.now() - new Date(row.queuedAt).getTime() > def.finalDeadlineMs;
         if (overdue) {
           counts.timedOut++;
           await this.options.apply(kind, row.id, { state: 'error', reason: 'timed out' });
-        } else if (!row.external_id) {
+        } else if (!row.externalId) {
           counts.resubmitted++;
           await this.submitBatch([task]);
         } else if (def?.poll) {
@@ -161,11 +143,7 @@ export class Dispatcher {
             },
           );
           if (signal) await this.options.apply(kind, row.id, signal);
-          else
-            await this.pool.query(
-              `update ${table} set deadline_at = now() + make_interval(secs => $2::double precision / 1000) where id = $1`,
-              [row.id, def.pollAfterMs],
-            );
+          else await this.store.targets.postpone(this.pool, kind, row.id, def.pollAfterMs);
         }
       }
     }

@@ -1,24 +1,17 @@
-import type { ItemKind, TargetStatus } from '@packflow/core';
+import type { ItemKind, ProjectView, TargetState, TargetStatus } from '@packflow/core';
 
-/** A target as the engine sees it (one chroot build, one test target, one SRPM build…). */
-export interface TargetState {
-  kind: ItemKind;
+/** A target as the engine sees it: the one read model of a target, from @packflow/core. */
+export type { TargetState };
+
+/**
+ * What activities and reporters need to know about the pipeline a target belongs to,
+ * read with the engine's state in the same statement (no second read of the pipeline).
+ */
+export interface PipelineContext {
   id: string;
-  groupId: string | null;
-  target: string;
-  attempt: number;
-  status: TargetStatus;
-  reason: string | null;
-  externalId: string | null;
-  idempotencyKey: string | null;
-  webUrl: string | null;
-  logUrl: string | null;
-  queuedAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  deadlineAt: string | null;
-  createdAt: string;
-  data: Record<string, unknown> | null;
+  project: ProjectView;
+  ref: { kind: string; name: string };
+  commitSha: string;
 }
 
 export interface StepState {
@@ -40,7 +33,7 @@ export interface EdgeState {
   target: string | null;
 }
 
-export interface PipelineState {
+export interface PipelineState extends PipelineContext {
   id: string;
   projectId: string;
   commitId: string;
@@ -77,9 +70,20 @@ export interface ExternalRef {
   target?: string;
 }
 
+/** A step that waits for a task's step (e.g. the Copr build after an SRPM build). */
+export interface NextStep {
+  id: string;
+  job: string;
+  package: string | null;
+  /** Its target names. */
+  targets: string[];
+}
+
 /** What an activity is asked to do for one target. */
 export interface TargetTask {
   pipelineId: string;
+  /** The project, ref and commit of the pipeline. */
+  pipeline: PipelineContext;
   stepId: string;
   job: string;
   package: string | null;
@@ -90,6 +94,8 @@ export interface TargetTask {
   idempotencyKey: string;
   /** The predecessor targets this one waited for (e.g. the SRPM for a Copr build, the chroot build for tests). */
   inputs: TargetState[];
+  /** The steps that wait for this task's step. */
+  next: NextStep[];
 }
 
 export interface SubmitResult {
@@ -127,8 +133,13 @@ export interface ActivityDefinition {
 /** One change of a target's status, for reporting (check runs, commit statuses, dashboard). */
 export interface TargetChange {
   pipelineIds: string[];
+  /** The newest of those pipelines (the one a report links to). */
+  pipeline: PipelineContext;
   stepId: string;
   job: string;
+  /** The step's identifier and resolved options (status name template, notifications…). */
+  identifier: string | null;
+  options: Record<string, unknown>;
   target: TargetState;
 }
 

@@ -1,5 +1,5 @@
 export * from './engine.types.js';
-export { PipelineEngine, type EngineOptions } from './pipeline.engine.js';
+export { PipelineEngine, createEngine, type EngineOptions } from './pipeline.engine.js';
 export { advance, settle, stepStatus, pipelineStatus, describeFailure, idempotencyKey } from './transitions.js';
 export {
   rerunAll,
@@ -10,4 +10,3 @@ export {
   targetClosure,
   downstreamSteps,
 } from './rerun.selector.js';
-export { loadPipelineStates } from './pipeline-state.loader.js';

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type pg from 'pg';
 import type { Plan } from '@packflow/config';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
-import { PipelineEngine } from './pipeline.engine.js';
+import { UPSTREAM_KINDS } from '@packflow/upstream';
+import { createEngine, type EngineOptions, type PipelineEngine } from './pipeline.engine.js';
+import type { EngineActivities } from './engine.types.js';
 import { FakeActivities, retryable } from './testing/fake-activities.js';
 
 const CHROOTS = ['fedora-41-x86_64', 'fedora-42-x86_64', 'fedora-rawhide-x86_64'];
@@ -46,6 +48,12 @@ function buildAndTestPlan(chroots = CHROOTS): Plan {
   };
 }
 
+/** An engine on the test database with the upstream ecosystem's item kinds. */
+const newEngine = (
+  activities: EngineActivities,
+  options: Omit<EngineOptions, 'db' | 'kinds' | 'activities'> = {},
+): PipelineEngine => createEngine({ db: pool, kinds: UPSTREAM_KINDS, activities, ...options });
+
 let db: TestDatabase;
 let pool: pg.Pool;
 let fake: FakeActivities;
@@ -83,7 +91,7 @@ beforeEach(async () => {
   ctx = { projectId, commitId: '', trigger: 'pull_request' };
   ctx.commitId = await newCommit('1'.repeat(40));
   fake = new FakeActivities();
-  engine = new PipelineEngine(pool, fake.activities());
+  engine = newEngine(fake.activities());
 });
 
 const statusOf = async (pipelineId: string) => {
@@ -341,7 +349,7 @@ describe('PipelineEngine: reruns', () => {
 
 describe('PipelineEngine: jobs nothing runs', () => {
   it('errors the targets of a job this deployment has no activity for, saying so, and skips what needs them', async () => {
-    engine = new PipelineEngine(pool, { jobs: { srpm_build: fake.definition() }, report: fake.activities().report });
+    engine = newEngine({ jobs: { srpm_build: fake.definition() }, report: fake.activities().report });
     const plan: Plan = {
       steps: [
         {
@@ -378,7 +386,7 @@ describe('PipelineEngine: jobs nothing runs', () => {
 
 describe('PipelineEngine: deadlines, crashes and races', () => {
   it('polls a target past its deadline and applies the answer like a signal', async () => {
-    engine = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0 }));
+    engine = newEngine(fake.activities({ pollAfterMs: 0 }));
     const id = await engine.start(buildAndTestPlan(), ctx);
     fake.pollAnswers.set(fake.calls[0][0].target.externalId!, { state: 'success' });
     const result = await engine.reconcile();
@@ -388,7 +396,7 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
   });
 
   it('errors a target with "timed out" when no answer comes before the final deadline', async () => {
-    engine = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0, finalDeadlineMs: 0 }));
+    engine = newEngine(fake.activities({ pollAfterMs: 0, finalDeadlineMs: 0 }));
     const id = await engine.start(buildAndTestPlan(), ctx);
     await engine.reconcile();
     const s = await statusOf(id);
@@ -397,12 +405,12 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
   });
 
   it('does not submit twice when it crashed between calling and recording the external id', async () => {
-    engine = new PipelineEngine(pool, fake.activities(), { submitLeaseMs: 0 });
+    engine = newEngine(fake.activities(), { submitLeaseMs: 0 });
     fake.failAfterSubmit.set('srpm_build', retryable('connection reset after the build was created'));
     const id = await engine.start(buildAndTestPlan(), ctx);
     expect((await statusOf(id)).state.steps[0].targets[0].externalId).toBeNull();
     // A fresh engine (the old one is gone) reconciles: same idempotency key, same build.
-    const again = new PipelineEngine(pool, fake.activities());
+    const again = newEngine(fake.activities());
     expect((await again.reconcile()).resubmitted).toBe(1);
     const key = fake.calls[0][0].idempotencyKey;
     expect(fake.calls.map((c) => c[0].idempotencyKey)).toEqual([key, key]);
@@ -411,7 +419,7 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
   });
 
   it('reports again, from the reconciler, a change whose report failed, with every target as it is now', async () => {
-    engine = new PipelineEngine(pool, fake.activities(), { reportGraceMs: 0 });
+    engine = newEngine(fake.activities(), { reportGraceMs: 0 });
     fake.failReports = 1;
     const id = await engine.start(buildAndTestPlan(), ctx);
     await engine.idle();
@@ -426,7 +434,7 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
   });
 
   it('does not report again what went out', async () => {
-    engine = new PipelineEngine(pool, fake.activities(), { reportGraceMs: 0 });
+    engine = newEngine(fake.activities(), { reportGraceMs: 0 });
     const { id } = await startAndBuildSrpm();
     await engine.idle();
     const sent = fake.reports.length;
@@ -439,13 +447,12 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
 
   it('reports what a crashed instance committed but never reported, once the grace period is over', async () => {
     // The first instance dies with its report in flight: it never resolves.
-    const crashed = new PipelineEngine(
-      pool,
+    const crashed = newEngine(
       { ...fake.activities(), report: () => new Promise<void>(() => {}) },
       { reportGraceMs: 60_000 },
     );
     const id = await crashed.start(buildAndTestPlan(), ctx);
-    const survivor = new PipelineEngine(pool, fake.activities(), { reportGraceMs: 60_000 });
+    const survivor = newEngine(fake.activities(), { reportGraceMs: 60_000 });
     expect((await survivor.reconcile()).reported).toBe(0); // still within the grace period
     await pool.query(`update shared.pipelines set report_retry_at = now() - interval '1 second' where id = $1`, [id]);
     expect((await survivor.reconcile()).reported).toBe(1);
@@ -454,7 +461,7 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
   });
 
   it('retries a report that keeps failing with doubling delays, and gives up after ten tries', async () => {
-    engine = new PipelineEngine(pool, fake.activities(), { reportGraceMs: 1000 });
+    engine = newEngine(fake.activities(), { reportGraceMs: 1000 });
     fake.failReports = 1000;
     const id = await engine.start(buildAndTestPlan(), ctx);
     await engine.idle();
@@ -476,17 +483,17 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
 
   it('leaves to other deployments the targets and reports of projects on instances it does not serve', async () => {
     fake.failReports = 1;
-    const id = await new PipelineEngine(pool, fake.activities(), { reportGraceMs: 0 }).start(buildAndTestPlan(), ctx);
+    const id = await newEngine(fake.activities(), { reportGraceMs: 0 }).start(buildAndTestPlan(), ctx);
     await pool.query(`update upstream.srpm_builds set deadline_at = now() - interval '1 second' where id = $1`, [
       (await engine.getState(id)).steps[0].targets[0].id,
     ]);
     fake.pollAnswers.set(fake.calls[0][0].target.externalId!, { state: 'success' });
-    const gitlabOnly = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0 }), {
+    const gitlabOnly = newEngine(fake.activities({ pollAfterMs: 0 }), {
       reportGraceMs: 0,
       instances: ['https://gitlab.com'],
     });
     expect(await gitlabOnly.reconcile()).toEqual({ resubmitted: 0, polled: 0, timedOut: 0, reported: 0 });
-    const githubToo = new PipelineEngine(pool, fake.activities({ pollAfterMs: 0 }), {
+    const githubToo = newEngine(fake.activities({ pollAfterMs: 0 }), {
       reportGraceMs: 0,
       instances: ['https://gitlab.com', 'https://github.com'],
     });
@@ -502,10 +509,10 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
 
   it('keeps nothing in memory: a new engine instance carries on a pipeline mid-way', async () => {
     const { id, coprId } = await startAndBuildSrpm();
-    engine = new PipelineEngine(pool, fake.activities());
+    engine = newEngine(fake.activities());
     for (const c of CHROOTS)
       await engine.signal({ kind: 'copr_build', externalId: coprId, target: c }, { state: 'success' });
-    engine = new PipelineEngine(pool, fake.activities());
+    engine = newEngine(fake.activities());
     for (const t of fake.calls.filter((c) => c[0].job === 'tests').flat()) {
       await engine.signal({ kind: 'tests', externalId: t.target.externalId! }, { state: 'success' });
     }
@@ -518,7 +525,7 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
     await engine.signal({ kind: 'srpm_build', externalId: fake.calls[0][0].target.externalId! }, { state: 'success' });
     const coprId = fake.calls[1][0].target.externalId!;
     // Separate engines, as separate workers would be, all at once.
-    const workers = chroots.map(() => new PipelineEngine(pool, fake.activities()));
+    const workers = chroots.map(() => newEngine(fake.activities()));
     const outcomes = await Promise.all(
       chroots.flatMap((c, i) => [
         workers[i].signal({ kind: 'copr_build', externalId: coprId, target: c }, { state: 'success' }),

@@ -1,13 +1,17 @@
-import type pg from 'pg';
+// The durable pipeline engine's decisions: what starts, what a result changes, what a
+// cancel or rerun does. Each decision runs in one transaction that locks the pipelines it
+// changes; the SQL is in store/, the item kinds and activities come from the ecosystems
+// the process runs (createEngine), and the activities are called after commit.
 import {
   inTransaction,
   isFinal,
-  ITEM_KINDS,
+  ItemKinds,
   NotFoundError,
-  targetLinkOf,
   type ItemKind,
+  type ItemKindDefinition,
   type Logger,
   type Sql,
+  type SqlPool,
 } from '@packflow/core';
 import type { Plan } from '@packflow/config';
 import { Dispatcher } from './dispatcher.js';
@@ -23,21 +27,24 @@ import type {
   TargetState,
   TargetTask,
 } from './engine.types.js';
-import {
-  cancelTargets,
-  insertPipeline,
-  writeStatuses,
-  writeTransitions,
-  type PipelineSpec,
-  type StepSpec,
-} from './pipeline.writer.js';
-import { loadPipelineStates } from './pipeline-state.loader.js';
-import { markReportsDue, type ReportSeqs } from './report.ledger.js';
 import { changesOf, ReportQueue } from './report.queue.js';
 import { rerunAll, rerunFailed, rerunFrom, rerunSelected, rerunTargets, type StepRerun } from './rerun.selector.js';
+import {
+  EngineStore,
+  markReportsDue,
+  type PipelineSpec,
+  type ReportSeqs,
+  type StepSpec,
+} from './store/engine.store.js';
 import { predecessorsOf, settle, type Transition } from './transitions.js';
 
 export interface EngineOptions {
+  /** The database: a pg Pool or any handle with pg's `query` and `connect`. */
+  db: SqlPool;
+  /** The item kinds of the ecosystems this process runs (composed into one ItemKinds). */
+  kinds: ItemKinds | readonly ItemKindDefinition[];
+  /** The activities of those ecosystems, by job, and the reporter. */
+  activities: EngineActivities;
   logger?: Logger;
   /** How long a queued target may wait for its submit before the reconciler retries it. */
   submitLeaseMs?: number;
@@ -71,34 +78,42 @@ const noEffects = (): Effects => ({ tasks: [], cancels: [], changes: [], reportS
  * so any instance (or several at once) can carry on any pipeline.
  */
 export class PipelineEngine {
+  private readonly pool: SqlPool;
+  private readonly store: EngineStore;
+  private readonly kinds: ItemKinds;
   private readonly dispatcher: Dispatcher;
   private readonly leaseMs: number;
   private readonly reportGraceMs: number;
   /** Absent when there is no report activity. */
   private readonly reports?: ReportQueue;
 
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly activities: EngineActivities,
-    private readonly options: EngineOptions = {},
-  ) {
+  constructor(private readonly options: EngineOptions) {
+    const { db: pool, activities } = options;
+    this.pool = pool;
+    this.kinds = options.kinds instanceof ItemKinds ? options.kinds : new ItemKinds(options.kinds);
+    this.store = new EngineStore(this.kinds);
     this.leaseMs = options.submitLeaseMs ?? 60_000;
     this.reportGraceMs = options.reportGraceMs ?? 60_000;
     if (activities.report) {
-      this.reports = new ReportQueue(pool, activities.report, {
+      this.reports = new ReportQueue(pool, this.store, activities.report, {
         graceMs: this.reportGraceMs,
         instances: options.instances,
         logger: options.logger,
       });
     }
-    this.dispatcher = new Dispatcher(pool, activities, {
+    this.dispatcher = new Dispatcher(pool, this.store, activities, {
       logger: options.logger,
       instances: options.instances,
       apply: (kind, id, signal) => this.applyToTarget(kind, id, signal),
     });
   }
 
-  /** Persists the plan as a new pipeline and starts what can start. Returns the pipeline id. */
+  /**
+   * Persists the plan as a new pipeline and starts what can start. Returns the pipeline
+   * id. An event starts one pipeline: when its event already started one (a redelivered
+   * message, or another worker handling the same event at the same moment), nothing is
+   * done and that pipeline's id is returned.
+   */
   async start(plan: Plan, ctx: StartContext): Promise<string> {
     const strategy = ctx.strategy ?? (ctx.trigger === 'pull_request' ? 'supersede' : 'independent');
     const spec: PipelineSpec = {
@@ -118,8 +133,9 @@ export class PipelineEngine {
       edges: plan.edges,
     };
     const { value: id, effects } = await this.decide(async (tx, effects) => {
+      const id = await this.store.pipelines.insert(tx, spec);
+      if (id === undefined) return this.store.pipelines.startedBy(tx, spec.eventId!);
       if (strategy === 'supersede') await this.supersedeOlder(tx, ctx.commitId, effects);
-      const id = await insertPipeline(tx, spec);
       await this.advancePipelines(tx, [id], effects, 'all');
       return id;
     });
@@ -129,58 +145,24 @@ export class PipelineEngine {
 
   /** Applies a result from outside. Idempotent; late or unknown results are recorded and ignored. */
   async signal(ref: ExternalRef, signal: Signal): Promise<SignalOutcome> {
-    const k = ITEM_KINDS[ref.kind];
-    const { rows } = await this.pool.query<{ id: string }>(
-      `select id::text from ${k.targetTable} where external_id = $1 and ($2::text is null or target = $2)
-        order by attempt desc, id desc limit 1`,
-      [ref.externalId, ref.target ?? null],
-    );
-    if (rows.length === 0) {
+    const targetId = await this.store.targets.findByExternalId(this.pool, ref);
+    if (targetId === undefined) {
       this.options.logger?.info({ ref }, 'signal for an unknown target ignored');
       return { applied: false, note: 'unknown target' };
     }
-    return this.applyToTarget(ref.kind, rows[0].id, signal);
+    return this.applyToTarget(ref.kind, targetId, signal);
   }
 
   private async applyToTarget(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome> {
-    const k = ITEM_KINDS[kind];
     const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
-      const pipelineIds = await this.lockPipelinesOf(tx, kind, targetId);
-      const { rows } = await tx.query<{ status: string }>(
-        `select status from ${k.targetTable} where id = $1 for update`,
-        [targetId],
-      );
-      const status = rows[0]?.status;
+      const pipelineIds = await this.store.pipelines.lockCounting(tx, kind, targetId);
+      const status = await this.store.targets.lockStatus(tx, kind, targetId);
       if (status === undefined) return { applied: false, note: 'unknown target' };
-      if (isFinal(status as never) || (signal.state === 'started' && status === 'running')) {
-        await tx.query(
-          `update ${k.targetTable} set data = jsonb_set(coalesce(data, '{}'), '{ignoredSignals}',
-             coalesce(data->'ignoredSignals', '[]') || jsonb_build_array(jsonb_build_object('state', $2::text, 'at', now())))
-            where id = $1`,
-          [targetId, signal.state],
-        );
+      if (isFinal(status) || (signal.state === 'started' && status === 'running')) {
+        await this.store.targets.noteIgnoredSignal(tx, kind, targetId, signal.state);
         return { applied: false, note: `target already ${status}`, targetId };
       }
-      const at = signal.at ?? new Date();
-      const final = signal.state !== 'started';
-      await tx.query(
-        `update ${k.targetTable} set status = $2, reason = coalesce($3, reason),
-                started_at = coalesce(started_at, $4), finished_at = case when $5 then $4 else finished_at end,
-                web_url = coalesce($6, web_url), log_url = coalesce($7, log_url),
-                data = case when $8::jsonb is null then data else coalesce(data, '{}') || $8::jsonb end,
-                updated_at = now()
-          where id = $1`,
-        [
-          targetId,
-          final ? signal.state : 'running',
-          signal.reason ?? null,
-          at,
-          final,
-          signal.webUrl ?? null,
-          signal.logUrl ?? null,
-          signal.data ? JSON.stringify(signal.data) : null,
-        ],
-      );
+      await this.store.targets.applySignal(tx, kind, targetId, signal);
       await this.advancePipelines(tx, pipelineIds, effects, [`${kind}:${targetId}`]);
       return { applied: true, targetId };
     });
@@ -191,9 +173,7 @@ export class PipelineEngine {
   /** Cancels the unfinished work of these pipelines (targets shared with other live pipelines keep running). */
   async cancelPipelines(pipelineIds: readonly string[], reason: string): Promise<void> {
     const { effects } = await this.decide(async (tx, effects) => {
-      await tx.query(`select id from shared.pipelines where id = any($1::bigint[]) order by id for update`, [
-        pipelineIds,
-      ]);
+      await this.store.pipelines.lock(tx, pipelineIds);
       await this.cancelWithin(tx, pipelineIds, reason, effects);
     });
     await this.carryOut(effects);
@@ -201,14 +181,7 @@ export class PipelineEngine {
 
   /** Cancels every unfinished pipeline of a ref (a pull request that was closed). */
   async cancelRef(projectId: string, refKind: string, refName: string, reason: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `select p.id::text from shared.pipelines p join shared.commits c on c.id = p.commit_id
-         join shared.project_refs r on r.id = c.ref_id
-        where p.project_id = $1 and r.kind = $2 and r.name = $3
-          and p.status not in ('success', 'failure', 'error', 'skipped', 'cancelled')`,
-      [projectId, refKind, refName],
-    );
-    const ids = rows.map((r) => r.id);
+    const ids = await this.store.pipelines.liveOfRef(this.pool, projectId, refKind, refName);
     if (ids.length > 0) await this.cancelPipelines(ids, reason);
     return ids;
   }
@@ -261,7 +234,7 @@ export class PipelineEngine {
 
   /** Loads a pipeline's state (steps, edges, targets) as the engine sees it. */
   async getState(pipelineId: string): Promise<PipelineState> {
-    const [state] = await loadPipelineStates(this.pool, [pipelineId]);
+    const [state] = await this.store.states.load(this.pool, [pipelineId]);
     if (!state) throw new NotFoundError('pipeline', pipelineId);
     return state;
   }
@@ -269,12 +242,9 @@ export class PipelineEngine {
   // --- internals
 
   private async pipelineOfStep(stepId: string): Promise<string> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `select pipeline_id::text as id from shared.pipeline_steps where id = $1`,
-      [stepId],
-    );
-    if (!rows[0]) throw new NotFoundError('step', stepId);
-    return rows[0].id;
+    const id = await this.store.pipelines.pipelineOfStep(this.pool, stepId);
+    if (id === undefined) throw new NotFoundError('step', stepId);
+    return id;
   }
 
   private async rerun(
@@ -284,7 +254,7 @@ export class PipelineEngine {
     choose: (state: PipelineState) => Map<string, StepRerun>,
   ): Promise<string> {
     const { value: id, effects } = await this.decide(async (tx, effects) => {
-      const [original] = await loadPipelineStates(tx, [pipelineId]);
+      const [original] = await this.store.states.load(tx, [pipelineId]);
       if (!original) throw new NotFoundError('pipeline', pipelineId);
       const choice = choose(original);
       const keyOf = new Map(original.steps.map((s) => [s.id, s.key]));
@@ -306,7 +276,7 @@ export class PipelineEngine {
           ),
         };
       });
-      const id = await insertPipeline(tx, {
+      const id = await this.store.pipelines.insert(tx, {
         projectId: original.projectId,
         commitId: original.commitId,
         eventId: ctx.eventId ?? null,
@@ -317,6 +287,8 @@ export class PipelineEngine {
         steps,
         edges: original.edges.map((e) => ({ from: keyOf.get(e.from)!, to: keyOf.get(e.to)!, target: e.target })),
       });
+      // A rerun is never refused by the one-start-per-event constraint (it has rerun_of_id).
+      if (id === undefined) throw new Error(`rerun of pipeline ${pipelineId} was not inserted`);
       await this.advancePipelines(tx, [id], effects, 'all');
       return id;
     });
@@ -340,18 +312,6 @@ export class PipelineEngine {
     });
   }
 
-  /** Locks (in id order) every pipeline with a step that counts this target; returns their ids. */
-  private async lockPipelinesOf(tx: Sql, kind: ItemKind, targetId: string): Promise<string[]> {
-    const link = targetLinkOf(kind);
-    const { rows } = await tx.query<{ id: string }>(
-      `select p.id::text from shared.pipelines p
-        where p.id in (select s.pipeline_id from shared.pipeline_steps s join ${link.table} l on l.step_id = s.id where l.${link.column} = $1)
-        order by p.id for update`,
-      [targetId],
-    );
-    return rows.map((r) => r.id);
-  }
-
   /** Queues and skips what became ready or blocked, writes statuses, and collects the effects. */
   /**
    * `changed` names targets whose change to report besides those that moved now; `all`
@@ -363,11 +323,11 @@ export class PipelineEngine {
     effects: Effects,
     changed: string[] | 'all' = [],
   ): Promise<void> {
-    const states = await loadPipelineStates(tx, pipelineIds);
+    const states = await this.store.states.load(tx, pipelineIds);
     const queued = new Set<string>();
     const all: Transition[] = [];
     for (const state of states) {
-      const transitions = settle(state).filter((t) => {
+      const transitions = settle(state, this.kinds).filter((t) => {
         const key = `${t.target.kind}:${t.target.id}`;
         if (queued.has(key)) return false;
         queued.add(key);
@@ -378,8 +338,8 @@ export class PipelineEngine {
         if (t.to === 'queued') effects.tasks.push(this.toTask(state, t.step.id, t.target, t.inputs));
       }
     }
-    await writeTransitions(tx, all, this.leaseMs);
-    for (const state of states) await writeStatuses(tx, state);
+    await this.store.targets.writeTransitions(tx, all, this.leaseMs);
+    for (const state of states) await this.store.pipelines.writeStatuses(tx, state);
     const everything =
       changed === 'all'
         ? states.flatMap((s) => s.steps.flatMap((st) => st.targets.map((t) => `${t.kind}:${t.id}`)))
@@ -392,6 +352,7 @@ export class PipelineEngine {
     const step = state.steps.find((s) => s.id === stepId)!;
     return {
       pipelineId: state.id,
+      pipeline: { id: state.id, project: state.project, ref: state.ref, commitSha: state.commitSha },
       stepId,
       job: step.job,
       package: step.package,
@@ -400,49 +361,36 @@ export class PipelineEngine {
       target,
       idempotencyKey: target.idempotencyKey ?? `pf:${state.id}:${step.id}:${target.target}:${target.attempt}`,
       inputs: inputs ?? predecessorsOf(state, step, target).map(([, t]) => t),
+      next: state.edges
+        .filter((e) => e.from === stepId)
+        .map((e) => state.steps.find((s) => s.id === e.to)!)
+        .filter((s, i, all) => all.indexOf(s) === i)
+        .map((s) => ({ id: s.id, job: s.job, package: s.package, targets: s.targets.map((t) => t.target) })),
     };
   }
 
   /** A task for one target, from the first live pipeline that counts it (for the reconciler). */
   private async taskFor(kind: ItemKind, targetId: string): Promise<TargetTask | undefined> {
-    const link = targetLinkOf(kind);
-    const { rows } = await this.pool.query<{ pipeline_id: string; step_id: string }>(
-      `select s.pipeline_id::text, s.id::text as step_id from ${link.table} l join shared.pipeline_steps s on s.id = l.step_id
-        where l.${link.column} = $1 order by s.pipeline_id limit 1`,
-      [targetId],
-    );
-    if (!rows[0]) return undefined;
-    const [state] = await loadPipelineStates(this.pool, [rows[0].pipeline_id]);
+    const found = await this.store.pipelines.firstStepCounting(this.pool, kind, targetId);
+    if (!found) return undefined;
+    const [state] = await this.store.states.load(this.pool, [found.pipelineId]);
     const target = state?.steps
-      .find((s) => s.id === rows[0].step_id)
+      .find((s) => s.id === found.stepId)
       ?.targets.find((t) => t.kind === kind && t.id === targetId);
-    return state && target ? this.toTask(state, rows[0].step_id, target) : undefined;
+    return state && target ? this.toTask(state, found.stepId, target) : undefined;
   }
 
   private async supersedeOlder(tx: Sql, commitId: string, effects: Effects): Promise<void> {
-    const { rows } = await tx.query<{ id: string }>(
-      `select p.id::text from shared.pipelines p join shared.commits c on c.id = p.commit_id
-        where c.ref_id = (select ref_id from shared.commits where id = $1)
-          and c.sha <> (select sha from shared.commits where id = $1)
-          and p.status not in ('success', 'failure', 'error', 'skipped', 'cancelled')
-        order by p.id for update of p`,
-      [commitId],
-    );
-    if (rows.length > 0)
-      await this.cancelWithin(
-        tx,
-        rows.map((r) => r.id),
-        'superseded by a newer commit',
-        effects,
-      );
+    const ids = await this.store.pipelines.lockLiveOfOlderCommits(tx, commitId);
+    if (ids.length > 0) await this.cancelWithin(tx, ids, 'superseded by a newer commit', effects);
   }
 
   private async cancelWithin(tx: Sql, pipelineIds: readonly string[], reason: string, effects: Effects): Promise<void> {
-    const states = await loadPipelineStates(tx, pipelineIds);
+    const states = await this.store.states.load(tx, pipelineIds);
     const candidates = states.flatMap((s) => s.steps.flatMap((st) => st.targets.filter((t) => !isFinal(t.status))));
-    const keep = await this.targetsOfOtherLivePipelines(tx, candidates, pipelineIds);
+    const keep = await this.store.pipelines.countedByOtherLivePipelines(tx, candidates, pipelineIds);
     const cancelled = candidates.filter((t) => !keep.has(`${t.kind}:${t.id}`));
-    const changed = new Set(await cancelTargets(tx, cancelled, reason));
+    const changed = new Set(await this.store.targets.cancel(tx, cancelled, reason));
     for (const state of states) {
       for (const step of state.steps) {
         for (const t of step.targets) {
@@ -453,29 +401,9 @@ export class PipelineEngine {
           t.reason = reason;
         }
       }
-      await writeStatuses(tx, state);
+      await this.store.pipelines.writeStatuses(tx, state);
     }
     effects.changes.push(...changesOf(states, changed));
-  }
-
-  private async targetsOfOtherLivePipelines(
-    tx: Sql,
-    targets: TargetState[],
-    excluded: readonly string[],
-  ): Promise<Set<string>> {
-    const keep = new Set<string>();
-    for (const kind of new Set(targets.map((t) => t.kind))) {
-      const link = targetLinkOf(kind);
-      const { rows } = await tx.query<{ id: string }>(
-        `select distinct l.${link.column}::text as id from ${link.table} l
-           join shared.pipeline_steps s on s.id = l.step_id join shared.pipelines p on p.id = s.pipeline_id
-          where l.${link.column} = any($1::bigint[]) and p.id <> all($2::bigint[])
-            and p.status not in ('success', 'failure', 'error', 'skipped', 'cancelled')`,
-        [targets.filter((t) => t.kind === kind).map((t) => t.id), excluded],
-      );
-      for (const r of rows) keep.add(`${kind}:${r.id}`);
-    }
-    return keep;
   }
 
   /**
@@ -493,4 +421,9 @@ export class PipelineEngine {
   async idle(): Promise<void> {
     await this.reports?.idle();
   }
+}
+
+/** An engine for the item kinds and activities of the ecosystems a process runs. */
+export function createEngine(options: EngineOptions): PipelineEngine {
+  return new PipelineEngine(options);
 }

@@ -1,13 +1,27 @@
 // Sends status reports after commit, in order per pipeline, and keeps the reporting
 // ledger (report.ledger.ts) up to date: a report that went out is recorded, one that
 // did not is left for `reportOverdue`, which the reconciler runs.
-import type pg from 'pg';
-import type { Logger } from '@packflow/core';
-import type { EngineActivities, PipelineState, TargetChange } from './engine.types.js';
-import { loadPipelineStates } from './pipeline-state.loader.js';
-import { claimOverdueReports, markReported, MAX_REPORT_ATTEMPTS, type ReportSeqs } from './report.ledger.js';
+import type { Logger, Sql } from '@packflow/core';
+import type { EngineActivities, PipelineContext, PipelineState, TargetChange } from './engine.types.js';
+import {
+  claimOverdueReports,
+  markReported,
+  MAX_REPORT_ATTEMPTS,
+  type EngineStore,
+  type ReportSeqs,
+} from './store/engine.store.js';
 
-/** The targets of `states` whose keys (`kind:id`) are in `keys`, each with every pipeline that has it. */
+const contextOf = (state: PipelineState): PipelineContext => ({
+  id: state.id,
+  project: state.project,
+  ref: state.ref,
+  commitSha: state.commitSha,
+});
+
+/**
+ * The targets of `states` whose keys (`kind:id`) are in `keys`, each with every pipeline
+ * that has it and the context (project, ref, commit, step options) of the newest one.
+ */
 export function changesOf(states: PipelineState[], keys: Set<string>): TargetChange[] {
   const byKey = new Map<string, TargetChange>();
   for (const state of states) {
@@ -16,8 +30,22 @@ export function changesOf(states: PipelineState[], keys: Set<string>): TargetCha
         const key = `${target.kind}:${target.id}`;
         if (!keys.has(key)) continue;
         const existing = byKey.get(key);
-        if (existing) existing.pipelineIds.push(state.id);
-        else byKey.set(key, { pipelineIds: [state.id], stepId: step.id, job: step.job, target });
+        const change: TargetChange = {
+          pipelineIds: [...(existing?.pipelineIds ?? []), state.id],
+          pipeline: contextOf(state),
+          stepId: step.id,
+          job: step.job,
+          identifier: step.identifier,
+          options: step.options ?? {},
+          target,
+        };
+        // The newest pipeline's step gives the context (states come in id order).
+        byKey.set(
+          key,
+          existing && BigInt(existing.pipeline.id) > BigInt(state.id)
+            ? { ...existing, pipelineIds: change.pipelineIds }
+            : change,
+        );
       }
     }
   }
@@ -29,7 +57,8 @@ export class ReportQueue {
   private readonly reporting = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: Sql,
+    private readonly store: EngineStore,
     private readonly report: NonNullable<EngineActivities['report']>,
     private readonly options: { graceMs: number; instances?: readonly string[]; logger?: Logger },
   ) {}
@@ -55,7 +84,7 @@ export class ReportQueue {
   async reportOverdue(limit: number): Promise<number> {
     const claimed = await claimOverdueReports(this.pool, limit, this.options.graceMs, this.options.instances);
     if (claimed.length === 0) return 0;
-    const states = await loadPipelineStates(
+    const states = await this.store.states.load(
       this.pool,
       claimed.map((c) => c.id),
     );

@@ -1,6 +1,6 @@
 // Pure decisions of the engine: which pending targets can start, which must be
 // skipped, and the statuses of steps and pipelines derived from their targets.
-import { isFinal, summarizeStatus, type TargetStatus } from '@packflow/core';
+import { isFinal, summarizeStatus, type ItemKinds, type TargetStatus } from '@packflow/core';
 import type { PipelineState, StepState, TargetState } from './engine.types.js';
 
 export interface Transition {
@@ -11,18 +11,16 @@ export interface Transition {
   inputs: TargetState[];
 }
 
-const LABELS: Record<string, string> = {
-  srpm_build: 'SRPM build',
-  copr_build: 'build',
-  tests: 'tests',
-  koji_build: 'Koji build',
-  upstream_koji_build: 'Koji build',
-};
-
-export function describeFailure(step: StepState, pred: TargetState): string {
+/**
+ * Why a target is skipped: its predecessor `pred` (of `step`) did not succeed. The kind's
+ * label names it (`SRPM build`, `build fedora-41-x86_64`); a group-less kind has one
+ * target, so its name is left out.
+ */
+export function describeFailure(step: StepState, pred: TargetState, kinds?: ItemKinds): string {
   if (pred.status === 'skipped' && pred.reason) return pred.reason;
-  const label = LABELS[step.job] ?? step.job.replace(/_/g, ' ');
-  const what = pred.kind === 'srpm_build' ? label : `${label} ${pred.target}`;
+  const kind = kinds?.get(pred.kind);
+  const label = kind?.label ?? step.job.replace(/_/g, ' ');
+  const what = kind && !kind.groupTable ? label : `${label} ${pred.target}`;
   return `${what} ${pred.status === 'cancelled' ? 'was cancelled' : pred.status === 'skipped' ? 'was skipped' : 'failed'}`;
 }
 
@@ -45,7 +43,7 @@ export function predecessorsOf(
 }
 
 /** Every pending target whose predecessors all succeeded (queue) or one of them did not (skip). */
-export function advance(state: PipelineState): Transition[] {
+export function advance(state: PipelineState, kinds?: ItemKinds): Transition[] {
   const out: Transition[] = [];
   for (const step of state.steps) {
     for (const target of step.targets) {
@@ -53,7 +51,7 @@ export function advance(state: PipelineState): Transition[] {
       const preds = predecessorsOf(state, step, target);
       const bad = preds.find(([, p]) => isFinal(p.status) && p.status !== 'success');
       if (bad) {
-        out.push({ target, step, to: 'skipped', reason: describeFailure(bad[0], bad[1]), inputs: [] });
+        out.push({ target, step, to: 'skipped', reason: describeFailure(bad[0], bad[1], kinds), inputs: [] });
       } else if (preds.every(([, p]) => p.status === 'success')) {
         out.push({ target, step, to: 'queued', inputs: preds.map(([, p]) => p) });
       }
@@ -78,9 +76,9 @@ export function idempotencyKey(pipelineId: string, step: StepState, target: Targ
  * Applies `advance` in memory until nothing changes (a skip can make its own dependents
  * skip), and returns every transition in order. The caller writes them.
  */
-export function settle(state: PipelineState): Transition[] {
+export function settle(state: PipelineState, kinds?: ItemKinds): Transition[] {
   const all: Transition[] = [];
-  for (let round = advance(state); round.length > 0; round = advance(state)) {
+  for (let round = advance(state, kinds); round.length > 0; round = advance(state, kinds)) {
     for (const t of round) {
       t.target.status = t.to;
       t.target.reason = t.reason ?? null;

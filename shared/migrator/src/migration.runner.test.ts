@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createOrm } from '@packflow/core';
+import { createOrm } from '@packflow/ecosystems';
 import { BASES } from '@packflow/migrations';
 import { adminClient, testDatabaseName, testServerUrl, withDatabase } from '@packflow/testing';
 import { MigrationRunner } from './migration.runner.js';

@@ -1,6 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { createOrm, Database, type CommonConfig, type Logger, type MikroORM } from '@packflow/core';
+import { Database, type CommonConfig, type Logger, type MikroORM } from '@packflow/core';
+import { createOrm } from '@packflow/ecosystems';
 import { HealthController } from './health.controller.js';
 import { HealthParts } from './health.parts.js';
 import { connectNats } from './nats.connection.js';

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import {
-  createOrm,
   EnvReader,
   PackflowError,
   readCommonConfig,
@@ -21,6 +20,8 @@ async function withOrm<T>(fn: (orm: MikroORM) => Promise<T>): Promise<T> {
   const { databaseUrl } = connections();
   let orm: MikroORM;
   try {
+    // Loaded here: the ecosystem registry pulls in every ecosystem, which no other command needs.
+    const { createOrm } = await import('@packflow/ecosystems');
     orm = await createOrm(databaseUrl, { pool: { min: 0, max: 2 } });
   } catch (error) {
     throw new PackflowError(

@@ -85,7 +85,7 @@ export function registerMigrate(program: Command): void {
       action(async () => {
         const reader = new EnvReader(process.env);
         const { databaseUrl } = reader.done(readCommonConfig(reader));
-        const { createOrm } = await import('@packflow/core');
+        const { createOrm } = await import('@packflow/ecosystems');
         const orm = await createOrm(databaseUrl);
         try {
           const sql = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });

@@ -29,7 +29,8 @@ Migrations are applied at start. Ctrl-C stops everything cleanly.`,
 
 async function runAll(): Promise<void> {
   // Loaded here, not at the top: other commands should not pay for the services.
-  const { createLogger, createOrm, Database, loadCommonConfig, redactUrl } = await import('@packflow/core');
+  const { createLogger, Database, loadCommonConfig, redactUrl } = await import('@packflow/core');
+  const { createOrm } = await import('@packflow/ecosystems');
   const { MigrationRunner } = await import('@packflow/migrator');
   const { BASES } = await import('@packflow/migrations');
   const { closeOnSignal, connectNats } = await import('@packflow/platform');

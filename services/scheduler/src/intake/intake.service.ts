@@ -18,6 +18,7 @@ import {
   type ResultKind,
   type ResultOwner,
 } from '@packflow/core';
+import { ITEM_KINDS } from '@packflow/ecosystems';
 import {
   createRouter,
   eventSubject,
@@ -94,7 +95,7 @@ export class IntakeService implements OnModuleInit {
     @Inject(DATABASE) database: Database,
   ) {
     this.logger = logger.child({ component: 'intake' });
-    this.repository = new IntakeRepository(database);
+    this.repository = new IntakeRepository(database, ITEM_KINDS);
     this.router = createRouter(config.routingRules);
     this.recorder = new RecordBatcher((events) => this.repository.recordMany(events), {
       maxBatch: MAX_BATCH,

@@ -1,18 +1,10 @@
 // Everything the upstream worker runs on, built once from its config and the platform's
-// database handle: the clients of this deployment's identities, the engine with its
-// activities, the service that handles events, and the reconciler loop.
-import { CoprClient, TestingFarmClient } from '@packflow/clients';
-import { loadReleaseTable } from '@packflow/config';
+// database handle: the upstream ecosystem (@packflow/upstream: forge drivers, activities, reporter,
+// handler), the engine made with its item kinds and activities, and the reconciler loop.
 import type { Database, Logger } from '@packflow/core';
-import { PipelineEngine } from '@packflow/engine';
-import { ActivityContext } from '../activities/activity-context.js';
-import { coprActivities } from '../activities/copr.activities.js';
-import { StatusReporter } from '../activities/status.reporter.js';
-import { testingFarmActivities } from '../activities/testing-farm.activities.js';
-import { TestResultsRecorder } from '../handlers/test-results.recorder.js';
-import { UpstreamService } from '../handlers/upstream.service.js';
+import { createEngine, type PipelineEngine } from '@packflow/engine';
+import { createUpstream, UPSTREAM_ECOSYSTEM, type UpstreamService } from '@packflow/upstream';
 import type { UpstreamWorkerConfig } from '../upstream-worker.config.js';
-import { ForgeRegistry } from './forge.registry.js';
 
 export interface UpstreamRuntime {
   service: UpstreamService;
@@ -26,40 +18,15 @@ export function createUpstreamRuntime(
   pool: Database,
   logger: Logger,
 ): UpstreamRuntime {
-  const context = new ActivityContext(pool);
-  const forges = new ForgeRegistry(config);
-  const copr = new CoprClient({
-    baseUrl: config.copr.url,
-    login: config.copr.login ?? '',
-    token: config.copr.token ?? '',
-  });
-  const testingFarm = new TestingFarmClient({
-    baseUrl: config.testingFarm.url,
-    apiKey: config.testingFarm.apiKey ?? '',
-  });
-  const reporter = new StatusReporter(forges, context, pool, config.dashboardUrl, logger);
-  const { srpm, rpm } = coprActivities({ copr, context, defaultOwner: config.copr.owner });
-  const engine = new PipelineEngine(
-    pool,
-    {
-      jobs: {
-        srpm_build: srpm,
-        copr_build: rpm,
-        tests: testingFarmActivities({ testingFarm, context, publicUrl: config.publicUrl }, pool),
-      },
-      report: (changes) => reporter.report(changes),
-    },
-    { logger, instances: forges.instances() },
-  );
-  const service = new UpstreamService({
-    sql: pool,
-    engine,
-    forges,
-    releases: loadReleaseTable(config.releasesFile),
-    testingFarm,
-    results: new TestResultsRecorder(pool, logger),
+  const upstream = createUpstream({ sql: pool, settings: config, logger });
+  const engine = createEngine({
+    db: pool,
+    kinds: UPSTREAM_ECOSYSTEM.kinds,
+    activities: upstream.activities,
     logger,
+    instances: upstream.instances,
   });
+  const service = upstream.handler(engine);
 
   // The reconciler: rescues builds and tests whose completion message never came.
   let running: Promise<unknown> | undefined;

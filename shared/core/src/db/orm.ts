@@ -1,13 +1,21 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
-import { ALL_ENTITIES } from '../model/index.js';
+import type { AnyEntitySchema } from '../model/item-kind.registry.js';
 
 /** Tables the migration runner owns; the ORM's schema diff leaves them alone. */
 export const MIGRATION_TABLE = 'packflow_migrations';
 
-export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
+/**
+ * MikroORM options for these entities. Processes pass every entity of every ecosystem
+ * (@packflow/ecosystems' `createOrm` does), so the schema diff sees the whole database.
+ */
+export function ormOptions(
+  databaseUrl: string,
+  entities: readonly AnyEntitySchema[],
+  overrides: Partial<Options> = {},
+): Options {
   return {
     clientUrl: databaseUrl,
-    entities: ALL_ENTITIES(),
+    entities: [...entities],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     schemaGenerator: { skipTables: [MIGRATION_TABLE] },
     allowGlobalContext: false,
@@ -17,9 +25,13 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
   };
 }
 
-/** Connects the ORM. Callers own it and must `close()` it. */
-export async function createOrm(databaseUrl: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(databaseUrl, overrides));
+/** Connects the ORM with these entities. Callers own it and must `close()` it. */
+export async function openOrm(
+  databaseUrl: string,
+  entities: readonly AnyEntitySchema[],
+  overrides: Partial<Options> = {},
+): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(databaseUrl, entities, overrides));
 }
 
 export { MikroORM };

@@ -11,14 +11,19 @@ export interface Sql {
   query<R extends QueryResultRow = QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>>;
 }
 
+/**
+ * A pool: statements, and a client of its own for a transaction. A pg Pool fits, and so
+ * does any database handle with pg's `query` and `connect`.
+ */
+export interface SqlPool extends Sql {
+  connect(): Promise<Sql & { release(error?: Error | boolean): void }>;
+}
+
 /** A named (prepared) query. */
 export const prepared = (name: string, text: string, values: unknown[]): QueryConfig => ({ name, text, values });
 
 /** Runs `fn` in a transaction on one client of the pool; rolls back on error. */
-export async function inTransaction<T>(
-  pool: { connect(): Promise<Sql & { release(error?: Error | boolean): void }> },
-  fn: (tx: Sql) => Promise<T>,
-): Promise<T> {
+export async function inTransaction<T>(pool: Pick<SqlPool, 'connect'>, fn: (tx: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('begin');

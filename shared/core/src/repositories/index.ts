@@ -1,7 +1,7 @@
 export * from './views.types.js';
 export { PipelineRepository } from './pipeline.repository.js';
 export { EventRepository } from './event.repository.js';
-export { stepTargetsSql, targetJson, ENGINE_TARGET_COLUMNS } from './step-targets.sql.js';
+export { stepTargetsSql, targetJson, targetProjectsSql, projectJson } from './step-targets.sql.js';
 export {
   IntakeRepository,
   type IntakeEvent,

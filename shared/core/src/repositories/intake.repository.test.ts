@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
+import { ITEM_KINDS } from '@packflow/ecosystems';
 import { IntakeRepository, type IntakeEvent } from './intake.repository.js';
 
 let db: TestDatabase;
@@ -11,7 +12,7 @@ let repo: IntakeRepository;
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = db.pool();
-  repo = new IntakeRepository(pool);
+  repo = new IntakeRepository(pool, ITEM_KINDS);
 });
 afterAll(() => db.drop());
 

@@ -6,7 +6,7 @@ import { prepared, type Sql } from '../db/sql.js';
 import type { EventDisposition, EventSource } from '../model/shared/event.entity.js';
 import type { Forge } from '../model/shared/project.entity.js';
 import type { RefKind } from '../model/shared/project-ref.entity.js';
-import { ITEM_KINDS, type ItemKind } from '../model/upstream/item-kinds.js';
+import type { ItemKind, ItemKindDefinition, ItemKinds } from '../model/item-kind.registry.js';
 
 export interface IntakeEvent {
   source: EventSource;
@@ -140,19 +140,18 @@ select y.ord, ev.id::text as event_id
 export const FIND_DELIVERIES_SQL = `select delivery_id, id::text as event_id from shared.events where delivery_id = any($1::text[])`;
 
 /** Kinds of results the intake routes, and the item kind whose targets hold their external ids. */
-export type ResultKind = Extract<ItemKind, 'srpm_build' | 'copr_build' | 'koji_build' | 'tests'>;
+export type ResultKind = ItemKind;
 
 /**
  * The newest target with that external id (preferring the given target, e.g. the chroot
  * of a Copr result), and the pipeline of a step that links it or its group.
  */
-export function resultOwnerSql(kind: ResultKind): string {
-  const k = ITEM_KINDS[kind];
+export function resultOwnerSql(k: ItemKindDefinition): string {
   const groupKey = k.groupColumn ? `t.${k.groupColumn}` : 't.id';
   const targetLink = k.targetLinkTable
     ? `select step_id from ${k.targetLinkTable} where ${k.targetLinkColumn} = t.id union all `
     : '';
-  const tokenHash = kind === 'tests' ? 't.notification_token_hash' : 'null::text';
+  const tokenHash = k.notificationTokenColumn ? `t.${k.notificationTokenColumn}` : 'null::text';
   return `
 select t.id::text as item_id, pl.project_id::text as project_id, cm.ref_id::text as ref_id, pl.commit_id::text as commit_id,
        ${tokenHash} as token_hash
@@ -166,10 +165,6 @@ select t.id::text as item_id, pl.project_id::text as project_id, cm.ref_id::text
  limit 1`;
 }
 
-const RESULT_OWNER_SQL = new Map(
-  (['srpm_build', 'copr_build', 'koji_build', 'tests'] as const).map((k) => [k, resultOwnerSql(k)]),
-);
-
 interface OwnerRow {
   item_id: string;
   project_id: string | null;
@@ -179,7 +174,13 @@ interface OwnerRow {
 }
 
 export class IntakeRepository {
-  constructor(private readonly sql: Sql) {}
+  private readonly ownerSql = new Map<ItemKind, string>();
+
+  /** `kinds`: the item kinds of the ecosystems this process runs (whose results it routes). */
+  constructor(
+    private readonly sql: Sql,
+    private readonly kinds: ItemKinds,
+  ) {}
 
   /**
    * Records one received event (and its outbox message when `outbox` is given) in one
@@ -280,9 +281,9 @@ export class IntakeRepository {
   }
 
   private async ownerRow(kind: ResultKind, externalId: string, target: string | null): Promise<OwnerRow | null> {
-    const { rows } = await this.sql.query<OwnerRow>(
-      prepared(`pf_intake_owner_${kind}`, RESULT_OWNER_SQL.get(kind)!, [externalId, target]),
-    );
+    let text = this.ownerSql.get(kind);
+    if (text === undefined) this.ownerSql.set(kind, (text = resultOwnerSql(this.kinds.get(kind))));
+    const { rows } = await this.sql.query<OwnerRow>(prepared(`pf_intake_owner_${kind}`, text, [externalId, target]));
     return rows[0] ?? null;
   }
 }

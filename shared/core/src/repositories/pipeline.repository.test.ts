@@ -7,6 +7,7 @@ import {
   type SeededScenario,
   type TestDatabase,
 } from '@packflow/testing';
+import { ITEM_KINDS } from '@packflow/ecosystems';
 import { EventRepository } from './event.repository.js';
 import { PipelineRepository } from './pipeline.repository.js';
 
@@ -28,7 +29,7 @@ async function oneStatement<T>(
   call: (pipelines: PipelineRepository, events: EventRepository) => Promise<T>,
 ): Promise<T> {
   const sql = countingSql(pool);
-  const result = await call(new PipelineRepository(sql), new EventRepository(sql));
+  const result = await call(new PipelineRepository(sql, ITEM_KINDS), new EventRepository(sql));
   expect(sql.count).toBe(1);
   return result;
 }

@@ -1,4 +1,5 @@
 import { prepared, type Sql } from '../db/sql.js';
+import type { ItemKinds } from '../model/item-kind.registry.js';
 import { groupTargetsSql, projectJson, stepGroupSql, stepTargetsSql, targetJson } from './step-targets.sql.js';
 import type {
   EventSummary,
@@ -32,26 +33,15 @@ const pipelineSummaryFrom = `
  */
 const stepTargetJson = `(${targetJson}::jsonb || jsonb_build_object('reused', x.created_at < s.created_at))`;
 
-/**
- * The queries the dashboard and API need, each one SQL statement (the design notes'
- * use cases 1, 2, 6, 8, 10, 11; 7 and 9 are in EventRepository).
- */
-export class PipelineRepository {
-  constructor(private readonly sql: Sql) {}
-
-  /** Use case 1: a whole pipeline with steps, targets, edges and rerun history. */
-  async getView(pipelineId: string): Promise<PipelineView | null> {
-    const { rows } = await this.sql.query<{ view: PipelineView }>(
-      prepared(
-        'pf_pipeline_view',
-        `with recursive
+/** Use case 1's statement for these kinds. */
+const viewSql = (kinds: ItemKinds) => `with recursive
         chain(id, rerun_of_id, depth) as (
           select id, rerun_of_id, 0 from shared.pipelines where id = $1
           union all
           select p.id, p.rerun_of_id, chain.depth + 1 from shared.pipelines p join chain on p.id = chain.rerun_of_id
         ),
         steps as (select * from shared.pipeline_steps where pipeline_id = $1),
-        targets as (${stepTargetsSql('step_id in (select id from steps)')})
+        targets as (${stepTargetsSql(kinds, 'step_id in (select id from steps)')})
       select json_build_object(${pipelineSummaryFields},
         'project', ${projectJson('pr')},
         'event', case when e.id is null then null else json_build_object('id', e.id::text, 'type', e.type,
@@ -72,25 +62,16 @@ export class PipelineRepository {
       ) as view
       from ${pipelineSummaryFrom}
       join shared.projects pr on pr.id = p.project_id
-      where p.id = $1`,
-        [pipelineId],
-      ),
-    );
-    return rows[0]?.view ?? null;
-  }
+      where p.id = $1`;
 
-  /** Use case 2: a step with its previous and next steps and all targets of its group. */
-  async getStepNeighbourhood(stepId: string): Promise<StepNeighbourhood | null> {
-    const { rows } = await this.sql.query<{ view: StepNeighbourhood }>(
-      prepared(
-        'pf_step_neighbourhood',
-        `with s as (select * from shared.pipeline_steps where id = $1),
-            g as (${stepGroupSql('$1')})
+/** Use case 2's statement for these kinds. */
+const neighbourhoodSql = (kinds: ItemKinds) => `with s as (select * from shared.pipeline_steps where id = $1),
+            g as (${stepGroupSql(kinds, '$1')})
       select json_build_object(
         'step', ${stepSummaryJson('s')}::jsonb || jsonb_build_object(
                   'pipelineId', s.pipeline_id::text, 'rerunOf', s.rerun_of_id::text,
                   'targets', coalesce((select jsonb_agg(${targetJson} order by x.target, x.attempt)
-                                         from (${stepTargetsSql('step_id = $1')}) x), '[]')),
+                                         from (${stepTargetsSql(kinds, 'step_id = $1')}) x), '[]')),
         'previous', coalesce((select json_agg(distinct ${stepSummaryJson('ps')}::jsonb)
                                 from shared.pipeline_step_edges ed join shared.pipeline_steps ps on ps.id = ed.from_step_id
                                where ed.to_step_id = s.id), '[]'),
@@ -99,12 +80,40 @@ export class PipelineRepository {
                            where ed.from_step_id = s.id), '[]'),
         'group', (select json_build_object('kind', g.kind, 'id', g.group_id::text,
                     'targets', coalesce((select json_agg(${targetJson} order by x.target, x.attempt)
-                                           from (${groupTargetsSql('g.kind', 'g.group_id')}) x), '[]'))
+                                           from (${groupTargetsSql(kinds, 'g.kind', 'g.group_id')}) x), '[]'))
                     from g limit 1)
       ) as view
-      from s`,
-        [stepId],
-      ),
+      from s`;
+
+/**
+ * The queries the dashboard and API need, each one SQL statement (the design notes'
+ * use cases 1, 2, 6, 8, 10, 11; 7 and 9 are in EventRepository).
+ */
+export class PipelineRepository {
+  private readonly viewSql: string;
+  private readonly neighbourhoodSql: string;
+
+  /** `kinds`: the item kinds of the ecosystems this process runs (the targets a step may count). */
+  constructor(
+    private readonly sql: Sql,
+    kinds: ItemKinds,
+  ) {
+    this.viewSql = viewSql(kinds);
+    this.neighbourhoodSql = neighbourhoodSql(kinds);
+  }
+
+  /** Use case 1: a whole pipeline with steps, targets, edges and rerun history. */
+  async getView(pipelineId: string): Promise<PipelineView | null> {
+    const { rows } = await this.sql.query<{ view: PipelineView }>(
+      prepared('pf_pipeline_view', this.viewSql, [pipelineId]),
+    );
+    return rows[0]?.view ?? null;
+  }
+
+  /** Use case 2: a step with its previous and next steps and all targets of its group. */
+  async getStepNeighbourhood(stepId: string): Promise<StepNeighbourhood | null> {
+    const { rows } = await this.sql.query<{ view: StepNeighbourhood }>(
+      prepared('pf_step_neighbourhood', this.neighbourhoodSql, [stepId]),
     );
     return rows[0]?.view ?? null;
   }

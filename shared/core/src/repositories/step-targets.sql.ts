@@ -1,42 +1,41 @@
 // Every target a step counts, whatever its kind, as one relation:
 // (step_id, kind, group_id, id, target, attempt, status, reason, external_id, web_url,
 //  log_url, created_at, started_at, finished_at). A step links to one group and, per
-// target, to the targets it counts (group-less kinds link the item itself).
-import { ITEM_KINDS, targetLinkOf } from '../model/upstream/item-kinds.js';
+// target, to the targets it counts (group-less kinds link the item itself). The kinds
+// are those of the ecosystems the process runs (see item-kind.registry.ts).
+import type { ItemKindDefinition, ItemKinds } from '../model/item-kind.registry.js';
 
-const kinds = Object.values(ITEM_KINDS);
-
-const columns =
-  't.id, t.target, t.attempt, t.status, t.reason, t.external_id, t.web_url, t.log_url, t.created_at, t.started_at, t.finished_at';
-
-/** The target columns the engine needs besides those the views show. */
-export const ENGINE_TARGET_COLUMNS = `${columns}, t.idempotency_key, t.queued_at, t.deadline_at, t.data`;
+/** Every column of a target row the read model (TargetState) holds. */
+const columns = `t.id, t.target, t.attempt, t.status, t.reason, t.external_id, t.idempotency_key, t.web_url, t.log_url,
+  t.queued_at, t.started_at, t.finished_at, t.deadline_at, t.created_at, t.data`;
 
 /**
- * SQL of the relation; `stepFilter` restricts the link rows, e.g. `step_id = any($1)`;
- * `targetColumns` chooses what of each target row is selected (alias `t`).
+ * SQL of the relation; `stepFilter` restricts the link rows, e.g. `step_id = any($1)`.
  */
-export function stepTargetsSql(stepFilter: string, targetColumns: string = columns): string {
+export function stepTargetsSql(kinds: ItemKinds, stepFilter: string): string {
   return kinds
+    .all()
     .map((k) => {
-      const link = targetLinkOf(k.kind);
+      const link = kinds.targetLink(k.kind);
       const group = k.groupColumn ? `t.${k.groupColumn}` : 'null::bigint';
-      return `select l.step_id, '${k.kind}' as kind, ${group} as group_id, ${targetColumns}
+      return `select l.step_id, '${k.kind}' as kind, ${group} as group_id, ${columns}
          from ${link.table} l join ${k.targetTable} t on t.id = l.${link.column}
         where l.${stepFilter}`;
     })
     .join('\n union all\n');
 }
 
-/** The JSON object of one target row of that relation (alias `x`). */
+/** The JSON object (a TargetState) of one target row of that relation (alias `x`). */
 export const targetJson = `json_build_object(
   'id', x.id::text, 'kind', x.kind, 'groupId', x.group_id::text, 'target', x.target, 'attempt', x.attempt,
-  'status', x.status, 'reason', x.reason, 'externalId', x.external_id, 'webUrl', x.web_url,
-  'logUrl', x.log_url, 'startedAt', x.started_at, 'finishedAt', x.finished_at)`;
+  'status', x.status, 'reason', x.reason, 'externalId', x.external_id, 'idempotencyKey', x.idempotency_key,
+  'webUrl', x.web_url, 'logUrl', x.log_url, 'queuedAt', x.queued_at, 'startedAt', x.started_at,
+  'finishedAt', x.finished_at, 'deadlineAt', x.deadline_at, 'createdAt', x.created_at, 'data', x.data)`;
 
 /** For a step, the group it links to, whatever the kind (one row or none). */
-export function stepGroupSql(stepParam: string): string {
+export function stepGroupSql(kinds: ItemKinds, stepParam: string): string {
   return kinds
+    .all()
     .map(
       (k) =>
         `select '${k.kind}' as kind, ${k.groupLinkColumn} as group_id from ${k.groupLinkTable} where step_id = ${stepParam}`,
@@ -45,8 +44,9 @@ export function stepGroupSql(stepParam: string): string {
 }
 
 /** All targets of a group (every target and every attempt), alias-compatible with `targetJson`. */
-export function groupTargetsSql(kindExpr: string, groupExpr: string): string {
+export function groupTargetsSql(kinds: ItemKinds, kindExpr: string, groupExpr: string): string {
   return kinds
+    .all()
     .map((k) =>
       k.groupColumn
         ? `select '${k.kind}' as kind, t.${k.groupColumn} as group_id, ${columns}
@@ -55,6 +55,20 @@ export function groupTargetsSql(kindExpr: string, groupExpr: string): string {
             where ${kindExpr} = '${k.kind}' and t.id = ${groupExpr}`,
     )
     .join('\n union all\n');
+}
+
+/**
+ * SQL: the forge and instance URL (`pr.forge`, `pr.instance_url`) of the projects whose
+ * pipelines link the target row `alias` of `kind`. For scoping work to the projects one
+ * worker deployment serves.
+ */
+export function targetProjectsSql(kinds: ItemKinds, kind: ItemKindDefinition['kind'], alias: string): string {
+  const link = kinds.targetLink(kind);
+  return `select pr.forge, pr.instance_url from ${link.table} l
+            join shared.pipeline_steps s on s.id = l.step_id
+            join shared.pipelines p on p.id = s.pipeline_id
+            join shared.projects pr on pr.id = p.project_id
+           where l.${link.column} = ${alias}.id`;
 }
 
 /** The JSON object of a project row (alias given). */

@@ -1,7 +1,7 @@
 // What the repository queries return (JSON built in SQL, camelCase keys). Ids are strings
 // (bigint), times ISO strings.
 import type { TargetStatus } from '../model/status.js';
-import type { ItemKind } from '../model/upstream/item-kinds.js';
+import type { ItemKind } from '../model/item-kind.registry.js';
 
 export interface ProjectView {
   id: string;
@@ -11,7 +11,12 @@ export interface ProjectView {
   repo: string;
 }
 
-export interface TargetView {
+/**
+ * A target (one chroot build, one test target, one SRPM build…): the one read model of
+ * it, as the engine decides on it, as activities and reporters get it, and as the
+ * pipeline views show it.
+ */
+export interface TargetState {
   id: string;
   kind: ItemKind;
   groupId: string | null;
@@ -20,11 +25,18 @@ export interface TargetView {
   status: TargetStatus;
   reason: string | null;
   externalId: string | null;
+  /** (pipeline, step, target, attempt): recorded before the external call is made. */
+  idempotencyKey: string | null;
   webUrl: string | null;
   logUrl: string | null;
+  queuedAt: string | null;
   startedAt: string | null;
   finishedAt: string | null;
-  /** True when an earlier pipeline's step ran this target and this step reuses it. */
+  deadlineAt: string | null;
+  createdAt: string;
+  /** Details kept with the target (results, the forge's status id…). */
+  data: Record<string, unknown> | null;
+  /** In views: true when an earlier pipeline's step ran this target and this step reuses it. */
   reused?: boolean;
 }
 
@@ -42,7 +54,7 @@ export interface StepView extends StepSummary {
   rerunOf: string | null;
   /** The job's resolved options (in whole-pipeline views). */
   options?: Record<string, unknown> | null;
-  targets: TargetView[];
+  targets: TargetState[];
 }
 
 export interface EdgeView {
@@ -81,7 +93,7 @@ export interface StepNeighbourhood {
   previous: StepSummary[];
   next: StepSummary[];
   /** The group the step runs ({kind, id}) with all its targets, other chroots and attempts included. */
-  group: { kind: string; id: string; targets: TargetView[] } | null;
+  group: { kind: string; id: string; targets: TargetState[] } | null;
 }
 
 export interface EventSummary {

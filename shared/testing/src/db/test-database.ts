@@ -1,4 +1,5 @@
-import { createLogger, createOrm, Database, type MikroORM } from '@packflow/core';
+import { createLogger, Database, type MikroORM } from '@packflow/core';
+import { createOrm } from '@packflow/ecosystems';
 import { testServerUrl, withDatabase } from '../env.js';
 import { adminClient, ensureTemplate, testDatabaseName } from './template.js';
 

@@ -77,4 +77,12 @@ export const PipelineSchema = new EntitySchema<Pipeline>({
         'create index "pipelines_report_due_index" on "shared"."pipelines" ("report_retry_at") where "reported_seq" < "report_seq"',
     },
   ],
+  uniques: [
+    {
+      // One pipeline started per event (reruns excepted): a redelivered event starts nothing.
+      name: 'pipelines_event_start_unique',
+      expression:
+        'create unique index "pipelines_event_start_unique" on "shared"."pipelines" ("event_id") where "rerun_of_id" is null',
+    },
+  ],
 });

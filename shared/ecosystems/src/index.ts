@@ -1,0 +1,1 @@
+export { ECOSYSTEMS, ALL_ENTITIES, entitiesOfBase, ITEM_KINDS, itemKindsOf, createOrm } from './ecosystems.registry.js';

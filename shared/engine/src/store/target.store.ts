@@ -1,0 +1,187 @@
+// The engine's writes and reads of target rows: a result applied, queue/skip/cancel
+// transitions, what an activity answered to a submit, and the reconciler's claims. One
+// statement per kind; the tables come from the engine's ItemKinds.
+import { targetProjectsSql, type ItemKind, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
+import type { ExternalRef, Signal, SignalState, SubmitResult, TargetState } from '../engine.types.js';
+import type { Transition } from '../transitions.js';
+
+const secs = (param: string) => `make_interval(secs => ${param}::double precision / 1000)`;
+
+export class TargetStore {
+  constructor(private readonly kinds: ItemKinds) {}
+
+  private table(kind: ItemKind): string {
+    return this.kinds.get(kind).targetTable;
+  }
+
+  /** The newest target a result names (by external id, and target name when given). */
+  async findByExternalId(sql: Sql, ref: ExternalRef): Promise<string | undefined> {
+    const { rows } = await sql.query<{ id: string }>(
+      `select id::text from ${this.table(ref.kind)} where external_id = $1 and ($2::text is null or target = $2)
+        order by attempt desc, id desc limit 1`,
+      [ref.externalId, ref.target ?? null],
+    );
+    return rows[0]?.id;
+  }
+
+  /** Locks a target row; its status, or undefined when there is no such row. */
+  async lockStatus(sql: Sql, kind: ItemKind, targetId: string): Promise<TargetStatus | undefined> {
+    const { rows } = await sql.query<{ status: TargetStatus }>(
+      `select status from ${this.table(kind)} where id = $1 for update`,
+      [targetId],
+    );
+    return rows[0]?.status;
+  }
+
+  /** Keeps a note of a result that came too late (or twice) to change anything. */
+  async noteIgnoredSignal(sql: Sql, kind: ItemKind, targetId: string, state: SignalState): Promise<void> {
+    await sql.query(
+      `update ${this.table(kind)} set data = jsonb_set(coalesce(data, '{}'), '{ignoredSignals}',
+         coalesce(data->'ignoredSignals', '[]') || jsonb_build_array(jsonb_build_object('state', $2::text, 'at', now())))
+        where id = $1`,
+      [targetId, state],
+    );
+  }
+
+  /** Writes a result: running on `started`, the final status otherwise. */
+  async applySignal(sql: Sql, kind: ItemKind, targetId: string, signal: Signal): Promise<void> {
+    const at = signal.at ?? new Date();
+    const final = signal.state !== 'started';
+    await sql.query(
+      `update ${this.table(kind)} set status = $2, reason = coalesce($3, reason),
+              started_at = coalesce(started_at, $4), finished_at = case when $5 then $4 else finished_at end,
+              web_url = coalesce($6, web_url), log_url = coalesce($7, log_url),
+              data = case when $8::jsonb is null then data else coalesce(data, '{}') || $8::jsonb end,
+              updated_at = now()
+        where id = $1`,
+      [
+        targetId,
+        final ? signal.state : 'running',
+        signal.reason ?? null,
+        at,
+        final,
+        signal.webUrl ?? null,
+        signal.logUrl ?? null,
+        signal.data ? JSON.stringify(signal.data) : null,
+      ],
+    );
+  }
+
+  /** Writes queue/skip transitions, batched per kind. `leaseMs` is how long a queued target waits for its submit. */
+  async writeTransitions(sql: Sql, transitions: Transition[], leaseMs: number): Promise<void> {
+    for (const kind of new Set(transitions.map((t) => t.target.kind))) {
+      const table = this.table(kind);
+      const queued = transitions.filter((t) => t.to === 'queued' && t.target.kind === kind);
+      const skipped = transitions.filter((t) => t.to === 'skipped' && t.target.kind === kind);
+      if (queued.length > 0) {
+        await sql.query(
+          `update ${table} t set status = 'queued', idempotency_key = u.key, queued_at = now(), updated_at = now(),
+                  deadline_at = now() + ${secs('$3')}
+             from unnest($1::bigint[], $2::text[]) as u(id, key)
+            where t.id = u.id and t.status = 'pending'`,
+          [queued.map((t) => t.target.id), queued.map((t) => t.target.idempotencyKey), leaseMs],
+        );
+      }
+      if (skipped.length > 0) {
+        await sql.query(
+          `update ${table} t set status = 'skipped', reason = u.reason, finished_at = now(), updated_at = now()
+             from unnest($1::bigint[], $2::text[]) as u(id, reason)
+            where t.id = u.id and t.status = 'pending'`,
+          [skipped.map((t) => t.target.id), skipped.map((t) => t.reason ?? null)],
+        );
+      }
+    }
+  }
+
+  /** Marks targets cancelled (only those not yet final). Returns the rows that changed (`kind:id`). */
+  async cancel(sql: Sql, targets: readonly TargetState[], reason: string): Promise<string[]> {
+    const changed: string[] = [];
+    for (const kind of new Set(targets.map((t) => t.kind))) {
+      const ids = targets.filter((t) => t.kind === kind).map((t) => t.id);
+      const { rows } = await sql.query<{ id: string }>(
+        `update ${this.table(kind)} set status = 'cancelled', reason = $2, finished_at = now(), updated_at = now()
+          where id = any($1::bigint[]) and status not in ('success', 'failure', 'error', 'skipped', 'cancelled')
+          returning id::text`,
+        [ids, reason],
+      );
+      changed.push(...rows.map((r) => `${kind}:${r.id}`));
+    }
+    return changed;
+  }
+
+  /**
+   * Records what a submit answered (external ids, links) and when to poll; returns the
+   * ids of those targets that were cancelled while the submit was under way.
+   */
+  async recordSubmitted(
+    sql: Sql,
+    kind: ItemKind,
+    targetIds: readonly string[],
+    results: readonly SubmitResult[],
+    pollAfterMs: number,
+  ): Promise<string[]> {
+    const table = this.table(kind);
+    await sql.query(
+      `update ${table} t set external_id = u.ext, web_url = coalesce(u.web, t.web_url), log_url = coalesce(u.log, t.log_url),
+              deadline_at = now() + ${secs('$5')}, updated_at = now()
+         from unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) as u(id, ext, web, log)
+        where t.id = u.id`,
+      [
+        targetIds,
+        results.map((r) => r.externalId),
+        results.map((r) => r.webUrl ?? null),
+        results.map((r) => r.logUrl ?? null),
+        pollAfterMs,
+      ],
+    );
+    const { rows } = await sql.query<{ id: string }>(
+      `select id::text from ${table} where id = any($1::bigint[]) and status = 'cancelled'`,
+      [targetIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** A submit that failed and will be tried again after `delayMs`. */
+  async recordSubmitRetry(
+    sql: Sql,
+    kind: ItemKind,
+    targetIds: readonly string[],
+    attempts: number,
+    delayMs: number,
+  ): Promise<void> {
+    await sql.query(
+      `update ${this.table(kind)} set data = jsonb_set(coalesce(data, '{}'), '{submitAttempts}', to_jsonb($2::int)),
+              deadline_at = now() + ${secs('$3')}, updated_at = now()
+        where id = any($1::bigint[])`,
+      [targetIds, attempts, delayMs],
+    );
+  }
+
+  /**
+   * Claims up to `limit` queued/running targets of a kind past their deadline (of projects
+   * on `instances` only, when given), with a 60 s lease so concurrent reconcilers never
+   * take the same one.
+   */
+  async claimOverdue(
+    sql: Sql,
+    kind: ItemKind,
+    limit: number,
+    instances: readonly string[] | undefined,
+  ): Promise<Array<{ id: string; queuedAt: Date | null; externalId: string | null }>> {
+    const table = this.table(kind);
+    const { rows } = await sql.query<{ id: string; queued_at: Date | null; external_id: string | null }>(
+      `update ${table} set deadline_at = now() + interval '60 seconds'
+        where id in (select t.id from ${table} t where t.status in ('queued', 'running') and t.deadline_at <= now()
+                        and ($2::text[] is null or exists (${targetProjectsSql(this.kinds, kind, 't')} and pr.instance_url = any($2::text[])))
+                      order by t.deadline_at limit $1 for update of t skip locked)
+        returning id::text, queued_at, external_id`,
+      [limit, instances ?? null],
+    );
+    return rows.map((r) => ({ id: r.id, queuedAt: r.queued_at, externalId: r.external_id }));
+  }
+
+  /** Next poll of a target in `ms`. */
+  async postpone(sql: Sql, kind: ItemKind, targetId: string, ms: number): Promise<void> {
+    await sql.query(`update ${this.table(kind)} set deadline_at = now() + ${secs('$2')} where id = $1`, [targetId, ms]);
+  }
+}

@@ -1,0 +1,3 @@
+export { STREAM_ECOSYSTEM, STREAM_KINDS, createStreamActivities } from './stream.ecosystem.js';
+export * from './model/mr-pair.entity.js';
+export * from './model/sync-run.entity.js';

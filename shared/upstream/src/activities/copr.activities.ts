@@ -1,0 +1,124 @@
+// The Copr side of a pipeline: the SRPM build (Copr's custom-script method, chroot
+// srpm-builds) and the RPM builds of each chroot. As in Packit, the first attempt builds
+// the chroots in the SRPM's own Copr build (one build id); a rerun of some chroots builds
+// them from the SRPM's URL in a new Copr build.
+import { ExternalServiceError } from '@packflow/core';
+import { buildOutcome, SRPM_CHROOT, type CoprClient } from '@packflow/clients';
+import type { ActivityDefinition, Signal, TargetTask } from '@packflow/engine';
+import { cloneUrl, coprProjectName, EXTERNAL_RETRY } from './activity-context.js';
+
+export interface CoprActivityOptions {
+  copr: CoprClient;
+  defaultOwner: string;
+  pollAfterMs?: number;
+  finalDeadlineMs?: number;
+}
+
+/** The script Copr runs to make the SRPM: check out the commit and let packit build it. */
+export function srpmScript(repoUrl: string, sha: string): string {
+  return [
+    '#!/bin/sh',
+    'set -eux',
+    'resultdir=$PWD',
+    `git clone ${JSON.stringify(repoUrl)} source`,
+    'cd source',
+    `git checkout ${sha}`,
+    'packit -d srpm --output "$resultdir"',
+  ].join('\n');
+}
+
+function signalOf(state: string, webUrl?: string, logUrl?: string | null): Signal | undefined {
+  const outcome = buildOutcome(state as never);
+  const base = { webUrl, logUrl: logUrl ?? undefined };
+  switch (outcome) {
+    case 'running':
+      return { state: 'started', ...base };
+    case 'success':
+      return { state: 'success', ...base };
+    case 'failure':
+      return { state: 'failure', reason: `Copr build ${state}`, ...base };
+    case 'cancelled':
+      return { state: 'error', reason: 'cancelled in Copr', ...base };
+    default:
+      return undefined;
+  }
+}
+
+export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefinition; rpm: ActivityDefinition } {
+  const timing = {
+    timeoutMs: 60_000,
+    retry: EXTERNAL_RETRY,
+    pollAfterMs: o.pollAfterMs ?? 15 * 60_000,
+    finalDeadlineMs: o.finalDeadlineMs ?? 24 * 3600_000,
+  };
+  const owner = (t: TargetTask) =>
+    typeof t.options.owner === 'string' && t.options.owner ? t.options.owner : o.defaultOwner;
+
+  const srpm: ActivityDefinition = {
+    ...timing,
+    async submit([task]) {
+      const project = coprProjectName(task.pipeline, task.options);
+      // The chroots of the Copr build that follows this SRPM build (same package).
+      const next = task.next.find((s) => s.job === 'copr_build' && s.package === task.package);
+      const chroots = [...new Set(next?.targets ?? [])];
+      await o.copr.ensureProject({ owner: owner(task), project, chroots });
+      const build = await o.copr.submitSrpmBuild({
+        owner: owner(task),
+        project,
+        script: srpmScript(cloneUrl(task.pipeline), task.pipeline.commitSha),
+        chroots,
+      });
+      return [{ externalId: String(build.id), webUrl: o.copr.buildWebUrl(owner(task), project, build.id) }];
+    },
+    async poll(task) {
+      const chroot = await o.copr.getBuildChroot(task.target.externalId!, SRPM_CHROOT);
+      return signalOf(chroot.state, undefined, chroot.logUrl);
+    },
+    async cancel(task) {
+      await o.copr.cancelBuild(task.target.externalId!);
+    },
+  };
+
+  const rpm: ActivityDefinition = {
+    ...timing,
+    async submit(tasks) {
+      const srpmTarget = tasks[0].inputs.find((t) => t.kind === 'srpm_build');
+      if (!srpmTarget?.externalId) {
+        throw new ExternalServiceError('copr', 'the SRPM build of these chroots has no Copr build id', {
+          retryable: false,
+        });
+      }
+      // First attempt: the chroots are part of the SRPM's Copr build.
+      if (tasks.every((t) => t.target.attempt === srpmTarget.attempt)) {
+        return tasks.map(() => ({ externalId: srpmTarget.externalId!, webUrl: srpmTarget.webUrl ?? undefined }));
+      }
+      const project = coprProjectName(tasks[0].pipeline, tasks[0].options);
+      const source = await o.copr.getBuild(srpmTarget.externalId);
+      if (!source.sourcePackage.url) {
+        throw new ExternalServiceError('copr', `build ${srpmTarget.externalId} has no SRPM to rebuild from`, {
+          retryable: false,
+        });
+      }
+      const build = await o.copr.submitRpmBuild({
+        owner: owner(tasks[0]),
+        project,
+        srpmUrl: source.sourcePackage.url,
+        chroots: tasks.map((t) => t.target.target),
+      });
+      return tasks.map(() => ({
+        externalId: String(build.id),
+        webUrl: o.copr.buildWebUrl(owner(tasks[0]), project, build.id),
+      }));
+    },
+    async poll(task) {
+      const chroot = await o.copr.getBuildChroot(task.target.externalId!, task.target.target);
+      return signalOf(chroot.state, task.target.webUrl ?? undefined, chroot.logUrl);
+    },
+    async cancel(task) {
+      await o.copr.cancelBuild(task.target.externalId!);
+    },
+  };
+  return { srpm, rpm };
+}
+
+export { signalOf as coprSignalOf };

@@ -1,0 +1,119 @@
+// Reports every target's status on the forge: GitHub check runs / GitLab commit statuses
+// named as Packit names them (`rpm-build:fedora-41-x86_64`, `testing-farm:fedora-41-x86_64`,
+// `:identifier` when set, or the job's `status_name_template`), with a link to the
+// pipeline in the dashboard and an external id that maps a re-run request back. Each
+// change carries its pipeline's project, ref and commit and its step's options, read by
+// the engine with the decision: reporting reads nothing more.
+import type { ForgeClient, ReportState } from '@packflow/clients';
+import type { Logger, TargetStatus } from '@packflow/core';
+import type { TargetChange, TargetState } from '@packflow/engine';
+import { formatCheckRunId } from '../check-run.id.js';
+import { ForgeRegistry } from '../forge/forge.registry.js';
+import type { UpstreamRepository } from '../upstream.repository.js';
+
+const PREFIX: Record<string, string> = {
+  srpm_build: 'srpm-build',
+  copr_build: 'rpm-build',
+  tests: 'testing-farm',
+  koji_build: 'koji-build',
+  upstream_koji_build: 'koji-build',
+};
+
+const STATE: Record<TargetStatus, ReportState> = {
+  pending: 'queued',
+  queued: 'queued',
+  running: 'running',
+  success: 'success',
+  failure: 'failure',
+  error: 'error',
+  skipped: 'skipped',
+  cancelled: 'cancelled',
+};
+
+const WORDS: Record<TargetStatus, string> = {
+  pending: 'waiting for what it needs',
+  queued: 'queued',
+  running: 'running',
+  success: 'succeeded',
+  failure: 'failed',
+  error: 'errored',
+  skipped: 'skipped',
+  cancelled: 'cancelled',
+};
+
+export function statusName(job: string, target: string, identifier: string | null, template?: unknown): string {
+  if (typeof template === 'string' && template.trim()) {
+    return template.replace(
+      /\{\{\s*(\w+)\s*\}\}/g,
+      (whole, key: string) =>
+        ({ job_name: job, job, chroot: target, target, identifier: identifier ?? '' })[key] ?? whole,
+    );
+  }
+  if (job === 'srpm_build') return PREFIX.srpm_build;
+  return [PREFIX[job] ?? job.replace(/_/g, '-'), target, identifier].filter(Boolean).join(':');
+}
+
+export class StatusReporter {
+  constructor(
+    private readonly forges: ForgeRegistry,
+    private readonly repository: UpstreamRepository,
+    private readonly dashboardUrl: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Reports a batch of changes, the statuses sent concurrently. */
+  async report(changes: TargetChange[]): Promise<void> {
+    const results = await Promise.allSettled(changes.map((change) => this.reportOne(change)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private pipelineUrl(change: TargetChange): string {
+    return `${this.dashboardUrl.replace(/\/$/, '')}/pipelines/${change.pipeline.id}`;
+  }
+
+  /**
+   * `notifications.failure_comment.message` of the job: posted on the pull request once
+   * per failed target (the first report of the failure; later reports find it noted).
+   */
+  private async commentOnFailure(forge: ForgeClient, change: TargetChange, name: string): Promise<void> {
+    const { pipeline, options, target } = change;
+    const message = (options.notifications as { failure_comment?: { message?: unknown } } | undefined)?.failure_comment
+      ?.message;
+    if (typeof message !== 'string' || !message.trim() || pipeline.ref.kind !== 'pull_request') return;
+    if ((target.status !== 'failure' && target.status !== 'error') || target.data?.failureCommented) return;
+    if (!(await this.repository.markFailureCommented(target.kind, target.id))) return;
+    const body = message.replace(/\{\{\s*packit_dashboard_url\s*\}\}/g, this.pipelineUrl(change));
+    await forge.comment(
+      ForgeRegistry.repo(pipeline.project),
+      { pullRequest: Number(pipeline.ref.name) },
+      `${body}\n\n(${name}: ${target.reason ?? target.status})`,
+    );
+  }
+
+  private async reportOne(change: TargetChange): Promise<void> {
+    const { pipeline, job, target } = change;
+    const forge: ForgeClient = this.forges.for(pipeline.project);
+    const name = statusName(job, target.target, change.identifier, change.options.status_name_template);
+    const words = WORDS[target.status];
+    const what = job === 'tests' ? 'Tests' : job === 'srpm_build' ? 'SRPM build' : 'Build';
+    const reported = await forge.reportStatus(ForgeRegistry.repo(pipeline.project), {
+      name,
+      sha: pipeline.commitSha,
+      state: STATE[target.status],
+      title: target.reason ? `${what} ${words}: ${target.reason}` : `${what} ${words}`,
+      detailsUrl: this.pipelineUrl(change),
+      externalId: formatCheckRunId({ pipelineId: pipeline.id, stepId: change.stepId, target: target.target }),
+      id: forgeStatusIdOf(target),
+      ref: pipeline.ref.kind === 'branch' ? pipeline.ref.name : undefined,
+    });
+    await this.commentOnFailure(forge, change, name);
+    if (reported.id !== target.data?.forgeStatusId) {
+      await this.repository.setForgeStatusId(target.kind, target.id, reported.id);
+    }
+    this.logger.debug({ name, state: target.status, pipelineId: pipeline.id }, 'status reported');
+  }
+}
+
+const forgeStatusIdOf = (target: TargetState): string | undefined =>
+  typeof target.data?.forgeStatusId === 'string' ? target.data.forgeStatusId : undefined;

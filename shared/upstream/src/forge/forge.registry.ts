@@ -1,0 +1,68 @@
+// The forge drivers of one upstream deployment: which forge instances it has an identity
+// for (a GitHub App, a GitLab token), and the client of that identity for a project.
+import { ConfigurationError } from '@packflow/core';
+import { GithubForge, GitlabForge, type ForgeClient, type RepoId } from '@packflow/clients';
+
+/** This deployment's identities on the forges (from the worker's config). */
+export interface ForgeIdentities {
+  github?: { appId: string; privateKey: string; apiUrl: string; instanceUrl: string };
+  gitlab?: { url: string; token: string; instanceUrl: string };
+}
+
+export interface ProjectCoordinates {
+  forge: string;
+  instanceUrl: string;
+  namespace: string;
+  repo: string;
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** The forge driver of this deployment's identity for a project's forge. */
+export class ForgeRegistry {
+  private github?: GithubForge;
+  private gitlab?: GitlabForge;
+
+  constructor(private readonly config: Readonly<ForgeIdentities>) {}
+
+  for(project: ProjectCoordinates): ForgeClient {
+    if (project.forge === 'github') {
+      if (!this.config.github)
+        throw new ConfigurationError('no GitHub App is configured (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY)');
+      this.github ??= new GithubForge({
+        appId: this.config.github.appId,
+        privateKey: this.config.github.privateKey,
+        baseUrl: this.config.github.apiUrl,
+      });
+      return this.github;
+    }
+    if (project.forge === 'gitlab') {
+      if (!this.config.gitlab) throw new ConfigurationError('no GitLab token is configured (GITLAB_TOKEN)');
+      this.gitlab ??= new GitlabForge({ host: this.config.gitlab.url, token: this.config.gitlab.token });
+      return this.gitlab;
+    }
+    throw new ConfigurationError(`the upstream worker does not serve ${project.forge} projects`);
+  }
+
+  /** The forge instances (origins) this deployment has an identity for. */
+  instances(): string[] {
+    return [this.config.github?.instanceUrl, this.config.gitlab?.instanceUrl].filter((x): x is string => Boolean(x));
+  }
+
+  /** Whether this deployment has the identity for a project's forge instance. */
+  serves(project: Pick<ProjectCoordinates, 'forge' | 'instanceUrl'>): boolean {
+    const identity =
+      project.forge === 'github' ? this.config.github : project.forge === 'gitlab' ? this.config.gitlab : undefined;
+    return identity !== undefined && sameOrigin(identity.instanceUrl, project.instanceUrl);
+  }
+
+  static repo(project: ProjectCoordinates): RepoId {
+    return { namespace: project.namespace, repo: project.repo };
+  }
+}

@@ -1,0 +1,346 @@
+// What the upstream worker does with each event. Transport-free: the JetStream
+// controller calls `handle`, tests may call it directly.
+import {
+  CONFIG_FILE_NAMES,
+  formatDiagnostic,
+  loadConfig,
+  plan,
+  type PackitConfig,
+  type PlanEvent,
+  type ReleaseTable,
+} from '@packflow/config';
+import { ConflictError, type ItemKind, type Logger } from '@packflow/core';
+import type { PipelineEngine } from '@packflow/engine';
+import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
+import type { TestingFarmClient } from '@packflow/clients';
+import { ForgeRegistry } from '../forge/forge.registry.js';
+import { coprSignalOf } from '../activities/copr.activities.js';
+import { testSignalOf } from '../activities/testing-farm.activities.js';
+import { parseCheckRunId } from '../check-run.id.js';
+import type { EventRow, UpstreamRepository } from '../upstream.repository.js';
+import { helpText } from './help.text.js';
+import { planEventOf, triggerOf } from './plan-event.mapper.js';
+import type { TestResultsRecorder } from './test-results.recorder.js';
+
+export interface UpstreamServiceDeps {
+  repository: UpstreamRepository;
+  engine: PipelineEngine;
+  forges: ForgeRegistry;
+  releases: ReleaseTable;
+  testingFarm: TestingFarmClient;
+  results: TestResultsRecorder;
+  logger: Logger;
+}
+
+/** A typed event as it arrives in a message (with its event id). */
+type Msg<T extends EventType> = EventOfType<T> & EventMessageMeta;
+type TriggerEvent = Msg<
+  | 'pull_request.opened'
+  | 'pull_request.reopened'
+  | 'pull_request.synchronize'
+  | 'push.branch'
+  | 'push.tag'
+  | 'release.published'
+>;
+type CommentEvent = Msg<'pull_request.comment' | 'commit.comment' | 'issue.comment'>;
+/** Events on a forge repository (they carry the project). */
+type ForgeEvent = TriggerEvent | CommentEvent | Msg<'pull_request.closed'>;
+
+export class UpstreamService {
+  constructor(private readonly d: UpstreamServiceDeps) {}
+
+  async handle(event: EventMessage, logger: Logger = this.d.logger): Promise<void> {
+    // Every upstream deployment receives every upstream event: each acts on the projects
+    // of the forge instances it has an identity for, and leaves the rest to the others.
+    const project = await this.projectOf(event);
+    if (project && !this.d.forges.serves(project)) {
+      logger.info(
+        { type: event.type, forge: project.forge, instance: project.instanceUrl },
+        'left to another deployment: no identity here for this forge instance',
+      );
+      return;
+    }
+    switch (event.type) {
+      case 'pull_request.opened':
+      case 'pull_request.reopened':
+      case 'pull_request.synchronize':
+      case 'push.branch':
+      case 'push.tag':
+      case 'release.published':
+        return this.onTrigger(event, logger);
+      case 'pull_request.closed':
+        return this.onClosed(event, logger);
+      case 'pull_request.comment':
+      case 'commit.comment':
+      case 'issue.comment':
+        return this.onComment(event, logger);
+      case 'check_run.rerequested':
+      case 'check_run.requested_action':
+        return this.onCheckRun(event, logger);
+      case 'copr.build_start':
+      case 'copr.build_end':
+        return this.onCopr(event, logger);
+      case 'testing_farm.notification':
+        return this.onTestingFarm(event, logger);
+      case 'koji.task_state_change':
+        return this.onKoji(event);
+      default:
+        logger.debug({ type: event.type }, 'nothing to do for this event');
+    }
+  }
+
+  /**
+   * The forge and instance an event concerns: its project, or for a build or test result
+   * the project of the pipeline that started that build or test (undefined when unknown).
+   */
+  private async projectOf(event: EventMessage): Promise<{ forge: string; instanceUrl: string } | undefined> {
+    if (event.project) return event.project;
+    const target = resultTargetOf(event);
+    if (!target) return undefined;
+    return this.d.repository.projectOfResult(target.kind, target.externalId);
+  }
+
+  private async rowOf(event: EventMessageMeta): Promise<EventRow> {
+    const row = await this.d.repository.event(event.eventId);
+    if (!row) throw new ConflictError(`event ${event.eventId} has no project recorded`);
+    return row;
+  }
+
+  /** The config at a commit: undefined when the repository has none (not set up: nothing to do). */
+  private async configAt(
+    event: ForgeEvent,
+    sha: string,
+  ): Promise<{ config?: PackitConfig; errors: string[] } | undefined> {
+    const forge = this.d.forges.for(event.project);
+    for (const name of CONFIG_FILE_NAMES) {
+      const text = await forge.fileContent(ForgeRegistry.repo(event.project), name, sha);
+      if (text === undefined) continue;
+      const loaded = loadConfig(text, name, { releases: this.d.releases });
+      const errors = loaded.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic);
+      return { config: errors.length ? undefined : loaded.config, errors };
+    }
+    return undefined;
+  }
+
+  private async reportInvalidConfig(event: ForgeEvent, sha: string, errors: string[]): Promise<void> {
+    await this.d.forges.for(event.project).reportStatus(ForgeRegistry.repo(event.project), {
+      name: 'packflow/config',
+      sha,
+      state: 'failure',
+      title: 'The packit configuration is not valid',
+      summary: 'packflow did not run anything for this commit. Fix the configuration and push again.',
+      text: ['```', ...errors, '```'].join('\n'),
+    });
+  }
+
+  private async changedFiles(event: ForgeEvent): Promise<string[] | undefined> {
+    const forge = this.d.forges.for(event.project);
+    const repo = ForgeRegistry.repo(event.project);
+    if (event.ref.kind === 'pull_request') return forge.changedFiles(repo, { pullRequest: Number(event.ref.name) });
+    if (event.type === 'push.branch' && event.push.before && !/^0+$/.test(event.push.before)) {
+      return forge.changedFiles(repo, { base: event.push.before, head: event.sha });
+    }
+    return undefined;
+  }
+
+  /** Plans and starts the pipeline of a commit; returns its id (or undefined when nothing runs). */
+  private async planAndStart(
+    event: ForgeEvent,
+    sha: string,
+    planEvent: PlanEvent,
+    row: EventRow,
+    logger: Logger,
+  ): Promise<string | undefined> {
+    const loaded = await this.configAt(event, sha);
+    if (!loaded) {
+      logger.info('no packit configuration in the repository: nothing to do');
+      return undefined;
+    }
+    if (!loaded.config) {
+      await this.reportInvalidConfig(event, sha, loaded.errors);
+      return undefined;
+    }
+    const result = plan(loaded.config, planEvent, this.d.releases);
+    for (const s of result.skipped)
+      logger.info({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason }, 'job not run');
+    if (result.steps.length === 0) return undefined;
+    const pipelineId = await this.d.engine.start(result, {
+      projectId: row.projectId,
+      commitId: row.commitId!,
+      eventId: event.eventId,
+      trigger: triggerOf(event),
+    });
+    logger.info({ pipelineId, steps: result.steps.length }, 'pipeline started');
+    return pipelineId;
+  }
+
+  private async onTrigger(event: TriggerEvent, logger: Logger): Promise<void> {
+    const row = await this.rowOf(event);
+    // A redelivered message: its pipeline exists, so skip planning (the engine would not
+    // start a second one anyway: one pipeline per event is a unique constraint).
+    if (await this.d.repository.startedPipeline(event.eventId)) return;
+    if (!event.sha) {
+      logger.info('the event names no commit: nothing to build');
+      return;
+    }
+    const planEvent = planEventOf(event, await this.changedFiles(event));
+    if (planEvent) await this.planAndStart(event, event.sha, planEvent, row, logger);
+  }
+
+  private async onClosed(event: Msg<'pull_request.closed'>, logger: Logger): Promise<void> {
+    const row = await this.rowOf(event);
+    const cancelled = await this.d.engine.cancelRef(
+      row.projectId,
+      'pull_request',
+      event.ref.name,
+      'pull request closed',
+    );
+    logger.info({ cancelled }, 'pull request closed: unfinished pipelines cancelled');
+  }
+
+  private async onComment(event: CommentEvent, logger: Logger): Promise<void> {
+    const forge = this.d.forges.for(event.project);
+    const repo = ForgeRegistry.repo(event.project);
+    const target =
+      event.ref.kind === 'pull_request' ? { pullRequest: Number(event.ref.name) } : { issue: Number(event.ref.name) };
+    const reply = (body: string) =>
+      event.ref.kind === 'commit' ? Promise.resolve() : forge.comment(repo, target, body).then(() => {});
+    const { command } = event;
+    if (command.name === 'help') return reply(helpText(command.unknown));
+    const permission = await forge.permission(repo, { login: event.actor ?? '' });
+    if (!permission.canRunCommands) {
+      logger.info({ actor: event.actor, role: permission.role }, 'command refused: no write access');
+      return reply(
+        `@${event.actor}, only people with write access to ${event.project.namespace}/${event.project.repo} can run packflow commands ` +
+          `(your role: ${permission.role}). Nothing was run.`,
+      );
+    }
+    const row = await this.rowOf(event);
+    const head = row.commitId
+      ? { commitId: row.commitId, sha: event.sha! }
+      : row.refId
+        ? await this.d.repository.headOf(row.refId)
+        : undefined;
+    if (!head) return reply('packflow found no commit of this pull request to run that command for.');
+    const latest = await this.d.repository.latestPipeline(head.commitId);
+    const ctx = { eventId: event.eventId };
+    try {
+      switch (command.name) {
+        case 'retest-failed':
+        case 'rebuild-failed': {
+          if (!latest) return reply('There is no packflow pipeline for this commit yet, so nothing failed to rerun.');
+          const jobs = command.name === 'retest-failed' ? ['tests'] : ['srpm_build', 'copr_build'];
+          await this.d.engine.rerunMatching(
+            latest,
+            (step, t) =>
+              jobs.includes(step.job) &&
+              (t.status === 'failure' || t.status === 'error') &&
+              this.packageMatches(step.package, command.package),
+            { ...ctx, kind: command.name },
+          );
+          return;
+        }
+        case 'test':
+          if (latest) {
+            // Reuse the builds that succeeded; build only what is missing.
+            await this.d.engine.rerunMatching(
+              latest,
+              (step, t) =>
+                this.packageMatches(step.package, command.package) &&
+                ((step.job === 'tests' && (!command.identifier || step.identifier === command.identifier)) ||
+                  (step.job !== 'tests' && t.status !== 'success')),
+              { ...ctx, kind: 'test' },
+            );
+            return;
+          }
+          break;
+        default:
+          break;
+      }
+    } catch (error) {
+      if (error instanceof ConflictError) return reply(`Nothing to rerun: ${error.message}.`);
+      throw error;
+    }
+    const planEvent = planEventOf(event, await this.changedFiles(event).catch(() => undefined));
+    const started =
+      planEvent && (await this.planAndStart(event, head.sha, planEvent, { ...row, commitId: head.commitId }, logger));
+    if (!started && planEvent)
+      await reply(`Nothing to run for \`${command.word}\` in this repository's packit configuration.`);
+  }
+
+  private packageMatches(pkg: string | null, wanted: string | null): boolean {
+    return !wanted || pkg === wanted;
+  }
+
+  private async onCheckRun(
+    event: Msg<'check_run.rerequested' | 'check_run.requested_action'>,
+    logger: Logger,
+  ): Promise<void> {
+    const ref = parseCheckRunId(event.checkRun.externalId);
+    if (!ref) {
+      logger.info({ checkRun: event.checkRun.name }, 'not a packflow check run');
+      return;
+    }
+    const ctx = { eventId: event.eventId };
+    try {
+      if (event.type === 'check_run.rerequested') {
+        await this.d.engine.rerunTargets(ref.stepId, [ref.target], ctx);
+      } else if (event.requestedAction?.identifier === 'rerun-failed') {
+        await this.d.engine.rerunFailed(ref.pipelineId, ctx);
+      } else if (event.requestedAction?.identifier === 'rerun-all') {
+        await this.d.engine.rerunPipeline(ref.pipelineId, ctx);
+      }
+    } catch (error) {
+      if (error instanceof ConflictError) logger.info({ err: error.message }, 'nothing to rerun');
+      else throw error;
+    }
+  }
+
+  private async onCopr(event: Msg<'copr.build_start' | 'copr.build_end'>, logger: Logger): Promise<void> {
+    const { copr } = event;
+    const signal = event.type === 'copr.build_start' ? { state: 'started' as const } : coprSignalOf(copr.status);
+    if (!signal) return;
+    const outcome = await this.d.engine.signal(
+      copr.srpm
+        ? { kind: 'srpm_build', externalId: copr.buildId }
+        : { kind: 'copr_build', externalId: copr.buildId, target: copr.chroot },
+      signal,
+    );
+    logger.debug({ outcome, build: copr.buildId, chroot: copr.chroot }, 'copr result applied');
+  }
+
+  private async onTestingFarm(event: Msg<'testing_farm.notification'>, logger: Logger): Promise<void> {
+    const request = await this.d.testingFarm.getRequest(event.testingFarm.requestId);
+    const signal = testSignalOf(request);
+    if (!signal) return;
+    if (signal.state !== 'started') await this.d.results.record(request);
+    const outcome = await this.d.engine.signal({ kind: 'tests', externalId: request.id }, signal);
+    logger.debug({ outcome, request: request.id }, 'testing farm result applied');
+  }
+
+  private async onKoji(event: Msg<'koji.task_state_change'>): Promise<void> {
+    const states: Record<string, 'started' | 'success' | 'failure' | 'error'> = {
+      OPEN: 'started',
+      CLOSED: 'success',
+      FAILED: 'failure',
+      CANCELED: 'error',
+    };
+    const state = states[event.koji.newState];
+    if (state) await this.d.engine.signal({ kind: 'koji_build', externalId: event.koji.taskId }, { state });
+  }
+}
+
+/** The build or test a result event is about, by its external id. */
+function resultTargetOf(event: EventMessage): { kind: ItemKind; externalId: string } | undefined {
+  switch (event.type) {
+    case 'copr.build_start':
+    case 'copr.build_end':
+      return { kind: event.copr.srpm ? 'srpm_build' : 'copr_build', externalId: event.copr.buildId };
+    case 'testing_farm.notification':
+      return { kind: 'tests', externalId: event.testingFarm.requestId };
+    case 'koji.task_state_change':
+      return { kind: 'koji_build', externalId: event.koji.taskId };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,83 @@
+// The upstream ecosystem as one unit: what it brings to every process (its migration
+// base, entities and item kinds, for the registry) and what a worker builds from its
+// settings (forge drivers, Copr and Testing Farm activities, the status reporter and the
+// event handler). The worker service only wires this to its transport and the engine.
+import { CoprClient, TestingFarmClient } from '@packflow/clients';
+import { loadReleaseTable } from '@packflow/config';
+import type { EcosystemDefinition, Logger, Sql } from '@packflow/core';
+import type { EngineActivities, PipelineEngine } from '@packflow/engine';
+import { coprActivities } from './activities/copr.activities.js';
+import { StatusReporter } from './activities/status.reporter.js';
+import { testingFarmActivities } from './activities/testing-farm.activities.js';
+import { ForgeRegistry, type ForgeIdentities } from './forge/forge.registry.js';
+import { TestResultsRecorder } from './handlers/test-results.recorder.js';
+import { UpstreamService } from './handlers/upstream.service.js';
+import { UPSTREAM_ENTITIES } from './model/upstream.entities.js';
+import { UPSTREAM_KINDS } from './model/upstream.kinds.js';
+import { UpstreamRepository } from './upstream.repository.js';
+
+export const UPSTREAM_ECOSYSTEM: EcosystemDefinition = {
+  name: 'upstream',
+  base: 'upstream',
+  entities: UPSTREAM_ENTITIES,
+  kinds: UPSTREAM_KINDS,
+};
+
+/** The deployment settings the upstream ecosystem runs on (part of the worker's config). */
+export interface UpstreamSettings extends ForgeIdentities {
+  copr: { url: string; login?: string; token?: string; owner: string };
+  testingFarm: { url: string; apiKey?: string };
+  /** Where Testing Farm reaches the scheduler (`…/webhooks/testing-farm`). */
+  publicUrl: string;
+  /** The dashboard, for links on check runs. */
+  dashboardUrl: string;
+  /** The operator's release table; the shipped one otherwise. */
+  releasesFile?: string;
+}
+
+export interface Upstream {
+  /** The forge instances this deployment serves (the engine's reconciler looks after their projects). */
+  instances: string[];
+  /** What the engine runs for upstream jobs, and the reporter of every change. */
+  activities: EngineActivities;
+  /** The event handler, on the engine made with these activities. */
+  handler(engine: PipelineEngine): UpstreamService;
+}
+
+export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSettings>; logger: Logger }): Upstream {
+  const { sql, settings, logger } = deps;
+  const repository = new UpstreamRepository(sql);
+  const forges = new ForgeRegistry(settings);
+  const copr = new CoprClient({
+    baseUrl: settings.copr.url,
+    login: settings.copr.login ?? '',
+    token: settings.copr.token ?? '',
+  });
+  const testingFarm = new TestingFarmClient({
+    baseUrl: settings.testingFarm.url,
+    apiKey: settings.testingFarm.apiKey ?? '',
+  });
+  const reporter = new StatusReporter(forges, repository, settings.dashboardUrl, logger);
+  const { srpm, rpm } = coprActivities({ copr, defaultOwner: settings.copr.owner });
+  return {
+    instances: forges.instances(),
+    activities: {
+      jobs: {
+        srpm_build: srpm,
+        copr_build: rpm,
+        tests: testingFarmActivities({ testingFarm, repository, publicUrl: settings.publicUrl }),
+      },
+      report: (changes) => reporter.report(changes),
+    },
+    handler: (engine) =>
+      new UpstreamService({
+        repository,
+        engine,
+        forges,
+        releases: loadReleaseTable(settings.releasesFile),
+        testingFarm,
+        results: new TestResultsRecorder(sql, logger),
+        logger,
+      }),
+  };
+}

@@ -1,0 +1,144 @@
+// Every statement the upstream ecosystem runs itself (the engine's are in its store):
+// the rows of an event, the project behind a build or test result, the newest pipeline
+// and head commit a comment acts on, where a Testing Farm request came from, and what
+// activities and the reporter note on a target.
+import { ItemKinds, targetProjectsSql, type ItemKind, type Sql } from '@packflow/core';
+import { UPSTREAM_KINDS } from './model/upstream.kinds.js';
+
+/** What the intake recorded for an event. */
+export interface EventRow {
+  projectId: string;
+  refId: string | null;
+  commitId: string | null;
+}
+
+/** Where a Testing Farm request came from: the commit and the chroot build it tested. */
+export interface TestOrigin {
+  /** `<instance>/<namespace>/<repo>`. */
+  project: string;
+  sha: string;
+  refKind: string;
+  refName: string;
+  chroot: string;
+  buildTargetId: string | null;
+  buildExternalId: string | null;
+  buildLogUrl: string | null;
+}
+
+const kinds = new ItemKinds(UPSTREAM_KINDS);
+
+export class UpstreamRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** The project (forge and instance) of the pipelines that started the target a result names. */
+  async projectOfResult(
+    kind: ItemKind,
+    externalId: string,
+  ): Promise<{ forge: string; instanceUrl: string } | undefined> {
+    const { rows } = await this.sql.query<{ forge: string; instance_url: string }>(
+      `select x.forge, x.instance_url from ${kinds.get(kind).targetTable} t
+         cross join lateral (${targetProjectsSql(kinds, kind, 't')} limit 1) x
+        where t.external_id = $1 limit 1`,
+      [externalId],
+    );
+    return rows[0] ? { forge: rows[0].forge, instanceUrl: rows[0].instance_url } : undefined;
+  }
+
+  async event(eventId: string): Promise<EventRow | undefined> {
+    const { rows } = await this.sql.query<{
+      project_id: string | null;
+      ref_id: string | null;
+      commit_id: string | null;
+    }>(`select project_id::text, ref_id::text, commit_id::text from shared.events where id = $1`, [eventId]);
+    const row = rows[0];
+    return row?.project_id ? { projectId: row.project_id, refId: row.ref_id, commitId: row.commit_id } : undefined;
+  }
+
+  /**
+   * Whether this event already started a pipeline. Only a shortcut (a redelivered event
+   * skips the forge calls of planning): the engine's start is what guarantees one
+   * pipeline per event, by a unique constraint.
+   */
+  async startedPipeline(eventId: string): Promise<boolean> {
+    const { rows } = await this.sql.query(
+      `select 1 from shared.pipelines where event_id = $1 and rerun_of_id is null limit 1`,
+      [eventId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The newest pipeline of a commit (the one a comment command acts on). */
+  async latestPipeline(commitId: string): Promise<string | undefined> {
+    const { rows } = await this.sql.query<{ id: string }>(
+      `select id::text from shared.pipelines where commit_id = $1 order by id desc limit 1`,
+      [commitId],
+    );
+    return rows[0]?.id;
+  }
+
+  /** The newest commit of a ref (a pull request's head, as packflow last saw it). */
+  async headOf(refId: string): Promise<{ commitId: string; sha: string } | undefined> {
+    const { rows } = await this.sql.query<{ id: string; sha: string }>(
+      `select c.id::text, c.sha from shared.commits c where c.ref_id = $1 order by c.id desc limit 1`,
+      [refId],
+    );
+    return rows[0] ? { commitId: rows[0].id, sha: rows[0].sha } : undefined;
+  }
+
+  async testOrigin(requestId: string): Promise<TestOrigin | undefined> {
+    const { rows } = await this.sql.query<TestOrigin>(
+      `select pr.instance_url || '/' || pr.namespace || '/' || pr.repo as project, c.sha, r.kind as "refKind", r.name as "refName",
+              t.target as chroot, b.id::text as "buildTargetId", b.external_id as "buildExternalId", b.log_url as "buildLogUrl"
+         from upstream.test_run_targets t
+         join upstream.pipeline_step_test_run_targets l on l.test_run_target_id = t.id
+         join shared.pipeline_steps s on s.id = l.step_id
+         join shared.pipelines p on p.id = s.pipeline_id
+         join shared.commits c on c.id = p.commit_id
+         join shared.project_refs r on r.id = c.ref_id
+         join shared.projects pr on pr.id = p.project_id
+         left join lateral (
+           select bt.* from shared.pipeline_step_edges e
+             join upstream.pipeline_step_copr_build_targets bl on bl.step_id = e.from_step_id
+             join upstream.copr_build_targets bt on bt.id = bl.copr_build_target_id and bt.target = t.target
+            where e.to_step_id = s.id limit 1) b on true
+        where t.external_id = $1
+        order by p.id limit 1`,
+      [requestId],
+    );
+    return rows[0];
+  }
+
+  /** Recorded before a Testing Farm request exists, so its notification can always be checked. */
+  async setNotificationTokenHash(testTargetId: string, hash: string): Promise<void> {
+    await this.sql.query(`update upstream.test_run_targets set notification_token_hash = $2 where id = $1`, [
+      testTargetId,
+      hash,
+    ]);
+  }
+
+  /** The request id, at once: the scheduler matches Testing Farm's notification to the target by it. */
+  async setTestRequestId(testTargetId: string, requestId: string): Promise<void> {
+    await this.sql.query(
+      `update upstream.test_run_targets set external_id = $2 where id = $1 and external_id is null`,
+      [testTargetId, requestId],
+    );
+  }
+
+  /** Notes that a target's failure was commented on; false when it was already (comment once). */
+  async markFailureCommented(kind: ItemKind, targetId: string): Promise<boolean> {
+    const { rowCount } = await this.sql.query(
+      `update ${kinds.get(kind).targetTable} set data = jsonb_set(coalesce(data, '{}'), '{failureCommented}', 'true')
+        where id = $1 and coalesce((data->>'failureCommented')::boolean, false) = false`,
+      [targetId],
+    );
+    return Boolean(rowCount);
+  }
+
+  /** The forge's id of the check run / status reporting a target (updated in place next time). */
+  async setForgeStatusId(kind: ItemKind, targetId: string, statusId: string): Promise<void> {
+    await this.sql.query(
+      `update ${kinds.get(kind).targetTable} set data = jsonb_set(coalesce(data, '{}'), '{forgeStatusId}', to_jsonb($2::text)) where id = $1`,
+      [targetId, statusId],
+    );
+  }
+}

@@ -27,7 +27,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@packflow/*/*'], message: 'import the package itself; its public API is src/index.ts' },
+            {
+              group: ['@packflow/*/*', '!@packflow/*/testing'],
+              message: 'import the package itself; its public API is src/index.ts (fakes: @packflow/<pkg>/testing)',
+            },
             { group: ['**/src/*', '!./**', '!../**'], message: 'no deep imports into another package' },
           ],
         },

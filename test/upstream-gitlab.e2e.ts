@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { createLogger } from '@packflow/core';
-import { waitFor, type FakeCopr, type FakeGitlab, type FakeTestingFarm, type TestDatabase } from '@packflow/testing';
+import type { FakeGitlab } from '@packflow/forges/testing';
+import { waitFor, type FakeCopr, type FakeTestingFarm, type TestDatabase } from '@packflow/testing';
 import { buildAndTestConfig, startUpstreamStack, type UpstreamStack } from './support/stack.js';
 
 // On gitlab.com, not under redhat/centos-stream: a project of the upstream ecosystem.

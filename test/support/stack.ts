@@ -9,13 +9,12 @@ import { startUpstreamWorker } from '@packflow/upstream-worker';
 import {
   createTestDatabase,
   FakeCopr,
-  FakeGithub,
-  FakeGitlab,
   FakeTestingFarm,
   startNatsServer,
   type TestDatabase,
   type TestNatsServer,
 } from '@packflow/testing';
+import { FakeGithub, FakeGitlab } from '@packflow/forges/testing';
 
 export interface UpstreamStack {
   db: TestDatabase;

@@ -8,7 +8,5 @@ export { startNatsServer, type TestNatsServer } from './nats/nats-server.js';
 export * from './fakes/fake-http.server.js';
 export * from './fakes/fake-copr.server.js';
 export * from './fakes/fake-testing-farm.server.js';
-export * from './fakes/fake-github.server.js';
-export * from './fakes/fake-gitlab.server.js';
 export * from './fakes/callback-receiver.server.js';
 export { spawnServiceMain, type ServiceProcess } from './service-process.js';

@@ -2,7 +2,7 @@
 // named as Packit names them (`rpm-build:fedora-41-x86_64`, `testing-farm:fedora-41-x86_64`,
 // `:identifier` when set, or the job's `status_name_template`), with a link to the
 // pipeline in the dashboard and an external id that maps a re-run request back.
-import type { ForgeClient, ReportState } from '@packflow/clients';
+import type { ForgeClient, ReportState } from '@packflow/forges';
 import { ITEM_KINDS, type Logger, type PipelineView, type Sql, type TargetStatus } from '@packflow/core';
 import type { TargetChange, TargetState } from '@packflow/engine';
 import type { ActivityContext } from './activity-context.js';

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@packflow/core';
-import { GithubForge, GitlabForge, type ForgeClient, type RepoId } from '@packflow/clients';
+import { GithubForge, GitlabForge, type ForgeClient, type RepoId } from '@packflow/forges';
 import type { UpstreamWorkerConfig } from '../upstream-worker.config.js';
 
 export interface ProjectCoordinates {

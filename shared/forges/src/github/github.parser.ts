@@ -1,7 +1,17 @@
 // GitHub webhooks (`X-GitHub-Event` + JSON body) -> typed events.
-import { parseCommentCommand } from './command.parser.js';
-import type { EventOfType, EventProject, EventRef, PackflowEvent } from './event.schema.js';
-import { eventOf, ignored, PayloadReader, splitFullName, ZERO_SHA, type ParseResult } from './payload.reader.js';
+import {
+  eventOf,
+  ignored,
+  parseCommentCommand,
+  PayloadReader,
+  splitFullName,
+  ZERO_SHA,
+  type EventOfType,
+  type EventProject,
+  type EventRef,
+  type PackflowEvent,
+  type ParseResult,
+} from '@packflow/events';
 
 const PULL_REQUEST_ACTIONS = {
   opened: 'pull_request.opened',

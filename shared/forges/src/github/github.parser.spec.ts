@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ValidationError } from '@packflow/core';
-import { validateEvent } from './event-message.schema.js';
+import { validateEvent } from '@packflow/events';
 import { parseGithub } from './github.parser.js';
 
 const repository = {

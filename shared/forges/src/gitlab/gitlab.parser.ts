@@ -1,7 +1,16 @@
 // GitLab webhooks (`X-Gitlab-Event` + JSON body) -> typed events.
-import { parseCommentCommand } from './command.parser.js';
-import type { EventProject, EventRef, PackflowEvent } from './event.schema.js';
-import { eventOf, ignored, PayloadReader, splitFullName, ZERO_SHA, type ParseResult } from './payload.reader.js';
+import {
+  eventOf,
+  ignored,
+  parseCommentCommand,
+  PayloadReader,
+  splitFullName,
+  ZERO_SHA,
+  type EventProject,
+  type EventRef,
+  type PackflowEvent,
+  type ParseResult,
+} from '@packflow/events';
 
 /**
  * Parses one GitLab webhook. Returns a typed event, `{ignored}` for a valid event

@@ -5,6 +5,8 @@ import {
   formatDiagnostic,
   loadConfig,
   plan,
+  planEventOf,
+  triggerOf,
   type PackitConfig,
   type PlanEvent,
   type ReleaseTable,
@@ -18,7 +20,6 @@ import { coprSignalOf } from '../activities/copr.activities.js';
 import { testSignalOf } from '../activities/testing-farm.activities.js';
 import { parseExternalId } from '../activities/status.reporter.js';
 import { helpText } from './help.text.js';
-import { planEventOf, triggerOf } from './plan-event.mapper.js';
 import type { TestResultsRecorder } from './test-results.recorder.js';
 
 export interface UpstreamServiceDeps {
@@ -199,7 +200,9 @@ export class UpstreamService {
       logger.info('the event names no commit: nothing to build');
       return;
     }
-    const planEvent = planEventOf(event, await this.changedFiles(event));
+    const planEvent = planEventOf(event, {
+      changedFiles: event.changedFiles ? undefined : await this.changedFiles(event),
+    });
     if (planEvent) await this.planAndStart(event, event.sha, planEvent, row, logger);
   }
 
@@ -292,7 +295,7 @@ export class UpstreamService {
       if (error instanceof ConflictError) return reply(`Nothing to rerun: ${error.message}.`);
       throw error;
     }
-    const planEvent = planEventOf(event, await this.changedFiles(event).catch(() => undefined));
+    const planEvent = planEventOf(event, { changedFiles: await this.changedFiles(event).catch(() => undefined) });
     const started =
       planEvent && (await this.planAndStart(event, head.sha, planEvent, { ...row, commit_id: head.commitId }, logger));
     if (!started && planEvent)

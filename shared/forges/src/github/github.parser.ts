@@ -12,6 +12,7 @@ import {
   type PackflowEvent,
   type ParseResult,
 } from '@packflow/events';
+import { labelNames, pushedFiles } from '../payload.lists.js';
 
 const PULL_REQUEST_ACTIONS = {
   opened: 'pull_request.opened',
@@ -65,8 +66,19 @@ function actor(body: PayloadReader): string | null {
   return body.optObj('sender')?.optStr('login') ?? null;
 }
 
+/** GitHub lists at most this many commits in a push. */
+const LISTED_COMMITS = 20;
+
 function envelope(body: PayloadReader, ref: EventRef, sha: string | null) {
-  return { source: 'github' as const, project: githubProject(body.obj('repository')), ref, sha, actor: actor(body) };
+  const repository = body.obj('repository');
+  return {
+    source: 'github' as const,
+    project: githubProject(repository),
+    ref,
+    sha,
+    actor: actor(body),
+    defaultBranch: repository.optStr('default_branch'),
+  };
 }
 
 function pullRequest(body: PayloadReader): ParseResult {
@@ -81,6 +93,8 @@ function pullRequest(body: PayloadReader): ParseResult {
   return eventOf(type, {
     ...envelope(body, { kind: 'pull_request', name: String(number) }, head.str('sha')),
     sha: head.str('sha'),
+    labels: labelNames(pr, 'labels', 'name'),
+    authorAssociation: pr.optStr('author_association'),
     pullRequest: {
       number,
       title: pr.optStr('title'),
@@ -109,6 +123,7 @@ function push(body: PayloadReader): ParseResult {
       ...envelope(body, { kind: 'branch', name: branch }, after),
       sha: after,
       push: pushed,
+      changedFiles: pushedFiles(body, null, LISTED_COMMITS),
     };
   }
   if (ref.startsWith('refs/tags/')) {
@@ -148,6 +163,8 @@ function issueComment(body: PayloadReader): ParseResult {
   const event: PackflowEvent = {
     type: onPullRequest ? 'pull_request.comment' : 'issue.comment',
     ...envelope(body, { kind: onPullRequest ? 'pull_request' : 'issue', name: number }, null),
+    labels: labelNames(issue, 'labels', 'name'),
+    authorAssociation: body.obj('comment').optStr('author_association'),
     comment: c,
     command,
   };
@@ -162,7 +179,13 @@ function commitComment(body: PayloadReader): ParseResult {
   const command = parseCommentCommand(c.body);
   if (!command) return ignored('comment without a /packit command', 'commit_comment.created');
   const sha = body.obj('comment').str('commit_id');
-  return { type: 'commit.comment', ...envelope(body, { kind: 'commit', name: sha }, sha), comment: c, command };
+  return {
+    type: 'commit.comment',
+    ...envelope(body, { kind: 'commit', name: sha }, sha),
+    authorAssociation: body.obj('comment').optStr('author_association'),
+    comment: c,
+    command,
+  };
 }
 
 function checkRun(body: PayloadReader): ParseResult {

@@ -27,6 +27,7 @@ export const GITLAB_FIXTURES: FixtureRow[] = [
     ref: 'pull_request:1',
     sha: '1f6a716aa7a618a9ffe56970d77177d99d100022',
     ecosystem: 'upstream',
+    fields: { defaultBranch: 'master', labels: [] },
   },
   {
     file: 'webhooks/gitlab/mr_pipeline.json',
@@ -59,6 +60,7 @@ export const GITLAB_FIXTURES: FixtureRow[] = [
     ref: 'branch:test2',
     sha: 'cb2859505e101785097e082529dced35bbee0c8f',
     ecosystem: 'upstream',
+    fields: { defaultBranch: 'master', changedFiles: ['README.md'] },
   },
   {
     file: 'webhooks/gitlab/release.json',
@@ -115,5 +117,26 @@ export const GITLAB_FIXTURES: FixtureRow[] = [
     ref: 'branch:c9s',
     sha: '15af92227f9e965b392e85ba2f08a41a5aeb278a',
     ecosystem: 'stream',
+  },
+  {
+    file: 'stream/gitlab_mr_pipeline.json',
+    sender: 'gitlab',
+    header: 'Pipeline Hook',
+    expect: 'ci_pipeline.updated',
+    project: `${GL} redhat/centos-stream/rpms/luksmeta`,
+    ref: 'pull_request:4',
+    sha: 'ee58e259da263ecb4c1f0129be7aef8cfd4dedd6',
+    ecosystem: 'stream',
+    fields: {
+      actor: 'jpopelka',
+      defaultBranch: 'c9s',
+      pipeline: {
+        id: '384095584',
+        status: 'failed',
+        source: 'merge_request_event',
+        ref: '9-c9s-src-5',
+        mergeRequest: { iid: 4, sourceProjectId: '28917856', targetProjectId: '23680558' },
+      },
+    },
   },
 ];

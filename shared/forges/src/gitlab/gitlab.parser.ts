@@ -11,6 +11,7 @@ import {
   type PackflowEvent,
   type ParseResult,
 } from '@packflow/events';
+import { labelNames, pushedFiles } from '../payload.lists.js';
 
 /**
  * Parses one GitLab webhook. Returns a typed event, `{ignored}` for a valid event
@@ -52,8 +53,19 @@ function actor(body: PayloadReader): string | null {
   return body.optObj('user')?.optStr('username') ?? body.optStr('user_username');
 }
 
+/** GitLab lists at most this many commits in a push (`total_commits_count` says how many there were). */
+const LISTED_COMMITS = 20;
+
 function envelope(body: PayloadReader, ref: EventRef, sha: string | null) {
-  return { source: 'gitlab' as const, project: gitlabProject(body.obj('project')), ref, sha, actor: actor(body) };
+  const project = body.obj('project');
+  return {
+    source: 'gitlab' as const,
+    project: gitlabProject(project),
+    ref,
+    sha,
+    actor: actor(body),
+    defaultBranch: project.optStr('default_branch'),
+  };
 }
 
 /**
@@ -90,6 +102,7 @@ function mergeRequest(body: PayloadReader): ParseResult {
   return eventOf(type, {
     ...envelope(body, { kind: 'pull_request', name: String(number) }, sha),
     sha,
+    labels: labelNames(body, 'labels', 'title') ?? labelNames(mr, 'labels', 'title'),
     pullRequest: {
       number,
       title: mr.optStr('title'),
@@ -118,9 +131,11 @@ function note(body: PayloadReader): ParseResult {
   let ref: EventRef;
   let sha: string | null;
   let type: 'pull_request.comment' | 'issue.comment' | 'commit.comment';
+  let labels: string[] | null = null;
   switch (noteableType) {
     case 'MergeRequest': {
       const mr = body.obj('merge_request');
+      labels = labelNames(mr, 'labels', 'title');
       ref = { kind: 'pull_request', name: String(mr.int('iid')) };
       sha = mr.optObj('last_commit')?.optStr('id') ?? null;
       type = 'pull_request.comment';
@@ -141,7 +156,7 @@ function note(body: PayloadReader): ParseResult {
   }
   const command = parseCommentCommand(text);
   if (!command) return ignored('comment without a /packit command', `note.${noteableType.toLowerCase()}`);
-  const event: PackflowEvent = { type, ...envelope(body, ref, sha), comment, command };
+  const event: PackflowEvent = { type, ...envelope(body, ref, sha), labels, comment, command };
   return event;
 }
 
@@ -150,10 +165,17 @@ function push(body: PayloadReader): ParseResult {
   const after = body.str('after');
   if (ZERO_SHA.test(after)) return ignored(`push deleted ${ref}`, 'push.deleted');
   const sha = body.optStr('checkout_sha') ?? after;
-  const pushed = { ref, before: body.optStr('before'), commitCount: body.optInt('total_commits_count') };
+  const total = body.optInt('total_commits_count');
+  const pushed = { ref, before: body.optStr('before'), commitCount: total };
   if (ref.startsWith('refs/heads/')) {
     const branch = ref.slice('refs/heads/'.length);
-    return { type: 'push.branch', ...envelope(body, { kind: 'branch', name: branch }, sha), sha, push: pushed };
+    return {
+      type: 'push.branch',
+      ...envelope(body, { kind: 'branch', name: branch }, sha),
+      sha,
+      push: pushed,
+      changedFiles: pushedFiles(body, total, LISTED_COMMITS),
+    };
   }
   if (ref.startsWith('refs/tags/')) {
     const tag = ref.slice('refs/tags/'.length);

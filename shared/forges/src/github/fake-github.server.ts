@@ -11,12 +11,14 @@ import {
   checkRunPayload,
   issueCommentPayload,
   pullRequestPayload,
+  pushPayload,
   type PullRequestEventInput,
+  type PushEventInput,
   type WebhookContext,
 } from './fake-github.events.js';
 
 export type { CheckRunSnapshot, FakeCheckRun } from './fake-github.check-runs.js';
-export type { PullRequestEventInput } from './fake-github.events.js';
+export type { PullRequestEventInput, PushEventInput } from './fake-github.events.js';
 
 export type GithubRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
@@ -173,6 +175,11 @@ export class FakeGithub extends FakeHttpServer {
   /** A pull_request webhook (opened by default) for `owner/repo`. */
   async emitPullRequest(repo: string, input: PullRequestEventInput) {
     return this.emitWebhook('pull_request', pullRequestPayload(repo, input, this.webhookContext(repo)));
+  }
+
+  /** A push webhook of one commit to a branch of `owner/repo`. */
+  async emitPush(repo: string, input: PushEventInput) {
+    return this.emitWebhook('push', pushPayload(repo, input, this.webhookContext(repo)));
   }
 
   /** An issue_comment `created` webhook, on a pull request unless `pullRequest: false`. */

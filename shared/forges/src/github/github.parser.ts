@@ -1,18 +1,8 @@
 // GitHub webhooks (`X-GitHub-Event` + JSON body) -> typed events.
-import {
-  eventOf,
-  ignored,
-  parseCommentCommand,
-  PayloadReader,
-  splitFullName,
-  ZERO_SHA,
-  type EventOfType,
-  type EventProject,
-  type EventRef,
-  type PackflowEvent,
-  type ParseResult,
-} from '@packflow/events';
-import { labelNames, pushedFiles } from '../payload.lists.js';
+import { eventOf, ignored, parseCommentCommand } from '@packflow/events';
+import type { EventOfType, EventProject, EventRef, PackflowEvent, ParseResult, PayloadReader } from '@packflow/events';
+import { forgeEnvelope, forgeProject, labelNames, pushEvent, readWebhook } from '../forge-payload.js';
+import type { WebhookReaders } from '../forge-payload.js';
 
 const PULL_REQUEST_ACTIONS = {
   opened: 'pull_request.opened',
@@ -26,59 +16,32 @@ const PULL_REQUEST_ACTIONS = {
  * packflow does not act on, or throws a ValidationError naming the missing field.
  */
 export function parseGithub(eventName: string, payload: unknown): ParseResult {
-  const body = PayloadReader.of(payload, `GitHub ${eventName} payload`);
-  switch (eventName) {
-    case 'ping':
-      return ignored('ping: the webhook is set up', 'ping');
-    case 'pull_request':
-      return pullRequest(body);
-    case 'push':
-      return push(body);
-    case 'release':
-      return release(body);
-    case 'issue_comment':
-      return issueComment(body);
-    case 'commit_comment':
-      return commitComment(body);
-    case 'check_run':
-      return checkRun(body);
-    case 'installation':
-      return installation(body);
-    default:
-      return ignored(`GitHub event "${eventName}" is not acted on`, eventName);
-  }
+  return readWebhook('GitHub', READERS, eventName, payload);
 }
+
+const READERS: WebhookReaders = {
+  ping: () => ignored('ping: the webhook is set up', 'ping'),
+  pull_request: pullRequest,
+  push,
+  release,
+  issue_comment: issueComment,
+  commit_comment: commitComment,
+  check_run: checkRun,
+  installation,
+};
 
 /** `repository.html_url` gives the instance; `full_name` the namespace and repo. */
 export function githubProject(repository: PayloadReader): EventProject {
-  const html = repository.str('html_url');
-  let instanceUrl: string;
-  try {
-    instanceUrl = new URL(html).origin;
-  } catch {
-    return repository.fail('html_url', 'a URL');
-  }
-  const { namespace, repo } = splitFullName(repository.str('full_name'), 'repository.full_name');
-  return { forge: 'github', instanceUrl, namespace, repo };
+  return forgeProject('github', repository, 'html_url', 'full_name', 'repository');
 }
 
 function actor(body: PayloadReader): string | null {
   return body.optObj('sender')?.optStr('login') ?? null;
 }
 
-/** GitHub lists at most this many commits in a push. */
-const LISTED_COMMITS = 20;
-
 function envelope(body: PayloadReader, ref: EventRef, sha: string | null) {
   const repository = body.obj('repository');
-  return {
-    source: 'github' as const,
-    project: githubProject(repository),
-    ref,
-    sha,
-    actor: actor(body),
-    defaultBranch: repository.optStr('default_branch'),
-  };
+  return forgeEnvelope('github', repository, githubProject(repository), { ref, sha, actor: actor(body) });
 }
 
 function pullRequest(body: PayloadReader): ParseResult {
@@ -108,29 +71,9 @@ function pullRequest(body: PayloadReader): ParseResult {
 }
 
 function push(body: PayloadReader): ParseResult {
-  const ref = body.str('ref');
-  const after = body.str('after');
-  if (body.bool('deleted', false) || ZERO_SHA.test(after)) return ignored(`push deleted ${ref}`, 'push.deleted');
-  const pushed = {
-    ref,
-    before: body.optStr('before'),
-    commitCount: body.has('commits') ? body.arr('commits').length : null,
-  };
-  if (ref.startsWith('refs/heads/')) {
-    const branch = ref.slice('refs/heads/'.length);
-    return {
-      type: 'push.branch',
-      ...envelope(body, { kind: 'branch', name: branch }, after),
-      sha: after,
-      push: pushed,
-      changedFiles: pushedFiles(body, null, LISTED_COMMITS),
-    };
-  }
-  if (ref.startsWith('refs/tags/')) {
-    const tag = ref.slice('refs/tags/'.length);
-    return { type: 'push.tag', ...envelope(body, { kind: 'release', name: tag }, after), sha: after, push: pushed };
-  }
-  return ignored(`push to ${ref} (neither a branch nor a tag)`, 'push.other');
+  const sha = body.str('after');
+  const facts = { sha, deleted: body.bool('deleted', false), total: null };
+  return pushEvent(body, facts, (ref) => envelope(body, ref, sha));
 }
 
 function release(body: PayloadReader): ParseResult {

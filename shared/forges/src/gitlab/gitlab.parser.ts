@@ -1,71 +1,38 @@
 // GitLab webhooks (`X-Gitlab-Event` + JSON body) -> typed events.
-import {
-  eventOf,
-  ignored,
-  parseCommentCommand,
-  PayloadReader,
-  splitFullName,
-  ZERO_SHA,
-  type EventProject,
-  type EventRef,
-  type PackflowEvent,
-  type ParseResult,
-} from '@packflow/events';
-import { labelNames, pushedFiles } from '../payload.lists.js';
+import { eventOf, ignored, parseCommentCommand } from '@packflow/events';
+import type { EventProject, EventRef, PackflowEvent, ParseResult, PayloadReader } from '@packflow/events';
+import { forgeEnvelope, forgeProject, labelNames, pushEvent, readWebhook } from '../forge-payload.js';
+import type { WebhookReaders } from '../forge-payload.js';
 
 /**
  * Parses one GitLab webhook. Returns a typed event, `{ignored}` for a valid event
  * packflow does not act on, or throws a ValidationError naming the missing field.
  */
 export function parseGitlab(eventName: string, payload: unknown): ParseResult {
-  const body = PayloadReader.of(payload, `GitLab ${eventName} payload`);
-  switch (eventName) {
-    case 'Merge Request Hook':
-      return mergeRequest(body);
-    case 'Note Hook':
-      return note(body);
-    case 'Push Hook':
-    case 'Tag Push Hook':
-      return push(body);
-    case 'Release Hook':
-      return release(body);
-    case 'Pipeline Hook':
-      return pipeline(body);
-    default:
-      return ignored(`GitLab event "${eventName}" is not acted on`, eventName);
-  }
+  return readWebhook('GitLab', READERS, eventName, payload);
 }
+
+const READERS: WebhookReaders = {
+  'Merge Request Hook': mergeRequest,
+  'Note Hook': note,
+  'Push Hook': push,
+  'Tag Push Hook': push,
+  'Release Hook': release,
+  'Pipeline Hook': pipeline,
+};
 
 /** `project.web_url` gives the instance; `path_with_namespace` the namespace and repo. */
 export function gitlabProject(project: PayloadReader): EventProject {
-  const web = project.str('web_url');
-  let instanceUrl: string;
-  try {
-    instanceUrl = new URL(web).origin;
-  } catch {
-    return project.fail('web_url', 'a URL');
-  }
-  const { namespace, repo } = splitFullName(project.str('path_with_namespace'), 'project.path_with_namespace');
-  return { forge: 'gitlab', instanceUrl, namespace, repo };
+  return forgeProject('gitlab', project, 'web_url', 'path_with_namespace', 'project');
 }
 
 function actor(body: PayloadReader): string | null {
   return body.optObj('user')?.optStr('username') ?? body.optStr('user_username');
 }
 
-/** GitLab lists at most this many commits in a push (`total_commits_count` says how many there were). */
-const LISTED_COMMITS = 20;
-
 function envelope(body: PayloadReader, ref: EventRef, sha: string | null) {
   const project = body.obj('project');
-  return {
-    source: 'gitlab' as const,
-    project: gitlabProject(project),
-    ref,
-    sha,
-    actor: actor(body),
-    defaultBranch: project.optStr('default_branch'),
-  };
+  return forgeEnvelope('gitlab', project, gitlabProject(project), { ref, sha, actor: actor(body) });
 }
 
 /**
@@ -161,27 +128,9 @@ function note(body: PayloadReader): ParseResult {
 }
 
 function push(body: PayloadReader): ParseResult {
-  const ref = body.str('ref');
-  const after = body.str('after');
-  if (ZERO_SHA.test(after)) return ignored(`push deleted ${ref}`, 'push.deleted');
-  const sha = body.optStr('checkout_sha') ?? after;
-  const total = body.optInt('total_commits_count');
-  const pushed = { ref, before: body.optStr('before'), commitCount: total };
-  if (ref.startsWith('refs/heads/')) {
-    const branch = ref.slice('refs/heads/'.length);
-    return {
-      type: 'push.branch',
-      ...envelope(body, { kind: 'branch', name: branch }, sha),
-      sha,
-      push: pushed,
-      changedFiles: pushedFiles(body, total, LISTED_COMMITS),
-    };
-  }
-  if (ref.startsWith('refs/tags/')) {
-    const tag = ref.slice('refs/tags/'.length);
-    return { type: 'push.tag', ...envelope(body, { kind: 'release', name: tag }, sha), sha, push: pushed };
-  }
-  return ignored(`push to ${ref} (neither a branch nor a tag)`, 'push.other');
+  const sha = body.optStr('checkout_sha') ?? body.str('after');
+  const facts = { sha, deleted: false, total: body.optInt('total_commits_count') };
+  return pushEvent(body, facts, (ref) => envelope(body, ref, sha));
 }
 
 function release(body: PayloadReader): ParseResult {

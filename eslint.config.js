@@ -9,7 +9,10 @@ import globals from 'globals';
 
 // Each package is used through its src/index.ts.
 const packageBoundaries = [
-  { group: ['@packflow/*/*'], message: 'import the package itself; its public API is src/index.ts' },
+  {
+    group: ['@packflow/*/*', '!@packflow/*/testing'],
+    message: 'import the package itself; its public API is src/index.ts (fakes: @packflow/<pkg>/testing)',
+  },
   { group: ['**/src/*', '!./**', '!../**'], message: 'no deep imports into another package' },
 ];
 

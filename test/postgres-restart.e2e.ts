@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { Database, createLogger } from '@packflow/core';
+import { FakeGithub } from '@packflow/forges/testing';
 import {
   FakeCopr,
-  FakeGithub,
   spawnServiceMain,
   startNatsServer,
   startPostgres,

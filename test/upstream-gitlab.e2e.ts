@@ -5,10 +5,9 @@
 // reports GitLab commit statuses, all through the real clients. Real PostgreSQL and
 // NATS; every wait is for a condition.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { createLogger } from '@packflow/core';
-import { waitFor, type FakeCopr, type FakeGitlab, type FakeTestingFarm, type TestDatabase } from '@packflow/testing';
+import type { FakeGitlab } from '@packflow/forges/testing';
+import { waitFor, type FakeCopr, type FakeTestingFarm, type TestDatabase } from '@packflow/testing';
 import { buildAndTestConfig, startUpstreamStack, type UpstreamStack } from './support/stack.js';
 
 // On gitlab.com, not under redhat/centos-stream: a project of the upstream ecosystem.
@@ -318,22 +317,7 @@ describe('a GitLab merge request, end to end', () => {
   });
 
   it('was served by the GitLab deployment alone: the GitHub one acknowledged every event and wrote no dead letter', async () => {
-    const nc = await connect({ servers: stack.nats.url });
-    try {
-      const jsm = await jetstreamManager(nc);
-      const { state } = await jsm.streams.info('PACKFLOW_EVENTS');
-      for (const durable of ['upstream-github', 'upstream-gitlab']) {
-        await waitFor(
-          async () => {
-            const info = await jsm.consumers.info('PACKFLOW_EVENTS', durable);
-            return info.ack_floor.stream_seq >= state.last_seq && info.num_ack_pending === 0 && info.num_pending === 0;
-          },
-          { what: `${durable} to acknowledge every message` },
-        );
-      }
-    } finally {
-      await nc.drain();
-    }
+    await stack.settled();
     expect((await db.pool().query('select consumer, subject, error from shared.dead_letters')).rows).toEqual([]);
     // One status per name and commit each time round: nobody reported twice.
     for (const c of CHROOTS) expect(statusesNamed(`rpm-build:${c}`, NEW_SHA)).toHaveLength(1);

@@ -3,7 +3,8 @@
 // clients. Every wait is for a condition.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLogger } from '@packflow/core';
-import { waitFor, type FakeCopr, type FakeGithub, type FakeTestingFarm, type TestDatabase } from '@packflow/testing';
+import type { FakeGithub } from '@packflow/forges/testing';
+import { waitFor, type FakeCopr, type FakeTestingFarm, type TestDatabase } from '@packflow/testing';
 import { buildAndTestConfig, startUpstreamStack, type UpstreamStack } from './support/stack.js';
 
 const REPO = 'acme/widget';

@@ -2,6 +2,8 @@
 // nats-server of its own, the scheduler and the upstream worker as separate apps, and
 // fake GitHub, GitLab, Copr and Testing Farm reached through the real clients.
 import { generateKeyPairSync } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import type { Logger } from '@packflow/core';
 import type { RunningService } from '@packflow/platform';
 import { startScheduler } from '@packflow/scheduler';
@@ -9,13 +11,13 @@ import { startUpstreamWorker } from '@packflow/upstream-worker';
 import {
   createTestDatabase,
   FakeCopr,
-  FakeGithub,
-  FakeGitlab,
   FakeTestingFarm,
   startNatsServer,
+  waitFor,
   type TestDatabase,
   type TestNatsServer,
 } from '@packflow/testing';
+import { FakeGithub, FakeGitlab } from '@packflow/forges/testing';
 
 export interface UpstreamStack {
   db: TestDatabase;
@@ -29,6 +31,11 @@ export interface UpstreamStack {
   worker: RunningService;
   /** Every upstream worker deployment started. */
   workers: RunningService[];
+  /**
+   * Waits until every event the scheduler accepted is published and every worker
+   * deployment has acknowledged every message: nothing more will happen by itself.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -112,7 +119,32 @@ export async function startUpstreamStack(
   for (const identity of deployments)
     workers.push(await startUpstreamWorker({ env: { ...common, ...identity, ...workerEnv }, logger }));
   const worker = workers[0];
+  const durables = deployments.map((d) => ('WORKER_DURABLE' in d ? d.WORKER_DURABLE : 'upstream-worker'));
+  const settled = async () => {
+    await waitFor(
+      async () =>
+        (await db.pool().query(`select 1 from shared.outbox where published_at is null limit 1`)).rows.length === 0,
+      { what: 'the outbox to be published' },
+    );
+    const nc = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const { state } = await jsm.streams.info('PACKFLOW_EVENTS');
+      for (const durable of durables) {
+        await waitFor(
+          async () => {
+            const info = await jsm.consumers.info('PACKFLOW_EVENTS', durable);
+            return info.ack_floor.stream_seq >= state.last_seq && info.num_ack_pending === 0 && info.num_pending === 0;
+          },
+          { what: `${durable} to acknowledge every message` },
+        );
+      }
+    } finally {
+      await nc.drain();
+    }
+  };
   return {
+    settled,
     db,
     nats,
     github,

@@ -2,23 +2,14 @@
 // the keys and value types of the real copr_build_start/end messages, the Testing Farm
 // request the fake answers has the shape of a real results.json, its notification the
 // keys of the real notification.json; packflow's own parsers accept what the fakes send;
-// the client's xunit reader reads the real xunit files; and the webhooks the fake GitHub
-// sends are signed as GitHub signs them and parse into the events the real ones parse into;
-// those of the fake GitLab carry its token and parse as the real merge request and note do.
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+// and the client's xunit reader reads the real xunit files. The forge fakes are checked in
+// @packflow/forges (fakes.conformance.ts there).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseGithub, parseGitlab, parseMessage, parseTestingFarm } from '@packflow/events';
-import {
-  CallbackReceiver,
-  FakeCopr,
-  FakeGithub,
-  FakeGitlab,
-  FakeTestingFarm,
-  sharedFixturesDir,
-} from '@packflow/testing';
-import { CoprClient, GithubForge, TestingFarmClient, parseXunit } from './index.js';
+import { parseMessage, parseTestingFarm } from '@packflow/events';
+import { CallbackReceiver, FakeCopr, FakeTestingFarm, sharedFixturesDir } from '@packflow/testing';
+import { CoprClient, TestingFarmClient, parseXunit } from './index.js';
 
 const fixtures = sharedFixturesDir()!;
 const fixture = (path: string): unknown => JSON.parse(readFileSync(join(fixtures, path), 'utf8'));
@@ -189,141 +180,5 @@ describe('fake Testing Farm', () => {
     }
     const file = parseXunit(readFileSync(join(fixtures, 'testing-farm/request_result_xunit.xml'), 'utf8'));
     expect(file.tests.map((t) => [t.name, t.result])).toEqual(inline.tests.map((t) => [t.name, t.result]));
-  });
-});
-
-describe('fake GitHub webhooks', () => {
-  it('are signed like GitHub and parse into the events the real pull request, comment and check run payloads parse into', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
-    const github = await FakeGithub.start({
-      appId: 11,
-      installations: [{ id: 1924121, account: 'packit', repositories: '*' }],
-      webhook: { url: `${receiver.url}/webhooks/github`, secret: 'hook-secret' },
-    });
-    try {
-      await github.emitPullRequest('packit-service/packit', {
-        number: 342,
-        headSha: '528b803be6f93e19ca4130bf4976f2800a3004c4',
-        headRef: 'master',
-        baseRef: 'master',
-        headRepo: 'lbarcziova/packit',
-        sender: 'lbarcziova',
-        title: 'better exception - issue 339',
-      });
-      await github.emitIssueComment('packit-service/hello-world', 9, '/packit copr-build', { sender: 'phracek' });
-      const forge = new GithubForge({ appId: 11, privateKey, baseUrl: github.url });
-      const run = await forge.reportStatus(
-        { namespace: 'packit', repo: 'hello-world' },
-        {
-          name: 'testing-farm:fedora-rawhide-x86_64',
-          sha: '0e5d8b51fd5dfa460605e1497d22a76d65c6d7fd',
-          state: 'failure',
-          title: 'Tests failed',
-          externalId: '123456',
-        },
-      );
-      await github.emitCheckRunEvent(run.id, { action: 'rerequested', sender: 'lbarcziova' });
-      await github.emitCheckRunEvent(run.id, {
-        action: 'requested_action',
-        identifier: 'rerun-failed',
-        sender: 'lbarcziova',
-      });
-
-      const hooks = receiver.on('/webhooks/github');
-      expect(hooks.map((h) => h.headers['x-github-event'])).toEqual([
-        'pull_request',
-        'issue_comment',
-        'check_run',
-        'check_run',
-      ]);
-      for (const hook of hooks) {
-        expect(hook.headers['x-hub-signature-256']).toBe(
-          `sha256=${createHmac('sha256', 'hook-secret').update(hook.rawBody).digest('hex')}`,
-        );
-        expect(hook.headers['x-github-delivery']).toMatch(/^[0-9a-f-]{36}$/);
-      }
-      const parsed = hooks.map(
-        (h) => parseGithub(String(h.headers['x-github-event']), h.body) as unknown as Record<string, unknown>,
-      );
-      const real = (file: string, event: string) =>
-        parseGithub(event, fixture(`webhooks/github/${file}`)) as unknown as Record<string, unknown>;
-      const same = (ours: Record<string, unknown>, theirs: Record<string, unknown>, fields: string[]) => {
-        expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
-        for (const field of fields) expect([field, ours[field]]).toEqual([field, theirs[field]]);
-      };
-      same(parsed[0], real('pr.json', 'pull_request'), ['type', 'project', 'ref', 'sha', 'actor', 'pullRequest']);
-      same(parsed[1], real('pr_comment_copr_build.json', 'issue_comment'), [
-        'type',
-        'project',
-        'ref',
-        'actor',
-        'command',
-      ]);
-      same(parsed[2], real('checkrun_rerequested.json', 'check_run'), ['type', 'project', 'ref', 'sha', 'actor']);
-      expect(parsed[2].checkRun).toEqual({
-        id: run.id,
-        name: 'testing-farm:fedora-rawhide-x86_64',
-        externalId: '123456',
-      });
-      expect(parsed[3]).toMatchObject({
-        type: 'check_run.requested_action',
-        requestedAction: { identifier: 'rerun-failed' },
-      });
-    } finally {
-      await github.close();
-    }
-  });
-});
-
-describe('fake GitLab webhooks', () => {
-  it('carry the token and parse into the events the real merge request and note payloads parse into', async () => {
-    const gitlab = await FakeGitlab.start({
-      webhook: { url: `${receiver.url}/webhooks/gitlab`, token: 'gitlab-hook-token' },
-    });
-    try {
-      const project = 'testing/packit/hello-there';
-      await gitlab.emitMergeRequest(project, {
-        iid: 2,
-        headSha: '45e272a57335e4e308f3176df6e9226a9e7805a9',
-        sourceBranch: 'test1',
-        targetBranch: 'master',
-        title: 'Update README.md',
-        sender: 'shreyaspapi',
-      });
-      await gitlab.emitMergeRequestNote(project, 2, '/packit build', { sender: 'shreyaspapi' });
-
-      const hooks = receiver.on('/webhooks/gitlab');
-      expect(hooks.map((h) => h.headers['x-gitlab-event'])).toEqual(['Merge Request Hook', 'Note Hook']);
-      for (const hook of hooks) {
-        expect(hook.headers['x-gitlab-token']).toBe('gitlab-hook-token');
-        expect(hook.headers['x-gitlab-event-uuid']).toMatch(/^[0-9a-f-]{36}$/);
-      }
-      const parsed = hooks.map(
-        (h) => parseGitlab(String(h.headers['x-gitlab-event']), h.body) as unknown as Record<string, unknown>,
-      );
-      const realMr = fixture('webhooks/gitlab/mr_event.json') as { object_attributes: Record<string, unknown> };
-      // The same merge request as the real comment's (the real hook is of !1, its comment of !2).
-      Object.assign(realMr.object_attributes, {
-        iid: 2,
-        source_branch: 'test1',
-        url: 'https://gitlab.com/testing/packit/hello-there/-/merge_requests/2',
-        last_commit: { id: '45e272a57335e4e308f3176df6e9226a9e7805a9' },
-      });
-      const realNote = fixture('webhooks/gitlab/mr_comment.json') as { object_attributes: Record<string, unknown> };
-      realNote.object_attributes.note = '/packit build';
-      const same = (ours: Record<string, unknown>, theirs: Record<string, unknown>, fields: string[]) => {
-        expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
-        for (const field of fields) expect([field, ours[field]]).toEqual([field, theirs[field]]);
-      };
-      const real = (event: string, body: unknown) => parseGitlab(event, body) as unknown as Record<string, unknown>;
-      same(parsed[0], real('Merge Request Hook', realMr), ['type', 'project', 'ref', 'sha', 'actor', 'pullRequest']);
-      same(parsed[1], real('Note Hook', realNote), ['type', 'project', 'ref', 'sha', 'actor', 'command']);
-    } finally {
-      await gitlab.close();
-    }
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from './config.loader.js';
-import { parseCommentCommand } from './comment.parser.js';
+import { commentCommandIn } from './plan-event.mapper.js';
 import type { PlanEvent } from './plan-event.types.js';
 import { plan } from './plan.planner.js';
 import type { Plan } from './plan.types.js';
@@ -22,7 +22,7 @@ const onPr = (text: string, extra: Partial<PlanEvent> = {}): PlanEvent => ({
   branch: 'main',
   defaultBranch: 'main',
   labels: [],
-  comment: parseCommentCommand(text),
+  comment: commentCommandIn(text),
   ...extra,
 });
 

@@ -14,6 +14,5 @@ export {
 } from './release-table.loader.js';
 export { readPlanningConfig, type PlanningSettings } from './planning.config.js';
 export { resolveTargets, type TargetKind } from './target.resolver.js';
-export { parseCommentCommand } from './comment.parser.js';
-export { planEventFromWebhook } from './webhook.adapter.js';
+export { commentCommandIn, commentCommandOf, planEventOf, triggerOf, type KnownFacts } from './plan-event.mapper.js';
 export { plan, type PlanOptions } from './plan.planner.js';

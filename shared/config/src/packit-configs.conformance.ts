@@ -4,16 +4,17 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { PackflowError } from '@packflow/core';
+import { PackflowError, ValidationError } from '@packflow/core';
+import { isIgnored } from '@packflow/events';
+import { webhookDriverOf } from '@packflow/forges';
 import { sharedFixturesDir } from '@packflow/testing';
 import { loadConfig } from './config.loader.js';
 import type { PackitConfig } from './config.types.js';
-import { parseCommentCommand } from './comment.parser.js';
+import { commentCommandIn, planEventOf } from './plan-event.mapper.js';
 import type { PlanEvent } from './plan-event.types.js';
 import { plan } from './plan.planner.js';
 import { loadReleaseTable } from './release-table.loader.js';
 import { resolveTargets } from './target.resolver.js';
-import { planEventFromWebhook } from './webhook.adapter.js';
 
 const fixtures = sharedFixturesDir()!;
 const configsDir = join(fixtures, 'packit-configs');
@@ -33,8 +34,15 @@ function config(name: string): PackitConfig {
   return r.config!;
 }
 
+/** A real webhook body, parsed by its forge driver and mapped as the worker maps it; throws when it plans nothing. */
 function webhook(name: string): PlanEvent {
-  return planEventFromWebhook(undefined, JSON.parse(readFileSync(join(webhooksDir, name), 'utf8')));
+  const payload: unknown = JSON.parse(readFileSync(join(webhooksDir, name), 'utf8'));
+  const { driver, eventName } = webhookDriverOf(undefined, payload);
+  const event = driver.parse(eventName, payload);
+  if (isIgnored(event)) throw new ValidationError(event.ignored);
+  const planEvent = planEventOf(event);
+  if (!planEvent) throw new ValidationError(`${event.type} runs no job`);
+  return planEvent;
 }
 
 const prOpened = () => webhook('pr.json');
@@ -123,7 +131,7 @@ describe('fedora-copr/copr: a monorepo whose jobs are all manual', () => {
   it('/packit test runs the skip_build gating test of copr-frontend without a build', () => {
     const p = plan(
       copr(),
-      { ...prOpened(), kind: 'comment', commentOn: 'pull_request', comment: parseCommentCommand('/packit test') },
+      { ...prOpened(), kind: 'comment', commentOn: 'pull_request', comment: commentCommandIn('/packit test') },
       releases,
     );
     expect(p.steps.map((s) => [s.id, s.targets, s.options.status_name_template])).toEqual([

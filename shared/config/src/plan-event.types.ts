@@ -1,6 +1,6 @@
-// What planning needs to know about an event. The intake parser builds it from a webhook
-// (planEventFromWebhook is a small adapter for the CLI); the engine adds what already
-// ran for the commit, for `/packit test` and the `-failed` commands.
+// What planning needs to know about an event. planEventOf (plan-event.mapper.ts) builds it
+// from a typed event, for the worker and `packflow plan` alike; the engine adds what
+// already ran for the commit, for `/packit test` and the `-failed` commands.
 import type { StepJob } from './plan.types.js';
 
 /** `push` is a branch push (a commit trigger); a tag push on GitLab is a `release`. */

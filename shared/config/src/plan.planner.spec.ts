@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from './config.loader.js';
 import type { PackitConfig } from './config.types.js';
-import { parseCommentCommand } from './comment.parser.js';
+import { commentCommandIn } from './plan-event.mapper.js';
 import type { PlanEvent } from './plan-event.types.js';
 import { plan } from './plan.planner.js';
 import type { Plan } from './plan.types.js';
@@ -21,7 +21,7 @@ const comment = (text: string, extra: Partial<PlanEvent> = {}): PlanEvent => ({
   commentOn: 'pull_request',
   branch: 'main',
   defaultBranch: 'main',
-  comment: parseCommentCommand(text),
+  comment: commentCommandIn(text),
   ...extra,
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseCommentCommand } from './command.parser.js';
+import { COMMAND_NAMES } from './event.schema.js';
 
 describe('parseCommentCommand', () => {
   it('reads the command word after /packit', () => {
@@ -18,12 +19,9 @@ describe('parseCommentCommand', () => {
     expect(parseCommentCommand('/packit copr-build')).toMatchObject({ name: 'build', word: 'copr-build' });
   });
 
-  it.each(['test', 'retest-failed', 'rebuild-failed', 'propose-downstream', 'koji-build', 'help'] as const)(
-    'knows %s',
-    (word) => {
-      expect(parseCommentCommand(`/packit ${word}`)).toMatchObject({ name: word, word, unknown: null });
-    },
-  );
+  it.each(COMMAND_NAMES.filter((name) => name !== 'build'))('knows %s', (word) => {
+    expect(parseCommentCommand(`/packit ${word}`)).toMatchObject({ name: word, word, unknown: null });
+  });
 
   it('reads /packit-stg as a prefix of its own', () => {
     expect(parseCommentCommand('/packit-stg test')).toMatchObject({ prefix: '/packit-stg', name: 'test' });
@@ -73,5 +71,20 @@ describe('parseCommentCommand', () => {
 
   it('does not take inherited object keys for commands', () => {
     expect(parseCommentCommand('/packit constructor')).toMatchObject({ name: 'help', unknown: 'constructor' });
+  });
+
+  it('reads what planning needs: --labels, --commit, --release and a pull request to take builds from', () => {
+    expect(parseCommentCommand('/packit test --id=e2e --labels a,b')).toMatchObject({
+      identifier: 'e2e',
+      labels: ['a', 'b'],
+    });
+    expect(parseCommentCommand('/packit test packit/ogr#123')).toMatchObject({
+      name: 'test',
+      buildsFrom: 'packit/ogr#123',
+      args: ['packit/ogr#123'],
+    });
+    expect(parseCommentCommand('/packit build --commit main')).toMatchObject({ name: 'build', commit: 'main' });
+    expect(parseCommentCommand('/packit propose-downstream --release=1.2.0')).toMatchObject({ release: '1.2.0' });
+    expect(parseCommentCommand('/packit test --env FOO=1')).toMatchObject({ args: [] });
   });
 });

@@ -1,24 +1,32 @@
-// `/packit …` comment commands. The first line of a comment that starts with `/packit`
-// or `/packit-stg` (as a word of its own) is the command; the rest of the comment is
-// free text. An unknown command word becomes `help` (the reply lists the commands), so a
-// typo gets an answer instead of silence.
-import type { PackitCommand } from './event.schema.js';
+// `/packit …` comment commands: the one parser, for webhooks (the forge drivers), bus
+// messages (Pagure comments) and `packflow plan --comment`. The first line of a comment
+// that starts with `/packit` or `/packit-stg` (as a word of its own) is the command; the
+// rest of the comment is free text. An unknown command word becomes `help` (the reply
+// lists the commands), so a typo gets an answer instead of silence.
+import { COMMAND_NAMES, type PackitCommand } from './event.schema.js';
 
 export const COMMAND_PREFIXES = ['/packit', '/packit-stg'] as const;
 
 const COMMANDS: Record<string, PackitCommand['name']> = {
-  build: 'build',
+  ...Object.fromEntries(COMMAND_NAMES.map((name) => [name, name])),
   'copr-build': 'build',
-  test: 'test',
-  'retest-failed': 'retest-failed',
-  'rebuild-failed': 'rebuild-failed',
-  'propose-downstream': 'propose-downstream',
-  'koji-build': 'koji-build',
-  help: 'help',
 };
 
-const IDENTIFIER_FLAGS = new Set(['--identifier', '--id', '-i']);
-const PACKAGE_FLAGS = new Set(['--package', '-p']);
+/** Flags that take a value, and the field each fills. */
+const VALUE_FLAGS: Record<string, 'identifier' | 'package' | 'labels' | 'commit' | 'release' | 'env'> = {
+  '--identifier': 'identifier',
+  '--id': 'identifier',
+  '-i': 'identifier',
+  '--package': 'package',
+  '-p': 'package',
+  '--labels': 'labels',
+  '--commit': 'commit',
+  '--release': 'release',
+  '--env': 'env',
+};
+
+/** `namespace/repo#123`: `/packit test` with the builds of that pull request. */
+const PULL_REQUEST_REF = /^[\w.-]+\/[\w./-]+#\d+$/;
 
 /** The command in a comment, or null when no line starts with a `/packit` prefix. */
 export function parseCommentCommand(body: string): PackitCommand | null {
@@ -50,9 +58,9 @@ function commandOf(prefix: PackitCommand['prefix'], tokens: string[]): PackitCom
       token.startsWith('-') && token.includes('=')
         ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)]
         : [token, undefined];
-    const isIdentifier = IDENTIFIER_FLAGS.has(flag);
-    const isPackage = PACKAGE_FLAGS.has(flag);
-    if (!isIdentifier && !isPackage) {
+    const field = Object.hasOwn(VALUE_FLAGS, flag) ? VALUE_FLAGS[flag] : undefined;
+    if (!field) {
+      if (PULL_REQUEST_REF.test(token)) command.buildsFrom = token;
       command.args.push(token);
       continue;
     }
@@ -62,8 +70,12 @@ function commandOf(prefix: PackitCommand['prefix'], tokens: string[]): PackitCom
       command.args.push(token);
       continue;
     }
-    if (isIdentifier) command.identifier = value;
-    else command.package = value;
+    if (field === 'labels')
+      command.labels = value
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean);
+    else if (field !== 'env') command[field] = value;
   }
   return command;
 }

@@ -40,13 +40,47 @@ const envelope = {
   actor: z.string().nullable(),
 };
 
-const forgeEnvelope = { ...envelope, project: projectSchema, ref: refSchema };
+/**
+ * What planning needs to know about a forge event, when the payload says (absent or null
+ * when it does not: planning then leaves out no job for it). Optional, so events recorded
+ * before these fields existed still validate.
+ */
+const planningFields = {
+  /** The repository's default branch: where `trigger: commit` jobs without `branch` run. */
+  defaultBranch: z.string().min(1).nullable().optional(),
+  /** Labels of the pull request the event is on (for `require.label`). */
+  labels: z.array(z.string()).nullable().optional(),
+  /**
+   * How the author of the pull request or comment relates to the repository: GitHub's
+   * `author_association` (`OWNER`, `MEMBER`, `COLLABORATOR`, `CONTRIBUTOR`, `NONE`…).
+   */
+  authorAssociation: z.string().nullable().optional(),
+  /** Files the pushed commits added, modified or removed (a push that lists them all). */
+  changedFiles: z.array(z.string()).nullable().optional(),
+};
+
+const forgeEnvelope = { ...envelope, project: projectSchema, ref: refSchema, ...planningFields };
+
+/** The comment commands packflow knows (as Packit names them); `copr-build` is `build`. */
+export const COMMAND_NAMES = [
+  'build',
+  'test',
+  'retest-failed',
+  'rebuild-failed',
+  'propose-downstream',
+  'koji-build',
+  'upstream-koji-build',
+  'create-update',
+  'pull-from-upstream',
+  'vm-image-build',
+  'help',
+] as const;
 
 /** A parsed `/packit …` (or `/packit-stg …`) comment command. */
 export const commandSchema = z.object({
   prefix: z.enum(['/packit', '/packit-stg']),
   /** Normalised command: `copr-build` is `build`; anything unknown is `help`. */
-  name: z.enum(['build', 'test', 'retest-failed', 'rebuild-failed', 'propose-downstream', 'koji-build', 'help']),
+  name: z.enum(COMMAND_NAMES),
   /** The command word as written (`copr-build`, `frobnicate`…). */
   word: z.string(),
   /** Set when the word was not a known command: the reply explains the commands. */
@@ -55,6 +89,13 @@ export const commandSchema = z.object({
   identifier: z.string().nullable(),
   /** `--package NAME` (monorepos). */
   package: z.string().nullable(),
+  /** `--labels a,b` (`test`: the tests jobs with one of these labels). */
+  labels: z.array(z.string()).nullable().optional(),
+  /** `--commit BRANCH` / `--release TAG` (a comment on a commit or an issue). */
+  commit: z.string().nullable().optional(),
+  release: z.string().nullable().optional(),
+  /** `namespace/repo#123` (`test`: test with that pull request's builds). */
+  buildsFrom: z.string().nullable().optional(),
   /** Every other argument, in order. */
   args: z.array(z.string()),
 });
@@ -229,6 +270,29 @@ export const eventSchemas = [
       newState: z.string(),
       target: z.string().nullable(),
       owner: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    /**
+     * A new upstream version found by release-monitoring.org (Anitya), directly or as
+     * the-new-hotness relays it. `project` is the Fedora dist-git repository of the
+     * package when the message names one.
+     */
+    type: z.literal('anitya.new_version'),
+    ...envelope,
+    topic: z.string(),
+    anitya: z.object({
+      projectId: z.string(),
+      /** The upstream project's name on release-monitoring.org. */
+      name: z.string(),
+      version: z.string(),
+      oldVersion: z.string().nullable(),
+      /** The new versions in this update (newest last, as Anitya lists them). */
+      upstreamVersions: z.array(z.string()),
+      /** Packages of the project in distributions: `{distro: 'Fedora', name: 'redis'}`. */
+      packages: z.array(z.object({ distro: z.string(), name: z.string() })),
+      /** the-new-hotness: the Bugzilla bug it filed for the update. */
+      bugId: z.string().nullable(),
     }),
   }),
   z.object({

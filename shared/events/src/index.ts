@@ -1,4 +1,5 @@
-// @packflow/events: typed events and everything that turns received payloads into them.
+// @packflow/events: the one typed event schema, the bus and Testing Farm parsers, and the
+// payload reader and comment-command parser the forge drivers (@packflow/forges) parse with.
 // No NestJS; the scheduler (intake) and the JetStream transport (validation on receive)
 // both use it.
 export {
@@ -21,10 +22,18 @@ export {
   type PackitCommand,
   type ResultEvent,
 } from './event.schema.js';
-export { ignored, isIgnored, type Ignored, type ParseResult } from './payload.reader.js';
+export {
+  eventOf,
+  ignored,
+  isIgnored,
+  PayloadReader,
+  splitFullName,
+  splitRepositoryUrl,
+  ZERO_SHA,
+  type Ignored,
+  type ParseResult,
+} from './payload.reader.js';
 export { parseCommentCommand, COMMAND_PREFIXES } from './command.parser.js';
-export { parseGithub } from './github.parser.js';
-export { parseGitlab } from './gitlab.parser.js';
 export { parseMessage, readBusMessage, type BusMessage } from './message.parser.js';
 export { parseTestingFarm, testingFarmToken } from './testing-farm.parser.js';
 export {

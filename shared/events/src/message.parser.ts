@@ -3,6 +3,7 @@
 // "headers", "id", "body"}`). Topics are matched without their environment prefix
 // (`org.fedoraproject.prod.`, `org.fedoraproject.stg.`), so staging works the same.
 import { ValidationError } from '@packflow/core';
+import { parseCommentCommand } from './command.parser.js';
 import type { EventProject, PackflowEvent } from './event.schema.js';
 import { eventOf, ignored, PayloadReader, splitRepositoryUrl, type ParseResult } from './payload.reader.js';
 
@@ -22,9 +23,11 @@ const COPR_STATUS = [
 const KOJI_TASK_STATES = ['FREE', 'OPEN', 'CLOSED', 'CANCELED', 'ASSIGNED', 'FAILED'];
 const KOJI_BUILD_STATES = ['BUILDING', 'COMPLETE', 'DELETED', 'FAILED', 'CANCELED'];
 
+const PROD_DIST_GIT = 'https://src.fedoraproject.org';
+
 /** dist-git instances by topic environment. */
 const DIST_GIT = new Map([
-  ['org.fedoraproject.prod', 'https://src.fedoraproject.org'],
+  ['org.fedoraproject.prod', PROD_DIST_GIT],
   ['org.fedoraproject.stg', 'https://src.stg.fedoraproject.org'],
 ]);
 
@@ -68,6 +71,12 @@ export function parseMessage(payload: unknown): ParseResult {
     case 'pagure.pull-request.updated':
     case 'pagure.pull-request.rebased':
       return pagurePullRequest(topic, 'pull_request.synchronize', body);
+    case 'pagure.pull-request.comment.added':
+      return pagureComment(body);
+    case 'anitya.project.version.update.v2':
+      return anitya(topic, env, body.obj('message'), null);
+    case 'hotness.update.bug.file':
+      return anitya(topic, env, body.obj('trigger').obj('msg').obj('message'), body);
     case 'pagure.pull-request.flag.added':
     case 'pagure.pull-request.flag.updated':
       return pagureFlag(topic, body);
@@ -76,7 +85,7 @@ export function parseMessage(payload: unknown): ParseResult {
   }
 }
 
-const DIST_GIT_ENV = /^(org\.[a-z]+\.(?:prod|stg))\./;
+const DIST_GIT_ENV = /^(org\.[a-z-]+\.(?:prod|stg))\./;
 
 const results = { source: 'messages' as const, project: null, ref: null, sha: null };
 
@@ -274,6 +283,69 @@ function pagureFlag(topic: string, body: PayloadReader): ParseResult {
       username: flag.optStr('username'),
       comment: flag.optStr('comment'),
       url: flag.optStr('url'),
+    },
+  };
+}
+
+/**
+ * `pagure.pull-request.comment.added`: the newest comment of the pull request (the one
+ * added) is read for a `/packit` command, as on GitHub and GitLab.
+ */
+function pagureComment(body: PayloadReader): ParseResult {
+  const pr = body.obj('pullrequest');
+  const comments = pr.objects('comments');
+  const added = comments.at(-1);
+  if (!added) return pr.fail('comments', 'the added comment');
+  const text = added.optStr('comment') ?? '';
+  const command = parseCommentCommand(text);
+  if (!command) return ignored('comment without a /packit command', 'pull_request.comment');
+  const project = pagureProject(pr, 'project');
+  const id = added.id('id');
+  return {
+    type: 'pull_request.comment',
+    source: 'messages',
+    project,
+    ref: { kind: 'pull_request', name: String(pr.int('id')) },
+    sha: pr.optStr('commit_stop'),
+    actor: body.optStr('agent') ?? added.optObj('user')?.optStr('name') ?? null,
+    comment: { id, body: text, url: `${pr.str('full_url')}#comment-${id}` },
+    command,
+  };
+}
+
+/**
+ * A new upstream version from release-monitoring.org: Anitya's own message, or the one
+ * the-new-hotness relays (with the package and the bug it filed). The Fedora package, when
+ * named, is the dist-git project.
+ */
+function anitya(topic: string, env: string | null, message: PayloadReader, hotness: PayloadReader | null): ParseResult {
+  const project = message.obj('project');
+  const packages = (message.has('packages') ? message.objects('packages') : []).map((p) => ({
+    distro: p.str('distro'),
+    name: p.str('package_name'),
+  }));
+  const fedora = hotness?.optStr('package') ?? packages.find((p) => p.distro === 'Fedora')?.name ?? null;
+  const upstreamVersions = message.has('upstream_versions')
+    ? message.arr('upstream_versions').filter((v): v is string => typeof v === 'string')
+    : [];
+  return {
+    type: 'anitya.new_version',
+    source: 'messages',
+    project: fedora
+      ? { forge: 'pagure', instanceUrl: DIST_GIT.get(env ?? '') ?? PROD_DIST_GIT, namespace: 'rpms', repo: fedora }
+      : null,
+    ref: null,
+    sha: null,
+    actor: message.optStr('agent'),
+    topic,
+    anitya: {
+      projectId: project.id('id'),
+      name: project.str('name'),
+      version: project.str('version'),
+      oldVersion: message.optStr('old_version'),
+      upstreamVersions,
+      packages,
+      bugId: hotness?.optObj('bug')?.optId('bug_id') ?? null,
     },
   };
 }

@@ -11,8 +11,6 @@ export { durableSettled } from './nats/durable.settled.js';
 export * from './fakes/fake-http.server.js';
 export * from './fakes/fake-copr.server.js';
 export * from './fakes/fake-testing-farm.server.js';
-export * from './fakes/fake-github.server.js';
-export * from './fakes/fake-gitlab.server.js';
 export * from './fakes/callback-receiver.server.js';
 export { spawnServiceMain, type ServiceProcess } from './service-process.js';
 export { startPostgres, type TestPostgres, type PostgresOptions } from './postgres/postgres-server.js';

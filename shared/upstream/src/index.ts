@@ -9,7 +9,6 @@ export * from './model/job-run.entity.js';
 export * from './model/step-links.entity.js';
 export { UpstreamService, type UpstreamServiceDeps } from './handlers/upstream.service.js';
 export { TestResultsRecorder, kcidbPath } from './handlers/test-results.recorder.js';
-export { planEventOf, triggerOf } from './handlers/plan-event.mapper.js';
 export { UpstreamRepository, type EventRow, type TestOrigin } from './upstream.repository.js';
 export { ForgeRegistry, type ForgeIdentities, type ProjectCoordinates } from './forge/forge.registry.js';
 export { formatCheckRunId, parseCheckRunId, type CheckRunRef } from './check-run.id.js';

@@ -52,11 +52,18 @@ jobs:
 `,
 );
 
+// Webhook bodies with the fields GitHub always sends that the parser reads.
+const repository = {
+  full_name: 'packit/hello',
+  html_url: 'https://github.com/packit/hello',
+  default_branch: 'main',
+};
+
 const pr = file('pr.json', {
   action: 'opened',
   number: 7,
-  pull_request: { base: { ref: 'main' }, labels: [] },
-  repository: { default_branch: 'main' },
+  pull_request: { number: 7, head: { sha: 'a'.repeat(40), ref: 'fix' }, base: { ref: 'main' }, labels: [] },
+  repository,
 });
 
 describe('packflow plan', () => {
@@ -165,9 +172,9 @@ describe('packflow plan', () => {
     ]);
     const comment = file('comment.json', {
       action: 'created',
-      issue: { pull_request: {}, labels: [] },
-      comment: { body: '/packit build --package lib' },
-      repository: { default_branch: 'main' },
+      issue: { number: 7, pull_request: {}, labels: [] },
+      comment: { id: 1, body: '/packit build --package lib' },
+      repository,
     });
     const found = await cli([
       'plan',
@@ -206,12 +213,40 @@ describe('packflow plan', () => {
       '--config',
       config,
       '--event',
-      file('i.json', { action: 'created', installation: {} }),
+      file('closed.json', {
+        action: 'closed',
+        number: 7,
+        pull_request: { number: 7, head: { sha: 'a'.repeat(40) }, base: { ref: 'main' } },
+        repository,
+      }),
       '--event-type',
-      'installation',
+      'pull_request',
     ]);
     expect(noEvent.code).toBe(2);
-    expect(noEvent.stderr).toMatch(/event type installation runs no job/);
+    expect(noEvent.stderr).toMatch(/a pull_request\.closed event runs no job/);
+    const ping = await cli([
+      'plan',
+      '--config',
+      config,
+      '--event',
+      file('ping.json', { zen: 'hi' }),
+      '--event-type',
+      'ping',
+    ]);
+    expect(ping.code).toBe(2);
+    expect(ping.stderr).toMatch(/this ping event runs no job: ping: the webhook is set up/);
+    const unknown = await cli(['plan', '--config', config, '--event', file('what.json', { hello: 1 })]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/cannot tell which webhook this body is/);
+    const incomplete = await cli([
+      'plan',
+      '--config',
+      config,
+      '--event',
+      file('bad.json', { action: 'opened', number: 1, pull_request: {}, repository }),
+    ]);
+    expect(incomplete.code).toBe(2);
+    expect(incomplete.stderr).toMatch(/pull_request\.number: expected a whole number/);
     expect((await cli(['plan', '--config', config, '--event', join(dir, 'missing.json')])).code).toBe(2);
   });
 });

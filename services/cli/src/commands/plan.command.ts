@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '@packflow/core';
-import {
-  formatDiagnostic,
-  parseCommentCommand,
-  plan,
-  planEventFromWebhook,
-  type Plan,
-  type PlanEvent,
-} from '@packflow/config';
+import { commentCommandIn, formatDiagnostic, plan, planEventOf, type Plan, type PlanEvent } from '@packflow/config';
+import { isIgnored } from '@packflow/events';
+import { webhookDriverOf } from '@packflow/forges';
 import { EXIT, action } from '../cli.errors.js';
 import { loadConfigFile, releaseTable, resolveFromCaller } from './config.command.js';
 
@@ -79,7 +74,21 @@ function readEvent(path: string, eventType: string | undefined): PlanEvent {
   } catch (error) {
     throw new ValidationError(`${path} is not JSON: ${(error as Error).message}`);
   }
-  return planEventFromWebhook(eventType, payload);
+  return planEventOfWebhook(eventType, payload);
+}
+
+/**
+ * What planning knows of a webhook body: parsed by its forge driver (the scheduler's own
+ * parser), then the one mapping the worker plans with. Events that plan nothing are
+ * errors saying why.
+ */
+export function planEventOfWebhook(eventType: string | undefined, payload: unknown): PlanEvent {
+  const { driver, eventName } = webhookDriverOf(eventType, payload);
+  const event = driver.parse(eventName, payload);
+  if (isIgnored(event)) throw new ValidationError(`this ${eventName} event runs no job: ${event.ignored}`);
+  const planEvent = planEventOf(event);
+  if (!planEvent) throw new ValidationError(`a ${event.type} event runs no job`);
+  return planEvent;
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -104,7 +113,7 @@ function withOptions(event: PlanEvent, opts: PlanOpts): PlanEvent {
           : event.kind === 'push'
             ? 'commit'
             : 'issue';
-    Object.assign(out, { kind: 'comment', commentOn, comment: parseCommentCommand(opts.comment) });
+    Object.assign(out, { kind: 'comment', commentOn, comment: commentCommandIn(opts.comment) });
   }
   return out;
 }

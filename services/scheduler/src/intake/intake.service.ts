@@ -24,8 +24,6 @@ import {
   eventSubject,
   isIgnored,
   isResultEvent,
-  parseGithub,
-  parseGitlab,
   parseMessage,
   parseTestingFarm,
   readBusMessage,
@@ -40,7 +38,14 @@ import {
 import { CONFIG, DATABASE, LOGGER } from '@packflow/platform';
 import type { SchedulerConfig } from '../scheduler.config.js';
 import { RecordBatcher } from './record.batcher.js';
-import { bearerToken, githubSignatureValid, tokenMatches, tokenMatchesHash } from './webhook.verifier.js';
+import {
+  bearerToken,
+  githubDriver,
+  gitlabDriver,
+  tokenMatches,
+  tokenMatchesHash,
+  type ForgeDriver,
+} from '@packflow/forges';
 
 export interface IntakeRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -115,30 +120,31 @@ export class IntakeService implements OnModuleInit {
   }
 
   /** `POST /webhooks/github`: HMAC-SHA256 of the raw body checked before anything is parsed. */
-  async github(request: IntakeRequest): Promise<IntakeAnswer> {
-    const raw = rawBody(request);
+  github(request: IntakeRequest): Promise<IntakeAnswer> {
     const secret = this.config.githubWebhookSecret;
-    if (!secret) throw new UnauthorizedError('GitHub webhooks are not configured here');
-    const signature = header(request, 'x-hub-signature-256');
-    if (!signature) throw new UnauthorizedError('missing X-Hub-Signature-256 header');
-    if (!githubSignatureValid(secret.reveal(), raw, signature))
-      throw new UnauthorizedError('X-Hub-Signature-256 does not match the body');
-    const eventName = requiredHeader(request, 'x-github-event', 'X-GitHub-Event');
-    const deliveryId = deliveryIdOf(request, 'x-github-delivery', 'X-GitHub-Delivery');
-    return this.intake('github', deliveryId, parseGithub(eventName, parseJson(raw)));
+    return this.webhook(githubDriver, request, secret?.reveal(), 'GitHub');
   }
 
   /** `POST /webhooks/gitlab`: `X-Gitlab-Token` checked before anything is parsed. */
-  async gitlab(request: IntakeRequest): Promise<IntakeAnswer> {
-    const raw = rawBody(request);
+  gitlab(request: IntakeRequest): Promise<IntakeAnswer> {
     const token = this.config.gitlabWebhookToken;
-    if (!token) throw new UnauthorizedError('GitLab webhooks are not configured here');
-    const given = header(request, 'x-gitlab-token');
-    if (!given) throw new UnauthorizedError('missing X-Gitlab-Token header');
-    if (!tokenMatches(token.reveal(), given)) throw new UnauthorizedError('X-Gitlab-Token does not match');
-    const eventName = requiredHeader(request, 'x-gitlab-event', 'X-Gitlab-Event');
-    const deliveryId = deliveryIdOf(request, 'x-gitlab-event-uuid', 'X-Gitlab-Event-UUID');
-    return this.intake('gitlab', deliveryId, parseGitlab(eventName, parseJson(raw)));
+    return this.webhook(gitlabDriver, request, token?.reveal(), 'GitLab');
+  }
+
+  /** A forge webhook: its driver verifies it, then parses it into a typed event. */
+  private async webhook(
+    driver: ForgeDriver,
+    request: IntakeRequest,
+    secret: string | undefined,
+    name: string,
+  ): Promise<IntakeAnswer> {
+    const raw = rawBody(request);
+    if (!secret) throw new UnauthorizedError(`${name} webhooks are not configured here`);
+    const refused = driver.verify(secret, raw, (h) => header(request, h));
+    if (refused) throw new UnauthorizedError(refused);
+    const eventName = requiredHeader(request, driver.eventHeader.toLowerCase(), driver.eventHeader);
+    const deliveryId = deliveryIdOf(request, driver.deliveryHeader.toLowerCase(), driver.deliveryHeader);
+    return this.intake(driver.forge, deliveryId, driver.parse(eventName, parseJson(raw)));
   }
 
   /**

@@ -4,7 +4,7 @@
 // pipeline in the dashboard and an external id that maps a re-run request back. Each
 // change carries its pipeline's project, ref and commit and its step's options, read by
 // the engine with the decision: reporting reads nothing more.
-import type { ForgeClient, ReportState } from '@packflow/clients';
+import type { ForgeClient, ReportState } from '@packflow/forges';
 import type { Logger, TargetStatus } from '@packflow/core';
 import type { TargetChange, TargetState } from '@packflow/engine';
 import { formatCheckRunId } from '../check-run.id.js';

@@ -1,7 +1,7 @@
 // The forge drivers of one upstream deployment: which forge instances it has an identity
 // for (a GitHub App, a GitLab token), and the client of that identity for a project.
 import { ConfigurationError } from '@packflow/core';
-import { GithubForge, GitlabForge, type ForgeClient, type RepoId } from '@packflow/clients';
+import { GithubForge, GitlabForge, type ForgeClient, type RepoId } from '@packflow/forges';
 
 /** This deployment's identities on the forges (from the worker's config). */
 export interface ForgeIdentities {

@@ -5,6 +5,8 @@ import {
   formatDiagnostic,
   loadConfig,
   plan,
+  planEventOf,
+  triggerOf,
   type PackitConfig,
   type PlanEvent,
   type ReleaseTable,
@@ -19,7 +21,6 @@ import { testSignalOf } from '../activities/testing-farm.activities.js';
 import { parseCheckRunId } from '../check-run.id.js';
 import type { EventRow, UpstreamRepository } from '../upstream.repository.js';
 import { helpText } from './help.text.js';
-import { planEventOf, triggerOf } from './plan-event.mapper.js';
 import type { TestResultsRecorder } from './test-results.recorder.js';
 
 export interface UpstreamServiceDeps {
@@ -183,7 +184,9 @@ export class UpstreamService {
       logger.info('the event names no commit: nothing to build');
       return;
     }
-    const planEvent = planEventOf(event, await this.changedFiles(event));
+    const planEvent = planEventOf(event, {
+      changedFiles: event.changedFiles ? undefined : await this.changedFiles(event),
+    });
     if (planEvent) await this.planAndStart(event, event.sha, planEvent, row, logger);
   }
 
@@ -261,7 +264,7 @@ export class UpstreamService {
       if (error instanceof ConflictError) return reply(`Nothing to rerun: ${error.message}.`);
       throw error;
     }
-    const planEvent = planEventOf(event, await this.changedFiles(event).catch(() => undefined));
+    const planEvent = planEventOf(event, { changedFiles: await this.changedFiles(event).catch(() => undefined) });
     const started =
       planEvent && (await this.planAndStart(event, head.sha, planEvent, { ...row, commitId: head.commitId }, logger));
     if (!started && planEvent)

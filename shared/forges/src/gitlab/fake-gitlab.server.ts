@@ -5,7 +5,7 @@
 // It also sends webhooks (Merge Request Hook, Note Hook) with X-Gitlab-Token to a
 // configured receiver.
 import { createHash, randomUUID } from 'node:crypto';
-import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
+import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
 import {
   mergeRequestPayload,
   notePayload,

@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { inspect } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
-import { Secret } from './secret.js';
-import { bearerToken, githubSignatureValid, tokenHash, tokenMatches, tokenMatchesHash } from './webhook.verifier.js';
+import { githubSignatureValid } from './github/github.verifier.js';
+import { bearerToken, tokenHash, tokenMatches, tokenMatchesHash } from './webhook.verifier.js';
 
 const body = Buffer.from('{"zen":"Keep it logically awesome."}');
 const sign = (secret: string, b: Buffer = body) => `sha256=${createHmac('sha256', secret).update(b).digest('hex')}`;
@@ -46,16 +45,5 @@ describe('tokens', () => {
     expect(bearerToken('Basic abc')).toBeNull();
     expect(bearerToken('Bearer')).toBeNull();
     expect(bearerToken(undefined)).toBeNull();
-  });
-});
-
-describe('Secret', () => {
-  it('never shows its value in strings, JSON or inspect output', () => {
-    const secret = new Secret('hunter2');
-    expect(secret.reveal()).toBe('hunter2');
-    expect(`${secret}`).toBe('[secret]');
-    expect(JSON.stringify({ secret })).toBe('{"secret":"[secret]"}');
-    expect(inspect({ secret })).not.toContain('hunter2');
-    expect(Secret.optional(undefined)).toBeNull();
   });
 });

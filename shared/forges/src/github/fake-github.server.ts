@@ -4,19 +4,21 @@
 // request files and compares; rate-limit headers on every answer, scripted failures, and
 // signed webhooks (X-Hub-Signature-256) sent to a configured receiver.
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
-import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
+import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
 import { FakeGithubApp, signWebhook, type FakeInstallation } from './fake-github.app.js';
 import { applyCheckRun, checkRunBody, type FakeCheckRun } from './fake-github.check-runs.js';
 import {
   checkRunPayload,
   issueCommentPayload,
   pullRequestPayload,
+  pushPayload,
   type PullRequestEventInput,
+  type PushEventInput,
   type WebhookContext,
 } from './fake-github.events.js';
 
 export type { CheckRunSnapshot, FakeCheckRun } from './fake-github.check-runs.js';
-export type { PullRequestEventInput } from './fake-github.events.js';
+export type { PullRequestEventInput, PushEventInput } from './fake-github.events.js';
 
 export type GithubRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
@@ -173,6 +175,11 @@ export class FakeGithub extends FakeHttpServer {
   /** A pull_request webhook (opened by default) for `owner/repo`. */
   async emitPullRequest(repo: string, input: PullRequestEventInput) {
     return this.emitWebhook('pull_request', pullRequestPayload(repo, input, this.webhookContext(repo)));
+  }
+
+  /** A push webhook of one commit to a branch of `owner/repo`. */
+  async emitPush(repo: string, input: PushEventInput) {
+    return this.emitWebhook('push', pushPayload(repo, input, this.webhookContext(repo)));
   }
 
   /** An issue_comment `created` webhook, on a pull request unless `pullRequest: false`. */

@@ -16,7 +16,7 @@ import {
   type RepoId,
   type ReportedStatus,
   type StatusReport,
-} from './forge-client.js';
+} from '../forge.types.js';
 import { GithubAppTokens, type GithubAppIdentity, type InstallationToken } from './github-app.auth.js';
 import { githubError, octokitFailure } from './github-errors.js';
 

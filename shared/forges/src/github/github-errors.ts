@@ -11,7 +11,7 @@ import {
   rateLimitResetMs,
   retryAfterMs,
   toServiceError,
-} from '../http/http-failure.js';
+} from '@packflow/clients';
 
 interface OctokitErrorShape {
   name?: string;

@@ -3,7 +3,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ExternalServiceError } from '@packflow/core';
-import { FakeGitlab } from '@packflow/testing';
+import { FakeGitlab } from './fake-gitlab.server.js';
 import { GitlabForge, type RepoId } from '../index.js';
 
 const SHA = '1f6a716aa7a618a9ffe56970d77177d99d100022';

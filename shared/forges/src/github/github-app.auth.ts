@@ -4,7 +4,7 @@
 // expire; concurrent callers share one request.
 import { createAppAuth } from '@octokit/auth-app';
 import type { Octokit } from '@octokit/rest';
-import { fullName, type RepoId } from './forge-client.js';
+import { fullName, type RepoId } from '../forge.types.js';
 import { githubError, isOctokitError } from './github-errors.js';
 
 export interface GithubAppIdentity {

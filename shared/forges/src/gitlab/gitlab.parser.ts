@@ -1,42 +1,29 @@
 // GitLab webhooks (`X-Gitlab-Event` + JSON body) -> typed events.
-import { parseCommentCommand } from './command.parser.js';
-import type { EventProject, EventRef, PackflowEvent } from './event.schema.js';
-import { eventOf, ignored, PayloadReader, splitFullName, ZERO_SHA, type ParseResult } from './payload.reader.js';
+import { eventOf, ignored, parseCommentCommand } from '@packflow/events';
+import type { EventProject, EventRef, PackflowEvent, ParseResult, PayloadReader } from '@packflow/events';
+import { forgeEnvelope, forgeProject, labelNames, pushEvent, readWebhook } from '../forge-payload.js';
+import type { WebhookReaders } from '../forge-payload.js';
 
 /**
  * Parses one GitLab webhook. Returns a typed event, `{ignored}` for a valid event
  * packflow does not act on, or throws a ValidationError naming the missing field.
  */
 export function parseGitlab(eventName: string, payload: unknown): ParseResult {
-  const body = PayloadReader.of(payload, `GitLab ${eventName} payload`);
-  switch (eventName) {
-    case 'Merge Request Hook':
-      return mergeRequest(body);
-    case 'Note Hook':
-      return note(body);
-    case 'Push Hook':
-    case 'Tag Push Hook':
-      return push(body);
-    case 'Release Hook':
-      return release(body);
-    case 'Pipeline Hook':
-      return pipeline(body);
-    default:
-      return ignored(`GitLab event "${eventName}" is not acted on`, eventName);
-  }
+  return readWebhook('GitLab', READERS, eventName, payload);
 }
+
+const READERS: WebhookReaders = {
+  'Merge Request Hook': mergeRequest,
+  'Note Hook': note,
+  'Push Hook': push,
+  'Tag Push Hook': push,
+  'Release Hook': release,
+  'Pipeline Hook': pipeline,
+};
 
 /** `project.web_url` gives the instance; `path_with_namespace` the namespace and repo. */
 export function gitlabProject(project: PayloadReader): EventProject {
-  const web = project.str('web_url');
-  let instanceUrl: string;
-  try {
-    instanceUrl = new URL(web).origin;
-  } catch {
-    return project.fail('web_url', 'a URL');
-  }
-  const { namespace, repo } = splitFullName(project.str('path_with_namespace'), 'project.path_with_namespace');
-  return { forge: 'gitlab', instanceUrl, namespace, repo };
+  return forgeProject('gitlab', project, 'web_url', 'path_with_namespace', 'project');
 }
 
 function actor(body: PayloadReader): string | null {
@@ -44,7 +31,8 @@ function actor(body: PayloadReader): string | null {
 }
 
 function envelope(body: PayloadReader, ref: EventRef, sha: string | null) {
-  return { source: 'gitlab' as const, project: gitlabProject(body.obj('project')), ref, sha, actor: actor(body) };
+  const project = body.obj('project');
+  return forgeEnvelope('gitlab', project, gitlabProject(project), { ref, sha, actor: actor(body) });
 }
 
 /**
@@ -81,6 +69,7 @@ function mergeRequest(body: PayloadReader): ParseResult {
   return eventOf(type, {
     ...envelope(body, { kind: 'pull_request', name: String(number) }, sha),
     sha,
+    labels: labelNames(body, 'labels', 'title') ?? labelNames(mr, 'labels', 'title'),
     pullRequest: {
       number,
       title: mr.optStr('title'),
@@ -109,9 +98,11 @@ function note(body: PayloadReader): ParseResult {
   let ref: EventRef;
   let sha: string | null;
   let type: 'pull_request.comment' | 'issue.comment' | 'commit.comment';
+  let labels: string[] | null = null;
   switch (noteableType) {
     case 'MergeRequest': {
       const mr = body.obj('merge_request');
+      labels = labelNames(mr, 'labels', 'title');
       ref = { kind: 'pull_request', name: String(mr.int('iid')) };
       sha = mr.optObj('last_commit')?.optStr('id') ?? null;
       type = 'pull_request.comment';
@@ -132,25 +123,14 @@ function note(body: PayloadReader): ParseResult {
   }
   const command = parseCommentCommand(text);
   if (!command) return ignored('comment without a /packit command', `note.${noteableType.toLowerCase()}`);
-  const event: PackflowEvent = { type, ...envelope(body, ref, sha), comment, command };
+  const event: PackflowEvent = { type, ...envelope(body, ref, sha), labels, comment, command };
   return event;
 }
 
 function push(body: PayloadReader): ParseResult {
-  const ref = body.str('ref');
-  const after = body.str('after');
-  if (ZERO_SHA.test(after)) return ignored(`push deleted ${ref}`, 'push.deleted');
-  const sha = body.optStr('checkout_sha') ?? after;
-  const pushed = { ref, before: body.optStr('before'), commitCount: body.optInt('total_commits_count') };
-  if (ref.startsWith('refs/heads/')) {
-    const branch = ref.slice('refs/heads/'.length);
-    return { type: 'push.branch', ...envelope(body, { kind: 'branch', name: branch }, sha), sha, push: pushed };
-  }
-  if (ref.startsWith('refs/tags/')) {
-    const tag = ref.slice('refs/tags/'.length);
-    return { type: 'push.tag', ...envelope(body, { kind: 'release', name: tag }, sha), sha, push: pushed };
-  }
-  return ignored(`push to ${ref} (neither a branch nor a tag)`, 'push.other');
+  const sha = body.optStr('checkout_sha') ?? body.str('after');
+  const facts = { sha, deleted: false, total: body.optInt('total_commits_count') };
+  return pushEvent(body, facts, (ref) => envelope(body, ref, sha));
 }
 
 function release(body: PayloadReader): ParseResult {

@@ -26,8 +26,8 @@ import {
   type ReportState,
   type ReportedStatus,
   type StatusReport,
-} from './forge-client.js';
-import { HttpFailure, networkFailure, toServiceError } from '../http/http-failure.js';
+} from '../forge.types.js';
+import { HttpFailure, networkFailure, toServiceError } from '@packflow/clients';
 import { singleAttemptRequester } from './gitlab.requester.js';
 
 export type GitlabStatusState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';

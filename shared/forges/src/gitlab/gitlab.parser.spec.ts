@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { ValidationError } from '@packflow/core';
-import { validateEvent } from './event-message.schema.js';
+import { validateEvent } from '@packflow/events';
 import { parseGitlab } from './gitlab.parser.js';
 
 const gitlabProject = {
   web_url: 'https://gitlab.com/redhat/centos-stream/rpms/bash',
   path_with_namespace: 'redhat/centos-stream/rpms/bash',
+  default_branch: 'c10s',
 };
 const project = {
   forge: 'gitlab',
@@ -21,6 +22,7 @@ function mr(attrs: Record<string, unknown>) {
     object_kind: 'merge_request',
     user,
     project: gitlabProject,
+    labels: [{ title: 'ci' }],
     object_attributes: {
       iid: 3,
       title: 'Update',
@@ -50,6 +52,8 @@ describe('parseGitlab', () => {
       ref: { kind: 'pull_request', name: '3' },
       sha: SHA,
       actor: 'alice',
+      defaultBranch: 'c10s',
+      labels: ['ci'],
       pullRequest: {
         number: 3,
         title: 'Update',
@@ -161,6 +165,7 @@ describe('parseGitlab', () => {
       checkout_sha: SHA,
       user_username: 'alice',
       total_commits_count: 1,
+      commits: [{ added: ['a'], modified: ['bash.spec'], removed: [] }],
       project: gitlabProject,
     };
     expect(parseGitlab('Push Hook', push)).toEqual({
@@ -170,8 +175,12 @@ describe('parseGitlab', () => {
       ref: { kind: 'branch', name: 'c10s' },
       sha: SHA,
       actor: 'alice',
+      defaultBranch: 'c10s',
+      changedFiles: ['a', 'bash.spec'],
       push: { ref: 'refs/heads/c10s', before: '1'.repeat(40), commitCount: 1 },
     });
+    // More commits than the hook lists: the files of the others are unknown.
+    expect(parseGitlab('Push Hook', { ...push, total_commits_count: 30 })).toMatchObject({ changedFiles: null });
     expect(parseGitlab('Tag Push Hook', { ...push, ref: 'refs/tags/v1' })).toMatchObject({
       type: 'push.tag',
       ref: { kind: 'release', name: 'v1' },
@@ -198,6 +207,7 @@ describe('parseGitlab', () => {
       ref: { kind: 'release', name: 'v1' },
       sha: SHA,
       actor: null,
+      defaultBranch: 'c10s',
       release: { tag: 'v1', name: 'One', url: 'https://gitlab.com/r/v1' },
     });
     expect(parseGitlab('Release Hook', { ...release, action: 'update' })).toMatchObject({

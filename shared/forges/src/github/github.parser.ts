@@ -1,7 +1,8 @@
 // GitHub webhooks (`X-GitHub-Event` + JSON body) -> typed events.
-import { parseCommentCommand } from './command.parser.js';
-import type { EventOfType, EventProject, EventRef, PackflowEvent } from './event.schema.js';
-import { eventOf, ignored, PayloadReader, splitFullName, ZERO_SHA, type ParseResult } from './payload.reader.js';
+import { eventOf, ignored, parseCommentCommand } from '@packflow/events';
+import type { EventOfType, EventProject, EventRef, PackflowEvent, ParseResult, PayloadReader } from '@packflow/events';
+import { forgeEnvelope, forgeProject, labelNames, pushEvent, readWebhook } from '../forge-payload.js';
+import type { WebhookReaders } from '../forge-payload.js';
 
 const PULL_REQUEST_ACTIONS = {
   opened: 'pull_request.opened',
@@ -15,40 +16,23 @@ const PULL_REQUEST_ACTIONS = {
  * packflow does not act on, or throws a ValidationError naming the missing field.
  */
 export function parseGithub(eventName: string, payload: unknown): ParseResult {
-  const body = PayloadReader.of(payload, `GitHub ${eventName} payload`);
-  switch (eventName) {
-    case 'ping':
-      return ignored('ping: the webhook is set up', 'ping');
-    case 'pull_request':
-      return pullRequest(body);
-    case 'push':
-      return push(body);
-    case 'release':
-      return release(body);
-    case 'issue_comment':
-      return issueComment(body);
-    case 'commit_comment':
-      return commitComment(body);
-    case 'check_run':
-      return checkRun(body);
-    case 'installation':
-      return installation(body);
-    default:
-      return ignored(`GitHub event "${eventName}" is not acted on`, eventName);
-  }
+  return readWebhook('GitHub', READERS, eventName, payload);
 }
+
+const READERS: WebhookReaders = {
+  ping: () => ignored('ping: the webhook is set up', 'ping'),
+  pull_request: pullRequest,
+  push,
+  release,
+  issue_comment: issueComment,
+  commit_comment: commitComment,
+  check_run: checkRun,
+  installation,
+};
 
 /** `repository.html_url` gives the instance; `full_name` the namespace and repo. */
 export function githubProject(repository: PayloadReader): EventProject {
-  const html = repository.str('html_url');
-  let instanceUrl: string;
-  try {
-    instanceUrl = new URL(html).origin;
-  } catch {
-    return repository.fail('html_url', 'a URL');
-  }
-  const { namespace, repo } = splitFullName(repository.str('full_name'), 'repository.full_name');
-  return { forge: 'github', instanceUrl, namespace, repo };
+  return forgeProject('github', repository, 'html_url', 'full_name', 'repository');
 }
 
 function actor(body: PayloadReader): string | null {
@@ -56,7 +40,8 @@ function actor(body: PayloadReader): string | null {
 }
 
 function envelope(body: PayloadReader, ref: EventRef, sha: string | null) {
-  return { source: 'github' as const, project: githubProject(body.obj('repository')), ref, sha, actor: actor(body) };
+  const repository = body.obj('repository');
+  return forgeEnvelope('github', repository, githubProject(repository), { ref, sha, actor: actor(body) });
 }
 
 function pullRequest(body: PayloadReader): ParseResult {
@@ -71,6 +56,8 @@ function pullRequest(body: PayloadReader): ParseResult {
   return eventOf(type, {
     ...envelope(body, { kind: 'pull_request', name: String(number) }, head.str('sha')),
     sha: head.str('sha'),
+    labels: labelNames(pr, 'labels', 'name'),
+    authorAssociation: pr.optStr('author_association'),
     pullRequest: {
       number,
       title: pr.optStr('title'),
@@ -84,28 +71,9 @@ function pullRequest(body: PayloadReader): ParseResult {
 }
 
 function push(body: PayloadReader): ParseResult {
-  const ref = body.str('ref');
-  const after = body.str('after');
-  if (body.bool('deleted', false) || ZERO_SHA.test(after)) return ignored(`push deleted ${ref}`, 'push.deleted');
-  const pushed = {
-    ref,
-    before: body.optStr('before'),
-    commitCount: body.has('commits') ? body.arr('commits').length : null,
-  };
-  if (ref.startsWith('refs/heads/')) {
-    const branch = ref.slice('refs/heads/'.length);
-    return {
-      type: 'push.branch',
-      ...envelope(body, { kind: 'branch', name: branch }, after),
-      sha: after,
-      push: pushed,
-    };
-  }
-  if (ref.startsWith('refs/tags/')) {
-    const tag = ref.slice('refs/tags/'.length);
-    return { type: 'push.tag', ...envelope(body, { kind: 'release', name: tag }, after), sha: after, push: pushed };
-  }
-  return ignored(`push to ${ref} (neither a branch nor a tag)`, 'push.other');
+  const sha = body.str('after');
+  const facts = { sha, deleted: body.bool('deleted', false), total: null };
+  return pushEvent(body, facts, (ref) => envelope(body, ref, sha));
 }
 
 function release(body: PayloadReader): ParseResult {
@@ -138,6 +106,8 @@ function issueComment(body: PayloadReader): ParseResult {
   const event: PackflowEvent = {
     type: onPullRequest ? 'pull_request.comment' : 'issue.comment',
     ...envelope(body, { kind: onPullRequest ? 'pull_request' : 'issue', name: number }, null),
+    labels: labelNames(issue, 'labels', 'name'),
+    authorAssociation: body.obj('comment').optStr('author_association'),
     comment: c,
     command,
   };
@@ -152,7 +122,13 @@ function commitComment(body: PayloadReader): ParseResult {
   const command = parseCommentCommand(c.body);
   if (!command) return ignored('comment without a /packit command', 'commit_comment.created');
   const sha = body.obj('comment').str('commit_id');
-  return { type: 'commit.comment', ...envelope(body, { kind: 'commit', name: sha }, sha), comment: c, command };
+  return {
+    type: 'commit.comment',
+    ...envelope(body, { kind: 'commit', name: sha }, sha),
+    authorAssociation: body.obj('comment').optStr('author_association'),
+    comment: c,
+    command,
+  };
 }
 
 function checkRun(body: PayloadReader): ParseResult {

@@ -1,6 +1,9 @@
-// The forge driver interface: what packflow asks of GitHub and GitLab alike (house
-// style: both implement the same reporter interface). Forge-specific extras (GitHub check
-// runs by id, GitLab statuses with a ref) live on the driver classes.
+// The forge driver interfaces: what packflow asks of GitHub and GitLab alike (house
+// style: both implement the same reporter interface). A ForgeDriver is the intake side
+// (verify a webhook, parse it into a typed event); a ForgeClient the API side (report,
+// comment, read files). Forge-specific extras (GitHub check runs by id, GitLab statuses
+// with a ref) live on the client classes.
+import type { ParseResult } from '@packflow/events';
 
 /** A repository on a forge: `owner/repo` on GitHub, `group/subgroup/project` on GitLab. */
 export interface RepoId {
@@ -94,4 +97,21 @@ export const COMMAND_ACCESS_LEVEL = ACCESS_LEVELS.developer;
 
 export function fullName(repo: RepoId): string {
   return `${repo.namespace}/${repo.repo}`;
+}
+
+/** A request header by its lower-case name (undefined when absent or empty). */
+export type WebhookHeader = (name: string) => string | undefined;
+
+/** The intake side of a forge: the scheduler, `packflow plan` and tests use the same one. */
+export interface ForgeDriver {
+  readonly forge: 'github' | 'gitlab';
+  /** The header naming the event (`X-GitHub-Event`) and the one carrying the delivery id. */
+  readonly eventHeader: string;
+  readonly deliveryHeader: string;
+  /** Why a webhook is not from the forge (answered 401), or null when it is. */
+  verify(secret: string, rawBody: Buffer, header: WebhookHeader): string | null;
+  /** The typed event of a webhook body, `{ignored}`, or a ValidationError naming the field. */
+  parse(eventName: string, payload: unknown): ParseResult;
+  /** The event name of a body sent without its header (for `packflow plan`), when it tells. */
+  inferEventName(payload: unknown): string | undefined;
 }

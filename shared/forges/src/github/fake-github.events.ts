@@ -24,6 +24,19 @@ export interface PullRequestEventInput {
   title?: string;
   sender?: string;
   merged?: boolean;
+  /** Label names on the pull request (default none). */
+  labels?: string[];
+}
+
+export interface PushEventInput {
+  /** The branch pushed to (`main`: the repository's default branch). */
+  branch: string;
+  headSha: string;
+  /** The sha the branch was at (default: a new branch, all zeros). */
+  before?: string;
+  /** Files the pushed commit added or modified (default none listed). */
+  files?: string[];
+  sender?: string;
 }
 
 function id(text: string): number {
@@ -98,7 +111,38 @@ export function pullRequestPayload(repo: string, input: PullRequestEventInput, c
       },
       merged: input.merged ?? false,
       draft: false,
+      labels: (input.labels ?? []).map((name) => ({ id: id(name), name, color: 'ededed', default: false })),
+      author_association: 'MEMBER',
     },
+    ...envelope(repo, sender, ctx),
+  };
+}
+
+/** A push of one commit to a branch, as GitHub sends it. */
+export function pushPayload(repo: string, input: PushEventInput, ctx: WebhookContext) {
+  const sender = input.sender ?? repo.split('/')[0];
+  const commit = {
+    id: input.headSha,
+    tree_id: createHash('sha1').update(`${input.headSha}:tree`).digest('hex'),
+    distinct: true,
+    message: 'Change',
+    url: `${ctx.web}/${repo}/commit/${input.headSha}`,
+    author: { name: sender, email: `${sender}@example.org`, username: sender },
+    added: input.files ?? [],
+    modified: [],
+    removed: [],
+  };
+  return {
+    ref: `refs/heads/${input.branch}`,
+    before: input.before ?? '0'.repeat(40),
+    after: input.headSha,
+    created: input.before === undefined,
+    deleted: false,
+    forced: false,
+    compare: `${ctx.web}/${repo}/compare/${input.headSha}`,
+    commits: [commit],
+    head_commit: commit,
+    pusher: { name: sender, email: `${sender}@example.org` },
     ...envelope(repo, sender, ctx),
   };
 }

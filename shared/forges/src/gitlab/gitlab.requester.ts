@@ -9,7 +9,7 @@ import {
   type RequesterType,
   type ResourceOptions,
 } from '@gitbeaker/requester-utils';
-import { HttpFailure, describeBody, headerRecord, networkFailure } from '../http/http-failure.js';
+import { HttpFailure, describeBody, headerRecord, networkFailure } from '@packflow/clients';
 
 interface HandlerOptions {
   method?: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ValidationError } from '@packflow/core';
-import { validateEvent } from './event-message.schema.js';
+import { validateEvent } from '@packflow/events';
 import { parseGithub } from './github.parser.js';
 
 const repository = {
@@ -8,6 +8,7 @@ const repository = {
   name: 'widget',
   html_url: 'https://github.com/acme/widget',
   owner: { login: 'acme' },
+  default_branch: 'main',
 };
 const sender = { login: 'alice' };
 const project = { forge: 'github', instanceUrl: 'https://github.com', namespace: 'acme', repo: 'widget' };
@@ -22,6 +23,8 @@ function pr(action: string, extra: Record<string, unknown> = {}) {
       title: 'Fix the thing',
       html_url: 'https://github.com/acme/widget/pull/7',
       merged: false,
+      labels: [{ name: 'ci' }],
+      author_association: 'MEMBER',
       head: { ref: 'fix', sha: HEAD, repo: { full_name: 'bob/widget', html_url: 'https://github.com/bob/widget' } },
       base: { ref: 'main', sha: '2222222222222222222222222222222222222222' },
       ...extra,
@@ -46,6 +49,9 @@ describe('parseGithub', () => {
       ref: { kind: 'pull_request', name: '7' },
       sha: HEAD,
       actor: 'alice',
+      defaultBranch: 'main',
+      labels: ['ci'],
+      authorAssociation: 'MEMBER',
       pullRequest: {
         number: 7,
         title: 'Fix the thing',
@@ -95,7 +101,10 @@ describe('parseGithub', () => {
       before: '0'.repeat(40),
       after: HEAD,
       deleted: false,
-      commits: [{}, {}],
+      commits: [
+        { added: ['a'], modified: ['b'], removed: [] },
+        { added: [], modified: ['b', 'c'], removed: ['d'] },
+      ],
       repository,
       sender,
     };
@@ -106,8 +115,13 @@ describe('parseGithub', () => {
       ref: { kind: 'branch', name: 'main' },
       sha: HEAD,
       actor: 'alice',
+      defaultBranch: 'main',
+      changedFiles: ['a', 'b', 'c', 'd'],
       push: { ref: 'refs/heads/main', before: '0'.repeat(40), commitCount: 2 },
     });
+    // GitHub lists at most 20 commits: then the files of the others are unknown.
+    const many = { ...push, commits: Array.from({ length: 20 }, () => ({ added: ['a'] })) };
+    expect(parseGithub('push', many)).toMatchObject({ changedFiles: null });
     expect(parseGithub('push', { ...push, ref: 'refs/tags/v1.0' })).toMatchObject({
       type: 'push.tag',
       ref: { kind: 'release', name: 'v1.0' },
@@ -135,6 +149,7 @@ describe('parseGithub', () => {
       ref: { kind: 'release', name: 'v2.0' },
       sha: null,
       actor: 'alice',
+      defaultBranch: 'main',
       release: { tag: 'v2.0', name: 'Two', url: 'https://github.com/acme/widget/releases/v2.0' },
     });
     expect(parseGithub('release', { ...release, action: 'created' })).toMatchObject({ ignored: expect.any(String) });

@@ -311,7 +311,9 @@ function syntaxProblem(
     code === 'BLOCK_AS_IMPLICIT_KEY' ||
     code === 'MULTILINE_IMPLICIT_KEY' ||
     (code === 'MISSING_CHAR' && /without - indicator/.test(message));
-  const hint = indentation ? indentationHint(text.split(/\r?\n/), position.line - 1) : undefined;
+  // Only these two come a line early: the parser takes the deeper line for part of this one's value.
+  const late = code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY';
+  const hint = indentation ? indentationHint(text.split(/\r?\n/), position.line - 1, late) : undefined;
   if (hint) return { severity: 'error', message: `YAML syntax: ${hint.message}`, position: hint.position, path: '' };
   return { severity: 'error', message: describeYamlError(code, message), position, path: '' };
 }
@@ -327,7 +329,11 @@ const spaces = (n: number): string => `${n} space${n === 1 ? '' : 's'}`;
  * over-indented `targets:` is reported on the trigger line) and says it in its own terms.
  * Finds the line that is out of place and says how it is indented against its neighbour.
  */
-function indentationHint(lines: string[], i: number): { message: string; position: Position } | undefined {
+function indentationHint(
+  lines: string[],
+  i: number,
+  late: boolean,
+): { message: string; position: Position } | undefined {
   if (i < 0 || i >= lines.length) return undefined;
   let next = i + 1;
   while (next < lines.length && !significant(lines[next])) next++;
@@ -336,7 +342,7 @@ function indentationHint(lines: string[], i: number): { message: string; positio
   const cur = KEY_LINE.exec(lines[i]);
   const after = next < lines.length ? KEY_LINE.exec(lines[next]) : null;
   // `key: value` then a deeper line: the deeper line is the mistake.
-  if (cur && cur[3] && !/^[|>&*]/.test(cur[3]) && after && indentOf(lines[next]) > cur[1].length) {
+  if (late && cur && cur[3] && !/^[|>&*]/.test(cur[3]) && after && indentOf(lines[next]) > cur[1].length) {
     const n = indentOf(lines[next]);
     return {
       message:

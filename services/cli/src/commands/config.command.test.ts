@@ -35,7 +35,7 @@ describe('packflow config validate', () => {
     const r = await cli(['config', 'validate', path]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      `${path}:10:5: warning: jobs[1].trigerr: unknown key "trigerr"; packflow keeps it as an option but does not act on it\n` +
+      `${path}:10:5: warning: jobs[1].trigerr: unknown key "trigerr"; did you mean "trigger"? (packflow keeps it as an option but does not act on it)\n` +
         `${path}: valid (1 warning)\n`,
     );
   });
@@ -53,7 +53,8 @@ describe('packflow config validate', () => {
     expect(out.diagnostics).toEqual([
       {
         severity: 'warning',
-        message: 'unknown key "trigerr"; packflow keeps it as an option but does not act on it',
+        message:
+          'unknown key "trigerr"; did you mean "trigger"? (packflow keeps it as an option but does not act on it)',
         file: join(repo, '.packit.yml'),
         line: 10,
         column: 5,
@@ -63,7 +64,11 @@ describe('packflow config validate', () => {
   });
 
   it.each([
-    ['bad YAML', 'jobs:\n  - job: copr_build\n  trigger: pull_request\n    targets: [\n', /:3:3: error: YAML syntax/],
+    [
+      'bad YAML',
+      'jobs:\n  - job: copr_build\n  trigger: pull_request\n    targets: [\n',
+      /:3:3: error: YAML syntax: bad indentation: "trigger:" is indented 2 spaces, but line 2 before it \("job:"\) is indented 4 spaces/,
+    ],
     [
       'an unknown job type',
       'jobs:\n  - job: copr_build\n    trigger: pull_request\n  - job: copr-build\n    trigger: pull_request\n',

@@ -98,7 +98,8 @@ export function loadConfig(text: string, fileName: string, options: LoadOptions 
   }
 
   const config: PackitConfig = { file: fileName, monorepo, packages, jobs, defaultJobs };
-  if (!r.failed) checkConfig(config, r, options.releases);
+  // Also when some values are wrong: every error of the file in one run, not one round at a time.
+  checkConfig(config, r, options.releases);
   const diagnostics = [...r.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
   return r.failed ? { diagnostics } : { config, diagnostics };
 }

@@ -9,6 +9,7 @@ import type { PlanEvent } from './plan-event.types.js';
 import { plan } from './plan.planner.js';
 import type { Plan } from './plan.types.js';
 import { loadReleaseTable } from './release-table.loader.js';
+import { resolveTargets } from './target.resolver.js';
 
 const dir = fileURLToPath(new URL('../test-fixtures/accepted/', import.meta.url));
 const files = readdirSync(dir)
@@ -122,5 +123,38 @@ describe('what the odd forms mean', () => {
   it('prod and stg builds side by side do not make the tests job ambiguous', () => {
     const p = plan(load('custom-copr.packit.yaml').config!, EVENTS['pull request'], releases);
     expect(p.steps.map((s) => s.id)).toEqual(['srpm_build:custom', 'copr_build:custom', 'tests:custom']);
+  });
+
+  it('cockpit (real, as upstream has it): its revdeps tests target is built by the first copr_build job, with notes', () => {
+    const r = load('cockpit.packit.yaml');
+    expect(r.diagnostics.map((d) => [d.severity, d.path])).toEqual([
+      ['note', 'jobs[1]'],
+      ['note', 'jobs[1].targets[0]'],
+    ]);
+    const latestStable = resolveTargets(['fedora-latest-stable'], releases);
+    expect(r.diagnostics[1].message).toContain(`tests target ${latestStable[0]} (from fedora-latest-stable)`);
+
+    const p = plan(r.config!, EVENTS['pull request'], releases);
+    const build = p.steps.find((s) => s.configPath === 'jobs[2]')!;
+    const own = resolveTargets(
+      [
+        'fedora-43',
+        'fedora-44',
+        'fedora-latest-aarch64',
+        'fedora-rawhide',
+        'centos-stream-9-x86_64',
+        'centos-stream-9-aarch64',
+        'centos-stream-10-x86_64',
+      ],
+      releases,
+    );
+    // The union: its own targets, then the one its revdeps tests need.
+    expect(build.targets).toEqual([...own, ...latestStable.filter((t) => !own.includes(t))]);
+    const revdeps = p.steps.find((s) => s.identifier === 'revdeps')!;
+    expect(revdeps.targets).toEqual(latestStable);
+    expect(p.edges).toContainEqual({ from: build.id, to: revdeps.id, target: latestStable[0] });
+    expect(p.notes).toEqual([
+      `${build.id} also builds ${latestStable[0]}: not among the targets of jobs[2], built for the tests that need it`,
+    ]);
   });
 });

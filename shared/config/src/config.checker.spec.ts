@@ -49,7 +49,7 @@ jobs:
     ]);
   });
 
-  it('without build_identifier and several candidates, is an error that lists them', () => {
+  it('without build_identifier and several candidates, tests the first (as Packit does) and says so in a note', () => {
     const text = `
 jobs:
   - job: copr_build
@@ -64,10 +64,18 @@ jobs:
     trigger: pull_request
     targets: [fedora-rawhide]
 `;
-    const [e] = errors(text);
-    expect(e).toMatchObject({ path: 'jobs[2]', line: lineOf(text, '- job: tests') });
-    expect(e.message).toContain('jobs[0] (identifier one), jobs[1] (identifier two)');
-    expect(e.message).toContain('set build_identifier');
+    const r = load(text);
+    expect(r.config!.jobs[2].buildCandidates).toEqual([0]);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'note',
+        path: 'jobs[2]',
+        line: lineOf(text, '- job: tests'),
+        message:
+          'this tests job tests the builds of jobs[0] (identifier one), the first copr_build job on pull_request, as Packit does; ' +
+          'jobs[1] (identifier two) also builds there: give that job an identifier and set build_identifier on this one to test it instead',
+      }),
+    ]);
   });
 
   it('prefers the build with the same identifier, then the one that builds every tests target', () => {
@@ -136,8 +144,8 @@ jobs:
   });
 });
 
-describe('tests targets must be built', () => {
-  it('is an error naming the tests target and the copr_build job, at the target', () => {
+describe('tests targets the build job does not list are built there too (as Packit did)', () => {
+  it('is a note naming the tests target and the copr_build job, at the target', () => {
     const text = `
 jobs:
   - job: copr_build
@@ -149,26 +157,33 @@ jobs:
       - fedora-latest-stable
       - fedora-rawhide
 `;
-    expect(errors(text)).toEqual([
+    const r = load(text);
+    expect(r.config).toBeDefined();
+    expect(r.diagnostics).toEqual([
       {
-        severity: 'error',
+        severity: 'note',
         file: 'packit.yaml',
         path: 'jobs[1].targets[1]',
         line: lineOf(text, '- fedora-rawhide'),
         column: 9,
         message:
-          'tests target fedora-rawhide-x86_64 (from fedora-rawhide) is not built: the copr_build job jobs[0] builds only fedora-41-x86_64, fedora-42-x86_64',
+          'tests target fedora-rawhide-x86_64 (from fedora-rawhide) is not among the targets of the copr_build job jobs[0] ' +
+          '(fedora-41-x86_64, fedora-42-x86_64): packflow builds it there too, for these tests',
       },
     ]);
   });
 
-  it('lists every chroot of an alias that is not built in one message', () => {
-    const [e] = errors(
+  it('lists every chroot of an alias that is added in one note', () => {
+    const r = load(
       'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-rawhide]}\n  - {job: tests, trigger: pull_request, targets: [fedora-stable]}\n',
     );
-    expect(e.message).toBe(
-      'tests targets fedora-41-x86_64, fedora-42-x86_64 (from fedora-stable) are not built: the copr_build job jobs[0] builds only fedora-rawhide-x86_64',
-    );
+    expect(r.diagnostics.map((d) => [d.severity, d.message])).toEqual([
+      [
+        'note',
+        'tests targets fedora-41-x86_64, fedora-42-x86_64 (from fedora-stable) are not among the targets of the copr_build job jobs[0] ' +
+          '(fedora-rawhide-x86_64): packflow builds them there too, for these tests',
+      ],
+    ]);
   });
 
   it('only warns when the tests target is a release the table no longer lists and the build uses an alias', () => {
@@ -183,23 +198,18 @@ jobs:
     expect(r.diagnostics[1].message).toMatch(
       /fedora-40 is not an active release in the release table, so fedora-all no longer includes it/,
     );
-    expect(
-      errors(
-        'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [fedora-39]}\n  - {job: tests, trigger: pull_request, targets: [fedora-40]}\n',
-      ),
-    ).toHaveLength(1);
   });
 
-  it('is fine when either job leaves its targets to the other', () => {
+  it('is quiet when either job leaves its targets to the other', () => {
     expect(
-      errors(
+      load(
         'jobs:\n  - {job: copr_build, trigger: pull_request}\n  - {job: tests, trigger: pull_request, targets: [epel-9]}\n',
-      ),
+      ).diagnostics,
     ).toEqual([]);
     expect(
-      errors(
+      load(
         'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [epel-9]}\n  - {job: tests, trigger: pull_request}\n',
-      ),
+      ).diagnostics,
     ).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // Checks across jobs and packages: which copr_build job each tests job tests
-// (`build_identifier`), that every tests target is built, that `depends` names packages
-// and has no cycle. Sets JobConfig.buildCandidates.
+// (`build_identifier`), which tests targets its build adds (notes), that `depends` names
+// packages and has no cycle. Sets JobConfig.buildCandidates.
 import type { JobConfig, PackitConfig, TargetSpec } from './config.types.js';
 import type { Reporter } from './config.reporter.js';
 import type { ReleaseTable } from './release-table.loader.js';
@@ -98,22 +98,21 @@ function bindBuild(
       if (covering.length > 0) candidates = covering;
     }
   }
-  const clash = candidates.find((a, i) =>
-    candidates.some((b, j) => j > i && branchesOverlap(a, b) && sameInstance(a, b, tests)),
-  );
-  if (clash) {
-    const list = candidates.map(
-      (b) =>
-        `${b.path}${b.identifier ? ` (identifier ${b.identifier})` : ''}${b.branch ? ` (branch ${b.branch})` : ''}`,
-    );
-    r.error(
+  // Packit tests the builds of the first copr_build job of the trigger (and branch): so
+  // does packflow where its own preferences leave several that one event could pick.
+  const kept: JobConfig[] = [];
+  for (const c of candidates) if (!kept.some((k) => branchesOverlap(k, c) && sameInstance(k, c, tests))) kept.push(c);
+  const dropped = candidates.filter((c) => !kept.includes(c));
+  if (dropped.length > 0) {
+    const describe = (b: JobConfig): string =>
+      `${b.path}${b.identifier ? ` (identifier ${b.identifier})` : ''}${b.branch ? ` (branch ${b.branch})` : ''}`;
+    r.note(
       tests.buildIdentifier !== null ? where('build_identifier') : tests.path,
-      `this tests job could test the builds of several copr_build jobs on ${tests.trigger}${pkgText(tests)}: ${list.join(', ')}; ` +
-        'give each of them an identifier and set build_identifier on the tests job to the one it should test',
+      `this tests job tests the builds of ${kept.map(describe).join(', ')}, the first copr_build job on ${tests.trigger}${pkgText(tests)}, as Packit does; ` +
+        `${dropped.map(describe).join(', ')} also ${dropped.length === 1 ? 'builds' : 'build'} there: give that job an identifier and set build_identifier on this one to test it instead`,
     );
-    return [];
   }
-  return candidates;
+  return kept;
 }
 
 /** Two build jobs both apply to one event: the same branch, or (pull requests) one for every branch. */
@@ -146,13 +145,27 @@ function checkTestsBuilt(tests: JobConfig, build: JobConfig, r: Reporter, releas
       );
       continue;
     }
+    // Packit built the union of the build job's targets and its tests' targets: a config
+    // written for that works here too. Said, because the build job does not list them.
     const what = values.length === 1 ? `tests target ${values[0]}` : `tests targets ${values.join(', ')}`;
-    r.error(
+    r.note(
       spec.path,
-      `${what}${values.length > 1 || spec.name !== values[0] ? ` (from ${spec.name})` : ''} ${values.length === 1 ? 'is' : 'are'} not built: ` +
-        `${buildText} builds only ${built.join(', ')}`,
+      `${what}${values.length > 1 || spec.name !== values[0] ? ` (from ${spec.name})` : ''} ${values.length === 1 ? 'is' : 'are'} not among the targets of ` +
+        `${buildText} (${built.join(', ')}): packflow builds ${values.length === 1 ? 'it' : 'them'} there too, for these tests`,
     );
   }
+}
+
+/**
+ * The tests targets (chroots) a copr_build job builds for a tests job of its, beyond its
+ * own targets: those of `missingTargets` but releases the table no longer lists.
+ */
+export function addedForTests(
+  tests: JobConfig,
+  build: JobConfig,
+  releases: ReleaseTable,
+): Array<{ value: string; spec: TargetSpec }> {
+  return missingTargets(tests, build, releases).filter(({ spec }) => !staleRelease(spec, build, releases));
 }
 
 /**

@@ -160,14 +160,14 @@ jobs:
     const c = valid(`
 require:
   label:
-    present: ci
+    present: [ci]
     absent: [wip, hold]
 jobs:
   - job: tests
     trigger: pull_request
     manual_trigger: yes
-    skip_build: "true"
-    identifier: 2
+    skip_build: true
+    identifier: '2'
     labels: [upgrade]
     packit_instances: [stg]
 `);

@@ -60,7 +60,7 @@ export function loadConfig(text: string, fileName: string, options: LoadOptions 
   const top: Record<string, unknown> = {};
   const topOrigins: Record<string, string> = {};
   for (const [key, value] of Object.entries(root)) {
-    checkKey(r, [key], key, 'top');
+    checkKey(r, [key], key, 'top', value);
     if (key === 'packages' || key === 'jobs' || key === '_') continue;
     setOwn(top, key, value);
     topOrigins[key] = formatPath([key]);
@@ -98,7 +98,8 @@ export function loadConfig(text: string, fileName: string, options: LoadOptions 
   }
 
   const config: PackitConfig = { file: fileName, monorepo, packages, jobs, defaultJobs };
-  if (!r.failed) checkConfig(config, r, options.releases);
+  // Also when some values are wrong: every error of the file in one run, not one round at a time.
+  checkConfig(config, r, options.releases);
   const diagnostics = [...r.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
   return r.failed ? { diagnostics } : { config, diagnostics };
 }
@@ -131,7 +132,7 @@ function readPackages(
     const options: Record<string, unknown> = { ...top };
     const origins: Record<string, string> = { ...topOrigins };
     for (const [key, v] of Object.entries(value ?? {})) {
-      checkKey(r, [...path, key], key, 'package');
+      checkKey(r, [...path, key], key, 'package', v);
       if (key === 'jobs' || key === 'packages') {
         r.warning([...path, key], `${key} under a package has no effect; jobs go in the top-level jobs list`, 'key');
         continue;
@@ -147,7 +148,10 @@ function readPackages(
       name,
       path: formatPath(path),
       paths: readPaths(r, origins.paths, options.paths),
-      depends: readTextList(r, origins.depends || formatPath([...path, 'depends']), options.depends, 'depends') ?? [],
+      depends:
+        readTextList(r, origins.depends || formatPath([...path, 'depends']), options.depends, 'depends', {
+          single: true,
+        }) ?? [],
       options: withoutKeys(options, ['depends']),
     });
   }

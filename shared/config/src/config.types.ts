@@ -2,7 +2,8 @@
 // inherited keys, and jobs expanded to one entry per trigger and package.
 import type { JobType, Trigger } from './plan.types.js';
 
-export type Severity = 'error' | 'warning';
+/** `note`: not a problem, something packflow does that the maintainer may not expect. */
+export type Severity = 'error' | 'warning' | 'note';
 
 /** One finding about a config file, located for the maintainer who has to fix it. */
 export interface Diagnostic {

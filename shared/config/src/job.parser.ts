@@ -4,6 +4,8 @@ import type { JobType } from './plan.types.js';
 import type { ConfiguredTrigger, JobConfig, PackageConfig, TargetSpec } from './config.types.js';
 import { JOB_ALIASES, JOB_TYPES, RETIRED_JOBS, TRIGGERS, checkActions, checkKey } from './config.keys.js';
 import { type Reporter, describeValue, isRecord, readBool, readText, readTextList } from './config.reporter.js';
+import { checkShape, type Shape } from './config.schema.js';
+import { suggest } from './key.suggester.js';
 import { formatPath, type Path } from './yaml.reader.js';
 
 export interface JobContext {
@@ -17,20 +19,26 @@ export interface JobContext {
 /** Keys that shape the job itself; they are not passed on as options. */
 const STRUCTURAL = new Set(['job', 'trigger', 'packages', 'package', 'metadata', 'jobs', '_']);
 
-/** Per-target options Copr and Testing Farm understand (the map form of `targets`). */
-const TARGET_OPTIONS = new Set([
-  'additional_packages',
-  'additional_repos',
-  'additional_modules',
-  'with_opts',
-  'without_opts',
-  'distros',
-  'bootstrap',
-  'isolation',
-]);
+const names: Shape = { kind: 'list', of: { kind: 'text' } };
+
+/**
+ * Per-target options of the map form of `targets`: Testing Farm's `distros` and the Copr
+ * chroot options Packit passes on (its CHROOT_SPECIFIC_COPR_CONFIGURATION). Copr's
+ * `bootstrap` and `isolation` are packflow's own additions.
+ */
+const TARGET_OPTIONS: Record<string, Shape> = {
+  distros: names,
+  additional_packages: names,
+  additional_repos: names,
+  additional_modules: { kind: 'text' },
+  with_opts: names,
+  without_opts: names,
+  bootstrap: { kind: 'enum', values: ['default', 'on', 'off', 'image'] },
+  isolation: { kind: 'enum', values: ['default', 'nspawn', 'simple'] },
+};
 
 /** Per-branch options of the map form of `dist_git_branches`. */
-const BRANCH_OPTIONS = new Set(['fast_forward_merge_into']);
+const BRANCH_OPTIONS: Record<string, Shape> = { fast_forward_merge_into: names };
 
 export function parseJob(raw: unknown, index: number, ctx: JobContext): Omit<JobConfig, 'seq'>[] {
   const r = ctx.reporter;
@@ -44,7 +52,7 @@ export function parseJob(raw: unknown, index: number, ctx: JobContext): Omit<Job
   const own: Record<string, unknown> = {};
   const ownOrigins: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
-    checkKey(r, [...path, key], key, 'job');
+    checkKey(r, [...path, key], key, 'job', value);
     if (key === 'metadata') continue;
     put(own, ownOrigins, renamed(key), value, formatPath([...path, key]));
   }
@@ -53,7 +61,7 @@ export function parseJob(raw: unknown, index: number, ctx: JobContext): Omit<Job
     if (isRecord(metadata)) {
       for (const [key, value] of Object.entries(metadata)) {
         const at: Path = [...path, 'metadata', key];
-        checkKey(r, at, key, 'job');
+        checkKey(r, at, key, 'job', value);
         const name = renamed(key);
         if (!(name in own)) put(own, ownOrigins, name, value, formatPath(at));
       }
@@ -247,7 +255,7 @@ function readPackages(
     }
     const origins: Record<string, string> = {};
     for (const k of Object.keys(overrides)) {
-      checkKey(r, [...where, k], k, 'job');
+      checkKey(r, [...where, k], k, 'job', overrides[k]);
       origins[k] = formatPath([...where, k]);
     }
     chosen.set(name, { overrides, origins });
@@ -271,7 +279,13 @@ function readPackages(
 }
 
 /** `targets` / `dist_git_branches`: a name, a list of names, or a mapping of name -> options. */
-function readTargets(r: Reporter, at: string, v: unknown, what: string, known: Set<string>): TargetSpec[] | null {
+function readTargets(
+  r: Reporter,
+  at: string,
+  v: unknown,
+  what: string,
+  known: Record<string, Shape>,
+): TargetSpec[] | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'string') return [{ name: v, options: {}, path: at }];
   if (Array.isArray(v)) {
@@ -297,9 +311,18 @@ function readTargets(r: Reporter, at: string, v: unknown, what: string, known: S
         );
         continue;
       }
-      for (const k of Object.keys(options ?? {})) {
-        if (!known.has(k))
-          r.warning(`${where}.${k}`, `unknown option "${k}" of ${what} ${name}; packflow passes it on as is`, 'key');
+      for (const [k, value] of Object.entries(options ?? {})) {
+        const shape = Object.prototype.hasOwnProperty.call(known, k) ? known[k] : undefined;
+        if (shape) {
+          checkShape(r, formatPathOf(where, k), `${what}.${name}.${k}`, shape, value);
+          continue;
+        }
+        const close = suggest(k, Object.keys(known));
+        r.warning(
+          formatPathOf(where, k),
+          `unknown option "${k}" of ${what} ${name}${close ? ` (did you mean "${close}"?)` : ''}; packflow passes it on as is`,
+          'key',
+        );
       }
       out.push({ name, options: options ?? {}, path: where });
     }

@@ -317,6 +317,57 @@ jobs:
     ]);
   });
 
+  describe('a tests target its copr_build job does not list: built there too (the union), with a note', () => {
+    const UNION = `
+downstream_package_name: foo
+jobs:
+  - job: copr_build
+    trigger: pull_request
+    targets: [fedora-41]
+  - job: tests
+    trigger: pull_request
+    targets: [fedora-41, fedora-rawhide]
+`;
+
+    it('on a pull request: the build builds both, the tests wait for each, the plan says so', () => {
+      const p = plan(config(UNION), pr, releases);
+      expect(p.steps.map((s) => [s.id, s.targets])).toEqual([
+        ['srpm_build:foo', ['srpm-builds']],
+        ['copr_build:foo', ['fedora-41-x86_64', 'fedora-rawhide-x86_64']],
+        ['tests:foo', ['fedora-41-x86_64', 'fedora-rawhide-x86_64']],
+      ]);
+      expect(edges(p)).toContain('copr_build:foo -> tests:foo @fedora-rawhide-x86_64');
+      expect(p.notes).toEqual([
+        'copr_build:foo also builds fedora-rawhide-x86_64: not among the targets of jobs[0], built for the tests that need it',
+      ]);
+    });
+
+    it('/packit build builds the union and the tests follow on every target', () => {
+      const p = plan(config(UNION), comment('/packit build'), releases);
+      expect(p.steps.map((s) => [s.id, s.targets])).toEqual([
+        ['srpm_build:foo', ['srpm-builds']],
+        ['copr_build:foo', ['fedora-41-x86_64', 'fedora-rawhide-x86_64']],
+        ['tests:foo', ['fedora-41-x86_64', 'fedora-rawhide-x86_64']],
+      ]);
+    });
+
+    it('/packit rebuild-failed rebuilds an added chroot that failed, and nothing else', () => {
+      const failed = [
+        { job: 'copr_build' as const, package: 'foo', identifier: null, target: 'fedora-rawhide-x86_64' },
+      ];
+      const p = plan(config(UNION), comment('/packit rebuild-failed', { failed }), releases);
+      expect(p.steps.map((s) => [s.id, s.targets])).toEqual([
+        ['srpm_build:foo', ['srpm-builds']],
+        ['copr_build:foo', ['fedora-rawhide-x86_64']],
+        ['tests:foo', ['fedora-rawhide-x86_64']],
+      ]);
+    });
+
+    it('a plan whose builds list every tests target has no notes', () => {
+      expect(plan(config(BUILD_AND_TEST), pr, releases).notes).toBeUndefined();
+    });
+  });
+
   it('--package limits a monorepo to one package', () => {
     const c = config('packages:\n  a: {}\n  b: {}\njobs:\n  - {job: copr_build, trigger: pull_request}\n');
     const p = plan(c, comment('/packit build --package b'), releases);

@@ -13,7 +13,7 @@ import {
   type SelectInput,
 } from './job.selector.js';
 import type { ReleaseTable } from './release-table.loader.js';
-import { resolveSpecs, targetKind } from './config.checker.js';
+import { addedForTests, resolveSpecs, targetKind } from './config.checker.js';
 import { resolveTargets } from './target.resolver.js';
 
 export interface PlanOptions {
@@ -123,7 +123,10 @@ export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTa
   // Builds pulled in by tests run after all; they are not skipped.
   for (const seq of b.pulledBuilds) skipped.delete(seq);
   b.dependsEdges();
-  return { ...b.finish(), skipped: skippedList(config, skipped, ctx) };
+  const out: Plan = { ...b.finish(), skipped: skippedList(config, skipped, ctx) };
+  const notes = b.notes();
+  if (notes.length > 0) out.notes = notes;
+  return out;
 }
 
 /** Why a tests job does not follow `/packit build`: it needs no build, or its build is not run. */
@@ -187,7 +190,7 @@ class Builder {
   targetsOf(job: JobConfig): string[] {
     const { key, kind } = targetKind(job);
     const specs = job[key];
-    if (specs) return resolveSpecs(specs, this.releases, kind).map((t) => t.value);
+    if (specs) return [...resolveSpecs(specs, this.releases, kind).map((t) => t.value), ...this.addedFor(job)];
     switch (job.type) {
       case 'copr_build': {
         const fromTests = this.config.jobs
@@ -209,6 +212,22 @@ class Builder {
       default:
         return resolveTargets(['fedora-rawhide'], this.releases, 'branch');
     }
+  }
+
+  /**
+   * Chroots a copr_build job builds for its tests jobs beyond its own targets (Packit built
+   * the union of both): in file order, each once.
+   */
+  addedFor(job: JobConfig): string[] {
+    if (job.type !== 'copr_build' || !job.targets) return [];
+    const own = resolveSpecs(job.targets, this.releases, 'chroot').map((t) => t.value);
+    const out: string[] = [];
+    for (const tests of this.config.jobs) {
+      if (tests.type !== 'tests' || tests.skipBuild || !tests.buildCandidates.includes(job.seq)) continue;
+      for (const { value } of addedForTests(tests, job, this.releases))
+        if (!own.includes(value) && !out.includes(value)) out.push(value);
+    }
+    return out;
   }
 
   /** A copr_build job's step and the SRPM build it starts from. */
@@ -392,6 +411,21 @@ class Builder {
     const draft = { key, step, tiebreak };
     this.drafts.push(draft);
     this.byKey.set(key, draft);
+  }
+
+  /** What the plan does that its config does not say: build targets added for tests. Call after finish(). */
+  notes(): string[] {
+    const out: string[] = [];
+    for (const d of this.drafts) {
+      if (d.step.job !== 'copr_build' || !d.key.startsWith('job:')) continue;
+      const job = this.config.jobs[Number(d.key.slice(4))];
+      const added = this.addedFor(job).filter((t) => d.step.targets.includes(t));
+      if (added.length > 0)
+        out.push(
+          `${d.step.id} also builds ${added.join(', ')}: not among the targets of ${job.path}, built for the tests that need ${added.length === 1 ? 'it' : 'them'}`,
+        );
+    }
+    return out;
   }
 
   /** Step ids: `<job>:<package>[:<identifier>]`, with the config path added where two would be equal. */

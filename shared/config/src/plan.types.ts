@@ -76,4 +76,10 @@ export interface Plan {
   steps: PlanStep[];
   edges: PlanEdge[];
   skipped: SkippedJob[];
+  /**
+   * What the plan does that the config does not say, for the maintainer: a copr_build step
+   * that also builds chroots its tests need (Packit's union of build and tests targets).
+   * Absent when there is nothing to say.
+   */
+  notes?: string[];
 }

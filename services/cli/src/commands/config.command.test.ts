@@ -35,7 +35,7 @@ describe('packflow config validate', () => {
     const r = await cli(['config', 'validate', path]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      `${path}:10:5: warning: jobs[1].trigerr: unknown key "trigerr"; packflow keeps it as an option but does not act on it\n` +
+      `${path}:10:5: warning: jobs[1].trigerr: unknown key "trigerr"; did you mean "trigger"? (packflow keeps it as an option but does not act on it)\n` +
         `${path}: valid (1 warning)\n`,
     );
   });
@@ -53,7 +53,8 @@ describe('packflow config validate', () => {
     expect(out.diagnostics).toEqual([
       {
         severity: 'warning',
-        message: 'unknown key "trigerr"; packflow keeps it as an option but does not act on it',
+        message:
+          'unknown key "trigerr"; did you mean "trigger"? (packflow keeps it as an option but does not act on it)',
         file: join(repo, '.packit.yml'),
         line: 10,
         column: 5,
@@ -63,7 +64,11 @@ describe('packflow config validate', () => {
   });
 
   it.each([
-    ['bad YAML', 'jobs:\n  - job: copr_build\n  trigger: pull_request\n    targets: [\n', /:3:3: error: YAML syntax/],
+    [
+      'bad YAML',
+      'jobs:\n  - job: copr_build\n  trigger: pull_request\n    targets: [\n',
+      /:3:3: error: YAML syntax: bad indentation: "trigger:" is indented 2 spaces, but line 2 before it \("job:"\) is indented 4 spaces/,
+    ],
     [
       'an unknown job type',
       'jobs:\n  - job: copr_build\n    trigger: pull_request\n  - job: copr-build\n    trigger: pull_request\n',
@@ -78,11 +83,6 @@ describe('packflow config validate', () => {
       'a depends cycle',
       'packages:\n  a:\n    depends: [b]\n  b:\n    depends: [a]\n',
       /:5:15: error: packages\.b\.depends\[0\]: depends cycle: a -> b -> a/,
-    ],
-    [
-      'a tests target that is not built',
-      'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [epel-9]}\n  - job: tests\n    trigger: pull_request\n    targets:\n      - epel-9-x86_64\n      - centos-stream-10\n',
-      /:7:9: error: jobs\[1\]\.targets\[1\]: tests target centos-stream-10-x86_64 \(from centos-stream-10\) is not built: the copr_build job jobs\[0\] builds only epel-9-x86_64/,
     ],
   ])('exit 1 for %s, with the location in the message', async (_what, text, expected) => {
     const path = file(`broken-${Math.random().toString(36).slice(2)}.yaml`, text);
@@ -101,6 +101,49 @@ describe('packflow config validate', () => {
     const none = await cli(['config', 'validate', empty]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no \.packit\.yaml, \.packit\.yml, packit\.yaml, packit\.yml in /);
+  });
+
+  it('reports every wrong type in one run, each with file:line:column', async () => {
+    const path = file(
+      'types.yaml',
+      [
+        'specfile_path: 12',
+        'jobs:',
+        '  - job: tests',
+        '    trigger: pull_request',
+        '    enable_net: "yes please"',
+        '    timeout: ten',
+        '    fmf_url: 42',
+        '    skip_build: "no"',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli(['config', 'validate', path]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      [
+        `${path}:1:16: error: specfile_path: expected text, got the number 12 (write "12" in quotes if you mean text)`,
+        `${path}:5:17: error: jobs[0].enable_net: expected true or false, got "yes please"`,
+        `${path}:6:14: error: jobs[0].timeout: expected a whole number, got "ten"`,
+        `${path}:7:14: error: jobs[0].fmf_url: expected text, got the number 42 (write "42" in quotes if you mean text)`,
+        `${path}:8:17: error: jobs[0].skip_build: expected true or false, got "no" (in quotes it is text, not a boolean: write false without quotes)`,
+        `${path}: invalid (5 errors)`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('exit 0 with a note for a tests target its copr_build job does not list (built there too)', async () => {
+    const path = file(
+      'union.yaml',
+      'jobs:\n  - {job: copr_build, trigger: pull_request, targets: [epel-9]}\n  - job: tests\n    trigger: pull_request\n    targets:\n      - epel-9-x86_64\n      - centos-stream-10\n',
+    );
+    const r = await cli(['config', 'validate', path]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      `${path}:7:9: note: jobs[1].targets[1]: tests target centos-stream-10-x86_64 (from centos-stream-10) is not among the targets of the copr_build job jobs[0] (epel-9-x86_64): packflow builds it there too, for these tests\n` +
+        `${path}: valid (1 note)\n`,
+    );
   });
 
   it('reads the release table the operator names in PACKFLOW_RELEASES_FILE, and refuses a broken one', async () => {

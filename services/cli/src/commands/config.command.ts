@@ -60,9 +60,14 @@ export function registerConfig(program: Command): void {
 
   config
     .command('validate')
-    .description('print the errors and warnings of a config, with file:line:column and key path')
+    .description(
+      'print the errors, warnings and notes of a config (all of them, in one run), with file:line:column and key path',
+    )
     .argument('[path]', 'a config file, or a repository directory to find it in (default: the current directory)')
-    .option('--json', 'print {"file","valid","diagnostics":[{"severity","message","file","line","column","path"}]}')
+    .option(
+      '--json',
+      'print {"file","valid","diagnostics":[{"severity","message","file","line","column","path"}]} (severity: error, warning or note)',
+    )
     .addHelpText('after', '\nExit status: 0 valid (warnings allowed), 1 invalid, 2 the file cannot be read.')
     .action(
       action(async (path: string | undefined, opts: { json?: boolean }) => {
@@ -73,11 +78,10 @@ export function registerConfig(program: Command): void {
           process.stdout.write(`${JSON.stringify({ file, valid, diagnostics })}\n`);
         } else {
           for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
-          const errors = diagnostics.filter((d) => d.severity === 'error').length;
-          const warnings = diagnostics.length - errors;
-          const counts = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(
-            Boolean,
-          );
+          const count = (severity: string): number => diagnostics.filter((d) => d.severity === severity).length;
+          const counts = (['error', 'warning', 'note'] as const)
+            .map((severity) => (count(severity) ? plural(count(severity), severity) : ''))
+            .filter(Boolean);
           process.stdout.write(
             `${file}: ${valid ? 'valid' : 'invalid'}${counts.length ? ` (${counts.join(', ')})` : ''}\n`,
           );

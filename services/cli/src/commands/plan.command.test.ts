@@ -67,7 +67,7 @@ const pr = file('pr.json', {
 });
 
 describe('packflow plan', () => {
-  it('--json prints exactly steps, edges and skipped in the documented shape', async () => {
+  it('--json prints exactly steps, edges, skipped and notes in the documented shape', async () => {
     const r = await cli(['plan', '--config', config, '--event', pr, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -131,6 +131,7 @@ describe('packflow plan', () => {
         { job: 'copr_build', package: 'lib', identifier: 'template', reason: 'trigger is ignore: the job never runs' },
         { job: 'copr_build', package: 'app', identifier: 'template', reason: 'trigger is ignore: the job never runs' },
       ],
+      notes: [],
     });
   });
 

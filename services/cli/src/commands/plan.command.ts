@@ -37,7 +37,7 @@ export function registerPlan(program: Command): void {
     .option('--labels <a,b,...>', 'labels of the pull request (for require.label), instead of those in the payload')
     .option(
       '--json',
-      'print exactly {"steps":[{"id","package","job","identifier","trigger","targets"}],"edges":[{"from","to","target"}],"skipped":[{"job","package","identifier","reason"}]}',
+      'print exactly {"steps":[{"id","package","job","identifier","trigger","targets"}],"edges":[{"from","to","target"}],"skipped":[{"job","package","identifier","reason"}],"notes":["…"]}',
     )
     .addHelpText(
       'after',
@@ -47,7 +47,8 @@ export function registerPlan(program: Command): void {
       action(async (opts: PlanOpts) => {
         const releases = releaseTable();
         const { config, diagnostics } = loadConfigFile(opts.config, releases);
-        // Errors, and warnings too: they often explain a plan (an unknown key that was meant as an option).
+        // Errors, and warnings and notes too: they often explain a plan (an unknown key that was
+        // meant as an option, build targets added for tests).
         for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
         if (!config) return EXIT.failed;
         const event = withOptions(readEvent(opts.event, opts.eventType), opts);
@@ -131,6 +132,7 @@ function jsonShape(p: Plan): unknown {
     })),
     edges: p.edges.map((e) => ({ from: e.from, to: e.to, target: e.target })),
     skipped: p.skipped.map((s) => ({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason })),
+    notes: p.notes ?? [],
   };
 }
 
@@ -163,6 +165,10 @@ function renderText(p: Plan): string {
       const name = [s.job, s.package, s.identifier].filter((x) => x !== null).join(' ');
       lines.push(`  ${name}${s.configPath ? ` (${s.configPath})` : ''}: ${s.reason}`);
     }
+  }
+  if (p.notes && p.notes.length > 0) {
+    lines.push('notes:');
+    for (const n of p.notes) lines.push(`  ${n}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -12,3 +12,4 @@ export * from './fakes/fake-github.server.js';
 export * from './fakes/fake-gitlab.server.js';
 export * from './fakes/callback-receiver.server.js';
 export { spawnServiceMain, type ServiceProcess } from './service-process.js';
+export * from './git/git-repos.fixture.js';

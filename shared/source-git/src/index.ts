@@ -1,6 +1,14 @@
 // @packflow/source-git: CentOS Stream source-git <-> dist-git conversion (Packit's
 // source-git workflow), and the git layer it is built on, usable for any dist-git work.
-export { git, gitBuffer, gitResult, GitCommandError, type GitRunOptions, type GitResult } from './git/git.runner.js';
+export {
+  git,
+  gitBuffer,
+  gitResult,
+  redactCredentials,
+  GitCommandError,
+  type GitRunOptions,
+  type GitResult,
+} from './git/git.runner.js';
 export {
   GitRepository,
   type ChangedFile,

@@ -5,7 +5,7 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ValidationError } from '@packflow/core';
 import { git, gitBuffer, gitResult, gitResultBuffer, type GitRunOptions } from './git.runner.js';
 
@@ -72,6 +72,47 @@ export class GitRepository {
       );
     }
     return new GitRepository(realTop, options.env ?? {});
+  }
+
+  /**
+   * Clones `url` into `dir` (which must not exist or be empty). `branch` checks that
+   * branch out; `depth` makes a shallow clone. Credentials in `url` never appear in errors.
+   */
+  static async clone(
+    url: string,
+    dir: string,
+    options: OpenOptions & { branch?: string; depth?: number } = {},
+  ): Promise<GitRepository> {
+    const args = ['clone', '--quiet', '--no-tags'];
+    if (options.branch) args.push('--branch', options.branch);
+    if (options.depth) args.push('--depth', String(options.depth));
+    args.push('--end-of-options', url, dir);
+    await git(args, { cwd: dirname(resolve(dir)), env: options.env });
+    return GitRepository.open(dir, options);
+  }
+
+  /** Fetches from a remote (name or URL); `refspecs` as git takes them (`main`, `+refs/heads/*:refs/remotes/fork/*`). */
+  async fetch(remote: string, refspecs: readonly string[] = []): Promise<void> {
+    await this.run(['fetch', '--quiet', '--end-of-options', remote, ...refspecs]);
+  }
+
+  /** Pushes refspecs (`HEAD:refs/heads/sync`) to a remote (name or URL); `force` for a rewritten branch. */
+  async push(remote: string, refspecs: readonly string[], options: { force?: boolean } = {}): Promise<void> {
+    const args = ['push', '--quiet', '--no-verify'];
+    if (options.force) args.push('--force');
+    await this.run([...args, '--end-of-options', remote, ...refspecs]);
+  }
+
+  /** Checks out `ref`; with `branch`, as that (new or reset) branch. */
+  async checkout(ref: string, options: { branch?: string } = {}): Promise<void> {
+    const args = options.branch ? ['checkout', '--quiet', '-B', options.branch, ref] : ['checkout', '--quiet', ref];
+    await this.run([...args, '--']);
+  }
+
+  /** The checked-out branch, or undefined on a detached HEAD. */
+  async currentBranch(): Promise<string | undefined> {
+    const r = await gitResult(['symbolic-ref', '--quiet', '--short', 'HEAD'], this.opts({ okCodes: [1] }));
+    return r.exitCode === 0 ? r.stdout.trim() : undefined;
   }
 
   /** Runs any git command in this repository (for what the methods below do not cover). */

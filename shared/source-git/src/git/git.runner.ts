@@ -28,14 +28,14 @@ export class GitCommandError extends PackflowError {
   readonly stderr: string;
 
   constructor(args: readonly string[], cwd: string, exitCode: number | null, stderr: string, cause?: unknown) {
-    const said = firstLines(stderr) || (cause instanceof Error ? cause.message : 'no message');
-    super('git_failed', `git ${args.join(' ')} (in ${cwd}) failed: ${said}`, {
-      cause,
-      details: { args, cwd, exitCode },
+    const shown = args.map(redactCredentials);
+    const said = redactCredentials(firstLines(stderr) || (cause instanceof Error ? cause.message : 'no message'));
+    super('git_failed', `git ${shown.join(' ')} (in ${cwd}) failed: ${said}`, {
+      details: { args: shown, cwd, exitCode },
     });
-    this.args = args;
+    this.args = shown;
     this.exitCode = exitCode;
-    this.stderr = stderr;
+    this.stderr = redactCredentials(stderr);
   }
 }
 
@@ -118,6 +118,11 @@ export function gitResultBuffer(args: readonly string[], options: GitRunOptions)
 /** Runs git and returns its standard output as bytes (file contents, patches). */
 export async function gitBuffer(args: readonly string[], options: GitRunOptions): Promise<Buffer> {
   return (await run<Buffer>(args, options, 'buffer')).stdout;
+}
+
+/** `https://user:token@host/…` -> `https://***@host/…`: a token in a remote URL never reaches a message. */
+export function redactCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
 }
 
 function firstLines(text: string): string {

@@ -44,8 +44,10 @@ export async function readSourceGitConfig(repo: GitRepository, ref = 'HEAD'): Pr
       `${file}: upstream_ref is not set; it names the upstream commit the downstream commits sit on`,
     );
   }
-  if (typeof upstreamRef !== 'string' && typeof upstreamRef !== 'number') {
-    throw new ValidationError(`${file}: upstream_ref must be a git ref (a tag, branch or commit)`);
+  if (typeof upstreamRef !== 'string') {
+    throw new ValidationError(
+      `${file}: upstream_ref must be a git ref (a tag, branch or commit), got ${JSON.stringify(upstreamRef)}; quote it`,
+    );
   }
 
   const ignore = options.patch_generation_ignore_paths ?? [];
@@ -76,7 +78,7 @@ export async function readSourceGitConfig(repo: GitRepository, ref = 'HEAD'): Pr
     }
   }
   return {
-    upstreamRef: String(upstreamRef),
+    upstreamRef,
     ignorePaths,
     patchIdDigits: digits,
     specfilePath: (specfilePath as string).replace(/^\.\//, ''),

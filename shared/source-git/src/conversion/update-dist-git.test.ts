@@ -234,6 +234,10 @@ describe('updateDistGit', () => {
       await expect(updateDistGit(a.sg.dir, a.dg.dir)).rejects.toThrow(
         `${a.sg.dir}/.distro/source-git.yaml: upstream_ref is not set`,
       );
+      const num = pair({ config: 'upstream_ref: 1.0\n' });
+      await expect(updateDistGit(num.sg.dir, num.dg.dir)).rejects.toThrow(
+        `${num.sg.dir}/.distro/source-git.yaml: upstream_ref must be a git ref (a tag, branch or commit), got 1; quote it`,
+      );
       const b = pair({ config: 'upstream_ref: v9.9\n' });
       await expect(updateDistGit(b.sg.dir, b.dg.dir)).rejects.toThrow(
         `upstream_ref "v9.9" (.distro/source-git.yaml) names no commit in ${b.sg.dir}`,

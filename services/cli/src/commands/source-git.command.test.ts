@@ -43,7 +43,7 @@ describe('packflow source-git', () => {
       const again = await cli(['update-dist-git', sg.dir, dg.dir, '-m', 'Update from source-git']);
       expect(again.code).toBe(0);
       expect(again.stdout).toBe(
-        `Patch1: return-1.patch (${sg.head().slice(0, 12)})\n${dg.dir}: already up to date\nnothing to commit\n`,
+        `Patch1: return-1.patch (${sg.head().slice(0, 12)})\n${dg.dir}: no file to change\nnothing to commit\n`,
       );
 
       const json = await cli(['update-dist-git', sg.dir, dg.dir, '--json']);

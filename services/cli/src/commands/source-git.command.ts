@@ -69,7 +69,7 @@ export function registerSourceGit(program: Command): void {
             ...result.written.map((f) => `  wrote   ${f}\n`),
             ...result.deleted.map((f) => `  deleted ${f}\n`),
           ];
-          out(changes.length ? `${distGitDir}:\n${changes.join('')}` : `${distGitDir}: already up to date\n`);
+          out(changes.length ? `${distGitDir}:\n${changes.join('')}` : `${distGitDir}: no file to change\n`);
           if (result.commit) out(`committed ${short(result.commit)} in ${distGitDir}\n`);
           else if (opts.message) out('nothing to commit\n');
         },

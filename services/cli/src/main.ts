@@ -4,7 +4,9 @@ import { Command } from 'commander';
 import { COMMANDS } from './commands/index.js';
 
 const program = new Command('packflow')
-  .description('packflow: CI for RPM packaging. Operator commands and the all-in-one local run.')
+  .description(
+    'packflow: CI for RPM packaging. Operator commands, the all-in-one local run, and the source-git <-> dist-git conversion.',
+  )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride((err) => {
     // Usage mistakes (unknown option, missing argument) exit 2, like other bad input.

@@ -14,3 +14,4 @@ export * from './fakes/fake-testing-farm.server.js';
 export * from './fakes/callback-receiver.server.js';
 export { spawnServiceMain, type ServiceProcess } from './service-process.js';
 export { startPostgres, type TestPostgres, type PostgresOptions } from './postgres/postgres-server.js';
+export * from './git/git-repos.fixture.js';

@@ -3,6 +3,7 @@ import { registerConfig } from './config.command.js';
 import { registerDeadLetters } from './dead-letters.command.js';
 import { registerMigrate } from './migrate.command.js';
 import { registerPlan } from './plan.command.js';
+import { registerSourceGit } from './source-git.command.js';
 import { registerStart } from './start.command.js';
 
 /** Every command of the CLI; a new command file adds one line here. */
@@ -12,4 +13,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerConfig,
   registerPlan,
   registerDeadLetters,
+  registerSourceGit,
 ];

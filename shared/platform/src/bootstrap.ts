@@ -10,6 +10,8 @@ export interface HttpServiceOptions {
   host: string;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
+  /** Runs on the application before it listens (static files, the OpenAPI document). */
+  beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
 }
 
 /** Creates a NestJS application on Fastify and listens; returns it with its URL. */
@@ -22,6 +24,7 @@ export async function startHttpService(
     new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false }),
     { logger: new PinoNestLogger(options.logger), abortOnError: false },
   );
+  await options.beforeListen?.(app);
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.port;

@@ -1,3 +1,5 @@
+// The /api/v1 read API of the web service: thin controllers over ReadService, which asks one
+// repository query per route on the service's own connection (WebDatabase).
 import { Module } from '@nestjs/common';
 import { EventsController } from './events.controller.js';
 import { PipelinesController } from './pipelines.controller.js';

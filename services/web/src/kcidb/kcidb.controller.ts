@@ -1,3 +1,5 @@
+// KCIDB over HTTP: submissions where submitters send them (/api/kcidb), result queries in the
+// API family of the rest (/api/v1/kcidb). Controllers only pass the request on to KcidbService.
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,

@@ -74,10 +74,17 @@ describe('pnpm start', () => {
         { what: 'the submission to be loaded', timeoutMs: 30_000 },
       );
       expect(status).toMatchObject({ id, status: 'processed' });
-      const trees = (await (await fetch(`${web}/api/kcidb/trees?origin=myci`)).json()) as {
+      const trees = (await (await fetch(`${web}/api/v1/kcidb/trees?origin=myci`)).json()) as {
         items: { checkout_id: string }[];
       };
       expect(trees.items.map((t) => t.checkout_id)).toEqual(['myci:start-e2e']);
+      // The API reads the same database, and the dashboard is served at the page check runs link to.
+      const projects = await fetch(`${web}/api/v1/projects`);
+      expect(projects.status).toBe(200);
+      expect(await projects.json()).toEqual({ items: [], next: null });
+      const page = await fetch(`${web}/pipelines/1`);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toContain('<div id="root">');
     } finally {
       const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGINT');

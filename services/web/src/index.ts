@@ -1,5 +1,7 @@
 import { createLogger } from '@packflow/core';
 import { startHttpService, type RunningService, type ServiceStartOptions } from '@packflow/platform';
+import { serveOpenApi } from './api/openapi.js';
+import { serveDashboardAssets } from './dashboard/dashboard.js';
 import { loadWebConfig } from './web.config.js';
 import { WebModule } from './web.module.js';
 
@@ -13,6 +15,10 @@ export async function startWeb(options: ServiceStartOptions = {}): Promise<Runni
     port: config.port,
     host: config.host,
     bodyLimit: config.bodyLimit,
+    beforeListen: async (app) => {
+      serveOpenApi(app);
+      await serveDashboardAssets(app);
+    },
   });
   return { name: 'web', url, close: () => app.close() };
 }

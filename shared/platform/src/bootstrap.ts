@@ -11,6 +11,8 @@ export interface HttpServiceOptions {
   host: string;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
+  /** Runs on the application before it listens (static files, the OpenAPI document). */
+  beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function startHttpService(
     { logger: new PinoNestLogger(options.logger), abortOnError: false },
   );
   app.useGlobalFilters(new HttpErrorFilter(options.logger, { bodyLimit }));
+  await options.beforeListen?.(app);
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.port;

@@ -81,7 +81,8 @@ async function submit(report: unknown, token = MYCI_TOKEN, raw?: string) {
 }
 
 async function get(path: string) {
-  const response = await fetch(`${base}/${path}`);
+  // Submitters' status stays at /api/kcidb; the result queries are under /api/v1/kcidb.
+  const response = await fetch(path.startsWith('status') ? `${base}/${path}` : `${web.url}/api/v1/kcidb/${path}`);
   return {
     status: response.status,
     body: (await response.json()) as Record<string, unknown> & { items: Record<string, unknown>[] },

@@ -4,14 +4,14 @@ import { CONFIG, DATABASE, LOGGER } from '@packflow/platform';
 import { KcidbService, announceKcidbSubmission } from '@packflow/results';
 import type { WebConfig } from '../web.config.js';
 import { KcidbBodyParser } from './kcidb-body.parser.js';
-import { KcidbController } from './kcidb.controller.js';
+import { KcidbQueriesController, KcidbSubmitController } from './kcidb.controller.js';
 
 /**
  * KCIDB submissions and queries. A submission is stored with its outbox row in one
  * transaction; the results worker loads it when the message arrives.
  */
 @Module({
-  controllers: [KcidbController],
+  controllers: [KcidbSubmitController, KcidbQueriesController],
   providers: [
     KcidbBodyParser,
     {

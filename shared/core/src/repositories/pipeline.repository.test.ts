@@ -10,6 +10,7 @@ import {
 import { ITEM_KINDS } from '@packflow/ecosystems';
 import { EventRepository } from './event.repository.js';
 import { PipelineRepository } from './pipeline.repository.js';
+import { ProjectRepository } from './project.repository.js';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -26,10 +27,14 @@ afterAll(() => db.drop());
 
 /** Runs a repository call on a counting connection and checks it issued one statement. */
 async function oneStatement<T>(
-  call: (pipelines: PipelineRepository, events: EventRepository) => Promise<T>,
+  call: (pipelines: PipelineRepository, events: EventRepository, projects: ProjectRepository) => Promise<T>,
 ): Promise<T> {
   const sql = countingSql(pool);
-  const result = await call(new PipelineRepository(sql, ITEM_KINDS), new EventRepository(sql));
+  const result = await call(
+    new PipelineRepository(sql, ITEM_KINDS),
+    new EventRepository(sql),
+    new ProjectRepository(sql),
+  );
   expect(sql.count).toBe(1);
   return result;
 }
@@ -97,6 +102,10 @@ describe('PipelineRepository', () => {
     // The group holds both attempts of the redone chroot: 6 + 1.
     expect(n.group!.targets).toHaveLength(7);
     expect(n.group!.targets.filter((t) => t.target === s.redoneChroot).map((t) => t.attempt)).toEqual([1, 2]);
+    // Its pipeline, event and project come in the same statement.
+    expect(n.pipeline).toMatchObject({ id: s.rerunPipelineId, rerunOf: s.pipelineId });
+    expect(n.event).toMatchObject({ id: s.rerunEventId, type: 'issue_comment.created' });
+    expect(n.project).toMatchObject({ id: s.projectId, repo: 'hello-world' });
   });
 
   it('use case 2 for a step without a group yields null', async () => {
@@ -108,17 +117,36 @@ describe('PipelineRepository', () => {
   });
 
   it('use case 6: a project pipelines, newest first, in pages', async () => {
-    const first = await oneStatement((p) => p.listForProject(s.projectId, { limit: 1 }));
+    const first = (await oneStatement((p) => p.listForProject(s.projectId, { limit: 1 })))!;
     expect(first.items.map((x) => x.id)).toEqual([s.rerunPipelineId]);
     expect(first.next).toBe(s.rerunPipelineId);
-    const second = await oneStatement((p) => p.listForProject(s.projectId, { limit: 1, before: first.next! }));
+    const second = (await oneStatement((p) => p.listForProject(s.projectId, { limit: 1, before: first.next! })))!;
     expect(second.items.map((x) => x.id)).toEqual([s.pipelineId]);
     expect(second.next).toBeNull();
   });
 
+  it('use case 6: pages are stable when pipelines are added meanwhile, and a missing project is null', async () => {
+    const first = (await oneStatement((p) => p.listForProject(s.projectId, { limit: 1 })))!;
+    const added = await pool.query<{ id: string }>(
+      `insert into shared.pipelines (project_id, event_id, commit_id, trigger) values ($1, $2, $3, 'pull_request') returning id`,
+      [s.projectId, s.eventId, s.commitId],
+    );
+    try {
+      const second = (await oneStatement((p) => p.listForProject(s.projectId, { limit: 1, before: first.next! })))!;
+      expect(second.items.map((x) => x.id)).toEqual([s.pipelineId]);
+    } finally {
+      await pool.query('delete from shared.pipelines where id = $1', [added.rows[0].id]);
+    }
+    expect(await oneStatement((p) => p.listForProject('999999'))).toBeNull();
+    expect(await oneStatement((p) => p.listForProject(s.projectId, { limit: 100_000 }))).toMatchObject({
+      next: null,
+    });
+  });
+
   it('use case 8: the pipelines of an event', async () => {
-    const list = await oneStatement((p) => p.listForEvent(s.rerunEventId));
+    const list = (await oneStatement((p) => p.listForEvent(s.rerunEventId)))!.items;
     expect(list.map((x) => x.id)).toEqual([s.rerunPipelineId]);
+    expect(await oneStatement((p) => p.listForEvent('999999'))).toBeNull();
     expect(list[0]).toMatchObject({ rerunOf: s.pipelineId, rerunKind: 'failed', eventType: 'issue_comment.created' });
   });
 
@@ -141,9 +169,22 @@ describe('PipelineRepository', () => {
 
 describe('EventRepository', () => {
   it('use case 7: a project events, newest first, in pages', async () => {
-    const page = await oneStatement((_, e) => e.listForProject(s.projectId, { limit: 10 }));
+    const page = (await oneStatement((_, e) => e.listForProject(s.projectId, { limit: 10 })))!;
     expect(page.items.map((x) => x.id)).toEqual([s.rerunEventId, s.eventId]);
     expect(page.next).toBeNull();
+    const first = (await oneStatement((_, e) => e.listForProject(s.projectId, { limit: 1 })))!;
+    expect(first).toEqual({ items: [expect.objectContaining({ id: s.rerunEventId })], next: s.rerunEventId });
+    expect(await oneStatement((_, e) => e.listForProject('999999'))).toBeNull();
+  });
+
+  it('one event with its project', async () => {
+    expect(await oneStatement((_, e) => e.getView(s.eventId))).toMatchObject({
+      id: s.eventId,
+      type: 'pull_request.opened',
+      commitSha: 'a'.repeat(40),
+      project: { id: s.projectId, namespace: 'packit', repo: 'hello-world' },
+    });
+    expect(await oneStatement((_, e) => e.getView('999999'))).toBeNull();
   });
 
   it('use case 9: the project of an event', async () => {
@@ -151,5 +192,30 @@ describe('EventRepository', () => {
       id: s.projectId,
       namespace: 'packit',
     });
+  });
+});
+
+describe('ProjectRepository', () => {
+  it('searches by forge, namespace and name, in pages by id', async () => {
+    const all = await oneStatement((_, __, pr) => pr.search({ forge: 'github', namespace: 'PACK' }));
+    expect(all.items.map((x) => x.repo)).toEqual(['hello-world', 'other']);
+    const byName = await oneStatement((_, __, pr) => pr.search({ name: 'oth' }));
+    expect(byName.items.map((x) => x.repo)).toEqual(['other']);
+    expect((await oneStatement((_, __, pr) => pr.search({ forge: 'gitlab' }))).items).toEqual([]);
+    // Wildcards are text: '_' matches only an underscore.
+    expect((await oneStatement((_, __, pr) => pr.search({ name: 'hello_world' }))).items).toEqual([]);
+    const first = await oneStatement((_, __, pr) => pr.search({ namespace: 'packit', limit: 1 }));
+    expect(first).toEqual({ items: [expect.objectContaining({ id: s.projectId })], next: s.projectId });
+    const second = await oneStatement((_, __, pr) => pr.search({ namespace: 'packit', limit: 1, after: first.next! }));
+    expect(second.items.map((x) => x.repo)).toEqual(['other']);
+    expect(second.next).toBeNull();
+  });
+
+  it('one project, or null', async () => {
+    expect(await oneStatement((_, __, pr) => pr.get(s.projectId))).toMatchObject({
+      forge: 'github',
+      repo: 'hello-world',
+    });
+    expect(await oneStatement((_, __, pr) => pr.get('999999'))).toBeNull();
   });
 });

@@ -1,5 +1,7 @@
 import { prepared, type Sql } from '../db/sql.js';
 import type { ItemKinds } from '../model/item-kind.registry.js';
+import { eventJson } from './event.repository.js';
+import { clampLimit, pageOf } from './page.js';
 import { groupTargetsSql, projectJson, stepGroupSql, stepTargetsSql, targetJson } from './step-targets.sql.js';
 import type {
   EventSummary,
@@ -68,6 +70,9 @@ const viewSql = (kinds: ItemKinds) => `with recursive
 const neighbourhoodSql = (kinds: ItemKinds) => `with s as (select * from shared.pipeline_steps where id = $1),
             g as (${stepGroupSql(kinds, '$1')})
       select json_build_object(
+        'pipeline', json_build_object(${pipelineSummaryFields}),
+        'event', case when e.id is null then null else ${eventJson} end,
+        'project', ${projectJson('pr')},
         'step', ${stepSummaryJson('s')}::jsonb || jsonb_build_object(
                   'pipelineId', s.pipeline_id::text, 'rerunOf', s.rerun_of_id::text,
                   'targets', coalesce((select jsonb_agg(${targetJson} order by x.target, x.attempt)
@@ -83,7 +88,9 @@ const neighbourhoodSql = (kinds: ItemKinds) => `with s as (select * from shared.
                                            from (${groupTargetsSql(kinds, 'g.kind', 'g.group_id')}) x), '[]'))
                     from g limit 1)
       ) as view
-      from s`;
+      from s
+      join ${pipelineSummaryFrom} on p.id = s.pipeline_id
+      join shared.projects pr on pr.id = p.project_id`;
 
 /**
  * The queries the dashboard and API need, each one SQL statement (the design notes'
@@ -110,7 +117,10 @@ export class PipelineRepository {
     return rows[0]?.view ?? null;
   }
 
-  /** Use case 2: a step with its previous and next steps and all targets of its group. */
+  /**
+   * Use case 2: a step with its previous and next steps and all targets of its group, with
+   * its pipeline, event and project (use cases 10 and 11 in the same statement).
+   */
   async getStepNeighbourhood(stepId: string): Promise<StepNeighbourhood | null> {
     const { rows } = await this.sql.query<{ view: StepNeighbourhood }>(
       prepared('pf_step_neighbourhood', this.neighbourhoodSql, [stepId]),
@@ -118,40 +128,60 @@ export class PipelineRepository {
     return rows[0]?.view ?? null;
   }
 
-  /** Use case 6: a project's pipelines, newest first, keyset-paginated by id. */
+  /**
+   * Use case 6: a project's pipelines, newest first, keyset-paginated by id (`before` is the
+   * previous page's `next`); null when the project does not exist.
+   */
   async listForProject(
     projectId: string,
     options: { before?: string; limit?: number } = {},
-  ): Promise<Page<PipelineSummary>> {
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-    const { rows } = await this.sql.query<{ item: PipelineSummary }>(
+  ): Promise<Page<PipelineSummary> | null> {
+    const limit = clampLimit(options.limit);
+    const { rows } = await this.sql.query<{ found: boolean; item: PipelineSummary | null }>(
       prepared(
         'pf_project_pipelines',
-        `select json_build_object(${pipelineSummaryFields}) as item
-         from ${pipelineSummaryFrom}
-        where p.project_id = $1 and ($2::bigint is null or p.id < $2)
-        order by p.id desc
-        limit $3`,
+        `select o.id is not null as found, x.item
+           from (select 1) one
+           left join shared.projects o on o.id = $1
+           left join lateral (
+             select p.id, json_build_object(${pipelineSummaryFields}) as item
+               from ${pipelineSummaryFrom}
+              where p.project_id = o.id and ($2::bigint is null or p.id < $2)
+              order by p.id desc
+              limit $3) x on true
+          order by x.id desc`,
         [projectId, options.before ?? null, limit + 1],
       ),
     );
-    const items = rows.slice(0, limit).map((r) => r.item);
-    return { items, next: rows.length > limit ? items[items.length - 1].id : null };
+    return pageOf(rows, limit);
   }
 
-  /** Use case 8: the pipelines an event started (reruns it asked for included). */
-  async listForEvent(eventId: string): Promise<PipelineSummary[]> {
-    const { rows } = await this.sql.query<{ item: PipelineSummary }>(
+  /**
+   * Use case 8: the pipelines an event started (reruns it asked for included), oldest first,
+   * keyset-paginated by id (`after` is the previous page's `next`); null when the event does not exist.
+   */
+  async listForEvent(
+    eventId: string,
+    options: { after?: string; limit?: number } = {},
+  ): Promise<Page<PipelineSummary> | null> {
+    const limit = clampLimit(options.limit);
+    const { rows } = await this.sql.query<{ found: boolean; item: PipelineSummary | null }>(
       prepared(
         'pf_event_pipelines',
-        `select json_build_object(${pipelineSummaryFields}) as item
-         from ${pipelineSummaryFrom}
-        where p.event_id = $1
-        order by p.id`,
-        [eventId],
+        `select o.id is not null as found, x.item
+           from (select 1) one
+           left join shared.events o on o.id = $1
+           left join lateral (
+             select p.id, json_build_object(${pipelineSummaryFields}) as item
+               from ${pipelineSummaryFrom}
+              where p.event_id = o.id and ($2::bigint is null or p.id > $2)
+              order by p.id
+              limit $3) x on true
+          order by x.id`,
+        [eventId, options.after ?? null, limit + 1],
       ),
     );
-    return rows.map((r) => r.item);
+    return pageOf(rows, limit);
   }
 
   /** Use case 10: the event behind a step (through its pipeline). */

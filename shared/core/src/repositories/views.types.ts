@@ -90,6 +90,11 @@ export interface PipelineView extends PipelineSummary {
 
 export interface StepNeighbourhood {
   step: StepView;
+  /** The pipeline the step is in. */
+  pipeline: PipelineSummary;
+  /** The event that started that pipeline (null for pipelines without one). */
+  event: EventSummary | null;
+  project: ProjectView;
   previous: StepSummary[];
   next: StepSummary[];
   /** The group the step runs ({kind, id}) with all its targets, other chroots and attempts included. */
@@ -108,8 +113,13 @@ export interface EventSummary {
   commitSha: string | null;
 }
 
+/** An event with the project it happened on (null for events with none, e.g. unknown builds). */
+export interface EventView extends EventSummary {
+  project: ProjectView | null;
+}
+
 export interface Page<T> {
   items: T[];
-  /** Pass as `before` for the next (older) page; null on the last page. */
+  /** Cursor of the next page (the last item's id; keyset, so stable under inserts); null on the last page. */
   next: string | null;
 }

@@ -279,30 +279,17 @@ export class IntakeService implements OnModuleInit {
     return { status: 202, body: { event_id: outcome.eventId } };
   }
 
-  private async ignore(
-    source: EventSource,
-    deliveryId: string,
-    type: string,
-    reason: string,
-    payload: unknown,
-  ): Promise<IntakeAnswer> {
-    const outcome = await this.recorder.submit({
-      source,
-      type,
-      deliveryId,
-      actor: null,
-      ecosystem: null,
-      disposition: 'ignored',
-      reason,
-      payload,
-      outbox: null,
-    });
-    if (outcome.status === 'duplicate')
-      return { status: 200, body: { duplicate: deliveryId, event_id: outcome.eventId } };
-    this.logger.debug({ deliveryId, eventId: outcome.eventId, type, reason }, 'event ignored');
-    return { status: 200, body: { ignored: reason, event_id: outcome.eventId } };
+  /** Recorded without an outbox message: nothing acts on it (ignored) or it cannot be read (rejected). */
+  private ignore(source: EventSource, deliveryId: string, type: string, reason: string, payload: unknown) {
+    return this.recordUnrouted('ignored', source, deliveryId, type, reason, payload);
   }
-  private async reject(
+
+  private reject(source: EventSource, deliveryId: string, type: string, reason: string, payload: unknown) {
+    return this.recordUnrouted('rejected', source, deliveryId, type, reason, payload);
+  }
+
+  private async recordUnrouted(
+    disposition: 'ignored' | 'rejected',
     source: EventSource,
     deliveryId: string,
     type: string,
@@ -315,15 +302,20 @@ export class IntakeService implements OnModuleInit {
       deliveryId,
       actor: null,
       ecosystem: null,
-      disposition: 'rejected',
+      disposition,
       reason,
       payload,
       outbox: null,
     });
     if (outcome.status === 'duplicate')
       return { status: 200, body: { duplicate: deliveryId, event_id: outcome.eventId } };
-    this.logger.warn({ deliveryId, eventId: outcome.eventId, type, reason }, 'message rejected');
-    return { status: 200, body: { rejected: reason, event_id: outcome.eventId } };
+    const fields = { deliveryId, eventId: outcome.eventId, type, reason };
+    if (disposition === 'rejected') {
+      this.logger.warn(fields, 'message rejected');
+      return { status: 200, body: { rejected: reason, event_id: outcome.eventId } };
+    }
+    this.logger.debug(fields, 'event ignored');
+    return { status: 200, body: { ignored: reason, event_id: outcome.eventId } };
   }
 }
 

@@ -2,10 +2,10 @@
 // served by the web service itself: hashed assets with long caching, and index.html for
 // every other page path (the app routes in the browser), such as the `/pipelines/<id>`
 // that check runs and comments link to.
-import { Controller, Get, Inject, Module, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Module, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { NotFoundError, PackflowError } from '@packflow/core';
+import { PackflowError } from '@packflow/core';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
@@ -38,8 +38,8 @@ class DashboardController {
   @Get('*')
   page(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const path = request.url.split('?')[0];
-    // Unknown API paths stay API answers (the one error body), never the app.
-    if (path === '/api' || path.startsWith('/api/')) throw new NotFoundError('route', `GET ${path}`);
+    // Unknown API paths stay API answers (the platform's 404 for a route it lacks), never the app.
+    if (path === '/api' || path.startsWith('/api/')) throw new NotFoundException();
     const html = this.index();
     reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   }

@@ -361,7 +361,7 @@ describe('the error body', () => {
   it('answers a route the web service does not have 404, with the one error body', async () => {
     expect(await get('nothing-here')).toEqual({
       status: 404,
-      body: { code: 'not_found', message: 'no route for GET /api/kcidb/nothing-here' },
+      body: { code: 'not_found', message: 'no route for GET /api/v1/kcidb/nothing-here' },
     });
   });
 

@@ -128,8 +128,8 @@ describe('PipelineRepository', () => {
   it('use case 6: pages are stable when pipelines are added meanwhile, and a missing project is null', async () => {
     const first = (await oneStatement((p) => p.listForProject(s.projectId, { limit: 1 })))!;
     const added = await pool.query<{ id: string }>(
-      `insert into shared.pipelines (project_id, event_id, commit_id, trigger) values ($1, $2, $3, 'pull_request') returning id`,
-      [s.projectId, s.eventId, s.commitId],
+      `insert into shared.pipelines (project_id, commit_id, trigger) values ($1, $2, 'pull_request') returning id`,
+      [s.projectId, s.commitId],
     );
     try {
       const second = (await oneStatement((p) => p.listForProject(s.projectId, { limit: 1, before: first.next! })))!;

@@ -236,7 +236,7 @@ describe('updateDistGit', () => {
       );
       const num = pair({ config: 'upstream_ref: 1.0\n' });
       await expect(updateDistGit(num.sg.dir, num.dg.dir)).rejects.toThrow(
-        `${num.sg.dir}/.distro/source-git.yaml: upstream_ref must be a git ref (a tag, branch or commit), got 1; quote it`,
+        `${num.sg.dir}/.distro/source-git.yaml:1:15: error: upstream_ref: expected text, got the number 1`,
       );
       const b = pair({ config: 'upstream_ref: v9.9\n' });
       await expect(updateDistGit(b.sg.dir, b.dg.dir)).rejects.toThrow(

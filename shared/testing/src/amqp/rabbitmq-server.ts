@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answers, freePort } from '../ports.js';
+import { terminate } from '../child-process.js';
 import { waitFor } from '../wait-for.js';
 
 export interface TestRabbitMq {
@@ -51,10 +52,7 @@ export async function startRabbitMq(): Promise<TestRabbitMq> {
     async stop() {
       const c = child;
       child = undefined;
-      if (!c || c.exitCode !== null) return;
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGTERM');
-      await exited;
+      await terminate(c);
       await waitFor(async () => !(await answers(port)), { what: `rabbitmq-server on port ${port} to stop` });
     },
     async dispose() {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answers, freePort } from '../ports.js';
+import { terminate } from '../child-process.js';
 import { waitFor } from '../wait-for.js';
 
 /** A nats-server with JetStream of the test's own, on a free port, that it can stop and start again. */
@@ -29,10 +30,7 @@ export async function startNatsServer(): Promise<TestNatsServer> {
     async stop() {
       const c = child;
       child = undefined;
-      if (!c || c.exitCode !== null) return;
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGTERM');
-      await exited;
+      await terminate(c);
     },
     async dispose() {
       await server.stop();

@@ -1,4 +1,5 @@
-import { PackflowError } from '@packflow/core';
+// Exit codes and the wrapper every command action runs in. Light on purpose (no
+// @packflow/core at load time): every command's registration imports it.
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -13,6 +14,8 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       const code = await fn(...args);
       process.exitCode = code ?? EXIT.ok;
     } catch (error) {
+      // Loaded only on failure: @packflow/core brings MikroORM, which `--help` does not need.
+      const { PackflowError } = await import('@packflow/core');
       if (error instanceof PackflowError) {
         process.stderr.write(`packflow: ${error.message}\n`);
         process.exitCode = EXIT.usage;

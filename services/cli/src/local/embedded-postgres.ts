@@ -1,24 +1,69 @@
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+// The embedded database of a state directory (<state>/pgdata): PGlite, PostgreSQL compiled to
+// WebAssembly, served over the Postgres protocol on 127.0.0.1 so every client connects to it
+// as to a real server. Only one process may open the data directory; while one holds it, its
+// address is in <state>/pgdata.json, and `pnpm start` and the CLI find it there.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface EmbeddedPostgres {
   url: string;
+  /** The other process that holds the data directory and serves it at `url`; unset when this one does. */
+  heldBy?: number;
   stop(): Promise<void>;
 }
 
+/** Local state (embedded database, NATS data, generated secrets): `.packflow/` or PACKFLOW_STATE_DIR. */
+export const stateDir = (): string =>
+  process.env.PACKFLOW_STATE_DIR ?? fileURLToPath(new URL('../../../../.packflow/', import.meta.url));
+
+interface Holder {
+  pid: number;
+  url: string;
+}
+
+const holderFile = (state: string) => join(state, 'pgdata.json');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readHolder(state: string): Promise<Holder | undefined> {
+  try {
+    const holder = JSON.parse(await readFile(holderFile(state), 'utf8')) as Holder;
+    return Number.isInteger(holder.pid) && typeof holder.url === 'string' ? holder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * PGlite (PostgreSQL compiled to WebAssembly) served over the Postgres protocol on
- * 127.0.0.1, so the services connect to it exactly as to a real server.
+ * The embedded database of `state`: the address of the process that holds it, or, when none
+ * does, its data directory opened and served by this process (which then holds it until stop).
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
-  await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+export async function openEmbeddedPostgres(state: string): Promise<EmbeddedPostgres> {
+  const holder = await readHolder(state);
+  if (holder && holder.pid !== process.pid && alive(holder.pid)) {
+    return { url: holder.url, heldBy: holder.pid, stop: async () => {} };
+  }
+  // Loaded here: PGlite's WebAssembly is only needed by the process that opens the directory.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  await mkdir(join(state, 'pgdata'), { recursive: true });
+  const db = await PGlite.create(join(state, 'pgdata'));
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 32 });
   await server.start();
+  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  await writeFile(holderFile(state), `${JSON.stringify({ pid: process.pid, url } satisfies Holder)}\n`);
   return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    url,
     async stop() {
+      await rm(holderFile(state), { force: true });
       await server.stop();
       await db.close();
     },

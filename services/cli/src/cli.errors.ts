@@ -1,5 +1,6 @@
-// Exit codes and the wrapper every command action runs in. Light on purpose (no
-// @packflow/core at load time): every command's registration imports it.
+// Exit codes and the wrapper every command action runs in. Every command's registration
+// imports it, so it imports only @packflow/base (not @packflow/core, which loads MikroORM).
+import { PackflowError } from '@packflow/base';
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -14,8 +15,6 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       const code = await fn(...args);
       process.exitCode = code ?? EXIT.ok;
     } catch (error) {
-      // Loaded only on failure: @packflow/core brings MikroORM, which `--help` does not need.
-      const { PackflowError } = await import('@packflow/core');
       if (error instanceof PackflowError) {
         process.stderr.write(`packflow: ${error.message}\n`);
         process.exitCode = EXIT.usage;

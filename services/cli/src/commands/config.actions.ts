@@ -1,8 +1,8 @@
 // What `packflow config …` does, loaded only when such a command runs (config.command.ts
-// registers it): @packflow/config and @packflow/core are not needed for --help.
+// registers it): @packflow/config is not needed for --help.
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { EnvReader, ValidationError } from '@packflow/core';
+import { EnvReader, ValidationError } from '@packflow/base';
 import {
   CONFIG_FILE_NAMES,
   findConfigFile,

@@ -1,6 +1,6 @@
 // What `packflow plan` does, loaded only when it runs (plan.command.ts registers it).
 import { readFileSync } from 'node:fs';
-import { ValidationError } from '@packflow/core';
+import { ValidationError } from '@packflow/base';
 import { commentCommandIn, formatDiagnostic, plan, planEventOf, type Plan, type PlanEvent } from '@packflow/config';
 import { isIgnored } from '@packflow/events';
 import { webhookDriverOf } from '@packflow/forges';

@@ -93,7 +93,7 @@ async function runAll(): Promise<void> {
       cleanups.push(() => service.close());
     }
     for (const s of services.filter((x) => x.url)) {
-      process.stdout.write(`packflow ${s.name} listening on ${s.url} (health: ${s.url}/healthz)\n`);
+      process.stdout.write(`packflow ${s.name} listening on ${s.url} (probes: ${s.url}/healthz, ${s.url}/readyz)\n`);
     }
     if (pg) process.stdout.write(`packflow embedded database: ${pg.url} (the CLI finds it while this runs)\n`);
     process.stdout.write('packflow is running; press Ctrl-C to stop\n');

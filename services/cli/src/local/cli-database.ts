@@ -23,6 +23,13 @@ export async function withCliDatabase<T>(fn: (db: CliDatabase) => Promise<T>): P
   }
   const dir = join(stateDir(), 'pgdata');
   const embedded = await openEmbeddedPostgres(stateDir());
+  if (embedded.heldBy !== undefined && !embedded.url) {
+    throw new PackflowError(
+      'database_unreachable',
+      `the embedded database in ${dir} is being opened by packflow process ${embedded.heldBy}: run the command again in a moment, or set DATABASE_URL`,
+      { retryable: true },
+    );
+  }
   const db: CliDatabase = {
     url: embedded.url,
     where:

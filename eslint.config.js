@@ -52,7 +52,7 @@ export default tseslint.config(
     // The framework stays at the edges: services, shared/platform and
     // shared/nest-jetstream are where NestJS lives.
     files: [
-      'shared/{core,engine,config,events,forges,clients,results,messaging,migrator,testing,upstream,stream,ecosystems,source-git}/**/*.ts',
+      'shared/{base,core,engine,config,events,forges,clients,results,messaging,migrator,testing,upstream,stream,ecosystems,source-git}/**/*.ts',
       'migrations/**/*.ts',
     ],
     rules: {

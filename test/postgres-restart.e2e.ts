@@ -4,7 +4,8 @@
 // against a PostgreSQL and a nats-server of this test's own; the server is stopped
 // (`pg_ctl stop -m fast`, every connection ended) and started again, and each process must
 // still be running and doing its work: a pull request sent afterwards builds in the fake
-// Copr, a KCIDB report submitted afterwards is loaded, `/healthz` answered throughout.
+// Copr, a KCIDB report submitted afterwards is loaded, `/healthz` answered 200 throughout and
+// `/readyz` 503 while the database is down.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { Database, createLogger } from '@packflow/core';
@@ -109,8 +110,8 @@ afterAll(async () => {
   await pg?.dispose();
 });
 
-const health = async (url: string) => {
-  const response = await fetch(`${url}/healthz`);
+const probe = async (url: string, path: '/healthz' | '/readyz') => {
+  const response = await fetch(`${url}${path}`);
   return { status: response.status, body: (await response.json()) as { database: string } };
 };
 
@@ -163,20 +164,24 @@ const loaded = (id: string) =>
   );
 
 describe('a PostgreSQL restart under running services', () => {
-  it('leaves every process running, answering /healthz, and doing its work afterwards', async () => {
+  it('leaves every process running, alive (/healthz) and not ready (/readyz) during the outage, and doing its work afterwards', async () => {
     // Before: everything works, and every service holds pooled connections.
     await pullRequestBuilds(7);
     await loaded(await submitKcidb('before'));
-    for (const url of [schedulerUrl, webUrl]) expect((await health(url)).status).toBe(200);
+    for (const url of [schedulerUrl, webUrl]) expect((await probe(url, '/readyz')).status).toBe(200);
 
     await pg.stop();
 
-    // Down: the HTTP services still answer, naming the database; every process saw its
+    // Down: the HTTP services still answer, naming the database: not ready (503), but alive
+    // (200: a restart would not bring the database back); every process saw its
     // connections end, and logged it rather than dying.
     for (const url of [schedulerUrl, webUrl]) {
-      const down = await health(url);
+      const down = await probe(url, '/readyz');
       expect(down.status).toBe(503);
       expect(down.body.database).toMatch(/^unreachable: /);
+      const live = await probe(url, '/healthz');
+      expect(live.status).toBe(200);
+      expect(live.body.database).toMatch(/^unreachable: /);
     }
     for (const p of Object.values(processes)) {
       await p.waitForOutput((out) => out.includes('idle database connection lost'), 'the lost connections logged');
@@ -193,7 +198,9 @@ describe('a PostgreSQL restart under running services', () => {
 
     await pg.start();
     for (const url of [schedulerUrl, webUrl]) {
-      await waitFor(async () => (await health(url)).status === 200, { what: `${url}/healthz to be 200 again` });
+      await waitFor(async () => (await probe(url, '/readyz')).status === 200, {
+        what: `${url}/readyz to be 200 again`,
+      });
     }
 
     // After: a pull request runs through scheduler, NATS and upstream worker to Copr, and

@@ -1,11 +1,13 @@
 // `pnpm start` on a fresh checkout: no DATABASE_URL, so embedded PGlite; migrations at
-// start; scheduler and web serve /healthz; a KCIDB report submitted to web is loaded by
-// the results worker through the outbox and JetStream; Ctrl-C stops everything with exit 0.
+// start; scheduler and web serve /healthz and /readyz; the CLI reaches the same database;
+// a KCIDB report submitted to web is loaded by the results worker through the outbox and
+// JetStream; Ctrl-C stops everything with exit 0.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '@packflow/cli/testing';
 import { repoRoot, startNatsServer, waitFor, type TestNatsServer } from '@packflow/testing';
 
 let stateDir: string;
@@ -43,10 +45,23 @@ describe('pnpm start', () => {
       const urls = [...out.matchAll(/packflow (\S+) listening on (http:\/\/\S+) /g)].map((m) => [m[1], m[2]]);
       expect(urls.map(([name]) => name).sort()).toEqual(['scheduler', 'web']);
       for (const [, url] of urls) {
-        const res = await fetch(`${url}/healthz`);
-        expect(res.status).toBe(200);
-        expect(await res.json()).toEqual({ status: 'ok', database: 'ok', nats: 'ok' });
+        for (const probe of ['/healthz', '/readyz']) {
+          const res = await fetch(`${url}${probe}`);
+          expect(res.status).toBe(200);
+          expect(await res.json()).toEqual({ status: 'ok', database: 'ok', nats: 'ok' });
+        }
       }
+      // The CLI, without DATABASE_URL, reaches the database `start` holds (at the address it
+      // wrote in the state directory), not another one.
+      const cliEnv = { PACKFLOW_STATE_DIR: stateDir, DATABASE_URL: undefined };
+      const migrations = await runCli(['migrate', 'status', '--json'], cliEnv);
+      expect(migrations.code).toBe(0);
+      for (const b of JSON.parse(migrations.stdout).bases) expect(b.pending).toEqual([]);
+      expect(await runCli(['dead-letters', 'list'], cliEnv)).toEqual({
+        code: 0,
+        stdout: 'no dead letters\n',
+        stderr: '',
+      });
       const web = urls.find(([name]) => name === 'web')![1];
       const submitted = await fetch(`${web}/api/kcidb/submit`, {
         method: 'POST',

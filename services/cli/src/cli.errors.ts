@@ -1,4 +1,6 @@
-import { PackflowError } from '@packflow/core';
+// Exit codes and the wrapper every command action runs in. Every command's registration
+// imports it, so it imports only @packflow/base (not @packflow/core, which loads MikroORM).
+import { PackflowError } from '@packflow/base';
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

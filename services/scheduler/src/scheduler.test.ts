@@ -23,8 +23,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-const health = async (url: string) => {
-  const res = await fetch(`${url}/healthz`);
+const probe = async (url: string, path: '/healthz' | '/readyz') => {
+  const res = await fetch(`${url}${path}`);
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 };
 
@@ -38,24 +38,34 @@ describe('scheduler service', () => {
   });
   afterAll(() => service.close());
 
-  it('serves /healthz with 200 when PostgreSQL and NATS answer', async () => {
-    expect(await health(service.url!)).toEqual({ status: 200, body: { status: 'ok', database: 'ok', nats: 'ok' } });
+  it('serves /healthz and /readyz with 200 when PostgreSQL and NATS answer', async () => {
+    const body = { status: 'ok', database: 'ok', nats: 'ok' };
+    expect(await probe(service.url!, '/healthz')).toEqual({ status: 200, body });
+    expect(await probe(service.url!, '/readyz')).toEqual({ status: 200, body });
   });
 
-  it('answers 503 naming NATS while NATS is down, and 200 again once it is back', async () => {
+  it('while NATS is down: /readyz answers 503 naming it, /healthz 200 saying so; both 200 once it is back', async () => {
     await nats.stop();
     const down = await waitFor(
       async () => {
-        const h = await health(service.url!);
+        const h = await probe(service.url!, '/readyz');
         return h.status === 503 ? h : undefined;
       },
-      { what: '503 from /healthz' },
+      { what: '503 from /readyz' },
     );
     expect(down.body.status).toBe('unavailable');
     expect(down.body.database).toBe('ok');
     expect(down.body.nats).toMatch(/^unreachable: /);
+    const live = await probe(service.url!, '/healthz');
+    expect(live.status).toBe(200);
+    expect(live.body.status).toBe('ok');
+    expect(live.body.nats).toMatch(/^unreachable: /);
     await nats.start();
-    await waitFor(async () => (await health(service.url!)).status === 200, { what: '200 from /healthz' });
+    await waitFor(async () => (await probe(service.url!, '/readyz')).status === 200, { what: '200 from /readyz' });
+    expect(await probe(service.url!, '/healthz')).toEqual({
+      status: 200,
+      body: { status: 'ok', database: 'ok', nats: 'ok' },
+    });
   });
 });
 
@@ -70,7 +80,7 @@ describe('scheduler process', () => {
       (out) => /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1],
       'the scheduler URL in its log',
     );
-    expect((await health(url)).status).toBe(200);
+    expect((await probe(url, '/readyz')).status).toBe(200);
     expect(await child.terminate()).toEqual({ code: 0, signal: null });
     expect(child.output()).toContain('"msg":"stopped"');
   });

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { PackflowError, ValidationError } from '@packflow/core';
+import { PackflowError, ValidationError } from '@packflow/base';
 import { isIgnored } from '@packflow/events';
 import { webhookDriverOf } from '@packflow/forges';
 import { sharedFixturesDir } from '@packflow/testing';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigurationError } from '@packflow/core';
+import { ConfigurationError } from '@packflow/base';
 import { parseReleaseTable } from './release-table.loader.js';
 import { testReleases } from './testing.releases.js';
 

@@ -4,7 +4,7 @@
 // at a replacement (see readPlanningConfig).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigurationError } from '@packflow/core';
+import { ConfigurationError } from '@packflow/base';
 
 export type ReleaseStatus = 'stable' | 'branched' | 'rawhide';
 

@@ -1,5 +1,4 @@
-export * from './errors/index.js';
-export * from './config/index.js';
+export * from '@packflow/base';
 export * from './logging/logger.js';
 export * from './model/index.js';
 export * from './db/orm.js';

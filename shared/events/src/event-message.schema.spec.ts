@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationError } from '@packflow/core';
+import { ValidationError } from '@packflow/base';
 import {
   allSubjects,
   eventSubject,

@@ -5,7 +5,7 @@
 // A worker deployment subscribes to `<ecosystem>.>` (or a narrower filter such as
 // `upstream.pull_request.>`); the forge is in the payload (`project.forge`).
 import { z } from 'zod';
-import { ValidationError } from '@packflow/core';
+import { ValidationError } from '@packflow/base';
 import { EVENT_TYPES, eventSchema, type EventType, type PackflowEvent } from './event.schema.js';
 import { ECOSYSTEMS, type Ecosystem } from './routing.js';
 

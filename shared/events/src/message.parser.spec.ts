@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationError } from '@packflow/core';
+import { ValidationError } from '@packflow/base';
 import { validateEvent } from './event-message.schema.js';
 import { distGitSource, parseMessage, readBusMessage } from './message.parser.js';
 import { parseTestingFarm, testingFarmToken } from './testing-farm.parser.js';

@@ -2,7 +2,7 @@
 // Two shapes arrive: flat (`{"topic": …, …fields}`) and the full envelope (`{"topic",
 // "headers", "id", "body"}`). Topics are matched without their environment prefix
 // (`org.fedoraproject.prod.`, `org.fedoraproject.stg.`), so staging works the same.
-import { ValidationError } from '@packflow/core';
+import { ValidationError } from '@packflow/base';
 import { parseCommentCommand } from './command.parser.js';
 import type { EventProject, PackflowEvent } from './event.schema.js';
 import { eventOf, ignored, PayloadReader, splitRepositoryUrl, type ParseResult } from './payload.reader.js';

@@ -1,7 +1,7 @@
 // Reads fields out of an untrusted JSON payload. A missing or mistyped field becomes a
 // ValidationError naming its path (`pull_request.head.sha: expected a string, got
 // nothing`), which the scheduler answers with 400.
-import { ValidationError } from '@packflow/core';
+import { ValidationError } from '@packflow/base';
 import type { EventOfType, EventType, PackflowEvent } from './event.schema.js';
 
 /** A valid event packflow does not act on, and why (`type` says what it was, when known). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationError } from '@packflow/core';
+import { ValidationError } from '@packflow/base';
 import { kcidbSubmittedMessage, validateResultsMessage } from './results-message.schema.js';
 
 const ID = '0b7c6f1e-8a5d-4c3b-9e2f-1a2b3c4d5e6f';

@@ -6,7 +6,7 @@
 // `shared.kcidb_submissions` in the transaction that writes the outbox row, so the
 // message stays small whatever the report's size and a redelivery loads nothing twice.
 import { z } from 'zod';
-import { ValidationError } from '@packflow/core';
+import { ValidationError } from '@packflow/base';
 import { zodProblems } from './event-message.schema.js';
 
 /** Everything the results worker receives. */

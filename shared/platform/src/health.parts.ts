@@ -1,4 +1,4 @@
-// Parts of a service that report their own state in `/healthz` beside PostgreSQL and
+// Parts of a service that report their own state in `/healthz` and `/readyz` beside PostgreSQL and
 // NATS (the scheduler's fedora-messaging consumer, for one). A part's state is shown,
 // not judged: a broker outage is the broker's, and restarting the pod would not mend it.
 

@@ -13,7 +13,7 @@ export interface PlatformOptions {
   name: string;
   config: Readonly<CommonConfig>;
   logger: Logger;
-  /** Serve `GET /healthz` (HTTP services). */
+  /** Serve `GET /healthz` (liveness) and `GET /readyz` (readiness) (HTTP services). */
   http?: boolean;
   /**
    * Connections owned by the caller (the all-in-one process shares one of each across

@@ -1,59 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+// `packflow config …`: registration only (commander and nothing heavy), so `--help` stays
+// fast; the work is in config.actions.ts, imported when the command runs.
 import type { Command } from 'commander';
-import { EnvReader, ValidationError } from '@packflow/core';
-import {
-  CONFIG_FILE_NAMES,
-  findConfigFile,
-  formatDiagnostic,
-  loadConfig,
-  loadReleaseTable,
-  readPlanningConfig,
-  type LoadResult,
-  type ReleaseTable,
-} from '@packflow/config';
-import { EXIT, action } from '../cli.errors.js';
-
-/** The release table: PACKFLOW_RELEASES_FILE, else the one shipped with packflow. */
-export function releaseTable(): ReleaseTable {
-  const reader = new EnvReader(process.env);
-  const { releasesFile } = reader.done(readPlanningConfig(reader));
-  return loadReleaseTable(releasesFile);
-}
-
-/**
- * The directory relative paths are given from. `pnpm packflow …` runs in the repository
- * root; pnpm and npm keep the directory the operator typed the command in as INIT_CWD.
- */
-export function resolveFromCaller(path: string): string {
-  const reader = new EnvReader(process.env);
-  return resolve(reader.optional('INIT_CWD') ?? process.cwd(), path);
-}
-
-/** A config file, or the config file at the root of a directory (default: the current one). */
-export function readConfigFile(path: string | undefined): { file: string; text: string } {
-  const target = resolveFromCaller(path ?? '.');
-  try {
-    if (statSync(target).isDirectory()) {
-      const found = findConfigFile(target);
-      if (!found) throw new ValidationError(`no ${CONFIG_FILE_NAMES.join(', ')} in ${path ?? 'the current directory'}`);
-      // Messages name the file as the operator would: relative to what they gave.
-      return { file: join(path ?? '.', basename(found)), text: readFileSync(found, 'utf8') };
-    }
-    return { file: path ?? target, text: readFileSync(target, 'utf8') };
-  } catch (error) {
-    if (error instanceof ValidationError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ValidationError(
-      `cannot read ${path ?? target}: ${code === 'ENOENT' ? 'no such file or directory' : (code ?? (error as Error).message)}`,
-    );
-  }
-}
-
-export function loadConfigFile(path: string | undefined, releases: ReleaseTable): LoadResult & { file: string } {
-  const { file, text } = readConfigFile(path);
-  return { file, ...loadConfig(text, file, { releases }) };
-}
+import { action } from '../cli.errors.js';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('check .packit.yaml files as packflow reads them');
@@ -70,27 +18,8 @@ export function registerConfig(program: Command): void {
     )
     .addHelpText('after', '\nExit status: 0 valid (warnings allowed), 1 invalid, 2 the file cannot be read.')
     .action(
-      action(async (path: string | undefined, opts: { json?: boolean }) => {
-        const releases = releaseTable();
-        const { file, config: loaded, diagnostics } = loadConfigFile(path, releases);
-        const valid = loaded !== undefined;
-        if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ file, valid, diagnostics })}\n`);
-        } else {
-          for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
-          const count = (severity: string): number => diagnostics.filter((d) => d.severity === severity).length;
-          const counts = (['error', 'warning', 'note'] as const)
-            .map((severity) => (count(severity) ? plural(count(severity), severity) : ''))
-            .filter(Boolean);
-          process.stdout.write(
-            `${file}: ${valid ? 'valid' : 'invalid'}${counts.length ? ` (${counts.join(', ')})` : ''}\n`,
-          );
-        }
-        return valid ? EXIT.ok : EXIT.failed;
-      }),
+      action(async (path: string | undefined, opts: { json?: boolean }) =>
+        (await import('./config.actions.js')).validateConfig(path, opts),
+      ),
     );
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -19,6 +19,15 @@ afterAll(async () => {
 });
 
 describe('pnpm packflow migrate', () => {
+  it('is the one line dead-letters prints on the database before it is migrated, exit 2', async () => {
+    const r = await runCli(['dead-letters', 'list'], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^packflow: postgres:\/\/\S+ is not migrated \(relation "shared\.dead_letters" does not exist\): run `pnpm packflow migrate up`\n$/,
+    );
+  });
+
   it('applies everything, then status --json prints exactly the bases with nothing pending', async () => {
     const up = await runCli(['migrate', 'up'], env);
     expect(up.code).toBe(0);

@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { RunningService } from '@packflow/platform';
 import { action } from '../cli.errors.js';
-import type { EmbeddedPostgres } from '../local/embedded-postgres.js';
-
-/** Local state (embedded database, NATS data, generated secrets): `.packflow/` or PACKFLOW_STATE_DIR. */
-const stateDir = () =>
-  process.env.PACKFLOW_STATE_DIR ?? fileURLToPath(new URL('../../../../.packflow/', import.meta.url));
+import { openEmbeddedPostgres, stateDir, type EmbeddedPostgres } from '../local/embedded-postgres.js';
 
 export function registerStart(program: Command): void {
   program
@@ -17,7 +12,8 @@ export function registerStart(program: Command): void {
       'after',
       `
 Database: DATABASE_URL, else embedded PGlite with its data in .packflow/pgdata
-          (PACKFLOW_STATE_DIR moves .packflow).
+          (PACKFLOW_STATE_DIR moves .packflow); while it runs, \`packflow migrate\` and
+          \`packflow dead-letters\` without DATABASE_URL use it too.
 NATS:     NATS_URL, else nats://127.0.0.1:4222 when it answers, else nats-server -js from PATH.
 Ports:    SCHEDULER_PORT (8080) and WEB_PORT (8081) on HOST (127.0.0.1).
 Secrets:  GITHUB_WEBHOOK_SECRET, GITLAB_WEBHOOK_TOKEN, MESSAGES_TOKEN; any not set is
@@ -29,7 +25,7 @@ Migrations are applied at start. Ctrl-C stops everything cleanly.`,
 
 async function runAll(): Promise<void> {
   // Loaded here, not at the top: other commands should not pay for the services.
-  const { createLogger, Database, loadCommonConfig, redactUrl } = await import('@packflow/core');
+  const { ConfigurationError, createLogger, Database, loadCommonConfig, redactUrl } = await import('@packflow/core');
   const { createOrm } = await import('@packflow/ecosystems');
   const { MigrationRunner } = await import('@packflow/migrator');
   const { BASES } = await import('@packflow/migrations');
@@ -39,7 +35,6 @@ async function runAll(): Promise<void> {
   const { startUpstreamWorker } = await import('@packflow/upstream-worker');
   const { startStreamWorker } = await import('@packflow/stream-worker');
   const { startResultsWorker } = await import('@packflow/results-worker');
-  const { startEmbeddedPostgres } = await import('../local/embedded-postgres.js');
   const { findOrStartNats } = await import('../local/local-nats.js');
   const { applyLocalSecrets } = await import('../local/local-secrets.js');
 
@@ -60,8 +55,13 @@ async function runAll(): Promise<void> {
     }
     let pg: EmbeddedPostgres | undefined;
     if (!process.env.DATABASE_URL) {
-      pg = await startEmbeddedPostgres(join(stateDir(), 'pgdata'));
+      pg = await openEmbeddedPostgres(stateDir());
       cleanups.push(() => pg!.stop());
+      if (pg.heldBy !== undefined) {
+        throw new ConfigurationError(
+          `the embedded database in ${join(stateDir(), 'pgdata')} is in use by packflow process ${pg.heldBy}: stop it, or set PACKFLOW_STATE_DIR (another state directory) or DATABASE_URL`,
+        );
+      }
       env.DATABASE_URL = pg.url;
     }
     const databaseUrl = env.DATABASE_URL!;
@@ -93,8 +93,9 @@ async function runAll(): Promise<void> {
       cleanups.push(() => service.close());
     }
     for (const s of services.filter((x) => x.url)) {
-      process.stdout.write(`packflow ${s.name} listening on ${s.url} (health: ${s.url}/healthz)\n`);
+      process.stdout.write(`packflow ${s.name} listening on ${s.url} (probes: ${s.url}/healthz, ${s.url}/readyz)\n`);
     }
+    if (pg) process.stdout.write(`packflow embedded database: ${pg.url} (the CLI finds it while this runs)\n`);
     process.stdout.write('packflow is running; press Ctrl-C to stop\n');
     closeOnSignal(stopAll, logger);
   } catch (error) {

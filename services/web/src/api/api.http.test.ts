@@ -202,6 +202,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(paths).sort()).toEqual(
       [
         '/healthz',
+        '/readyz',
         '/api/kcidb/status',
         '/api/kcidb/submit',
         '/api/v1/events/{id}',

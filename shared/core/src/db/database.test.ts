@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, startPostgres, waitFor, type TestDatabase, type TestPostgres } from '@packflow/testing';
 import { pino } from 'pino';
-import { isTransientInfrastructureError } from '../errors/index.js';
+import { isTransientInfrastructureError } from '@packflow/base';
 import { createLogger } from '../logging/logger.js';
 import { Database } from './database.js';
 

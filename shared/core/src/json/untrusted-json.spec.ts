@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationError } from '../errors/packflow.error.js';
+import { ValidationError } from '@packflow/base';
 import { parseUntrustedJson, storableText } from './untrusted-json.js';
 
 describe('parseUntrustedJson', () => {

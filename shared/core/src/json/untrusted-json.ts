@@ -8,7 +8,7 @@
 // V8 parses any nesting, but JSON.stringify (how pg sends jsonb) and recursive
 // validators overflow the stack on deep input: callers that store or walk the whole
 // value pass `maxDepth`, and deeper input is a clear 400 instead of a 500.
-import { ValidationError } from '../errors/packflow.error.js';
+import { ValidationError } from '@packflow/base';
 
 /** Deeper than any real webhook, message or KCIDB report. */
 export const MAX_JSON_DEPTH = 128;

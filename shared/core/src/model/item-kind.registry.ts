@@ -4,7 +4,7 @@
 // `ItemKinds` and hands it to the engine and to the repositories that read targets. Core
 // itself knows no ecosystem's tables.
 import type { EntitySchema } from '@mikro-orm/core';
-import { ConfigurationError } from '../errors/index.js';
+import { ConfigurationError } from '@packflow/base';
 
 /** The name of a kind (`copr_build`); unique across the ecosystems of a process. */
 export type ItemKind = string;

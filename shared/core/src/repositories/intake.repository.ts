@@ -1,7 +1,7 @@
 // What the scheduler's intake writes and reads: one received event recorded with its
 // project, ref and commit and, when accepted, its outbox message; and the owner of a
 // build or test found by its id in the external system.
-import { ConflictError } from '../errors/index.js';
+import { ConflictError } from '@packflow/base';
 import { prepared, type Sql } from '../db/sql.js';
 import type { EventDisposition, EventSource } from '../model/shared/event.entity.js';
 import type { Forge } from '../model/shared/project.entity.js';

@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '@packflow/core';
-import { commentCommandIn, formatDiagnostic, plan, planEventOf, type Plan, type PlanEvent } from '@packflow/config';
-import { isIgnored } from '@packflow/events';
-import { webhookDriverOf } from '@packflow/forges';
+import {
+  commentCommandIn,
+  formatDiagnostic,
+  plan,
+  planEventOfWebhook,
+  type Plan,
+  type PlanEvent,
+} from '@packflow/config';
 import { EXIT, action } from '../cli.errors.js';
 import { loadConfigFile, releaseTable, resolveFromCaller } from './config.command.js';
 
@@ -76,20 +81,6 @@ function readEvent(path: string, eventType: string | undefined): PlanEvent {
     throw new ValidationError(`${path} is not JSON: ${(error as Error).message}`);
   }
   return planEventOfWebhook(eventType, payload);
-}
-
-/**
- * What planning knows of a webhook body: parsed by its forge driver (the scheduler's own
- * parser), then the one mapping the worker plans with. Events that plan nothing are
- * errors saying why.
- */
-export function planEventOfWebhook(eventType: string | undefined, payload: unknown): PlanEvent {
-  const { driver, eventName } = webhookDriverOf(eventType, payload);
-  const event = driver.parse(eventName, payload);
-  if (isIgnored(event)) throw new ValidationError(`this ${eventName} event runs no job: ${event.ignored}`);
-  const planEvent = planEventOf(event);
-  if (!planEvent) throw new ValidationError(`a ${event.type} event runs no job`);
-  return planEvent;
 }
 
 function list(value: string | undefined): string[] | undefined {

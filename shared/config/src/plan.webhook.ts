@@ -45,15 +45,18 @@ export function planWebhook(
   const { config, diagnostics } = loadConfig(input.config, input.file, { releases });
   if (!config) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    throw new ValidationError(`${input.file} is not a valid packit configuration: ${errors.length ? formatDiagnostic(errors[0]) : 'it has errors'}`, {
-      errors: errors.map((d) => ({
-        pointer: input.configPointer ?? '',
-        message: d.message,
-        line: d.line,
-        column: d.column,
-        path: d.path,
-      })),
-    });
+    throw new ValidationError(
+      `${input.file} is not a valid packit configuration: ${errors.length ? formatDiagnostic(errors[0]) : 'it has errors'}`,
+      {
+        errors: errors.map((d) => ({
+          pointer: input.configPointer ?? '',
+          message: d.message,
+          line: d.line,
+          column: d.column,
+          path: d.path,
+        })),
+      },
+    );
   }
   return { plan: plan(config, planEventOfWebhook(input.eventType, input.payload), releases), diagnostics };
 }

@@ -2,7 +2,14 @@
 // API's writes (reruns). The token is printed once; only its digest is stored. What the
 // person may do is asked of the forge at each request, as for comment commands.
 import type { Command } from 'commander';
-import { ApiTokenRepository, createLogger, Database, EnvReader, readCommonConfig, ValidationError } from '@packflow/core';
+import {
+  ApiTokenRepository,
+  createLogger,
+  Database,
+  EnvReader,
+  readCommonConfig,
+  ValidationError,
+} from '@packflow/core';
 import { EXIT, action } from '../cli.errors.js';
 
 const FORGES = ['github', 'gitlab'] as const;
@@ -17,14 +24,15 @@ export function registerApiToken(program: Command): void {
     .addHelpText(
       'after',
       '\nThe token is sent as "Authorization: Bearer <token>". A rerun is allowed when the forge says the user\n' +
-        'may run commands (write access) on the pipeline\'s project.\nExit status: 0 created, 2 bad options or no database.',
+        "may run commands (write access) on the pipeline's project.\nExit status: 0 created, 2 bad options or no database.",
     )
     .action(
       action(async (opts: { user: string; forge: string }) => {
         const login = opts.user.trim();
         if (!(FORGES as readonly string[]).includes(opts.forge))
           throw new ValidationError(`--forge must be ${FORGES.join(' or ')}, not ${opts.forge}`);
-        if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(login)) throw new ValidationError(`--user ${opts.user} is not a login`);
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(login))
+          throw new ValidationError(`--user ${opts.user} is not a login`);
         const reader = new EnvReader(process.env);
         const { databaseUrl } = reader.done(readCommonConfig(reader));
         const db = new Database({

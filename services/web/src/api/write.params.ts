@@ -27,9 +27,7 @@ export function parsePlanRequest(body: unknown): PlanRequest {
 }
 
 export type RerunRequest =
-  | { scope: 'all' | 'failed' }
-  | { scope: 'step'; step: string }
-  | { scope: 'targets'; step: string; targets: string[] };
+  { scope: 'all' | 'failed' } | { scope: 'step'; step: string } | { scope: 'targets'; step: string; targets: string[] };
 
 export function parseRerunRequest(body: unknown): RerunRequest {
   if (!isObject(body)) throw invalid('', 'must be a JSON object {scope, step?, targets?}');

@@ -70,7 +70,12 @@ export class WritesController {
         targets: s.targets,
       })),
       edges: plan.edges.map((e) => ({ from: e.from, to: e.to, target: e.target })),
-      skipped: plan.skipped.map((s) => ({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason })),
+      skipped: plan.skipped.map((s) => ({
+        job: s.job,
+        package: s.package,
+        identifier: s.identifier,
+        reason: s.reason,
+      })),
       notes: plan.notes ?? [],
       diagnostics: diagnostics.map((d) => ({
         severity: d.severity,

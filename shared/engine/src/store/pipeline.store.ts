@@ -234,9 +234,11 @@ export class PipelineStore {
   /**
    * Why a rerun of this kind may not start now, or undefined: the pipeline was superseded
    * (a newer commit of its ref started a pipeline), or a rerun of it of the same kind is
-   * still running. Locks the pipeline, so two such reruns cannot both pass.
+   * still running. Locks the pipeline first (its own statement, so the check after it sees
+   * what a concurrent rerun committed meanwhile): two such reruns cannot both pass.
    */
   async rerunRefusal(sql: Sql, pipelineId: string, kind: string): Promise<string | undefined> {
+    await sql.query(`select 1 from shared.pipelines where id = $1 for update`, [pipelineId]);
     const { rows } = await sql.query<{ superseded: boolean; running: string | null }>(
       `select exists (select 1 from shared.pipelines n join shared.commits nc on nc.id = n.commit_id
                        where p.strategy = 'supersede' and nc.ref_id = c.ref_id and nc.sha <> c.sha
@@ -245,7 +247,7 @@ export class PipelineStore {
                 where r.rerun_of_id = p.id and r.rerun_kind = $2
                   and r.status not in ('success', 'failure', 'error', 'skipped', 'cancelled')) as running
          from shared.pipelines p join shared.commits c on c.id = p.commit_id
-        where p.id = $1 for update of p`,
+        where p.id = $1`,
       [pipelineId, kind],
     );
     const row = rows[0];

@@ -234,7 +234,9 @@ export class PipelineStore {
   /**
    * Why a rerun of this kind may not start now, or undefined: the pipeline was superseded
    * (a newer commit of its ref started a pipeline), or a rerun of it of the same kind is
-   * still running. Locks the pipeline first (its own statement, so the check after it sees
+   * still running. Reruns of a step or of some targets (`from-step`, `targets`) are told
+   * apart by what they redo, not by their kind: several of them may run at once (a
+   * "Re-run" on two chroots). Locks the pipeline first (its own statement, so the check after it sees
    * what a concurrent rerun committed meanwhile): two such reruns cannot both pass.
    */
   async rerunRefusal(sql: Sql, pipelineId: string, kind: string): Promise<string | undefined> {
@@ -244,7 +246,7 @@ export class PipelineStore {
                        where p.strategy = 'supersede' and nc.ref_id = c.ref_id and nc.sha <> c.sha
                          and n.id > p.id and n.rerun_of_id is null) as superseded,
               (select min(r.id)::text from shared.pipelines r
-                where r.rerun_of_id = p.id and r.rerun_kind = $2
+                where r.rerun_of_id = p.id and r.rerun_kind = $2 and $2 not in ('from-step', 'targets')
                   and r.status not in ('success', 'failure', 'error', 'skipped', 'cancelled')) as running
          from shared.pipelines p join shared.commits c on c.id = p.commit_id
         where p.id = $1`,

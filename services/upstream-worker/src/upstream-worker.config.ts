@@ -1,6 +1,6 @@
 import { EnvReader, readCommonConfig, type CommonConfig } from '@packflow/core';
 import { readWorkerTransportConfig, type WorkerTransportConfig } from '@packflow/messaging';
-import type { UpstreamSettings } from '@packflow/upstream';
+import { readForgeIdentities, type UpstreamSettings } from '@packflow/upstream';
 
 export interface UpstreamWorkerConfig extends CommonConfig, UpstreamSettings {
   /** JetStream: stream, durable `WORKER_DURABLE` (upstream-worker), subjects `WORKER_SUBJECTS` (upstream.>). */
@@ -31,30 +31,10 @@ export function loadUpstreamWorkerConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Readonly<UpstreamWorkerConfig> {
   const r = new EnvReader(env);
-  const appId = r.optional('GITHUB_APP_ID');
-  const privateKey = r.secret('GITHUB_APP_PRIVATE_KEY');
-  const gitlabToken = r.secret('GITLAB_TOKEN');
-  const gitlabUrl = r.url('GITLAB_URL', 'https://gitlab.com', ['http', 'https'])!;
-  const origin = (url: string) => new URL(url).origin;
   return r.done({
     ...readCommonConfig(r),
     transport: readWorkerTransportConfig(r, { durable: 'upstream-worker', subjects: ['upstream.>'] }),
-    github:
-      appId && privateKey
-        ? {
-            appId,
-            privateKey: privateKey.replace(/\\n/g, '\n'),
-            apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com', ['http', 'https'])!,
-            instanceUrl: origin(r.url('GITHUB_INSTANCE_URL', 'https://github.com', ['http', 'https'])!),
-          }
-        : undefined,
-    gitlab: gitlabToken
-      ? {
-          url: gitlabUrl,
-          token: gitlabToken,
-          instanceUrl: origin(r.url('GITLAB_INSTANCE_URL', gitlabUrl, ['http', 'https'])!),
-        }
-      : undefined,
+    ...readForgeIdentities(r),
     copr: {
       url: r.url('COPR_URL', 'https://copr.fedorainfracloud.org', ['http', 'https'])!,
       login: r.optional('COPR_LOGIN'),

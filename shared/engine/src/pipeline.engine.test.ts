@@ -304,6 +304,39 @@ describe('PipelineEngine: reruns', () => {
     await expect(engine.rerunFailed(rerun)).rejects.toMatchObject({ code: 'conflict' });
   });
 
+  it('refuses a second live rerun of the same kind, and any rerun of a superseded pipeline', async () => {
+    const original = await finishedPipeline(CHROOTS[2]);
+    const first = await engine.rerunFailed(original);
+    await expect(engine.rerunFailed(original)).rejects.toMatchObject({
+      code: 'conflict',
+      message: `a failed rerun of pipeline ${original} is running: pipeline ${first}`,
+    });
+    expect(await engine.rerunPipeline(original)).not.toBe(first);
+    ctx.commitId = await newCommit('2'.repeat(40));
+    await engine.start(buildAndTestPlan(), ctx);
+    await expect(engine.rerunPipeline(original)).rejects.toMatchObject({
+      code: 'conflict',
+      message: `pipeline ${original} was superseded by a newer commit`,
+    });
+  });
+
+  it('a record-only engine (the web) decides a rerun; the worker engine submits and reports it when it reconciles', async () => {
+    const original = await finishedPipeline(CHROOTS[2]);
+    const calls = fake.calls.length;
+    const web = newEngine({ jobs: {} }, { recordOnly: true });
+    const rerun = await web.rerunFailed(original);
+    expect(fake.calls.length).toBe(calls);
+    expect((await statusOf(rerun)).steps.copr_build[CHROOTS[2]]).toBe('queued');
+    const reports = fake.reports.length;
+    const worker = newEngine(fake.activities());
+    expect(await worker.reconcile()).toMatchObject({ resubmitted: 1, reported: 1 });
+    await worker.idle();
+    expect(fake.calls.slice(calls).map((c) => c.map((t) => [t.job, t.target.target]))).toEqual([
+      [['copr_build', CHROOTS[2]]],
+    ]);
+    expect(fake.reports.slice(reports).some((c) => c.pipelineIds.includes(rerun))).toBe(true);
+  });
+
   it('rerunMatching (/packit test): every test again, only the builds that did not succeed', async () => {
     const original = await finishedPipeline(CHROOTS[0]);
     const rerun = await engine.rerunMatching(

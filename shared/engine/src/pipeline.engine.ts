@@ -3,6 +3,7 @@
 // changes; the SQL is in store/, the item kinds and activities come from the ecosystems
 // the process runs (createEngine), and the activities are called after commit.
 import {
+  ConflictError,
   inTransaction,
   isFinal,
   ItemKinds,
@@ -59,6 +60,13 @@ export interface EngineOptions {
    * gives the instances its identities serve.
    */
   instances?: readonly string[];
+  /**
+   * Decide and record only (the web process): run no activity after commit. What it queued
+   * is due for the workers' reconcilers at once (no submit lease) and what changed is
+   * marked as owing a report at once, so the worker serving the project submits and
+   * reports it on its next reconcile.
+   */
+  recordOnly?: boolean;
 }
 
 /** What a transaction decided; carried out after it commits. */
@@ -92,8 +100,8 @@ export class PipelineEngine {
     this.pool = pool;
     this.kinds = options.kinds instanceof ItemKinds ? options.kinds : new ItemKinds(options.kinds);
     this.store = new EngineStore(this.kinds);
-    this.leaseMs = options.submitLeaseMs ?? 60_000;
-    this.reportGraceMs = options.reportGraceMs ?? 60_000;
+    this.leaseMs = options.recordOnly ? 0 : (options.submitLeaseMs ?? 60_000);
+    this.reportGraceMs = options.recordOnly ? 0 : (options.reportGraceMs ?? 60_000);
     if (activities.report) {
       this.reports = new ReportQueue(pool, this.store, activities.report, {
         graceMs: this.reportGraceMs,
@@ -256,6 +264,8 @@ export class PipelineEngine {
     const { value: id, effects } = await this.decide(async (tx, effects) => {
       const [original] = await this.store.states.load(tx, [pipelineId]);
       if (!original) throw new NotFoundError('pipeline', pipelineId);
+      const refusal = await this.store.pipelines.rerunRefusal(tx, pipelineId, kind);
+      if (refusal) throw new ConflictError(refusal, { pipelineId, kind });
       const choice = choose(original);
       const keyOf = new Map(original.steps.map((s) => [s.id, s.key]));
       const steps: StepSpec[] = original.steps.map((s) => {
@@ -304,7 +314,7 @@ export class PipelineEngine {
     return inTransaction(this.pool, async (tx) => {
       const effects = noEffects();
       const value = await fn(tx, effects);
-      if (this.reports && effects.changes.length > 0) {
+      if ((this.reports || this.options.recordOnly) && effects.changes.length > 0) {
         const changed = [...new Set(effects.changes.flatMap((c) => c.pipelineIds))];
         effects.reportSeqs = await markReportsDue(tx, changed, this.reportGraceMs);
       }
@@ -413,6 +423,7 @@ export class PipelineEngine {
    * crash before it is sent) is sent again by the reconciler: see report.ledger.ts.
    */
   private async carryOut(effects: Effects): Promise<void> {
+    if (this.options.recordOnly) return;
     await Promise.all([this.dispatcher.submit(effects.tasks), this.dispatcher.cancel(effects.cancels)]);
     if (effects.changes.length > 0) this.reports?.send(effects.changes, effects.reportSeqs);
   }

@@ -1,6 +1,6 @@
 // Every forge driver packflow has, and the one a webhook body belongs to when nobody
 // says (`packflow plan --event payload.json`).
-import { ValidationError } from '@packflow/core';
+import { ValidationError } from '@packflow/base';
 import type { ForgeDriver } from './forge.types.js';
 import { githubDriver } from './github/github.driver.js';
 import { gitlabDriver } from './gitlab/gitlab.driver.js';

@@ -28,3 +28,4 @@ export {
   type GitlabForgeOptions,
   type GitlabStatusState,
 } from './gitlab/gitlab.forge.js';
+export { planEventOfWebhook, planWebhook, type WebhookPlan } from './plan.webhook.js';

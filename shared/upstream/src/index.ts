@@ -10,7 +10,12 @@ export * from './model/step-links.entity.js';
 export { UpstreamService, type UpstreamServiceDeps } from './handlers/upstream.service.js';
 export { TestResultsRecorder, kcidbPath } from './handlers/test-results.recorder.js';
 export { UpstreamRepository, type EventRow, type TestOrigin } from './upstream.repository.js';
-export { ForgeRegistry, type ForgeIdentities, type ProjectCoordinates } from './forge/forge.registry.js';
+export {
+  ForgeRegistry,
+  readForgeIdentities,
+  type ForgeIdentities,
+  type ProjectCoordinates,
+} from './forge/forge.registry.js';
 export { formatCheckRunId, parseCheckRunId, type CheckRunRef } from './check-run.id.js';
 export { StatusReporter, statusName } from './activities/status.reporter.js';
 export { coprActivities, coprSignalOf, srpmScript } from './activities/copr.activities.js';

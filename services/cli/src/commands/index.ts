@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerApiToken } from './api-token.command.js';
 import { registerConfig } from './config.command.js';
 import { registerDeadLetters } from './dead-letters.command.js';
 import { registerMigrate } from './migrate.command.js';
@@ -14,4 +15,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerPlan,
   registerDeadLetters,
   registerSourceGit,
+  registerApiToken,
 ];

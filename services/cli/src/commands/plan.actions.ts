@@ -1,9 +1,8 @@
 // What `packflow plan` does, loaded only when it runs (plan.command.ts registers it).
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '@packflow/base';
-import { commentCommandIn, formatDiagnostic, plan, planEventOf, type Plan, type PlanEvent } from '@packflow/config';
-import { isIgnored } from '@packflow/events';
-import { webhookDriverOf } from '@packflow/forges';
+import { commentCommandIn, formatDiagnostic, plan, type Plan, type PlanEvent } from '@packflow/config';
+import { planEventOfWebhook } from '@packflow/forges';
 import { EXIT } from '../cli.errors.js';
 import { loadConfigFile, releaseTable, resolveFromCaller } from './config.actions.js';
 
@@ -48,20 +47,6 @@ function readEvent(path: string, eventType: string | undefined): PlanEvent {
     throw new ValidationError(`${path} is not JSON: ${(error as Error).message}`);
   }
   return planEventOfWebhook(eventType, payload);
-}
-
-/**
- * What planning knows of a webhook body: parsed by its forge driver (the scheduler's own
- * parser), then the one mapping the worker plans with. Events that plan nothing are
- * errors saying why.
- */
-export function planEventOfWebhook(eventType: string | undefined, payload: unknown): PlanEvent {
-  const { driver, eventName } = webhookDriverOf(eventType, payload);
-  const event = driver.parse(eventName, payload);
-  if (isIgnored(event)) throw new ValidationError(`this ${eventName} event runs no job: ${event.ignored}`);
-  const planEvent = planEventOf(event);
-  if (!planEvent) throw new ValidationError(`a ${event.type} event runs no job`);
-  return planEvent;
 }
 
 function list(value: string | undefined): string[] | undefined {

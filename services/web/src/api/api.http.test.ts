@@ -214,6 +214,8 @@ describe('the OpenAPI document', () => {
         '/api/v1/kcidb/test-history',
         '/api/v1/kcidb/trees',
         '/api/v1/pipelines/{id}',
+        '/api/v1/pipelines/{id}/reruns',
+        '/api/v1/plan',
         '/api/v1/projects',
         '/api/v1/projects/{id}',
         '/api/v1/projects/{id}/events',
@@ -226,6 +228,12 @@ describe('the OpenAPI document', () => {
     });
     expect(paths['/api/v1/pipelines/{id}'].get.responses['404']).toMatchObject({
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+    });
+    expect(Object.keys(paths['/api/v1/pipelines/{id}/reruns'].post.responses).sort()).toEqual(
+      ['201', '400', '401', '403', '404', '409'].sort(),
+    );
+    expect(paths['/api/v1/plan'].post.responses['200']).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/PlanDto' } } },
     });
     const schemas = (body.components as { schemas: Record<string, { properties: Record<string, unknown> }> }).schemas;
     expect(Object.keys(schemas.PipelineDto.properties)).toEqual(

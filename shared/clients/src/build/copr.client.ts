@@ -1,6 +1,6 @@
 // Copr through its REST API v3 (`<copr>/api_3/…`, JSON bodies, HTTP basic auth with the
 // API login and token, errors as `{"error": "…"}`), the endpoints python-copr uses.
-import { ExternalServiceError } from '@packflow/core';
+import { ExternalServiceError } from '@packflow/base';
 import { JsonHttpClient, type FetchLike } from '../http/json-http.client.js';
 import {
   SRPM_CHROOT,

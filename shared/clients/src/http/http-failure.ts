@@ -2,7 +2,7 @@
 // network trouble are retryable (with the server's Retry-After or rate-limit reset when it
 // gave one); 401, 403, 404 and other 4xx are not. Messages name the service and what was
 // being done, and never carry a secret: every configured secret is masked out of them.
-import { ExternalServiceError } from '@packflow/core';
+import { ExternalServiceError } from '@packflow/base';
 
 export type HeaderBag = Record<string, string | string[] | undefined> | Headers;
 

@@ -2,7 +2,7 @@
 // (Copr API v3, Testing Farm API v0.1): one attempt per call with a time limit; failures
 // become ExternalServiceErrors (see http-failure.ts). Retries are the caller's: the engine
 // retries activities by their retry policy and honours `retryAfterMs`.
-import { type ExternalServiceError } from '@packflow/core';
+import type { ExternalServiceError } from '@packflow/base';
 import { HttpFailure, describeBody, headerRecord, networkFailure, toServiceError } from './http-failure.js';
 
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;

@@ -16,6 +16,7 @@ export * from './shared/kcidb/kcidb-submission.entity.js';
 export * from './shared/kcidb/kcidb-hardware-rollup.entity.js';
 export * from './shared/outbox-message.entity.js';
 export * from './shared/dead-letter.entity.js';
+export * from './shared/api-token.entity.js';
 export * from './columns.js';
 export * from './target-columns.js';
 export * from './item-kind.registry.js';

@@ -16,6 +16,7 @@ import { KcidbSubmissionSchema } from './shared/kcidb/kcidb-submission.entity.js
 import { KcidbTestSchema } from './shared/kcidb/kcidb-test.entity.js';
 import { OutboxMessageSchema } from './shared/outbox-message.entity.js';
 import { DeadLetterSchema } from './shared/dead-letter.entity.js';
+import { ApiTokenSchema } from './shared/api-token.entity.js';
 import type { AnyEntitySchema } from './item-kind.registry.js';
 
 export const SHARED_ENTITIES: readonly AnyEntitySchema[] = [
@@ -28,6 +29,7 @@ export const SHARED_ENTITIES: readonly AnyEntitySchema[] = [
   PipelineStepEdgeSchema,
   OutboxMessageSchema,
   DeadLetterSchema,
+  ApiTokenSchema,
   KcidbCheckoutSchema,
   KcidbBuildSchema,
   KcidbTestSchema,

@@ -11,3 +11,4 @@ export {
   type ResultOwner,
   type ResultKind,
 } from './intake.repository.js';
+export { ApiTokenRepository, API_TOKEN_PREFIX, type ApiTokenOwner } from './api-token.repository.js';

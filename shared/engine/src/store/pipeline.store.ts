@@ -231,6 +231,34 @@ export class PipelineStore {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Why a rerun of this kind may not start now, or undefined: the pipeline was superseded
+   * (a newer commit of its ref started a pipeline), or a rerun of it of the same kind is
+   * still running. Reruns of a step or of some targets (`from-step`, `targets`) are told
+   * apart by what they redo, not by their kind: several of them may run at once (a
+   * "Re-run" on two chroots). Locks the pipeline first (its own statement, so the check after it sees
+   * what a concurrent rerun committed meanwhile): two such reruns cannot both pass.
+   */
+  async rerunRefusal(sql: Sql, pipelineId: string, kind: string): Promise<string | undefined> {
+    await sql.query(`select 1 from shared.pipelines where id = $1 for update`, [pipelineId]);
+    const { rows } = await sql.query<{ superseded: boolean; running: string | null }>(
+      `select exists (select 1 from shared.pipelines n join shared.commits nc on nc.id = n.commit_id
+                       where p.strategy = 'supersede' and nc.ref_id = c.ref_id and nc.sha <> c.sha
+                         and n.id > p.id and n.rerun_of_id is null) as superseded,
+              (select min(r.id)::text from shared.pipelines r
+                where r.rerun_of_id = p.id and r.rerun_kind = $2 and $2 not in ('from-step', 'targets')
+                  and r.status not in ('success', 'failure', 'error', 'skipped', 'cancelled')) as running
+         from shared.pipelines p join shared.commits c on c.id = p.commit_id
+        where p.id = $1`,
+      [pipelineId, kind],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    if (row.superseded) return `pipeline ${pipelineId} was superseded by a newer commit`;
+    if (row.running) return `a ${kind} rerun of pipeline ${pipelineId} is running: pipeline ${row.running}`;
+    return undefined;
+  }
+
   async pipelineOfStep(sql: Sql, stepId: string): Promise<string | undefined> {
     const { rows } = await sql.query<{ id: string }>(
       `select pipeline_id::text as id from shared.pipeline_steps where id = $1`,

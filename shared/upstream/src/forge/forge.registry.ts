@@ -1,12 +1,44 @@
 // The forge drivers of one upstream deployment: which forge instances it has an identity
 // for (a GitHub App, a GitLab token), and the client of that identity for a project.
-import { ConfigurationError } from '@packflow/core';
+import { ConfigurationError, type EnvReader } from '@packflow/core';
 import { GithubForge, GitlabForge, type ForgeClient, type RepoId } from '@packflow/forges';
 
 /** This deployment's identities on the forges (from the worker's config). */
 export interface ForgeIdentities {
   github?: { appId: string; privateKey: string; apiUrl: string; instanceUrl: string };
   gitlab?: { url: string; token: string; instanceUrl: string };
+}
+
+/**
+ * The forge identities from the environment (GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY,
+ * GITHUB_API_URL, GITHUB_INSTANCE_URL; GITLAB_TOKEN, GITLAB_URL, GITLAB_INSTANCE_URL):
+ * read the same way by the upstream worker and by the web service (which asks the forge
+ * about a person's permission before a rerun).
+ */
+export function readForgeIdentities(r: EnvReader): ForgeIdentities {
+  const appId = r.optional('GITHUB_APP_ID');
+  const privateKey = r.secret('GITHUB_APP_PRIVATE_KEY');
+  const gitlabToken = r.secret('GITLAB_TOKEN');
+  const gitlabUrl = r.url('GITLAB_URL', 'https://gitlab.com', ['http', 'https'])!;
+  const origin = (url: string) => new URL(url).origin;
+  return {
+    github:
+      appId && privateKey
+        ? {
+            appId,
+            privateKey: privateKey.replace(/\\n/g, '\n'),
+            apiUrl: r.url('GITHUB_API_URL', 'https://api.github.com', ['http', 'https'])!,
+            instanceUrl: origin(r.url('GITHUB_INSTANCE_URL', 'https://github.com', ['http', 'https'])!),
+          }
+        : undefined,
+    gitlab: gitlabToken
+      ? {
+          url: gitlabUrl,
+          token: gitlabToken,
+          instanceUrl: origin(r.url('GITLAB_INSTANCE_URL', gitlabUrl, ['http', 'https'])!),
+        }
+      : undefined,
+  };
 }
 
 export interface ProjectCoordinates {

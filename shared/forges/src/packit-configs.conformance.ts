@@ -4,17 +4,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { PackflowError, ValidationError } from '@packflow/base';
-import { isIgnored } from '@packflow/events';
-import { webhookDriverOf } from '@packflow/forges';
+import { PackflowError } from '@packflow/base';
 import { sharedFixturesDir } from '@packflow/testing';
-import { loadConfig } from './config.loader.js';
-import type { PackitConfig } from './config.types.js';
-import { commentCommandIn, planEventOf } from './plan-event.mapper.js';
-import type { PlanEvent } from './plan-event.types.js';
-import { plan } from './plan.planner.js';
-import { loadReleaseTable } from './release-table.loader.js';
-import { resolveTargets } from './target.resolver.js';
+import {
+  commentCommandIn,
+  loadConfig,
+  loadReleaseTable,
+  plan,
+  resolveTargets,
+  type PackitConfig,
+  type PlanEvent,
+} from '@packflow/config';
+import { planEventOfWebhook } from './plan.webhook.js';
 
 const fixtures = sharedFixturesDir()!;
 const configsDir = join(fixtures, 'packit-configs');
@@ -36,13 +37,7 @@ function config(name: string): PackitConfig {
 
 /** A real webhook body, parsed by its forge driver and mapped as the worker maps it; throws when it plans nothing. */
 function webhook(name: string): PlanEvent {
-  const payload: unknown = JSON.parse(readFileSync(join(webhooksDir, name), 'utf8'));
-  const { driver, eventName } = webhookDriverOf(undefined, payload);
-  const event = driver.parse(eventName, payload);
-  if (isIgnored(event)) throw new ValidationError(event.ignored);
-  const planEvent = planEventOf(event);
-  if (!planEvent) throw new ValidationError(`${event.type} runs no job`);
-  return planEvent;
+  return planEventOfWebhook(undefined, JSON.parse(readFileSync(join(webhooksDir, name), 'utf8')));
 }
 
 const prOpened = () => webhook('pr.json');

@@ -1,7 +1,7 @@
 // What `packflow plan` does, loaded only when it runs (plan.command.ts registers it).
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '@packflow/base';
-import { commentCommandIn, formatDiagnostic, plan, type Plan, type PlanEvent } from '@packflow/config';
+import { commentCommandIn, formatDiagnostic, plan, planSummary, type Plan, type PlanEvent } from '@packflow/config';
 import { planEventOfWebhook } from '@packflow/forges';
 import { EXIT } from '../cli.errors.js';
 import { loadConfigFile, releaseTable, resolveFromCaller } from './config.actions.js';
@@ -26,7 +26,7 @@ export async function runPlan(opts: PlanOpts): Promise<number> {
   if (!config) return EXIT.failed;
   const event = withOptions(readEvent(opts.event, opts.eventType), opts);
   const result = plan(config, event, releases);
-  process.stdout.write(opts.json ? `${JSON.stringify(jsonShape(result))}\n` : renderText(result));
+  process.stdout.write(opts.json ? `${JSON.stringify(planSummary(result))}\n` : renderText(result));
   return EXIT.ok;
 }
 
@@ -74,23 +74,6 @@ function withOptions(event: PlanEvent, opts: PlanOpts): PlanEvent {
     Object.assign(out, { kind: 'comment', commentOn, comment: commentCommandIn(opts.comment) });
   }
   return out;
-}
-
-/** The documented --json shape, and nothing else. */
-function jsonShape(p: Plan): unknown {
-  return {
-    steps: p.steps.map((s) => ({
-      id: s.id,
-      package: s.package,
-      job: s.job,
-      identifier: s.identifier,
-      trigger: s.trigger,
-      targets: s.targets,
-    })),
-    edges: p.edges.map((e) => ({ from: e.from, to: e.to, target: e.target })),
-    skipped: p.skipped.map((s) => ({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason })),
-    notes: p.notes ?? [],
-  };
 }
 
 /** Steps as an indented tree (each under the step it waits for), then the jobs left out. */

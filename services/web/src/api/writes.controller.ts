@@ -15,7 +15,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { loadReleaseTable, type ReleaseTable } from '@packflow/config';
+import { loadReleaseTable, planSummary, type ReleaseTable } from '@packflow/config';
 import { planWebhook } from '@packflow/forges';
 import { CONFIG } from '@packflow/platform';
 import type { WebConfig } from '../web.config.js';
@@ -62,22 +62,7 @@ export class WritesController {
       this.releases,
     );
     return {
-      steps: plan.steps.map((s) => ({
-        id: s.id,
-        package: s.package,
-        job: s.job,
-        identifier: s.identifier,
-        trigger: s.trigger,
-        targets: s.targets,
-      })),
-      edges: plan.edges.map((e) => ({ from: e.from, to: e.to, target: e.target })),
-      skipped: plan.skipped.map((s) => ({
-        job: s.job,
-        package: s.package,
-        identifier: s.identifier,
-        reason: s.reason,
-      })),
-      notes: plan.notes ?? [],
+      ...planSummary(plan),
       diagnostics: diagnostics.map((d) => ({
         severity: d.severity,
         message: d.message,

@@ -25,7 +25,8 @@ Migrations are applied at start. Ctrl-C stops everything cleanly.`,
 
 async function runAll(): Promise<void> {
   // Loaded here, not at the top: other commands should not pay for the services.
-  const { ConfigurationError, createLogger, Database, loadCommonConfig, redactUrl } = await import('@packflow/core');
+  const { ConfigurationError, createLogger, Database, EnvReader, loadCommonConfig, redactUrl } =
+    await import('@packflow/core');
   const { createOrm } = await import('@packflow/ecosystems');
   const { MigrationRunner } = await import('@packflow/migrator');
   const { BASES } = await import('@packflow/migrations');
@@ -33,6 +34,7 @@ async function runAll(): Promise<void> {
   const { startScheduler } = await import('@packflow/scheduler');
   const { startWeb } = await import('@packflow/web');
   const { startUpstreamWorker } = await import('@packflow/upstream-worker');
+  const { readForgeIdentities } = await import('@packflow/upstream');
   const { startStreamWorker } = await import('@packflow/stream-worker');
   const { startResultsWorker } = await import('@packflow/results-worker');
   const { findOrStartNats } = await import('../local/local-nats.js');
@@ -96,6 +98,14 @@ async function runAll(): Promise<void> {
       process.stdout.write(`packflow ${s.name} listening on ${s.url} (probes: ${s.url}/healthz, ${s.url}/readyz)\n`);
     }
     if (pg) process.stdout.write(`packflow embedded database: ${pg.url} (the CLI finds it while this runs)\n`);
+    const identities = readForgeIdentities(new EnvReader(env));
+    if (!identities.github && !identities.gitlab) {
+      // Say it where people look: without an identity every webhook is recorded and left alone.
+      process.stdout.write(
+        'packflow has no forge identity (GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, or GITLAB_TOKEN): ' +
+          'webhooks are recorded, but no pipeline will run until one is set\n',
+      );
+    }
     process.stdout.write('packflow is running; press Ctrl-C to stop\n');
     closeOnSignal(stopAll, logger);
   } catch (error) {

@@ -158,7 +158,8 @@ const installationEvent = <T extends string>(type: T) =>
     }),
   });
 
-const coprStatus = z.enum([
+/** Copr's build states, in the order of its numeric status codes (`status: 1` is `succeeded`). */
+export const COPR_STATUSES = [
   'failed',
   'succeeded',
   'canceled',
@@ -170,7 +171,8 @@ const coprStatus = z.enum([
   'forked',
   'waiting',
   'unknown',
-]);
+] as const;
+const coprStatus = z.enum(COPR_STATUSES);
 
 const coprEvent = <T extends string>(type: T) =>
   z.object({

@@ -1,25 +1,12 @@
-// fedora-messaging bodies, as the bridge POSTs them to the scheduler -> typed events.
+// fedora-messaging bodies -> typed events, as the scheduler's consumer or an HTTP bridge hands them over.
 // Two shapes arrive: flat (`{"topic": …, …fields}`) and the full envelope (`{"topic",
 // "headers", "id", "body"}`). Topics are matched without their environment prefix
 // (`org.fedoraproject.prod.`, `org.fedoraproject.stg.`), so staging works the same.
 import { ValidationError } from '@packflow/base';
 import { parseCommentCommand } from './command.parser.js';
-import type { EventProject, PackflowEvent } from './event.schema.js';
+import { COPR_STATUSES, type EventProject, type PackflowEvent } from './event.schema.js';
 import { eventOf, ignored, PayloadReader, splitRepositoryUrl, type ParseResult } from './payload.reader.js';
 
-const COPR_STATUS = [
-  'failed',
-  'succeeded',
-  'canceled',
-  'running',
-  'pending',
-  'skipped',
-  'starting',
-  'importing',
-  'forked',
-  'waiting',
-  'unknown',
-] as const;
 const KOJI_TASK_STATES = ['FREE', 'OPEN', 'CLOSED', 'CANCELED', 'ASSIGNED', 'FAILED'];
 const KOJI_BUILD_STATES = ['BUILDING', 'COMPLETE', 'DELETED', 'FAILED', 'CANCELED'];
 
@@ -104,7 +91,7 @@ function copr(topic: string, type: 'copr.build_start' | 'copr.build_end', body: 
       project: body.str('copr'),
       pkg: body.optStr('pkg'),
       version: body.optStr('version'),
-      status: COPR_STATUS[status] ?? 'unknown',
+      status: COPR_STATUSES[status] ?? 'unknown',
     },
   });
 }

@@ -2,6 +2,7 @@ import { readPlanningConfig } from '@packflow/config';
 import { EnvReader, readCommonConfig, type CommonConfig } from '@packflow/core';
 import { checkKcidbSubmitters, toKcidbSubmitters, type KcidbSubmitter } from '@packflow/results';
 import { readForgeIdentities, type ForgeIdentities } from '@packflow/upstream';
+import { readWebAuthConfig, type WebAuthConfig } from './auth/auth.config.js';
 
 export interface WebConfig extends CommonConfig {
   host: string;
@@ -13,6 +14,8 @@ export interface WebConfig extends CommonConfig {
    * behind an API token may rerun a project's pipelines, as it is for comment commands.
    */
   forges: ForgeIdentities;
+  /** Sign-in with the forge account (OAuth apps) and the dashboard's sessions. */
+  auth: WebAuthConfig;
   /** The operator's release table for POST /api/v1/plan (PACKFLOW_RELEASES_FILE); the shipped one otherwise. */
   releasesFile?: string;
   kcidb: {
@@ -29,6 +32,7 @@ export function loadWebConfig(env: Readonly<Record<string, string | undefined>> 
     port: r.int('WEB_PORT', 8081, { min: 0, max: 65535 }),
     bodyLimit: r.int('WEB_BODY_LIMIT', 25 * 1024 * 1024, { min: 1024 }),
     forges: readForgeIdentities(r),
+    auth: readWebAuthConfig(r),
     ...readPlanningConfig(r),
     kcidb: {
       submitters: toKcidbSubmitters(

@@ -115,3 +115,31 @@ export interface ForgeDriver {
   /** The event name of a body sent without its header (for `packflow plan`), when it tells. */
   inferEventName(payload: unknown): string | undefined;
 }
+
+/** An OAuth application registered on a forge instance, for signing people in. */
+export interface OAuthAppSettings {
+  clientId: string;
+  clientSecret: string;
+  /** The forge's web origin (authorize and token endpoints): `https://github.com`, `https://gitlab.com`. */
+  webUrl: string;
+  /** The forge's API base (GitHub: `https://api.github.com`; GitLab: its URL, `/api/v4` is added). */
+  apiUrl: string;
+}
+
+/** The person a sign-in found: their login on the forge and its stable id there. */
+export interface SignedInUser {
+  login: string;
+  id: string;
+  name?: string;
+}
+
+/**
+ * The authorization-code flow of one forge: where to send the browser, and the person a
+ * returned code stands for. The access token is used once, to ask who the person is, and
+ * never leaves this object (packflow asks permissions with its own identity).
+ */
+export interface ForgeOAuth {
+  readonly forge: 'github' | 'gitlab';
+  authorizeUrl(input: { redirectUri: string; state: string }): string;
+  signIn(input: { code: string; redirectUri: string }): Promise<SignedInUser>;
+}

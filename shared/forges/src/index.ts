@@ -29,3 +29,5 @@ export {
   type GitlabStatusState,
 } from './gitlab/gitlab.forge.js';
 export { planEventOfWebhook, planWebhook, type WebhookPlan } from './plan.webhook.js';
+export { GithubOAuth } from './github/github.oauth.js';
+export { GitlabOAuth } from './gitlab/gitlab.oauth.js';

@@ -31,6 +31,7 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<string, number>> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  not_configured: 503,
 };
 
 /** The code of an answer that no domain error names (Nest's and Fastify's own errors). */
@@ -57,7 +58,8 @@ export interface ErrorAnswerContext {
 export function errorAnswer(error: unknown, context: ErrorAnswerContext = {}): ErrorAnswer {
   if (error instanceof PackflowError) {
     const status = HTTP_STATUS_OF_CODE[error.code] ?? (error.retryable ? 503 : 500);
-    if (status >= 500) return { status, body: { ...(status === 503 ? UNAVAILABLE : INTERNAL), code: error.code } };
+    // A mapped code's message is written for the caller (not_configured names the settings to add).
+    if (status >= 500 && !(error.code in HTTP_STATUS_OF_CODE)) return { status, body: { ...(status === 503 ? UNAVAILABLE : INTERNAL), code: error.code } };
     const errors = error.details?.errors;
     return {
       status,

@@ -2,6 +2,7 @@
 // repository query per route on the platform's database handle, and the writes (plan,
 // reruns through RerunService).
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { EventsController } from './events.controller.js';
 import { PipelinesController } from './pipelines.controller.js';
 import { ProjectsController } from './projects.controller.js';
@@ -11,6 +12,7 @@ import { WritesController } from './writes.controller.js';
 
 /** The /api/v1 routes: projects, events, pipelines and steps; plan and reruns. */
 @Module({
+  imports: [AuthModule],
   controllers: [ProjectsController, EventsController, PipelinesController, WritesController],
   providers: [ReadService, RerunService],
 })

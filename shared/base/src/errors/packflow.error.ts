@@ -81,6 +81,17 @@ export class ConfigurationError extends PackflowError {
   }
 }
 
+/**
+ * A feature this deployment was not set up for (an identity or an app missing from its
+ * configuration). Its message names the settings to add and is safe to show: it holds
+ * setting names, never their values.
+ */
+export class NotConfiguredError extends PackflowError {
+  constructor(message: string, settings: readonly string[]) {
+    super('not_configured', message, { details: { settings } });
+  }
+}
+
 /** A call to a system we do not control failed; retryable unless the answer says otherwise. */
 export class ExternalServiceError extends PackflowError {
   readonly status?: number;

@@ -17,6 +17,7 @@ import { KcidbTestSchema } from './shared/kcidb/kcidb-test.entity.js';
 import { OutboxMessageSchema } from './shared/outbox-message.entity.js';
 import { DeadLetterSchema } from './shared/dead-letter.entity.js';
 import { ApiTokenSchema } from './shared/api-token.entity.js';
+import { WebSessionSchema } from './shared/web-session.entity.js';
 import type { AnyEntitySchema } from './item-kind.registry.js';
 
 export const SHARED_ENTITIES: readonly AnyEntitySchema[] = [
@@ -30,6 +31,7 @@ export const SHARED_ENTITIES: readonly AnyEntitySchema[] = [
   OutboxMessageSchema,
   DeadLetterSchema,
   ApiTokenSchema,
+  WebSessionSchema,
   KcidbCheckoutSchema,
   KcidbBuildSchema,
   KcidbTestSchema,

@@ -12,3 +12,4 @@ export {
   type ResultKind,
 } from './intake.repository.js';
 export { ApiTokenRepository, API_TOKEN_PREFIX, type ApiTokenOwner } from './api-token.repository.js';
+export { WebSessionRepository, type WebSessionOwner } from './web-session.repository.js';

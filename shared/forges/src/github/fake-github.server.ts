@@ -6,6 +6,8 @@
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
 import { FakeGithubApp, signWebhook, type FakeInstallation } from './fake-github.app.js';
+import { FakeOAuthProvider } from '../fake-oauth.provider.js';
+import { installGithubOAuth } from './fake-github.oauth.js';
 import { applyCheckRun, checkRunBody, type FakeCheckRun } from './fake-github.check-runs.js';
 import {
   checkRunPayload,
@@ -67,6 +69,8 @@ export class FakeGithub extends FakeHttpServer {
   readonly checkRuns: FakeCheckRun[] = [];
   readonly comments: FakeComment[] = [];
   readonly webhooksSent: (Delivery & { event: string; deliveryId: string })[] = [];
+  /** OAuth apps, the browser's signed-in person and the codes and tokens of the web flow. */
+  readonly oauth = new FakeOAuthProvider();
   private readonly roles = new Map<string, GithubRole>();
   private readonly files = new Map<string, string>();
   private readonly pullFiles = new Map<string, FakeChangedFile[]>();
@@ -236,6 +240,14 @@ export class FakeGithub extends FakeHttpServer {
   }
 
   private routes(): void {
+    installGithubOAuth((m, p, h) => this.route(m, p, h), this.oauth, (login) => ({
+      login,
+      id: idOf(login),
+      type: 'User',
+      name: login,
+      avatar_url: `${this.webUrl}/${login}.png`,
+      html_url: `${this.webUrl}/${login}`,
+    }));
     this.route('GET', '/repos/:owner/:repo/installation', (r) => {
       const problem = this.app.jwtProblem(r.headers.authorization);
       if (problem) return this.error(401, problem);

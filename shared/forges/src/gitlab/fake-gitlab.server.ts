@@ -6,6 +6,8 @@
 // configured receiver.
 import { createHash, randomUUID } from 'node:crypto';
 import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
+import { FakeOAuthProvider } from '../fake-oauth.provider.js';
+import { installGitlabOAuth } from './fake-gitlab.oauth.js';
 import {
   mergeRequestPayload,
   notePayload,
@@ -77,6 +79,8 @@ export class FakeGitlab extends FakeHttpServer {
   /** Notes posted through the API and notes emitted as webhooks, oldest first. */
   readonly notes: FakeGitlabNote[] = [];
   readonly webhooksSent: (Delivery & { event: string; uuid: string })[] = [];
+  /** OAuth applications, the browser's signed-in person and the codes and tokens of the web flow. */
+  readonly oauth = new FakeOAuthProvider();
   private readonly mergeRequests = new Map<string, FakeMergeRequest>();
   /** `project@sha` -> the source branch a merge request hook named the commit on. */
   private readonly branches = new Map<string, string>();
@@ -242,6 +246,7 @@ export class FakeGitlab extends FakeHttpServer {
   }
 
   private routes(): void {
+    installGitlabOAuth((m, p, h) => this.route(m, p, h), this.oauth, (username) => this.userBody(username));
     const p = '/api/v4/projects/:project';
     this.route('POST', `${p}/statuses/:sha`, (r) => this.authorized(r) ?? this.setStatus(r));
     this.route('GET', `${p}/repository/commits/:sha/statuses`, (r) => {

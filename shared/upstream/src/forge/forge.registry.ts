@@ -1,6 +1,6 @@
 // The forge drivers of one upstream deployment: which forge instances it has an identity
 // for (a GitHub App, a GitLab token), and the client of that identity for a project.
-import { ConfigurationError, type EnvReader } from '@packflow/core';
+import { ConfigurationError, NotConfiguredError, type EnvReader } from '@packflow/core';
 import { GithubForge, GitlabForge, type ForgeClient, type RepoId } from '@packflow/forges';
 
 /** This deployment's identities on the forges (from the worker's config). */
@@ -66,7 +66,10 @@ export class ForgeRegistry {
   for(project: ProjectCoordinates): ForgeClient {
     if (project.forge === 'github') {
       if (!this.config.github)
-        throw new ConfigurationError('no GitHub App is configured (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY)');
+        throw new NotConfiguredError('no GitHub App is configured (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY)', [
+          'GITHUB_APP_ID',
+          'GITHUB_APP_PRIVATE_KEY',
+        ]);
       this.github ??= new GithubForge({
         appId: this.config.github.appId,
         privateKey: this.config.github.privateKey,
@@ -75,11 +78,24 @@ export class ForgeRegistry {
       return this.github;
     }
     if (project.forge === 'gitlab') {
-      if (!this.config.gitlab) throw new ConfigurationError('no GitLab token is configured (GITLAB_TOKEN)');
+      if (!this.config.gitlab)
+        throw new NotConfiguredError('no GitLab token is configured (GITLAB_TOKEN)', ['GITLAB_TOKEN']);
       this.gitlab ??= new GitlabForge({ host: this.config.gitlab.url, token: this.config.gitlab.token });
       return this.gitlab;
     }
     throw new ConfigurationError(`the upstream worker does not serve ${project.forge} projects`);
+  }
+
+  /**
+   * Whether a person may run commands on a project (comment commands, reruns from the web):
+   * the forge is asked with this deployment's identity; write access is needed.
+   */
+  async commandPermission(
+    project: ProjectCoordinates,
+    login: string,
+  ): Promise<{ allowed: boolean; role: string }> {
+    const permission = await this.for(project).permission(ForgeRegistry.repo(project), { login });
+    return { allowed: permission.canRunCommands, role: permission.role };
   }
 
   /** The forge instances (origins) this deployment has an identity for. */

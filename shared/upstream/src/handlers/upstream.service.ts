@@ -210,8 +210,8 @@ export class UpstreamService {
       event.ref.kind === 'commit' ? Promise.resolve() : forge.comment(repo, target, body).then(() => {});
     const { command } = event;
     if (command.name === 'help') return reply(helpText(command.unknown));
-    const permission = await forge.permission(repo, { login: event.actor ?? '' });
-    if (!permission.canRunCommands) {
+    const permission = await this.d.forges.commandPermission(event.project, event.actor ?? '');
+    if (!permission.allowed) {
       logger.info({ actor: event.actor, role: permission.role }, 'command refused: no write access');
       return reply(
         `@${event.actor}, only people with write access to ${event.project.namespace}/${event.project.repo} can run packflow commands ` +

@@ -103,6 +103,16 @@ export class FakeGithub extends FakeHttpServer {
     return this.app.tokensIssued;
   }
 
+  /**
+   * Serves the forge's web pages (OAuth sign-in) at its own URL and names that URL in
+   * webhooks and answers, as one instance does: a project's instance is then the one
+   * people sign in on.
+   */
+  useOwnWebUrl(): this {
+    this.options.webUrl = this.url;
+    return this;
+  }
+
   setWebhookTarget(url: string, secret: string): void {
     this.options.webhook = { url, secret };
   }

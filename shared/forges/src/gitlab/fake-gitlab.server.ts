@@ -115,6 +115,16 @@ export class FakeGitlab extends FakeHttpServer {
     return this.options.botUser ?? 'packflow-bot';
   }
 
+  /**
+   * Serves the forge's web pages (OAuth sign-in) at its own URL and names that URL in
+   * webhooks and answers, as one instance does: a project's instance is then the one
+   * people sign in on.
+   */
+  useOwnWebUrl(): this {
+    this.options.webUrl = this.url;
+    return this;
+  }
+
   setWebhookTarget(url: string, token: string): void {
     this.options.webhook = { url, token };
   }

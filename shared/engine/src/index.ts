@@ -1,5 +1,6 @@
 export * from './engine.types.js';
 export { PipelineEngine, createEngine, type EngineOptions } from './pipeline.engine.js';
+export { ENGINE_DUE_CHANNEL } from './store/due.notify.js';
 export { advance, settle, stepStatus, pipelineStatus, describeFailure, idempotencyKey } from './transitions.js';
 export {
   rerunAll,

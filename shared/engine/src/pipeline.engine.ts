@@ -37,6 +37,7 @@ import {
   type ReportSeqs,
   type StepSpec,
 } from './store/engine.store.js';
+import { notifyDue } from './store/due.notify.js';
 import { predecessorsOf, settle, type Transition } from './transitions.js';
 
 export interface EngineOptions {
@@ -63,8 +64,8 @@ export interface EngineOptions {
   /**
    * Decide and record only (the web process): run no activity after commit. What it queued
    * is due for the workers' reconcilers at once (no submit lease) and what changed is
-   * marked as owing a report at once, so the worker serving the project submits and
-   * reports it on its next reconcile.
+   * marked as owing a report at once, and the workers are notified at commit
+   * (ENGINE_DUE_CHANNEL), so the worker serving the project submits and reports it at once.
    */
   recordOnly?: boolean;
 }
@@ -318,6 +319,8 @@ export class PipelineEngine {
         const changed = [...new Set(effects.changes.flatMap((c) => c.pipelineIds))];
         effects.reportSeqs = await markReportsDue(tx, changed, this.reportGraceMs);
       }
+      // Nothing runs here after commit: the workers are told at commit that work is due.
+      if (this.options.recordOnly && (effects.tasks.length > 0 || effects.changes.length > 0)) await notifyDue(tx);
       return { value, effects };
     });
   }

@@ -1,7 +1,6 @@
-import type pg from 'pg';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Database, Logger } from '@packflow/core';
+import { NotificationListener, type Database, type Logger } from '@packflow/core';
 import { JetStreamPublisher, type MessageHeaders } from './jetstream.publisher.js';
 import { ensureStream, type StreamSpec } from './jetstream.topology.js';
 
@@ -60,20 +59,25 @@ export class OutboxRelay {
   private notified = false;
   private streamsReady = false;
   private wake?: () => void;
-  private endListen?: () => void;
-  private listening?: Promise<void>;
+  private readonly listener: NotificationListener;
   private natsStatus?: AsyncIterable<{ type: string }> & { stop?: () => void };
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.log = options.logger.child({ component: 'outbox-relay' });
     this.batchSize = options.batchSize ?? 200;
     this.publisher = new JetStreamPublisher(options.nats, { timeoutMs: options.publishTimeoutMs ?? 5000 });
+    this.listener = new NotificationListener({
+      database: options.database,
+      channel: OUTBOX_NOTIFY_CHANNEL,
+      onNotify: () => this.signal(),
+      logger: this.log,
+    });
   }
 
   /** Starts listening and relaying; returns at once (a database or NATS outage is retried, not thrown). */
   start(): void {
     if (this.loop) return;
-    this.listening = this.listen();
+    this.listener.start();
     void this.watchNats();
     this.loop = this.run();
   }
@@ -83,9 +87,9 @@ export class OutboxRelay {
     this.stopped = true;
     this.wake?.();
     this.natsStatus?.stop?.();
-    this.endListen?.();
+    const listening = this.listener.stop();
     await this.loop;
-    await this.listening;
+    await listening;
   }
 
   /** Publishes until no unpublished row is left or a publish fails. */
@@ -200,53 +204,6 @@ export class OutboxRelay {
       ),
     );
     return settled.map((s) => (s.status === 'fulfilled' ? undefined : (s.reason as Error).message.slice(0, 2000)));
-  }
-
-  /**
-   * LISTEN on a connection of the pool, held until it is lost (then given back broken, so
-   * the pool drops it) or the relay stops; listens again after a database outage.
-   */
-  private async listen(): Promise<void> {
-    let failures = 0;
-    const onNotification = () => this.signal();
-    while (!this.stopped) {
-      let client: pg.PoolClient | undefined;
-      let broken: Error | undefined;
-      let onError: ((err: Error) => void) | undefined;
-      try {
-        client = await this.options.database.connect();
-        const held = client;
-        const lost = new Promise<void>((resolve) => {
-          onError = (err: Error) => {
-            broken = err;
-            this.log.warn({ err }, 'outbox LISTEN connection lost');
-            resolve();
-          };
-          this.endListen = resolve;
-        });
-        held.on('error', onError!);
-        held.on('notification', onNotification);
-        await held.query(`listen ${OUTBOX_NOTIFY_CHANNEL}`);
-        failures = 0;
-        this.signal(); // rows may have arrived while nobody listened
-        if (!this.stopped) await lost;
-      } catch (error) {
-        broken = error as Error;
-        if (failures++ === 0)
-          this.log.warn({ err: error }, 'could not LISTEN for outbox rows; polling only until it can');
-      }
-      if (client) {
-        client.off('notification', onNotification);
-        if (onError) client.off('error', onError);
-        if (!broken) await client.query(`unlisten ${OUTBOX_NOTIFY_CHANNEL}`).catch((err: Error) => (broken = err));
-        client.release(broken ?? undefined);
-      }
-      if (!this.stopped)
-        await new Promise<void>((resolve) => {
-          this.endListen = resolve;
-          setTimeout(resolve, Math.min(30_000, 1000 * 2 ** Math.min(failures, 5))).unref();
-        });
-    }
   }
 
   /** A NATS reconnect ends the backoff at once. */

@@ -205,6 +205,9 @@ describe('the OpenAPI document', () => {
         '/readyz',
         '/api/kcidb/status',
         '/api/kcidb/submit',
+        '/api/v1/auth/sign-out',
+        '/api/v1/auth/{forge}/callback',
+        '/api/v1/auth/{forge}/sign-in',
         '/api/v1/events/{id}',
         '/api/v1/events/{id}/pipelines',
         '/api/v1/kcidb/hardware',
@@ -213,7 +216,9 @@ describe('the OpenAPI document', () => {
         '/api/v1/kcidb/revision',
         '/api/v1/kcidb/test-history',
         '/api/v1/kcidb/trees',
+        '/api/v1/me',
         '/api/v1/pipelines/{id}',
+        '/api/v1/pipelines/{id}/permissions',
         '/api/v1/pipelines/{id}/reruns',
         '/api/v1/plan',
         '/api/v1/projects',
@@ -230,8 +235,11 @@ describe('the OpenAPI document', () => {
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
     });
     expect(Object.keys(paths['/api/v1/pipelines/{id}/reruns'].post.responses).sort()).toEqual(
-      ['201', '400', '401', '403', '404', '409'].sort(),
+      ['201', '400', '401', '403', '404', '409', '503'].sort(),
     );
+    expect(paths['/api/v1/me'].get.responses['200']).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/MeDto' } } },
+    });
     expect(paths['/api/v1/plan'].post.responses['200']).toMatchObject({
       content: { 'application/json': { schema: { $ref: '#/components/schemas/PlanDto' } } },
     });

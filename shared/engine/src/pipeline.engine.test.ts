@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import type { Plan } from '@packflow/config';
-import { createTestDatabase, type TestDatabase } from '@packflow/testing';
+import { createTestDatabase, waitFor, type TestDatabase } from '@packflow/testing';
 import { UPSTREAM_KINDS } from '@packflow/upstream';
 import { createEngine, type EngineOptions, type PipelineEngine } from './pipeline.engine.js';
 import type { EngineActivities } from './engine.types.js';
+import { ENGINE_DUE_CHANNEL } from './store/due.notify.js';
 import { FakeActivities, retryable } from './testing/fake-activities.js';
 
 const CHROOTS = ['fedora-41-x86_64', 'fedora-42-x86_64', 'fedora-rawhide-x86_64'];
@@ -324,7 +325,14 @@ describe('PipelineEngine: reruns', () => {
     const original = await finishedPipeline(CHROOTS[2]);
     const calls = fake.calls.length;
     const web = newEngine({ jobs: {} }, { recordOnly: true });
+    // The workers are told at commit (they LISTEN and reconcile at once).
+    const listener = await pool.connect();
+    const notified: string[] = [];
+    listener.on('notification', (n) => notified.push(n.channel));
+    await listener.query(`listen ${ENGINE_DUE_CHANNEL}`);
     const rerun = await web.rerunFailed(original);
+    await waitFor(() => notified.length > 0, { what: 'the due notification' }).finally(() => listener.release());
+    expect(notified).toEqual([ENGINE_DUE_CHANNEL]);
     expect(fake.calls.length).toBe(calls);
     expect((await statusOf(rerun)).steps.copr_build[CHROOTS[2]]).toBe('queued');
     const reports = fake.reports.length;

@@ -31,6 +31,8 @@ export interface UpstreamStack {
   worker: RunningService;
   /** Every upstream worker deployment started. */
   workers: RunningService[];
+  /** The deployment's GitHub App identity (env), for another service of the stack (the web). */
+  githubIdentity: Record<string, string>;
   /**
    * Waits until every event the scheduler accepted is published and every worker
    * deployment has acknowledged every message: nothing more will happen by itself.
@@ -47,6 +49,11 @@ export interface StackOptions {
    * each receives every upstream event and must leave the other's alone.
    */
   deployments?: 'one' | 'per-forge';
+  /**
+   * The fake GitHub serves the web pages too (people sign in on it), so projects are on
+   * its own URL (GITHUB_INSTANCE_URL) instead of https://github.com.
+   */
+  githubWebAtFake?: boolean;
 }
 
 const SECRET = 'stack-webhook-secret';
@@ -97,10 +104,12 @@ export async function startUpstreamStack(
     PACKFLOW_PUBLIC_URL: scheduler.url!,
     RECONCILE_INTERVAL_MS: '3600000',
   };
-  const githubIdentity = {
+  if (options.githubWebAtFake) github.useOwnWebUrl();
+  const githubIdentity: Record<string, string> = {
     GITHUB_APP_ID: '42',
     GITHUB_APP_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     GITHUB_API_URL: github.url,
+    ...(options.githubWebAtFake ? { GITHUB_INSTANCE_URL: github.url } : {}),
   };
   // The fake answers for gitlab.com: the projects in the hooks are on https://gitlab.com.
   const gitlabIdentity = {
@@ -154,6 +163,7 @@ export async function startUpstreamStack(
     scheduler,
     worker,
     workers,
+    githubIdentity,
     async close() {
       for (const w of workers) await w.close();
       await scheduler.close();

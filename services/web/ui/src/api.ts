@@ -106,3 +106,32 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
 }
 
 export const api = (path: string) => `/api/v1${path}`;
+
+/** GET /api/v1/me: who is signed in, the session's CSRF token, and where to sign in. */
+export interface Me {
+  user: { forge: string; instanceUrl: string; login: string } | null;
+  csrfToken?: string;
+  signIn: { forge: string; url: string }[];
+}
+
+export type RerunRequest =
+  | { scope: 'all' | 'failed' }
+  | { scope: 'step'; step: string }
+  | { scope: 'targets'; step: string; targets: string[] };
+
+/** A POST of the signed-in person: the session cookie goes along, and its CSRF token in X-CSRF-Token. */
+export async function postJson<T>(path: string, body: unknown, csrfToken: string | undefined): Promise<T> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: {
+      accept: 'application/json',
+      'content-type': 'application/json',
+      ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const answer = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
+  if (!response.ok)
+    throw new ApiError(response.status, answer?.code ?? 'error', answer?.message ?? `${path} answered ${response.status}`);
+  return answer as T;
+}

@@ -20,6 +20,7 @@ import { ProjectPage } from './pages/project';
 import { ProjectsPage } from './pages/projects';
 import { StepPage } from './pages/step';
 import { Link, LocationProvider, match, useLocation } from './router';
+import { SessionMenu, SessionProvider } from './session';
 
 function Routes() {
   const url = useLocation();
@@ -57,6 +58,7 @@ function App() {
           <Link href="/kcidb">KCIDB results</Link>
           <a href="/api/v1/openapi.json">API</a>
         </nav>
+        <SessionMenu />
       </MastheadContent>
     </Masthead>
   );
@@ -72,6 +74,9 @@ style.textContent = `
   .packflow-brand { color: var(--pf-t--global--text--color--regular); font-size: 1.25rem; font-weight: 600; }
   .packflow-nav { display: flex; gap: 1.25rem; flex-wrap: wrap; }
   .packflow-nav a { color: var(--pf-t--global--text--color--regular); }
+  .packflow-session { margin-left: auto; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
+  .packflow-session a { color: var(--pf-t--global--text--color--regular); }
+  .packflow-actions { display: flex; gap: 0.75rem; flex-wrap: wrap; margin-bottom: 1rem; }
   .packflow-graph { height: 460px; border: 1px solid var(--pf-t--global--border--color--default); }
   @media (max-width: 768px) { .packflow-graph { height: 360px; } }
 `;
@@ -80,7 +85,9 @@ document.head.append(style);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <LocationProvider>
-      <App />
+      <SessionProvider>
+        <App />
+      </SessionProvider>
     </LocationProvider>
   </StrictMode>,
 );

@@ -14,6 +14,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, type Pipeline, type Step, type Target } from '../api';
 import { useApi } from '../hooks';
 import { PipelineGraph } from '../pipeline-graph';
+import { PipelineRerunButtons, RerunProvider, StepRerunButton, TargetRerunButton } from '../rerun-buttons';
 import { Link } from '../router';
 import { StatusLabel, isRunning, time } from '../status';
 import { Loading } from './common';
@@ -44,7 +45,7 @@ function StepItems({ step }: { step: Step }) {
     <section style={{ marginTop: '1.5rem' }} aria-labelledby={`step-${step.id}`}>
       <Title headingLevel="h3" id={`step-${step.id}`}>
         <Link href={`/steps/${step.id}`}>{step.job}</Link> {step.package ? `(${step.package})` : ''}{' '}
-        <StatusLabel status={step.status} compact />
+        <StatusLabel status={step.status} compact /> <StepRerunButton step={step.id} label={step.job} />
       </Title>
       <Table aria-label={`Items of ${step.job}`} variant="compact" gridBreakPoint="grid-md">
         <Thead>
@@ -55,6 +56,7 @@ function StepItems({ step }: { step: Step }) {
             <Th>Started</Th>
             <Th>Finished</Th>
             <Th>Links</Th>
+            <Th screenReaderText="Rerun" />
           </Tr>
         </Thead>
         <Tbody>
@@ -73,6 +75,9 @@ function StepItems({ step }: { step: Step }) {
               <Td dataLabel="Finished">{time(t.finishedAt)}</Td>
               <Td dataLabel="Links">
                 <Links target={t} />
+              </Td>
+              <Td dataLabel="Rerun">
+                <TargetRerunButton step={step.id} target={t.target} />
               </Td>
             </Tr>
           ))}
@@ -172,8 +177,9 @@ export function PipelinePage({ id }: { id: string }) {
     <PageSection>
       <Loading state={state}>
         {(p) => (
-          <>
+          <RerunProvider pipeline={p}>
             <Header pipeline={p} />
+            <PipelineRerunButtons pipeline={p} />
             <PipelineGraph pipeline={p} />
             <Skipped pipeline={p} />
             <Title headingLevel="h2" style={{ marginTop: '1.5rem' }}>
@@ -182,7 +188,7 @@ export function PipelinePage({ id }: { id: string }) {
             {p.steps.map((s) => (
               <StepItems key={s.id} step={s} />
             ))}
-          </>
+          </RerunProvider>
         )}
       </Loading>
     </PageSection>

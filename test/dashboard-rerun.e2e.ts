@@ -73,17 +73,24 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A page in a browser context of its own (its own cookies), recording console errors. */
+/**
+ * A page in a browser context of its own (its own cookies), recording console errors and
+ * the answers of GET /pipelines/{id}/permissions (what the page learnt it may do).
+ */
 async function visit(path: string) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   const problems: string[] = [];
+  const permissions: Promise<unknown>[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  const permissions = page.waitForResponse((r) => r.url().endsWith(`/pipelines/${pipelineId}/permissions`));
+  page.on('response', (r) => {
+    if (r.url().endsWith(`/pipelines/${pipelineId}/permissions`)) permissions.push(r.json());
+  });
   await page.goto(`${base}${path}`);
+  await waitFor(() => permissions.length > 0, { what: 'the page to ask what it may do' });
   return { page, problems, permissions, close: () => context.close() };
 }
 
@@ -99,13 +106,19 @@ const coprRows = (page: Page) =>
     );
   });
 
-/** Through "Sign in": the fake GitHub's authorize page lets `login` in and sends the browser back. */
-async function signIn(page: Page, login: string) {
+/**
+ * Through "Sign in": the fake GitHub's authorize page lets `login` in and sends the
+ * browser back. Answers what the page then learns it may do.
+ */
+async function signIn(visit: { page: Page; permissions: Promise<unknown>[] }, login: string): Promise<unknown> {
   github.oauth.browserUser = login;
-  const back = page.url();
+  const { page, permissions } = visit;
+  const [back, asked] = [page.url(), permissions.length];
   await page.getByRole('link', { name: 'Sign in' }).click();
   await page.waitForURL(back);
   await page.getByLabel('Signed in as').getByText(login).waitFor();
+  await waitFor(() => permissions.length > asked, { what: 'the signed-in page to ask what it may do' });
+  return permissions.at(-1);
 }
 
 describe('the dashboard, through the stack', () => {
@@ -144,7 +157,7 @@ describe('the dashboard, through the stack', () => {
       [FAILED]: 'failure',
     });
     // Signed out: a "Sign in" link, and no rerun button once the page knows it may not rerun.
-    expect((await (await visitor.permissions).json()) as unknown).toMatchObject({ rerun: false });
+    expect(await visitor.permissions[0]).toMatchObject({ rerun: false });
     await visitor.page.getByRole('link', { name: 'Sign in' }).waitFor();
     expect(await visitor.page.getByRole('button', { name: /^Re-run/ }).count()).toBe(0);
     expect(visitor.problems).toEqual([]);
@@ -153,10 +166,11 @@ describe('the dashboard, through the stack', () => {
 
   it('shows no rerun button to a signed-in person without write access', async () => {
     const onlooker = await visit(`/pipelines/${pipelineId}`);
-    await onlooker.permissions;
-    await signIn(onlooker.page, 'onlooker');
+    expect(await signIn(onlooker, 'onlooker')).toEqual({
+      rerun: false,
+      reason: expect.stringContaining(REPO),
+    });
     await onlooker.page.waitForSelector('g[data-step]');
-    await onlooker.page.waitForResponse((r) => r.url().endsWith(`/pipelines/${pipelineId}/permissions`));
     expect(await onlooker.page.getByRole('button', { name: /^Re-run/ }).count()).toBe(0);
     expect(onlooker.problems).toEqual([]);
     await onlooker.close();
@@ -164,8 +178,7 @@ describe('the dashboard, through the stack', () => {
 
   it('a collaborator signs in, clicks "Re-run failed", and the new pipeline rebuilds only the failed chroot', async () => {
     const collaborator = await visit(`/pipelines/${pipelineId}`);
-    await collaborator.permissions;
-    await signIn(collaborator.page, 'collaborator');
+    expect(await signIn(collaborator, 'collaborator')).toEqual({ rerun: true });
     const button = collaborator.page.getByRole('button', { name: 'Re-run failed' });
     await button.waitFor();
     // All four reruns are offered: the pipeline, what failed, a step, a chroot.

@@ -144,8 +144,8 @@ describe('the dashboard, through the stack', () => {
     }
     pipelineId = await waitFor(
       async () =>
-        (await db.pool().query<{ id: string }>(`select id::text from shared.pipelines where status = 'failure'`)).rows[0]
-          ?.id,
+        (await db.pool().query<{ id: string }>(`select id::text from shared.pipelines where status = 'failure'`))
+          .rows[0]?.id,
       { what: 'the pipeline to fail' },
     );
 
@@ -184,17 +184,25 @@ describe('the dashboard, through the stack', () => {
     // All four reruns are offered: the pipeline, what failed, a step, a chroot.
     await collaborator.page.getByRole('button', { name: 'Re-run all' }).waitFor();
     await collaborator.page.getByRole('button', { name: 'Re-run from copr_build' }).waitFor();
-    await collaborator.page.getByRole('button', { name: `Re-run ${FAILED}` }).first().waitFor();
+    await collaborator.page
+      .getByRole('button', { name: `Re-run ${FAILED}` })
+      .first()
+      .waitFor();
     await collaborator.page.waitForSelector('g[data-step]');
     if (process.env.PACKFLOW_SCREENSHOT_DIR)
       await collaborator.page.screenshot({ path: join(process.env.PACKFLOW_SCREENSHOT_DIR, 'dashboard-pipeline.png') });
 
     const builds = copr.builds.size;
     await button.click();
-    await collaborator.page.waitForURL((url) => /^\/pipelines\/\d+$/.test(url.pathname) && !url.pathname.endsWith(`/${pipelineId}`));
+    await collaborator.page.waitForURL(
+      (url) => /^\/pipelines\/\d+$/.test(url.pathname) && !url.pathname.endsWith(`/${pipelineId}`),
+    );
     const rerunId = new URL(collaborator.page.url()).pathname.split('/').pop()!;
     await collaborator.page.getByText(`Pipeline #${rerunId}`).waitFor();
-    await collaborator.page.getByRole('link', { name: `#${pipelineId}` }).first().waitFor();
+    await collaborator.page
+      .getByRole('link', { name: `#${pipelineId}` })
+      .first()
+      .waitFor();
     const { rows } = await db
       .pool()
       .query(`select rerun_of_id::text, rerun_kind from shared.pipelines where id = $1`, [rerunId]);

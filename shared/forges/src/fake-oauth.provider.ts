@@ -97,7 +97,9 @@ export function withParams(uri: string, params: Record<string, string | null | u
 export function formOf(rawBody: string, body: unknown, query: URLSearchParams): URLSearchParams {
   const form = new URLSearchParams(query);
   const fields =
-    body && typeof body === 'object' ? Object.entries(body as Record<string, unknown>) : [...new URLSearchParams(rawBody)];
+    body && typeof body === 'object'
+      ? Object.entries(body as Record<string, unknown>)
+      : [...new URLSearchParams(rawBody)];
   for (const [k, v] of fields) if (v !== undefined && v !== null) form.set(k, String(v));
   return form;
 }

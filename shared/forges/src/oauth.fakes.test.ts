@@ -33,8 +33,16 @@ async function authorize(url: string): Promise<{ status: number; location?: URL 
 
 const flows = () =>
   [
-    ['GitHub', new GithubOAuth({ clientId: 'gh-id', clientSecret: 'gh-secret', webUrl: github.url, apiUrl: github.url }), 'octocat'],
-    ['GitLab', new GitlabOAuth({ clientId: 'gl-id', clientSecret: 'gl-secret', webUrl: gitlab.url, apiUrl: gitlab.url }), 'tanuki'],
+    [
+      'GitHub',
+      new GithubOAuth({ clientId: 'gh-id', clientSecret: 'gh-secret', webUrl: github.url, apiUrl: github.url }),
+      'octocat',
+    ],
+    [
+      'GitLab',
+      new GitlabOAuth({ clientId: 'gl-id', clientSecret: 'gl-secret', webUrl: gitlab.url, apiUrl: gitlab.url }),
+      'tanuki',
+    ],
   ] as const;
 
 describe.each(['GitHub', 'GitLab'])('the fake %s OAuth provider', (name) => {
@@ -57,7 +65,9 @@ describe.each(['GitHub', 'GitLab'])('the fake %s OAuth provider', (name) => {
 
   it('refuses a wrong client secret', async () => {
     const [, oauth] = flow();
-    const code = (await authorize(oauth.authorizeUrl({ redirectUri: CALLBACK, state: 's' }))).location!.searchParams.get('code')!;
+    const code = (
+      await authorize(oauth.authorizeUrl({ redirectUri: CALLBACK, state: 's' }))
+    ).location!.searchParams.get('code')!;
     const wrong =
       name === 'GitHub'
         ? new GithubOAuth({ clientId: 'gh-id', clientSecret: 'nope', webUrl: github.url, apiUrl: github.url })
@@ -80,7 +90,9 @@ describe.each(['GitHub', 'GitLab'])('the fake %s OAuth provider', (name) => {
       // GitLab shows an error page and redirects nowhere.
       expect(refused).toEqual({ status: 400, location: undefined });
     }
-    const code = (await authorize(oauth.authorizeUrl({ redirectUri: CALLBACK, state: 's' }))).location!.searchParams.get('code')!;
+    const code = (
+      await authorize(oauth.authorizeUrl({ redirectUri: CALLBACK, state: 's' }))
+    ).location!.searchParams.get('code')!;
     await expect(oauth.signIn({ code, redirectUri: `${CALLBACK}/other` })).rejects.toThrow(
       name === 'GitHub' ? /redirect_uri_mismatch/ : /invalid_grant/,
     );

@@ -5,7 +5,12 @@ import { ExternalServiceError, UnauthorizedError } from '@packflow/base';
 
 const TIMEOUT_MS = 10_000;
 
-async function call(service: string, what: string, url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
+async function call(
+  service: string,
+  what: string,
+  url: string,
+  init: RequestInit,
+): Promise<{ status: number; body: unknown }> {
   let response: Response;
   try {
     response = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });

@@ -59,7 +59,8 @@ export function errorAnswer(error: unknown, context: ErrorAnswerContext = {}): E
   if (error instanceof PackflowError) {
     const status = HTTP_STATUS_OF_CODE[error.code] ?? (error.retryable ? 503 : 500);
     // A mapped code's message is written for the caller (not_configured names the settings to add).
-    if (status >= 500 && !(error.code in HTTP_STATUS_OF_CODE)) return { status, body: { ...(status === 503 ? UNAVAILABLE : INTERNAL), code: error.code } };
+    if (status >= 500 && !(error.code in HTTP_STATUS_OF_CODE))
+      return { status, body: { ...(status === 503 ? UNAVAILABLE : INTERNAL), code: error.code } };
     const errors = error.details?.errors;
     return {
       status,

@@ -205,14 +205,18 @@ describe('sessions: sign-out and expiry', () => {
     });
     const out = await call('/api/v1/auth/sign-out', { method: 'POST', cookie, headers: { 'x-csrf-token': csrf } });
     expect(out.status).toBe(204);
-    expect(out.cookies).toEqual([expect.stringMatching(/^pf_session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Lax; Secure$/)]);
+    expect(out.cookies).toEqual([
+      expect.stringMatching(/^pf_session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Lax; Secure$/),
+    ]);
     expect((await call('/api/v1/me', { cookie })).body.user).toBeNull();
   });
 
   it('forgets an expired session', async () => {
     const { cookie } = await signIn('github', 'expiring');
     expect((await call('/api/v1/me', { cookie })).body.user).toMatchObject({ login: 'expiring' });
-    await db.pool().query(`update shared.web_sessions set expires_at = now() - interval '1 second' where login = 'expiring'`);
+    await db
+      .pool()
+      .query(`update shared.web_sessions set expires_at = now() - interval '1 second' where login = 'expiring'`);
     const me = await call('/api/v1/me', { cookie });
     expect(me.body).toEqual({ user: null, signIn: expect.any(Array) });
   });

@@ -79,6 +79,8 @@ export class SessionService {
         `a request signed in by the session cookie needs the CSRF token in the ${CSRF_HEADER} header (from GET /api/v1/me)`,
       );
     if (!sameSecret(sent, session.csrfToken))
-      throw new ForbiddenError(`the ${CSRF_HEADER} header does not hold this session's CSRF token (see GET /api/v1/me)`);
+      throw new ForbiddenError(
+        `the ${CSRF_HEADER} header does not hold this session's CSRF token (see GET /api/v1/me)`,
+      );
   }
 }

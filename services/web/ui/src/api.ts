@@ -115,9 +115,7 @@ export interface Me {
 }
 
 export type RerunRequest =
-  | { scope: 'all' | 'failed' }
-  | { scope: 'step'; step: string }
-  | { scope: 'targets'; step: string; targets: string[] };
+  { scope: 'all' | 'failed' } | { scope: 'step'; step: string } | { scope: 'targets'; step: string; targets: string[] };
 
 /** A POST of the signed-in person: the session cookie goes along, and its CSRF token in X-CSRF-Token. */
 export async function postJson<T>(path: string, body: unknown, csrfToken: string | undefined): Promise<T> {
@@ -132,6 +130,10 @@ export async function postJson<T>(path: string, body: unknown, csrfToken: string
   });
   const answer = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
   if (!response.ok)
-    throw new ApiError(response.status, answer?.code ?? 'error', answer?.message ?? `${path} answered ${response.status}`);
+    throw new ApiError(
+      response.status,
+      answer?.code ?? 'error',
+      answer?.message ?? `${path} answered ${response.status}`,
+    );
   return answer as T;
 }

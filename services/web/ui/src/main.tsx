@@ -76,6 +76,7 @@ style.textContent = `
   .packflow-nav a { color: var(--pf-t--global--text--color--regular); }
   .packflow-session { margin-left: auto; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
   .packflow-session a { color: var(--pf-t--global--text--color--regular); }
+  .packflow-step-rerun { font-size: var(--pf-t--global--font--size--body--default); }
   .packflow-actions { display: flex; gap: 0.75rem; flex-wrap: wrap; margin-bottom: 1rem; }
   .packflow-graph { height: 460px; border: 1px solid var(--pf-t--global--border--color--default); }
   @media (max-width: 768px) { .packflow-graph { height: 360px; } }

@@ -37,8 +37,7 @@ export function SessionMenu() {
       </span>
     );
   }
-  const signOut = () =>
-    postJson(api('/auth/sign-out'), {}, me.csrfToken).finally(() => window.location.reload());
+  const signOut = () => postJson(api('/auth/sign-out'), {}, me.csrfToken).finally(() => window.location.reload());
   return (
     <span className="packflow-session">
       <span aria-label="Signed in as">

@@ -34,7 +34,15 @@ export class WebSessionRepository {
       `insert into shared.web_sessions (token_sha256, csrf_token, forge, instance_url, login, forge_user_id, expires_at)
        values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7::double precision / 1000))
        returning id::text, forge, instance_url as "instanceUrl", login, csrf_token as "csrfToken", expires_at as "expiresAt"`,
-      [digest(token), random(), person.forge, person.instanceUrl, person.login, person.forgeUserId ?? null, person.ttlMs],
+      [
+        digest(token),
+        random(),
+        person.forge,
+        person.instanceUrl,
+        person.login,
+        person.forgeUserId ?? null,
+        person.ttlMs,
+      ],
     );
     return { token, session: rows[0] };
   }
@@ -54,7 +62,9 @@ export class WebSessionRepository {
 
   /** Ends a session (sign-out); true when there was one. */
   async delete(token: string): Promise<boolean> {
-    const { rowCount } = await this.sql.query(`delete from shared.web_sessions where token_sha256 = $1`, [digest(token)]);
+    const { rowCount } = await this.sql.query(`delete from shared.web_sessions where token_sha256 = $1`, [
+      digest(token),
+    ]);
     return (rowCount ?? 0) > 0;
   }
 }

@@ -8,12 +8,16 @@
 import type { FakeRequest, FakeResponse } from '@packflow/testing';
 import { formOf, withParams, type FakeOAuthProvider, type RouteFn } from '../fake-oauth.provider.js';
 
-const TROUBLESHOOTING = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
+const TROUBLESHOOTING =
+  'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
 
 const REFUSALS = {
   client: ['incorrect_client_credentials', 'The client_id and/or client_secret passed are incorrect.'],
   code: ['bad_verification_code', 'The code passed is incorrect or expired.'],
-  redirect_uri: ['redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.'],
+  redirect_uri: [
+    'redirect_uri_mismatch',
+    'The redirect_uri MUST match the registered callback URL for this application.',
+  ],
 } as const;
 
 /** GitHub accepts a redirect_uri on the callback's host and port whose path is the callback's or below it. */

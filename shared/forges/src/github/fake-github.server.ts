@@ -250,14 +250,18 @@ export class FakeGithub extends FakeHttpServer {
   }
 
   private routes(): void {
-    installGithubOAuth((m, p, h) => this.route(m, p, h), this.oauth, (login) => ({
-      login,
-      id: idOf(login),
-      type: 'User',
-      name: login,
-      avatar_url: `${this.webUrl}/${login}.png`,
-      html_url: `${this.webUrl}/${login}`,
-    }));
+    installGithubOAuth(
+      (m, p, h) => this.route(m, p, h),
+      this.oauth,
+      (login) => ({
+        login,
+        id: idOf(login),
+        type: 'User',
+        name: login,
+        avatar_url: `${this.webUrl}/${login}.png`,
+        html_url: `${this.webUrl}/${login}`,
+      }),
+    );
     this.route('GET', '/repos/:owner/:repo/installation', (r) => {
       const problem = this.app.jwtProblem(r.headers.authorization);
       if (problem) return this.error(401, problem);

@@ -41,7 +41,8 @@ function authorize(r: FakeRequest, oauth: FakeOAuthProvider): FakeResponse {
   const app = oauth.app(r.query.get('client_id'));
   const redirectUri = r.query.get('redirect_uri');
   if (!app) return page(401, 'An error has occurred: Client authentication failed due to unknown client.');
-  if (redirectUri !== app.callbackUrl) return page(400, 'An error has occurred: The redirect URI included is not valid.');
+  if (redirectUri !== app.callbackUrl)
+    return page(400, 'An error has occurred: The redirect URI included is not valid.');
   const state = r.query.get('state');
   if (r.query.get('response_type') !== 'code') {
     const location = withParams(redirectUri, {

@@ -256,7 +256,11 @@ export class FakeGitlab extends FakeHttpServer {
   }
 
   private routes(): void {
-    installGitlabOAuth((m, p, h) => this.route(m, p, h), this.oauth, (username) => this.userBody(username));
+    installGitlabOAuth(
+      (m, p, h) => this.route(m, p, h),
+      this.oauth,
+      (username) => this.userBody(username),
+    );
     const p = '/api/v4/projects/:project';
     this.route('POST', `${p}/statuses/:sha`, (r) => this.authorized(r) ?? this.setStatus(r));
     this.route('GET', `${p}/repository/commits/:sha/statuses`, (r) => {

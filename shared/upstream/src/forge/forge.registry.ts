@@ -90,10 +90,7 @@ export class ForgeRegistry {
    * Whether a person may run commands on a project (comment commands, reruns from the web):
    * the forge is asked with this deployment's identity; write access is needed.
    */
-  async commandPermission(
-    project: ProjectCoordinates,
-    login: string,
-  ): Promise<{ allowed: boolean; role: string }> {
+  async commandPermission(project: ProjectCoordinates, login: string): Promise<{ allowed: boolean; role: string }> {
     const permission = await this.for(project).permission(ForgeRegistry.repo(project), { login });
     return { allowed: permission.canRunCommands, role: permission.role };
   }

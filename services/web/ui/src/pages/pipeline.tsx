@@ -45,7 +45,10 @@ function StepItems({ step }: { step: Step }) {
     <section style={{ marginTop: '1.5rem' }} aria-labelledby={`step-${step.id}`}>
       <Title headingLevel="h3" id={`step-${step.id}`}>
         <Link href={`/steps/${step.id}`}>{step.job}</Link> {step.package ? `(${step.package})` : ''}{' '}
-        <StatusLabel status={step.status} compact /> <StepRerunButton step={step.id} label={step.job} />
+        <StatusLabel status={step.status} compact />{' '}
+        <span className="packflow-step-rerun">
+          <StepRerunButton step={step.id} label={step.job} />
+        </span>
       </Title>
       <Table aria-label={`Items of ${step.job}`} variant="compact" gridBreakPoint="grid-md">
         <Thead>

@@ -14,8 +14,8 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
-  type Logger,
 } from '@packflow/core';
+import { recordingLogger } from '@packflow/testing';
 import { startHttpService } from './bootstrap.js';
 
 const BODY_LIMIT = 1024;
@@ -66,23 +66,14 @@ class ProblemController {
 @Module({ controllers: [ProblemController] })
 class ProblemModule {}
 
-const lines: { level: string; fields: Record<string, unknown>; message?: string }[] = [];
-function recordingLogger(): Logger {
-  const logger: Record<string, unknown> = { level: 'trace', flush: () => {} };
-  for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace']) {
-    logger[level] = (fields: Record<string, unknown>, message?: string) => lines.push({ level, fields, message });
-  }
-  logger.child = () => logger;
-  logger.isLevelEnabled = () => true;
-  return logger as unknown as Logger;
-}
+const { logger: recording, lines } = recordingLogger();
 
 let app: NestFastifyApplication;
 let url: string;
 
 beforeAll(async () => {
   ({ app, url } = await startHttpService(ProblemModule, {
-    logger: recordingLogger(),
+    logger: recording,
     host: '127.0.0.1',
     port: 0,
     bodyLimit: BODY_LIMIT,

@@ -16,3 +16,4 @@ export { spawnServiceMain, type ServiceProcess } from './service-process.js';
 export { startPostgres, type TestPostgres, type PostgresOptions } from './postgres/postgres-server.js';
 export * from './git/git-repos.fixture.js';
 export { freePort } from './ports.js';
+export { recordingLogger, type LoggedLine } from './recording.logger.js';

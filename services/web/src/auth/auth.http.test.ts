@@ -6,12 +6,13 @@
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiTokenRepository, createLogger } from '@packflow/core';
+import { ApiTokenRepository } from '@packflow/core';
 import { FakeGithub, FakeGitlab } from '@packflow/forges/testing';
 import type { RunningService } from '@packflow/platform';
 import {
   createTestDatabase,
   freePort,
+  recordingLogger,
   seedPipelineScenario,
   testNatsUrl,
   type SeededScenario,
@@ -25,7 +26,7 @@ let github: FakeGithub;
 let gitlab: FakeGitlab;
 let s: SeededScenario;
 let base: string;
-const logger = createLogger({ name: 'web-auth-test', level: 'silent', pretty: false });
+const { logger, lines } = recordingLogger();
 const GITHUB_APP = { clientId: 'Iv1.github-client', clientSecret: 'github-secret' };
 const GITLAB_APP = { clientId: 'gitlab-application-id', clientSecret: 'gitlab-secret' };
 
@@ -74,6 +75,8 @@ afterAll(async () => {
 });
 
 type Json = Record<string, unknown>;
+/** Every session token, CSRF token and OAuth code handed out: none may be logged. */
+const secrets: string[] = [GITHUB_APP.clientSecret, GITLAB_APP.clientSecret];
 const cookieOf = (setCookie: string) => setCookie.split(';')[0];
 
 async function call(path: string, init: { method?: string; cookie?: string; headers?: Json; body?: unknown } = {}) {
@@ -113,6 +116,11 @@ async function signIn(forge: 'github' | 'gitlab', login: string) {
   const session = done.cookies.find((c) => c.startsWith('pf_session='))!;
   const cookie = cookieOf(session);
   const me = await call('/api/v1/me', { cookie });
+  secrets.push(
+    cookie.slice('pf_session='.length),
+    me.body.csrfToken as string,
+    new URL(callback).searchParams.get('code')!,
+  );
   return { cookie, csrf: me.body.csrfToken as string, done, session, me };
 }
 
@@ -305,5 +313,14 @@ describe('a web without the forge identity', () => {
     } finally {
       await bare.close();
     }
+  });
+});
+
+describe('the logs', () => {
+  it('hold no session token, CSRF token, OAuth code or client secret', () => {
+    expect(lines.some((l) => l.message === 'signed in')).toBe(true);
+    const logged = JSON.stringify(lines);
+    expect(secrets.length).toBeGreaterThan(10);
+    expect(secrets.filter((secret) => logged.includes(secret))).toEqual([]);
   });
 });

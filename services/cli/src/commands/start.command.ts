@@ -65,6 +65,10 @@ async function runAll(): Promise<void> {
         );
       }
       env.DATABASE_URL = pg.url;
+      // PGlite delivers no NOTIFY from one connection to another, so the worker would hear
+      // of the dashboard's reruns only at its reconcile interval: poll often instead (the
+      // outbox relay polls too), unless the operator chose an interval.
+      env.RECONCILE_INTERVAL_MS ??= '2000';
     }
     const databaseUrl = env.DATABASE_URL!;
     const applied = await new MigrationRunner({ databaseUrl, bases: BASES }).up();

@@ -103,11 +103,7 @@ export class FakeGithub extends FakeHttpServer {
     return this.app.tokensIssued;
   }
 
-  /**
-   * Serves the forge's web pages (OAuth sign-in) at its own URL and names that URL in
-   * webhooks and answers, as one instance does: a project's instance is then the one
-   * people sign in on.
-   */
+  /** Names its own URL as the forge's web (webhooks, answers), where it serves the OAuth sign-in too. */
   useOwnWebUrl(): this {
     this.options.webUrl = this.url;
     return this;
@@ -253,14 +249,7 @@ export class FakeGithub extends FakeHttpServer {
     installGithubOAuth(
       (m, p, h) => this.route(m, p, h),
       this.oauth,
-      (login) => ({
-        login,
-        id: idOf(login),
-        type: 'User',
-        name: login,
-        avatar_url: `${this.webUrl}/${login}.png`,
-        html_url: `${this.webUrl}/${login}`,
-      }),
+      (login) => userBody(login, this.webUrl),
     );
     this.route('GET', '/repos/:owner/:repo/installation', (r) => {
       const problem = this.app.jwtProblem(r.headers.authorization);
@@ -511,6 +500,11 @@ function repoOf(r: FakeRequest): string {
 
 function changed(file: string | FakeChangedFile): FakeChangedFile {
   return typeof file === 'string' ? { filename: file } : file;
+}
+
+function userBody(login: string, webUrl: string) {
+  const web = `${webUrl}/${login}`;
+  return { login, id: idOf(login), type: 'User', name: login, avatar_url: `${web}.png`, html_url: web };
 }
 
 function idOf(login: string): number {

@@ -115,11 +115,7 @@ export class FakeGitlab extends FakeHttpServer {
     return this.options.botUser ?? 'packflow-bot';
   }
 
-  /**
-   * Serves the forge's web pages (OAuth sign-in) at its own URL and names that URL in
-   * webhooks and answers, as one instance does: a project's instance is then the one
-   * people sign in on.
-   */
+  /** Names its own URL as the forge's web (webhooks, answers), where it serves the OAuth sign-in too. */
   useOwnWebUrl(): this {
     this.options.webUrl = this.url;
     return this;

@@ -64,7 +64,9 @@ export class RerunService {
       return { forge: owner.forge, login: owner.login, via: 'the API token' };
     }
     const session = await this.sessions.current(http);
-    return session && { ...session, via: 'your session' };
+    return (
+      session && { forge: session.forge, login: session.login, instanceUrl: session.instanceUrl, via: 'your session' }
+    );
   }
 
   /** Throws unless `caller` may rerun the pipelines of `project`, as the forge answers for comment commands. */

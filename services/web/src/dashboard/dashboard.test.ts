@@ -16,7 +16,7 @@ import { DASHBOARD_DIR } from './dashboard.js';
 
 // The dashboard in Debian's Chromium (`apt-get install chromium`; .ci/run installs it), served
 // by the web service from the built UI (`pnpm build:ui`, run by pnpm install), on the seeded
-// pipelines. PACKFLOW_SCREENSHOT=<file.png> saves the pipeline page (docs/ has one).
+// pipelines. The README's screenshot comes from test/dashboard-rerun.e2e.ts (the whole stack).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let db: TestDatabase;
@@ -98,8 +98,6 @@ describe('the pipeline page', () => {
     ).resolves.toBe(true);
     expect(await page.getByRole('link', { name: 'Copr build' }).count()).toBe(CHROOTS.length);
     await expect(page.getByRole('link', { name: `#${s.rerunPipelineId}` }).isVisible()).resolves.toBe(true);
-    if (process.env.PACKFLOW_SCREENSHOT)
-      await page.screenshot({ path: process.env.PACKFLOW_SCREENSHOT, fullPage: false });
     expect(problems).toEqual([]);
     await page.close();
   });

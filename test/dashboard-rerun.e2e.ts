@@ -106,6 +106,28 @@ const coprRows = (page: Page) =>
     );
   });
 
+/** Whether every step of the DAG is drawn inside the graph's box (laid out and fitted). */
+async function dagInView(page: Page): Promise<boolean> {
+  if ((await page.locator('.packflow-graph[data-fitted]').count()) === 0) return false;
+  const view = (await page.locator('.packflow-graph').boundingBox())!;
+  const nodes = await page
+    .locator('g[data-step]')
+    .evaluateAll((gs) =>
+      gs.map((g) => g.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })),
+    );
+  return (
+    nodes.length > 0 &&
+    nodes.every(
+      (n) =>
+        n.w > 0 &&
+        n.x >= view.x &&
+        n.y >= view.y &&
+        n.x + n.w <= view.x + view.width &&
+        n.y + n.h <= view.y + view.height,
+    )
+  );
+}
+
 /**
  * Through "Sign in": the fake GitHub's authorize page lets `login` in and sends the
  * browser back. Answers what the page then learns it may do.
@@ -150,7 +172,7 @@ describe('the dashboard, through the stack', () => {
     );
 
     const visitor = await visit(`/pipelines/${pipelineId}`);
-    await visitor.page.waitForSelector('g[data-step]');
+    await waitFor(() => dagInView(visitor.page), { what: 'the DAG laid out in view' });
     expect(await coprRows(visitor.page)).toEqual({
       [CHROOTS[0]]: 'success',
       [CHROOTS[1]]: 'success',
@@ -188,7 +210,7 @@ describe('the dashboard, through the stack', () => {
       .getByRole('button', { name: `Re-run ${FAILED}` })
       .first()
       .waitFor();
-    await collaborator.page.waitForSelector('g[data-step]');
+    await waitFor(() => dagInView(collaborator.page), { what: 'the DAG laid out in view' });
     if (process.env.PACKFLOW_SCREENSHOT_DIR)
       await collaborator.page.screenshot({ path: join(process.env.PACKFLOW_SCREENSHOT_DIR, 'dashboard-pipeline.png') });
 

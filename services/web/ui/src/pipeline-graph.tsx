@@ -17,7 +17,7 @@ import {
   type Model,
   type Node,
 } from '@patternfly/react-topology';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Pipeline, Step } from './api';
 import { STATUS_LOOK } from './status';
 
@@ -139,7 +139,22 @@ export function toModel(pipeline: Pipeline): Model {
   };
 }
 
+/**
+ * Fits the laid-out graph into its surface. The first layout can end before the surface
+ * has measured itself (it mounts once the graph exists), and a fit into 0×0 leaves the
+ * graph out of view: wait for the size, a frame at a time, for about two seconds.
+ */
+function fitWhenSized(controller: Visualization, done: () => void, frames = 120): void {
+  const graph = controller.getGraph();
+  if (graph.getDimensions().width > 0) {
+    graph.fit(40);
+    done();
+  } else if (frames > 0) requestAnimationFrame(() => fitWhenSized(controller, done, frames - 1));
+}
+
 export function PipelineGraph({ pipeline }: { pipeline: Pipeline }) {
+  // Set once the graph is laid out and fitted (tests and screenshots wait for it).
+  const [fitted, setFitted] = useState(false);
   const controller = useMemo(() => {
     const c = new Visualization();
     c.registerComponentFactory(componentFactory);
@@ -147,7 +162,7 @@ export function PipelineGraph({ pipeline }: { pipeline: Pipeline }) {
       (_type: string, graph: Graph) =>
         new DagreLayout(graph, { rankdir: 'LR', nodesep: 30, ranksep: 90, edgesep: 4, ranker: 'network-simplex' }),
     );
-    c.addEventListener(GRAPH_LAYOUT_END_EVENT, () => c.getGraph().fit(40));
+    c.addEventListener(GRAPH_LAYOUT_END_EVENT, () => fitWhenSized(c, () => setFitted(true)));
     return c;
   }, []);
   useEffect(() => {
@@ -159,6 +174,7 @@ export function PipelineGraph({ pipeline }: { pipeline: Pipeline }) {
       className="packflow-graph"
       role="img"
       aria-label={`Pipeline ${pipeline.id} graph: ${pipeline.steps.length} steps`}
+      data-fitted={fitted ? 'true' : undefined}
     >
       <svg width="0" height="0" style={{ position: 'absolute' }} aria-hidden="true">
         <Arrow />

@@ -74,6 +74,11 @@ export class Dispatcher {
       tasks.forEach((t, i) => (t.target.externalId = results[i].externalId));
       // A target cancelled while its submit was under way: cancel the work just started.
       await this.cancel(tasks.filter((t) => cancelled.includes(t.target.id)));
+      // Work finished within submit: its result now, as any result from outside would come.
+      for (const [i, t] of tasks.entries()) {
+        const done = results[i].done;
+        if (done && !cancelled.includes(t.target.id)) await this.options.apply(t.target.kind, t.target.id, done);
+      }
     } catch (error) {
       await this.submitFailed(def, tasks, error);
     }

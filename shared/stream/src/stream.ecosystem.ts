@@ -6,13 +6,13 @@ import type { EcosystemDefinition, ItemKindDefinition } from '@packflow/core';
 import type { EngineActivities } from '@packflow/engine';
 import { MrPairSchema } from './model/mr-pair.entity.js';
 import { SyncRunSchema } from './model/sync-run.entity.js';
-
-export const STREAM_KINDS: readonly ItemKindDefinition[] = [];
+import { StepSyncStepSchema, SyncStepSchema } from './model/sync-step.entity.js';
+import { STREAM_KINDS } from './model/stream.kinds.js';
 
 export const STREAM_ECOSYSTEM: EcosystemDefinition = {
   name: 'stream',
   base: 'stream',
-  entities: [MrPairSchema, SyncRunSchema],
+  entities: [MrPairSchema, SyncRunSchema, SyncStepSchema, StepSyncStepSchema],
   kinds: STREAM_KINDS,
 };
 

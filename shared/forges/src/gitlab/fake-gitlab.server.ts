@@ -2,19 +2,24 @@
 // commit statuses (with GitLab's transition rules and their history), merge request and
 // issue notes, users and member access levels, repository files, merge request diffs and
 // compares. Projects are named by path (`group/project`, URL-encoded as GitLab wants).
-// It also sends webhooks (Merge Request Hook, Note Hook) with X-Gitlab-Token to a
-// configured receiver.
+// Projects with real git repositories, forks and merge requests opened through the API
+// are in fake-gitlab.projects.ts. It also sends webhooks (Merge Request, Note, Push and
+// Pipeline Hooks) with X-Gitlab-Token to a configured receiver.
 import { createHash, randomUUID } from 'node:crypto';
 import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
+import { FakeGitlabProjects } from './fake-gitlab.projects.js';
 import {
   mergeRequestPayload,
   notePayload,
+  pipelinePayload,
+  pushPayload,
   type FakeMergeRequest,
   type GitlabWebhookContext,
   type MergeRequestEventInput,
 } from './fake-gitlab.events.js';
 
 export type { FakeMergeRequest, MergeRequestEventInput } from './fake-gitlab.events.js';
+export type { FakeApiMergeRequest, FakeGitlabProject } from './fake-gitlab.projects.js';
 
 export type GitlabState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
 
@@ -87,10 +92,66 @@ export class FakeGitlab extends FakeHttpServer {
   private readonly compares = new Map<string, FakeGitlabDiff[]>();
   private nextId = 100_001;
   private nextUserId = 1001;
+  /** Projects with git repositories, forks, and merge requests opened through the API. */
+  readonly projects: FakeGitlabProjects;
 
   private constructor(private readonly options: FakeGitlabOptions) {
     super();
     this.routes();
+    this.projects = new FakeGitlabProjects({
+      route: (method, pattern, handler) => this.route(method, pattern, handler),
+      json: (status, body) => this.json(status, body),
+      error: (status, message) => this.error(status, message),
+      authorized: (r) => this.authorized(r),
+      page: (r, items) => this.page(r, items),
+      ctx: () => this.webhookContext(),
+      botUser: () => this.botUser,
+      nextId: () => this.nextId++,
+    });
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.projects.close();
+  }
+
+  /**
+   * A "Push Hook" for commits pushed to a project's branch (`before..after`, read from its
+   * repository), as GitLab sends after a push.
+   */
+  async emitPush(project: string, push: { branch: string; before: string; after: string; sender: string }) {
+    const commits = await this.projects.commitsBetween(project, push.before, push.after);
+    return this.emitWebhook('Push Hook', pushPayload(project, { ...push, commits }, this.webhookContext()));
+  }
+
+  /**
+   * A "Pipeline Hook" for a merge request pipeline of a merge request opened through the
+   * API (its newest pipeline, or a new id), at the merge request's head unless `sha`.
+   */
+  async emitMergeRequestPipeline(
+    project: string,
+    iid: number,
+    input: { status: string; sha?: string; id?: number; sender?: string },
+  ) {
+    const mr = this.projects.mergeRequest(project, iid);
+    if (!mr) throw new Error(`fake GitLab has no merge request ${project}!${iid} opened through the API`);
+    const sha = input.sha ?? (await this.projects.branchHead(mr.sourceProject, mr.sourceBranch));
+    if (!sha) throw new Error(`${mr.sourceProject} has no branch ${mr.sourceBranch}`);
+    const id = input.id ?? mr.pipelines.at(-1) ?? this.nextId++;
+    const payload = pipelinePayload(
+      project,
+      {
+        id,
+        sha,
+        ref: `refs/merge-requests/${iid}/head`,
+        status: input.status,
+        source: 'merge_request_event',
+        sender: input.sender ?? mr.author,
+        mergeRequest: { ...mr, iid },
+      },
+      this.webhookContext(),
+    );
+    return this.emitWebhook('Pipeline Hook', payload);
   }
 
   static async start(options: FakeGitlabOptions = {}): Promise<FakeGitlab> {
@@ -262,6 +323,14 @@ export class FakeGitlab extends FakeHttpServer {
       `${p}/merge_requests/:iid/notes`,
       (r) => this.authorized(r) ?? this.createNote(r, 'MergeRequest'),
     );
+    // Notes of a merge request, newest first (GitLab's default order: created_at desc).
+    this.route('GET', `${p}/merge_requests/:iid/notes`, (r) => {
+      const list = this.notes
+        .filter((n) => n.noteableType === 'MergeRequest' && n.project === r.params.project && n.iid === Number(r.params.iid))
+        .sort((a, b) => b.id - a.id)
+        .map((n) => this.noteBody(n));
+      return this.authorized(r) ?? this.page(r, list);
+    });
     this.route('POST', `${p}/issues/:iid/notes`, (r) => this.authorized(r) ?? this.createNote(r, 'Issue'));
     this.route('GET', '/api/v4/users', (r) => {
       const username = r.query.get('username');
@@ -398,7 +467,12 @@ export class FakeGitlab extends FakeHttpServer {
       createdAt: new Date().toISOString(),
     };
     this.notes.push(note);
-    return this.json(201, {
+    return this.json(201, this.noteBody(note));
+  }
+
+  private noteBody(note: FakeGitlabNote) {
+    const type = note.noteableType;
+    return {
       id: note.id,
       type: null,
       body: note.body,
@@ -413,7 +487,7 @@ export class FakeGitlab extends FakeHttpServer {
       resolvable: false,
       confidential: false,
       internal: false,
-    });
+    };
   }
 
   private member(r: FakeRequest): FakeResponse {

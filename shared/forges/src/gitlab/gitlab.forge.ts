@@ -1,12 +1,14 @@
 // GitLab through @gitbeaker/rest with a token: commit statuses (named like GitHub check
 // runs), merge request and issue notes, member access levels, repository files and the
-// changes of a merge request or between commits.
+// changes of a merge request or between commits; for the stream ecosystem also projects
+// and forks, merge requests (find, open, edit, close, reopen) and merge request pipelines.
 import {
   Commits,
   IssueNotes,
   MergeRequestNotes,
   MergeRequests,
   ProjectMembers,
+  Projects,
   Repositories,
   RepositoryFiles,
   Users,
@@ -51,6 +53,51 @@ export interface CommitStatus {
   description: string | null;
 }
 
+/** A project as the stream ecosystem needs it: where to clone and push, and its id. */
+export interface GitlabProject {
+  id: number;
+  pathWithNamespace: string;
+  /** The HTTP(S) clone URL (a file:// URL on the fake GitLab). */
+  httpUrlToRepo: string;
+  webUrl: string;
+  defaultBranch: string | null;
+  /** The id of the project this one is a fork of, if it is one. */
+  forkedFromId: number | null;
+}
+
+export interface GitlabMergeRequest {
+  iid: number;
+  /** The target project's id. */
+  projectId: number;
+  sourceProjectId: number;
+  sourceBranch: string;
+  targetBranch: string;
+  /** `opened`, `closed`, `merged`, `locked`. */
+  state: string;
+  /** The head commit. */
+  sha: string | null;
+  title: string;
+  description: string | null;
+  webUrl: string;
+  author: string | null;
+}
+
+export interface GitlabNote {
+  id: string;
+  body: string;
+  author: string | null;
+  system: boolean;
+}
+
+export interface NewMergeRequest {
+  sourceBranch: string;
+  targetBranch: string;
+  /** Where the merge request goes (from a fork: the upstream project's id). */
+  targetProjectId?: number;
+  title: string;
+  description?: string;
+}
+
 export interface GitlabForgeOptions {
   /** The instance, e.g. `https://gitlab.com`. */
   host: string;
@@ -90,6 +137,7 @@ export class GitlabForge implements ForgeClient {
   private readonly files: InstanceType<typeof RepositoryFiles>;
   private readonly mergeRequests: InstanceType<typeof MergeRequests>;
   private readonly repositories: InstanceType<typeof Repositories>;
+  private readonly projects: InstanceType<typeof Projects>;
 
   constructor(private readonly options: GitlabForgeOptions) {
     const config = {
@@ -106,6 +154,7 @@ export class GitlabForge implements ForgeClient {
     this.files = new RepositoryFiles(config);
     this.mergeRequests = new MergeRequests(config);
     this.repositories = new Repositories(config);
+    this.projects = new Projects(config);
   }
 
   /**
@@ -230,6 +279,128 @@ export class GitlabForge implements ForgeClient {
     }
   }
 
+  /** A project by path; undefined when GitLab has none (or the token may not see it). */
+  async project(repo: RepoId): Promise<GitlabProject | undefined> {
+    const path = fullName(repo);
+    try {
+      return projectOf((await this.projects.show(path)) as unknown as ProjectBody);
+    } catch (error) {
+      if (error instanceof HttpFailure && error.status === 404) return undefined;
+      throw this.error(error, `read the project ${path}`);
+    }
+  }
+
+  /** Forks a project into a namespace (the token's user's, by default). */
+  async forkProject(repo: RepoId, namespacePath?: string): Promise<GitlabProject> {
+    const path = fullName(repo);
+    try {
+      const body = await this.projects.fork(path, namespacePath ? { namespacePath } : {});
+      return projectOf(body as unknown as ProjectBody);
+    } catch (error) {
+      throw this.error(error, `fork ${path}${namespacePath ? ` into ${namespacePath}` : ''}`);
+    }
+  }
+
+  /** Merge requests of a target project from a source branch (of any project unless `sourceProjectId`). */
+  async findMergeRequests(
+    repo: RepoId,
+    query: { sourceBranch: string; sourceProjectId?: number; state?: 'opened' | 'closed' | 'merged' | 'all' },
+  ): Promise<GitlabMergeRequest[]> {
+    const path = fullName(repo);
+    try {
+      const list = (await this.mergeRequests.all({
+        projectId: path,
+        sourceBranch: query.sourceBranch,
+        state: query.state && query.state !== 'all' ? query.state : undefined,
+        perPage: 100,
+      })) as unknown as MergeRequestBody[];
+      return list
+        .map(mergeRequestOf)
+        .filter((mr) => query.sourceProjectId === undefined || mr.sourceProjectId === query.sourceProjectId);
+    } catch (error) {
+      throw this.error(error, `list the merge requests of ${path} from ${query.sourceBranch}`);
+    }
+  }
+
+  async mergeRequest(repo: RepoId, iid: number): Promise<GitlabMergeRequest> {
+    const path = fullName(repo);
+    try {
+      return mergeRequestOf((await this.mergeRequests.show(path, iid)) as unknown as MergeRequestBody);
+    } catch (error) {
+      throw this.error(error, `read merge request ${path}!${iid}`);
+    }
+  }
+
+  /** Opens a merge request from a branch of `repo` (a fork: give `targetProjectId`). */
+  async createMergeRequest(repo: RepoId, input: NewMergeRequest): Promise<GitlabMergeRequest> {
+    const path = fullName(repo);
+    try {
+      const body = await this.mergeRequests.create(path, input.sourceBranch, input.targetBranch, input.title, {
+        ...(input.targetProjectId !== undefined ? { targetProjectId: input.targetProjectId } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      });
+      return mergeRequestOf(body as unknown as MergeRequestBody);
+    } catch (error) {
+      throw this.error(error, `open a merge request from ${path}:${input.sourceBranch} to ${input.targetBranch}`);
+    }
+  }
+
+  /** Edits a merge request: title, description, or `close` / `reopen`. */
+  async updateMergeRequest(
+    repo: RepoId,
+    iid: number,
+    changes: { title?: string; description?: string; stateEvent?: 'close' | 'reopen' },
+  ): Promise<GitlabMergeRequest> {
+    const path = fullName(repo);
+    try {
+      const body = await this.mergeRequests.edit(path, iid, {
+        ...(changes.title !== undefined ? { title: changes.title } : {}),
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
+        ...(changes.stateEvent ? { stateEvent: changes.stateEvent } : {}),
+      });
+      return mergeRequestOf(body as unknown as MergeRequestBody);
+    } catch (error) {
+      throw this.error(error, `${changes.stateEvent ?? 'edit'} merge request ${path}!${iid}`);
+    }
+  }
+
+  /** The notes of a merge request (system notes included: `system` says which). */
+  async mergeRequestNotes(repo: RepoId, iid: number): Promise<GitlabNote[]> {
+    const path = fullName(repo);
+    try {
+      const list = (await this.mrNotes.all(path, iid, { perPage: 100 })) as unknown as NoteBody[];
+      return list.map((n) => ({
+        id: String(n.id),
+        body: n.body,
+        author: n.author?.username ?? null,
+        system: n.system ?? false,
+      }));
+    } catch (error) {
+      throw this.error(error, `list the notes of merge request ${path}!${iid}`);
+    }
+  }
+
+  /** A comment on a commit (GitLab's commit comments: shown on the commit's page). */
+  async commitComment(repo: RepoId, sha: string, note: string): Promise<void> {
+    const path = fullName(repo);
+    try {
+      await this.commits.createComment(path, sha, note);
+    } catch (error) {
+      throw this.error(error, `comment on commit ${path}@${sha.slice(0, 12)}`);
+    }
+  }
+
+  /** Runs the merge request's CI again: a new merge request pipeline. */
+  async createMergeRequestPipeline(repo: RepoId, iid: number): Promise<{ id: string; status: string }> {
+    const path = fullName(repo);
+    try {
+      const body = (await this.mergeRequests.createPipeline(path, iid)) as unknown as { id: number; status: string };
+      return { id: String(body.id), status: body.status };
+    } catch (error) {
+      throw this.error(error, `run a pipeline for merge request ${path}!${iid}`);
+    }
+  }
+
   private async userId(username: string): Promise<number | undefined> {
     const users = (await this.users.all({ username })) as unknown as { id: number; username: string }[];
     return users.find((u) => u.username.toLowerCase() === username.toLowerCase())?.id;
@@ -249,6 +420,63 @@ interface StatusBody {
   ref?: string | null;
   target_url?: string | null;
   description?: string | null;
+}
+
+interface ProjectBody {
+  id: number;
+  path_with_namespace: string;
+  http_url_to_repo: string;
+  web_url: string;
+  default_branch?: string | null;
+  forked_from_project?: { id: number } | null;
+}
+
+interface MergeRequestBody {
+  iid: number;
+  project_id: number;
+  source_project_id: number;
+  source_branch: string;
+  target_branch: string;
+  state: string;
+  sha?: string | null;
+  title: string;
+  description?: string | null;
+  web_url: string;
+  author?: { username?: string } | null;
+}
+
+interface NoteBody {
+  id: number;
+  body: string;
+  system?: boolean;
+  author?: { username?: string } | null;
+}
+
+function projectOf(body: ProjectBody): GitlabProject {
+  return {
+    id: body.id,
+    pathWithNamespace: body.path_with_namespace,
+    httpUrlToRepo: body.http_url_to_repo,
+    webUrl: body.web_url,
+    defaultBranch: body.default_branch ?? null,
+    forkedFromId: body.forked_from_project?.id ?? null,
+  };
+}
+
+function mergeRequestOf(body: MergeRequestBody): GitlabMergeRequest {
+  return {
+    iid: body.iid,
+    projectId: body.project_id,
+    sourceProjectId: body.source_project_id,
+    sourceBranch: body.source_branch,
+    targetBranch: body.target_branch,
+    state: body.state,
+    sha: body.sha ?? null,
+    title: body.title,
+    description: body.description ?? null,
+    webUrl: body.web_url,
+    author: body.author?.username ?? null,
+  };
 }
 
 interface DiffBody {

@@ -28,7 +28,7 @@ export function loadStreamWorkerConfig(
   const stream: StreamSettings | undefined = token
     ? {
         gitlab: { url, token, instanceUrl },
-        forkNamespace: r.optional('STREAM_FORK_NAMESPACE'),
+        forkNamespace: r.string('STREAM_FORK_NAMESPACE', 'packflow'),
         workDir: r.string('STREAM_WORK_DIR', join(tmpdir(), 'packflow-stream')),
         gitIdentity: {
           name: r.string('STREAM_GIT_NAME', 'packflow'),

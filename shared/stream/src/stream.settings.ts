@@ -3,8 +3,8 @@
 export interface StreamSettings {
   /** The stream deployment's GitLab identity: API at `url`, serving projects on `instanceUrl`. */
   gitlab: { url: string; token: string; instanceUrl: string };
-  /** Where the identity's forks of dist-git projects live (default: the token's user namespace). */
-  forkNamespace?: string;
+  /** Where the identity's forks of dist-git projects live (its user namespace, usually). */
+  forkNamespace: string;
   /** Local directory for the git work trees of syncs (one per merge request pair). */
   workDir: string;
   /** Author and committer of the commits the worker makes. */

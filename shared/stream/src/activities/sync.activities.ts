@@ -148,9 +148,11 @@ export class SyncActivities {
   private async fork(distGitPath: string): Promise<GitlabProject> {
     const dist = repoOf(distGitPath);
     const namespace = this.d.settings.forkNamespace;
-    if (namespace) {
-      const existing = await this.d.forge.project({ namespace, repo: dist.repo });
-      if (existing?.forkedFromId !== null && existing?.forkedFromId !== undefined) return existing;
+    const existing = await this.d.forge.project({ namespace, repo: dist.repo });
+    if (existing) {
+      if (existing.forkedFromId === null)
+        throw new ValidationError(`${namespace}/${dist.repo} exists and is not a fork of ${distGitPath}`);
+      return existing;
     }
     return this.d.forge.forkProject(dist, namespace);
   }

@@ -417,15 +417,17 @@ export class PipelineEngine {
   }
 
   /**
-   * After commit: submit what was queued and cancel what was cancelled (awaited: a
-   * handler is done when its work is handed over), then report the changes in the
-   * background, in order per pipeline. A report that does not go out (a failure, a
-   * crash before it is sent) is sent again by the reconciler: see report.ledger.ts.
+   * After commit: queue the changes' report (sent in the background, in order per
+   * pipeline), then submit what was queued and cancel what was cancelled (awaited: a
+   * handler is done when its work is handed over). The report is queued first because a
+   * submit may finish its work at once (SubmitResult.done) and report the next change,
+   * which must follow this one. A report that does not go out (a failure, a crash before
+   * it is sent) is sent again by the reconciler: see report.ledger.ts.
    */
   private async carryOut(effects: Effects): Promise<void> {
     if (this.options.recordOnly) return;
-    await Promise.all([this.dispatcher.submit(effects.tasks), this.dispatcher.cancel(effects.cancels)]);
     if (effects.changes.length > 0) this.reports?.send(effects.changes, effects.reportSeqs);
+    await Promise.all([this.dispatcher.submit(effects.tasks), this.dispatcher.cancel(effects.cancels)]);
   }
 
   /** Resolves when every report started so far has been sent (for shutdown and tests). */

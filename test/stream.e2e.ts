@@ -49,7 +49,8 @@ const show = (project: string, ref: string, path: string) =>
   execFileSync('git', ['show', `${ref}:${path}`], { cwd: gitlab.projects.get(project)!.dir, encoding: 'utf8' });
 const distGitMrs = () => gitlab.projects.mergeRequests.filter((m) => m.project === RPMS);
 const status = (sha: string, name: string) => gitlab.status(SRC, sha, name);
-const pipelines = async () => (await db.pool().query('select count(*)::int as n from shared.pipelines')).rows[0].n as number;
+const pipelines = async () =>
+  (await db.pool().query('select count(*)::int as n from shared.pipelines')).rows[0].n as number;
 
 beforeAll(async () => {
   useGitTestEnv();
@@ -60,7 +61,10 @@ beforeAll(async () => {
     env: { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0', GITLAB_WEBHOOK_TOKEN: 'hook-token' },
     logger,
   });
-  gitlab = await FakeGitlab.start({ token: 'glpat-stream', webhook: { url: `${scheduler.url}/webhooks/gitlab`, token: 'hook-token' } });
+  gitlab = await FakeGitlab.start({
+    token: 'glpat-stream',
+    webhook: { url: `${scheduler.url}/webhooks/gitlab`, token: 'hook-token' },
+  });
   worker = await startStreamWorker({
     env: {
       DATABASE_URL: db.url,
@@ -122,18 +126,37 @@ describe('a source-git merge request, end to end', () => {
     });
     expect(status(head, 'dist-git CI')?.status).toBe('pending');
     expect(distGitMrs()).toMatchObject([
-      { iid: 1, sourceProject: FORK, sourceBranch: `source-git-mr-${MR}`, targetBranch: BRANCH, title: 'Return 1', state: 'opened' },
+      {
+        iid: 1,
+        sourceProject: FORK,
+        sourceBranch: `source-git-mr-${MR}`,
+        targetBranch: BRANCH,
+        title: 'Return 1',
+        state: 'opened',
+      },
     ]);
     const branch = `source-git-mr-${MR}`;
     expect(show(FORK, branch, '0001-Return-1.patch')).toContain('diff --git a/src/hello.c b/src/hello.c');
     expect(show(FORK, branch, 'hello.spec')).toContain('Patch1: 0001-Return-1.patch');
-    const message = execFileSync('git', ['log', '-1', '--format=%B', branch], { cwd: gitlab.projects.get(FORK)!.dir, encoding: 'utf8' });
+    const message = execFileSync('git', ['log', '-1', '--format=%B', branch], {
+      cwd: gitlab.projects.get(FORK)!.dir,
+      encoding: 'utf8',
+    });
     expect(message).toContain(`From-source-git-commit: ${head}`);
     const links = gitlab.notes.filter((n) => n.body.includes(LINK_MARKER));
-    expect(links.map((n) => [n.project, n.iid])).toEqual(expect.arrayContaining([[SRC, MR], [RPMS, 1]]));
+    expect(links.map((n) => [n.project, n.iid])).toEqual(
+      expect.arrayContaining([
+        [SRC, MR],
+        [RPMS, 1],
+      ]),
+    );
     expect(links).toHaveLength(2);
-    const { rows: pairs } = await db.pool().query(`select source_git_mr, dist_git_mr, state, dist_git_sha from stream.mr_pairs`);
-    expect(pairs).toEqual([{ source_git_mr: String(MR), dist_git_mr: '1', state: 'open', dist_git_sha: expect.any(String) }]);
+    const { rows: pairs } = await db
+      .pool()
+      .query(`select source_git_mr, dist_git_mr, state, dist_git_sha from stream.mr_pairs`);
+    expect(pairs).toEqual([
+      { source_git_mr: String(MR), dist_git_mr: '1', state: 'open', dist_git_sha: expect.any(String) },
+    ]);
   });
 
   it('updates the same dist-git merge request (force-push) when the source-git merge request gets a commit', async () => {
@@ -141,7 +164,10 @@ describe('a source-git merge request, end to end', () => {
     head = sg.write('README', 'hello, downstream\n').commit('Say hello downstream');
     sg.git('push', '--quiet', gitlab.projects.cloneUrl(SRC), 'fix');
     await gitlab.emitMergeRequest(SRC, { iid: MR, action: 'update', oldrev: old, headSha: head, sender: 'maintainer' });
-    await waitFor(() => status(head, 'dist-git merge request')?.status === 'success', { what: 'the new sync', timeoutMs: 60_000 });
+    await waitFor(() => status(head, 'dist-git merge request')?.status === 'success', {
+      what: 'the new sync',
+      timeoutMs: 60_000,
+    });
     expect(show(FORK, `source-git-mr-${MR}`, 'hello.spec')).toContain('Patch2: 0002-Say-hello-downstream.patch');
     expect(distGitMrs()).toHaveLength(1);
     expect(gitlab.notes.filter((n) => n.body.includes(LINK_MARKER))).toHaveLength(2);
@@ -166,9 +192,12 @@ describe('a source-git merge request, end to end', () => {
   it("runs nothing for a non-member's command and tells them why", async () => {
     const before = await pipelines();
     await gitlab.emitMergeRequestNote(SRC, MR, '/packit build', { sender: 'stranger' });
-    const reply = await waitFor(() => gitlab.notes.find((n) => n.author === gitlab.botUser && n.body.includes('@stranger')), {
-      what: 'the refusal',
-    });
+    const reply = await waitFor(
+      () => gitlab.notes.find((n) => n.author === gitlab.botUser && n.body.includes('@stranger')),
+      {
+        what: 'the refusal',
+      },
+    );
     expect(reply.body).toContain('only people with write access');
     expect(await pipelines()).toBe(before);
   });
@@ -186,7 +215,10 @@ describe('a source-git merge request, end to end', () => {
     });
     expect(back).toMatchObject({ sourceProject: SRC, targetBranch: BRANCH, state: 'opened' });
     expect(show(SRC, back.sourceBranch, '.distro/hello.spec')).toMatch(/^Release:\s+5/m);
-    const log = execFileSync('git', ['log', '-1', '--format=%B', back.sourceBranch], { cwd: gitlab.projects.get(SRC)!.dir, encoding: 'utf8' });
+    const log = execFileSync('git', ['log', '-1', '--format=%B', back.sourceBranch], {
+      cwd: gitlab.projects.get(SRC)!.dir,
+      encoding: 'utf8',
+    });
     expect(log).toContain(`From-dist-git-commit: ${bump}`);
   });
 

@@ -5,7 +5,13 @@ export * from './model/sync-run.entity.js';
 export * from './model/sync-step.entity.js';
 export { StreamRepository, type MrPairRow, type StreamEventRow } from './stream.repository.js';
 export { distGitNamespaceOf, sourceGitNamespaceOf, type StreamSettings } from './stream.settings.js';
-export { SyncActivities, LINK_MARKER, ciExternalId, syncOptions, type SyncOptions } from './activities/sync.activities.js';
+export {
+  SyncActivities,
+  LINK_MARKER,
+  ciExternalId,
+  syncOptions,
+  type SyncOptions,
+} from './activities/sync.activities.js';
 export { StreamReporter } from './activities/stream.reporter.js';
 export { StreamService, syncPlan, type StreamServiceDeps } from './handlers/stream.service.js';
 export { DistGitPushes } from './handlers/dist-git.pushes.js';

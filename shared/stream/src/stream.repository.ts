@@ -30,10 +30,11 @@ export class StreamRepository {
   constructor(private readonly sql: Sql) {}
 
   async event(eventId: string): Promise<StreamEventRow | undefined> {
-    const { rows } = await this.sql.query<{ project_id: string | null; ref_id: string | null; commit_id: string | null }>(
-      `select project_id::text, ref_id::text, commit_id::text from shared.events where id = $1`,
-      [eventId],
-    );
+    const { rows } = await this.sql.query<{
+      project_id: string | null;
+      ref_id: string | null;
+      commit_id: string | null;
+    }>(`select project_id::text, ref_id::text, commit_id::text from shared.events where id = $1`, [eventId]);
     const row = rows[0];
     return row?.project_id ? { projectId: row.project_id, refId: row.ref_id, commitId: row.commit_id } : undefined;
   }
@@ -99,7 +100,10 @@ export class StreamRepository {
   }
 
   /** The newest pipeline of a merge request (the one a comment command acts on) and its steps by job. */
-  async latestSync(projectId: string, mr: string): Promise<{ pipelineId: string; steps: Record<string, string> } | undefined> {
+  async latestSync(
+    projectId: string,
+    mr: string,
+  ): Promise<{ pipelineId: string; steps: Record<string, string> } | undefined> {
     const { rows } = await this.sql.query<{ pipeline_id: string; steps: Record<string, string> }>(
       `select p.id::text as pipeline_id, jsonb_object_agg(s.job, s.id::text) as steps
          from shared.pipelines p
@@ -137,7 +141,11 @@ export class StreamRepository {
 
   async finishSyncRun(
     id: string,
-    outcome: { status: 'success' | 'failure' | 'error' | 'skipped'; sourceGitMr?: string | null; reason?: string | null },
+    outcome: {
+      status: 'success' | 'failure' | 'error' | 'skipped';
+      sourceGitMr?: string | null;
+      reason?: string | null;
+    },
   ): Promise<void> {
     await this.sql.query(
       `update stream.sync_runs set status = $2, source_git_mr = $3, reason = $4, finished_at = now() where id = $1`,

@@ -40,7 +40,11 @@ export interface FakeApiMergeRequest {
   pipelines: number[];
 }
 
-type Route = (method: string, pattern: string, handler: (r: FakeRequest) => FakeResponse | Promise<FakeResponse>) => void;
+type Route = (
+  method: string,
+  pattern: string,
+  handler: (r: FakeRequest) => FakeResponse | Promise<FakeResponse>,
+) => void;
 
 interface Helpers {
   route: Route;
@@ -223,7 +227,14 @@ export class FakeGitlabProjects {
         const comment = { project: project.path, sha: r.params.sha, note, author: this.h.botUser() };
         this.commitComments.push(comment);
         const at = new Date().toISOString();
-        return json(201, { note, path: null, line: null, line_type: null, author: { username: comment.author }, created_at: at });
+        return json(201, {
+          note,
+          path: null,
+          line: null,
+          line_type: null,
+          author: { username: comment.author },
+          created_at: at,
+        });
       }),
     );
     route(
@@ -266,7 +277,8 @@ export class FakeGitlabProjects {
         if (body.state_event === 'close' && m.state === 'opened') m.state = 'closed';
         if (body.state_event === 'reopen' && m.state === 'closed') {
           const other = this.openFrom(m.sourceProject, m.sourceBranch, m.project, m.targetBranch);
-          if (other) return error(409, `Another open merge request already exists for this source branch: !${other.iid}`);
+          if (other)
+            return error(409, `Another open merge request already exists for this source branch: !${other.iid}`);
           m.state = 'opened';
         }
         m.updatedAt = new Date().toISOString();
@@ -326,7 +338,9 @@ export class FakeGitlabProjects {
       return json(422, { message: ['Target branch does not exist'] });
     const other = this.openFrom(source.path, sourceBranch, target.path, targetBranch);
     if (other)
-      return json(409, { message: [`Another open merge request already exists for this source branch: !${other.iid}`] });
+      return json(409, {
+        message: [`Another open merge request already exists for this source branch: !${other.iid}`],
+      });
     const now = new Date().toISOString();
     const m: FakeApiMergeRequest = {
       id: this.h.nextId(),

@@ -326,7 +326,9 @@ export class FakeGitlab extends FakeHttpServer {
     // Notes of a merge request, newest first (GitLab's default order: created_at desc).
     this.route('GET', `${p}/merge_requests/:iid/notes`, (r) => {
       const list = this.notes
-        .filter((n) => n.noteableType === 'MergeRequest' && n.project === r.params.project && n.iid === Number(r.params.iid))
+        .filter(
+          (n) => n.noteableType === 'MergeRequest' && n.project === r.params.project && n.iid === Number(r.params.iid),
+        )
         .sort((a, b) => b.id - a.id)
         .map((n) => this.noteBody(n));
       return this.authorized(r) ?? this.page(r, list);

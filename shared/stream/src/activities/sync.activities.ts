@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PackflowError, ValidationError, type Logger } from '@packflow/core';
 import type { ActivityDefinition, Signal, SubmitResult, TargetTask } from '@packflow/engine';
 import type { GitlabForge, GitlabMergeRequest, GitlabProject, RepoId } from '@packflow/forges';
-import { GitRepository, updateDistGit } from '@packflow/source-git';
+import { updateDistGit, type GitRepository } from '@packflow/source-git';
 import type { StreamRepository } from '../stream.repository.js';
 import type { StreamSettings } from '../stream.settings.js';
 import type { GitWorkspace } from '../sync/git.workspace.js';
@@ -78,7 +78,11 @@ export class SyncActivities {
    * Converts the merge request's head into one dist-git commit in `dir`/dist-git. The
    * commit's dates are the source-git commit's, so the same input gives the same sha.
    */
-  async convertInto(dir: string, o: SyncOptions, sha: string): Promise<{ repo: GitRepository; sha: string; patches: string[] }> {
+  async convertInto(
+    dir: string,
+    o: SyncOptions,
+    sha: string,
+  ): Promise<{ repo: GitRepository; sha: string; patches: string[] }> {
     const { workspace, settings } = this.d;
     const sg = await workspace.clone(
       (await this.project(o.sourceGit.sourceProject)).httpUrlToRepo,
@@ -86,9 +90,15 @@ export class SyncActivities {
       o.sourceGit.sourceBranch,
     );
     if (!(await sg.resolveCommit(sha)))
-      throw new NothingToSync(`${sha.slice(0, 12)} is no longer on ${o.sourceGit.sourceBranch} (a newer push replaced it)`);
+      throw new NothingToSync(
+        `${sha.slice(0, 12)} is no longer on ${o.sourceGit.sourceBranch} (a newer push replaced it)`,
+      );
     await sg.checkout(sha);
-    const dg = await workspace.clone((await this.project(o.distGit.path)).httpUrlToRepo, join(dir, 'dist-git'), o.distGit.branch);
+    const dg = await workspace.clone(
+      (await this.project(o.distGit.path)).httpUrlToRepo,
+      join(dir, 'dist-git'),
+      o.distGit.branch,
+    );
     await dg.checkout(`origin/${o.distGit.branch}`, { branch: o.forkBranch });
     const head = await sg.commit(sha);
     const message = [
@@ -108,7 +118,11 @@ export class SyncActivities {
     return this.definition(async (task) => {
       const o = syncOptions(task);
       try {
-        const { sha, patches } = await this.convertInto(this.d.workspace.dirFor(task.idempotencyKey), o, task.pipeline.commitSha);
+        const { sha, patches } = await this.convertInto(
+          this.d.workspace.dirFor(task.idempotencyKey),
+          o,
+          task.pipeline.commitSha,
+        );
         return finished(sha, { state: 'success', data: { distGitSha: sha, patches } });
       } catch (error) {
         // The change itself cannot be converted (a patch that does not apply, no %prep…): a failure, not a retry.
@@ -135,7 +149,9 @@ export class SyncActivities {
         dg = again.repo;
       }
       const fork = await this.fork(o.distGit.path);
-      await dg.push(this.d.workspace.remote(fork.httpUrlToRepo), [`${sha}:refs/heads/${o.forkBranch}`], { force: true });
+      await dg.push(this.d.workspace.remote(fork.httpUrlToRepo), [`${sha}:refs/heads/${o.forkBranch}`], {
+        force: true,
+      });
       await this.d.workspace.remove(dir);
       return finished(`${fork.pathWithNamespace}:${o.forkBranch}@${sha}`, {
         state: 'success',
@@ -241,7 +257,8 @@ export class SyncActivities {
               distGitSha: string;
               mergeRequestUrl: string;
             };
-            if (task.target.attempt > 1) await this.d.forge.createMergeRequestPipeline(repoOf(o.distGit.path), distGitMr);
+            if (task.target.attempt > 1)
+              await this.d.forge.createMergeRequestPipeline(repoOf(o.distGit.path), distGitMr);
             return { externalId: ciExternalId(o.distGit.path, distGitSha), webUrl: `${mergeRequestUrl}/pipelines` };
           }),
         ),

@@ -31,7 +31,10 @@ export class DistGitPushes {
     const sourcePath = `${sourceGitNamespaceOf(project.namespace)}/${project.repo}`;
     const row = await this.d.repository.event(event.eventId);
     if (!row) throw new PackflowError('event_not_recorded', `event ${event.eventId} has no project recorded`);
-    const sourceGitProjectId = await this.d.repository.projectId({ ...project, namespace: sourceGitNamespaceOf(project.namespace)! });
+    const sourceGitProjectId = await this.d.repository.projectId({
+      ...project,
+      namespace: sourceGitNamespaceOf(project.namespace)!,
+    });
     const runId = await this.d.repository.startSyncRun({
       distGitProjectId: row.projectId,
       distGitSha: sha,
@@ -110,7 +113,10 @@ export class DistGitPushes {
           'Merging this merge request brings `.distro/` in line with dist-git.',
         ].join('\n'),
       }));
-    logger.info({ sourceGitMr: mr.iid, commits: made.commits.length }, 'dist-git push brought back as a source-git merge request');
+    logger.info(
+      { sourceGitMr: mr.iid, commits: made.commits.length },
+      'dist-git push brought back as a source-git merge request',
+    );
     return { status: 'success', sourceGitMr: String(mr.iid) };
   }
 }

@@ -42,7 +42,10 @@ export class StreamService {
 
   async handle(event: EventMessage, logger: Logger = this.d.logger): Promise<void> {
     if (event.project && !sameOrigin(event.project.instanceUrl, this.d.instanceUrl)) {
-      logger.info({ instance: event.project.instanceUrl }, 'left alone: the stream identity does not serve this instance');
+      logger.info(
+        { instance: event.project.instanceUrl },
+        'left alone: the stream identity does not serve this instance',
+      );
       return;
     }
     const sourceGit = event.project ? distGitNamespaceOf(event.project.namespace) !== undefined : false;
@@ -143,7 +146,8 @@ export class StreamService {
     if (!pair?.distGitMr) return this.sync(event, logger);
     const distRepo = repoOf(`${distGitNamespaceOf(event.project.namespace)}/${event.project.repo}`);
     const distMr = await this.d.forge.mergeRequest(distRepo, Number(pair.distGitMr));
-    if (distMr.state === 'closed') await this.d.forge.updateMergeRequest(distRepo, distMr.iid, { stateEvent: 'reopen' });
+    if (distMr.state === 'closed')
+      await this.d.forge.updateMergeRequest(distRepo, distMr.iid, { stateEvent: 'reopen' });
     await this.d.repository.setPairState(pair.id, 'open');
     // Commits pushed while it was closed: sync them.
     if (pair.sourceGitSha !== event.sha) await this.sync(event, logger);
@@ -185,7 +189,8 @@ export class StreamService {
     }
     const row = await this.rowOf(event);
     const latest = await this.d.repository.latestSync(row.projectId, event.ref.name);
-    if (!latest) return reply('packflow has not synced this merge request to dist-git yet, so there is nothing to rerun.');
+    if (!latest)
+      return reply('packflow has not synced this merge request to dist-git yet, so there is nothing to rerun.');
     try {
       if (command.name === 'test') {
         await this.d.engine.rerunFrom(latest.steps.sync_ci, { eventId: event.eventId });

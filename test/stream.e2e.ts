@@ -189,6 +189,16 @@ describe('a source-git merge request, end to end', () => {
     await waitFor(() => status(head, 'dist-git CI')?.status === 'success', { what: 'CI success' });
   });
 
+  it('answers /packit help with the commands it runs, for anyone', async () => {
+    await gitlab.emitMergeRequestNote(SRC, MR, '/packit help', { sender: 'stranger' });
+    const reply = await waitFor(
+      () => gitlab.notes.find((n) => n.author === gitlab.botUser && n.body.startsWith('packflow commands')),
+      { what: 'the help reply' },
+    );
+    expect(reply.body).toContain('`/packit test`');
+    expect(reply.body).toContain('`/packit build`');
+  });
+
   it("runs nothing for a non-member's command and tells them why", async () => {
     const before = await pipelines();
     await gitlab.emitMergeRequestNote(SRC, MR, '/packit build', { sender: 'stranger' });
@@ -227,5 +237,14 @@ describe('a source-git merge request, end to end', () => {
     await waitFor(() => distGitMrs()[0].state === 'closed', { what: 'the dist-git MR to close' });
     const { rows } = await db.pool().query(`select state from stream.mr_pairs`);
     expect(rows).toEqual([{ state: 'closed' }]);
+  });
+
+  it('reopens the dist-git merge request when the source-git one is reopened', async () => {
+    await gitlab.emitMergeRequest(SRC, { iid: MR, action: 'reopen', headSha: head, sender: 'maintainer' });
+    await waitFor(() => distGitMrs()[0].state === 'opened', { what: 'the dist-git MR to reopen' });
+    await waitFor(async () => (await db.pool().query(`select state from stream.mr_pairs`)).rows[0].state === 'open', {
+      what: 'the pair to be open again',
+    });
+    expect(distGitMrs()).toHaveLength(1);
   });
 });

@@ -97,7 +97,12 @@ async function setUp(): Promise<World> {
     settings,
     logger,
   });
-  const project = { forge: 'gitlab', instanceUrl: 'https://gitlab.com', namespace: 'redhat/centos-stream/src', repo: pkg };
+  const project = {
+    forge: 'gitlab',
+    instanceUrl: 'https://gitlab.com',
+    namespace: 'redhat/centos-stream/src',
+    repo: pkg,
+  };
   const projectId = await repository.projectId(project);
   const distGitProjectId = await repository.projectId({ ...project, namespace: 'redhat/centos-stream/rpms' });
   const { rows } = await db.pool().query<{ id: string }>(
@@ -146,7 +151,8 @@ async function statuses(pipelineId: string, engine: PipelineEngine): Promise<Rec
 }
 
 const distGitMrs = () => gitlab.projects.mergeRequests.filter((m) => m.project === world.rpms);
-const links = () => gitlab.notes.filter((n) => n.body.includes(LINK_MARKER) && [world.src, world.rpms].includes(n.project));
+const links = () =>
+  gitlab.notes.filter((n) => n.body.includes(LINK_MARKER) && [world.src, world.rpms].includes(n.project));
 
 beforeEach(async () => {
   world = await setUp();

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FakeRequest, FakeResponse } from '@packflow/testing';
-import { gitlabId, gitlabProjectBody, type GitlabWebhookContext, type PushedCommit } from './fake-gitlab.events.js';
+import {
+  gitlabId,
+  gitlabProjectBody,
+  pipelinePayload,
+  pushPayload,
+  type GitlabWebhookContext,
+  type PushedCommit,
+} from './fake-gitlab.events.js';
 
 const run = promisify(execFile);
 
@@ -138,6 +145,34 @@ export class FakeGitlabProjects {
         const [sha, name, email, timestamp, message] = r.split('\x1f');
         return { sha, author: { name, email }, timestamp, message };
       });
+  }
+
+  /** The body of a Push Hook for `before..after` of a branch, the commits read from the repository. */
+  async pushHook(project: string, push: { branch: string; before: string; after: string; sender: string }) {
+    const commits = await this.commitsBetween(project, push.before, push.after);
+    return pushPayload(project, { ...push, commits }, this.h.ctx());
+  }
+
+  /** The body of a Pipeline Hook for a merge request pipeline of a merge request opened through the API. */
+  async pipelineHook(
+    project: string,
+    iid: number,
+    input: { status: string; sha?: string; id?: number; sender?: string },
+  ) {
+    const mr = this.mergeRequest(project, iid);
+    if (!mr) throw new Error(`fake GitLab has no merge request ${project}!${iid} opened through the API`);
+    const sha = input.sha ?? (await this.branchHead(mr.sourceProject, mr.sourceBranch));
+    if (!sha) throw new Error(`${mr.sourceProject} has no branch ${mr.sourceBranch}`);
+    const pipeline = {
+      id: input.id ?? mr.pipelines.at(-1) ?? this.h.nextId(),
+      sha,
+      ref: `refs/merge-requests/${iid}/head`,
+      status: input.status,
+      source: 'merge_request_event',
+      sender: input.sender ?? mr.author,
+      mergeRequest: { ...mr, iid },
+    };
+    return pipelinePayload(project, pipeline, this.h.ctx());
   }
 
   mergeRequest(project: string, iid: number): FakeApiMergeRequest | undefined {

@@ -11,61 +11,28 @@ import { FakeGitlabProjects } from './fake-gitlab.projects.js';
 import {
   mergeRequestPayload,
   notePayload,
-  pipelinePayload,
-  pushPayload,
   type FakeMergeRequest,
   type GitlabWebhookContext,
   type MergeRequestEventInput,
 } from './fake-gitlab.events.js';
 
+import type {
+  FakeGitlabDiff,
+  FakeGitlabNote,
+  FakeGitlabOptions,
+  FakeGitlabStatus,
+  GitlabState,
+} from './fake-gitlab.types.js';
+
 export type { FakeMergeRequest, MergeRequestEventInput } from './fake-gitlab.events.js';
+export type {
+  FakeGitlabDiff,
+  FakeGitlabNote,
+  FakeGitlabOptions,
+  FakeGitlabStatus,
+  GitlabState,
+} from './fake-gitlab.types.js';
 export type { FakeApiMergeRequest, FakeGitlabProject } from './fake-gitlab.projects.js';
-
-export type GitlabState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
-
-export interface FakeGitlabOptions {
-  /** The token the fake accepts in PRIVATE-TOKEN (default `gitlab-token`). */
-  token?: string;
-  /** Login of the token's user (author of statuses and notes). */
-  botUser?: string;
-  /** Receiver of emitWebhook and the secret token GitLab sends in X-Gitlab-Token. */
-  webhook?: { url: string; token: string };
-  /** Host of web URLs in webhooks (default `https://gitlab.com`). */
-  webUrl?: string;
-}
-
-export interface FakeGitlabStatus {
-  id: number;
-  project: string;
-  sha: string;
-  ref: string | null;
-  name: string;
-  status: GitlabState;
-  targetUrl: string | null;
-  description: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Each state it went through, oldest first. */
-  history: { status: GitlabState; description: string | null; targetUrl: string | null; at: string }[];
-}
-
-export interface FakeGitlabNote {
-  id: number;
-  project: string;
-  noteableType: 'MergeRequest' | 'Issue';
-  iid: number;
-  body: string;
-  author: string;
-  createdAt: string;
-}
-
-export interface FakeGitlabDiff {
-  newPath: string;
-  oldPath?: string;
-  newFile?: boolean;
-  deletedFile?: boolean;
-}
 
 const FINISHED = new Set<GitlabState>(['success', 'failed', 'canceled']);
 /** The event GitLab names in "Cannot transition status via :<event> from :<state>". */
@@ -115,43 +82,21 @@ export class FakeGitlab extends FakeHttpServer {
     await this.projects.close();
   }
 
-  /**
-   * A "Push Hook" for commits pushed to a project's branch (`before..after`, read from its
-   * repository), as GitLab sends after a push.
-   */
+  /** A "Push Hook" for `before..after` of a project's branch (commits read from its repository). */
   async emitPush(project: string, push: { branch: string; before: string; after: string; sender: string }) {
-    const commits = await this.projects.commitsBetween(project, push.before, push.after);
-    return this.emitWebhook('Push Hook', pushPayload(project, { ...push, commits }, this.webhookContext()));
+    return this.emitWebhook('Push Hook', await this.projects.pushHook(project, push));
   }
 
   /**
-   * A "Pipeline Hook" for a merge request pipeline of a merge request opened through the
-   * API (its newest pipeline, or a new id), at the merge request's head unless `sha`.
+   * A "Pipeline Hook" for a pipeline of a merge request opened through the API (its newest
+   * pipeline, or a new id), at the merge request's head unless `sha`.
    */
   async emitMergeRequestPipeline(
     project: string,
     iid: number,
     input: { status: string; sha?: string; id?: number; sender?: string },
   ) {
-    const mr = this.projects.mergeRequest(project, iid);
-    if (!mr) throw new Error(`fake GitLab has no merge request ${project}!${iid} opened through the API`);
-    const sha = input.sha ?? (await this.projects.branchHead(mr.sourceProject, mr.sourceBranch));
-    if (!sha) throw new Error(`${mr.sourceProject} has no branch ${mr.sourceBranch}`);
-    const id = input.id ?? mr.pipelines.at(-1) ?? this.nextId++;
-    const payload = pipelinePayload(
-      project,
-      {
-        id,
-        sha,
-        ref: `refs/merge-requests/${iid}/head`,
-        status: input.status,
-        source: 'merge_request_event',
-        sender: input.sender ?? mr.author,
-        mergeRequest: { ...mr, iid },
-      },
-      this.webhookContext(),
-    );
-    return this.emitWebhook('Pipeline Hook', payload);
+    return this.emitWebhook('Pipeline Hook', await this.projects.pipelineHook(project, iid, input));
   }
 
   static async start(options: FakeGitlabOptions = {}): Promise<FakeGitlab> {

@@ -417,17 +417,21 @@ export class PipelineEngine {
   }
 
   /**
-   * After commit: queue the changes' report (sent in the background, in order per
-   * pipeline), then submit what was queued and cancel what was cancelled (awaited: a
-   * handler is done when its work is handed over). The report is queued first because a
-   * submit may finish its work at once (SubmitResult.done) and report the next change,
-   * which must follow this one. A report that does not go out (a failure, a crash before
-   * it is sent) is sent again by the reconciler: see report.ledger.ts.
+   * After commit: submit what was queued and cancel what was cancelled (awaited: a
+   * handler is done when its work is handed over), then report the changes in the
+   * background, in order per pipeline. A report that does not go out (a failure, a
+   * crash before it is sent) is sent again by the reconciler: see report.ledger.ts.
    */
   private async carryOut(effects: Effects): Promise<void> {
     if (this.options.recordOnly) return;
+    const [finished] = await Promise.all([
+      this.dispatcher.submit(effects.tasks),
+      this.dispatcher.cancel(effects.cancels),
+    ]);
     if (effects.changes.length > 0) this.reports?.send(effects.changes, effects.reportSeqs);
-    await Promise.all([this.dispatcher.submit(effects.tasks), this.dispatcher.cancel(effects.cancels)]);
+    // Work that finished within its submit: its result after this decision's report, so
+    // the reports of a pipeline stay in the order of its changes.
+    for (const done of finished) await this.applyToTarget(done.kind, done.targetId, done.signal);
   }
 
   /** Resolves when every report started so far has been sent (for shutdown and tests). */

@@ -187,6 +187,20 @@ describe('a source-git merge request, end to end', () => {
     await waitFor(() => status(head, 'dist-git CI')?.status === 'pending', { what: 'CI pending again' });
     await gitlab.emitMergeRequestPipeline(RPMS, 1, { status: 'success' });
     await waitFor(() => status(head, 'dist-git CI')?.status === 'success', { what: 'CI success' });
+    // Both finished pipelines are in the results store, as KCIDB tests of the dist-git commit.
+    const results = async () =>
+      (
+        await db.pool().query(
+          `select t.status, c.tree_name from shared.kcidb_tests t
+             join shared.kcidb_builds b on b.id = t.build_id join shared.kcidb_checkouts c on c.id = b.checkout_id
+            order by t.status`,
+        )
+      ).rows;
+    await waitFor(async () => (await results()).length === 2, { what: 'both pipelines in the results store' });
+    expect(await results()).toEqual([
+      { status: 'FAIL', tree_name: RPMS },
+      { status: 'PASS', tree_name: RPMS },
+    ]);
   });
 
   it('answers /packit help with the commands it runs, for anyone', async () => {

@@ -17,3 +17,4 @@ export { StreamService, syncPlan, type StreamServiceDeps } from './handlers/stre
 export { DistGitPushes } from './handlers/dist-git.pushes.js';
 export { streamHelpText } from './handlers/help.text.js';
 export { GitWorkspace } from './sync/git.workspace.js';
+export { CiResultsRecorder, type DistGitPipeline } from './handlers/ci-results.recorder.js';

@@ -7,6 +7,7 @@ import type { EngineActivities, PipelineEngine } from '@packflow/engine';
 import { GitlabForge } from '@packflow/forges';
 import { StreamReporter } from './activities/stream.reporter.js';
 import { SyncActivities } from './activities/sync.activities.js';
+import { CiResultsRecorder } from './handlers/ci-results.recorder.js';
 import { DistGitPushes } from './handlers/dist-git.pushes.js';
 import { StreamService } from './handlers/stream.service.js';
 import { MrPairSchema } from './model/mr-pair.entity.js';
@@ -57,6 +58,7 @@ export function createStream(deps: { sql: Sql; settings: Readonly<StreamSettings
         engine,
         forge,
         pushes: new DistGitPushes({ forge, repository, workspace, settings }),
+        results: new CiResultsRecorder(sql, logger),
         instanceUrl: settings.gitlab.instanceUrl,
         logger,
       }),

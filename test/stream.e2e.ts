@@ -246,6 +246,28 @@ describe('a source-git merge request, end to end', () => {
     expect(log).toContain(`From-dist-git-commit: ${bump}`);
   });
 
+  it('comments on a dist-git push that changes the sources file instead of bringing it back', async () => {
+    const before = dg.git('rev-parse', 'HEAD').trim();
+    const change = dg.write('sources', 'SHA512 (hello-1.1.tar.gz) = 5678\n').commit('New sources');
+    dg.git('push', '--quiet', gitlab.projects.cloneUrl(RPMS), `HEAD:refs/heads/${BRANCH}`);
+    const mrs = gitlab.projects.mergeRequests.length;
+    await gitlab.emitPush(RPMS, { branch: BRANCH, before, after: change, sender: 'provenpackager' });
+    const comment = await waitFor(() => gitlab.projects.commitComments.find((c) => c.sha === change), {
+      what: 'the commit comment',
+      timeoutMs: 60_000,
+    });
+    expect(comment).toMatchObject({ project: RPMS, author: gitlab.botUser });
+    expect(comment.note).toContain('cannot bring this push back');
+    expect(comment.note).toContain('sources');
+    expect(gitlab.projects.mergeRequests).toHaveLength(mrs);
+    await waitFor(
+      async () =>
+        (await db.pool().query(`select status from stream.sync_runs where dist_git_sha = $1`, [change])).rows[0]
+          ?.status === 'failure',
+      { what: 'the sync run to be recorded as refused' },
+    );
+  });
+
   it('closes the dist-git merge request when the source-git one is closed', async () => {
     await gitlab.emitMergeRequest(SRC, { iid: MR, action: 'close', headSha: head, sender: 'maintainer' });
     await waitFor(() => distGitMrs()[0].state === 'closed', { what: 'the dist-git MR to close' });

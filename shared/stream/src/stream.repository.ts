@@ -119,7 +119,9 @@ export class StreamRepository {
 
   /**
    * Starts a dist-git -> source-git sync run for a pushed dist-git commit; undefined when
-   * one for that commit exists already (a redelivered push).
+   * one for that commit finished already (a redelivered push). A run left `running` by a
+   * worker that stopped does not count: the redelivery runs again (every step of bringing
+   * a push back is idempotent, and GitLab refuses a second open MR from one branch).
    */
   async startSyncRun(r: {
     distGitProjectId: string;
@@ -132,7 +134,7 @@ export class StreamRepository {
       `insert into stream.sync_runs (dist_git_project_id, dist_git_sha, branch, source_git_project_id, event_id, status)
        select $1, $2, $3, $4, $5, 'running'
         where not exists (select 1 from stream.sync_runs where dist_git_project_id = $1 and dist_git_sha = $2
-                            and status in ('running', 'success', 'failure'))
+                            and status in ('success', 'failure', 'skipped'))
        returning id::text`,
       [r.distGitProjectId, r.distGitSha, r.branch, r.sourceGitProjectId, r.eventId],
     );

@@ -1,7 +1,8 @@
 // Local git work trees for syncs: one directory per step attempt (named by its
 // idempotency key, so a retry of the same work finds its own tree), cloned from the
-// forge with the identity's token in the URL for http(s) remotes (git's errors redact it),
-// as-is for file:// remotes (the fake GitLab's repositories).
+// forge with the identity's token in the URL for http(s) remotes (git's errors redact it;
+// the work tree's origin is left without it), as-is for file:// remotes (the fake
+// GitLab's repositories).
 import { createHash } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,7 +33,9 @@ export class GitWorkspace {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     const repo = await GitRepository.clone(this.remote(url), dir, { branch });
-    await repo.run(['fetch', '--quiet', '--tags', 'origin']);
+    // The token stays out of the work tree's configuration: origin is the plain URL.
+    await repo.run(['remote', 'set-url', 'origin', url]);
+    await repo.run(['fetch', '--quiet', '--tags', this.remote(url), '+refs/tags/*:refs/tags/*']);
     return repo;
   }
 

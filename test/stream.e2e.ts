@@ -1,6 +1,6 @@
 // CentOS Stream end to end: the fake GitLab (serving real bare git repositories over
-// file://) sends its hooks to the scheduler, which routes redhat/centos-stream/** to the
-// stream ecosystem; the events go through JetStream to the stream worker, whose sync
+// file://, on an instance of its own) sends its hooks to the scheduler, whose ROUTING_RULES
+// give redhat/centos-stream/** there to the stream ecosystem; the events go through JetStream to the stream worker, whose sync
 // pipelines convert source-git merge requests with real git, push to the identity's fork
 // of dist-git, open the dist-git merge request and report its CI back as commit statuses,
 // all through the real GitLab client. Real PostgreSQL and NATS; every wait is a condition.
@@ -33,6 +33,14 @@ const RPMS = 'redhat/centos-stream/rpms/hello';
 const FORK = 'packflow-bot/hello';
 const BRANCH = 'c9s';
 const MR = 7;
+/**
+ * A GitLab instance of its own (not gitlab.com), routed to the stream ecosystem by the
+ * scheduler's ROUTING_RULES, as an operator would for a self-hosted CentOS Stream mirror.
+ */
+const INSTANCE = 'https://gitlab.stream.test';
+const ROUTING_RULES = JSON.stringify([
+  { instance: 'gitlab.stream.test', namespace: 'redhat/centos-stream/**', ecosystem: 'stream' },
+]);
 const logger = createLogger({ name: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'info') ?? 'silent' });
 
 let db: TestDatabase;
@@ -58,11 +66,18 @@ beforeAll(async () => {
   db = await createTestDatabase();
   nats = await startNatsServer();
   scheduler = await startScheduler({
-    env: { DATABASE_URL: db.url, NATS_URL: nats.url, SCHEDULER_PORT: '0', GITLAB_WEBHOOK_TOKEN: 'hook-token' },
+    env: {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      SCHEDULER_PORT: '0',
+      GITLAB_WEBHOOK_TOKEN: 'hook-token',
+      ROUTING_RULES,
+    },
     logger,
   });
   gitlab = await FakeGitlab.start({
     token: 'glpat-stream',
+    webUrl: INSTANCE,
     webhook: { url: `${scheduler.url}/webhooks/gitlab`, token: 'hook-token' },
   });
   worker = await startStreamWorker({
@@ -71,7 +86,7 @@ beforeAll(async () => {
       NATS_URL: nats.url,
       GITLAB_URL: gitlab.url,
       GITLAB_TOKEN: gitlab.token,
-      GITLAB_INSTANCE_URL: 'https://gitlab.com',
+      GITLAB_INSTANCE_URL: INSTANCE,
       STREAM_FORK_NAMESPACE: 'packflow-bot',
       STREAM_WORK_DIR: join(root, 'work'),
       RECONCILE_INTERVAL_MS: '3600000',
@@ -180,7 +195,7 @@ describe('a source-git merge request, end to end', () => {
     await waitFor(() => status(head, 'dist-git CI')?.status === 'running', { what: 'CI running' });
     await gitlab.emitMergeRequestPipeline(RPMS, 1, { status: 'failed', id: 9001 });
     await waitFor(() => status(head, 'dist-git CI')?.status === 'failed', { what: 'CI failed' });
-    expect(status(head, 'dist-git CI')?.targetUrl).toBe(`https://gitlab.com/${RPMS}/-/pipelines/9001`);
+    expect(status(head, 'dist-git CI')?.targetUrl).toBe(`${INSTANCE}/${RPMS}/-/pipelines/9001`);
 
     await gitlab.emitMergeRequestNote(SRC, MR, '/packit test', { sender: 'maintainer' });
     await waitFor(() => distGitMrs()[0].pipelines.length === 1, { what: 'a new dist-git pipeline' });

@@ -250,6 +250,16 @@ describe('the sync pipeline', () => {
     expect(links()).toHaveLength(2);
   });
 
+  it('a sync again (/packit build) after someone closed the dist-git merge request reopens that one, opening no other', async () => {
+    const engine = engineWith(world.activities);
+    const first = await start(engine);
+    gitlab.projects.mergeRequest(world.rpms, 1)!.state = 'closed';
+    const again = await engine.rerunPipeline(first);
+    expect(await statuses(again, engine)).toMatchObject({ sync_convert: 'success', sync_merge_request: 'success' });
+    expect(distGitMrs()).toMatchObject([{ iid: 1, state: 'opened' }]);
+    expect(links()).toHaveLength(2);
+  });
+
   it('a change that cannot be converted fails the convert step with the reason, and nothing is pushed', async () => {
     world.sg.write('.distro/hello.spec', 'Name: hello\nVersion: 1.0\nRelease: 1\n').commit('Break the spec');
     world.head = world.sg.git('rev-parse', 'HEAD').trim();

@@ -166,7 +166,8 @@ export class FakeGitlabProjects {
     const pipeline = {
       id: input.id ?? mr.pipelines.at(-1) ?? this.h.nextId(),
       sha,
-      ref: `refs/merge-requests/${iid}/head`,
+      // A merge request pipeline's hook names the source branch as its ref (as GitLab's do).
+      ref: mr.sourceBranch,
       status: input.status,
       source: 'merge_request_event',
       sender: input.sender ?? mr.author,

@@ -1,7 +1,10 @@
 # The packflow image: every service and the operator CLI; the chart picks which runs.
 FROM node:20-bookworm-slim
 ENV COREPACK_INTEGRITY_KEYS=0 NODE_ENV=production LOG_FORMAT=json
-RUN npm install -g pnpm@10 && useradd --create-home packflow
+# git: the stream worker and `packflow source-git` run the git binary.
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && npm install -g pnpm@10 && useradd --create-home packflow
 WORKDIR /app
 COPY --chown=packflow . .
 USER packflow

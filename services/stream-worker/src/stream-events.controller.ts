@@ -7,19 +7,22 @@ import type { StreamRuntime } from './runtime/stream.runtime.js';
 export const STREAM_RUNTIME = Symbol('packflow.streamRuntime');
 
 /**
- * Every `stream.…` event the worker has no more specific handler for. Handlers for
- * single event types (`@EventPattern<string>('stream.pull_request.opened')`) take precedence
- * over this one; until they exist, an event is logged and acknowledged.
+ * Every `stream.…` event goes to the stream service; the transport acks when it returns,
+ * retries what is retryable, and dead-letters the rest. Without a GitLab identity an
+ * event is logged and acknowledged.
  */
 @Controller()
 export class StreamEventsController implements OnApplicationShutdown {
   constructor(@Inject(STREAM_RUNTIME) private readonly runtime: StreamRuntime) {}
 
   @EventPattern<string>('stream.>')
-  unhandled(@Payload() event: EventMessage, @Ctx() ctx: JetStreamContext): void {
-    ctx
-      .getLogger()
-      .info({ eventId: event.eventId, type: event.type }, 'stream event received; no handler for its type yet');
+  async handle(@Payload() event: EventMessage, @Ctx() ctx: JetStreamContext): Promise<void> {
+    const logger = ctx.getLogger().child({ eventId: event.eventId, type: event.type });
+    if (!this.runtime.service) {
+      logger.info('stream event received; no GitLab identity to act on it');
+      return;
+    }
+    await this.runtime.service.handle(event, logger);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -19,7 +19,7 @@ export class StreamWorkerModule {
         {
           provide: STREAM_RUNTIME,
           inject: [DATABASE],
-          useFactory: (database: Database) => createStreamRuntime(database, platform.logger),
+          useFactory: (database: Database) => createStreamRuntime(platform.config, database, platform.logger),
         },
       ],
     };

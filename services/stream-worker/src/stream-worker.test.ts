@@ -10,7 +10,7 @@ import {
   type TestDatabase,
   type TestNatsServer,
 } from '@packflow/testing';
-import { startStreamWorker } from './index.js';
+import { loadStreamWorkerConfig, startStreamWorker } from './index.js';
 
 let db: TestDatabase;
 let nats: TestNatsServer;
@@ -81,5 +81,24 @@ describe('stream worker on JetStream', () => {
     } finally {
       await nats.start();
     }
+  });
+});
+
+describe('stream worker config', () => {
+  it('reads the GitLab identity and where it works; without GITLAB_TOKEN there is none', () => {
+    const config = loadStreamWorkerConfig({
+      GITLAB_TOKEN: 'glpat-x',
+      GITLAB_URL: 'http://127.0.0.1:9999',
+      GITLAB_INSTANCE_URL: 'https://gitlab.com/',
+      STREAM_FORK_NAMESPACE: 'packit-stream',
+      STREAM_WORK_DIR: '/var/lib/packflow/stream',
+    });
+    expect(config.stream).toMatchObject({
+      gitlab: { url: 'http://127.0.0.1:9999', token: 'glpat-x', instanceUrl: 'https://gitlab.com' },
+      forkNamespace: 'packit-stream',
+      workDir: '/var/lib/packflow/stream',
+      gitIdentity: { name: 'packflow', email: 'packflow@localhost' },
+    });
+    expect(loadStreamWorkerConfig({}).stream).toBeUndefined();
   });
 });

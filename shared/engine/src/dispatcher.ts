@@ -12,6 +12,13 @@ interface DispatcherOptions {
   apply(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome>;
 }
 
+/** A target whose work finished within its submit, and its result. */
+export interface FinishedWork {
+  kind: ItemKind;
+  targetId: string;
+  signal: Signal;
+}
+
 class ActivityTimeout extends PackflowError {
   constructor(what: string, ms: number) {
     super('activity_timeout', `${what} did not answer within ${ms} ms`, { retryable: true });
@@ -43,14 +50,18 @@ export class Dispatcher {
     return this.activities.jobs[job] ?? this.activities.jobs.default;
   }
 
-  /** Submits queued targets, one call per step (a Copr build covers all its chroots). */
-  async submit(tasks: TargetTask[]): Promise<void> {
+  /**
+   * Submits queued targets, one call per step (a Copr build covers all its chroots).
+   * Returns the results of work that finished within submit (SubmitResult.done): the
+   * engine applies them after it has queued the report of the decision that submitted.
+   */
+  async submit(tasks: TargetTask[]): Promise<FinishedWork[]> {
     const byStep = new Map<string, TargetTask[]>();
     for (const t of tasks) byStep.set(t.stepId, [...(byStep.get(t.stepId) ?? []), t]);
-    await Promise.all([...byStep.values()].map((batch) => this.submitBatch(batch)));
+    return (await Promise.all([...byStep.values()].map((batch) => this.submitBatch(batch)))).flat();
   }
 
-  private async submitBatch(tasks: TargetTask[]): Promise<void> {
+  private async submitBatch(tasks: TargetTask[]): Promise<FinishedWork[]> {
     const def = this.definition(tasks[0].job);
     if (!def) {
       for (const t of tasks) {
@@ -59,7 +70,7 @@ export class Dispatcher {
           reason: `this deployment cannot run ${t.job} jobs`,
         });
       }
-      return;
+      return [];
     }
     try {
       const results = await withTimeout(def.submit(tasks), def.timeoutMs, `submit ${tasks[0].job}`);
@@ -74,8 +85,16 @@ export class Dispatcher {
       tasks.forEach((t, i) => (t.target.externalId = results[i].externalId));
       // A target cancelled while its submit was under way: cancel the work just started.
       await this.cancel(tasks.filter((t) => cancelled.includes(t.target.id)));
+      // Work finished within submit: its result, for the caller to apply as any result from outside.
+      return tasks.flatMap((t, i) => {
+        const signal = results[i].done;
+        return signal && !cancelled.includes(t.target.id)
+          ? [{ kind: t.target.kind, targetId: t.target.id, signal }]
+          : [];
+      });
     } catch (error) {
       await this.submitFailed(def, tasks, error);
+      return [];
     }
   }
 
@@ -133,7 +152,8 @@ export class Dispatcher {
           await this.options.apply(kind, row.id, { state: 'error', reason: 'timed out' });
         } else if (!row.externalId) {
           counts.resubmitted++;
-          await this.submitBatch([task]);
+          for (const done of await this.submitBatch([task]))
+            await this.options.apply(done.kind, done.targetId, done.signal);
         } else if (def?.poll) {
           counts.polled++;
           const signal = await withTimeout(def.poll(task), def.timeoutMs, `poll ${task.job}`).catch(

@@ -102,6 +102,12 @@ export interface SubmitResult {
   externalId: string;
   webUrl?: string;
   logUrl?: string;
+  /**
+   * The result, when the activity finished its work within submit (a git push, a merge
+   * request opened): applied as a signal right after the submit is recorded. A crash in
+   * between leaves the target queued with its external id, for `poll` to answer again.
+   */
+  done?: Signal;
 }
 
 export interface RetryPolicy {

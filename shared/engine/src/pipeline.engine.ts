@@ -427,8 +427,14 @@ export class PipelineEngine {
    */
   private async carryOut(effects: Effects): Promise<void> {
     if (this.options.recordOnly) return;
-    await Promise.all([this.dispatcher.submit(effects.tasks), this.dispatcher.cancel(effects.cancels)]);
+    const [finished] = await Promise.all([
+      this.dispatcher.submit(effects.tasks),
+      this.dispatcher.cancel(effects.cancels),
+    ]);
     if (effects.changes.length > 0) this.reports?.send(effects.changes, effects.reportSeqs);
+    // Work that finished within its submit: its result after this decision's report, so
+    // the reports of a pipeline stay in the order of its changes.
+    for (const done of finished) await this.applyToTarget(done.kind, done.targetId, done.signal);
   }
 
   /** Resolves when every report started so far has been sent (for shutdown and tests). */

@@ -1,12 +1,15 @@
 // Conformance of the forge fakes with the real forges: the webhooks the fake GitHub sends
 // are signed as GitHub signs them and parse into the events the real ones parse into;
-// those of the fake GitLab carry its token and parse as the real merge request and note do.
+// those of the fake GitLab carry its token and parse as the real merge request, note, push
+// and merge request pipeline hooks do.
+import { execFileSync } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CallbackReceiver, sharedFixturesDir } from '@packflow/testing';
-import { GithubForge, parseGithub, parseGitlab } from './index.js';
+import { GithubForge, GitlabForge, parseGithub, parseGitlab } from './index.js';
 import { FakeGithub, FakeGitlab } from './testing.js';
 
 const fixtures = sharedFixturesDir()!;
@@ -154,6 +157,79 @@ describe('fake GitLab webhooks', () => {
       same(parsed[1], real('Note Hook', realNote), ['type', 'project', 'ref', 'sha', 'actor', 'command']);
     } finally {
       await gitlab.close();
+    }
+  });
+});
+
+describe('fake GitLab push and pipeline hooks (from its git repositories and merge requests)', () => {
+  it('parse into the events the real push and merge request pipeline payloads parse into', async () => {
+    const gitlab = await FakeGitlab.start({
+      webhook: { url: `${receiver.url}/webhooks/gitlab-repos`, token: 'gitlab-hook-token' },
+    });
+    const work = mkdtempSync(join(tmpdir(), 'fake-gitlab-hooks-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: work,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'A',
+          GIT_AUTHOR_EMAIL: 'a@example.com',
+          GIT_COMMITTER_NAME: 'A',
+          GIT_COMMITTER_EMAIL: 'a@example.com',
+        },
+      }).trim();
+    try {
+      const pushed = 'testing/packit/hello-there';
+      await gitlab.projects.createProject(pushed);
+      git('init', '--quiet', '-b', 'test');
+      writeFileSync(join(work, 'README'), 'one\n');
+      git('add', '.');
+      git('commit', '--quiet', '-m', 'One');
+      const before = git('rev-parse', 'HEAD');
+      writeFileSync(join(work, 'README'), 'two\n');
+      git('commit', '--quiet', '-am', 'Two');
+      const after = git('rev-parse', 'HEAD');
+      git('push', '--quiet', gitlab.projects.cloneUrl(pushed), 'test');
+      await gitlab.emitPush(pushed, { branch: 'test', before, after, sender: 'shreyaspapi' });
+
+      const rpms = 'redhat/centos-stream/rpms/luksmeta';
+      await gitlab.projects.createProject(rpms, { defaultBranch: 'c9s' });
+      git('push', '--quiet', gitlab.projects.cloneUrl(rpms), 'test:c9s', 'test:9-c9s-src-5');
+      const mr = await new GitlabForge({ host: gitlab.url, token: gitlab.token }).createMergeRequest(
+        { namespace: 'redhat/centos-stream/rpms', repo: 'luksmeta' },
+        { sourceBranch: '9-c9s-src-5', targetBranch: 'c9s', title: 'Testing contribution' },
+      );
+      await gitlab.emitMergeRequestPipeline(rpms, mr.iid, { status: 'failed', id: 384095584 });
+
+      const hooks = receiver.on('/webhooks/gitlab-repos');
+      expect(hooks.map((h) => h.headers['x-gitlab-event'])).toEqual(['Push Hook', 'Pipeline Hook']);
+      const [push, pipeline] = hooks.map(
+        (h) => parseGitlab(String(h.headers['x-gitlab-event']), h.body) as unknown as Record<string, unknown>,
+      );
+      const real = (event: string, path: string) =>
+        parseGitlab(event, fixture(path)) as unknown as Record<string, unknown>;
+      const realPush = real('Push Hook', 'webhooks/gitlab/push_branch.json');
+      expect(Object.keys(push).sort()).toEqual(Object.keys(realPush).sort());
+      for (const field of ['type', 'project', 'ref', 'actor'])
+        expect([field, push[field]]).toEqual([field, realPush[field]]);
+      expect(push).toMatchObject({ sha: after, push: { ref: 'refs/heads/test', before, commitCount: 1 } });
+
+      const realPipeline = real('Pipeline Hook', 'webhooks/gitlab/mr_pipeline.json');
+      expect(Object.keys(pipeline).sort()).toEqual(Object.keys(realPipeline).sort());
+      for (const field of ['type', 'project']) expect([field, pipeline[field]]).toEqual([field, realPipeline[field]]);
+      const ours = pipeline.pipeline as Record<string, unknown>;
+      const theirs = realPipeline.pipeline as Record<string, unknown>;
+      expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
+      for (const field of ['id', 'status', 'source', 'ref'])
+        expect([field, ours[field]]).toEqual([field, theirs[field]]);
+      expect(Object.keys(ours.mergeRequest as object).sort()).toEqual(
+        Object.keys(theirs.mergeRequest as object).sort(),
+      );
+      expect(pipeline.ref).toEqual({ kind: 'pull_request', name: String(mr.iid) });
+    } finally {
+      await gitlab.close();
+      rmSync(work, { recursive: true, force: true });
     }
   });
 });

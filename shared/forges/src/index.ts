@@ -25,6 +25,10 @@ export {
   GitlabForge,
   type CommitStatus,
   type CommitStatusInput,
+  type GitlabMergeRequest,
+  type GitlabNote,
+  type GitlabProject,
+  type NewMergeRequest,
   type GitlabForgeOptions,
   type GitlabStatusState,
 } from './gitlab/gitlab.forge.js';

@@ -218,3 +218,110 @@ export function notePayload(
     merge_request: mergeRequestBody(mr, ctx),
   };
 }
+
+/** One pushed commit as a Push Hook lists it. */
+export interface PushedCommit {
+  sha: string;
+  message: string;
+  author: { name: string; email: string };
+  timestamp: string;
+}
+
+/** A "Push Hook" body (GitLab's documented fields packflow reads, and their usual companions). */
+export function pushPayload(
+  project: string,
+  push: { branch: string; before: string; after: string; sender: string; commits: PushedCommit[] },
+  ctx: GitlabWebhookContext,
+) {
+  const body = gitlabProjectBody(project, ctx);
+  return {
+    object_kind: 'push',
+    event_name: 'push',
+    before: push.before,
+    after: push.after,
+    ref: `refs/heads/${push.branch}`,
+    ref_protected: true,
+    checkout_sha: push.after,
+    message: null,
+    user_id: ctx.userId(push.sender),
+    user_name: push.sender,
+    user_username: push.sender,
+    user_email: '',
+    user_avatar: null,
+    project_id: body.id,
+    project: body,
+    commits: push.commits.slice(-20).map((c) => ({
+      id: c.sha,
+      message: c.message,
+      title: c.message.split('\n')[0],
+      timestamp: c.timestamp,
+      url: `${ctx.web}/${project}/-/commit/${c.sha}`,
+      author: c.author,
+    })),
+    total_commits_count: push.commits.length,
+    repository: repositoryBody(project, ctx),
+  };
+}
+
+/** A "Pipeline Hook" body for a merge request pipeline (or a branch pipeline without `mergeRequest`). */
+export function pipelinePayload(
+  project: string,
+  pipeline: {
+    id: number;
+    sha: string;
+    ref: string;
+    status: string;
+    source: string;
+    sender: string;
+    mergeRequest?: { iid: number; sourceProject: string; sourceBranch: string; targetBranch: string; title: string };
+  },
+  ctx: GitlabWebhookContext,
+) {
+  const now = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+  const finished = ['success', 'failed', 'canceled', 'skipped'].includes(pipeline.status);
+  const mr = pipeline.mergeRequest;
+  return {
+    object_kind: 'pipeline',
+    object_attributes: {
+      id: pipeline.id,
+      iid: pipeline.id % 1000,
+      name: null,
+      ref: pipeline.ref,
+      tag: false,
+      sha: pipeline.sha,
+      before_sha: '0000000000000000000000000000000000000000',
+      source: pipeline.source,
+      status: pipeline.status,
+      detailed_status: pipeline.status,
+      stages: ['test'],
+      created_at: now,
+      finished_at: finished ? now : null,
+      duration: finished ? 60 : null,
+      queued_duration: 1,
+      variables: [],
+      url: `${ctx.web}/${project}/-/pipelines/${pipeline.id}`,
+    },
+    merge_request: mr
+      ? {
+          id: gitlabId(`${project}!${mr.iid}`),
+          iid: mr.iid,
+          title: mr.title,
+          source_branch: mr.sourceBranch,
+          source_project_id: gitlabId(mr.sourceProject),
+          target_branch: mr.targetBranch,
+          target_project_id: gitlabId(project),
+          state: 'opened',
+          merge_status: 'can_be_merged',
+          detailed_merge_status: 'mergeable',
+          url: `${ctx.web}/${project}/-/merge_requests/${mr.iid}`,
+        }
+      : null,
+    user: gitlabUser(pipeline.sender, ctx),
+    project: gitlabProjectBody(project, ctx),
+    commit: commitBody(project, pipeline.sha, ctx),
+    builds: [],
+  };
+}

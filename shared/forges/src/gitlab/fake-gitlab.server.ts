@@ -2,12 +2,14 @@
 // commit statuses (with GitLab's transition rules and their history), merge request and
 // issue notes, users and member access levels, repository files, merge request diffs and
 // compares. Projects are named by path (`group/project`, URL-encoded as GitLab wants).
-// It also sends webhooks (Merge Request Hook, Note Hook) with X-Gitlab-Token to a
-// configured receiver.
+// Projects with real git repositories, forks and merge requests opened through the API
+// are in fake-gitlab.projects.ts. It also sends webhooks (Merge Request, Note, Push and
+// Pipeline Hooks) with X-Gitlab-Token to a configured receiver.
 import { createHash, randomUUID } from 'node:crypto';
 import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
 import { FakeOAuthProvider } from '../fake-oauth.provider.js';
 import { installGitlabOAuth } from './fake-gitlab.oauth.js';
+import { FakeGitlabProjects } from './fake-gitlab.projects.js';
 import {
   mergeRequestPayload,
   notePayload,
@@ -16,53 +18,23 @@ import {
   type MergeRequestEventInput,
 } from './fake-gitlab.events.js';
 
+import type {
+  FakeGitlabDiff,
+  FakeGitlabNote,
+  FakeGitlabOptions,
+  FakeGitlabStatus,
+  GitlabState,
+} from './fake-gitlab.types.js';
+
 export type { FakeMergeRequest, MergeRequestEventInput } from './fake-gitlab.events.js';
-
-export type GitlabState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
-
-export interface FakeGitlabOptions {
-  /** The token the fake accepts in PRIVATE-TOKEN (default `gitlab-token`). */
-  token?: string;
-  /** Login of the token's user (author of statuses and notes). */
-  botUser?: string;
-  /** Receiver of emitWebhook and the secret token GitLab sends in X-Gitlab-Token. */
-  webhook?: { url: string; token: string };
-  /** Host of web URLs in webhooks (default `https://gitlab.com`). */
-  webUrl?: string;
-}
-
-export interface FakeGitlabStatus {
-  id: number;
-  project: string;
-  sha: string;
-  ref: string | null;
-  name: string;
-  status: GitlabState;
-  targetUrl: string | null;
-  description: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Each state it went through, oldest first. */
-  history: { status: GitlabState; description: string | null; targetUrl: string | null; at: string }[];
-}
-
-export interface FakeGitlabNote {
-  id: number;
-  project: string;
-  noteableType: 'MergeRequest' | 'Issue';
-  iid: number;
-  body: string;
-  author: string;
-  createdAt: string;
-}
-
-export interface FakeGitlabDiff {
-  newPath: string;
-  oldPath?: string;
-  newFile?: boolean;
-  deletedFile?: boolean;
-}
+export type {
+  FakeGitlabDiff,
+  FakeGitlabNote,
+  FakeGitlabOptions,
+  FakeGitlabStatus,
+  GitlabState,
+} from './fake-gitlab.types.js';
+export type { FakeApiMergeRequest, FakeGitlabProject } from './fake-gitlab.projects.js';
 
 const FINISHED = new Set<GitlabState>(['success', 'failed', 'canceled']);
 /** The event GitLab names in "Cannot transition status via :<event> from :<state>". */
@@ -91,10 +63,44 @@ export class FakeGitlab extends FakeHttpServer {
   private readonly compares = new Map<string, FakeGitlabDiff[]>();
   private nextId = 100_001;
   private nextUserId = 1001;
+  /** Projects with git repositories, forks, and merge requests opened through the API. */
+  readonly projects: FakeGitlabProjects;
 
   private constructor(private readonly options: FakeGitlabOptions) {
     super();
     this.routes();
+    this.projects = new FakeGitlabProjects({
+      route: (method, pattern, handler) => this.route(method, pattern, handler),
+      json: (status, body) => this.json(status, body),
+      error: (status, message) => this.error(status, message),
+      authorized: (r) => this.authorized(r),
+      page: (r, items) => this.page(r, items),
+      ctx: () => this.webhookContext(),
+      botUser: () => this.botUser,
+      nextId: () => this.nextId++,
+    });
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.projects.close();
+  }
+
+  /** A "Push Hook" for `before..after` of a project's branch (commits read from its repository). */
+  async emitPush(project: string, push: { branch: string; before: string; after: string; sender: string }) {
+    return this.emitWebhook('Push Hook', await this.projects.pushHook(project, push));
+  }
+
+  /**
+   * A "Pipeline Hook" for a pipeline of a merge request opened through the API (its newest
+   * pipeline, or a new id), at the merge request's head unless `sha`.
+   */
+  async emitMergeRequestPipeline(
+    project: string,
+    iid: number,
+    input: { status: string; sha?: string; id?: number; sender?: string },
+  ) {
+    return this.emitWebhook('Pipeline Hook', await this.projects.pipelineHook(project, iid, input));
   }
 
   static async start(options: FakeGitlabOptions = {}): Promise<FakeGitlab> {
@@ -277,6 +283,16 @@ export class FakeGitlab extends FakeHttpServer {
       `${p}/merge_requests/:iid/notes`,
       (r) => this.authorized(r) ?? this.createNote(r, 'MergeRequest'),
     );
+    // Notes of a merge request, newest first (GitLab's default order: created_at desc).
+    this.route('GET', `${p}/merge_requests/:iid/notes`, (r) => {
+      const list = this.notes
+        .filter(
+          (n) => n.noteableType === 'MergeRequest' && n.project === r.params.project && n.iid === Number(r.params.iid),
+        )
+        .sort((a, b) => b.id - a.id)
+        .map((n) => this.noteBody(n));
+      return this.authorized(r) ?? this.page(r, list);
+    });
     this.route('POST', `${p}/issues/:iid/notes`, (r) => this.authorized(r) ?? this.createNote(r, 'Issue'));
     this.route('GET', '/api/v4/users', (r) => {
       const username = r.query.get('username');
@@ -413,7 +429,12 @@ export class FakeGitlab extends FakeHttpServer {
       createdAt: new Date().toISOString(),
     };
     this.notes.push(note);
-    return this.json(201, {
+    return this.json(201, this.noteBody(note));
+  }
+
+  private noteBody(note: FakeGitlabNote) {
+    const type = note.noteableType;
+    return {
       id: note.id,
       type: null,
       body: note.body,
@@ -428,7 +449,7 @@ export class FakeGitlab extends FakeHttpServer {
       resolvable: false,
       confidential: false,
       internal: false,
-    });
+    };
   }
 
   private member(r: FakeRequest): FakeResponse {

@@ -1,12 +1,14 @@
 // GitLab through @gitbeaker/rest with a token: commit statuses (named like GitHub check
 // runs), merge request and issue notes, member access levels, repository files and the
-// changes of a merge request or between commits.
+// changes of a merge request or between commits; for the stream ecosystem also projects
+// and forks, merge requests (find, open, edit, close, reopen) and merge request pipelines.
 import {
   Commits,
   IssueNotes,
   MergeRequestNotes,
   MergeRequests,
   ProjectMembers,
+  Projects,
   Repositories,
   RepositoryFiles,
   Users,
@@ -29,6 +31,19 @@ import {
 } from '../forge.types.js';
 import { HttpFailure, networkFailure, toServiceError } from '@packflow/clients';
 import { singleAttemptRequester } from './gitlab.requester.js';
+import {
+  mergeRequestOf,
+  projectOf,
+  type GitlabMergeRequest,
+  type GitlabNote,
+  type GitlabProject,
+  type MergeRequestBody,
+  type NewMergeRequest,
+  type NoteBody,
+  type ProjectBody,
+} from './gitlab.types.js';
+
+export type { GitlabMergeRequest, GitlabNote, GitlabProject, NewMergeRequest } from './gitlab.types.js';
 
 export type GitlabStatusState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
 
@@ -90,6 +105,7 @@ export class GitlabForge implements ForgeClient {
   private readonly files: InstanceType<typeof RepositoryFiles>;
   private readonly mergeRequests: InstanceType<typeof MergeRequests>;
   private readonly repositories: InstanceType<typeof Repositories>;
+  private readonly projects: InstanceType<typeof Projects>;
 
   constructor(private readonly options: GitlabForgeOptions) {
     const config = {
@@ -106,6 +122,7 @@ export class GitlabForge implements ForgeClient {
     this.files = new RepositoryFiles(config);
     this.mergeRequests = new MergeRequests(config);
     this.repositories = new Repositories(config);
+    this.projects = new Projects(config);
   }
 
   /**
@@ -227,6 +244,128 @@ export class GitlabForge implements ForgeClient {
       return paths(compare.diffs ?? []);
     } catch (error) {
       throw this.error(error, `compare ${range.base.slice(0, 12)}...${range.head.slice(0, 12)} in ${project}`);
+    }
+  }
+
+  /** A project by path; undefined when GitLab has none (or the token may not see it). */
+  async project(repo: RepoId): Promise<GitlabProject | undefined> {
+    const path = fullName(repo);
+    try {
+      return projectOf((await this.projects.show(path)) as unknown as ProjectBody);
+    } catch (error) {
+      if (error instanceof HttpFailure && error.status === 404) return undefined;
+      throw this.error(error, `read the project ${path}`);
+    }
+  }
+
+  /** Forks a project into a namespace (the token's user's, by default). */
+  async forkProject(repo: RepoId, namespacePath?: string): Promise<GitlabProject> {
+    const path = fullName(repo);
+    try {
+      const body = await this.projects.fork(path, namespacePath ? { namespacePath } : {});
+      return projectOf(body as unknown as ProjectBody);
+    } catch (error) {
+      throw this.error(error, `fork ${path}${namespacePath ? ` into ${namespacePath}` : ''}`);
+    }
+  }
+
+  /** Merge requests of a target project from a source branch (of any project unless `sourceProjectId`). */
+  async findMergeRequests(
+    repo: RepoId,
+    query: { sourceBranch: string; sourceProjectId?: number; state?: 'opened' | 'closed' | 'merged' | 'all' },
+  ): Promise<GitlabMergeRequest[]> {
+    const path = fullName(repo);
+    try {
+      const list = (await this.mergeRequests.all({
+        projectId: path,
+        sourceBranch: query.sourceBranch,
+        state: query.state && query.state !== 'all' ? query.state : undefined,
+        perPage: 100,
+      })) as unknown as MergeRequestBody[];
+      return list
+        .map(mergeRequestOf)
+        .filter((mr) => query.sourceProjectId === undefined || mr.sourceProjectId === query.sourceProjectId);
+    } catch (error) {
+      throw this.error(error, `list the merge requests of ${path} from ${query.sourceBranch}`);
+    }
+  }
+
+  async mergeRequest(repo: RepoId, iid: number): Promise<GitlabMergeRequest> {
+    const path = fullName(repo);
+    try {
+      return mergeRequestOf((await this.mergeRequests.show(path, iid)) as unknown as MergeRequestBody);
+    } catch (error) {
+      throw this.error(error, `read merge request ${path}!${iid}`);
+    }
+  }
+
+  /** Opens a merge request from a branch of `repo` (a fork: give `targetProjectId`). */
+  async createMergeRequest(repo: RepoId, input: NewMergeRequest): Promise<GitlabMergeRequest> {
+    const path = fullName(repo);
+    try {
+      const body = await this.mergeRequests.create(path, input.sourceBranch, input.targetBranch, input.title, {
+        ...(input.targetProjectId !== undefined ? { targetProjectId: input.targetProjectId } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      });
+      return mergeRequestOf(body as unknown as MergeRequestBody);
+    } catch (error) {
+      throw this.error(error, `open a merge request from ${path}:${input.sourceBranch} to ${input.targetBranch}`);
+    }
+  }
+
+  /** Edits a merge request: title, description, or `close` / `reopen`. */
+  async updateMergeRequest(
+    repo: RepoId,
+    iid: number,
+    changes: { title?: string; description?: string; stateEvent?: 'close' | 'reopen' },
+  ): Promise<GitlabMergeRequest> {
+    const path = fullName(repo);
+    try {
+      const body = await this.mergeRequests.edit(path, iid, {
+        ...(changes.title !== undefined ? { title: changes.title } : {}),
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
+        ...(changes.stateEvent ? { stateEvent: changes.stateEvent } : {}),
+      });
+      return mergeRequestOf(body as unknown as MergeRequestBody);
+    } catch (error) {
+      throw this.error(error, `${changes.stateEvent ?? 'edit'} merge request ${path}!${iid}`);
+    }
+  }
+
+  /** The notes of a merge request (system notes included: `system` says which). */
+  async mergeRequestNotes(repo: RepoId, iid: number): Promise<GitlabNote[]> {
+    const path = fullName(repo);
+    try {
+      const list = (await this.mrNotes.all(path, iid, { perPage: 100 })) as unknown as NoteBody[];
+      return list.map((n) => ({
+        id: String(n.id),
+        body: n.body,
+        author: n.author?.username ?? null,
+        system: n.system ?? false,
+      }));
+    } catch (error) {
+      throw this.error(error, `list the notes of merge request ${path}!${iid}`);
+    }
+  }
+
+  /** A comment on a commit (GitLab's commit comments: shown on the commit's page). */
+  async commitComment(repo: RepoId, sha: string, note: string): Promise<void> {
+    const path = fullName(repo);
+    try {
+      await this.commits.createComment(path, sha, note);
+    } catch (error) {
+      throw this.error(error, `comment on commit ${path}@${sha.slice(0, 12)}`);
+    }
+  }
+
+  /** Runs the merge request's CI again: a new merge request pipeline. */
+  async createMergeRequestPipeline(repo: RepoId, iid: number): Promise<{ id: string; status: string }> {
+    const path = fullName(repo);
+    try {
+      const body = (await this.mergeRequests.createPipeline(path, iid)) as unknown as { id: number; status: string };
+      return { id: String(body.id), status: body.status };
+    } catch (error) {
+      throw this.error(error, `run a pipeline for merge request ${path}!${iid}`);
     }
   }
 

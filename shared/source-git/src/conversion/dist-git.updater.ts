@@ -18,7 +18,10 @@ export interface UpdateDistGitOptions {
   message?: string;
   /** Convert even when dist-git has commits source-git lacks (they are overwritten). */
   force?: boolean;
-  /** Author and committer of the dist-git commit; else git's configuration and environment. */
+  /**
+   * Author and committer of the dist-git commit; else git's configuration and environment.
+   * With a `date`, both dates are it, so converting the same commits again makes the same commit.
+   */
   identity?: GitIdentity;
 }
 
@@ -48,6 +51,8 @@ function identityEnv(identity?: GitIdentity): Record<string, string> {
     GIT_AUTHOR_EMAIL: identity.email,
     GIT_COMMITTER_NAME: identity.name,
     GIT_COMMITTER_EMAIL: identity.email,
+    // A given date makes the commit reproducible: the same conversion gives the same sha.
+    ...(identity.date ? { GIT_AUTHOR_DATE: identity.date, GIT_COMMITTER_DATE: identity.date } : {}),
   };
 }
 

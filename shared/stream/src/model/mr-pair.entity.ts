@@ -16,6 +16,13 @@ export class MrPair {
   sourceGitMr!: string;
   distGitProject!: Project;
   distGitMr?: string | null;
+  /** The branch both merge requests target (`c9s`, `c10s`…). */
+  targetBranch?: string | null;
+  /** The branch of the identity's fork of dist-git the converted change is pushed to. */
+  forkBranch?: string | null;
+  /** The source-git head last converted, and the dist-git commit it became. */
+  sourceGitSha?: string | null;
+  distGitSha?: string | null;
   /** `open`, `merged`, `closed`. */
   state!: string;
   /** The step that last synced the pair, if any. */
@@ -34,6 +41,10 @@ export const MrPairSchema = new EntitySchema<MrPair>({
     sourceGitMr: textColumn,
     distGitProject: { kind: 'm:1', entity: () => Project, deleteRule: 'cascade' },
     distGitMr: optionalTextColumn,
+    targetBranch: optionalTextColumn,
+    forkBranch: optionalTextColumn,
+    sourceGitSha: optionalTextColumn,
+    distGitSha: optionalTextColumn,
     state: { ...textColumn, default: 'open' },
     step: { kind: 'm:1', entity: () => PipelineStep, nullable: true, deleteRule: 'set null' },
     createdAt: createdAtColumn,

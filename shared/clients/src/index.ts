@@ -16,3 +16,16 @@ export {
   toServiceError,
 } from './http/http-failure.js';
 export type { FetchLike } from './http/json-http.client.js';
+export {
+  KojiClient,
+  KojiFaultError,
+  type KojiAuth,
+  type KojiBuild,
+  type KojiBuildState,
+  type KojiClientOptions,
+  type KojiSideTag,
+  type KojiTask,
+  type KojiTaskState,
+} from './koji/koji.client.js';
+export { adler32, adler32Hex } from './koji/adler32.js';
+export { XmlRpcFault, type XmlRpcValue } from './koji/xmlrpc.codec.js';

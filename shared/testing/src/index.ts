@@ -15,3 +15,4 @@ export * from './fakes/callback-receiver.server.js';
 export { spawnServiceMain, type ServiceProcess } from './service-process.js';
 export { startPostgres, type TestPostgres, type PostgresOptions } from './postgres/postgres-server.js';
 export * from './git/git-repos.fixture.js';
+export { createTestCertificates, type TestCertificates, type ClientCertificate } from './fakes/test-certificates.js';

@@ -8,9 +8,10 @@ import {
   COPR_STATUSES,
   KOJI_BUILD_STATES,
   KOJI_TASK_STATES,
-  type EventProject, type PackflowEvent } from './event.schema.js';
+  type EventProject,
+  type PackflowEvent,
+} from './event.schema.js';
 import { eventOf, ignored, PayloadReader, splitRepositoryUrl, type ParseResult } from './payload.reader.js';
-
 
 const PROD_DIST_GIT = 'https://src.fedoraproject.org';
 

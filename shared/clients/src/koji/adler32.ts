@@ -6,7 +6,7 @@ export function adler32(data: Uint8Array, start = 1): number {
   let a = start & 0xffff;
   let b = (start >>> 16) & 0xffff;
   // 5552 bytes is the most that can be summed before b could pass 2^32 (zlib's NMAX).
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     const end = Math.min(i + 5552, data.length);
     for (; i < end; i++) {
       a += data[i];

@@ -38,7 +38,8 @@ export interface FakeKojiBuild {
 }
 
 export function taskRecord(task: FakeKojiTask, withRequest: boolean): Record<string, XmlRpcValue> {
-  const iso = (t: number | null) => (t === null ? null : new Date(t * 1000).toISOString().replace('T', ' ').replace('Z', ''));
+  const iso = (t: number | null) =>
+    t === null ? null : new Date(t * 1000).toISOString().replace('T', ' ').replace('Z', '');
   return {
     id: task.id,
     method: task.method,

@@ -5,7 +5,14 @@
 // asking twice builds twice), builds, tags, side tags and tagging. Tests move tasks on with
 // startTask/finishTask; the fake then sends the buildsys messages Koji would.
 import { randomBytes } from 'node:crypto';
-import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse, type FakeTls } from '@packflow/testing';
+import {
+  deliver,
+  FakeHttpServer,
+  type Delivery,
+  type FakeRequest,
+  type FakeResponse,
+  type FakeTls,
+} from '@packflow/testing';
 import { adler32Hex } from './adler32.js';
 import {
   BUILD_STATE,
@@ -151,7 +158,10 @@ export class FakeKoji extends FakeHttpServer {
    * A task ends. A build asked to succeed still fails as Koji's would when its SRPM was never
    * uploaded, its target does not exist, or its NVR was built before.
    */
-  async finishTask(id: number, outcome: 'CLOSED' | 'FAILED' | 'CANCELED'): Promise<Delivery<Record<string, unknown>>[]> {
+  async finishTask(
+    id: number,
+    outcome: 'CLOSED' | 'FAILED' | 'CANCELED',
+  ): Promise<Delivery<Record<string, unknown>>[]> {
     const task = this.task(id);
     if (task.state === TASK_STATE.FREE) await this.startTask(id);
     if (task.state !== TASK_STATE.OPEN) throw new Error(`fake Koji: task ${id} already ended`);
@@ -173,9 +183,15 @@ export class FakeKoji extends FakeHttpServer {
     Object.assign(task, { state, completionTime: now(), result });
     const sent = [await this.send(taskStateMessage(this.environment, task, this.children(task), TASK_STATE.OPEN))];
     if (build) {
-      build.state = state === TASK_STATE.CLOSED ? BUILD_STATE.COMPLETE : state === TASK_STATE.CANCELED ? BUILD_STATE.CANCELED : BUILD_STATE.FAILED;
+      build.state =
+        state === TASK_STATE.CLOSED
+          ? BUILD_STATE.COMPLETE
+          : state === TASK_STATE.CANCELED
+            ? BUILD_STATE.CANCELED
+            : BUILD_STATE.FAILED;
       build.completionTime = now();
-      if (build.state === BUILD_STATE.COMPLETE) this.tags.get(this.targets[String(task.request[1])].destTag)!.builds.push(build.id);
+      if (build.state === BUILD_STATE.COMPLETE)
+        this.tags.get(this.targets[String(task.request[1])].destTag)!.builds.push(build.id);
       sent.push(await this.send(buildStateMessage(this.environment, build, task.request, BUILD_STATE.BUILDING)));
     }
     return sent;
@@ -191,7 +207,9 @@ export class FakeKoji extends FakeHttpServer {
 
   private isScratch(task: FakeKojiTask): boolean {
     const opts = task.request[2];
-    return Boolean(opts && typeof opts === 'object' && !Array.isArray(opts) && (opts as Record<string, unknown>).scratch);
+    return Boolean(
+      opts && typeof opts === 'object' && !Array.isArray(opts) && (opts as Record<string, unknown>).scratch,
+    );
   }
 
   private buildProblem(task: FakeKojiTask): string | undefined {
@@ -201,12 +219,23 @@ export class FakeKoji extends FakeHttpServer {
     if (this.isScratch(task)) return undefined;
     const nvr = nvrOf(src);
     const done = [...this.builds.values()].find(
-      (b) => b.taskId !== task.id && `${b.name}-${b.version}-${b.release}` === `${nvr.name}-${nvr.version}-${nvr.release}` && b.state === BUILD_STATE.COMPLETE,
+      (b) =>
+        b.taskId !== task.id &&
+        `${b.name}-${b.version}-${b.release}` === `${nvr.name}-${nvr.version}-${nvr.release}` &&
+        b.state === BUILD_STATE.COMPLETE,
     );
-    return done ? `Build already exists (id=${done.id}, state=COMPLETE): ${nvr.name}-${nvr.version}-${nvr.release}` : undefined;
+    return done
+      ? `Build already exists (id=${done.id}, state=COMPLETE): ${nvr.name}-${nvr.version}-${nvr.release}`
+      : undefined;
   }
 
-  private newTask(method: string, request: XmlRpcValue[], parent: FakeKojiTask | null, label: string | null, owner?: Session): FakeKojiTask {
+  private newTask(
+    method: string,
+    request: XmlRpcValue[],
+    parent: FakeKojiTask | null,
+    label: string | null,
+    owner?: Session,
+  ): FakeKojiTask {
     const task: FakeKojiTask = {
       id: this.nextTaskId++,
       method,
@@ -272,15 +301,24 @@ export class FakeKoji extends FakeHttpServer {
       if (request.query.has('filename')) return this.answer(this.rawUpload(request, session));
       const { method, params } = decodeCall(request.rawBody);
       const last = params[params.length - 1];
-      const starstar = last && typeof last === 'object' && !Array.isArray(last) && !Buffer.isBuffer(last) && !(last instanceof Date) && (last as Record<string, XmlRpcValue>).__starstar === true;
+      const starstar =
+        last &&
+        typeof last === 'object' &&
+        !Array.isArray(last) &&
+        !Buffer.isBuffer(last) &&
+        !(last instanceof Date) &&
+        (last as Record<string, XmlRpcValue>).__starstar === true;
       const call: Args = {
         args: starstar ? params.slice(0, -1) : params,
-        kwargs: starstar ? Object.fromEntries(Object.entries(last as Record<string, XmlRpcValue>).filter(([k]) => k !== '__starstar')) : {},
+        kwargs: starstar
+          ? Object.fromEntries(Object.entries(last as Record<string, XmlRpcValue>).filter(([k]) => k !== '__starstar'))
+          : {},
       };
       return this.answer(this.method(method, call, session));
     } catch (error) {
       if (error instanceof KojiFault) return this.fault({ faultCode: error.faultCode, faultString: error.faultString });
-      if (error instanceof SyntaxError) return this.fault({ faultCode: 1, faultString: `<class 'xml.parsers.expat.ExpatError'>: ${error.message}` });
+      if (error instanceof SyntaxError)
+        return this.fault({ faultCode: 1, faultString: `<class 'xml.parsers.expat.ExpatError'>: ${error.message}` });
       throw error;
     }
   }
@@ -303,7 +341,10 @@ export class FakeKoji extends FakeHttpServer {
     if (session.expired) throw new KojiFault(EXPIRED, `koji.AuthExpired: session ${session.id} expired`);
     const callnum = Number(request.headers['koji-session-callnum']);
     if (session.lastCallnum !== null && !(callnum > session.lastCallnum))
-      throw new KojiFault(SEQUENCE, `koji.SequenceError: session ${session.id}: invalid callnum: ${callnum} <= ${session.lastCallnum}`);
+      throw new KojiFault(
+        SEQUENCE,
+        `koji.SequenceError: session ${session.id}: invalid callnum: ${callnum} <= ${session.lastCallnum}`,
+      );
     session.lastCallnum = callnum;
     return session;
   }
@@ -313,7 +354,14 @@ export class FakeKoji extends FakeHttpServer {
     if (!user) throw new KojiFault(AUTH, 'koji.AuthError: could not verify client certificate');
     const users = this.options.users ?? ['packit'];
     if (!users.includes(user)) throw new KojiFault(AUTH, `koji.AuthError: Unknown user: ${user}`);
-    const session: Session = { id: this.nextId++, key: `${this.nextId}-${randomBytes(12).toString('hex')}`, user, userId: 4641 + users.indexOf(user), lastCallnum: null, expired: false };
+    const session: Session = {
+      id: this.nextId++,
+      key: `${this.nextId}-${randomBytes(12).toString('hex')}`,
+      user,
+      userId: 4641 + users.indexOf(user),
+      lastCallnum: null,
+      expired: false,
+    };
     this.sessions.set(session.id, session);
     return { 'session-id': session.id, 'session-key': session.key, 'header-auth': true };
   }
@@ -331,16 +379,33 @@ export class FakeKoji extends FakeHttpServer {
     const offset = Number(q.get('offset') ?? '0');
     const overwrite = Boolean(q.get('overwrite'));
     const existing = this.uploads.get(path);
-    if (existing && offset === 0 && !overwrite) throw new KojiFault(GENERIC, `koji.GenericError: upload path exists: ${path}`);
+    if (existing && offset === 0 && !overwrite)
+      throw new KojiFault(GENERIC, `koji.GenericError: upload path exists: ${path}`);
     const before = existing ?? Buffer.alloc(0);
-    if (offset > before.length) throw new KojiFault(GENERIC, `koji.GenericError: Incorrect upload length for ${path} - Expected ${offset + request.rawBytes.length}, actual ${before.length}`);
+    if (offset > before.length)
+      throw new KojiFault(
+        GENERIC,
+        `koji.GenericError: Incorrect upload length for ${path} - Expected ${offset + request.rawBytes.length}, actual ${before.length}`,
+      );
     const data = request.rawBytes;
-    const after = Buffer.concat([before.subarray(0, offset), data, overwrite ? Buffer.alloc(0) : before.subarray(offset + data.length)]);
+    const after = Buffer.concat([
+      before.subarray(0, offset),
+      data,
+      overwrite ? Buffer.alloc(0) : before.subarray(offset + data.length),
+    ]);
     if (!overwrite && after.length !== offset + data.length)
-      throw new KojiFault(GENERIC, `koji.GenericError: Incorrect upload length for ${path} - Expected ${offset + data.length}, actual ${after.length}`);
+      throw new KojiFault(
+        GENERIC,
+        `koji.GenericError: Incorrect upload length for ${path} - Expected ${offset + data.length}, actual ${after.length}`,
+      );
     this.uploads.set(path, after);
     const verify = q.get('fileverify') ?? '';
-    return { size: data.length, fileverify: verify, offset, ...(verify === 'adler32' ? { hexdigest: adler32Hex(data) } : {}) };
+    return {
+      size: data.length,
+      fileverify: verify,
+      offset,
+      ...(verify === 'adler32' ? { hexdigest: adler32Hex(data) } : {}),
+    };
   }
 
   private method(method: string, { args, kwargs }: Args, session: Session | undefined): XmlRpcValue {
@@ -349,7 +414,8 @@ export class FakeKoji extends FakeHttpServer {
       return session;
     };
     const tag = (name: XmlRpcValue) => {
-      const found = typeof name === 'number' ? [...this.tags.values()].find((t) => t.id === name) : this.tags.get(String(name));
+      const found =
+        typeof name === 'number' ? [...this.tags.values()].find((t) => t.id === name) : this.tags.get(String(name));
       if (!found) throw new KojiFault(GENERIC, `koji.GenericError: No such tagInfo: '${String(name)}'`);
       return found;
     };
@@ -358,7 +424,11 @@ export class FakeKoji extends FakeHttpServer {
         const data = this.uploads.get(`${String(args[0])}/${String(args[1])}`);
         if (!data) return null;
         const verify = kwargs.verify ?? args[2];
-        return { size: data.length, mtime: now(), ...(verify === 'adler32' ? { sumlength: data.length, hexdigest: adler32Hex(data) } : {}) };
+        return {
+          size: data.length,
+          mtime: now(),
+          ...(verify === 'adler32' ? { sumlength: data.length, hexdigest: adler32Hex(data) } : {}),
+        };
       }
       case 'build': {
         const owner = login();
@@ -378,14 +448,17 @@ export class FakeKoji extends FakeHttpServer {
       }
       case 'listTagged': {
         const t = tag(args[0]);
-        let builds = t.builds.map((id) => this.builds.get(id)!).filter((b) => !kwargs.package || b.name === kwargs.package);
+        let builds = t.builds
+          .map((id) => this.builds.get(id)!)
+          .filter((b) => !kwargs.package || b.name === kwargs.package);
         if (kwargs.latest) builds = [...new Map(builds.map((b) => [b.name, b])).values()];
         return builds.map((b) => ({ ...buildRecord(b), tag_name: t.name, tag_id: t.id }));
       }
       case 'tagBuild': {
         const owner = login();
         tag(args[0]);
-        if (!this.findBuild(args[1])) throw new KojiFault(GENERIC, `koji.GenericError: No such build: '${String(args[1])}'`);
+        if (!this.findBuild(args[1]))
+          throw new KojiFault(GENERIC, `koji.GenericError: No such build: '${String(args[1])}'`);
         return this.newTask('tagBuild', [args[0], args[1]], null, null, owner).id;
       }
       case 'createSideTag': {
@@ -399,7 +472,8 @@ export class FakeKoji extends FakeHttpServer {
         const owner = login();
         const side = tag(args[0]);
         if (!side.sideTagOwner) throw new KojiFault(GENERIC, `koji.GenericError: Not a sidetag: ${side.name}`);
-        if (side.sideTagOwner !== owner.user) throw new KojiFault(NOT_ALLOWED, `koji.ActionNotAllowed: This is not your sidetag`);
+        if (side.sideTagOwner !== owner.user)
+          throw new KojiFault(NOT_ALLOWED, `koji.ActionNotAllowed: This is not your sidetag`);
         this.tags.delete(side.name);
         delete this.targets[side.name];
         return null;

@@ -54,6 +54,9 @@ export async function postToHub(
 
 /** A non-2xx answer as an HttpFailure (the hub answers faults with 200). */
 export function hubFailure(answer: HubAnswer): HttpFailure {
-  const text = answer.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = answer.body
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return new HttpFailure(answer.status, headerRecord(answer.headers), text.slice(0, 300) || 'no details');
 }

@@ -12,13 +12,7 @@ import { KOJI_BUILD_STATES, KOJI_TASK_STATES } from '@packflow/events';
 import { HttpFailure, toServiceError } from '../http/http-failure.js';
 import { adler32Hex } from './adler32.js';
 import { postToHub, hubFailure, type KojiTls } from './koji-hub.transport.js';
-import {
-  decodeResponse,
-  encodeCall,
-  kojiKwargs,
-  XmlRpcFault,
-  type XmlRpcValue,
-} from './xmlrpc.codec.js';
+import { decodeResponse, encodeCall, kojiKwargs, XmlRpcFault, type XmlRpcValue } from './xmlrpc.codec.js';
 
 /** How packflow logs in to Koji, as operators configure it. */
 export type KojiAuth =
@@ -131,7 +125,8 @@ export class KojiClient {
    * the hub answers, the whole checked by checkUpload. Returns the path to build from.
    */
   async uploadSrpm(name: string, content: Buffer): Promise<string> {
-    if (!/^[^/\\]+\.src\.rpm$/.test(name)) throw new ConfigurationError(`Koji upload: "${name}" is not an SRPM file name`);
+    if (!/^[^/\\]+\.src\.rpm$/.test(name))
+      throw new ConfigurationError(`Koji upload: "${name}" is not an SRPM file name`);
     const dir = `cli-build/${(Date.now() / 1000).toFixed(7)}.${randomBytes(6).toString('base64url')}`;
     await this.upload(dir, name, content);
     return `${dir}/${name}`;
@@ -149,7 +144,11 @@ export class KojiClient {
         if (answer.size !== chunk.length || answer.hexdigest !== adler32Hex(chunk)) {
           throw this.failure(
             `upload ${name} at offset ${offset}`,
-            new HttpFailure(502, {}, `hub stored ${String(answer.size)} bytes with adler32 ${String(answer.hexdigest)}`),
+            new HttpFailure(
+              502,
+              {},
+              `hub stored ${String(answer.size)} bytes with adler32 ${String(answer.hexdigest)}`,
+            ),
           );
         }
         offset += chunk.length;
@@ -222,10 +221,11 @@ export class KojiClient {
   }
 
   private async sslLogin(): Promise<void> {
-    if (!this.options.auth) throw new ConfigurationError('Koji: this call needs a login, and no client certificate is configured');
+    if (!this.options.auth)
+      throw new ConfigurationError('Koji: this call needs a login, and no client certificate is configured');
     this.session = undefined;
-    const info = (await this.send('sslLogin', `${this.hub}/ssllogin`, {}, Buffer.from(encodeCall('sslLogin', []))))
-      as Record<string, unknown> | null;
+    const answer = await this.send('sslLogin', `${this.hub}/ssllogin`, {}, Buffer.from(encodeCall('sslLogin', [])));
+    const info = answer as Record<string, unknown> | null;
     if (!info || typeof info['session-id'] !== 'number' || typeof info['session-key'] !== 'string')
       throw this.failure('log in', new HttpFailure(401, {}, 'the hub did not open a session for this certificate'));
     this.session = { id: info['session-id'], key: info['session-key'], callnum: 0 };
@@ -238,7 +238,11 @@ export class KojiClient {
   private sessionHeaders(): Record<string, string> {
     const s = this.session;
     if (!s) return {};
-    const headers = { 'koji-session-id': String(s.id), 'koji-session-key': s.key, 'koji-session-callnum': String(s.callnum) };
+    const headers = {
+      'koji-session-id': String(s.id),
+      'koji-session-key': s.key,
+      'koji-session-callnum': String(s.callnum),
+    };
     s.callnum += 1;
     return headers;
   }
@@ -250,7 +254,8 @@ export class KojiClient {
     renew: boolean,
   ): Promise<T> {
     if (this.options.auth && !this.session) await this.sslLogin();
-    const params = kwargs && Object.values(kwargs).some((v) => v !== undefined) ? [...args, kojiKwargs(kwargs)] : [...args];
+    const params =
+      kwargs && Object.values(kwargs).some((v) => v !== undefined) ? [...args, kojiKwargs(kwargs)] : [...args];
     try {
       return (await this.send(method, this.hub, this.sessionHeaders(), Buffer.from(encodeCall(method, params)))) as T;
     } catch (error) {
@@ -264,8 +269,18 @@ export class KojiClient {
   }
 
   private rawUpload(path: string, name: string, offset: number, chunk: Buffer): Promise<XmlRpcValue> {
-    const query = new URLSearchParams({ filename: name, filepath: path, fileverify: 'adler32', offset: String(offset) });
-    return this.send(`rawUpload ${name}`, `${this.hub}?${query}`, { ...this.sessionHeaders(), 'content-type': 'application/octet-stream' }, chunk);
+    const query = new URLSearchParams({
+      filename: name,
+      filepath: path,
+      fileverify: 'adler32',
+      offset: String(offset),
+    });
+    return this.send(
+      `rawUpload ${name}`,
+      `${this.hub}?${query}`,
+      { ...this.sessionHeaders(), 'content-type': 'application/octet-stream' },
+      chunk,
+    );
   }
 
   private async send(what: string, url: string, headers: Record<string, string>, body: Buffer): Promise<XmlRpcValue> {

@@ -2,7 +2,15 @@
 // use): a call with nil, the scalar types, base64 and a struct; a fault; Koji's i8.
 import { describe, expect, it } from '@jest/globals';
 import { adler32Hex } from './adler32.js';
-import { decodeCall, decodeResponse, encodeCall, encodeFault, encodeResponse, kojiKwargs, XmlRpcFault } from './xmlrpc.codec.js';
+import {
+  decodeCall,
+  decodeResponse,
+  encodeCall,
+  encodeFault,
+  encodeResponse,
+  kojiKwargs,
+  XmlRpcFault,
+} from './xmlrpc.codec.js';
 
 // xmlrpc.client.dumps(({'a': None, 'b': [1, -7, 1.5, True, 'x<&y'], 'c': Binary(b'\x00\xffhi')}, 's'), 'build', allow_none=True)
 const PYTHON_CALL =
@@ -19,7 +27,12 @@ describe('XML-RPC codec', () => {
   });
 
   it('writes what it reads back, Koji keyword arguments and i8 included', () => {
-    const params = ['cli-build/1.2/x.src.rpm', 'rawhide', { scratch: true }, kojiKwargs({ priority: 2 ** 40, none: null })];
+    const params = [
+      'cli-build/1.2/x.src.rpm',
+      'rawhide',
+      { scratch: true },
+      kojiKwargs({ priority: 2 ** 40, none: null }),
+    ];
     const xml = encodeCall('build', params);
     expect(xml).toContain('<i8>1099511627776</i8>');
     expect(decodeCall(xml).params).toEqual([
@@ -41,11 +54,13 @@ describe('XML-RPC codec', () => {
   });
 
   it('refuses broken documents, naming what is wrong', () => {
-    expect(() => decodeResponse('<methodResponse><params><param><value><int>x</int></value></param></params></methodResponse>')).toThrow(
-      /bad integer "x"/,
-    );
+    expect(() =>
+      decodeResponse('<methodResponse><params><param><value><int>x</int></value></param></params></methodResponse>'),
+    ).toThrow(/bad integer "x"/);
     expect(() => decodeResponse('<methodResponse><params>')).toThrow(/never closed/);
-    expect(() => decodeResponse('<!DOCTYPE x [<!ENTITY a "b">]><methodResponse/>')).toThrow(/declarations are not accepted/);
+    expect(() => decodeResponse('<!DOCTYPE x [<!ENTITY a "b">]><methodResponse/>')).toThrow(
+      /declarations are not accepted/,
+    );
   });
 
   it("computes adler32 as zlib and koji do ('%08x')", () => {

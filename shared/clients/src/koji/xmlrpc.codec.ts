@@ -5,14 +5,7 @@
 // that matter, no DTDs; anything else is refused with a message saying where.
 
 export type XmlRpcValue =
-  | null
-  | boolean
-  | number
-  | string
-  | Buffer
-  | Date
-  | XmlRpcValue[]
-  | { [key: string]: XmlRpcValue | undefined };
+  null | boolean | number | string | Buffer | Date | XmlRpcValue[] | { [key: string]: XmlRpcValue | undefined };
 
 /** A fault answer (`<fault>`): Koji's error classes have their own codes (1000 GenericError, 1002 AuthError…). */
 export class XmlRpcFault extends Error {
@@ -170,7 +163,8 @@ function decodeValue(value: XmlElement, where: string): XmlRpcValue {
     case 'ex:nil':
       return null;
     case 'boolean':
-      if (text.trim() !== '0' && text.trim() !== '1') throw new SyntaxError(`XML-RPC: bad boolean "${text}" in ${where}`);
+      if (text.trim() !== '0' && text.trim() !== '1')
+        throw new SyntaxError(`XML-RPC: bad boolean "${text}" in ${where}`);
       return text.trim() === '1';
     case 'int':
     case 'i4':

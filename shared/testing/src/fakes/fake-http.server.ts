@@ -129,7 +129,13 @@ export abstract class FakeHttpServer {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     const server = tls
       ? createHttpsServer(
-          { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: Boolean(tls.clientCa), rejectUnauthorized: false },
+          {
+            cert: tls.cert,
+            key: tls.key,
+            ca: tls.clientCa,
+            requestCert: Boolean(tls.clientCa),
+            rejectUnauthorized: false,
+          },
           handler,
         )
       : createServer(handler);

@@ -29,3 +29,11 @@ export {
 } from './koji/koji.client.js';
 export { adler32, adler32Hex } from './koji/adler32.js';
 export { XmlRpcFault, type XmlRpcValue } from './koji/xmlrpc.codec.js';
+export {
+  BodhiClient,
+  type BodhiBuild,
+  type BodhiClientOptions,
+  type BodhiOidc,
+  type BodhiUpdate,
+  type NewUpdate,
+} from './bodhi/bodhi.client.js';

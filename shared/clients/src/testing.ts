@@ -3,3 +3,4 @@
 // tests only. (The Copr and Testing Farm fakes are in @packflow/testing.)
 export { FakeKoji, type FakeKojiOptions } from './koji/fake-koji.server.js';
 export type { FakeKojiBuild, FakeKojiTask } from './koji/fake-koji.messages.js';
+export { FakeBodhi, type FakeBodhiOptions, type FakeBodhiUpdate } from './bodhi/fake-bodhi.server.js';

@@ -105,13 +105,16 @@ describe('BodhiClient authentication', () => {
     expect(await anonymous.json()).toEqual({
       status: 'error',
       errors: [{ location: 'cookies', name: 'user', description: 'No ACLs for anonymous user' }],
-  
+    });
+
     const token = await fetch(bodhi.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials&client_id=packflow-bodhi&client_secret=oidc-secret-1',
     }).then((r) => r.json() as Promise<{ access_token: string }>);
-    const login = await fetch(`${bodhi.url}/oidc/login-token`, { headers: { authorization: `Bearer ${token.access_token}` } });
+    const login = await fetch(`${bodhi.url}/oidc/login-token`, {
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
     const cookie = login.headers.getSetCookie()[0].split(';')[0];
     const stale = await fetch(`${bodhi.url}/updates/`, {
       method: 'POST',
@@ -119,9 +122,12 @@ describe('BodhiClient authentication', () => {
       body: 'builds=y-1-1.fc41&notes=n&csrf_token=not-this-sessions',
     });
     expect(stale.status).toBe(400);
-    expect(await stale.json()).toMatchObject({ errors: [{ location: 'body', name: 'csrf_token', description: expect.stringMatching(/^CSRF tokens do not match/) }] });
+    expect(await stale.json()).toMatchObject({
+      errors: [
+        { location: 'body', name: 'csrf_token', description: expect.stringMatching(/^CSRF tokens do not match/) },
+      ],
+    });
     expect(bodhi.updates.some((u) => u.title === 'y-1-1.fc41')).toBe(false);
-  });
   });
 
   it('opens a new session when the old one ended', async () => {

@@ -37,3 +37,5 @@ export {
   type BodhiUpdate,
   type NewUpdate,
 } from './bodhi/bodhi.client.js';
+export { LookasideClient, type LookasideClientOptions, type LookasideUpload } from './lookaside/lookaside.client.js';
+export { tlsPost, type ClientTls } from './http/tls-post.js';

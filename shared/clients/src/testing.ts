@@ -4,3 +4,4 @@
 export { FakeKoji, type FakeKojiOptions } from './koji/fake-koji.server.js';
 export type { FakeKojiBuild, FakeKojiTask } from './koji/fake-koji.messages.js';
 export { FakeBodhi, type FakeBodhiOptions, type FakeBodhiUpdate } from './bodhi/fake-bodhi.server.js';
+export { FakeLookaside, type FakeLookasideFile, type FakeLookasideOptions } from './lookaside/fake-lookaside.server.js';

@@ -11,7 +11,7 @@ import { ConfigurationError, ExternalServiceError } from '@packflow/base';
 import { KOJI_BUILD_STATES, KOJI_TASK_STATES } from '@packflow/events';
 import { HttpFailure, toServiceError } from '../http/http-failure.js';
 import { adler32Hex } from './adler32.js';
-import { postToHub, hubFailure, type KojiTls } from './koji-hub.transport.js';
+import { tlsFailure, tlsPost, type ClientTls } from '../http/tls-post.js';
 import { decodeResponse, encodeCall, kojiKwargs, XmlRpcFault, type XmlRpcValue } from './xmlrpc.codec.js';
 
 /** How packflow logs in to Koji, as operators configure it. */
@@ -76,7 +76,7 @@ type Session = { id: number; key: string; callnum: number };
 
 export class KojiClient {
   private readonly hub: string;
-  private readonly tls: KojiTls;
+  private readonly tls: ClientTls;
   private session: Session | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -286,7 +286,7 @@ export class KojiClient {
   private async send(what: string, url: string, headers: Record<string, string>, body: Buffer): Promise<XmlRpcValue> {
     let answer;
     try {
-      answer = await postToHub(
+      answer = await tlsPost(
         url,
         { 'user-agent': 'packflow', 'content-type': 'text/xml', ...headers },
         body,
@@ -296,7 +296,7 @@ export class KojiClient {
     } catch (error) {
       throw this.failure(what, error instanceof HttpFailure ? error : new HttpFailure(undefined, {}, String(error)));
     }
-    if (answer.status < 200 || answer.status >= 300) throw this.failure(what, hubFailure(answer));
+    if (answer.status < 200 || answer.status >= 300) throw this.failure(what, tlsFailure(answer));
     try {
       return decodeResponse(answer.body);
     } catch (error) {

@@ -1,34 +1,35 @@
-// One HTTP(S) POST to the Koji hub with node:https, because the hub's login wants a client
-// certificate and the global fetch cannot present one. Answers are read whole (the hub's
-// XML-RPC answers are small); failures become HttpFailures like the fetch-based clients'.
+// One HTTP(S) POST with node:https, for the services that want a client certificate (the
+// Koji hub's login, a lookaside cache's upload.cgi), which the global fetch cannot present.
+// Answers are read whole (they are small); failures become HttpFailures like the
+// fetch-based clients'.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { HttpFailure, headerRecord, networkFailure } from '../http/http-failure.js';
+import { HttpFailure, headerRecord, networkFailure } from './http-failure.js';
 
-export interface KojiTls {
+export interface ClientTls {
   /** PEM client certificate (and key, when `key` is not given). */
   cert?: string;
   key?: string;
-  /** PEM CA bundle the hub's certificate must chain to (default: the system's). */
+  /** PEM CA bundle the server's certificate must chain to (default: the system's). */
   ca?: string;
 }
 
-export interface HubAnswer {
+export interface TlsAnswer {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
 }
 
-export async function postToHub(
+export async function tlsPost(
   url: string,
   headers: Record<string, string>,
   body: Buffer,
-  tls: KojiTls,
+  tls: ClientTls,
   timeoutMs: number,
-): Promise<HubAnswer> {
+): Promise<TlsAnswer> {
   const target = new URL(url);
   const https = target.protocol === 'https:';
-  return new Promise<HubAnswer>((resolve, reject) => {
+  return new Promise<TlsAnswer>((resolve, reject) => {
     const req = (https ? httpsRequest : httpRequest)(
       target,
       {
@@ -52,8 +53,8 @@ export async function postToHub(
   });
 }
 
-/** A non-2xx answer as an HttpFailure (the hub answers faults with 200). */
-export function hubFailure(answer: HubAnswer): HttpFailure {
+/** A non-2xx answer as an HttpFailure, its body (HTML or text) as one short line. */
+export function tlsFailure(answer: TlsAnswer): HttpFailure {
   const text = answer.body
     .replace(/<[^>]+>/g, ' ')
     .replace(/\s+/g, ' ')

@@ -70,7 +70,7 @@ export interface ForgeUser {
 export type ChangeRange = { pullRequest: number } | { base: string; head: string };
 
 export interface ForgeClient {
-  readonly forge: 'github' | 'gitlab';
+  readonly forge: 'github' | 'gitlab' | 'pagure';
   /** Creates or updates the check run / commit status named `report.name` on `report.sha`. */
   reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus>;
   comment(repo: RepoId, target: CommentTarget, body: string): Promise<PostedComment>;

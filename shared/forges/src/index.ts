@@ -1,4 +1,4 @@
-// @packflow/forges: one driver per forge (GitHub, GitLab), each in its own folder with
+// @packflow/forges: one driver per forge (GitHub, GitLab; Pagure's client, its events come as bus messages), each in its own folder with
 // its webhook verifier, its payload parser into typed events (@packflow/events), its API
 // client and reporter. Fakes for tests are the `@packflow/forges/testing` entry. No NestJS.
 export * from './forge.types.js';
@@ -29,3 +29,12 @@ export {
   type GitlabStatusState,
 } from './gitlab/gitlab.forge.js';
 export { planEventOfWebhook, planWebhook, type WebhookPlan } from './plan.webhook.js';
+export {
+  PagureForge,
+  flagUid,
+  type NewPullRequest,
+  type PagureFlag,
+  type PagureFlagStatus,
+  type PagureForgeOptions,
+  type PagurePullRequest,
+} from './pagure/pagure.forge.js';

@@ -102,7 +102,7 @@ export class BodhiClient {
       return this.send(what, 'POST', '/updates/', form);
     });
     const result = answer as BodhiUpdate | { updates: BodhiUpdate[] };
-    return 'updates' in result ? result.updates : [result];
+    return 'updates' in result ? (result.updates as BodhiUpdate[]) : [result];
   }
 
   /** The updates that contain any of these builds (no login needed). */

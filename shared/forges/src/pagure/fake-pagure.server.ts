@@ -213,7 +213,10 @@ export class FakePagure extends FakeHttpServer {
   private form(request: FakeRequest): URLSearchParams {
     if (String(request.headers['content-type'] ?? '').startsWith('application/json'))
       return new URLSearchParams(
-        Object.entries((request.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+        Object.entries((request.body ?? {}) as Record<string, unknown>).map(([k, v]): [string, string] => [
+          k,
+          String(v),
+        ]),
       );
     return new URLSearchParams(request.rawBody);
   }

@@ -323,7 +323,7 @@ export class PagureForge implements ForgeClient {
   ): Promise<T | undefined> {
     const body = form
       ? new URLSearchParams(
-          Object.entries(form).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+          Object.entries(form).flatMap(([k, v]): [string, string][] => (v === undefined ? [] : [[k, String(v)]])),
         ).toString()
       : undefined;
     const response = await this.send(

@@ -16,3 +16,4 @@ export { spawnServiceMain, type ServiceProcess } from './service-process.js';
 export { startPostgres, type TestPostgres, type PostgresOptions } from './postgres/postgres-server.js';
 export * from './git/git-repos.fixture.js';
 export { createTestCertificates, type TestCertificates, type ClientCertificate } from './fakes/test-certificates.js';
+export { jsonKind, shapeDiff } from './fakes/shape-diff.js';

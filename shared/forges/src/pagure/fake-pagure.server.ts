@@ -375,12 +375,14 @@ export class FakePagure extends FakeHttpServer {
     };
     if (existing) Object.assign(existing, flag);
     else flags.push(flag);
+    // Pagure's flag JSON has no uid; its answer carries the uid beside the flag.
+    const { uid: _uid, ...json } = flag;
     if (pr)
       await this.send(`pull-request.flag.${existing ? 'updated' : 'added'}`, user, {
-        flag,
+        flag: json,
         pullrequest: this.prBody(pr),
       });
-    return this.json(200, { flag, message: existing ? 'Flag updated' : 'Flag added', uid });
+    return this.json(200, { flag: json, message: existing ? 'Flag updated' : 'Flag added', uid });
   }
 
   private async send(event: string, agent: string, fields: Record<string, unknown>): Promise<void> {

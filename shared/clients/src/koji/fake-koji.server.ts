@@ -24,7 +24,7 @@ import {
   type FakeKojiBuild,
   type FakeKojiTask,
 } from './fake-koji.messages.js';
-import { decodeCall, encodeFault, encodeResponse, type XmlRpcValue } from './xmlrpc.codec.js';
+import { decodeCall, encodeCall, encodeFault, encodeResponse, type XmlRpcValue } from './xmlrpc.codec.js';
 
 export interface FakeKojiOptions {
   tls: FakeTls;
@@ -163,8 +163,11 @@ export class FakeKoji extends FakeHttpServer {
     outcome: 'CLOSED' | 'FAILED' | 'CANCELED',
   ): Promise<Delivery<Record<string, unknown>>[]> {
     const task = this.task(id);
-    if (task.state === TASK_STATE.FREE) await this.startTask(id);
-    if (task.state !== TASK_STATE.OPEN) throw new Error(`fake Koji: task ${id} already ended`);
+    // A FREE task is started first, unless it is cancelled (Koji cancels it where it is).
+    if (task.state === TASK_STATE.FREE && outcome !== 'CANCELED') await this.startTask(id);
+    const oldState = task.state;
+    if (oldState !== TASK_STATE.OPEN && oldState !== TASK_STATE.FREE)
+      throw new Error(`fake Koji: task ${id} already ended`);
     let state = TASK_STATE[outcome];
     let result: XmlRpcValue = null;
     const build = [...this.builds.values()].find((b) => b.taskId === id);
@@ -181,7 +184,7 @@ export class FakeKoji extends FakeHttpServer {
       Object.assign(child, { state, completionTime: now(), startTime: child.startTime ?? now() });
     }
     Object.assign(task, { state, completionTime: now(), result });
-    const sent = [await this.send(taskStateMessage(this.environment, task, this.children(task), TASK_STATE.OPEN))];
+    const sent = [await this.send(taskStateMessage(this.environment, task, this.children(task), oldState))];
     if (build) {
       build.state =
         state === TASK_STATE.CLOSED
@@ -314,7 +317,7 @@ export class FakeKoji extends FakeHttpServer {
           ? Object.fromEntries(Object.entries(last as Record<string, XmlRpcValue>).filter(([k]) => k !== '__starstar'))
           : {},
       };
-      return this.answer(this.method(method, call, session));
+      return this.answer(await this.method(method, call, session));
     } catch (error) {
       if (error instanceof KojiFault) return this.fault({ faultCode: error.faultCode, faultString: error.faultString });
       if (error instanceof SyntaxError)
@@ -408,7 +411,7 @@ export class FakeKoji extends FakeHttpServer {
     };
   }
 
-  private method(method: string, { args, kwargs }: Args, session: Session | undefined): XmlRpcValue {
+  private async method(method: string, { args, kwargs }: Args, session: Session | undefined): Promise<XmlRpcValue> {
     const login = () => {
       if (!session) throw new KojiFault(AUTH, 'koji.AuthError: Not logged in');
       return session;
@@ -439,6 +442,32 @@ export class FakeKoji extends FakeHttpServer {
       case 'getTaskInfo': {
         const task = this.tasks.get(Number(args[0]));
         return task ? taskRecord(task, Boolean(kwargs.request ?? args[1])) : null;
+      }
+      case 'getLoggedInUser':
+        return session ? { id: session.userId, name: session.user, status: 0, usertype: 0 } : null;
+      case 'listTasks': {
+        const opts = (args[0] ?? {}) as Record<string, XmlRpcValue>;
+        const query = (args[1] ?? {}) as Record<string, XmlRpcValue>;
+        const tasks = [...this.tasks.values()].filter(
+          (t) =>
+            (opts.method === undefined || t.method === opts.method) &&
+            (opts.owner === undefined || t.owner === opts.owner),
+        );
+        if (query.order === '-id') tasks.sort((a, b) => b.id - a.id);
+        // Without `decode`, Koji answers the request as the XML-RPC text it stored.
+        return tasks.map((t) => {
+          const record = taskRecord(t, true);
+          return opts.decode ? record : { ...record, request: encodeParams(t.request) };
+        });
+      }
+      case 'cancelTask': {
+        const owner = login();
+        const task = this.task(Number(args[0]));
+        if (task.owner !== owner.userId)
+          throw new KojiFault(NOT_ALLOWED, 'koji.ActionNotAllowed: Cannot cancel task, not owner');
+        if (task.state === TASK_STATE.FREE || task.state === TASK_STATE.OPEN)
+          await this.finishTask(task.id, 'CANCELED');
+        return null;
       }
       case 'getTaskChildren':
         return this.children(this.task(Number(args[0]))).map((t) => taskRecord(t, Boolean(kwargs.request ?? args[1])));
@@ -482,6 +511,10 @@ export class FakeKoji extends FakeHttpServer {
         throw new KojiFault(GENERIC, `koji.GenericError: Invalid method: ${method}`);
     }
   }
+}
+
+function encodeParams(params: XmlRpcValue[]): string {
+  return encodeCall('build', params).replace(/^[\s\S]*?<params>|<\/params>[\s\S]*$/g, '');
 }
 
 function now(): number {

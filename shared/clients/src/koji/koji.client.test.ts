@@ -117,6 +117,31 @@ describe('KojiClient uploads and builds', () => {
   });
 });
 
+describe('KojiClient finding and cancelling its own work', () => {
+  it('uploads into a chosen directory once: a second upload of the same file there sends nothing', async () => {
+    const content = srpm(1500);
+    const first = await client.uploadSrpm('retry-1-1.fc41.src.rpm', content, 'cli-build/packflow-abc123');
+    const uploads = koji.requests.filter((r) => r.query.includes('filename=')).length;
+    const second = await client.uploadSrpm('retry-1-1.fc41.src.rpm', content, 'cli-build/packflow-abc123');
+    expect(second).toBe(first);
+    expect(koji.requests.filter((r) => r.query.includes('filename=')).length).toBe(uploads);
+    expect(koji.uploads.get(first)).toEqual(content);
+  });
+
+  it('lists its build tasks with their requests decoded, and cancels one; another user may not', async () => {
+    const me = await client.whoami();
+    expect(me.name).toBe('packit');
+    const path = await client.uploadSrpm('found-1-1.fc41.src.rpm', srpm(4), 'cli-build/packflow-found');
+    const taskId = await client.build(path, 'rawhide', { scratch: true });
+    const mine = await client.listTasks({ method: 'build', owner: me.id });
+    expect(mine[0]).toMatchObject({ id: taskId, request: [path, 'rawhide', { scratch: true }] });
+
+    expect(await failure(clientFor('someone-else').cancelTask(taskId))).toMatchObject({ faultCode: 1004 });
+    await client.cancelTask(taskId);
+    expect((await client.getTaskInfo(taskId))!.state).toBe('CANCELED');
+  });
+});
+
 describe('KojiClient tags and side tags', () => {
   it('creates a side tag, tags a build into it (a task), lists it and removes the side tag', async () => {
     const path = await client.uploadSrpm('lib-2.0-1.fc41.src.rpm', srpm(20));

@@ -120,16 +120,25 @@ export class KojiClient {
   }
 
   /**
-   * Uploads a file as `koji build` does before building an SRPM: into a new
-   * `cli-build/<time>.<random>` directory, in chunks, each checked by the size and adler32
-   * the hub answers, the whole checked by checkUpload. Returns the path to build from.
+   * Uploads an SRPM as `koji build` does before building it: into a new
+   * `cli-build/<time>.<random>` directory, or into `dir` when the caller wants a path it can
+   * find again (a retry then finds the file there and does not send it twice). Returns the
+   * path to build from.
    */
-  async uploadSrpm(name: string, content: Buffer): Promise<string> {
+  async uploadSrpm(name: string, content: Buffer, dir?: string): Promise<string> {
     if (!/^[^/\\]+\.src\.rpm$/.test(name))
       throw new ConfigurationError(`Koji upload: "${name}" is not an SRPM file name`);
-    const dir = `cli-build/${(Date.now() / 1000).toFixed(7)}.${randomBytes(6).toString('base64url')}`;
-    await this.upload(dir, name, content);
-    return `${dir}/${name}`;
+    const into = dir ?? `cli-build/${(Date.now() / 1000).toFixed(7)}.${randomBytes(6).toString('base64url')}`;
+    const present = dir ? await this.checkUpload(into, name) : undefined;
+    if (!present || present.size !== content.length || present.hexdigest !== adler32Hex(content))
+      await this.upload(into, name, content);
+    return `${into}/${name}`;
+  }
+
+  /** Size and adler32 of an uploaded file, undefined when there is none. */
+  async checkUpload(path: string, name: string): Promise<{ size: number; hexdigest: string } | undefined> {
+    const raw = await this.call<Record<string, XmlRpcValue> | null>('checkUpload', [path, name], { verify: 'adler32' });
+    return raw ? { size: Number(raw.size), hexdigest: String(raw.hexdigest) } : undefined;
   }
 
   async upload(path: string, name: string, content: Buffer): Promise<void> {
@@ -177,6 +186,27 @@ export class KojiClient {
   async getTaskInfo(taskId: number): Promise<KojiTask | undefined> {
     const raw = await this.call<Record<string, XmlRpcValue> | null>('getTaskInfo', [taskId], { request: true });
     return raw ? toTask(raw) : undefined;
+  }
+
+  /** The logged-in user's id and name. */
+  async whoami(): Promise<{ id: number; name: string }> {
+    const raw = await this.call<Record<string, XmlRpcValue> | null>('getLoggedInUser');
+    if (!raw) throw new ConfigurationError('Koji: not logged in');
+    return { id: Number(raw.id), name: String(raw.name) };
+  }
+
+  /** Tasks of a method owned by a user, with their requests decoded (newest first). */
+  async listTasks(filter: { method: string; owner: number }): Promise<KojiTask[]> {
+    const raw = await this.call<Record<string, XmlRpcValue>[]>('listTasks', [
+      { method: filter.method, owner: filter.owner, decode: true },
+      { order: '-id' },
+    ]);
+    return raw.map(toTask);
+  }
+
+  /** Cancels a task (and its children); only its owner or an admin may. */
+  async cancelTask(taskId: number): Promise<void> {
+    await this.call('cancelTask', [taskId]);
   }
 
   async getTaskChildren(taskId: number): Promise<KojiTask[]> {

@@ -451,7 +451,8 @@ export class FakeKoji extends FakeHttpServer {
         const tasks = [...this.tasks.values()].filter(
           (t) =>
             (opts.method === undefined || t.method === opts.method) &&
-            (opts.owner === undefined || t.owner === opts.owner),
+            (opts.owner === undefined || t.owner === opts.owner) &&
+            (typeof opts.createdAfter !== 'number' || t.createTime > opts.createdAfter),
         );
         if (query.order === '-id') tasks.sort((a, b) => b.id - a.id);
         // Without `decode`, Koji answers the request as the XML-RPC text it stored.

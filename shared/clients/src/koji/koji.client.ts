@@ -195,10 +195,10 @@ export class KojiClient {
     return { id: Number(raw.id), name: String(raw.name) };
   }
 
-  /** Tasks of a method owned by a user, with their requests decoded (newest first). */
-  async listTasks(filter: { method: string; owner: number }): Promise<KojiTask[]> {
+  /** Tasks of a method owned by a user (made after a time, in epoch seconds), requests decoded, newest first. */
+  async listTasks(filter: { method: string; owner: number; createdAfter?: number }): Promise<KojiTask[]> {
     const raw = await this.call<Record<string, XmlRpcValue>[]>('listTasks', [
-      { method: filter.method, owner: filter.owner, decode: true },
+      { method: filter.method, owner: filter.owner, createdAfter: filter.createdAfter, decode: true },
       { order: '-id' },
     ]);
     return raw.map(toTask);

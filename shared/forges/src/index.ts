@@ -29,6 +29,7 @@ export {
   type GitlabStatusState,
 } from './gitlab/gitlab.forge.js';
 export { planEventOfWebhook, planWebhook, type WebhookPlan } from './plan.webhook.js';
+export { pagureDriver } from './pagure/pagure.driver.js';
 export {
   PagureForge,
   flagUid,

@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { planEventOf } from '@packflow/config';
 import { parseMessage } from '@packflow/events';
 import { shapeDiff, sharedFixturesDir } from '@packflow/testing';
-import { PagureForge } from '../index.js';
+import { PagureForge, pagureDriver, planEventOfWebhook, webhookDriverOf } from '../index.js';
 import { FakePagure } from '../testing.js';
 
 const fixture = (path: string): Record<string, unknown> =>
@@ -64,5 +65,18 @@ describe('fake Pagure messages', () => {
       sha: pr.commit_stop,
     });
     expect(parseMessage(updated)).toMatchObject({ project: { forge: 'pagure', namespace: 'rpms', repo: 'optee_os' } });
+  });
+});
+
+describe('Pagure driver', () => {
+  it('is the one a Pagure message belongs to, parsing it with the message parser, also for packflow plan', () => {
+    const message = fixture('messages/pagure_pr_new.json');
+    expect(webhookDriverOf(undefined, message)).toEqual({ driver: pagureDriver, eventName: message.topic });
+    expect(webhookDriverOf(String(message.topic), message).driver).toBe(pagureDriver);
+    expect(pagureDriver.parse(String(message.topic), message)).toEqual(parseMessage(message));
+    expect(planEventOfWebhook(undefined, message)).toEqual(planEventOf(parseMessage(message) as never));
+    expect(pagureDriver.verify('secret', Buffer.from('{}'), () => undefined)).toMatch(
+      /fedora-messaging, not as webhooks/,
+    );
   });
 });

@@ -13,7 +13,18 @@ import {
   type FakeResponse,
   type FakeTls,
 } from '@packflow/testing';
-import { adler32Hex } from './adler32.js';
+import {
+  AUTH,
+  checkUpload,
+  EXPIRED,
+  GENERIC,
+  KojiFault,
+  NOT_ALLOWED,
+  now,
+  nvrOf,
+  SEQUENCE,
+  storeChunk,
+} from './fake-koji.hub.js';
 import {
   BUILD_STATE,
   buildRecord,
@@ -52,22 +63,6 @@ interface Tag {
   name: string;
   sideTagOwner: string | null;
   builds: number[];
-}
-
-type Fault = { faultCode: number; faultString: string };
-const GENERIC = 1000;
-const AUTH = 1002;
-const NOT_ALLOWED = 1004;
-const EXPIRED = 1007;
-const SEQUENCE = 1008;
-
-class KojiFault extends Error {
-  constructor(
-    readonly faultCode: number,
-    readonly faultString: string,
-  ) {
-    super(faultString);
-  }
 }
 
 type Args = { args: XmlRpcValue[]; kwargs: Record<string, XmlRpcValue> };
@@ -330,7 +325,7 @@ export class FakeKoji extends FakeHttpServer {
     return { status: 200, text: encodeResponse(value), contentType: 'text/xml' };
   }
 
-  private fault(fault: Fault): FakeResponse {
+  private fault(fault: { faultCode: number; faultString: string }): FakeResponse {
     return { status: 200, text: encodeFault(fault), contentType: 'text/xml' };
   }
 
@@ -376,39 +371,7 @@ export class FakeKoji extends FakeHttpServer {
 
   private rawUpload(request: FakeRequest, session: Session | undefined): XmlRpcValue {
     if (!session) throw new KojiFault(NOT_ALLOWED, 'koji.ActionNotAllowed: you must be logged-in to upload a file');
-    const q = request.query;
-    const name = q.get('filename')!;
-    const path = `${q.get('filepath') ?? ''}/${name}`;
-    const offset = Number(q.get('offset') ?? '0');
-    const overwrite = Boolean(q.get('overwrite'));
-    const existing = this.uploads.get(path);
-    if (existing && offset === 0 && !overwrite)
-      throw new KojiFault(GENERIC, `koji.GenericError: upload path exists: ${path}`);
-    const before = existing ?? Buffer.alloc(0);
-    if (offset > before.length)
-      throw new KojiFault(
-        GENERIC,
-        `koji.GenericError: Incorrect upload length for ${path} - Expected ${offset + request.rawBytes.length}, actual ${before.length}`,
-      );
-    const data = request.rawBytes;
-    const after = Buffer.concat([
-      before.subarray(0, offset),
-      data,
-      overwrite ? Buffer.alloc(0) : before.subarray(offset + data.length),
-    ]);
-    if (!overwrite && after.length !== offset + data.length)
-      throw new KojiFault(
-        GENERIC,
-        `koji.GenericError: Incorrect upload length for ${path} - Expected ${offset + data.length}, actual ${after.length}`,
-      );
-    this.uploads.set(path, after);
-    const verify = q.get('fileverify') ?? '';
-    return {
-      size: data.length,
-      fileverify: verify,
-      offset,
-      ...(verify === 'adler32' ? { hexdigest: adler32Hex(data) } : {}),
-    };
+    return storeChunk(this.uploads, request.query, request.rawBytes);
   }
 
   private async method(method: string, { args, kwargs }: Args, session: Session | undefined): Promise<XmlRpcValue> {
@@ -423,16 +386,8 @@ export class FakeKoji extends FakeHttpServer {
       return found;
     };
     switch (method) {
-      case 'checkUpload': {
-        const data = this.uploads.get(`${String(args[0])}/${String(args[1])}`);
-        if (!data) return null;
-        const verify = kwargs.verify ?? args[2];
-        return {
-          size: data.length,
-          mtime: now(),
-          ...(verify === 'adler32' ? { sumlength: data.length, hexdigest: adler32Hex(data) } : {}),
-        };
-      }
+      case 'checkUpload':
+        return checkUpload(this.uploads, `${String(args[0])}/${String(args[1])}`, kwargs.verify ?? args[2]);
       case 'build': {
         const owner = login();
         const [src, target, opts] = args;
@@ -516,16 +471,4 @@ export class FakeKoji extends FakeHttpServer {
 
 function encodeParams(params: XmlRpcValue[]): string {
   return encodeCall('build', params).replace(/^[\s\S]*?<params>|<\/params>[\s\S]*$/g, '');
-}
-
-function now(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
-/** Name, version and release of an SRPM file name or a dist-git URL (`…/rpms/<name>.git#sha`: version 1.0, release 1). */
-function nvrOf(src: string): { name: string; version: string; release: string } {
-  const file = /([^/]+)-([^-/]+)-([^-/]+)\.src\.rpm$/.exec(src);
-  if (file) return { name: file[1], version: file[2], release: file[3] };
-  const repo = /\/([^/#]+?)(?:\.git)?#/.exec(src);
-  return { name: repo?.[1] ?? 'unknown', version: '1.0', release: '1' };
 }

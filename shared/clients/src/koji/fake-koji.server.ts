@@ -45,6 +45,8 @@ export interface FakeKojiOptions {
   targets?: Record<string, { buildTag: string; destTag: string }>;
   /** Where buildsys messages go (bearer token), as the bus bridge takes them. */
   messages?: { url: string; token: string };
+  /** Also hands every message to this (a test's publisher onto RabbitMQ, as fedora-messaging). */
+  onMessage?: (message: Record<string, unknown>) => Promise<void>;
   environment?: string;
   firstTaskId?: number;
 }
@@ -284,6 +286,7 @@ export class FakeKoji extends FakeHttpServer {
   }
 
   private async send(message: Record<string, unknown>): Promise<Delivery<Record<string, unknown>>> {
+    await this.options.onMessage?.(message);
     const target = this.options.messages;
     const delivery = await deliver(target?.url, message, target ? { authorization: `Bearer ${target.token}` } : {});
     this.messagesSent.push(delivery);

@@ -16,10 +16,14 @@ const fixture = (name: string): Record<string, unknown> =>
 let pki: TestCertificates;
 let koji: FakeKoji;
 let client: KojiClient;
+const handedOver: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   pki = createTestCertificates();
-  koji = await FakeKoji.start({ tls: { ...pki.server, clientCa: pki.ca } });
+  koji = await FakeKoji.start({
+    tls: { ...pki.server, clientCa: pki.ca },
+    onMessage: async (message) => void handedOver.push(message),
+  });
   client = new KojiClient({
     hubUrl: koji.hubUrl,
     auth: { kind: 'certificate', certPath: pki.client('packit').combinedPath },
@@ -67,5 +71,7 @@ describe('fake Koji messages', () => {
       sha: 'e029dd5250dde9a37a2cdddb6d822d973b09e5da',
       koji: { taskId: String(task), oldState: 'BUILDING', newState: 'COMPLETE', target: 'rawhide', owner: 'packit' },
     });
+    // What a bus publisher gets is what was sent, in order.
+    expect(handedOver).toEqual(koji.messagesSent.map((d) => d.payload));
   });
 });

@@ -19,6 +19,8 @@ export interface FakePagureOptions {
   tokens?: Record<string, string>;
   /** Where bus messages go (bearer token), as the bus bridge takes them. */
   messages?: { url: string; token: string };
+  /** Also hands every message to this (a test's publisher onto RabbitMQ, as fedora-messaging). */
+  onMessage?: (message: Record<string, unknown>) => Promise<void>;
   environment?: string;
 }
 
@@ -391,6 +393,7 @@ export class FakePagure extends FakeHttpServer {
       agent,
       ...fields,
     };
+    await this.options.onMessage?.(message);
     const target = this.options.messages;
     this.messagesSent.push(
       await deliver(target?.url, message, target ? { authorization: `Bearer ${target.token}` } : {}),

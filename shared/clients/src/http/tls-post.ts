@@ -4,6 +4,7 @@
 // fetch-based clients'.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { ConfigurationError } from '@packflow/base';
 import { HttpFailure, headerRecord, networkFailure } from './http-failure.js';
 
 export interface ClientTls {
@@ -51,6 +52,17 @@ export async function tlsPost(
     req.on('error', (e) => reject(networkFailure(e)));
     req.end(body);
   });
+}
+
+/**
+ * Checks a client certificate configuration before any call: a certificate without its key
+ * (in the same file or a file of its own) would fail every TLS handshake as if the network did.
+ */
+export function checkClientTls(tls: ClientTls, where: string): void {
+  if (tls.cert && !/-----BEGIN CERTIFICATE-----/.test(tls.cert))
+    throw new ConfigurationError(`${where}: the client certificate file holds no PEM certificate`);
+  if (tls.cert && !(tls.key ?? tls.cert).includes('PRIVATE KEY-----'))
+    throw new ConfigurationError(`${where}: the client certificate has no private key; give its key file too`);
 }
 
 /** A non-2xx answer as an HttpFailure, its body (HTML or text) as one short line. */

@@ -208,5 +208,9 @@ describe('KojiClient login', () => {
     expect(
       () => new KojiClient({ hubUrl: koji.hubUrl, auth: { kind: 'certificate', certPath: '/nonexistent/packit.pem' } }),
     ).toThrow(/Koji client certificate \/nonexistent\/packit.pem cannot be read/);
+    const certOnly = pki.client('packit').certPath;
+    expect(() => new KojiClient({ hubUrl: koji.hubUrl, auth: { kind: 'certificate', certPath: certOnly } })).toThrow(
+      /has no private key; give its key file too/,
+    );
   });
 });

@@ -11,7 +11,7 @@ import { ConfigurationError, ExternalServiceError } from '@packflow/base';
 import { KOJI_BUILD_STATES, KOJI_TASK_STATES } from '@packflow/events';
 import { HttpFailure, toServiceError } from '../http/http-failure.js';
 import { adler32Hex } from './adler32.js';
-import { tlsFailure, tlsPost, type ClientTls } from '../http/tls-post.js';
+import { checkClientTls, tlsFailure, tlsPost, type ClientTls } from '../http/tls-post.js';
 import { decodeResponse, encodeCall, kojiKwargs, XmlRpcFault, type XmlRpcValue } from './xmlrpc.codec.js';
 
 /** How packflow logs in to Koji, as operators configure it. */
@@ -99,6 +99,10 @@ export class KojiClient {
       key: options.auth?.keyPath ? read(options.auth.keyPath, 'client key') : undefined,
       ca: options.serverCaPath ? read(options.serverCaPath, 'server CA') : undefined,
     };
+    checkClientTls(
+      this.tls,
+      `Koji (${options.auth?.kind === 'certificate' ? options.auth.certPath : 'no certificate'})`,
+    );
   }
 
   get loggedIn(): boolean {

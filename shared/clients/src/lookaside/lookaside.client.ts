@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigurationError, type ExternalServiceError } from '@packflow/base';
 import { HttpFailure, toServiceError } from '../http/http-failure.js';
-import { tlsFailure, tlsPost, type ClientTls } from '../http/tls-post.js';
+import { checkClientTls, tlsFailure, tlsPost, type ClientTls } from '../http/tls-post.js';
 
 export interface LookasideClientOptions {
   /** `https://src.fedoraproject.org/repo/pkgs/upload.cgi`. */
@@ -46,6 +46,7 @@ export class LookasideClient {
       key: read(options.keyPath, 'client key'),
       ca: read(options.caPath, 'CA'),
     };
+    checkClientTls(this.tls, `lookaside (${options.certPath ?? 'no certificate'})`);
   }
 
   /** Whether the cache holds this file of this package with this hash. */

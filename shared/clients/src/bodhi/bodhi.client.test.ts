@@ -17,6 +17,8 @@ beforeAll(async () => {
   bodhi = await FakeBodhi.start({
     clients: { 'packflow-bodhi': { secret: 'oidc-secret-1', user: 'packit' } },
     tagBuilds: (tag) => sideTags[tag],
+    // Koji knows every build these tests name but one.
+    buildExists: (nvr) => nvr !== 'ghost-1-1.fc41',
   });
   client = new BodhiClient({
     baseUrl: bodhi.url,
@@ -58,6 +60,11 @@ describe('BodhiClient updates', () => {
     expect(post.headers.authorization).toBeUndefined();
     expect(post.headers.cookie).toMatch(/^auth_tkt=/);
     expect(post.headers['content-type']).toBe('application/x-www-form-urlencoded');
+  });
+
+  it('refuses an update of a build Koji does not have', async () => {
+    const error = await failure(client.createUpdate({ builds: ['ghost-1-1.fc41'], notes: 'n' }));
+    expect(error.message).toMatch(/builds: Build does not exist: ghost-1-1\.fc41/);
   });
 
   it('refuses a second update for a build that already has one', async () => {

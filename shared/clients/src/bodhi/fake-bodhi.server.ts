@@ -2,7 +2,8 @@
 // tokens to registered OIDC clients (client-credentials grant, HTTP Basic), `/oidc/login-token`
 // turns a valid bearer token into an `auth_tkt` session cookie, `/csrf` gives the session's
 // CSRF token, `POST /updates/` creates updates (form or JSON) as Bodhi validates them: a
-// session and the matching CSRF token, builds or a from_tag, no build already in an update
+// session and the matching CSRF token, builds or a from_tag, builds Koji has (`buildExists`),
+// no build already in an update
 // (`Update for … already exists`), one update per release. `GET /updates/` filters by builds.
 // Errors are Cornice's `{status: "error", errors: [{location, name, description}]}`.
 import { createHash, randomBytes } from 'node:crypto';
@@ -11,6 +12,8 @@ import { FakeHttpServer, type FakeRequest, type FakeResponse } from '@packflow/t
 export interface FakeBodhiOptions {
   /** OIDC clients: id -> secret and the Fedora account it acts as. */
   clients?: Record<string, { secret: string; user: string }>;
+  /** Whether Koji has this build (Bodhi refuses an update of a build it cannot find there). */
+  buildExists: (nvr: string) => boolean | Promise<boolean>;
   /** The builds of a Koji tag, for `from_tag` (the fake Koji's listTagged in end-to-end tests). */
   tagBuilds?: (tag: string) => string[] | undefined | Promise<string[] | undefined>;
   /** Token lifetime in seconds (default 3600). */
@@ -57,7 +60,7 @@ export class FakeBodhi extends FakeHttpServer {
     });
   }
 
-  static async start(options: FakeBodhiOptions = {}): Promise<FakeBodhi> {
+  static async start(options: FakeBodhiOptions): Promise<FakeBodhi> {
     return new FakeBodhi(options).listen();
   }
 
@@ -147,6 +150,8 @@ export class FakeBodhi extends FakeHttpServer {
       builds = tagged;
     }
     for (const nvr of builds) {
+      if (!(await this.options.buildExists(nvr)))
+        return this.cornice(400, 'body', 'builds', `Build does not exist: ${nvr}`);
       if (this.updates.some((u) => u.status !== 'unpushed' && u.builds.some((b) => b.nvr === nvr)))
         return this.cornice(400, 'body', 'builds', `Update for ${nvr} already exists`);
     }

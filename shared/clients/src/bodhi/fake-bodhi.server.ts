@@ -3,8 +3,7 @@
 // turns a valid bearer token into an `auth_tkt` session cookie, `/csrf` gives the session's
 // CSRF token, `POST /updates/` creates updates (form or JSON) as Bodhi validates them: a
 // session and the matching CSRF token, builds or a from_tag, builds Koji has (`buildExists`),
-// no build already in an update
-// (`Update for … already exists`), one update per release. `GET /updates/` filters by builds.
+// no build already in an update (`Update for … already exists`), one update per release. `GET /updates/` filters by builds.
 // Errors are Cornice's `{status: "error", errors: [{location, name, description}]}`.
 import { createHash, randomBytes } from 'node:crypto';
 import { FakeHttpServer, type FakeRequest, type FakeResponse } from '@packflow/testing';

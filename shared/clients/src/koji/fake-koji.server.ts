@@ -125,6 +125,21 @@ export class FakeKoji extends FakeHttpServer {
     return task;
   }
 
+  /** Whether a build of this NVR completed (what Bodhi asks Koji: the fake Bodhi's `buildExists`). */
+  hasBuild(nvr: string): boolean {
+    return [...this.builds.values()].some(
+      (b) => `${b.name}-${b.version}-${b.release}` === nvr && b.state === BUILD_STATE.COMPLETE,
+    );
+  }
+
+  /** NVRs tagged into a tag, undefined when there is no such tag (the fake Bodhi's `tagBuilds`). */
+  taggedNvrs(tag: string): string[] | undefined {
+    return this.tags
+      .get(tag)
+      ?.builds.map((id) => this.builds.get(id)!)
+      .map((b) => `${b.name}-${b.version}-${b.release}`);
+  }
+
   /** The build tasks submitted, oldest first. */
   buildTasks(): FakeKojiTask[] {
     return [...this.tasks.values()].filter((t) => t.method === 'build');

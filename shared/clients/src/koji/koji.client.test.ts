@@ -154,6 +154,9 @@ describe('KojiClient tags and side tags', () => {
     expect(await client.listTagged(side.name)).toEqual([]);
     await koji.finishTask(tagTask, 'CLOSED');
     expect((await client.listTagged(side.name)).map((b) => b.nvr)).toEqual(['lib-2.0-1.fc41']);
+    expect(koji.taggedNvrs(side.name)).toEqual(['lib-2.0-1.fc41']);
+    expect(koji.hasBuild('lib-2.0-1.fc41')).toBe(true);
+    expect(koji.hasBuild('lib-2.0-2.fc41')).toBe(false);
 
     const stranger = clientFor('someone-else');
     const refused = await failure(stranger.removeSideTag(side.name));

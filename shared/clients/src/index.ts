@@ -16,3 +16,26 @@ export {
   toServiceError,
 } from './http/http-failure.js';
 export type { FetchLike } from './http/json-http.client.js';
+export {
+  KojiClient,
+  KojiFaultError,
+  type KojiAuth,
+  type KojiBuild,
+  type KojiBuildState,
+  type KojiClientOptions,
+  type KojiSideTag,
+  type KojiTask,
+  type KojiTaskState,
+} from './koji/koji.client.js';
+export { adler32, adler32Hex } from './koji/adler32.js';
+export { XmlRpcFault, type XmlRpcValue } from './koji/xmlrpc.codec.js';
+export {
+  BodhiClient,
+  type BodhiBuild,
+  type BodhiClientOptions,
+  type BodhiOidc,
+  type BodhiUpdate,
+  type NewUpdate,
+} from './bodhi/bodhi.client.js';
+export { LookasideClient, type LookasideClientOptions, type LookasideUpload } from './lookaside/lookaside.client.js';
+export { tlsPost, type ClientTls } from './http/tls-post.js';

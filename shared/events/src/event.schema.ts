@@ -174,6 +174,11 @@ export const COPR_STATUSES = [
 ] as const;
 const coprStatus = z.enum(COPR_STATUSES);
 
+/** Koji's TASK_STATES, in the order of their numbers (`state: 2` is `CLOSED`). */
+export const KOJI_TASK_STATES = ['FREE', 'OPEN', 'CLOSED', 'CANCELED', 'ASSIGNED', 'FAILED'] as const;
+/** Koji's BUILD_STATES, in the order of their numbers (`state: 1` is `COMPLETE`). */
+export const KOJI_BUILD_STATES = ['BUILDING', 'COMPLETE', 'DELETED', 'FAILED', 'CANCELED'] as const;
+
 const coprEvent = <T extends string>(type: T) =>
   z.object({
     type: z.literal(type),

@@ -4,11 +4,14 @@
 // (`org.fedoraproject.prod.`, `org.fedoraproject.stg.`), so staging works the same.
 import { ValidationError } from '@packflow/base';
 import { parseCommentCommand } from './command.parser.js';
-import { COPR_STATUSES, type EventProject, type PackflowEvent } from './event.schema.js';
+import {
+  COPR_STATUSES,
+  KOJI_BUILD_STATES,
+  KOJI_TASK_STATES,
+  type EventProject,
+  type PackflowEvent,
+} from './event.schema.js';
 import { eventOf, ignored, PayloadReader, splitRepositoryUrl, type ParseResult } from './payload.reader.js';
-
-const KOJI_TASK_STATES = ['FREE', 'OPEN', 'CLOSED', 'CANCELED', 'ASSIGNED', 'FAILED'];
-const KOJI_BUILD_STATES = ['BUILDING', 'COMPLETE', 'DELETED', 'FAILED', 'CANCELED'];
 
 const PROD_DIST_GIT = 'https://src.fedoraproject.org';
 
@@ -108,7 +111,7 @@ export function distGitSource(source: string | null): { project: EventProject; s
   }
 }
 
-function state(value: unknown, names: string[]): string | null {
+function state(value: unknown, names: readonly string[]): string | null {
   if (typeof value === 'number') return names[value] ?? String(value);
   return typeof value === 'string' ? value : null;
 }

@@ -3,7 +3,7 @@
 // (verify a webhook, parse it into a typed event); a ForgeClient the API side (report,
 // comment, read files). Forge-specific extras (GitHub check runs by id, GitLab statuses
 // with a ref) live on the client classes.
-import type { ParseResult } from '@packflow/events';
+import type { EVENT_SOURCES, ParseResult } from '@packflow/events';
 
 /** A repository on a forge: `owner/repo` on GitHub, `group/subgroup/project` on GitLab. */
 export interface RepoId {
@@ -70,7 +70,7 @@ export interface ForgeUser {
 export type ChangeRange = { pullRequest: number } | { base: string; head: string };
 
 export interface ForgeClient {
-  readonly forge: 'github' | 'gitlab';
+  readonly forge: 'github' | 'gitlab' | 'pagure';
   /** Creates or updates the check run / commit status named `report.name` on `report.sha`. */
   reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus>;
   comment(repo: RepoId, target: CommentTarget, body: string): Promise<PostedComment>;
@@ -104,7 +104,9 @@ export type WebhookHeader = (name: string) => string | undefined;
 
 /** The intake side of a forge: the scheduler, `packflow plan` and tests use the same one. */
 export interface ForgeDriver {
-  readonly forge: 'github' | 'gitlab';
+  readonly forge: 'github' | 'gitlab' | 'pagure';
+  /** Where its events are recorded as coming from (Pagure's come by fedora-messaging). */
+  readonly source: (typeof EVENT_SOURCES)[number];
   /** The header naming the event (`X-GitHub-Event`) and the one carrying the delivery id. */
   readonly eventHeader: string;
   readonly deliveryHeader: string;

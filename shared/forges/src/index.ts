@@ -1,4 +1,4 @@
-// @packflow/forges: one driver per forge (GitHub, GitLab), each in its own folder with
+// @packflow/forges: one driver per forge (GitHub, GitLab; Pagure's client, its events come as bus messages), each in its own folder with
 // its webhook verifier, its payload parser into typed events (@packflow/events), its API
 // client and reporter. Fakes for tests are the `@packflow/forges/testing` entry. No NestJS.
 export * from './forge.types.js';
@@ -35,3 +35,13 @@ export {
 export { planEventOfWebhook, planWebhook, type WebhookPlan } from './plan.webhook.js';
 export { GithubOAuth } from './github/github.oauth.js';
 export { GitlabOAuth } from './gitlab/gitlab.oauth.js';
+export { pagureDriver } from './pagure/pagure.driver.js';
+export {
+  PagureForge,
+  flagUid,
+  type NewPullRequest,
+  type PagureFlag,
+  type PagureFlagStatus,
+  type PagureForgeOptions,
+  type PagurePullRequest,
+} from './pagure/pagure.forge.js';

@@ -17,3 +17,5 @@ export { startPostgres, type TestPostgres, type PostgresOptions } from './postgr
 export * from './git/git-repos.fixture.js';
 export { freePort } from './ports.js';
 export { recordingLogger, type LoggedLine } from './recording.logger.js';
+export { createTestCertificates, type TestCertificates, type ClientCertificate } from './fakes/test-certificates.js';
+export { jsonKind, shapeDiff } from './fakes/shape-diff.js';

@@ -21,3 +21,10 @@ export { StatusReporter, statusName } from './activities/status.reporter.js';
 export { coprActivities, coprSignalOf, srpmScript } from './activities/copr.activities.js';
 export { testingFarmActivities, testSignalOf, composeOf } from './activities/testing-farm.activities.js';
 export { coprProjectName, cloneUrl, EXTERNAL_RETRY } from './activities/activity-context.js';
+export {
+  upstreamKojiBuildActivity,
+  kojiUploadDir,
+  kojiTaskSignal,
+  type KojiActivityOptions,
+} from './activities/koji.activities.js';
+export { readKojiSettings, type KojiSettings } from './koji.settings.js';

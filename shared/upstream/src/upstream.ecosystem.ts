@@ -2,11 +2,12 @@
 // base, entities and item kinds, for the registry) and what a worker builds from its
 // settings (forge drivers, Copr and Testing Farm activities, the status reporter and the
 // event handler). The worker service only wires this to its transport and the engine.
-import { CoprClient, TestingFarmClient } from '@packflow/clients';
+import { CoprClient, KojiClient, TestingFarmClient } from '@packflow/clients';
 import { loadReleaseTable } from '@packflow/config';
 import type { EcosystemDefinition, Logger, Sql } from '@packflow/core';
 import type { EngineActivities, PipelineEngine } from '@packflow/engine';
 import { coprActivities } from './activities/copr.activities.js';
+import { upstreamKojiBuildActivity } from './activities/koji.activities.js';
 import { StatusReporter } from './activities/status.reporter.js';
 import { testingFarmActivities } from './activities/testing-farm.activities.js';
 import { ForgeRegistry, type ForgeIdentities } from './forge/forge.registry.js';
@@ -15,6 +16,7 @@ import { UpstreamService } from './handlers/upstream.service.js';
 import { UPSTREAM_ENTITIES } from './model/upstream.entities.js';
 import { UPSTREAM_KINDS } from './model/upstream.kinds.js';
 import { UpstreamRepository } from './upstream.repository.js';
+import type { KojiSettings } from './koji.settings.js';
 
 export const UPSTREAM_ECOSYSTEM: EcosystemDefinition = {
   name: 'upstream',
@@ -27,6 +29,8 @@ export const UPSTREAM_ECOSYSTEM: EcosystemDefinition = {
 export interface UpstreamSettings extends ForgeIdentities {
   copr: { url: string; login?: string; token?: string; owner: string };
   testingFarm: { url: string; apiKey?: string };
+  /** The Koji hub of upstream_koji_build jobs; none: those jobs cannot run here. */
+  koji?: KojiSettings;
   /** Where Testing Farm reaches the scheduler (`…/webhooks/testing-farm`). */
   publicUrl: string;
   /** The dashboard, for links on check runs. */
@@ -59,6 +63,17 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
   });
   const reporter = new StatusReporter(forges, repository, settings.dashboardUrl, logger);
   const { srpm, rpm } = coprActivities({ copr, defaultOwner: settings.copr.owner });
+  const koji = settings.koji
+    ? upstreamKojiBuildActivity({
+        koji: new KojiClient({
+          hubUrl: settings.koji.hubUrl,
+          auth: settings.koji.auth,
+          serverCaPath: settings.koji.serverCaPath,
+        }),
+        copr,
+        kojiWebUrl: settings.koji.webUrl,
+      })
+    : undefined;
   return {
     instances: forges.instances(),
     activities: {
@@ -66,6 +81,7 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         srpm_build: srpm,
         copr_build: rpm,
         tests: testingFarmActivities({ testingFarm, repository, publicUrl: settings.publicUrl }),
+        ...(koji ? { upstream_koji_build: koji } : {}),
       },
       report: (changes) => reporter.report(changes),
     },

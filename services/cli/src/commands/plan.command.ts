@@ -15,7 +15,10 @@ export function registerPlan(program: Command): void {
       'the config file, or a repository directory to find it in (default: the current directory)',
     )
     .requiredOption('--event <payload.json>', 'a GitHub or GitLab webhook body')
-    .option('--event-type <name>', 'its X-GitHub-Event / X-Gitlab-Event value, when the body does not tell')
+    .option(
+      '--event-type <name>',
+      'its X-GitHub-Event / X-Gitlab-Event value or Pagure message topic, when the body does not tell',
+    )
     .option('--changed-files <a,b,...>', 'files the pull request or push changed (for paths filtering)')
     .option(
       '--comment <text>',

@@ -144,7 +144,7 @@ export class IntakeService implements OnModuleInit {
     if (refused) throw new UnauthorizedError(refused);
     const eventName = requiredHeader(request, driver.eventHeader.toLowerCase(), driver.eventHeader);
     const deliveryId = deliveryIdOf(request, driver.deliveryHeader.toLowerCase(), driver.deliveryHeader);
-    return this.intake(driver.forge, deliveryId, driver.parse(eventName, parseJson(raw)));
+    return this.intake(driver.source, deliveryId, driver.parse(eventName, parseJson(raw)));
   }
 
   /**

@@ -6,7 +6,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 export class PlanEventDto {
   @ApiPropertyOptional({
     example: 'pull_request',
-    description: 'The X-GitHub-Event / X-Gitlab-Event value, when the payload does not tell',
+    description: 'The X-GitHub-Event / X-Gitlab-Event value or Pagure message topic, when the payload does not tell',
   })
   type?: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'A GitHub or GitLab webhook body' })

@@ -22,6 +22,7 @@ function inferEventName(payload: unknown): string | undefined {
 
 export const githubDriver: ForgeDriver = {
   forge: 'github',
+  source: 'github',
   eventHeader: 'X-GitHub-Event',
   deliveryHeader: 'X-GitHub-Delivery',
   verify: verifyGithubWebhook,

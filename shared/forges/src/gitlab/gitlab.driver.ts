@@ -22,6 +22,7 @@ function inferEventName(payload: unknown): string | undefined {
 
 export const gitlabDriver: ForgeDriver = {
   forge: 'gitlab',
+  source: 'gitlab',
   eventHeader: 'X-Gitlab-Event',
   deliveryHeader: 'X-Gitlab-Event-UUID',
   verify: verifyGitlabWebhook,

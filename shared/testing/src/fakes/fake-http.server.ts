@@ -2,6 +2,8 @@
 // a small router, a log of every request, scripted failures ("the next call answers 503
 // with Retry-After: 1", "401", a dropped connection) and a JSON poster for the callbacks
 // the real services send (messages, notifications, webhooks).
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -17,8 +19,19 @@ export interface FakeRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   rawBody: string;
+  /** The body's bytes (uploads, multipart forms). */
+  rawBytes: Buffer;
   /** The JSON body, or undefined when there is none or it is not JSON. */
   body: unknown;
+  /** Over TLS: the common name of a client certificate the server's CA verified, else null. */
+  clientCertName?: string | null;
+}
+
+/** PEM server certificate and key, and the CA client certificates must chain to. */
+export interface FakeTls {
+  cert: string;
+  key: string;
+  clientCa?: string;
 }
 
 export interface FakeResponse {
@@ -111,8 +124,21 @@ export abstract class FakeHttpServer {
     this.failures.length = 0;
   }
 
-  protected async listen(): Promise<this> {
-    const server = createServer((req, res) => void this.handle(req, res));
+  /** Listens on 127.0.0.1; over HTTPS when `tls` is given (asking for, not requiring, a client certificate). */
+  protected async listen(tls?: FakeTls): Promise<this> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    const server = tls
+      ? createHttpsServer(
+          {
+            cert: tls.cert,
+            key: tls.key,
+            ca: tls.clientCa,
+            requestCert: Boolean(tls.clientCa),
+            rejectUnauthorized: false,
+          },
+          handler,
+        )
+      : createServer(handler);
     server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -120,7 +146,7 @@ export abstract class FakeHttpServer {
     });
     const { port } = server.address() as { port: number };
     this.server = server;
-    this.base = `http://127.0.0.1:${port}`;
+    this.base = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     return this;
   }
 
@@ -144,7 +170,8 @@ export abstract class FakeHttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
+    const rawBytes = Buffer.concat(chunks);
+    const rawBody = rawBytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = (req.method ?? 'GET').toUpperCase();
     let body: unknown;
@@ -188,7 +215,9 @@ export abstract class FakeHttpServer {
         query: url.searchParams,
         headers: req.headers,
         rawBody,
+        rawBytes,
         body,
+        clientCertName: clientCertName(req),
       });
     }
     record.status = answer.status;
@@ -234,6 +263,13 @@ export abstract class FakeHttpServer {
     }
     return pathMatched ? this.error(405, 'Method Not Allowed') : this.error(404, 'Not Found');
   }
+}
+
+function clientCertName(req: IncomingMessage): string | null {
+  const socket = req.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return null;
+  const cn = socket.getPeerCertificate()?.subject?.CN;
+  return typeof cn === 'string' ? cn : Array.isArray(cn) ? (cn[0] ?? null) : null;
 }
 
 function match(pattern: string[], segments: string[]): Record<string, string> | undefined {

@@ -1,0 +1,80 @@
+// The fake Koji hub's small parts: Koji's fault codes, the upload store (`rawUpload` chunks
+// written at their offsets with the hub's checks, `checkUpload`), and the NVR a source builds.
+import { adler32Hex } from './adler32.js';
+import type { XmlRpcValue } from './xmlrpc.codec.js';
+
+export const GENERIC = 1000;
+export const AUTH = 1002;
+export const NOT_ALLOWED = 1004;
+export const EXPIRED = 1007;
+export const SEQUENCE = 1008;
+
+/** A fault the fake answers (koji.GenericError, AuthError, …). */
+export class KojiFault extends Error {
+  constructor(
+    readonly faultCode: number,
+    readonly faultString: string,
+  ) {
+    super(faultString);
+  }
+}
+
+/**
+ * One `rawUpload` chunk, as kojihub's handle_upload takes it: a second upload to an existing
+ * path at offset 0 is refused unless it overwrites; an offset past the end, or a file whose
+ * length is not offset + chunk afterwards, is refused.
+ */
+export function storeChunk(uploads: Map<string, Buffer>, query: URLSearchParams, data: Buffer): XmlRpcValue {
+  const name = query.get('filename');
+  if (!name) throw new KojiFault(GENERIC, 'koji.GenericError: filename is missing');
+  const path = `${query.get('filepath') ?? ''}/${name}`;
+  const offset = Number(query.get('offset') ?? '0');
+  const overwrite = Boolean(query.get('overwrite'));
+  const existing = uploads.get(path);
+  if (existing && offset === 0 && !overwrite)
+    throw new KojiFault(GENERIC, `koji.GenericError: upload path exists: ${path}`);
+  const before = existing ?? Buffer.alloc(0);
+  const lengthError = (actual: number) =>
+    new KojiFault(
+      GENERIC,
+      `koji.GenericError: Incorrect upload length for ${path} - Expected ${offset + data.length}, actual ${actual}`,
+    );
+  if (offset > before.length) throw lengthError(before.length);
+  const after = Buffer.concat([
+    before.subarray(0, offset),
+    data,
+    overwrite ? Buffer.alloc(0) : before.subarray(offset + data.length),
+  ]);
+  if (!overwrite && after.length !== offset + data.length) throw lengthError(after.length);
+  uploads.set(path, after);
+  const verify = query.get('fileverify') ?? '';
+  return {
+    size: data.length,
+    fileverify: verify,
+    offset,
+    ...(verify === 'adler32' ? { hexdigest: adler32Hex(data) } : {}),
+  };
+}
+
+/** `checkUpload`: size (and adler32 when asked) of an uploaded file, nil when there is none. */
+export function checkUpload(uploads: Map<string, Buffer>, path: string, verify: XmlRpcValue | undefined): XmlRpcValue {
+  const data = uploads.get(path);
+  if (!data) return null;
+  return {
+    size: data.length,
+    mtime: now(),
+    ...(verify === 'adler32' ? { sumlength: data.length, hexdigest: adler32Hex(data) } : {}),
+  };
+}
+
+export function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Name, version and release of an SRPM file name or a dist-git URL (`…/rpms/<name>.git#sha`: version 1.0, release 1). */
+export function nvrOf(src: string): { name: string; version: string; release: string } {
+  const file = /([^/]+)-([^-/]+)-([^-/]+)\.src\.rpm$/.exec(src);
+  if (file) return { name: file[1], version: file[2], release: file[3] };
+  const repo = /\/([^/#]+?)(?:\.git)?#/.exec(src);
+  return { name: repo?.[1] ?? 'unknown', version: '1.0', release: '1' };
+}

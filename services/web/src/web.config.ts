@@ -15,6 +15,8 @@ export interface WebConfig extends CommonConfig {
   forges: ForgeIdentities;
   /** The operator's release table for POST /api/v1/plan (PACKFLOW_RELEASES_FILE); the shipped one otherwise. */
   releasesFile?: string;
+  /** PACKFLOW_SANDBOX: set by `pnpm start` when it runs the sandbox (fake forge, Copr, Testing Farm). */
+  sandbox: boolean;
   kcidb: {
     /** From `KCIDB_SUBMITTERS` (`{"<token>": ["origin", …]}`); only token digests are kept. */
     submitters: readonly KcidbSubmitter[];
@@ -30,6 +32,7 @@ export function loadWebConfig(env: Readonly<Record<string, string | undefined>> 
     bodyLimit: r.int('WEB_BODY_LIMIT', 25 * 1024 * 1024, { min: 1024 }),
     forges: readForgeIdentities(r),
     ...readPlanningConfig(r),
+    sandbox: r.bool('PACKFLOW_SANDBOX', false),
     kcidb: {
       submitters: toKcidbSubmitters(
         r.json<Record<string, string[]>>('KCIDB_SUBMITTERS', {}, checkKcidbSubmitters, true),

@@ -2,6 +2,7 @@
 // repository query per route on the platform's database handle, and the writes (plan,
 // reruns through RerunService).
 import { Module } from '@nestjs/common';
+import { AboutController } from './about.controller.js';
 import { EventsController } from './events.controller.js';
 import { PipelinesController } from './pipelines.controller.js';
 import { ProjectsController } from './projects.controller.js';
@@ -9,9 +10,9 @@ import { ReadService } from './read.service.js';
 import { RerunService } from './rerun.service.js';
 import { WritesController } from './writes.controller.js';
 
-/** The /api/v1 routes: projects, events, pipelines and steps; plan and reruns. */
+/** The /api/v1 routes: about, projects, events, pipelines and steps; plan and reruns. */
 @Module({
-  controllers: [ProjectsController, EventsController, PipelinesController, WritesController],
+  controllers: [AboutController, ProjectsController, EventsController, PipelinesController, WritesController],
   providers: [ReadService, RerunService],
 })
 export class ApiModule {}

@@ -12,13 +12,15 @@ import {
   issueCommentPayload,
   pullRequestPayload,
   pushPayload,
+  releasePayload,
   type PullRequestEventInput,
   type PushEventInput,
+  type ReleaseEventInput,
   type WebhookContext,
 } from './fake-github.events.js';
 
 export type { CheckRunSnapshot, FakeCheckRun } from './fake-github.check-runs.js';
-export type { PullRequestEventInput, PushEventInput } from './fake-github.events.js';
+export type { PullRequestEventInput, PushEventInput, ReleaseEventInput } from './fake-github.events.js';
 
 export type GithubRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
@@ -97,6 +99,11 @@ export class FakeGithub extends FakeHttpServer {
   /** Installation tokens issued so far. */
   get tokensIssued() {
     return this.app.tokensIssued;
+  }
+
+  /** Web URLs (`html_url`) on this host from now on (the sandbox: the fake's own address). */
+  setWebUrl(url: string): void {
+    this.options.webUrl = url;
   }
 
   setWebhookTarget(url: string, secret: string): void {
@@ -180,6 +187,11 @@ export class FakeGithub extends FakeHttpServer {
   /** A push webhook of one commit to a branch of `owner/repo`. */
   async emitPush(repo: string, input: PushEventInput) {
     return this.emitWebhook('push', pushPayload(repo, input, this.webhookContext(repo)));
+  }
+
+  /** A release `published` webhook for a tag of `owner/repo`. */
+  async emitRelease(repo: string, input: ReleaseEventInput) {
+    return this.emitWebhook('release', releasePayload(repo, input, this.webhookContext(repo)));
   }
 
   /** An issue_comment `created` webhook, on a pull request unless `pullRequest: false`. */

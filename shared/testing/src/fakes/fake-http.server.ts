@@ -78,6 +78,9 @@ interface Route {
 export abstract class FakeHttpServer {
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[] = [];
+  /** Errors of work the fake did by itself (see `later`), oldest first. */
+  readonly backgroundErrors: Error[] = [];
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly routeTable: Route[] = [];
   private readonly failures: (ScriptedFailure & { left: number })[] = [];
   private server: Server | undefined;
@@ -124,7 +127,23 @@ export abstract class FakeHttpServer {
     return this;
   }
 
+  /**
+   * Runs `fn` after `ms`, as a real service does work later by itself (the realistic-delay
+   * modes of the fakes); pending ones are dropped at close. Errors go to `backgroundErrors`.
+   */
+  protected later(ms: number, fn: () => Promise<unknown> | unknown): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void Promise.resolve()
+        .then(fn)
+        .catch((error: Error) => this.backgroundErrors.push(error));
+    }, ms);
+    this.timers.add(timer);
+  }
+
   async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     const server = this.server;
     this.server = undefined;
     if (!server) return;

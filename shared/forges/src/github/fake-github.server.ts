@@ -4,7 +4,7 @@
 // request files and compares; rate-limit headers on every answer, scripted failures, and
 // signed webhooks (X-Hub-Signature-256) sent to a configured receiver.
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
-import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
+import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing/fakes';
 import { FakeGithubApp, signWebhook, type FakeInstallation } from './fake-github.app.js';
 import { applyCheckRun, checkRunBody, type FakeCheckRun } from './fake-github.check-runs.js';
 import {

@@ -5,7 +5,7 @@
 // It also sends webhooks (Merge Request Hook, Note Hook) with X-Gitlab-Token to a
 // configured receiver.
 import { createHash, randomUUID } from 'node:crypto';
-import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
+import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing/fakes';
 import {
   mergeRequestPayload,
   notePayload,

@@ -92,7 +92,14 @@ async function runAll(): Promise<void> {
 
     // One database handle for every service of the process (all their SQL), and the ORM
     // beside it for entity work (dead letters).
-    const database = new Database({ url: databaseUrl, logger, name: 'packflow', max: pg ? 8 : 20 });
+    // PGlite serves every connection on one session: named statements would collide there.
+    const database = new Database({
+      url: databaseUrl,
+      logger,
+      name: 'packflow',
+      max: pg ? 8 : 20,
+      namedStatements: !pg,
+    });
     cleanups.push(() => database.close());
     const orm = await createOrm(databaseUrl, { pool: { min: 0, max: 2 } });
     cleanups.push(() => orm.close());

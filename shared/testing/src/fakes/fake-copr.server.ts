@@ -313,9 +313,10 @@ export class FakeCopr extends FakeHttpServer {
           then?.();
         });
       });
-    const chroots = () => [...build.chroots.keys()].forEach((c, i) => stage(c, 100 + 150 * i));
+    // A build waits in the queue before it starts, as in Copr: the client has its id by then.
+    const chroots = () => [...build.chroots.keys()].forEach((c, i) => stage(c, run.stepMs / 2 + 150 * i));
     if (build.source.state === 'succeeded') chroots();
-    else stage(SRPM_BUILDS, 100, () => build.source.state === 'succeeded' && chroots());
+    else stage(SRPM_BUILDS, run.stepMs, () => build.source.state === 'succeeded' && chroots());
   }
 
   private log(build: FakeCoprBuild, chroot: string, line: string): void {

@@ -49,7 +49,8 @@ describe('the sandbox of pnpm start', () => {
       PACKFLOW_SANDBOX_STEP_MS: '1000',
     };
     delete env.DATABASE_URL;
-    for (const name of ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITLAB_TOKEN', 'PACKFLOW_SANDBOX']) delete env[name];
+    for (const name of ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITLAB_TOKEN', 'PACKFLOW_SANDBOX'])
+      delete env[name];
     const script = JSON.parse(await readFile(join(repoRoot(), 'package.json'), 'utf8')).scripts.start as string;
     const child = spawn('sh', ['-c', `exec ${script}`], { cwd: repoRoot(), env });
     let out = '';

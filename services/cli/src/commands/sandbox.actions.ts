@@ -36,7 +36,8 @@ async function findSandbox(): Promise<SandboxHandle> {
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new PackflowError('bad_option', `--timeout: "${value}" is not a number of seconds`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new PackflowError('bad_option', `--timeout: "${value}" is not a number of seconds`);
   return n * 1000;
 }
 
@@ -147,14 +148,16 @@ export async function runSandboxChange(
   const built = new Set(plan.steps.filter((s) => s.job === 'copr_build').flatMap((s) => s.targets));
   for (const chroot of fail) {
     if (built.has(chroot)) out(`the sandbox Copr fails ${chroot} on this first build`);
-    else out(`note: --fail ${chroot}: this config builds no such chroot (it builds ${[...built].join(', ') || 'none'})`);
+    else
+      out(`note: --fail ${chroot}: this config builds no such chroot (it builds ${[...built].join(', ') || 'none'})`);
   }
   return reportPipeline(handle, eventId, timeoutMs);
 }
 
 export async function runSandboxComment(number: string, text: string, opts: { timeout: string }): Promise<number> {
   const timeoutMs = seconds(opts.timeout);
-  if (!/^[1-9][0-9]*$/.test(number)) throw new PackflowError('bad_argument', `"${number}" is not a pull request number`);
+  if (!/^[1-9][0-9]*$/.test(number))
+    throw new PackflowError('bad_argument', `"${number}" is not a pull request number`);
   const handle = await findSandbox();
   const change = await control(handle, 'comment', { number: Number(number), body: text });
   out(`sandbox: ${change.summary}: ${change.url}`);

@@ -9,7 +9,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from '@packflow/core';
 import { FakeGithub } from '@packflow/forges/testing';
 import { FakeCopr, FakeTestingFarm, type FakeCoprBuild } from '@packflow/testing/fakes';
-import { newSha, SANDBOX_REPO, SANDBOX_SPEC, SANDBOX_USER, DEFAULT_SANDBOX_CONFIG, SandboxProject } from './sandbox.project.js';
+import {
+  newSha,
+  SANDBOX_REPO,
+  SANDBOX_SPEC,
+  SANDBOX_USER,
+  DEFAULT_SANDBOX_CONFIG,
+  SandboxProject,
+} from './sandbox.project.js';
 import { removeSandboxHandle, writeSandboxHandle } from './sandbox.state.js';
 
 /** What the control server answers for a change or a comment it made in the forge. */
@@ -118,7 +125,13 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       await project.save();
       const files = ['hello.spec', '.packit.yaml'];
       github.setCompareFiles(SANDBOX_REPO, before, sha, files);
-      const sent = await github.emitPush(SANDBOX_REPO, { branch: 'main', headSha: sha, before, files, sender: SANDBOX_USER });
+      const sent = await github.emitPush(SANDBOX_REPO, {
+        branch: 'main',
+        headSha: sha,
+        before,
+        files,
+        sender: SANDBOX_USER,
+      });
       const url = `${github.webUrl}/${SANDBOX_REPO}/commit/${sha}`;
       return answer(sent, 'push', `pushed ${sha.slice(0, 7)} to main`, url, sha);
     },

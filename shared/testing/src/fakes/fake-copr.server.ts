@@ -168,9 +168,7 @@ export class FakeCopr extends FakeHttpServer {
     this.route('GET', '/api_3/build-chroot/:id/:chroot', (r) => this.buildChroot(r.params.id, r.params.chroot));
     this.route('GET', '/results/*path', (r) => this.resultFile(r.params.path));
     this.route('GET', '/coprs/build/:id', (r) => this.withBuild(r.params.id, (b) => this.buildPage(b)));
-    this.route('GET', '/coprs/:owner/:project/build/:id', (r) =>
-      this.withBuild(r.params.id, (b) => this.buildPage(b)),
-    );
+    this.route('GET', '/coprs/:owner/:project/build/:id', (r) => this.withBuild(r.params.id, (b) => this.buildPage(b)));
     this.route(
       'PUT',
       '/api_3/build/cancel/:id',

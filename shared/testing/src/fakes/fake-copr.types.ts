@@ -105,4 +105,3 @@ export interface CoprMessage {
   owner: string;
   pkg: string | null;
 }
-

@@ -254,7 +254,10 @@ export class FakeTestingFarm extends FakeHttpServer {
   /** The artifacts page a result links to: the request's state and its files. */
   private artifactsPage(t: FakeTfRequest): FakeResponse {
     const base = `${this.url}/artifacts/${t.id}`;
-    const logs = t.tests.map((c) => `<li>${esc(c.name)}: ${c.result} <a href="${base}/work${esc(c.plan ?? '/plans/default')}/execute/data${esc(c.name)}/out.log">out.log</a></li>`);
+    const logs = t.tests.map(
+      (c) =>
+        `<li>${esc(c.name)}: ${c.result} <a href="${base}/work${esc(c.plan ?? '/plans/default')}/execute/data${esc(c.name)}/out.log">out.log</a></li>`,
+    );
     return {
       status: 200,
       contentType: 'text/html; charset=utf-8',

@@ -2,8 +2,9 @@
 // identity runs the sandbox (a local GitHub, Copr and Testing Farm); `packflow sandbox
 // pull-request --fail <chroot>` opens a pull request there, which reaches packflow as a
 // signed webhook, and prints the dashboard page of its pipeline. The pipeline runs through
-// the sandbox Copr and Testing Farm by itself: the failed chroot fails, the others build and
-// pass their tests. `/packit rebuild-failed` on the pull request rebuilds only that chroot.
+// the sandbox Copr and Testing Farm by itself: the failed chroot fails, the other builds, and
+// its tests fail with `--fail-tests`. On the pull request, `/packit retest-failed` reruns only
+// those tests, and `/packit rebuild-failed` only the failed chroot (and its tests).
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -35,7 +36,7 @@ const states = (p: PipelineView) =>
   p.steps.flatMap((s) => s.targets.map((t) => `${s.job} ${t.target} ${t.status}`)).sort();
 
 describe('the sandbox of pnpm start', () => {
-  it('runs a pull request through the sandbox forge, Copr and Testing Farm, and reruns the failed chroot', async () => {
+  it('runs a pull request through the sandbox forge, Copr and Testing Farm; comments rerun what failed', async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'pf-sandbox-'));
     nats = await startNatsServer();
     const env: Record<string, string | undefined> = {
@@ -63,10 +64,11 @@ describe('the sandbox of pnpm start', () => {
       expect(await (await fetch(`${web}/api/v1/about`)).json()).toEqual({ sandbox: true });
 
       const cliEnv = { PACKFLOW_STATE_DIR: stateDir, DATABASE_URL: undefined };
-      const opened = await runCli(['sandbox', 'pull-request', '--fail', FAILED], cliEnv);
+      const opened = await runCli(['sandbox', 'pull-request', '--fail', FAILED, '--fail-tests', OTHER], cliEnv);
       expect(opened).toMatchObject({ code: 0, stderr: '' });
       expect(opened.stdout).toMatch(/^sandbox: opened pull request #1 \(head [0-9a-f]{7}\): http/m);
       expect(opened.stdout).toContain(`the sandbox Copr fails ${FAILED} on this first build`);
+      expect(opened.stdout).toContain(`the sandbox Testing Farm fails the first test run on ${OTHER}`);
       const [, url, id] = /^pipeline \d+: (http:\/\/\S+\/pipelines\/(\d+))$/m.exec(opened.stdout)!;
       expect(url).toBe(`${web}/pipelines/${id}`);
       const page = await fetch(url);
@@ -94,20 +96,28 @@ describe('the sandbox of pnpm start', () => {
         `copr_build ${OTHER} success`,
         `copr_build ${FAILED} failure`,
         'srpm_build srpm-builds success',
-        `tests ${OTHER} success`,
+        `tests ${OTHER} failure`,
         `tests ${FAILED} skipped`,
       ]);
 
-      const rebuilt = await runCli(['sandbox', 'comment', '1', '/packit rebuild-failed'], cliEnv);
-      expect(rebuilt).toMatchObject({ code: 0, stderr: '' });
-      const rerunId = /^pipeline (\d+): /m.exec(rebuilt.stdout)![1];
-      const rerun = await pipeline(rerunId);
-      expect(rerun).toMatchObject({ status: 'success', rerunOf: id });
-      // Only the failed chroot was built and tested again; the rest is the first pipeline's.
-      const again = rerun.steps.flatMap((s) =>
-        s.targets.filter((t) => !t.reused).map((t) => `${s.job} ${t.target} ${t.attempt}`),
-      );
-      expect(again.sort()).toEqual([`copr_build ${FAILED} 2`, `tests ${FAILED} 2`]);
+      /** Comments on the pull request; the rerun it starts, finished, and what it ran anew. */
+      const comment = async (text: string) => {
+        const r = await runCli(['sandbox', 'comment', '1', text], cliEnv);
+        expect(r).toMatchObject({ code: 0, stderr: '' });
+        const rerun = await pipeline(/^pipeline (\d+): /m.exec(r.stdout)![1]);
+        const again = rerun.steps.flatMap((s) =>
+          s.targets.filter((t) => !t.reused).map((t) => `${s.job} ${t.target} ${t.attempt}`),
+        );
+        return { rerun, again: again.sort() };
+      };
+      const retest = await comment('/packit retest-failed');
+      expect(retest.rerun.rerunOf).toBe(id);
+      expect(retest.again).toEqual([`tests ${OTHER} 2`]);
+      expect(states(retest.rerun)).toContain(`tests ${OTHER} success`);
+
+      const rebuild = await comment('/packit rebuild-failed');
+      expect(rebuild.rerun).toMatchObject({ status: 'success', rerunOf: retest.rerun.id });
+      expect(rebuild.again).toEqual([`copr_build ${FAILED} 2`, `tests ${FAILED} 2`]);
     } finally {
       const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGINT');

@@ -12,6 +12,7 @@ import { readSandboxHandle, sandboxFile, type SandboxHandle } from '../sandbox/s
 export interface SandboxChangeOpts {
   config?: string;
   fail?: string[];
+  failTests?: string[];
   timeout: string;
 }
 
@@ -118,7 +119,8 @@ export async function runSandboxChange(
   }
   const fail = opts.fail ?? [];
   const handle = await findSandbox();
-  const change = await control(handle, kind, { config, fail });
+  const failTests = opts.failTests ?? [];
+  const change = await control(handle, kind, { config, fail, failTests });
   out(`sandbox: ${change.summary}: ${change.url}`);
   const eventId = eventOf(change);
   if (!eventId) return EXIT.failed;
@@ -150,6 +152,14 @@ export async function runSandboxChange(
     if (built.has(chroot)) out(`the sandbox Copr fails ${chroot} on this first build`);
     else
       out(`note: --fail ${chroot}: this config builds no such chroot (it builds ${[...built].join(', ') || 'none'})`);
+  }
+  const tested = new Set(plan.steps.filter((s) => s.job === 'tests').flatMap((s) => s.targets));
+  for (const chroot of failTests) {
+    if (tested.has(chroot)) out(`the sandbox Testing Farm fails the first test run on ${chroot}`);
+    else
+      out(
+        `note: --fail-tests ${chroot}: this config tests no such chroot (it tests ${[...tested].join(', ') || 'none'})`,
+      );
   }
   return reportPipeline(handle, eventId, timeoutMs);
 }

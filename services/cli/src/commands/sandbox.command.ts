@@ -28,6 +28,8 @@ starts (or why nothing runs).
 Examples:
   pnpm packflow sandbox pull-request --fail fedora-rawhide-x86_64
   pnpm packflow sandbox comment 1 '/packit rebuild-failed'
+  pnpm packflow sandbox pull-request --fail-tests fedora-45-x86_64
+  pnpm packflow sandbox comment 2 '/packit retest-failed'
   pnpm packflow sandbox push --config path/to/.packit.yaml
 
 The running instance is found through its state directory (.packflow, or PACKFLOW_STATE_DIR),
@@ -41,6 +43,11 @@ as the other commands find its database.`,
       .option(
         '--fail <chroot>',
         'the sandbox Copr fails this chroot on the first build of the change (repeat, or a,b); a rebuild passes',
+        collect,
+      )
+      .option(
+        '--fail-tests <chroot>',
+        "the sandbox Testing Farm fails this chroot's first test run of the change (repeat, or a,b); a retest passes",
         collect,
       )
       .option('--timeout <seconds>', 'how long to wait for the pipeline to start', '60')

@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@packflow/core';
 import { FakeGithub } from '@packflow/forges/testing';
-import { FakeCopr, FakeTestingFarm, type FakeCoprBuild } from '@packflow/testing/fakes';
+import { FakeCopr, FakeTestingFarm, type FakeCoprBuild, type FakeTfRequest } from '@packflow/testing/fakes';
 import {
   newSha,
   SANDBOX_REPO,
@@ -62,11 +62,20 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     for (const [sha, chroots] of failing) if (script.includes(sha) && chroots.has(chroot)) return 'failed' as const;
     return 'succeeded' as const;
   };
+  // Chroots whose first test run of a commit fails (`--fail-tests`); a retest passes.
+  const failingTests = new Map<string, Set<string>>();
+  const testResult = (request: FakeTfRequest) => {
+    const build = request.environments[0]?.artifacts.find((a) => a.type === 'fedora-copr-build');
+    const chroot = build?.id.split(':')[1];
+    return chroot && failingTests.get(request.fmf.ref ?? '')?.delete(chroot)
+      ? ('failed' as const)
+      : ('passed' as const);
+  };
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const [github, copr, tf] = await Promise.all([
     FakeGithub.start({ appId: 1, appKey: privateKey, appSlug: 'packflow-sandbox', defaultRole: 'write' }),
     FakeCopr.start({ autoRun: { stepMs: o.stepMs, result }, package: { name: 'hello', version: '1.0-1' } }),
-    FakeTestingFarm.start({ autoRun: { stepMs: o.stepMs } }),
+    FakeTestingFarm.start({ autoRun: { stepMs: o.stepMs, result: testResult } }),
   ]);
   // Its pages and the projects in its webhooks are on its own address, which is the
   // instance this GitHub App serves.
@@ -78,12 +87,13 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   for (const n of Object.keys(project.state.pulls))
     github.setPullRequestFiles(SANDBOX_REPO, Number(n), ['hello.spec', '.packit.yaml']);
 
-  const commit = (config: string | undefined, fail: string[]) => {
+  const commit = (config: string | undefined, fail: string[], failTests: string[]) => {
     const sha = newSha();
     project.state.configs[sha] = config ?? DEFAULT_SANDBOX_CONFIG;
     github.setFile(SANDBOX_REPO, sha, '.packit.yaml', project.state.configs[sha]);
     github.setFile(SANDBOX_REPO, sha, 'hello.spec', SANDBOX_SPEC);
     if (fail.length) failing.set(sha, new Set(fail));
+    if (failTests.length) failingTests.set(sha, new Set(failTests));
     return sha;
   };
   const answer = (
@@ -104,7 +114,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const actions: Record<string, (body: Record<string, unknown>) => Promise<SandboxChange>> = {
     async 'pull-request'(body) {
       const number = project.state.nextPullRequest++;
-      const sha = commit(optionalString(body.config), strings(body.fail));
+      const sha = commit(optionalString(body.config), strings(body.fail), strings(body.failTests));
       project.state.pulls[String(number)] = sha;
       await project.save();
       github.setPullRequestFiles(SANDBOX_REPO, number, ['hello.spec', '.packit.yaml']);
@@ -120,7 +130,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     },
     async push(body) {
       const before = project.state.main ?? newSha();
-      const sha = commit(optionalString(body.config), strings(body.fail));
+      const sha = commit(optionalString(body.config), strings(body.fail), strings(body.failTests));
       project.state.main = sha;
       await project.save();
       const files = ['hello.spec', '.packit.yaml'];
@@ -136,7 +146,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       return answer(sent, 'push', `pushed ${sha.slice(0, 7)} to main`, url, sha);
     },
     async release(body) {
-      const sha = commit(optionalString(body.config), strings(body.fail));
+      const sha = commit(optionalString(body.config), strings(body.fail), strings(body.failTests));
       const tag = optionalString(body.tag) ?? `v1.0.${Object.keys(project.state.configs).length}`;
       project.state.main = sha;
       await project.save();

@@ -66,7 +66,11 @@ the webhook or no pipeline started in time, 2 no sandbox runs or bad input.`,
       );
   change('pull-request', 'open a pull request in the sandbox forge and print its pipeline');
   change('push', 'push a commit to the default branch (main) of the sandbox repository');
-  change('release', 'publish a release (the next v1.0.N tag) of the sandbox repository');
+  change(
+    'release',
+    'publish a release (the next v1.0.N tag) of the sandbox repository',
+    "\nNote: packflow records releases but does not build them yet (GitHub's release webhook\nnames no commit, and the worker does not look the tag up).",
+  );
   sandbox
     .command('comment')
     .description('comment on a pull request of the sandbox (e.g. /packit rebuild-failed) and print what it starts')

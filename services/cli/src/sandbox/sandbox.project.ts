@@ -41,6 +41,8 @@ A package that exists only in packflow's sandbox.
 `;
 
 export interface SandboxForgeState {
+  /** The sandbox GitHub's port: its address names the project, so it is kept across restarts. */
+  githubPort?: number;
   nextPullRequest: number;
   /** Head sha of each pull request opened. */
   pulls: Record<string, string>;

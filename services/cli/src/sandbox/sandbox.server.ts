@@ -7,7 +7,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@packflow/core';
-import { FakeGithub } from '@packflow/forges/testing';
+import { FakeGithub, type FakeGithubOptions } from '@packflow/forges/testing';
 import { FakeCopr, FakeTestingFarm, type FakeCoprBuild, type FakeTfRequest } from '@packflow/testing/fakes';
 import {
   newSha,
@@ -71,15 +71,23 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       ? ('failed' as const)
       : ('passed' as const);
   };
+  // On the port of the last run when it is free: the project (its instance URL) stays the same.
+  const startGithub = async (options: FakeGithubOptions) => {
+    const port = project.state.githubPort;
+    const github = await (port ? FakeGithub.start(options, port).catch(() => undefined) : undefined);
+    return github ?? FakeGithub.start(options);
+  };
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const [github, copr, tf] = await Promise.all([
-    FakeGithub.start({ appId: 1, appKey: privateKey, appSlug: 'packflow-sandbox', defaultRole: 'write' }),
+    startGithub({ appId: 1, appKey: privateKey, appSlug: 'packflow-sandbox', defaultRole: 'write' }),
     FakeCopr.start({ autoRun: { stepMs: o.stepMs, result }, package: { name: 'hello', version: '1.0-1' } }),
     FakeTestingFarm.start({ autoRun: { stepMs: o.stepMs, result: testResult } }),
   ]);
   // Its pages and the projects in its webhooks are on its own address, which is the
   // instance this GitHub App serves.
   github.setWebUrl(github.url);
+  project.state.githubPort = Number(new URL(github.url).port);
+  await project.save();
   for (const [sha, config] of Object.entries(project.state.configs)) {
     github.setFile(SANDBOX_REPO, sha, '.packit.yaml', config);
     github.setFile(SANDBOX_REPO, sha, 'hello.spec', SANDBOX_SPEC);

@@ -83,8 +83,9 @@ export class FakeGithub extends FakeHttpServer {
     this.routes();
   }
 
-  static async start(options: FakeGithubOptions = {}): Promise<FakeGithub> {
-    return new FakeGithub(options).listen();
+  /** `port`: listen there (the sandbox keeps its address across restarts); fails when it is taken. */
+  static async start(options: FakeGithubOptions = {}, port = 0): Promise<FakeGithub> {
+    return new FakeGithub(options).listen(port);
   }
 
   /** Host of web URLs (`html_url`), `https://github.com` unless configured. */

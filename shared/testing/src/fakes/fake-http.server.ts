@@ -114,12 +114,13 @@ export abstract class FakeHttpServer {
     this.failures.length = 0;
   }
 
-  protected async listen(): Promise<this> {
+  /** Listens on 127.0.0.1, on `wanted` when given (a fake that must keep its address), else on any free one. */
+  protected async listen(wanted = 0): Promise<this> {
     const server = createServer((req, res) => void this.handle(req, res));
     server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(wanted, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as { port: number };
     this.server = server;

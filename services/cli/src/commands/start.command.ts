@@ -41,7 +41,7 @@ async function runAll(): Promise<void> {
   const { readForgeIdentities } = await import('@packflow/upstream');
   const { startStreamWorker } = await import('@packflow/stream-worker');
   const { startResultsWorker } = await import('@packflow/results-worker');
-  const { findOrStartNats, freePort } = await import('../local/local-nats.js');
+  const { findOrStartNats } = await import('../local/local-nats.js');
   const { applyLocalSecrets } = await import('../local/local-secrets.js');
 
   const common = loadCommonConfig();
@@ -66,7 +66,6 @@ async function runAll(): Promise<void> {
         : `read ${secrets.fromFile.join(', ')}`;
       process.stdout.write(`packflow webhook secrets: ${what}; they are in ${secrets.path} (mode 0600)\n`);
     }
-    await resolveAddresses(env, freePort);
     let pg: EmbeddedPostgres | undefined;
     if (!process.env.DATABASE_URL) {
       pg = await openEmbeddedPostgres(stateDir());
@@ -118,10 +117,14 @@ async function runAll(): Promise<void> {
     }
 
     const services: RunningService[] = [];
-    for (const start of [startScheduler, startUpstreamWorker, startStreamWorker, startResultsWorker, startWeb]) {
+    for (const start of [startScheduler, startWeb, startUpstreamWorker, startStreamWorker, startResultsWorker]) {
       const service = await start({ env, logger: logger.child({ service: start.name }), shared });
       services.push(service);
       cleanups.push(() => service.close());
+      // Those told where this instance is (Testing Farm's notifications, the links on check
+      // runs) are told where it really listens, which may be a port chosen at start (0).
+      if (service.name === 'scheduler') env.PACKFLOW_PUBLIC_URL ||= service.url;
+      if (service.name === 'web') env.DASHBOARD_URL ||= service.url;
     }
     for (const s of services.filter((x) => x.url)) {
       process.stdout.write(`packflow ${s.name} listening on ${s.url} (probes: ${s.url}/healthz, ${s.url}/readyz)\n`);
@@ -153,22 +156,4 @@ async function runAll(): Promise<void> {
     await stopAll();
     throw error;
   }
-}
-
-/**
- * Ports given as 0 become free ports chosen now, so the addresses others are told (where
- * Testing Farm notifies, where check runs link) are known before the services start:
- * PACKFLOW_PUBLIC_URL and DASHBOARD_URL default to this machine's scheduler and web.
- */
-async function resolveAddresses(env: Record<string, string | undefined>, freePort: () => Promise<number>) {
-  const port = async (name: string, fallback: string) => {
-    const value = env[name]?.trim() || fallback;
-    if (value === '0') env[name] = String(await freePort());
-    return env[name] ?? fallback;
-  };
-  const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
-  const scheduler = await port('SCHEDULER_PORT', '8080');
-  const web = await port('WEB_PORT', '8081');
-  env.PACKFLOW_PUBLIC_URL ||= `http://${host}:${scheduler}`;
-  env.DASHBOARD_URL ||= `http://${host}:${web}`;
 }

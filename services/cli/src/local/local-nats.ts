@@ -25,8 +25,7 @@ export function portAnswers(host: string, port: number, timeoutMs = 500): Promis
   });
 }
 
-/** A port nothing listens on now (for a service that must know its own address before it starts). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

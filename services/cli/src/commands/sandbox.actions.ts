@@ -174,5 +174,23 @@ export async function runSandboxComment(number: string, text: string, opts: { ti
   const eventId = eventOf(change);
   if (!eventId) return EXIT.failed;
   out(`packflow accepted the webhook: event ${eventId}`);
-  return reportPipeline(handle, eventId, timeoutMs);
+  // A command starts a pipeline, or packflow answers on the pull request (help, a refusal).
+  const commentId = (change.payload as { comment?: { id?: number } }).comment?.id ?? 0;
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const pipeline = await waitForPipeline(handle, eventId, 1000);
+    if (pipeline) {
+      out(`pipeline ${pipeline}: ${handle.web}/pipelines/${pipeline}`);
+      return EXIT.ok;
+    }
+    const { replies = [] } = await control(handle, 'replies', { number: Number(number), after: commentId });
+    if (replies.length) {
+      for (const reply of replies) out(`packflow replied on the pull request:\n${reply.replace(/^/gm, '  ')}`);
+      return EXIT.ok;
+    }
+  }
+  err(
+    `no pipeline started and no reply within ${timeoutMs / 1000} s for event ${eventId}; the log of \`pnpm start\` says why`,
+  );
+  return EXIT.failed;
 }

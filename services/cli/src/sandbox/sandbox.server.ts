@@ -33,6 +33,8 @@ export interface SandboxChange {
   summary: string;
   /** The sandbox forge's page of it. */
   url: string;
+  /** packflow's comments on the pull request since (the `replies` action). */
+  replies?: string[];
 }
 
 export interface Sandbox {
@@ -174,6 +176,16 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       const url = `${github.webUrl}/${SANDBOX_REPO}/pull/${number}`;
       return answer(sent, 'issue_comment', `commented on pull request #${number}: ${text}`, url);
     },
+  };
+
+  // packflow's replies on a pull request after a comment (`/packit help`, refusals).
+  actions.replies = async (body) => {
+    const number = Number(body.number);
+    const after = Number(body.after ?? 0);
+    const replies = github.comments
+      .filter((c) => c.repo === SANDBOX_REPO && c.issueNumber === number && c.id > after)
+      .map((c) => c.body);
+    return { eventType: '', payload: null, delivery: {}, summary: '', url: '', replies };
   };
 
   const token = randomBytes(24).toString('base64url');

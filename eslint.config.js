@@ -10,8 +10,10 @@ import globals from 'globals';
 // Each package is used through its src/index.ts.
 const packageBoundaries = [
   {
-    group: ['@packflow/*/*', '!@packflow/*/testing'],
-    message: 'import the package itself; its public API is src/index.ts (fakes: @packflow/<pkg>/testing)',
+    // @packflow/testing/fakes: the fakes of external services alone, for the sandbox of `pnpm start` too.
+    group: ['@packflow/*/*', '!@packflow/*/testing', '!@packflow/testing/fakes'],
+    message:
+      'import the package itself; its public API is src/index.ts (fakes: @packflow/<pkg>/testing, @packflow/testing/fakes)',
   },
   { group: ['**/src/*', '!./**', '!../**'], message: 'no deep imports into another package' },
 ];

@@ -1,7 +1,9 @@
 // `pnpm start` on a fresh checkout: no DATABASE_URL, so embedded PGlite; migrations at
 // start; scheduler and web serve /healthz and /readyz; the CLI reaches the same database;
 // a KCIDB report submitted to web is loaded by the results worker through the outbox and
-// JetStream; Ctrl-C stops everything with exit 0.
+// JetStream; Ctrl-C stops everything with exit 0. It runs with a forge identity (a GitLab
+// token), so the sandbox must not run: no fakes, the web says it is no sandbox, and
+// `packflow sandbox` finds none (even with PACKFLOW_SANDBOX=true in the environment).
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -33,7 +35,11 @@ describe('pnpm start', () => {
       KCIDB_SUBMITTERS: JSON.stringify({ [TOKEN]: ['myci'] }),
     };
     delete env.DATABASE_URL;
-    for (const name of ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITLAB_TOKEN']) delete env[name];
+    for (const name of ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY']) delete env[name];
+    // An identity (never used: no GitLab event arrives), and a stray sandbox flag that must not count.
+    env.GITLAB_TOKEN = 'glpat-start-e2e-not-a-real-token';
+    env.GITLAB_URL = 'http://127.0.0.1:9';
+    env.PACKFLOW_SANDBOX = 'true';
     // The `start` script of package.json, run as pnpm runs it but with the shell replaced
     // by node, so the signal reaches packflow itself (pnpm exits by the signal).
     const script = JSON.parse(await readFile(join(repoRoot(), 'package.json'), 'utf8')).scripts.start as string;
@@ -43,8 +49,8 @@ describe('pnpm start', () => {
     child.stderr.on('data', (d) => (out += d));
     try {
       await waitFor(() => out.includes('press Ctrl-C to stop'), { what: 'packflow to start', timeoutMs: 90_000 });
-      // No forge identity in this environment: the banner says nothing will build.
-      expect(out).toContain('packflow has no forge identity');
+      // A forge identity is set: no sandbox, and the banner says none.
+      expect(out).not.toMatch(/sandbox/i);
       const urls = [...out.matchAll(/packflow (\S+) listening on (http:\/\/\S+) /g)].map((m) => [m[1], m[2]]);
       expect(urls.map(([name]) => name).sort()).toEqual(['scheduler', 'web']);
       for (const [, url] of urls) {
@@ -66,6 +72,10 @@ describe('pnpm start', () => {
         stderr: '',
       });
       const web = urls.find(([name]) => name === 'web')![1];
+      expect(await (await fetch(`${web}/api/v1/about`)).json()).toEqual({ sandbox: false });
+      const sandbox = await runCli(['sandbox', 'pull-request'], cliEnv);
+      expect(sandbox.code).toBe(2);
+      expect(sandbox.stderr).toContain('no packflow sandbox is running for the state directory');
       const submitted = await fetch(`${web}/api/kcidb/submit`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
@@ -108,5 +118,5 @@ describe('pnpm start', () => {
       child.kill('SIGINT');
       expect(await exit).toBe(0);
     }
-  });
+  }, 120_000);
 });

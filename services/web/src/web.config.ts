@@ -18,6 +18,8 @@ export interface WebConfig extends CommonConfig {
   auth: WebAuthConfig;
   /** The operator's release table for POST /api/v1/plan (PACKFLOW_RELEASES_FILE); the shipped one otherwise. */
   releasesFile?: string;
+  /** PACKFLOW_SANDBOX: set by `pnpm start` when it runs the sandbox (fake forge, Copr, Testing Farm). */
+  sandbox: boolean;
   kcidb: {
     /** From `KCIDB_SUBMITTERS` (`{"<token>": ["origin", …]}`); only token digests are kept. */
     submitters: readonly KcidbSubmitter[];
@@ -34,6 +36,7 @@ export function loadWebConfig(env: Readonly<Record<string, string | undefined>> 
     forges: readForgeIdentities(r),
     auth: readWebAuthConfig(r),
     ...readPlanningConfig(r),
+    sandbox: r.bool('PACKFLOW_SANDBOX', false),
     kcidb: {
       submitters: toKcidbSubmitters(
         r.json<Record<string, string[]>>('KCIDB_SUBMITTERS', {}, checkKcidbSubmitters, true),

@@ -8,10 +8,7 @@ export { startNatsServer, type TestNatsServer } from './nats/nats-server.js';
 export { startRabbitMq, type TestRabbitMq } from './amqp/rabbitmq-server.js';
 
 export { durableSettled } from './nats/durable.settled.js';
-export * from './fakes/fake-http.server.js';
-export * from './fakes/fake-copr.server.js';
-export * from './fakes/fake-testing-farm.server.js';
-export * from './fakes/callback-receiver.server.js';
+export * from './fakes/index.js';
 export { spawnServiceMain, type ServiceProcess } from './service-process.js';
 export { startPostgres, type TestPostgres, type PostgresOptions } from './postgres/postgres-server.js';
 export * from './git/git-repos.fixture.js';

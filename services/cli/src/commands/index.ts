@@ -4,6 +4,7 @@ import { registerConfig } from './config.command.js';
 import { registerDeadLetters } from './dead-letters.command.js';
 import { registerMigrate } from './migrate.command.js';
 import { registerPlan } from './plan.command.js';
+import { registerSandbox } from './sandbox.command.js';
 import { registerSourceGit } from './source-git.command.js';
 import { registerStart } from './start.command.js';
 
@@ -16,4 +17,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerDeadLetters,
   registerSourceGit,
   registerApiToken,
+  registerSandbox,
 ];

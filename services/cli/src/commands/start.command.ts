@@ -18,6 +18,10 @@ NATS:     NATS_URL, else nats://127.0.0.1:4222 when it answers, else nats-server
 Ports:    SCHEDULER_PORT (8080) and WEB_PORT (8081) on HOST (127.0.0.1).
 Secrets:  GITHUB_WEBHOOK_SECRET, GITLAB_WEBHOOK_TOKEN, MESSAGES_TOKEN; any not set is
           generated once and kept in .packflow/secrets.json (mode 0600).
+Sandbox:  with no forge identity (GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, or GITLAB_TOKEN),
+          packflow runs against a local GitHub, Copr and Testing Farm (fakes whose builds
+          and tests take a few seconds, PACKFLOW_SANDBOX_STEP_MS each stage); drive it with
+          \`pnpm packflow sandbox --help\`. Never with an identity set.
 Migrations are applied at start. Ctrl-C stops everything cleanly.`,
     )
     .action(action(() => runAll()));
@@ -41,13 +45,20 @@ async function runAll(): Promise<void> {
   const { applyLocalSecrets } = await import('../local/local-secrets.js');
 
   const common = loadCommonConfig();
-  const logger = createLogger({ name: 'packflow', level: common.logLevel, pretty: common.logPretty });
+  const identities = readForgeIdentities(new EnvReader(process.env));
+  // Without a forge identity nothing could ever build: run the sandbox instead, and say so
+  // on every log line. Never with an identity: then every event is real.
+  const sandboxed = !identities.github && !identities.gitlab;
+  const rootLogger = createLogger({ name: 'packflow', level: common.logLevel, pretty: common.logPretty });
+  const logger = sandboxed ? rootLogger.child({ sandbox: true }) : rootLogger;
   const cleanups: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const fn of cleanups.reverse()) await fn().catch((err) => logger.error({ err }, 'error while stopping'));
   };
   try {
     const env: Record<string, string | undefined> = { ...process.env };
+    // Only the sandbox started here says it is one.
+    delete env.PACKFLOW_SANDBOX;
     const secrets = await applyLocalSecrets(stateDir(), env);
     if (secrets) {
       const what = secrets.generated.length
@@ -84,7 +95,14 @@ async function runAll(): Promise<void> {
 
     // One database handle for every service of the process (all their SQL), and the ORM
     // beside it for entity work (dead letters).
-    const database = new Database({ url: databaseUrl, logger, name: 'packflow', max: pg ? 8 : 20 });
+    // PGlite serves every connection on one session: named statements would collide there.
+    const database = new Database({
+      url: databaseUrl,
+      logger,
+      name: 'packflow',
+      max: pg ? 8 : 20,
+      namedStatements: !pg,
+    });
     cleanups.push(() => database.close());
     const orm = await createOrm(databaseUrl, { pool: { min: 0, max: 2 } });
     cleanups.push(() => orm.close());
@@ -92,22 +110,48 @@ async function runAll(): Promise<void> {
     cleanups.push(() => nc.drain());
     const shared = { database, orm, nats: nc };
 
+    let sandbox: import('../sandbox/sandbox.server.js').Sandbox | undefined;
+    if (sandboxed) {
+      // Loaded only now: the fakes are no part of a real run, nor of the other commands.
+      const { startSandbox } = await import('../sandbox/sandbox.server.js');
+      const stepMs = new EnvReader(env).int('PACKFLOW_SANDBOX_STEP_MS', 2000, { min: 10, max: 600_000 });
+      sandbox = await startSandbox({ stateDir: stateDir(), logger, stepMs });
+      cleanups.push(() => sandbox!.stop());
+      Object.assign(env, sandbox.env);
+    }
+
     const services: RunningService[] = [];
-    for (const start of [startScheduler, startUpstreamWorker, startStreamWorker, startResultsWorker, startWeb]) {
+    for (const start of [startScheduler, startWeb, startUpstreamWorker, startStreamWorker, startResultsWorker]) {
       const service = await start({ env, logger: logger.child({ service: start.name }), shared });
       services.push(service);
       cleanups.push(() => service.close());
+      // Those told where this instance is (Testing Farm's notifications, the links on check
+      // runs) are told where it really listens, which may be a port chosen at start (0).
+      if (service.name === 'scheduler') env.PACKFLOW_PUBLIC_URL ||= service.url;
+      if (service.name === 'web') env.DASHBOARD_URL ||= service.url;
     }
     for (const s of services.filter((x) => x.url)) {
       process.stdout.write(`packflow ${s.name} listening on ${s.url} (probes: ${s.url}/healthz, ${s.url}/readyz)\n`);
     }
     if (pg) process.stdout.write(`packflow embedded database: ${pg.url} (the CLI finds it while this runs)\n`);
-    const identities = readForgeIdentities(new EnvReader(env));
-    if (!identities.github && !identities.gitlab) {
-      // Say it where people look: without an identity every webhook is recorded and left alone.
+    if (sandbox) {
+      const url = (name: string) => services.find((s) => s.name === name)?.url ?? '';
+      await sandbox.attach({
+        schedulerUrl: url('scheduler'),
+        webUrl: url('web'),
+        webhookSecret: env.GITHUB_WEBHOOK_SECRET!,
+        messagesToken: env.MESSAGES_TOKEN!,
+      });
+      // Say it where people look: this instance builds nothing for real.
+      const e = sandbox.endpoints;
       process.stdout.write(
-        'packflow has no forge identity (GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, or GITLAB_TOKEN): ' +
-          'webhooks are recorded, but no pipeline will run until one is set\n',
+        [
+          'packflow SANDBOX: no forge identity is set (GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, or GITLAB_TOKEN),',
+          `  so packflow runs against a local GitHub (${e.github}), Copr (${e.copr}) and Testing Farm (${e.testingFarm}):`,
+          '  fakes whose builds and tests take a few seconds; nothing leaves this machine. Set an identity to run for real.',
+          '  Try, in another terminal: pnpm packflow sandbox pull-request --fail fedora-rawhide-x86_64',
+          '',
+        ].join('\n'),
       );
     }
     process.stdout.write('packflow is running; press Ctrl-C to stop\n');

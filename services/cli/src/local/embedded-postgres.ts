@@ -84,6 +84,8 @@ export async function openEmbeddedPostgres(state: string): Promise<EmbeddedPostg
     const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
     const db = await PGlite.create(join(state, 'pgdata'));
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 32 });
+    const { keepQueriesTogether } = await import('./pglite-queue.js');
+    keepQueriesTogether(server);
     await server.start();
     const url = `postgres://postgres@${server.getServerConn()}/postgres`;
     await writeFile(holderFile(state), `${JSON.stringify({ pid: process.pid, url } satisfies Holder)}\n`);

@@ -191,6 +191,10 @@ describe('bad requests', () => {
   it('answers an unknown API route 404 with the one error body, not the dashboard', async () => {
     expect(await get('/nothing-here')).toMatchObject({ status: 404, body: { code: 'not_found' } });
   });
+
+  it('says it is no sandbox unless pnpm start runs one (PACKFLOW_SANDBOX)', async () => {
+    expect(await get('/about')).toMatchObject({ status: 200, body: { sandbox: false } });
+  });
 });
 
 describe('the OpenAPI document', () => {
@@ -205,6 +209,7 @@ describe('the OpenAPI document', () => {
         '/readyz',
         '/api/kcidb/status',
         '/api/kcidb/submit',
+        '/api/v1/about',
         '/api/v1/auth/sign-out',
         '/api/v1/auth/{forge}/callback',
         '/api/v1/auth/{forge}/sign-in',

@@ -3,6 +3,11 @@
 // of an unchanged pipeline is a 304 without a body.
 export type Status = 'pending' | 'queued' | 'running' | 'success' | 'failure' | 'error' | 'skipped' | 'cancelled';
 
+/** GET /api/v1/about. */
+export interface About {
+  sandbox: boolean;
+}
+
 export interface Project {
   id: string;
   forge: string;

@@ -2,6 +2,8 @@
 import '@patternfly/react-core/dist/styles/base.css';
 import '@patternfly/react-topology/dist/esm/css/topology-components.css';
 import {
+  Banner,
+  Label,
   Masthead,
   MastheadBrand,
   MastheadContent,
@@ -13,6 +15,8 @@ import {
 } from '@patternfly/react-core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { About } from './api';
+import { useApi } from './hooks';
 import { EventPage } from './pages/event';
 import { KcidbPage } from './pages/kcidb';
 import { PipelinePage } from './pages/pipeline';
@@ -43,6 +47,8 @@ function Routes() {
 }
 
 function App() {
+  // The sandbox of `pnpm start` says so on every page: its forge, Copr and Testing Farm are fakes.
+  const sandbox = useApi<About>('/api/v1/about').data?.sandbox === true;
   const masthead = (
     <Masthead>
       <MastheadMain>
@@ -50,6 +56,11 @@ function App() {
           <MastheadLogo component={(props) => <Link {...props} href="/" />}>
             <span className="packflow-brand">packflow</span>
           </MastheadLogo>
+          {sandbox && (
+            <Label color="orange" className="packflow-sandbox-label">
+              sandbox
+            </Label>
+          )}
         </MastheadBrand>
       </MastheadMain>
       <MastheadContent>
@@ -64,6 +75,13 @@ function App() {
   );
   return (
     <Page masthead={masthead}>
+      {sandbox && (
+        <Banner color="orange" screenReaderText="Sandbox" data-testid="sandbox-banner">
+          Sandbox: this packflow runs against a local forge, Copr and Testing Farm (fakes started by{' '}
+          <code>pnpm start</code>); nothing here is built for real. Start a pipeline with{' '}
+          <code>pnpm packflow sandbox pull-request</code>.
+        </Banner>
+      )}
       <Routes />
     </Page>
   );
@@ -72,6 +90,7 @@ function App() {
 const style = document.createElement('style');
 style.textContent = `
   .packflow-brand { color: var(--pf-t--global--text--color--regular); font-size: 1.25rem; font-weight: 600; }
+  .packflow-sandbox-label { margin-inline-start: 0.75rem; align-self: center; }
   .packflow-nav { display: flex; gap: 1.25rem; flex-wrap: wrap; }
   .packflow-nav a { color: var(--pf-t--global--text--color--regular); }
   .packflow-session { margin-left: auto; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }

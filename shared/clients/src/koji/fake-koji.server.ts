@@ -96,7 +96,7 @@ export class FakeKoji extends FakeHttpServer {
   }
 
   static async start(options: FakeKojiOptions): Promise<FakeKoji> {
-    return new FakeKoji(options).listen(options.tls);
+    return new FakeKoji(options).listen({ tls: options.tls });
   }
 
   get hubUrl(): string {

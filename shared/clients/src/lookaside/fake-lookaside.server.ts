@@ -28,7 +28,7 @@ export class FakeLookaside extends FakeHttpServer {
   }
 
   static async start(options: FakeLookasideOptions): Promise<FakeLookaside> {
-    return new FakeLookaside(options).listen(options.tls);
+    return new FakeLookaside(options).listen({ tls: options.tls });
   }
 
   get uploadUrl(): string {

@@ -31,11 +31,30 @@ export interface DatabaseOptions {
    * server does not answer).
    */
   connectionTimeoutMs?: number;
+  /**
+   * Keep the names of named statements (default true). False for a server whose
+   * connections share one session, as the embedded PGlite of `pnpm start` does: there a
+   * name prepared by one connection is "already exists" for the next, so statements run
+   * unnamed (parsed each time, the same results).
+   */
+  namedStatements?: boolean;
 }
 
 /** Something that runs SQL and can run a function in a transaction: a `Database`, or a test's wrapper of one. */
 export interface Transactional extends Sql {
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+/** Makes a client run named statements unnamed (the pool's queries go through its clients). */
+function unnamed(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (config: unknown, ...rest: unknown[]) =>
+    query(
+      config && typeof config === 'object' && 'name' in config && !('submit' in config)
+        ? { ...config, name: undefined }
+        : config,
+      ...rest,
+    );
 }
 
 export class Database extends pg.Pool implements Transactional {
@@ -54,6 +73,7 @@ export class Database extends pg.Pool implements Transactional {
     // A checked-out client failed between queries: its holder gets the error on its next
     // query, and the pool drops it on release. Only kept from becoming an uncaught 'error'.
     this.on('connect', (client) => client.on('error', (err) => log.debug({ err }, 'database connection in use lost')));
+    if (options.namedStatements === false) this.on('connect', unnamed);
   }
 
   /** Runs `fn` on one connection inside `begin` … `commit`; rolls back when it throws. */

@@ -39,6 +39,14 @@ export interface PushEventInput {
   sender?: string;
 }
 
+export interface ReleaseEventInput {
+  tag: string;
+  name?: string;
+  /** The branch or sha the tag is made from (default `main`). */
+  targetCommitish?: string;
+  sender?: string;
+}
+
 function id(text: string): number {
   return parseInt(createHash('sha1').update(text).digest('hex').slice(0, 7), 16);
 }
@@ -143,6 +151,31 @@ export function pushPayload(repo: string, input: PushEventInput, ctx: WebhookCon
     commits: [commit],
     head_commit: commit,
     pusher: { name: sender, email: `${sender}@example.org` },
+    ...envelope(repo, sender, ctx),
+  };
+}
+
+/** A release published on a tag, as GitHub sends it. */
+export function releasePayload(repo: string, input: ReleaseEventInput, ctx: WebhookContext) {
+  const sender = input.sender ?? repo.split('/')[0];
+  const releaseId = id(`${repo}@${input.tag}`);
+  return {
+    action: 'published',
+    release: {
+      url: `${ctx.api}/repos/${repo}/releases/${releaseId}`,
+      html_url: `${ctx.web}/${repo}/releases/tag/${input.tag}`,
+      id: releaseId,
+      tag_name: input.tag,
+      target_commitish: input.targetCommitish ?? 'main',
+      name: input.name ?? input.tag,
+      draft: false,
+      prerelease: false,
+      author: user(sender, ctx.web),
+      created_at: new Date().toISOString(),
+      published_at: new Date().toISOString(),
+      tarball_url: `${ctx.api}/repos/${repo}/tarball/${input.tag}`,
+      body: null,
+    },
     ...envelope(repo, sender, ctx),
   };
 }

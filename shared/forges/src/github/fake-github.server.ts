@@ -4,7 +4,7 @@
 // request files and compares; rate-limit headers on every answer, scripted failures, and
 // signed webhooks (X-Hub-Signature-256) sent to a configured receiver.
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
-import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
+import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing/fakes';
 import { FakeGithubApp, signWebhook, type FakeInstallation } from './fake-github.app.js';
 import { FakeOAuthProvider } from '../fake-oauth.provider.js';
 import { installGithubOAuth } from './fake-github.oauth.js';
@@ -14,13 +14,15 @@ import {
   issueCommentPayload,
   pullRequestPayload,
   pushPayload,
+  releasePayload,
   type PullRequestEventInput,
   type PushEventInput,
+  type ReleaseEventInput,
   type WebhookContext,
 } from './fake-github.events.js';
 
 export type { CheckRunSnapshot, FakeCheckRun } from './fake-github.check-runs.js';
-export type { PullRequestEventInput, PushEventInput } from './fake-github.events.js';
+export type { PullRequestEventInput, PushEventInput, ReleaseEventInput } from './fake-github.events.js';
 
 export type GithubRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
@@ -85,8 +87,9 @@ export class FakeGithub extends FakeHttpServer {
     this.routes();
   }
 
-  static async start(options: FakeGithubOptions = {}): Promise<FakeGithub> {
-    return new FakeGithub(options).listen();
+  /** `port`: listen there (the sandbox keeps its address across restarts); fails when it is taken. */
+  static async start(options: FakeGithubOptions = {}, port = 0): Promise<FakeGithub> {
+    return new FakeGithub(options).listen({ port });
   }
 
   /** Host of web URLs (`html_url`), `https://github.com` unless configured. */
@@ -105,8 +108,13 @@ export class FakeGithub extends FakeHttpServer {
 
   /** Names its own URL as the forge's web (webhooks, answers), where it serves the OAuth sign-in too. */
   useOwnWebUrl(): this {
-    this.options.webUrl = this.url;
+    this.setWebUrl(this.url);
     return this;
+  }
+
+  /** Web URLs (`html_url`) on this host from now on (the sandbox: the fake's own address). */
+  setWebUrl(url: string): void {
+    this.options.webUrl = url;
   }
 
   setWebhookTarget(url: string, secret: string): void {
@@ -190,6 +198,11 @@ export class FakeGithub extends FakeHttpServer {
   /** A push webhook of one commit to a branch of `owner/repo`. */
   async emitPush(repo: string, input: PushEventInput) {
     return this.emitWebhook('push', pushPayload(repo, input, this.webhookContext(repo)));
+  }
+
+  /** A release `published` webhook for a tag of `owner/repo`. */
+  async emitRelease(repo: string, input: ReleaseEventInput) {
+    return this.emitWebhook('release', releasePayload(repo, input, this.webhookContext(repo)));
   }
 
   /** An issue_comment `created` webhook, on a pull request unless `pullRequest: false`. */

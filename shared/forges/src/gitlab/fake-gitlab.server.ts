@@ -6,7 +6,7 @@
 // are in fake-gitlab.projects.ts. It also sends webhooks (Merge Request, Note, Push and
 // Pipeline Hooks) with X-Gitlab-Token to a configured receiver.
 import { createHash, randomUUID } from 'node:crypto';
-import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
+import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing/fakes';
 import { FakeOAuthProvider } from '../fake-oauth.provider.js';
 import { installGitlabOAuth } from './fake-gitlab.oauth.js';
 import { FakeGitlabProjects } from './fake-gitlab.projects.js';

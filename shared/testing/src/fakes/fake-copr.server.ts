@@ -3,103 +3,35 @@
 // states, cancel. Tests move builds on with startBuild/finishBuild; the fake then sends
 // the fedora-messaging message Copr's backend would (`org.fedoraproject.prod.copr.build.
 // start`/`.end`, the fields of the real ones) to `<scheduler>/webhooks/messages` with a
-// bearer token, as packflow's message bridge does.
+// bearer token, as packflow's message bridge does. With `autoRun`, builds move on by
+// themselves after a delay, as in the real Copr (the sandbox of `pnpm start`). Each chroot
+// writes a log, served at the result URL Copr gives (`…/builder-live.log.gz`), and each
+// build has its web page.
 import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
 
-export type FakeCoprState =
-  | 'importing'
-  | 'pending'
-  | 'starting'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'canceled'
-  | 'skipped'
-  | 'forked'
-  | 'waiting';
+import {
+  FINISHED,
+  SRPM_BUILDS,
+  STATUS_CODES,
+  type CoprAutoRun,
+  type CoprMessage,
+  type FakeCoprBuild,
+  type FakeCoprChroot,
+  type FakeCoprOptions,
+  type FakeCoprProject,
+  type FakeCoprState,
+} from './fake-copr.types.js';
 
-const STATUS_CODES: Record<FakeCoprState, number> = {
-  failed: 0,
-  succeeded: 1,
-  canceled: 2,
-  running: 3,
-  pending: 4,
-  skipped: 5,
-  starting: 6,
-  importing: 7,
-  forked: 8,
-  waiting: 9,
-};
-const FINISHED = new Set<FakeCoprState>(['succeeded', 'failed', 'canceled', 'skipped', 'forked']);
-export const SRPM_BUILDS = 'srpm-builds';
-
-export interface FakeCoprOptions {
-  /** API login and token the fake accepts (defaults `packflow` / `copr-api-token`). */
-  login?: string;
-  token?: string;
-  /** Where build start/end messages go, e.g. `<scheduler>/webhooks/messages`, and its bearer token. */
-  messages?: { url: string; token: string };
-  /** Topic environment: `prod` (default) or `stg`. */
-  environment?: string;
-  /** Base of result URLs (default `<fake>/results`). */
-  resultsUrl?: string;
-  /** Name and version an SRPM build produces (default `hello` / `1.0-1`). */
-  package?: { name: string; version: string };
-  firstBuildId?: number;
-}
-
-export interface FakeCoprProject {
-  id: number;
-  owner: string;
-  name: string;
-  chroots: string[];
-  description: string | null;
-  instructions: string | null;
-  unlistedOnHp: boolean;
-  enableNet: boolean;
-  deleteAfterDays: number | null;
-  forgeProjectsAllowed: string[];
-  /** Every add/edit body, oldest first. */
-  edits: unknown[];
-}
-
-export interface FakeCoprChroot {
-  state: FakeCoprState;
-  startedOn: number | null;
-  endedOn: number | null;
-}
-
-export interface FakeCoprBuild {
-  id: number;
-  owner: string;
-  project: string;
-  method: 'custom' | 'url';
-  /** The submit body as the client sent it. */
-  request: Record<string, unknown>;
-  submitter: string;
-  submittedOn: number;
-  source: FakeCoprChroot;
-  sourcePackage: { name: string | null; version: string | null; url: string | null };
-  chroots: Map<string, FakeCoprChroot>;
-  canceled: boolean;
-}
-
-/** A fedora-messaging Copr message body as the bridge posts it. */
-export interface CoprMessage {
-  topic: string;
-  status: number;
-  what: string;
-  chroot: string;
-  ip: string;
-  user: string;
-  who: string;
-  pid: number;
-  copr: string;
-  version: string | null;
-  build: number;
-  owner: string;
-  pkg: string | null;
-}
+export { SRPM_BUILDS } from './fake-copr.types.js';
+export type {
+  CoprAutoRun,
+  CoprMessage,
+  FakeCoprBuild,
+  FakeCoprChroot,
+  FakeCoprOptions,
+  FakeCoprProject,
+  FakeCoprState,
+} from './fake-copr.types.js';
 
 export class FakeCopr extends FakeHttpServer {
   readonly projects = new Map<string, FakeCoprProject>();
@@ -156,6 +88,12 @@ export class FakeCopr extends FakeHttpServer {
     }
     target.state = 'running';
     target.startedOn = now();
+    this.log(build, chroot, `Build ${build.id} of ${build.owner}/${build.project} started in ${chroot}`);
+    this.log(
+      build,
+      chroot,
+      chroot === SRPM_BUILDS ? `Running the custom script (${build.method} build)` : 'Running mock --rebuild',
+    );
     return this.send(build, chroot, 'start', 'running');
   }
 
@@ -174,6 +112,8 @@ export class FakeCopr extends FakeHttpServer {
     if (target.state !== 'running') await this.startBuild(buildId, chroot);
     target.state = result;
     target.endedOn = now();
+    if (result === 'failed') this.log(build, chroot, 'error: Bad exit status from mock build (exit 1)');
+    this.log(build, chroot, `Finished: ${result}`);
     if (chroot === SRPM_BUILDS) {
       if (result === 'succeeded') {
         const pkg = this.options.package ?? { name: 'hello', version: '1.0-1' };
@@ -226,6 +166,9 @@ export class FakeCopr extends FakeHttpServer {
       this.buildChroot(r.query.get('build_id') ?? '', r.query.get('chrootname') ?? ''),
     );
     this.route('GET', '/api_3/build-chroot/:id/:chroot', (r) => this.buildChroot(r.params.id, r.params.chroot));
+    this.route('GET', '/results/*path', (r) => this.resultFile(r.params.path));
+    this.route('GET', '/coprs/build/:id', (r) => this.withBuild(r.params.id, (b) => this.buildPage(b)));
+    this.route('GET', '/coprs/:owner/:project/build/:id', (r) => this.withBuild(r.params.id, (b) => this.buildPage(b)));
     this.route(
       'PUT',
       '/api_3/build/cancel/:id',
@@ -323,8 +266,10 @@ export class FakeCopr extends FakeHttpServer {
           requested.map((c) => [c, { state: url ? 'pending' : 'waiting', startedOn: null, endedOn: null }]),
         ),
         canceled: false,
+        logs: new Map(),
       };
       this.builds.set(build.id, build);
+      if (this.options.autoRun) this.autoRun(build, this.options.autoRun);
       return build;
     });
     if (method === 'url') return this.json(200, { items: builds.map((b) => this.buildBody(b)), meta: {} });
@@ -352,6 +297,57 @@ export class FakeCopr extends FakeHttpServer {
     for (const c of [build.source, ...build.chroots.values()])
       if (!FINISHED.has(c.state)) Object.assign(c, { state: 'canceled', endedOn: now() });
     return this.json(200, this.buildBody(build));
+  }
+
+  /** Moves the build on by itself: the SRPM (custom builds), then its chroots side by side. */
+  private autoRun(build: FakeCoprBuild, run: CoprAutoRun): void {
+    const stage = (chroot: string, delayMs: number, then?: () => void) =>
+      this.later(delayMs, async () => {
+        if (FINISHED.has(this.chroot(build, chroot).state)) return;
+        await this.startBuild(build.id, chroot);
+        this.later(run.stepMs, async () => {
+          if (FINISHED.has(this.chroot(build, chroot).state)) return;
+          await this.finishBuild(build.id, chroot, run.result?.(build, chroot) ?? 'succeeded');
+          then?.();
+        });
+      });
+    // A build waits in the queue before it starts, as in Copr: the client has its id by then.
+    const chroots = () => [...build.chroots.keys()].forEach((c, i) => stage(c, run.stepMs / 2 + 150 * i));
+    if (build.source.state === 'succeeded') chroots();
+    else stage(SRPM_BUILDS, run.stepMs, () => build.source.state === 'succeeded' && chroots());
+  }
+
+  private log(build: FakeCoprBuild, chroot: string, line: string): void {
+    const lines = build.logs.get(chroot) ?? [];
+    lines.push(`${new Date().toISOString()} ${line}`);
+    build.logs.set(chroot, lines);
+  }
+
+  /** `<results>/<owner>/<project>/<chroot>/<00000042[-name]>/builder-live.log[.gz]`, or that directory. */
+  private resultFile(path: string): FakeResponse {
+    const [owner, project, chroot, dir, file] = path.split('/');
+    const build = this.builds.get(parseInt(dir ?? '', 10));
+    if (!build || build.owner !== owner || build.project !== project || !this.hasChroot(build, chroot))
+      return this.error(404, 'Not Found');
+    if (!file) return { status: 200, text: `builder-live.log.gz\n`, contentType: 'text/plain; charset=utf-8' };
+    if (file !== 'builder-live.log.gz' && file !== 'builder-live.log') return this.error(404, 'Not Found');
+    return { status: 200, text: `${(build.logs.get(chroot) ?? []).join('\n')}\n` };
+  }
+
+  private hasChroot(build: FakeCoprBuild, chroot: string | undefined): boolean {
+    return chroot === SRPM_BUILDS || (chroot !== undefined && build.chroots.has(chroot));
+  }
+
+  /** The build's web page: its state and each chroot's state with its log. */
+  private buildPage(b: FakeCoprBuild): FakeResponse {
+    const row = (name: string, c: FakeCoprChroot) =>
+      `<tr><td>${name}</td><td>${c.state}</td><td><a href="${this.resultDir(b, name)}builder-live.log.gz">builder-live.log</a></td></tr>`;
+    const rows = [row(SRPM_BUILDS, b.source), ...[...b.chroots].map(([name, c]) => row(name, c))].join('');
+    return {
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      text: `<!doctype html><title>Build ${b.id}</title><h1>Build ${b.id}: ${this.buildState(b)}</h1><p>${b.owner}/${b.project}</p><table>${rows}</table>`,
+    };
   }
 
   private withBuild(id: string, fn: (build: FakeCoprBuild) => FakeResponse): FakeResponse {

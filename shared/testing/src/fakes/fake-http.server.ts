@@ -91,6 +91,9 @@ interface Route {
 export abstract class FakeHttpServer {
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[] = [];
+  /** Errors of work the fake did by itself (see `later`), oldest first. */
+  readonly backgroundErrors: Error[] = [];
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly routeTable: Route[] = [];
   private readonly failures: (ScriptedFailure & { left: number })[] = [];
   private server: Server | undefined;
@@ -124,8 +127,12 @@ export abstract class FakeHttpServer {
     this.failures.length = 0;
   }
 
-  /** Listens on 127.0.0.1; over HTTPS when `tls` is given (asking for, not requiring, a client certificate). */
-  protected async listen(tls?: FakeTls): Promise<this> {
+  /**
+   * Listens on 127.0.0.1, on `port` when given (a fake that must keep its address), else on
+   * any free one; over HTTPS when `tls` is given (asking for, not requiring, a client
+   * certificate).
+   */
+  protected async listen({ tls, port: wanted = 0 }: { tls?: FakeTls; port?: number } = {}): Promise<this> {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     const server = tls
       ? createHttpsServer(
@@ -142,7 +149,7 @@ export abstract class FakeHttpServer {
     server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(wanted, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as { port: number };
     this.server = server;
@@ -150,7 +157,23 @@ export abstract class FakeHttpServer {
     return this;
   }
 
+  /**
+   * Runs `fn` after `ms`, as a real service does work later by itself (the realistic-delay
+   * modes of the fakes); pending ones are dropped at close. Errors go to `backgroundErrors`.
+   */
+  protected later(ms: number, fn: () => Promise<unknown> | unknown): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void Promise.resolve()
+        .then(fn)
+        .catch((error: Error) => this.backgroundErrors.push(error));
+    }, ms);
+    this.timers.add(timer);
+  }
+
   async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     const server = this.server;
     this.server = undefined;
     if (!server) return;

@@ -2,7 +2,9 @@
 // of a real request result: test.fmf, environments_requested, notes, result with overall,
 // xunit and xunit_url, run.artifacts) and cancelled. Tests move a request on with
 // start/finish; the fake then POSTs `{"request_id", "token", "source"}` to the
-// notification webhook given at submit time, as Testing Farm does.
+// notification webhook given at submit time, as Testing Farm does. With `autoRun`,
+// requests start and finish by themselves after a delay (the sandbox of `pnpm start`); the
+// artifacts URL a result gives is served (a page, the xunit, each test's log).
 import { randomUUID } from 'node:crypto';
 import {
   deliver,
@@ -18,6 +20,13 @@ export interface FakeTestingFarmOptions {
   apiKey?: string;
   /** Put the xunit in `result.xunit` too, as older results did (default true; `xunit_url` is always set). */
   inlineXunit?: boolean;
+  /** Requests run by themselves, as in the real Testing Farm, instead of being moved on by the test. */
+  autoRun?: {
+    /** How long a request waits in the queue, and then runs. */
+    stepMs: number;
+    /** Its result (default passed). */
+    result?: (request: FakeTfRequest) => 'passed' | 'failed' | 'error';
+  };
 }
 
 export type FakeTestResult = 'passed' | 'failed' | 'error' | 'skipped';
@@ -76,6 +85,12 @@ export class FakeTestingFarm extends FakeHttpServer {
     this.route('GET', '/artifacts/:id/results.xml', (r) =>
       this.withRequest(r.params.id, (t) =>
         t.overall ? { status: 200, text: this.xunit(t), contentType: 'application/xml' } : this.error(404, 'Not Found'),
+      ),
+    );
+    this.route('GET', '/artifacts/:id', (r) => this.withRequest(r.params.id, (t) => this.artifactsPage(t)));
+    this.route('GET', '/artifacts/:id/*path', (r) =>
+      this.withRequest(r.params.id, (t) =>
+        t.state === 'new' ? this.error(404, 'Not Found') : { status: 200, text: this.testLog(t, r.params.path) },
       ),
     );
   }
@@ -195,6 +210,16 @@ export class FakeTestingFarm extends FakeHttpServer {
       updated: at,
     };
     this.testRequests.set(entry.id, entry);
+    const run = this.options.autoRun;
+    if (run) {
+      this.later(run.stepMs, async () => {
+        if (entry.state !== 'new') return;
+        await this.start(entry.id);
+        this.later(run.stepMs, async () => {
+          if (entry.state === 'running') await this.finish(entry.id, run.result?.(entry) ?? 'passed');
+        });
+      });
+    }
     return this.json(200, {
       id: entry.id,
       test: request.test,
@@ -224,6 +249,30 @@ export class FakeTestingFarm extends FakeHttpServer {
     const delivery = await deliver(request.notification?.url, payload);
     this.notificationsSent.push(delivery);
     return delivery;
+  }
+
+  /** The artifacts page a result links to: the request's state and its files. */
+  private artifactsPage(t: FakeTfRequest): FakeResponse {
+    const base = `${this.url}/artifacts/${t.id}`;
+    const logs = t.tests.map(
+      (c) =>
+        `<li>${esc(c.name)}: ${c.result} <a href="${base}/work${esc(c.plan ?? '/plans/default')}/execute/data${esc(c.name)}/out.log">out.log</a></li>`,
+    );
+    return {
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      text: `<!doctype html><title>Request ${t.id}</title><h1>Testing Farm request ${t.id}: ${t.state}</h1><p>${esc(t.fmf.url)} on ${esc(t.environments.map((e) => `${e.compose} ${e.arch}`).join(', '))}</p><ul>${logs.join('')}</ul>${t.overall ? `<a href="${base}/results.xml">results.xml</a>` : ''}`,
+    };
+  }
+
+  /** A test's log (`…/execute/data/<test>/out.log`), or what is known of the run. */
+  private testLog(t: FakeTfRequest, path: string): string {
+    const test = t.tests.find((c) => path.endsWith(`data${c.name}/out.log`));
+    const env = t.environments[0];
+    const lines = [`tmt run of ${t.fmf.url} on ${env?.compose ?? '?'} ${env?.arch ?? '?'}`];
+    if (test) lines.push(`${test.name}: ${test.result}`);
+    else lines.push(`request ${t.state}${t.summary ? `: ${t.summary}` : ''}`);
+    return `${lines.join('\n')}\n`;
   }
 
   /** The request as `GET /v0.1/requests/<id>` answers it. */

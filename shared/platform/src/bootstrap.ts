@@ -48,19 +48,26 @@ export async function startContext(module: unknown, logger: Logger): Promise<INe
   return app;
 }
 
+export interface SignalStop {
+  /** What stops the process cleanly; run now when a signal came while it was starting. */
+  closeWith(close: () => Promise<void>): void;
+}
+
 /**
- * Stops cleanly on SIGTERM or SIGINT: runs `close` (drain, close connections) and exits 0;
- * a second signal while closing exits at once with 1.
+ * Stops cleanly on SIGTERM or SIGINT and exits 0. Call it before starting anything, so a
+ * Ctrl-C while the process starts also ends with 0 (it stops once `closeWith` names how).
+ *
+ * Ctrl-C under `pnpm run` delivers SIGINT twice: the terminal's to the whole process group
+ * and pnpm's forwarded copy. The second signal is therefore part of the same request; a
+ * third one while stopping exits at once with 1.
  */
-export function closeOnSignal(close: () => Promise<void>, logger: Logger): void {
-  let closing = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (closing) {
-      logger.warn({ signal }, 'second signal while stopping: exiting now');
-      process.exit(1);
-    }
-    closing = true;
-    logger.info({ signal }, 'stopping');
+export function closeOnSignal(logger: Logger): SignalStop {
+  let close: (() => Promise<void>) | undefined;
+  let signals = 0;
+  let stopping = false;
+  const stop = () => {
+    if (stopping || !close) return;
+    stopping = true;
     close().then(
       () => {
         logger.info('stopped');
@@ -69,10 +76,28 @@ export function closeOnSignal(close: () => Promise<void>, logger: Logger): void 
       },
       (error: unknown) => {
         logger.error({ err: error }, 'error while stopping');
+        logger.flush?.();
         process.exit(1);
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 2) {
+      logger.warn({ signal }, 'third signal while stopping: exiting now');
+      logger.flush?.();
+      process.exit(1);
+    }
+    if (signals === 2) return;
+    logger.info({ signal }, close ? 'stopping' : 'stopping once started');
+    stop();
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  return {
+    closeWith(fn) {
+      close = fn;
+      if (signals > 0) stop();
+    },
+  };
 }

@@ -14,5 +14,5 @@ export {
   type ErrorAnswer,
   type ErrorAnswerContext,
 } from './http-error.filter.js';
-export { startHttpService, startContext, closeOnSignal, type HttpServiceOptions } from './bootstrap.js';
+export { startHttpService, startContext, closeOnSignal, type HttpServiceOptions, type SignalStop } from './bootstrap.js';
 export type { ServiceStartOptions, RunningService, SharedConnections } from './service.types.js';

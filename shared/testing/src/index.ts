@@ -12,6 +12,6 @@ export * from './fakes/fake-http.server.js';
 export * from './fakes/fake-copr.server.js';
 export * from './fakes/fake-testing-farm.server.js';
 export * from './fakes/callback-receiver.server.js';
-export { spawnServiceMain, type ServiceProcess } from './service-process.js';
+export { spawnServiceMain, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';
 export { startPostgres, type TestPostgres, type PostgresOptions } from './postgres/postgres-server.js';
 export * from './git/git-repos.fixture.js';

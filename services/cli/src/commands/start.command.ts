@@ -46,6 +46,8 @@ async function runAll(): Promise<void> {
   const stopAll = async () => {
     for (const fn of cleanups.reverse()) await fn().catch((err) => logger.error({ err }, 'error while stopping'));
   };
+  // From the first moment: a Ctrl-C while packflow starts stops what has started, with exit 0.
+  closeOnSignal(logger).closeWith(stopAll);
   try {
     const env: Record<string, string | undefined> = { ...process.env };
     const secrets = await applyLocalSecrets(stateDir(), env);
@@ -107,7 +109,6 @@ async function runAll(): Promise<void> {
       );
     }
     process.stdout.write('packflow is running; press Ctrl-C to stop\n');
-    closeOnSignal(stopAll, logger);
   } catch (error) {
     await stopAll();
     throw error;

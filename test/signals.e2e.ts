@@ -1,0 +1,48 @@
+// Ctrl-C and SIGTERM stop every service with exit 0 (issue 17: `pnpm start` exited 130 and
+// pnpm printed "Command failed"). Each service runs through its pnpm `start` script, the
+// command the chart gives a deployment, in a process group of its own; the signal goes to
+// the whole group, as a terminal's Ctrl-C does, so the service receives it twice (the
+// terminal's and pnpm's forwarded copy) and the shell pnpm runs the script in receives it too.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  createTestDatabase,
+  spawnServiceMain,
+  startNatsServer,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@packflow/testing';
+
+let db: TestDatabase;
+let nats: TestNatsServer;
+beforeAll(async () => {
+  [db, nats] = await Promise.all([createTestDatabase(), startNatsServer()]);
+});
+afterAll(async () => {
+  await nats?.dispose();
+  await db?.drop();
+});
+
+const SERVICES = [
+  ['scheduler', { SCHEDULER_PORT: '0' }],
+  ['web', { WEB_PORT: '0' }],
+  ['upstream-worker', {}],
+  ['stream-worker', {}],
+  ['results-worker', {}],
+] as const;
+
+describe('service signals', () => {
+  it.each(SERVICES.flatMap(([name, env]) => [[name, env, 'SIGINT'] as const, [name, env, 'SIGTERM'] as const]))(
+    '%s stops with exit 0 on %s sent to its pnpm process group',
+    async (name, env, signal) => {
+      const child = spawnServiceMain(
+        `services/${name}/src/main.ts`,
+        { DATABASE_URL: db.url, NATS_URL: nats.url, ...env },
+        { through: 'pnpm' },
+      );
+      await child.waitForOutput((out) => out.includes(`"msg":"${name} started"`), `${name} started`, 90_000);
+      expect(await child.signal(signal)).toEqual({ code: 0, signal: null });
+      expect(child.output()).toContain('"msg":"stopped"');
+    },
+    120_000,
+  );
+});

@@ -16,4 +16,8 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
 - name: HOST
   value: "0.0.0.0"
+{{- with .Values.instance }}
+- name: PACKFLOW_INSTANCE
+  value: {{ . | quote }}
+{{- end }}
 {{- end -}}

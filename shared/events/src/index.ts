@@ -50,7 +50,15 @@ export {
   allSubjects,
   ecosystemSubjects,
   eventSubject,
+  instanceSubject,
+  localSubject,
   parseSubject,
+  splitSubject,
+  streamSubjects,
+  KCIDB_SUBMITTED_SUBJECT,
+  RESULTS_SUBJECTS,
+} from './subject.scheme.js';
+export {
   toEventMessage,
   validateEvent,
   validateEventMessage,
@@ -58,8 +66,6 @@ export {
   type EventMessageMeta,
 } from './event-message.schema.js';
 export {
-  KCIDB_SUBMITTED_SUBJECT,
-  RESULTS_SUBJECTS,
   kcidbSubmittedMessage,
   kcidbSubmittedSchema,
   validateResultsMessage,

@@ -5,6 +5,7 @@
 import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { PackflowError, type Logger, type MikroORM } from '@packflow/core';
+import { localSubject } from '@packflow/events';
 import type { DeadLetterSink } from './dead-letter.repository.js';
 import { REPLAY_CONSUMER_HEADER } from './dead-letter.replay.js';
 import { JetStreamContext } from './jetstream.context.js';
@@ -32,6 +33,11 @@ export type JetStreamHandler = (data: unknown, ctx: JetStreamContext) => Promise
 
 export interface JetStreamConsumerOptions {
   nats: NatsConnection;
+  /**
+   * PACKFLOW_INSTANCE: its subjects start with `<instance>.`. Handlers are chosen by the
+   * subject without it, so a pattern such as `upstream.>` means the same on every instance.
+   */
+  instance?: string;
   /** Streams created (or updated) at start; the consumer's stream must be one of them or exist. */
   streams: readonly StreamSpec[];
   /** Stream the durable consumer reads. */
@@ -229,9 +235,11 @@ export class JetStreamConsumer {
         await this.deadLetter(msg, log, data, `invalid payload: ${problem}`);
         return;
       }
-      const handler = this.findHandler(msg.subject);
+      const local = localSubject(msg.subject, this.options.instance);
+      const handler = local === undefined ? undefined : this.findHandler(local);
       if (!handler) {
-        await this.deadLetter(msg, log, data, `no handler for subject ${msg.subject}`);
+        const whose = local === undefined ? ` (not a subject of instance ${this.options.instance ?? '(none)'})` : '';
+        await this.deadLetter(msg, log, data, `no handler for subject ${msg.subject}${whose}`);
         return;
       }
       try {

@@ -43,6 +43,21 @@ describe('worker transport config', () => {
     });
   });
 
+  it('puts PACKFLOW_INSTANCE on the stream, the durable and every subject, given ones included', () => {
+    expect(worker({ PACKFLOW_INSTANCE: 'dev-a' })).toMatchObject({
+      instance: 'dev-a',
+      stream: { name: 'dev-a_PACKFLOW_EVENTS', subjects: ['dev-a.upstream.>', 'dev-a.stream.>', 'dev-a.results.>'] },
+      durable: 'dev-a-upstream-worker',
+      filterSubjects: ['dev-a.upstream.>'],
+    });
+    const config = worker({ PACKFLOW_INSTANCE: 'dev-a', WORKER_DURABLE: 'gitlab', WORKER_SUBJECTS: 'upstream.push.>' });
+    expect(config).toMatchObject({ durable: 'dev-a-gitlab', filterSubjects: ['dev-a.upstream.push.>'] });
+    expect(workerConsumerOptions(config)).toMatchObject({ instance: 'dev-a', stream: 'dev-a_PACKFLOW_EVENTS' });
+    expect(readOutboxRelayConfig(new EnvReader({ PACKFLOW_INSTANCE: 'dev-a' })).stream.name).toBe(
+      'dev-a_PACKFLOW_EVENTS',
+    );
+  });
+
   it('refuses subjects, durable names and delays NATS would not take', () => {
     expect(() => worker({ WORKER_SUBJECTS: 'upstream.>.x' })).toThrow(ConfigurationError);
     expect(() => worker({ WORKER_SUBJECTS: 'upstream push' })).toThrow(/WORKER_SUBJECTS/);

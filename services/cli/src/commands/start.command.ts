@@ -15,6 +15,9 @@ Database: DATABASE_URL, else embedded PGlite with its data in .packflow/pgdata
           (PACKFLOW_STATE_DIR moves .packflow); while it runs, \`packflow migrate\` and
           \`packflow dead-letters\` without DATABASE_URL use it too.
 NATS:     NATS_URL, else nats://127.0.0.1:4222 when it answers, else nats-server -js from PATH.
+Instance: PACKFLOW_INSTANCE, else local-<hash of the state directory>: the JetStream
+          stream, consumers and subjects carry it, so instances sharing a NATS server
+          never see each other's events.
 Ports:    SCHEDULER_PORT (8080) and WEB_PORT (8081) on HOST (127.0.0.1).
 Secrets:  GITHUB_WEBHOOK_SECRET, GITLAB_WEBHOOK_TOKEN, MESSAGES_TOKEN; any not set is
           generated once and kept in .packflow/secrets.json (mode 0600).
@@ -39,6 +42,8 @@ async function runAll(): Promise<void> {
   const { startResultsWorker } = await import('@packflow/results-worker');
   const { findOrStartNats } = await import('../local/local-nats.js');
   const { applyLocalSecrets } = await import('../local/local-secrets.js');
+  const { localInstanceName } = await import('../local/local-instance.js');
+  const { readStreamSpec } = await import('@packflow/messaging');
 
   const common = loadCommonConfig();
   const logger = createLogger({ name: 'packflow', level: common.logLevel, pretty: common.logPretty });
@@ -50,6 +55,8 @@ async function runAll(): Promise<void> {
   closeOnSignal(logger).closeWith(stopAll);
   try {
     const env: Record<string, string | undefined> = { ...process.env };
+    // Its own stream, consumers and subjects on a NATS other installations may share.
+    env.PACKFLOW_INSTANCE ||= localInstanceName(stateDir());
     const secrets = await applyLocalSecrets(stateDir(), env);
     if (secrets) {
       const what = secrets.generated.length
@@ -108,6 +115,10 @@ async function runAll(): Promise<void> {
           'webhooks are recorded, but no pipeline will run until one is set\n',
       );
     }
+    const stream = readStreamSpec(new EnvReader(env));
+    process.stdout.write(
+      `packflow instance: ${env.PACKFLOW_INSTANCE} (JetStream stream ${stream.name}, subjects ${stream.subjects.join(' ')})\n`,
+    );
     process.stdout.write('packflow is running; press Ctrl-C to stop\n');
   } catch (error) {
     await stopAll();

@@ -251,7 +251,7 @@ export class IntakeService implements OnModuleInit {
     ecosystem: Ecosystem,
     where: Location,
   ): Promise<IntakeAnswer> {
-    const subject = eventSubject(event, ecosystem);
+    const subject = eventSubject(event, ecosystem, this.config.instance);
     const outcome = await this.recorder.submit({
       source,
       type: event.type,

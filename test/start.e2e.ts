@@ -45,6 +45,8 @@ describe('pnpm start', () => {
       await waitFor(() => out.includes('press Ctrl-C to stop'), { what: 'packflow to start', timeoutMs: 90_000 });
       // No forge identity in this environment: the banner says nothing will build.
       expect(out).toContain('packflow has no forge identity');
+      // Its own instance on the shared NATS, named after the state directory.
+      expect(out).toMatch(/packflow instance: local-[0-9a-f]{8} \(JetStream stream local-[0-9a-f]{8}_PACKFLOW_EVENTS/);
       const urls = [...out.matchAll(/packflow (\S+) listening on (http:\/\/\S+) /g)].map((m) => [m[1], m[2]]);
       expect(urls.map(([name]) => name).sort()).toEqual(['scheduler', 'web']);
       for (const [, url] of urls) {

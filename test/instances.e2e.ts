@@ -71,7 +71,8 @@ describe('two instances on one NATS server', () => {
   it('each handles exactly its own events and results', async () => {
     const [one, two] = instances;
     // One: two pull requests and a KCIDB report. Two: one push.
-    for (const number of [1, 2]) await one.github.emitPullRequest('acme/widget', { number, headSha: `${number}`.repeat(40) });
+    for (const number of [1, 2])
+      await one.github.emitPullRequest('acme/widget', { number, headSha: `${number}`.repeat(40) });
     await two.github.emitPush('acme/gadget', { branch: 'main', headSha: 'c'.repeat(40) });
     const submitted = await fetch(`${one.web}/api/kcidb/submit`, {
       method: 'POST',
@@ -95,7 +96,9 @@ describe('two instances on one NATS server', () => {
         await waitFor(
           async () => {
             const info = await jsm.consumers.info(stream, durable);
-            return info.delivered.consumer_seq === count && info.ack_floor.consumer_seq === count && info.num_pending === 0;
+            return (
+              info.delivered.consumer_seq === count && info.ack_floor.consumer_seq === count && info.num_pending === 0
+            );
           },
           { what: `${durable} to have handled ${count} messages`, timeoutMs: 30_000 },
         );
@@ -117,7 +120,9 @@ describe('two instances on one NATS server', () => {
     );
     expect(loaded).toBe(1);
     const events = await Promise.all(
-      instances.map(async (i) => (await i.db.pool().query<{ n: number }>('select count(*)::int as n from shared.events')).rows[0].n),
+      instances.map(
+        async (i) => (await i.db.pool().query<{ n: number }>('select count(*)::int as n from shared.events')).rows[0].n,
+      ),
     );
     expect(events).toEqual([2, 1]);
   });

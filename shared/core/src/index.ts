@@ -6,3 +6,4 @@ export * from './db/sql.js';
 export * from './db/database.js';
 export * from './repositories/index.js';
 export * from './json/untrusted-json.js';
+export * from './metrics/packflow.metrics.js';

@@ -1,7 +1,7 @@
 // Calls activities outside transactions and records what they answered. Every call has
 // the activity's timeout; failures follow its retry policy; the reconciler picks up
 // what a crash or a lost message left behind.
-import { PackflowError, type ItemKind, type Logger, type Sql } from '@packflow/core';
+import { countedActivity, PackflowError, type ItemKind, type Logger, type Sql } from '@packflow/core';
 import type { ActivityDefinition, EngineActivities, Signal, SignalOutcome, TargetTask } from './engine.types.js';
 import type { EngineStore } from './store/engine.store.js';
 
@@ -62,7 +62,10 @@ export class Dispatcher {
       return;
     }
     try {
-      const results = await withTimeout(def.submit(tasks), def.timeoutMs, `submit ${tasks[0].job}`);
+      const job = tasks[0].job;
+      const results = await countedActivity(job, 'submit', () =>
+        withTimeout(def.submit(tasks), def.timeoutMs, `submit ${job}`),
+      );
       const ids = tasks.map((t) => t.target.id);
       const cancelled = await this.store.targets.recordSubmitted(
         this.pool,
@@ -105,7 +108,7 @@ export class Dispatcher {
         const def = this.definition(t.job);
         if (!def?.cancel) return;
         try {
-          await withTimeout(def.cancel(t), def.timeoutMs, `cancel ${t.job}`);
+          await countedActivity(t.job, 'cancel', () => withTimeout(def.cancel!(t), def.timeoutMs, `cancel ${t.job}`));
         } catch (error) {
           this.options.logger?.warn(
             { job: t.job, target: t.target.target, err: (error as Error).message },
@@ -136,12 +139,13 @@ export class Dispatcher {
           await this.submitBatch([task]);
         } else if (def?.poll) {
           counts.polled++;
-          const signal = await withTimeout(def.poll(task), def.timeoutMs, `poll ${task.job}`).catch(
-            (error: unknown) => {
-              this.options.logger?.warn({ job: task.job, err: (error as Error).message }, 'poll failed');
-              return undefined;
-            },
-          );
+          const poll = def.poll;
+          const signal = await countedActivity(task.job, 'poll', () =>
+            withTimeout(poll(task), def.timeoutMs, `poll ${task.job}`),
+          ).catch((error: unknown) => {
+            this.options.logger?.warn({ job: task.job, err: (error as Error).message }, 'poll failed');
+            return undefined;
+          });
           if (signal) await this.options.apply(kind, row.id, signal);
           else await this.store.targets.postpone(this.pool, kind, row.id, def.pollAfterMs);
         }

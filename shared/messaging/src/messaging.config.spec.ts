@@ -17,6 +17,7 @@ describe('worker transport config', () => {
       backoffMs: [1000, 5000, 30_000, 120_000],
       ackWaitMs: 30_000,
       concurrency: 8,
+      metrics: { host: '127.0.0.1', port: 9464 },
     });
     expect(workerConsumerOptions(config)).toMatchObject({
       streams: [config.stream],

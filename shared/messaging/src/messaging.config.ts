@@ -22,6 +22,8 @@ export interface WorkerTransportConfig {
   ackWaitMs: number;
   /** `WORKER_CONCURRENCY`: messages one replica handles at once (8). */
   concurrency: number;
+  /** Where a worker started alone serves `GET /metrics`: `HOST` (127.0.0.1), `WORKER_METRICS_PORT` (9464). */
+  metrics: { host: string; port: number };
 }
 
 export interface OutboxRelayConfig {
@@ -100,6 +102,10 @@ export function readWorkerTransportConfig(
     backoffMs: backoff,
     ackWaitMs: reader.int('WORKER_ACK_WAIT_MS', 30_000, { min: 1000 }),
     concurrency: reader.int('WORKER_CONCURRENCY', 8, { min: 1, max: 1000 }),
+    metrics: {
+      host: reader.string('HOST', '127.0.0.1'),
+      port: reader.int('WORKER_METRICS_PORT', 9464, { min: 0, max: 65535 }),
+    },
   };
 }
 

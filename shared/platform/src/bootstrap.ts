@@ -1,11 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { Logger } from '@packflow/core';
+import { metrics, type Logger } from '@packflow/core';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { PinoNestLogger } from './nest-logger.js';
 
 export interface HttpServiceOptions {
+  /** The service's name: the `service` label of its request metrics. */
+  service: string;
   logger: Logger;
   port: number;
   host: string;
@@ -30,6 +32,22 @@ export async function startHttpService(
     { logger: new PinoNestLogger(options.logger), abortOnError: false },
   );
   app.useGlobalFilters(new HttpErrorFilter(options.logger, { bodyLimit }));
+  // Every request's latency, labelled by route template (a path would make a series per id).
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      metrics.httpRequestDuration.observe(
+        {
+          service: options.service,
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
   await options.beforeListen?.(app);
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address();

@@ -82,6 +82,7 @@ let url: string;
 
 beforeAll(async () => {
   ({ app, url } = await startHttpService(ProblemModule, {
+    service: 'problems',
     logger: recordingLogger(),
     host: '127.0.0.1',
     port: 0,

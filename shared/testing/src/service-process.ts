@@ -39,7 +39,8 @@ export function spawnServiceMain(
     : [process.execPath, ['--import', './tools/register.mjs', main]];
   const child: ChildProcessWithoutNullStreams = spawn(command, args, {
     cwd: repoRoot(),
-    env: { ...process.env, NODE_OPTIONS: '', LOG_FORMAT: 'json', ...env },
+    // A worker's metrics on a free port: tests run side by side.
+    env: { ...process.env, NODE_OPTIONS: '', LOG_FORMAT: 'json', WORKER_METRICS_PORT: '0', ...env },
     detached: viaPnpm,
   });
   let out = '';

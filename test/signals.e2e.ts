@@ -1,4 +1,5 @@
-// Ctrl-C and SIGTERM stop every service with exit 0 (issue 17: `pnpm start` exited 130 and
+// Every service started alone serves GET /metrics (the HTTP services on their port, the
+// workers on WORKER_METRICS_PORT), and Ctrl-C and SIGTERM stop it with exit 0 (issue 17: `pnpm start` exited 130 and
 // pnpm printed "Command failed"). Each service runs through its pnpm `start` script, the
 // command the chart gives a deployment, in a process group of its own; the signal goes to
 // the whole group, as a terminal's Ctrl-C does, so the service receives it twice (the
@@ -31,15 +32,22 @@ const SERVICES = [
 ] as const;
 
 describe('service signals', () => {
-  it.each(SERVICES.flatMap(([name, env]) => [[name, env, 'SIGINT'] as const, [name, env, 'SIGTERM'] as const]))(
-    '%s stops with exit 0 on %s sent to its pnpm process group',
-    async (name, env, signal) => {
+  it.each(SERVICES.flatMap(([name, env]) => [[name, 'SIGINT', env] as const, [name, 'SIGTERM', env] as const]))(
+    '%s serves /metrics and stops with exit 0 on %s sent to its pnpm process group',
+    async (name, signal, env) => {
       const child = spawnServiceMain(
         `services/${name}/src/main.ts`,
         { DATABASE_URL: db.url, NATS_URL: nats.url, ...env },
         { through: 'pnpm' },
       );
-      await child.waitForOutput((out) => out.includes(`"msg":"${name} started"`), `${name} started`, 90_000);
+      const url = await child.waitForOutput(
+        (out) => new RegExp(`"url":"(http://[^"]+)","msg":"${name} started"`).exec(out)?.[1],
+        `${name} started`,
+        90_000,
+      );
+      const metrics = await fetch(`${url}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('packflow_process_resident_memory_bytes');
       expect(await child.signal(signal)).toEqual({ code: 0, signal: null });
       expect(child.output()).toContain('"msg":"stopped"');
     },

@@ -21,3 +21,10 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
   value: {{ . | quote }}
 {{- end }}
 {{- end -}}
+
+{{/* Pod annotations that tell Prometheus where GET /metrics is (the port is the argument). */}}
+{{- define "packflow.scrapeAnnotations" -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ . | quote }}
+prometheus.io/path: /metrics
+{{- end -}}

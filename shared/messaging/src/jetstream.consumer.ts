@@ -247,10 +247,12 @@ export class JetStreamConsumer {
         await this.deadLetter(msg, log, data, `invalid payload: ${problem}`);
         return;
       }
-      const local = localSubject(msg.subject, this.options.instance);
+      // Without an instance the subject is taken as it is (tests use subjects of their own).
+      const { instance } = this.options;
+      const local = instance ? localSubject(msg.subject, instance) : msg.subject;
       const handler = local === undefined ? undefined : this.findHandler(local);
       if (!handler) {
-        const whose = local === undefined ? ` (not a subject of instance ${this.options.instance ?? '(none)'})` : '';
+        const whose = local === undefined ? ` (not a subject of instance ${instance})` : '';
         await this.deadLetter(msg, log, data, `no handler for subject ${msg.subject}${whose}`);
         return;
       }

@@ -203,6 +203,7 @@ describe('the OpenAPI document', () => {
       [
         '/healthz',
         '/readyz',
+        '/metrics',
         '/api/kcidb/status',
         '/api/kcidb/submit',
         '/api/v1/events/{id}',

@@ -40,7 +40,9 @@ export function zodProblems(error: z.ZodError): string {
 export function validateEventMessage(subject: string, payload: unknown): EventMessage {
   const target = parseSubject(subject);
   if (!target)
-    throw new ValidationError(`subject ${subject} is not an event subject ([<instance>.]<ecosystem>.<event type>)`, { subject });
+    throw new ValidationError(`subject ${subject} is not an event subject ([<instance>.]<ecosystem>.<event type>)`, {
+      subject,
+    });
   const meta = metaSchema.safeParse(payload);
   if (!meta.success) throw new ValidationError(`message on ${subject}: ${zodProblems(meta.error)}`, { subject });
   const event = eventSchema.safeParse(payload);

@@ -23,7 +23,10 @@ describe('subjects without an instance', () => {
   });
 
   it('parse back into ecosystem and type', () => {
-    expect(parseSubject('upstream.pull_request.opened')).toEqual({ ecosystem: 'upstream', type: 'pull_request.opened' });
+    expect(parseSubject('upstream.pull_request.opened')).toEqual({
+      ecosystem: 'upstream',
+      type: 'pull_request.opened',
+    });
     expect(parseSubject('downstream.pull_request.opened')).toBeNull();
     expect(parseSubject('upstream.pull_request.labeled')).toBeNull();
     expect(parseSubject('upstream')).toBeNull();
@@ -40,7 +43,11 @@ describe('subjects of an instance', () => {
   });
 
   it('parse back into instance, ecosystem and type', () => {
-    expect(parseSubject('dev-a.stream.push.branch')).toEqual({ instance: 'dev-a', ecosystem: 'stream', type: 'push.branch' });
+    expect(parseSubject('dev-a.stream.push.branch')).toEqual({
+      instance: 'dev-a',
+      ecosystem: 'stream',
+      type: 'push.branch',
+    });
     expect(parseSubject('dev-a.results.kcidb.submitted')).toBeNull();
     expect(parseSubject('dev-a.downstream.push.branch')).toBeNull();
   });

@@ -65,9 +65,7 @@ export function localSubject(subject: string, instance?: string): string | undef
 }
 
 /** `[<instance>.]upstream.pull_request.opened` -> its instance, ecosystem and event type; null for any other subject. */
-export function parseSubject(
-  subject: string,
-): { instance?: string; ecosystem: Ecosystem; type: EventType } | null {
+export function parseSubject(subject: string): { instance?: string; ecosystem: Ecosystem; type: EventType } | null {
   const { instance, local } = splitSubject(subject);
   const dot = local.indexOf('.');
   const ecosystem = local.slice(0, dot) as Ecosystem;

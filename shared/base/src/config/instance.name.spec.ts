@@ -9,7 +9,8 @@ describe('PACKFLOW_INSTANCE', () => {
   });
 
   it('refuses names that are no subject token or would overlap the default subjects, saying why', () => {
-    for (const bad of ['Dev', 'dev.a', 'dev a', '-dev', 'x'.repeat(33), 'a>']) expect(instanceNameProblem(bad)).toMatch(/lowercase/);
+    for (const bad of ['Dev', 'dev.a', 'dev a', '-dev', 'x'.repeat(33), 'a>'])
+      expect(instanceNameProblem(bad)).toMatch(/lowercase/);
     expect(instanceNameProblem('upstream')).toMatch(/cannot name an instance/);
     expect(() => loadCommonConfig({ PACKFLOW_INSTANCE: 'results' })).toThrow(
       /PACKFLOW_INSTANCE: .*cannot name an instance \(got "results"\)/,

@@ -86,7 +86,10 @@ export class Dispatcher {
     const attempts = Number(tasks[0].target.data?.submitAttempts ?? 0) + 1;
     const message = error instanceof Error ? error.message : String(error);
     if (PackflowError.isRetryable(error) && attempts < def.retry.maxAttempts) {
-      this.options.logger?.warn({ job: tasks[0].job, attempts, err: message }, 'submit failed; will retry');
+      this.options.logger?.warn(
+        { pipelineId: tasks[0].pipelineId, job: tasks[0].job, attempts, err: message },
+        'submit failed; will retry',
+      );
       await this.store.targets.recordSubmitRetry(
         this.pool,
         tasks[0].target.kind,
@@ -96,7 +99,10 @@ export class Dispatcher {
       );
       return;
     }
-    this.options.logger?.error({ job: tasks[0].job, attempts, err: message }, 'submit failed for good');
+    this.options.logger?.error(
+      { pipelineId: tasks[0].pipelineId, job: tasks[0].job, attempts, err: message },
+      'submit failed for good',
+    );
     for (const t of tasks)
       await this.options.apply(t.target.kind, t.target.id, { state: 'error', reason: `could not submit: ${message}` });
   }
@@ -111,7 +117,7 @@ export class Dispatcher {
           await countedActivity(t.job, 'cancel', () => withTimeout(def.cancel!(t), def.timeoutMs, `cancel ${t.job}`));
         } catch (error) {
           this.options.logger?.warn(
-            { job: t.job, target: t.target.target, err: (error as Error).message },
+            { pipelineId: t.pipelineId, job: t.job, target: t.target.target, err: (error as Error).message },
             'cancel failed',
           );
         }
@@ -143,7 +149,10 @@ export class Dispatcher {
           const signal = await countedActivity(task.job, 'poll', () =>
             withTimeout(poll(task), def.timeoutMs, `poll ${task.job}`),
           ).catch((error: unknown) => {
-            this.options.logger?.warn({ job: task.job, err: (error as Error).message }, 'poll failed');
+            this.options.logger?.warn(
+              { pipelineId: task.pipelineId, job: task.job, err: (error as Error).message },
+              'poll failed',
+            );
             return undefined;
           });
           if (signal) await this.options.apply(kind, row.id, signal);

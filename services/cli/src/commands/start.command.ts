@@ -18,7 +18,8 @@ NATS:     NATS_URL, else nats://127.0.0.1:4222 when it answers, else nats-server
 Instance: PACKFLOW_INSTANCE, else local-<hash of the state directory>: the JetStream
           stream, consumers and subjects carry it, so instances sharing a NATS server
           never see each other's events.
-Ports:    SCHEDULER_PORT (8080) and WEB_PORT (8081) on HOST (127.0.0.1).
+Ports:    SCHEDULER_PORT (8080) and WEB_PORT (8081) on HOST (127.0.0.1); both serve
+          GET /metrics, the one registry of every service in this process.
 Secrets:  GITHUB_WEBHOOK_SECRET, GITLAB_WEBHOOK_TOKEN, MESSAGES_TOKEN; any not set is
           generated once and kept in .packflow/secrets.json (mode 0600).
 Migrations are applied at start. Ctrl-C stops everything cleanly.`,

@@ -29,6 +29,9 @@ if (process.argv.includes('--serve')) {
     env: {
       DATABASE_URL: process.env.BENCH_DATABASE_URL,
       NATS_URL: testNatsUrl(),
+      // The machine's NATS is shared: the bench's events go to a stream of their own,
+      // which no packflow instance reads (and each run reuses).
+      PACKFLOW_INSTANCE: 'bench-intake',
       SCHEDULER_PORT: '0',
       GITHUB_WEBHOOK_SECRET: SECRET,
     },

@@ -54,6 +54,18 @@ describe('chart values schema', () => {
     ['a port out of range', (v) => (v.scheduler.port = 70000), /\/scheduler\/port must be <= 65535/],
     ['an unknown top-level key', (v) => (v.schedular = {}), /must NOT have additional properties/],
     ['a tag written as a number', (v) => (v.image.tag = 1.1), /\/image\/tag must be string/],
+    [
+      'metrics without the worker port',
+      (v) => delete v.metrics.workerPort,
+      /\/metrics must have required property 'workerPort'/,
+    ],
+    [
+      'a PodMonitor toggle written as a string',
+      (v) => (v.metrics.podMonitor.enabled = 'yes'),
+      /\/metrics\/podMonitor\/enabled must be boolean/,
+    ],
+    ['an instance name with a dot', (v) => (v.instance = 'dev.a'), /\/instance must match pattern/],
+    ['an instance named like a subject', (v) => (v.instance = 'upstream'), /\/instance must match pattern/],
   ];
   it.each(broken)('refuses %s, naming where', (_what, breakIt, message) => {
     const values = structuredClone(defaults);

@@ -6,7 +6,7 @@
 // `packflow sandbox` finds none (even with PACKFLOW_SANDBOX=true in the environment).
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@packflow/cli/testing';
@@ -40,10 +40,10 @@ describe('pnpm start', () => {
     env.GITLAB_TOKEN = 'glpat-start-e2e-not-a-real-token';
     env.GITLAB_URL = 'http://127.0.0.1:9';
     env.PACKFLOW_SANDBOX = 'true';
-    // The `start` script of package.json, run as pnpm runs it but with the shell replaced
-    // by node, so the signal reaches packflow itself (pnpm exits by the signal).
-    const script = JSON.parse(await readFile(join(repoRoot(), 'package.json'), 'utf8')).scripts.start as string;
-    const child = spawn('sh', ['-c', `exec ${script}`], { cwd: repoRoot(), env });
+    // `pnpm start` itself, in a process group of its own: Ctrl-C in a terminal signals the
+    // whole group (pnpm, the shell it runs the script in, and packflow), and pnpm forwards
+    // its copy too; packflow must still end with 0 and pnpm print no "Command failed".
+    const child = spawn('pnpm', ['start'], { cwd: repoRoot(), env, detached: true });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -51,6 +51,8 @@ describe('pnpm start', () => {
       await waitFor(() => out.includes('press Ctrl-C to stop'), { what: 'packflow to start', timeoutMs: 90_000 });
       // A forge identity is set: no sandbox, and the banner says none.
       expect(out).not.toMatch(/sandbox/i);
+      // Its own instance on the shared NATS, named after the state directory.
+      expect(out).toMatch(/packflow instance: local-[0-9a-f]{8} \(JetStream stream local-[0-9a-f]{8}_PACKFLOW_EVENTS/);
       const urls = [...out.matchAll(/packflow (\S+) listening on (http:\/\/\S+) /g)].map((m) => [m[1], m[2]]);
       expect(urls.map(([name]) => name).sort()).toEqual(['scheduler', 'web']);
       for (const [, url] of urls) {
@@ -115,8 +117,9 @@ describe('pnpm start', () => {
       expect(await page.text()).toContain('<div id="root">');
     } finally {
       const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      child.kill('SIGINT');
+      process.kill(-child.pid!, 'SIGINT');
       expect(await exit).toBe(0);
+      expect(out).not.toMatch(/Command failed|ELIFECYCLE/);
     }
   }, 120_000);
 });

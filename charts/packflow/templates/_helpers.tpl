@@ -16,4 +16,15 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
 - name: HOST
   value: "0.0.0.0"
+{{- with .Values.instance }}
+- name: PACKFLOW_INSTANCE
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod annotations that tell Prometheus where GET /metrics is (the port is the argument). */}}
+{{- define "packflow.scrapeAnnotations" -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ . | quote }}
+prometheus.io/path: /metrics
 {{- end -}}

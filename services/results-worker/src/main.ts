@@ -5,6 +5,8 @@ import { startResultsWorker } from './index.js';
 
 const common = loadCommonConfig();
 const logger = createLogger({ name: 'results-worker', level: common.logLevel, pretty: common.logPretty });
-const service = await startResultsWorker({ logger });
-logger.info('results-worker started');
-closeOnSignal(() => service.close(), logger);
+// Before starting: a Ctrl-C while it starts also stops it cleanly.
+const stop = closeOnSignal(logger);
+const service = await startResultsWorker({ logger, serveMetrics: true });
+logger.info({ url: service.url }, 'results-worker started');
+stop.closeWith(() => service.close());

@@ -10,6 +10,7 @@ export async function startScheduler(options: ServiceStartOptions = {}): Promise
   const logger =
     options.logger ?? createLogger({ name: 'scheduler', level: config.logLevel, pretty: config.logPretty });
   const { app, url } = await startHttpService(SchedulerModule.forRoot({ config, logger, shared: options.shared }), {
+    service: 'scheduler',
     logger,
     port: config.port,
     host: config.host,

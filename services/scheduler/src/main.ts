@@ -5,6 +5,8 @@ import { startScheduler } from './index.js';
 
 const common = loadCommonConfig();
 const logger = createLogger({ name: 'scheduler', level: common.logLevel, pretty: common.logPretty });
+// Before starting: a Ctrl-C while it starts also stops it cleanly.
+const stop = closeOnSignal(logger);
 const service = await startScheduler({ logger });
 logger.info({ url: service.url }, 'scheduler started');
-closeOnSignal(() => service.close(), logger);
+stop.closeWith(() => service.close());

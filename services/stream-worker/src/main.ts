@@ -5,6 +5,8 @@ import { startStreamWorker } from './index.js';
 
 const common = loadCommonConfig();
 const logger = createLogger({ name: 'stream-worker', level: common.logLevel, pretty: common.logPretty });
-const service = await startStreamWorker({ logger });
+// Before starting: a Ctrl-C while it starts also stops it cleanly.
+const stop = closeOnSignal(logger);
+const service = await startStreamWorker({ logger, serveMetrics: true });
 logger.info({ url: service.url }, 'stream-worker started');
-closeOnSignal(() => service.close(), logger);
+stop.closeWith(() => service.close());

@@ -5,6 +5,8 @@ import { startUpstreamWorker } from './index.js';
 
 const common = loadCommonConfig();
 const logger = createLogger({ name: 'upstream-worker', level: common.logLevel, pretty: common.logPretty });
-const service = await startUpstreamWorker({ logger });
+// Before starting: a Ctrl-C while it starts also stops it cleanly.
+const stop = closeOnSignal(logger);
+const service = await startUpstreamWorker({ logger, serveMetrics: true });
 logger.info({ url: service.url }, 'upstream-worker started');
-closeOnSignal(() => service.close(), logger);
+stop.closeWith(() => service.close());

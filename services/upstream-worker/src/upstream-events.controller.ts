@@ -16,7 +16,8 @@ export class UpstreamEventsController implements OnApplicationShutdown {
 
   @EventPattern<string>('upstream.>')
   async handle(@Payload() event: EventMessage, @Ctx() ctx: JetStreamContext): Promise<void> {
-    const logger = ctx.getLogger().child({ eventId: event.eventId, type: event.type });
+    // The context's logger carries the event id already (the transport adds it).
+    const logger = ctx.getLogger().child({ type: event.type });
     await this.runtime.service.handle(event, logger);
   }
 

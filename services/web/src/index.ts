@@ -11,6 +11,7 @@ export async function startWeb(options: ServiceStartOptions = {}): Promise<Runni
   const config = loadWebConfig(options.env);
   const logger = options.logger ?? createLogger({ name: 'web', level: config.logLevel, pretty: config.logPretty });
   const { app, url } = await startHttpService(WebModule.forRoot({ config, logger, shared: options.shared }), {
+    service: 'web',
     logger,
     port: config.port,
     host: config.host,

@@ -5,6 +5,8 @@ import { startWeb } from './index.js';
 
 const common = loadCommonConfig();
 const logger = createLogger({ name: 'web', level: common.logLevel, pretty: common.logPretty });
+// Before starting: a Ctrl-C while it starts also stops it cleanly.
+const stop = closeOnSignal(logger);
 const service = await startWeb({ logger });
 logger.info({ url: service.url }, 'web started');
-closeOnSignal(() => service.close(), logger);
+stop.closeWith(() => service.close());

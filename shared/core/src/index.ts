@@ -7,3 +7,4 @@ export * from './db/database.js';
 export * from './db/notification.listener.js';
 export * from './repositories/index.js';
 export * from './json/untrusted-json.js';
+export * from './metrics/packflow.metrics.js';

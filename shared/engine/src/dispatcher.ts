@@ -1,7 +1,7 @@
 // Calls activities outside transactions and records what they answered. Every call has
 // the activity's timeout; failures follow its retry policy; the reconciler picks up
 // what a crash or a lost message left behind.
-import { PackflowError, type ItemKind, type Logger, type Sql } from '@packflow/core';
+import { countedActivity, PackflowError, type ItemKind, type Logger, type Sql } from '@packflow/core';
 import type { ActivityDefinition, EngineActivities, Signal, SignalOutcome, TargetTask } from './engine.types.js';
 import type { EngineStore } from './store/engine.store.js';
 
@@ -73,7 +73,10 @@ export class Dispatcher {
       return [];
     }
     try {
-      const results = await withTimeout(def.submit(tasks), def.timeoutMs, `submit ${tasks[0].job}`);
+      const job = tasks[0].job;
+      const results = await countedActivity(job, 'submit', () =>
+        withTimeout(def.submit(tasks), def.timeoutMs, `submit ${job}`),
+      );
       const ids = tasks.map((t) => t.target.id);
       const cancelled = await this.store.targets.recordSubmitted(
         this.pool,
@@ -102,7 +105,10 @@ export class Dispatcher {
     const attempts = Number(tasks[0].target.data?.submitAttempts ?? 0) + 1;
     const message = error instanceof Error ? error.message : String(error);
     if (PackflowError.isRetryable(error) && attempts < def.retry.maxAttempts) {
-      this.options.logger?.warn({ job: tasks[0].job, attempts, err: message }, 'submit failed; will retry');
+      this.options.logger?.warn(
+        { pipelineId: tasks[0].pipelineId, job: tasks[0].job, attempts, err: message },
+        'submit failed; will retry',
+      );
       await this.store.targets.recordSubmitRetry(
         this.pool,
         tasks[0].target.kind,
@@ -112,7 +118,10 @@ export class Dispatcher {
       );
       return;
     }
-    this.options.logger?.error({ job: tasks[0].job, attempts, err: message }, 'submit failed for good');
+    this.options.logger?.error(
+      { pipelineId: tasks[0].pipelineId, job: tasks[0].job, attempts, err: message },
+      'submit failed for good',
+    );
     for (const t of tasks)
       await this.options.apply(t.target.kind, t.target.id, { state: 'error', reason: `could not submit: ${message}` });
   }
@@ -124,10 +133,10 @@ export class Dispatcher {
         const def = this.definition(t.job);
         if (!def?.cancel) return;
         try {
-          await withTimeout(def.cancel(t), def.timeoutMs, `cancel ${t.job}`);
+          await countedActivity(t.job, 'cancel', () => withTimeout(def.cancel!(t), def.timeoutMs, `cancel ${t.job}`));
         } catch (error) {
           this.options.logger?.warn(
-            { job: t.job, target: t.target.target, err: (error as Error).message },
+            { pipelineId: t.pipelineId, job: t.job, target: t.target.target, err: (error as Error).message },
             'cancel failed',
           );
         }
@@ -156,12 +165,16 @@ export class Dispatcher {
             await this.options.apply(done.kind, done.targetId, done.signal);
         } else if (def?.poll) {
           counts.polled++;
-          const signal = await withTimeout(def.poll(task), def.timeoutMs, `poll ${task.job}`).catch(
-            (error: unknown) => {
-              this.options.logger?.warn({ job: task.job, err: (error as Error).message }, 'poll failed');
-              return undefined;
-            },
-          );
+          const poll = def.poll;
+          const signal = await countedActivity(task.job, 'poll', () =>
+            withTimeout(poll(task), def.timeoutMs, `poll ${task.job}`),
+          ).catch((error: unknown) => {
+            this.options.logger?.warn(
+              { pipelineId: task.pipelineId, job: task.job, err: (error as Error).message },
+              'poll failed',
+            );
+            return undefined;
+          });
           if (signal) await this.options.apply(kind, row.id, signal);
           else await this.store.targets.postpone(this.pool, kind, row.id, def.pollAfterMs);
         }

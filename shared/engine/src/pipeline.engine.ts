@@ -6,6 +6,7 @@ import {
   ConflictError,
   inTransaction,
   isFinal,
+  metrics,
   ItemKinds,
   NotFoundError,
   type ItemKind,
@@ -13,6 +14,7 @@ import {
   type Logger,
   type Sql,
   type SqlPool,
+  type TargetStatus,
 } from '@packflow/core';
 import type { Plan } from '@packflow/config';
 import { Dispatcher } from './dispatcher.js';
@@ -77,9 +79,19 @@ interface Effects {
   changes: TargetChange[];
   /** The report sequence each changed pipeline reached in this transaction. */
   reportSeqs: ReportSeqs;
+  /** Triggers of the pipelines started, and results of those finished (counted after commit). */
+  started: string[];
+  finished: TargetStatus[];
 }
 
-const noEffects = (): Effects => ({ tasks: [], cancels: [], changes: [], reportSeqs: new Map() });
+const noEffects = (): Effects => ({
+  tasks: [],
+  cancels: [],
+  changes: [],
+  reportSeqs: new Map(),
+  started: [],
+  finished: [],
+});
 
 /**
  * The durable pipeline engine. Every decision is made inside a PostgreSQL transaction
@@ -144,6 +156,7 @@ export class PipelineEngine {
     const { value: id, effects } = await this.decide(async (tx, effects) => {
       const id = await this.store.pipelines.insert(tx, spec);
       if (id === undefined) return this.store.pipelines.startedBy(tx, spec.eventId!);
+      effects.started.push(spec.trigger);
       if (strategy === 'supersede') await this.supersedeOlder(tx, ctx.commitId, effects);
       await this.advancePipelines(tx, [id], effects, 'all');
       return id;
@@ -352,7 +365,7 @@ export class PipelineEngine {
       }
     }
     await this.store.targets.writeTransitions(tx, all, this.leaseMs);
-    for (const state of states) await this.store.pipelines.writeStatuses(tx, state);
+    for (const state of states) await this.writeStatuses(tx, state, effects);
     const everything =
       changed === 'all'
         ? states.flatMap((s) => s.steps.flatMap((st) => st.targets.map((t) => `${t.kind}:${t.id}`)))
@@ -414,9 +427,15 @@ export class PipelineEngine {
           t.reason = reason;
         }
       }
-      await this.store.pipelines.writeStatuses(tx, state);
+      await this.writeStatuses(tx, state, effects);
     }
     effects.changes.push(...changesOf(states, changed));
+  }
+
+  /** Writes a pipeline's statuses; one that has just finished is counted after commit. */
+  private async writeStatuses(tx: Sql, state: PipelineState, effects: Effects): Promise<void> {
+    const status = await this.store.pipelines.writeStatuses(tx, state);
+    if (isFinal(status) && !isFinal(state.status)) effects.finished.push(status);
   }
 
   /**
@@ -426,6 +445,8 @@ export class PipelineEngine {
    * crash before it is sent) is sent again by the reconciler: see report.ledger.ts.
    */
   private async carryOut(effects: Effects): Promise<void> {
+    for (const trigger of effects.started) metrics.pipelinesStarted.inc({ trigger });
+    for (const result of effects.finished) metrics.pipelinesFinished.inc({ result });
     if (this.options.recordOnly) return;
     const [finished] = await Promise.all([
       this.dispatcher.submit(effects.tasks),

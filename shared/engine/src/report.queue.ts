@@ -1,7 +1,7 @@
 // Sends status reports after commit, in order per pipeline, and keeps the reporting
 // ledger (report.ledger.ts) up to date: a report that went out is recorded, one that
 // did not is left for `reportOverdue`, which the reconciler runs.
-import type { Logger, Sql } from '@packflow/core';
+import { countedActivity, type Logger, type Sql } from '@packflow/core';
 import type { EngineActivities, PipelineContext, PipelineState, TargetChange } from './engine.types.js';
 import {
   claimOverdueReports,
@@ -113,7 +113,7 @@ export class ReportQueue {
     const previous = this.reporting.get(pipelineId) ?? Promise.resolve();
     const sent = previous.then(async () => {
       try {
-        await this.report(changes);
+        await countedActivity('report', 'report', () => this.report(changes));
       } catch (error) {
         this.options.logger?.warn(
           { err: error, pipelineId },

@@ -1,36 +1,12 @@
 // What travels on JetStream: the typed event plus the ids the scheduler gave it.
 //
-// Subject scheme: `<ecosystem>.<event type>`, all lowercase and dotted, for example
-// `upstream.pull_request.opened`, `upstream.copr.build_end`, `stream.push.branch`.
-// A worker deployment subscribes to `<ecosystem>.>` (or a narrower filter such as
-// `upstream.pull_request.>`); the forge is in the payload (`project.forge`).
+// Subjects (`[<instance>.]<ecosystem>.<event type>`) are built and parsed in
+// subject.scheme.ts; the forge is in the payload (`project.forge`).
 import { z } from 'zod';
 import { ValidationError } from '@packflow/base';
-import { EVENT_TYPES, eventSchema, type EventType, type PackflowEvent } from './event.schema.js';
-import { ECOSYSTEMS, type Ecosystem } from './routing.js';
-
-/** The subject an event is published on. */
-export function eventSubject(event: PackflowEvent | EventType, ecosystem: Ecosystem): string {
-  return `${ecosystem}.${typeof event === 'string' ? event : event.type}`;
-}
-
-/** The JetStream filter subject of everything meant for one ecosystem. */
-export function ecosystemSubjects(ecosystem: Ecosystem): string {
-  return `${ecosystem}.>`;
-}
-
-/** Every subject packflow publishes on, for stream configuration and tests. */
-export function allSubjects(): string[] {
-  return ECOSYSTEMS.flatMap((ecosystem) => EVENT_TYPES.map((type) => eventSubject(type, ecosystem)));
-}
-
-/** `upstream.pull_request.opened` -> its ecosystem and event type; null for any other subject. */
-export function parseSubject(subject: string): { ecosystem: Ecosystem; type: EventType } | null {
-  const dot = subject.indexOf('.');
-  const ecosystem = subject.slice(0, dot) as Ecosystem;
-  const type = subject.slice(dot + 1) as EventType;
-  return dot > 0 && ECOSYSTEMS.includes(ecosystem) && EVENT_TYPES.includes(type) ? { ecosystem, type } : null;
-}
+import { eventSchema, type PackflowEvent } from './event.schema.js';
+import { ECOSYSTEMS } from './routing.js';
+import { parseSubject } from './subject.scheme.js';
 
 const metaSchema = z.object({
   /** `shared.events.id` of the recorded event. */
@@ -64,7 +40,9 @@ export function zodProblems(error: z.ZodError): string {
 export function validateEventMessage(subject: string, payload: unknown): EventMessage {
   const target = parseSubject(subject);
   if (!target)
-    throw new ValidationError(`subject ${subject} is not an event subject (<ecosystem>.<event type>)`, { subject });
+    throw new ValidationError(`subject ${subject} is not an event subject ([<instance>.]<ecosystem>.<event type>)`, {
+      subject,
+    });
   const meta = metaSchema.safeParse(payload);
   if (!meta.success) throw new ValidationError(`message on ${subject}: ${zodProblems(meta.error)}`, { subject });
   const event = eventSchema.safeParse(payload);

@@ -52,7 +52,15 @@ export {
   allSubjects,
   ecosystemSubjects,
   eventSubject,
+  instanceSubject,
+  localSubject,
   parseSubject,
+  splitSubject,
+  streamSubjects,
+  KCIDB_SUBMITTED_SUBJECT,
+  RESULTS_SUBJECTS,
+} from './subject.scheme.js';
+export {
   toEventMessage,
   validateEvent,
   validateEventMessage,
@@ -60,8 +68,6 @@ export {
   type EventMessageMeta,
 } from './event-message.schema.js';
 export {
-  KCIDB_SUBMITTED_SUBJECT,
-  RESULTS_SUBJECTS,
   kcidbSubmittedMessage,
   kcidbSubmittedSchema,
   validateResultsMessage,

@@ -29,7 +29,7 @@ describe('results messages', () => {
 
   it('refuses a subject that carries no results message', () => {
     expect(() => validateResultsMessage('upstream.push.branch', {})).toThrow(
-      'subject upstream.push.branch is not a results subject (results.kcidb.submitted)',
+      'subject upstream.push.branch is not a results subject ([<instance>.]results.kcidb.submitted)',
     );
   });
 });

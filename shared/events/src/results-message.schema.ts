@@ -8,12 +8,7 @@
 import { z } from 'zod';
 import { ValidationError } from '@packflow/base';
 import { zodProblems } from './event-message.schema.js';
-
-/** Everything the results worker receives. */
-export const RESULTS_SUBJECTS = 'results.>';
-
-/** A KCIDB submission was stored and is `ready` to be loaded. */
-export const KCIDB_SUBMITTED_SUBJECT = 'results.kcidb.submitted';
+import { instanceSubject, KCIDB_SUBMITTED_SUBJECT, splitSubject } from './subject.scheme.js';
 
 export const kcidbSubmittedSchema = z.object({
   type: z.literal('kcidb.submitted'),
@@ -24,10 +19,10 @@ export const kcidbSubmittedSchema = z.object({
 });
 export type KcidbSubmittedMessage = z.infer<typeof kcidbSubmittedSchema>;
 
-/** The outbox row (subject, Nats-Msg-Id, payload) announcing one stored submission. */
-export function kcidbSubmittedMessage(submissionId: string, origins: readonly string[]) {
+/** The outbox row (subject on `instance`, Nats-Msg-Id, payload) announcing one stored submission. */
+export function kcidbSubmittedMessage(submissionId: string, origins: readonly string[], instance?: string) {
   const payload: KcidbSubmittedMessage = { type: 'kcidb.submitted', submissionId, origins: [...origins] };
-  return { subject: KCIDB_SUBMITTED_SUBJECT, msgId: `kcidb-${submissionId}`, payload };
+  return { subject: instanceSubject(KCIDB_SUBMITTED_SUBJECT, instance), msgId: `kcidb-${submissionId}`, payload };
 }
 
 const RESULTS_SCHEMAS: Readonly<Record<string, z.ZodType>> = { [KCIDB_SUBMITTED_SUBJECT]: kcidbSubmittedSchema };
@@ -37,10 +32,10 @@ const RESULTS_SCHEMAS: Readonly<Record<string, z.ZodType>> = { [KCIDB_SUBMITTED_
  * transport dead-letters the message) naming the subject and what is wrong.
  */
 export function validateResultsMessage(subject: string, payload: unknown): KcidbSubmittedMessage {
-  const schema = RESULTS_SCHEMAS[subject];
+  const schema = RESULTS_SCHEMAS[splitSubject(subject).local];
   if (!schema)
     throw new ValidationError(
-      `subject ${subject} is not a results subject (${Object.keys(RESULTS_SCHEMAS).join(', ')})`,
+      `subject ${subject} is not a results subject ([<instance>.]${Object.keys(RESULTS_SCHEMAS).join(', ')})`,
       { subject },
     );
   const parsed = schema.safeParse(payload);

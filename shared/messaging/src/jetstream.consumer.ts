@@ -4,7 +4,8 @@
 // NestJS transport; anything else can start it with a map of handlers.
 import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { PackflowError, type Logger, type MikroORM } from '@packflow/core';
+import { metrics, PackflowError, type Logger, type MikroORM } from '@packflow/core';
+import { localSubject } from '@packflow/events';
 import type { DeadLetterSink } from './dead-letter.repository.js';
 import { REPLAY_CONSUMER_HEADER } from './dead-letter.replay.js';
 import { JetStreamContext } from './jetstream.context.js';
@@ -32,6 +33,11 @@ export type JetStreamHandler = (data: unknown, ctx: JetStreamContext) => Promise
 
 export interface JetStreamConsumerOptions {
   nats: NatsConnection;
+  /**
+   * PACKFLOW_INSTANCE: its subjects start with `<instance>.`. Handlers are chosen by the
+   * subject without it, so a pattern such as `upstream.>` means the same on every instance.
+   */
+  instance?: string;
   /** Streams created (or updated) at start; the consumer's stream must be one of them or exist. */
   streams: readonly StreamSpec[];
   /** Stream the durable consumer reads. */
@@ -95,6 +101,7 @@ export class JetStreamConsumer {
   private wakeLoop?: () => void;
   private readonly inFlight = new Set<Promise<void>>();
   private handlers: ReadonlyMap<string, JetStreamHandler> = new Map();
+  private unregisterMetrics: Array<() => void> = [];
 
   constructor(private readonly options: JetStreamConsumerOptions) {
     this.maxDeliveries = options.maxDeliveries ?? 5;
@@ -121,6 +128,15 @@ export class JetStreamConsumer {
     if (this.loop) throw new Error('the JetStream consumer is already started');
     this.handlers = handlers;
     await this.setUp();
+    const { stream, durable } = this.options;
+    const lag = async () => {
+      const info = await jetstreamManager(this.options.nats).then((jsm) => jsm.consumers.info(stream, durable));
+      return { pending: info.num_pending, ackPending: info.num_ack_pending };
+    };
+    this.unregisterMetrics = [
+      metrics.consumerPending.add(async () => [[{ stream, consumer: durable }, (await lag()).pending]]),
+      metrics.consumerAckPending.add(async () => [[{ stream, consumer: durable }, (await lag()).ackPending]]),
+    ];
     this.loop = this.consumeLoop();
     this.transportLog.info(
       { filterSubjects: this.options.filterSubjects, handlers: [...handlers.keys()] },
@@ -195,7 +211,7 @@ export class JetStreamConsumer {
   private async handle(msg: JsMsg): Promise<void> {
     const deliveries = msg.info.deliveryCount;
     const msgId = msg.headers?.get(MSG_ID_HEADER) || undefined;
-    const log = this.transportLog.child({
+    let log = this.transportLog.child({
       subject: msg.subject,
       msgId,
       delivery: deliveries,
@@ -224,14 +240,20 @@ export class JetStreamConsumer {
         await this.deadLetter(msg, log, text, 'invalid payload: not JSON');
         return;
       }
+      // The ids a message carries go on every line logged about it.
+      log = log.child(idsOf(data));
       const problem = this.options.validate?.(msg.subject, data);
       if (problem) {
         await this.deadLetter(msg, log, data, `invalid payload: ${problem}`);
         return;
       }
-      const handler = this.findHandler(msg.subject);
+      // Without an instance the subject is taken as it is (tests use subjects of their own).
+      const { instance } = this.options;
+      const local = instance ? localSubject(msg.subject, instance) : msg.subject;
+      const handler = local === undefined ? undefined : this.findHandler(local);
       if (!handler) {
-        await this.deadLetter(msg, log, data, `no handler for subject ${msg.subject}`);
+        const whose = local === undefined ? ` (not a subject of instance ${instance})` : '';
+        await this.deadLetter(msg, log, data, `no handler for subject ${msg.subject}${whose}`);
         return;
       }
       try {
@@ -241,6 +263,7 @@ export class JetStreamConsumer {
         return;
       }
       msg.ack();
+      metrics.messagesHandled.inc({ consumer: this.options.durable, outcome: 'acked' });
       log.debug('handled');
     } catch (error) {
       // Only the dead-letter write can land here (the database is unreachable): keep the
@@ -270,6 +293,7 @@ export class JetStreamConsumer {
       const delay = typeof asked === 'number' && asked > backoff ? asked : backoff;
       log.warn({ err: error, retryInMs: delay }, 'handler failed; retrying later');
       msg.nak(delay);
+      metrics.messagesHandled.inc({ consumer: this.options.durable, outcome: 'retried' });
       return;
     }
     const why = PackflowError.isRetryable(error) ? `failed on all ${this.maxDeliveries} deliveries; last error: ` : '';
@@ -290,6 +314,8 @@ export class JetStreamConsumer {
     });
     if (this.termWithReason) msg.term(reason.slice(0, 200));
     else msg.term();
+    metrics.messagesHandled.inc({ consumer: this.options.durable, outcome: 'dead_lettered' });
+    metrics.messagesDeadLettered.inc({ consumer: this.options.durable });
     log.error({ err: error, reason }, 'message dead-lettered');
   }
 
@@ -307,6 +333,7 @@ export class JetStreamConsumer {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    for (const unregister of this.unregisterMetrics) unregister();
     this.wakeLoop?.();
     // Neither waits for ever while NATS is unreachable: acks not sent are redelivered.
     await settleWithin(this.messages?.close(), 5000);
@@ -331,6 +358,18 @@ async function settleWithin(promise: Promise<unknown> | undefined, ms: number): 
     }),
   ]);
   clearTimeout(timer);
+}
+
+/** The ids of a payload worth a log field: event, pipeline, KCIDB submission. */
+function idsOf(data: unknown): Record<string, string> {
+  const ids: Record<string, string> = {};
+  if (data && typeof data === 'object') {
+    for (const key of ['eventId', 'pipelineId', 'submissionId']) {
+      const value = (data as Record<string, unknown>)[key];
+      if (typeof value === 'string') ids[key] = value;
+    }
+  }
+  return ids;
 }
 
 function parseOr(text: string): unknown {

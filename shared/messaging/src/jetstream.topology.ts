@@ -15,10 +15,20 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { ConfigurationError } from '@packflow/core';
+import { streamSubjects } from '@packflow/events';
 
 /** The one stream of packflow messages: events (`upstream.…`, `stream.…`) and results (`results.…`). */
 export const PACKFLOW_EVENTS_STREAM = 'PACKFLOW_EVENTS';
-export const PACKFLOW_EVENT_SUBJECTS: readonly string[] = ['upstream.>', 'stream.>', 'results.>'];
+
+/** The events stream's name on an instance (`dev-a_PACKFLOW_EVENTS`); PACKFLOW_EVENTS without one. */
+export function eventsStreamName(instance?: string): string {
+  return instance ? `${instance}_${PACKFLOW_EVENTS_STREAM}` : PACKFLOW_EVENTS_STREAM;
+}
+
+/** A durable consumer's name on an instance (`dev-a-upstream-worker`); the name itself without one. */
+export function instanceDurable(durable: string, instance?: string): string {
+  return instance ? `${instance}-${durable}` : durable;
+}
 
 export interface StreamSpec {
   name: string;
@@ -32,8 +42,9 @@ export interface StreamSpec {
 export const DEFAULT_MAX_AGE_MS = 7 * 24 * 3600_000;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 10 * 60_000;
 
-export function packflowEventsStream(overrides: Partial<StreamSpec> = {}): StreamSpec {
-  return { name: PACKFLOW_EVENTS_STREAM, subjects: PACKFLOW_EVENT_SUBJECTS, ...overrides };
+/** The events stream of an instance (none: the default names), with its subjects. */
+export function packflowEventsStream(instance?: string, overrides: Partial<StreamSpec> = {}): StreamSpec {
+  return { name: eventsStreamName(instance), subjects: streamSubjects(instance), ...overrides };
 }
 
 const apiCode = (error: unknown): number | undefined => (error instanceof JetStreamApiError ? error.code : undefined);

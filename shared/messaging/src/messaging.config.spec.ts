@@ -17,6 +17,7 @@ describe('worker transport config', () => {
       backoffMs: [1000, 5000, 30_000, 120_000],
       ackWaitMs: 30_000,
       concurrency: 8,
+      metrics: { host: '127.0.0.1', port: 9464 },
     });
     expect(workerConsumerOptions(config)).toMatchObject({
       streams: [config.stream],
@@ -41,6 +42,21 @@ describe('worker transport config', () => {
       backoffMs: [100, 200],
       stream: { name: 'EVENTS_STAGING', subjects: ['staging.>'] },
     });
+  });
+
+  it('puts PACKFLOW_INSTANCE on the stream, the durable and every subject, given ones included', () => {
+    expect(worker({ PACKFLOW_INSTANCE: 'dev-a' })).toMatchObject({
+      instance: 'dev-a',
+      stream: { name: 'dev-a_PACKFLOW_EVENTS', subjects: ['dev-a.upstream.>', 'dev-a.stream.>', 'dev-a.results.>'] },
+      durable: 'dev-a-upstream-worker',
+      filterSubjects: ['dev-a.upstream.>'],
+    });
+    const config = worker({ PACKFLOW_INSTANCE: 'dev-a', WORKER_DURABLE: 'gitlab', WORKER_SUBJECTS: 'upstream.push.>' });
+    expect(config).toMatchObject({ durable: 'dev-a-gitlab', filterSubjects: ['dev-a.upstream.push.>'] });
+    expect(workerConsumerOptions(config)).toMatchObject({ instance: 'dev-a', stream: 'dev-a_PACKFLOW_EVENTS' });
+    expect(readOutboxRelayConfig(new EnvReader({ PACKFLOW_INSTANCE: 'dev-a' })).stream.name).toBe(
+      'dev-a_PACKFLOW_EVENTS',
+    );
   });
 
   it('refuses subjects, durable names and delays NATS would not take', () => {

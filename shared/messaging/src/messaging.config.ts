@@ -1,15 +1,18 @@
 // Environment settings of the JetStream transport and the outbox relay, read once at
 // start by the services (through EnvReader, which collects every problem).
 import { ConfigurationError, type EnvReader } from '@packflow/core';
+import { instanceSubject, streamSubjects } from '@packflow/events';
 import type { JetStreamConsumerOptions } from './jetstream.consumer.js';
-import { PACKFLOW_EVENTS_STREAM, PACKFLOW_EVENT_SUBJECTS, type StreamSpec } from './jetstream.topology.js';
+import { eventsStreamName, instanceDurable, type StreamSpec } from './jetstream.topology.js';
 
 export interface WorkerTransportConfig {
+  /** PACKFLOW_INSTANCE: the stream, the durable and the subjects below carry it. */
+  instance?: string;
   /** The events stream (`JETSTREAM_STREAM`, `JETSTREAM_STREAM_SUBJECTS`). */
   stream: StreamSpec;
-  /** `WORKER_DURABLE`: the durable consumer of this deployment. */
+  /** `WORKER_DURABLE`: the durable consumer of this deployment (`<instance>-` before it). */
   durable: string;
-  /** `WORKER_SUBJECTS`: comma-separated subjects this deployment receives. */
+  /** `WORKER_SUBJECTS`: comma-separated subjects this deployment receives, written without the instance. */
   filterSubjects: string[];
   /** `WORKER_MAX_DELIVERIES` (5). */
   maxDeliveries: number;
@@ -19,6 +22,8 @@ export interface WorkerTransportConfig {
   ackWaitMs: number;
   /** `WORKER_CONCURRENCY`: messages one replica handles at once (8). */
   concurrency: number;
+  /** Where a worker started alone serves `GET /metrics`: `HOST` (127.0.0.1), `WORKER_METRICS_PORT` (9464). */
+  metrics: { host: string; port: number };
 }
 
 export interface OutboxRelayConfig {
@@ -42,7 +47,8 @@ function list(reader: EnvReader, name: string, fallback: readonly string[]): str
         .filter(Boolean);
 }
 
-function subjects(reader: EnvReader, name: string, fallback: readonly string[]): string[] {
+/** Subjects written without the instance (`upstream.>`), on `instance`. */
+function subjects(reader: EnvReader, name: string, fallback: readonly string[], instance?: string): string[] {
   const values = list(reader, name, fallback);
   const bad = values.filter((s) => !SUBJECT.test(s));
   if (values.length === 0 || bad.length > 0) {
@@ -50,8 +56,14 @@ function subjects(reader: EnvReader, name: string, fallback: readonly string[]):
       `${name}: expected comma-separated NATS subjects such as upstream.> (got ${JSON.stringify(bad.join(',') || '')})`,
     );
   }
-  return values;
+  return values.map((s) => instanceSubject(s, instance));
 }
+
+/**
+ * PACKFLOW_INSTANCE as given: readCommonConfig, which every service reads from the same
+ * environment, checks it and reports a bad one.
+ */
+const instanceOf = (reader: EnvReader) => reader.optional('PACKFLOW_INSTANCE');
 
 function streamName(reader: EnvReader, name: string, fallback: string): string {
   const value = reader.string(name, fallback);
@@ -60,11 +72,15 @@ function streamName(reader: EnvReader, name: string, fallback: string): string {
   return value;
 }
 
-/** `JETSTREAM_STREAM` (PACKFLOW_EVENTS) with `JETSTREAM_STREAM_SUBJECTS` (upstream.>,stream.>,results.>). */
+/**
+ * `JETSTREAM_STREAM` (PACKFLOW_EVENTS, or `<instance>_PACKFLOW_EVENTS`) with
+ * `JETSTREAM_STREAM_SUBJECTS` (upstream.>,stream.>,results.>, on the instance).
+ */
 export function readStreamSpec(reader: EnvReader): StreamSpec {
+  const instance = instanceOf(reader);
   return {
-    name: streamName(reader, 'JETSTREAM_STREAM', PACKFLOW_EVENTS_STREAM),
-    subjects: subjects(reader, 'JETSTREAM_STREAM_SUBJECTS', PACKFLOW_EVENT_SUBJECTS),
+    name: streamName(reader, 'JETSTREAM_STREAM', eventsStreamName(instance)),
+    subjects: subjects(reader, 'JETSTREAM_STREAM_SUBJECTS', streamSubjects(), instance),
   };
 }
 
@@ -76,14 +92,20 @@ export function readWorkerTransportConfig(
   if (backoff.length === 0 || backoff.some((n) => !Number.isInteger(n) || n < 0)) {
     throw new ConfigurationError('WORKER_BACKOFF_MS: expected comma-separated milliseconds such as 1000,5000,30000');
   }
+  const instance = instanceOf(reader);
   return {
+    ...(instance ? { instance } : {}),
     stream: readStreamSpec(reader),
-    durable: streamName(reader, 'WORKER_DURABLE', defaults.durable),
-    filterSubjects: subjects(reader, 'WORKER_SUBJECTS', defaults.subjects),
+    durable: instanceDurable(streamName(reader, 'WORKER_DURABLE', defaults.durable), instance),
+    filterSubjects: subjects(reader, 'WORKER_SUBJECTS', defaults.subjects, instance),
     maxDeliveries: reader.int('WORKER_MAX_DELIVERIES', 5, { min: 1, max: 1000 }),
     backoffMs: backoff,
     ackWaitMs: reader.int('WORKER_ACK_WAIT_MS', 30_000, { min: 1000 }),
     concurrency: reader.int('WORKER_CONCURRENCY', 8, { min: 1, max: 1000 }),
+    metrics: {
+      host: reader.string('HOST', '127.0.0.1'),
+      port: reader.int('WORKER_METRICS_PORT', 9464, { min: 0, max: 65535 }),
+    },
   };
 }
 
@@ -92,9 +114,18 @@ export function workerConsumerOptions(
   config: WorkerTransportConfig,
 ): Pick<
   JetStreamConsumerOptions,
-  'streams' | 'stream' | 'durable' | 'filterSubjects' | 'maxDeliveries' | 'backoffMs' | 'ackWaitMs' | 'concurrency'
+  | 'instance'
+  | 'streams'
+  | 'stream'
+  | 'durable'
+  | 'filterSubjects'
+  | 'maxDeliveries'
+  | 'backoffMs'
+  | 'ackWaitMs'
+  | 'concurrency'
 > {
   return {
+    instance: config.instance,
     streams: [config.stream],
     stream: config.stream.name,
     durable: config.durable,

@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { NotificationListener, type Database, type Logger } from '@packflow/core';
+import { metrics, NotificationListener, type Database, type Logger } from '@packflow/core';
 import { JetStreamPublisher, type MessageHeaders } from './jetstream.publisher.js';
 import { ensureStream, type StreamSpec } from './jetstream.topology.js';
 
@@ -13,7 +13,7 @@ export const OUTBOX_NOTIFY_CHANNEL = 'packflow_outbox';
 
 export interface OutboxRelayOptions {
   /** The process's database handle: claims run on it, and LISTEN holds one of its connections. */
-  database: Pick<Database, 'connect'>;
+  database: Pick<Database, 'connect' | 'query'>;
   nats: NatsConnection;
   logger: Logger;
   /** Created (or updated) before the first publish, so events have a stream before any worker starts. */
@@ -61,6 +61,7 @@ export class OutboxRelay {
   private wake?: () => void;
   private readonly listener: NotificationListener;
   private natsStatus?: AsyncIterable<{ type: string }> & { stop?: () => void };
+  private unregisterMetrics: Array<() => void> = [];
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.log = options.logger.child({ component: 'outbox-relay' });
@@ -77,6 +78,10 @@ export class OutboxRelay {
   /** Starts listening and relaying; returns at once (a database or NATS outage is retried, not thrown). */
   start(): void {
     if (this.loop) return;
+    this.unregisterMetrics = [
+      metrics.outboxBacklog.add(async () => [[{}, (await this.backlog()).messages]]),
+      metrics.outboxOldestAge.add(async () => [[{}, (await this.backlog()).oldestAgeSeconds]]),
+    ];
     this.listener.start();
     void this.watchNats();
     this.loop = this.run();
@@ -85,11 +90,22 @@ export class OutboxRelay {
   /** Stops after the batch in progress; gives back the connection it listened on. */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const unregister of this.unregisterMetrics) unregister();
     this.wake?.();
     this.natsStatus?.stop?.();
     const listening = this.listener.stop();
     await this.loop;
     await listening;
+  }
+
+  /** What waits to be published: how many messages, and the age of the oldest (0 when none). */
+  async backlog(): Promise<{ messages: number; oldestAgeSeconds: number }> {
+    const { rows } = await this.options.database.query<{ messages: number; age: number }>(
+      `select count(*)::int as messages,
+              coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age
+         from shared.outbox where published_at is null`,
+    );
+    return { messages: rows[0].messages, oldestAgeSeconds: rows[0].age };
   }
 
   /** Publishes until no unpublished row is left or a publish fails. */

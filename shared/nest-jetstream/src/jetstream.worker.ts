@@ -9,7 +9,14 @@ import {
   workerConsumerOptions,
   type WorkerTransportConfig,
 } from '@packflow/messaging';
-import { NATS, ORM, PinoNestLogger, type RunningService, type ServiceStartOptions } from '@packflow/platform';
+import {
+  NATS,
+  ORM,
+  PinoNestLogger,
+  serveMetrics,
+  type RunningService,
+  type ServiceStartOptions,
+} from '@packflow/platform';
 import { createJetStreamMicroservice } from './jetstream.microservice.js';
 import { JetStreamServer } from './jetstream.server.js';
 
@@ -26,7 +33,8 @@ export interface JetStreamWorkerSpec<C extends CommonConfig & { transport: Worke
 /**
  * Starts a worker service: a NestJS microservice on the JetStream transport, consuming
  * through the durable consumer its config names, with payloads validated on receipt and
- * dead letters in the database. Resolves once it consumes.
+ * dead letters in the database. Resolves once it consumes. With `serveMetrics` it also
+ * serves `GET /metrics` (its `url`).
  */
 export async function startJetStreamWorker<C extends CommonConfig & { transport: WorkerTransportConfig }>(
   spec: JetStreamWorkerSpec<C>,
@@ -47,5 +55,17 @@ export async function startJetStreamWorker<C extends CommonConfig & { transport:
         deadLetters: new DeadLetterRepository(orm),
       }),
   });
-  return { name, close: () => app.close() };
+  if (!options.serveMetrics) return { name, close: () => app.close() };
+  const served = await serveMetrics({ ...config.transport.metrics, logger }).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
+  return {
+    name,
+    url: served.url,
+    close: async () => {
+      await served.close();
+      await app.close();
+    },
+  };
 }

@@ -73,6 +73,7 @@ let url: string;
 
 beforeAll(async () => {
   ({ app, url } = await startHttpService(ProblemModule, {
+    service: 'problems',
     logger: recording,
     host: '127.0.0.1',
     port: 0,

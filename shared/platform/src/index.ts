@@ -4,6 +4,8 @@ export * from './tokens.js';
 export { PlatformModule, type PlatformOptions } from './platform.module.js';
 export { HealthController } from './health.controller.js';
 export { HealthParts, type HealthPartState } from './health.parts.js';
+export { MetricsController } from './metrics.controller.js';
+export { serveMetrics, type MetricsServer } from './metrics.server.js';
 export { connectNats, natsReachable } from './nats.connection.js';
 export { PinoNestLogger } from './nest-logger.js';
 export {
@@ -14,5 +16,11 @@ export {
   type ErrorAnswer,
   type ErrorAnswerContext,
 } from './http-error.filter.js';
-export { startHttpService, startContext, closeOnSignal, type HttpServiceOptions } from './bootstrap.js';
+export {
+  startHttpService,
+  startContext,
+  closeOnSignal,
+  type HttpServiceOptions,
+  type SignalStop,
+} from './bootstrap.js';
 export type { ServiceStartOptions, RunningService, SharedConnections } from './service.types.js';

@@ -4,6 +4,7 @@ import { Database, type CommonConfig, type Logger, type MikroORM } from '@packfl
 import { createOrm } from '@packflow/ecosystems';
 import { HealthController } from './health.controller.js';
 import { HealthParts } from './health.parts.js';
+import { MetricsController } from './metrics.controller.js';
 import { connectNats } from './nats.connection.js';
 import type { SharedConnections } from './service.types.js';
 import { CONFIG, DATABASE, LOGGER, NATS, ORM } from './tokens.js';
@@ -13,7 +14,7 @@ export interface PlatformOptions {
   name: string;
   config: Readonly<CommonConfig>;
   logger: Logger;
-  /** Serve `GET /healthz` (liveness) and `GET /readyz` (readiness) (HTTP services). */
+  /** Serve `GET /healthz` (liveness), `GET /readyz` (readiness) and `GET /metrics` (HTTP services). */
   http?: boolean;
   /**
    * Connections owned by the caller (the all-in-one process shares one of each across
@@ -56,7 +57,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      controllers: options.http ? [HealthController] : [],
+      controllers: options.http ? [HealthController, MetricsController] : [],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },

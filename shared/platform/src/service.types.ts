@@ -13,6 +13,11 @@ export interface ServiceStartOptions {
   env?: Readonly<Record<string, string | undefined>>;
   logger?: Logger;
   shared?: SharedConnections;
+  /**
+   * Workers: serve `GET /metrics` on HOST:WORKER_METRICS_PORT (9464), as their mains do. The
+   * HTTP services always serve it; in the all-in-one process they serve every service's.
+   */
+  serveMetrics?: boolean;
 }
 
 export interface RunningService {

@@ -9,7 +9,7 @@ export { startRabbitMq, type TestRabbitMq } from './amqp/rabbitmq-server.js';
 
 export { durableSettled } from './nats/durable.settled.js';
 export * from './fakes/index.js';
-export { spawnServiceMain, type ServiceProcess } from './service-process.js';
+export { spawnServiceMain, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';
 export { startPostgres, type TestPostgres, type PostgresOptions } from './postgres/postgres-server.js';
 export * from './git/git-repos.fixture.js';
 export { freePort } from './ports.js';

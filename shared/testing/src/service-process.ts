@@ -1,5 +1,7 @@
 // Runs a service's own `main.ts` as a deployment does (a process of its own), for the
-// tests that check it starts alone and stops cleanly on SIGTERM.
+// tests that check it starts alone and stops cleanly on SIGTERM or SIGINT. Through pnpm
+// (`pnpm --filter ./services/<name> start`, the chart's command) it runs in a process
+// group of its own, and a signal goes to the whole group, as a terminal's Ctrl-C does.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { repoRoot } from './env.js';
 import { waitFor } from './wait-for.js';
@@ -15,13 +17,31 @@ export interface ServiceProcess {
   exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** Sends SIGTERM and resolves with how it exited. */
   terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` (to the process group when run through pnpm) and resolves with how it exited. */
+  signal(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Spawns `node --import ./tools/register.mjs <main>` from the repository root, with JSON logs. */
-export function spawnServiceMain(main: string, env: Record<string, string>): ServiceProcess {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', './tools/register.mjs', main], {
+export interface ServiceProcessOptions {
+  /** `node` (default): `node --import ./tools/register.mjs <main>`; `pnpm`: the service's `start` script. */
+  through?: 'node' | 'pnpm';
+}
+
+/** Spawns `node --import ./tools/register.mjs <main>` (or its pnpm script) from the repository root, with JSON logs. */
+export function spawnServiceMain(
+  main: string,
+  env: Record<string, string>,
+  options: ServiceProcessOptions = {},
+): ServiceProcess {
+  const viaPnpm = options.through === 'pnpm';
+  const service = main.replace(/\/src\/main\.ts$/, '');
+  const [command, args] = viaPnpm
+    ? ['pnpm', ['--silent', '--filter', `./${service}`, 'start']]
+    : [process.execPath, ['--import', './tools/register.mjs', main]];
+  const child: ChildProcessWithoutNullStreams = spawn(command, args, {
     cwd: repoRoot(),
-    env: { ...process.env, NODE_OPTIONS: '', LOG_FORMAT: 'json', ...env },
+    // A worker's metrics on a free port: tests run side by side.
+    env: { ...process.env, NODE_OPTIONS: '', LOG_FORMAT: 'json', WORKER_METRICS_PORT: '0', ...env },
+    detached: viaPnpm,
   });
   let out = '';
   let err = '';
@@ -46,6 +66,11 @@ export function spawnServiceMain(main: string, env: Record<string, string>): Ser
       ) as never,
     terminate() {
       child.kill('SIGTERM');
+      return exited;
+    },
+    signal(signal) {
+      if (viaPnpm) process.kill(-child.pid!, signal);
+      else child.kill(signal);
       return exited;
     },
   };

@@ -15,7 +15,11 @@ Database: DATABASE_URL, else embedded PGlite with its data in .packflow/pgdata
           (PACKFLOW_STATE_DIR moves .packflow); while it runs, \`packflow migrate\` and
           \`packflow dead-letters\` without DATABASE_URL use it too.
 NATS:     NATS_URL, else nats://127.0.0.1:4222 when it answers, else nats-server -js from PATH.
-Ports:    SCHEDULER_PORT (8080) and WEB_PORT (8081) on HOST (127.0.0.1).
+Instance: PACKFLOW_INSTANCE, else local-<hash of the state directory>: the JetStream
+          stream, consumers and subjects carry it, so instances sharing a NATS server
+          never see each other's events.
+Ports:    SCHEDULER_PORT (8080) and WEB_PORT (8081) on HOST (127.0.0.1); both serve
+          GET /metrics, the one registry of every service in this process.
 Secrets:  GITHUB_WEBHOOK_SECRET, GITLAB_WEBHOOK_TOKEN, MESSAGES_TOKEN; any not set is
           generated once and kept in .packflow/secrets.json (mode 0600).
 Sandbox:  with no forge identity (GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, or GITLAB_TOKEN),
@@ -43,6 +47,8 @@ async function runAll(): Promise<void> {
   const { startResultsWorker } = await import('@packflow/results-worker');
   const { findOrStartNats } = await import('../local/local-nats.js');
   const { applyLocalSecrets } = await import('../local/local-secrets.js');
+  const { localInstanceName } = await import('../local/local-instance.js');
+  const { readStreamSpec } = await import('@packflow/messaging');
 
   const common = loadCommonConfig();
   const identities = readForgeIdentities(new EnvReader(process.env));
@@ -55,10 +61,14 @@ async function runAll(): Promise<void> {
   const stopAll = async () => {
     for (const fn of cleanups.reverse()) await fn().catch((err) => logger.error({ err }, 'error while stopping'));
   };
+  // From the first moment: a Ctrl-C while packflow starts stops what has started, with exit 0.
+  closeOnSignal(logger).closeWith(stopAll);
   try {
     const env: Record<string, string | undefined> = { ...process.env };
     // Only the sandbox started here says it is one.
     delete env.PACKFLOW_SANDBOX;
+    // Its own stream, consumers and subjects on a NATS other installations may share.
+    env.PACKFLOW_INSTANCE ||= localInstanceName(stateDir());
     const secrets = await applyLocalSecrets(stateDir(), env);
     if (secrets) {
       const what = secrets.generated.length
@@ -154,8 +164,11 @@ async function runAll(): Promise<void> {
         ].join('\n'),
       );
     }
+    const stream = readStreamSpec(new EnvReader(env));
+    process.stdout.write(
+      `packflow instance: ${env.PACKFLOW_INSTANCE} (JetStream stream ${stream.name}, subjects ${stream.subjects.join(' ')})\n`,
+    );
     process.stdout.write('packflow is running; press Ctrl-C to stop\n');
-    closeOnSignal(stopAll, logger);
   } catch (error) {
     await stopAll();
     throw error;

@@ -5,6 +5,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   IntakeRepository,
+  metrics,
+  PackflowError,
   parseUntrustedJson,
   storableText,
   UnauthorizedError,
@@ -122,13 +124,13 @@ export class IntakeService implements OnModuleInit {
   /** `POST /webhooks/github`: HMAC-SHA256 of the raw body checked before anything is parsed. */
   github(request: IntakeRequest): Promise<IntakeAnswer> {
     const secret = this.config.githubWebhookSecret;
-    return this.webhook(githubDriver, request, secret?.reveal(), 'GitHub');
+    return counted('github', () => this.webhook(githubDriver, request, secret?.reveal(), 'GitHub'));
   }
 
   /** `POST /webhooks/gitlab`: `X-Gitlab-Token` checked before anything is parsed. */
   gitlab(request: IntakeRequest): Promise<IntakeAnswer> {
     const token = this.config.gitlabWebhookToken;
-    return this.webhook(gitlabDriver, request, token?.reveal(), 'GitLab');
+    return counted('gitlab', () => this.webhook(gitlabDriver, request, token?.reveal(), 'GitLab'));
   }
 
   /** A forge webhook: its driver verifies it, then parses it into a typed event. */
@@ -152,7 +154,11 @@ export class IntakeService implements OnModuleInit {
    * a message envelope (`{topic, id, headers, body}`) or a flat message (`{topic, …}`).
    * A body that does not parse is a 400 to the bridge, which can see it.
    */
-  async messages(request: IntakeRequest): Promise<IntakeAnswer> {
+  messages(request: IntakeRequest): Promise<IntakeAnswer> {
+    return counted('messages', () => this.bridgedMessage(request));
+  }
+
+  private async bridgedMessage(request: IntakeRequest): Promise<IntakeAnswer> {
     const raw = rawBody(request);
     const token = this.config.messagesToken;
     if (!token) throw new UnauthorizedError('bus messages are not configured here');
@@ -170,7 +176,11 @@ export class IntakeService implements OnModuleInit {
    * the message acknowledged. Nobody can be told about a message that does not parse, so
    * it is recorded as `rejected` with the reason and its raw body, and not retried.
    */
-  async busMessage(delivery: BusDelivery): Promise<IntakeAnswer> {
+  busMessage(delivery: BusDelivery): Promise<IntakeAnswer> {
+    return counted('fedora-messaging', () => this.consumedMessage(delivery));
+  }
+
+  private async consumedMessage(delivery: BusDelivery): Promise<IntakeAnswer> {
     const raw = Buffer.isBuffer(delivery.body)
       ? delivery.body
       : Buffer.from(typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body ?? null));
@@ -195,7 +205,11 @@ export class IntakeService implements OnModuleInit {
    * (its SHA-256 is stored with the test target). Each notification is a signal to read
    * the request's state, so every one is a delivery of its own.
    */
-  async testingFarm(request: IntakeRequest): Promise<IntakeAnswer> {
+  testingFarm(request: IntakeRequest): Promise<IntakeAnswer> {
+    return counted('testing-farm', () => this.testingFarmNotification(request));
+  }
+
+  private async testingFarmNotification(request: IntakeRequest): Promise<IntakeAnswer> {
     const payload = parseJson(rawBody(request));
     const token = testingFarmToken(payload);
     if (!token) throw new UnauthorizedError('missing token');
@@ -251,7 +265,7 @@ export class IntakeService implements OnModuleInit {
     ecosystem: Ecosystem,
     where: Location,
   ): Promise<IntakeAnswer> {
-    const subject = eventSubject(event, ecosystem);
+    const subject = eventSubject(event, ecosystem, this.config.instance);
     const outcome = await this.recorder.submit({
       source,
       type: event.type,
@@ -378,4 +392,24 @@ function parseJson(raw: Buffer): unknown {
 function busDeliveryId(id: string | null, topic: string, raw: Buffer): string {
   if (id && id.length <= MAX_DELIVERY_ID) return id;
   return `sha256:${createHash('sha256').update(topic).update('\0').update(raw).digest('hex')}`;
+}
+
+/**
+ * Counts a delivery in `packflow_webhooks_received_total` by source and outcome: what the
+ * intake answered (accepted, duplicate, ignored, rejected) or the code of its refusal.
+ */
+async function counted(forge: string, answer: () => Promise<IntakeAnswer>): Promise<IntakeAnswer> {
+  let outcome = 'error';
+  try {
+    const given = await answer();
+    const body = given.body;
+    outcome =
+      given.status === 202 ? 'accepted' : 'ignored' in body ? 'ignored' : 'rejected' in body ? 'rejected' : 'duplicate';
+    return given;
+  } catch (error) {
+    if (error instanceof PackflowError) outcome = error.code;
+    throw error;
+  } finally {
+    metrics.webhooksReceived.inc({ forge, outcome });
+  }
 }

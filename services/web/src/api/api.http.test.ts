@@ -207,6 +207,7 @@ describe('the OpenAPI document', () => {
       [
         '/healthz',
         '/readyz',
+        '/metrics',
         '/api/kcidb/status',
         '/api/kcidb/submit',
         '/api/v1/about',

@@ -21,7 +21,7 @@ import { KcidbQueriesController, KcidbSubmitController } from './kcidb.controlle
         new KcidbService({
           db: database,
           submitters: config.kcidb.submitters,
-          recordInTransaction: announceKcidbSubmission,
+          recordInTransaction: (tx, id, origins) => announceKcidbSubmission(tx, id, origins, config.instance),
           logger: logger.child({ component: 'kcidb' }),
         }),
     },

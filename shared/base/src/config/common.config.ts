@@ -1,4 +1,5 @@
 import { EnvReader } from './env.reader.js';
+import { instanceNameProblem } from './instance.name.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/packflow';
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -12,6 +13,12 @@ export interface CommonConfig {
   logLevel: LogLevel;
   /** Pretty logs: LOG_FORMAT=pretty, or `auto` (default) and stdout is a terminal. */
   logPretty: boolean;
+  /**
+   * PACKFLOW_INSTANCE: the name this installation's JetStream stream, consumers and subjects
+   * carry, so installations sharing a NATS server never see each other's messages.
+   * Unset: the unprefixed names (`PACKFLOW_EVENTS`, `upstream.…`).
+   */
+  instance?: string;
 }
 
 export function readCommonConfig(reader: EnvReader, isTty = Boolean(process.stdout.isTTY)): CommonConfig {
@@ -29,6 +36,7 @@ export function readCommonConfig(reader: EnvReader, isTty = Boolean(process.stdo
       'silent',
     ]),
     logPretty: format === 'pretty' || (format === 'auto' && isTty),
+    instance: reader.checked('PACKFLOW_INSTANCE', instanceNameProblem),
   };
 }
 

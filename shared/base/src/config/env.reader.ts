@@ -27,6 +27,15 @@ export class EnvReader {
     return this.raw(name);
   }
 
+  /** An optional value `check` accepts (it names what is wrong, or returns undefined). */
+  checked(name: string, check: (value: string) => string | undefined): string | undefined {
+    const v = this.raw(name);
+    const problem = v === undefined ? undefined : check(v);
+    if (v === undefined || !problem) return v;
+    this.fail(name, problem, v, false);
+    return undefined;
+  }
+
   /** A secret: never echoed in errors. */
   secret(name: string): string | undefined {
     return this.raw(name);

@@ -3,6 +3,7 @@ import { jsonColumn, optionalTextColumn, optionalTimeColumn, textColumn } from '
 import {
   kcidbIdColumn,
   kcidbTimestampColumn,
+  kcidbReceivedAtColumn,
   optionalDoubleColumn,
   type KcidbResource,
   type KcidbStatus,
@@ -32,6 +33,8 @@ export class KcidbBuild {
   status?: KcidbStatus | null;
   misc?: Record<string, unknown> | null;
   timestamp!: Date;
+  /** When packflow first received it; stands in for a missing startTime. */
+  receivedAt!: Date;
 }
 
 export const KcidbBuildSchema = new EntitySchema<KcidbBuild>({
@@ -57,6 +60,7 @@ export const KcidbBuildSchema = new EntitySchema<KcidbBuild>({
     status: optionalTextColumn,
     misc: jsonColumn,
     timestamp: kcidbTimestampColumn,
+    receivedAt: kcidbReceivedAtColumn,
   },
   // trees and revision: the builds of a checkout
   indexes: [{ name: 'kcidb_builds_checkout_id_index', properties: ['checkoutId'] }],

@@ -3,6 +3,8 @@ import { jsonColumn, optionalTextColumn, optionalTimeColumn, textColumn } from '
 import {
   kcidbIdColumn,
   kcidbTimestampColumn,
+  kcidbReceivedAtColumn,
+  kcidbEffectiveStartTimeColumn,
   optionalBooleanColumn,
   optionalTextArrayColumn,
   type KcidbResource,
@@ -36,6 +38,10 @@ export class KcidbCheckout {
   valid?: boolean | null;
   misc?: Record<string, unknown> | null;
   timestamp!: Date;
+  /** When packflow first received it; stands in for a missing startTime. */
+  receivedAt!: Date;
+  /** Generated: startTime, else receivedAt. */
+  effectiveStartTime!: Date;
 }
 
 export const KcidbCheckoutSchema = new EntitySchema<KcidbCheckout>({
@@ -65,11 +71,13 @@ export const KcidbCheckoutSchema = new EntitySchema<KcidbCheckout>({
     valid: optionalBooleanColumn,
     misc: jsonColumn,
     timestamp: kcidbTimestampColumn,
+    receivedAt: kcidbReceivedAtColumn,
+    effectiveStartTime: kcidbEffectiveStartTimeColumn,
   },
   indexes: [
     // trees: checkouts of an interval, optionally of one origin
-    { name: 'kcidb_checkouts_start_time_index', properties: ['startTime'] },
-    { name: 'kcidb_checkouts_origin_start_time_index', properties: ['origin', 'startTime'] },
+    { name: 'kcidb_checkouts_effective_start_time_index', properties: ['effectiveStartTime'] },
+    { name: 'kcidb_checkouts_origin_effective_start_time_index', properties: ['origin', 'effectiveStartTime'] },
     // revision: the checkouts of one commit + patchset
     { name: 'kcidb_checkouts_revision_index', properties: ['gitCommitHash', 'patchsetHash'] },
     // trees filtered by tag

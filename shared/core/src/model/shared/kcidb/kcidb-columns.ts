@@ -26,6 +26,23 @@ export const kcidbTimestampColumn = {
   fieldName: '_timestamp',
 } as const satisfies Prop;
 
+/**
+ * `received_at`: when packflow first received the object (set once, never merged). It
+ * stands in for a missing `start_time` in reads (see `kcidbEffectiveStartTimeColumn`).
+ */
+export const kcidbReceivedAtColumn = {
+  type: 'Date',
+  columnType: 'timestamptz',
+  defaultRaw: 'now()',
+} as const satisfies Prop;
+
+/** Generated `effective_start_time`: the reported start_time, else received_at; what reads filter and sort on. */
+export const kcidbEffectiveStartTimeColumn = {
+  type: 'Date',
+  columnType: 'timestamptz',
+  generated: `(coalesce("start_time", "received_at")) stored`,
+} as const satisfies Prop;
+
 /** An input, output or patchset file: a name (no `/`) and where to get it. */
 export interface KcidbResource {
   name: string;

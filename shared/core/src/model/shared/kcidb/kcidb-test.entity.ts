@@ -3,6 +3,8 @@ import { jsonColumn, optionalTextColumn, optionalTimeColumn, textColumn } from '
 import {
   kcidbIdColumn,
   kcidbTimestampColumn,
+  kcidbReceivedAtColumn,
+  kcidbEffectiveStartTimeColumn,
   optionalDoubleColumn,
   optionalTextArrayColumn,
   type KcidbResource,
@@ -37,6 +39,10 @@ export class KcidbTest {
   outputFiles?: KcidbResource[] | null;
   misc?: Record<string, unknown> | null;
   timestamp!: Date;
+  /** When packflow first received it; stands in for a missing startTime. */
+  receivedAt!: Date;
+  /** Generated: startTime, else receivedAt. */
+  effectiveStartTime!: Date;
   /** Generated: the hardware as the hardware listing names it (first compatible string, else the platform). */
   hardware?: string | null;
   /** Generated: `environmentMisc.platform`. */
@@ -70,6 +76,8 @@ export const KcidbTestSchema = new EntitySchema<KcidbTest>({
     outputFiles: jsonColumn,
     misc: jsonColumn,
     timestamp: kcidbTimestampColumn,
+    receivedAt: kcidbReceivedAtColumn,
+    effectiveStartTime: kcidbEffectiveStartTimeColumn,
     // Generated so that the covering index below can carry them (index-only scans).
     hardware: {
       ...optionalTextColumn,
@@ -89,13 +97,13 @@ export const KcidbTestSchema = new EntitySchema<KcidbTest>({
     },
     // hardware listing and details: the tests of an interval, with what the listing counts
     {
-      name: 'kcidb_tests_start_time_index',
+      name: 'kcidb_tests_effective_start_time_index',
       expression:
-        `create index "kcidb_tests_start_time_index" on "shared"."kcidb_tests" ("start_time") ` +
+        `create index "kcidb_tests_effective_start_time_index" on "shared"."kcidb_tests" ("effective_start_time") ` +
         `include ("origin", "status", "is_boot", "hardware", "platform")`,
     },
     // test history: one path over time
-    { name: 'kcidb_tests_path_index', properties: ['path', 'startTime'] },
+    { name: 'kcidb_tests_path_index', properties: ['path', 'effectiveStartTime'] },
     // hardware details: by compatible string or by platform
     { name: 'kcidb_tests_environment_compatible_index', properties: ['environmentCompatible'], type: 'gin' },
     {

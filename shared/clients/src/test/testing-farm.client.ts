@@ -3,7 +3,14 @@
 // sends them; results are read from the request and its xunit.
 import { ExternalServiceError } from '@packflow/core';
 import { JsonHttpClient, type FetchLike } from '../http/json-http.client.js';
-import type { SubmittedTestRequest, TestArtifact, TestRequest, TestRequestInput, TestService } from './test-service.js';
+import type {
+  ListedTestRequest,
+  SubmittedTestRequest,
+  TestArtifact,
+  TestRequest,
+  TestRequestInput,
+  TestService,
+} from './test-service.js';
 import { parseXunit } from './xunit.parser.js';
 
 export interface TestingFarmClientOptions {
@@ -28,6 +35,7 @@ interface TfRequestBody {
   } | null;
   run?: { artifacts?: string | null } | null;
   notes?: { level: string; message: string }[] | null;
+  environments_requested?: { variables?: Record<string, string> | null }[] | null;
   created?: string | null;
   updated?: string | null;
 }
@@ -115,6 +123,24 @@ export class TestingFarmClient implements TestService {
       created: body.created ?? null,
       updated: body.updated ?? null,
     };
+  }
+
+  /**
+   * `GET /requests?created_after=…`: the requests created since then, with the variables
+   * each was submitted with (how a retry finds the request a crashed attempt created).
+   */
+  async listRequests(createdAfter: Date): Promise<ListedTestRequest[]> {
+    const body = await this.http.call<TfRequestBody[]>({
+      path: 'requests',
+      query: { created_after: createdAfter.toISOString() },
+      what: `list test requests created after ${createdAfter.toISOString()}`,
+    });
+    return (Array.isArray(body) ? body : []).map((r) => ({
+      id: r.id,
+      state: r.state,
+      webUrl: r.run?.artifacts ?? this.requestUrl(r.id),
+      variables: Object.assign({}, ...(r.environments_requested ?? []).map((e) => e.variables ?? {})),
+    }));
   }
 
   async cancelRequest(requestId: string): Promise<void> {

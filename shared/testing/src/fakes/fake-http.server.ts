@@ -48,6 +48,11 @@ export interface ScriptedFailure {
   path?: string | RegExp;
   /** Close the connection without answering (a network error for the client). */
   drop?: boolean;
+  /**
+   * Do the work first, then fail the answer: the service created the build or request,
+   * the caller never learns it (a connection reset after the commit, a gateway timeout).
+   */
+  afterDoing?: boolean;
 }
 
 export interface RecordedRequest {
@@ -165,6 +170,17 @@ export abstract class FakeHttpServer {
 
     const failure = this.takeFailure(method, url.pathname);
     let answer: FakeResponse;
+    const dispatch = () =>
+      this.dispatch({
+        method,
+        path: url.pathname,
+        params: {},
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody,
+        body,
+      });
+    if (failure?.afterDoing) await dispatch();
     if (failure?.drop) {
       record.status = -1;
       req.socket.destroy();
@@ -181,15 +197,7 @@ export abstract class FakeHttpServer {
         },
       };
     } else {
-      answer = await this.dispatch({
-        method,
-        path: url.pathname,
-        params: {},
-        query: url.searchParams,
-        headers: req.headers,
-        rawBody,
-        body,
-      });
+      answer = await dispatch();
     }
     record.status = answer.status;
     const headers: Record<string, string> = { ...this.commonHeaders(), ...answer.headers };

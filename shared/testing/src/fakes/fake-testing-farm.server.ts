@@ -65,6 +65,7 @@ export class FakeTestingFarm extends FakeHttpServer {
   private constructor(private readonly options: FakeTestingFarmOptions) {
     super();
     this.route('POST', '/v0.1/requests', (r) => this.authorized(r) ?? this.submit(r));
+    this.route('GET', '/v0.1/requests', (r) => this.list(r));
     this.route('GET', '/v0.1/requests/:id', (r) =>
       this.withRequest(r.params.id, (t) => this.json(200, this.resultBody(t))),
     );
@@ -204,6 +205,30 @@ export class FakeTestingFarm extends FakeHttpServer {
       created: entry.created,
       updated: entry.updated,
     });
+  }
+
+  /** `GET /v0.1/requests`: filtered by `created_after`/`created_before` and `state`, oldest first. */
+  private list(r: FakeRequest): FakeResponse {
+    const time = (name: string) => {
+      const value = r.query.get(name);
+      return value ? Date.parse(value.endsWith('Z') || /[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`) : undefined;
+    };
+    const after = time('created_after');
+    const before = time('created_before');
+    if (Number.isNaN(after) || Number.isNaN(before)) return this.json(422, { code: 422, message: 'Invalid datetime' });
+    const state = r.query.get('state');
+    const items = [...this.testRequests.values()].filter((t) => {
+      const created = Date.parse(`${t.created.replace(' ', 'T').slice(0, 23)}Z`);
+      return (
+        (after === undefined || created > after) &&
+        (before === undefined || created < before) &&
+        (!state || t.state === state)
+      );
+    });
+    return this.json(
+      200,
+      items.map((t) => this.resultBody(t)),
+    );
   }
 
   private cancel(request: FakeTfRequest): FakeResponse {

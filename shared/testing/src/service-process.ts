@@ -13,6 +13,8 @@ export interface ServiceProcess {
   waitForOutput<T>(pick: (output: string) => T | undefined | false, what: string, timeoutMs?: number): Promise<T>;
   /** How it exited, or undefined while it runs. */
   exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** kill -9: no shutdown hook runs; resolves once it is gone. */
+  kill(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends SIGTERM and resolves with how it exited. */
   terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -44,6 +46,10 @@ export function spawnServiceMain(main: string, env: Record<string, string>): Ser
         },
         { what, timeoutMs },
       ) as never,
+    kill() {
+      if (!exit) child.kill('SIGKILL');
+      return exited;
+    },
     terminate() {
       child.kill('SIGTERM');
       return exited;

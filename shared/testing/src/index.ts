@@ -5,6 +5,7 @@ export { uniqueName } from './nats/names.js';
 export { waitFor } from './wait-for.js';
 export { seedPipelineScenario, countingSql, CHROOTS, type SeededScenario } from './seed/pipeline.seed.js';
 export { startNatsServer, type TestNatsServer } from './nats/nats-server.js';
+export { freePort } from './ports.js';
 export { startRabbitMq, type TestRabbitMq } from './amqp/rabbitmq-server.js';
 
 export { durableSettled } from './nats/durable.settled.js';

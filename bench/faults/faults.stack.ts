@@ -82,10 +82,10 @@ export class FaultStack {
       TESTING_FARM_URL: tf.url,
       TESTING_FARM_API_KEY: tf.apiKey,
       PACKFLOW_PUBLIC_URL: schedulerUrl,
-      // A crashed attempt is picked up within a second or two, not the production minute.
+      // A crashed attempt is picked up within seconds, not the production minute (still longer than a slow call on a loaded machine, or its retry would run beside it).
       RECONCILE_INTERVAL_MS: '300',
-      SUBMIT_LEASE_MS: '1500',
-      REPORT_GRACE_MS: '1500',
+      SUBMIT_LEASE_MS: '5000',
+      REPORT_GRACE_MS: '5000',
     };
     await Promise.all([stack.startScheduler(), stack.startWorker()]);
     github.setPermission(REPO, 'maintainer', 'write');

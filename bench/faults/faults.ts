@@ -77,7 +77,7 @@ const waitLong = <T>(check: () => T | Promise<T>, what: string) =>
 /** The SRPM build of `n`, once the worker has recorded it (Copr only builds what it was asked). */
 async function srpmSubmitted(n: number) {
   const build = await waitLong(() => buildsOf(n)[0], `the SRPM build of #${n} in Copr`);
-  await waitLong(() => recorded('srpm_build_targets', String(build.id)), `the SRPM build of #${n} recorded`);
+  await waitLong(() => recorded('srpm_builds', String(build.id)), `the SRPM build of #${n} recorded`);
   return build;
 }
 
@@ -111,6 +111,8 @@ interface PrState {
   done: boolean;
   duplicated: number;
   why: string;
+  /** What was duplicated: `1 builds, 2 checkRuns`. */
+  extra: string;
 }
 
 async function stateOf(n: number): Promise<PrState> {
@@ -122,8 +124,12 @@ async function stateOf(n: number): Promise<PrState> {
   const runs = stack.github.checkRunsFor(REPO, sha(n));
   const names = [...new Set(runs.map((r) => r.name))];
   const latest = names.map((name) => stack.github.checkRun(REPO, sha(n), name)!);
-  const duplicated =
-    Math.max(0, buildsOf(n).length - 1) + Math.max(0, requestsOf(n).length - 1) + (runs.length - names.length);
+  const extra = {
+    builds: Math.max(0, buildsOf(n).length - 1),
+    requests: Math.max(0, requestsOf(n).length - 1),
+    checkRuns: runs.length - names.length,
+  };
+  const duplicated = extra.builds + extra.requests + extra.checkRuns;
   // Three targets: the SRPM build, the chroot's build, the chroot's tests; each one check run.
   const reportsDone = names.length === 3 && latest.every((r) => r.status === 'completed' && r.conclusion === 'success');
   const done = rows.length === 1 && rows[0].status === 'success' && rows[0].reported && reportsDone;
@@ -131,7 +137,16 @@ async function stateOf(n: number): Promise<PrState> {
     rows.length === 0
       ? 'no pipeline'
       : `pipeline ${rows.map((r) => `${r.status}${r.reported ? '' : ' (reports pending)'}`).join(', ')}; check runs ${latest.map((r) => `${r.name}=${r.conclusion ?? r.status}`).join(', ') || 'none'}`;
-  return { pipelines: rows.length, done, duplicated, why };
+  return {
+    pipelines: rows.length,
+    done,
+    duplicated,
+    why,
+    extra: Object.entries(extra)
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', '),
+  };
 }
 
 /** Waits until every pull request of the trial is settled; counts what is not. */
@@ -144,7 +159,7 @@ async function settle(prs: number[], accepted: number[], counts: Counts): Promis
   for (const n of prs) {
     const s = await stateOf(n);
     counts.duplicated += s.duplicated;
-    if (s.duplicated) counts.notes.push(`#${n}: ${s.duplicated} duplicated`);
+    if (s.duplicated) counts.notes.push(`#${n}: duplicated ${s.extra}`);
     if (accepted.includes(n) && s.pipelines === 0) {
       counts.lost++;
       counts.notes.push(`#${n}: lost`);
@@ -247,6 +262,9 @@ const scenarios: Record<string, Scenario> = {
 async function main(): Promise<void> {
   const started = Date.now();
   stack = await FaultStack.start();
+  // Stopped from outside: leave no server or service behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void stack.close().finally(() => process.exit(130)));
   const results: Record<string, Counts> = {};
   try {
     for (const [name, scenario] of Object.entries(scenarios)) {

@@ -58,7 +58,11 @@ export class FaultStack {
     const schedulerUrl = `http://127.0.0.1:${port}`;
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const [github, copr, tf] = await Promise.all([
-      FakeGithub.start({ appId: 42, appKey: privateKey, webhook: { url: `${schedulerUrl}/webhooks/github`, secret: SECRET } }),
+      FakeGithub.start({
+        appId: 42,
+        appKey: privateKey,
+        webhook: { url: `${schedulerUrl}/webhooks/github`, secret: SECRET },
+      }),
       FakeCopr.start({ messages: { url: `${schedulerUrl}/webhooks/messages`, token: MESSAGES_TOKEN } }),
       FakeTestingFarm.start(),
     ]);

@@ -88,7 +88,10 @@ async function finishSrpm(n: number): Promise<void> {
 
 async function finishChroot(n: number): Promise<void> {
   const build = buildsOf(n)[0];
-  await waitLong(() => recorded('copr_build_targets', String(build.id), CHROOT), `the ${CHROOT} build of #${n} recorded`);
+  await waitLong(
+    () => recorded('copr_build_targets', String(build.id), CHROOT),
+    `the ${CHROOT} build of #${n} recorded`,
+  );
   if (build.chroots.get(CHROOT)!.state !== 'succeeded') await stack.copr.finishBuild(build.id, CHROOT, 'succeeded');
 }
 
@@ -253,7 +256,8 @@ const scenarios: Record<string, Scenario> = {
     await finishChroot(n);
     const chroot = stack.copr.messagesSent.slice(before);
     const srpmEnd = stack.copr.messagesSent.filter(
-      (m) => m.payload.build === buildsOf(n)[0].id && m.payload.chroot === 'srpm-builds' && m.payload.topic.endsWith('.end'),
+      (m) =>
+        m.payload.build === buildsOf(n)[0].id && m.payload.chroot === 'srpm-builds' && m.payload.topic.endsWith('.end'),
     );
     for (const m of [...chroot.reverse(), ...srpmEnd]) await stack.resend(m);
   }),
@@ -303,7 +307,10 @@ async function main(): Promise<void> {
     stuck: sum('stuck'),
     seconds: Math.round((Date.now() - started) / 1000),
     scenarios: Object.fromEntries(
-      Object.entries(results).map(([k, c]) => [k, { trials: c.trials, lost: c.lost, duplicated: c.duplicated, stuck: c.stuck }]),
+      Object.entries(results).map(([k, c]) => [
+        k,
+        { trials: c.trials, lost: c.lost, duplicated: c.duplicated, stuck: c.stuck },
+      ]),
     ),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);

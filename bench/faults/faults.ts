@@ -18,6 +18,8 @@ import { CHROOT, CONFIG, FaultStack, REPO } from './faults.stack.js';
 
 const quick = process.argv.includes('--quick');
 const TRIALS = Number(process.env.FAULTS_TRIALS ?? (quick ? 2 : 20));
+/** `FAULTS_ONLY=a,b`: only these scenarios (while working on one). */
+const ONLY = process.env.FAULTS_ONLY?.split(',').filter(Boolean);
 /** How long a trial may take to settle before what is left counts as stuck. */
 const SETTLE_MS = 90_000;
 
@@ -272,6 +274,7 @@ async function main(): Promise<void> {
   const results: Record<string, Counts> = {};
   try {
     for (const [name, scenario] of Object.entries(scenarios)) {
+      if (ONLY && !ONLY.includes(name)) continue;
       const counts: Counts = { trials: 0, lost: 0, duplicated: 0, stuck: 0, seconds: [], notes: [] };
       results[name] = counts;
       for (let i = 0; i < TRIALS; i++) {

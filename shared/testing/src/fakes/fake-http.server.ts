@@ -264,8 +264,7 @@ export abstract class FakeHttpServer {
   private takeHold(method: string, path: string) {
     const index = this.holds.findIndex(
       (h) =>
-        h.method.toUpperCase() === method &&
-        (typeof h.path === 'string' ? path.startsWith(h.path) : h.path.test(path)),
+        h.method.toUpperCase() === method && (typeof h.path === 'string' ? path.startsWith(h.path) : h.path.test(path)),
     );
     return index < 0 ? undefined : this.holds.splice(index, 1)[0];
   }

@@ -43,6 +43,8 @@ interface TfRequestBody {
 export class TestingFarmClient implements TestService {
   private readonly http: JsonHttpClient;
   private readonly api: string;
+  /** The API key's user (`GET /whoami`), read once. */
+  private userId: Promise<string> | undefined;
 
   constructor(private readonly options: TestingFarmClientOptions) {
     const base = options.baseUrl.replace(/\/+$/, '');
@@ -130,9 +132,21 @@ export class TestingFarmClient implements TestService {
    * each was submitted with (how a retry finds the request a crashed attempt created).
    */
   async listRequests(createdAfter: Date): Promise<ListedTestRequest[]> {
+    // Only this API key's user's requests: the public ranch lists everyone's.
+    this.userId ??= this.http
+      .call<{ token?: { user_id?: string } }>({ path: 'whoami', what: 'read who the API key belongs to' })
+      .then((body) => {
+        if (!body?.token?.user_id)
+          throw new ExternalServiceError('testing-farm', 'whoami answered no user id', { retryable: false });
+        return body.token.user_id;
+      })
+      .catch((error: unknown) => {
+        this.userId = undefined;
+        throw error;
+      });
     const body = await this.http.call<TfRequestBody[]>({
       path: 'requests',
-      query: { created_after: createdAfter.toISOString() },
+      query: { user_id: await this.userId, created_after: createdAfter.toISOString() },
       what: `list test requests created after ${createdAfter.toISOString()}`,
     });
     return (Array.isArray(body) ? body : []).map((r) => ({

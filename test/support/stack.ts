@@ -23,6 +23,8 @@ export interface UpstreamStack {
   db: TestDatabase;
   nats: TestNatsServer;
   github: FakeGithub;
+  /** With `deployments: 'two-apps'`: the second GitHub App's view of github.com (app 43, installation 7). */
+  github2?: FakeGithub;
   gitlab: FakeGitlab;
   copr: FakeCopr;
   tf: FakeTestingFarm;
@@ -46,9 +48,12 @@ export interface StackOptions {
    * `one` (default): one upstream deployment with both identities. `per-forge`: two, as
    * the chart deploys them: `upstream-github` with only the GitHub App and
    * `upstream-gitlab` with only the GitLab token, each with its own durable consumer, so
-   * each receives every upstream event and must leave the other's alone.
+   * each receives every upstream event and must leave the other's alone. `two-apps`: two
+   * GitHub Apps on github.com, each its own deployment (`upstream-app-42`, `upstream-app-43`)
+   * and its own fake API (what that App sees: its installations, its check runs); the
+   * webhooks of each name its own installation.
    */
-  deployments?: 'one' | 'per-forge';
+  deployments?: 'one' | 'per-forge' | 'two-apps';
   /**
    * The fake GitHub serves the web pages too (people sign in on it), so projects are on
    * its own URL (GITHUB_INSTANCE_URL) instead of https://github.com.
@@ -117,13 +122,33 @@ export async function startUpstreamStack(
     GITLAB_TOKEN: gitlab.token,
     GITLAB_INSTANCE_URL: 'https://gitlab.com',
   };
+  const { privateKey: secondKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const github2 =
+    options.deployments === 'two-apps'
+      ? await FakeGithub.start({
+          appId: 43,
+          appKey: secondKey,
+          installations: [{ id: 7, account: 'acme', repositories: '*' }],
+          webhook: { url: `${scheduler.url}/webhooks/github`, secret: SECRET },
+        })
+      : undefined;
   const deployments =
-    options.deployments === 'per-forge'
+    options.deployments === 'two-apps'
       ? [
-          { WORKER_DURABLE: 'upstream-github', ...githubIdentity },
-          { WORKER_DURABLE: 'upstream-gitlab', ...gitlabIdentity },
+          { WORKER_DURABLE: 'upstream-app-42', ...githubIdentity },
+          {
+            WORKER_DURABLE: 'upstream-app-43',
+            GITHUB_APP_ID: '43',
+            GITHUB_APP_PRIVATE_KEY: secondKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+            GITHUB_API_URL: github2!.url,
+          },
         ]
-      : [{ ...githubIdentity, ...gitlabIdentity }];
+      : options.deployments === 'per-forge'
+        ? [
+            { WORKER_DURABLE: 'upstream-github', ...githubIdentity },
+            { WORKER_DURABLE: 'upstream-gitlab', ...gitlabIdentity },
+          ]
+        : [{ ...githubIdentity, ...gitlabIdentity }];
   const workers: RunningService[] = [];
   for (const identity of deployments)
     workers.push(await startUpstreamWorker({ env: { ...common, ...identity, ...workerEnv }, logger }));
@@ -157,6 +182,7 @@ export async function startUpstreamStack(
     db,
     nats,
     github,
+    github2,
     gitlab,
     copr,
     tf,
@@ -167,7 +193,7 @@ export async function startUpstreamStack(
     async close() {
       for (const w of workers) await w.close();
       await scheduler.close();
-      await Promise.all([github.close(), gitlab.close(), copr.close(), tf.close()]);
+      await Promise.all([github.close(), github2?.close(), gitlab.close(), copr.close(), tf.close()]);
       await nats.dispose();
       await db.drop();
     },

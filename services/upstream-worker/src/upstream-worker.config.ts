@@ -23,6 +23,10 @@ export interface UpstreamWorkerConfig extends CommonConfig, UpstreamSettings {
   dashboardUrl: string;
   /** How often the reconciler looks for overdue builds and tests. */
   reconcileIntervalMs: number;
+  /** How long a queued target waits for its submit before the reconciler retries it (SUBMIT_LEASE_MS, 60 s). */
+  submitLeaseMs: number;
+  /** How long a report may take before the reconciler sends it again (REPORT_GRACE_MS, 60 s). */
+  reportGraceMs: number;
   /** The operator's release table (PACKFLOW_RELEASES_FILE); the shipped one otherwise. */
   releasesFile?: string;
 }
@@ -49,6 +53,8 @@ export function loadUpstreamWorkerConfig(
     publicUrl: r.url('PACKFLOW_PUBLIC_URL', 'http://127.0.0.1:8080', ['http', 'https'])!,
     dashboardUrl: r.url('DASHBOARD_URL', 'http://127.0.0.1:8081', ['http', 'https'])!,
     reconcileIntervalMs: r.int('RECONCILE_INTERVAL_MS', 60_000, { min: 100 }),
+    submitLeaseMs: r.int('SUBMIT_LEASE_MS', 60_000, { min: 100 }),
+    reportGraceMs: r.int('REPORT_GRACE_MS', 60_000, { min: 100 }),
     releasesFile: r.optional('PACKFLOW_RELEASES_FILE'),
   });
 }

@@ -145,6 +145,30 @@ describe('fake Testing Farm', () => {
     });
   });
 
+  it('lists requests (GET /requests?created_after=…) in the shape of a real results.json, with their variables', async () => {
+    const client = new TestingFarmClient({ baseUrl: tf.url, apiKey: 'tf-key-c1' });
+    const since = new Date(Date.now() - 1000);
+    const { id } = await client.submitRequest({
+      fmf: { url: 'https://github.com/packit/packit', ref: 'e7e3c8b688403048e7aefa64c19b79e89fe764df', plan: '/' },
+      environment: {
+        compose: 'Fedora-32',
+        arch: 'x86_64',
+        coprBuild: { buildId: 1810530, chroot: 'fedora-32-x86_64' },
+        variables: { PACKFLOW_IDEMPOTENCY_KEY: 'pf:1:2:x:1' },
+      },
+    });
+    await tf.finish(id, 'passed', [{ name: '/script-00', result: 'passed' }]);
+    const listed = (await (await fetch(`${tf.url}/v0.1/requests?created_after=${since.toISOString()}`)).json()) as {
+      id: string;
+    }[];
+    const ours = listed.find((r) => r.id === id);
+    expect(shapeDiff(fixture('testing-farm/results.json'), ours, ['$.result.xunit_url'])).toEqual([]);
+    expect((await client.listRequests(since)).find((r) => r.id === id)?.variables).toEqual({
+      PACKFLOW_IDEMPOTENCY_KEY: 'pf:1:2:x:1',
+    });
+    expect(await client.listRequests(new Date(Date.now() + 60_000))).toEqual([]);
+  });
+
   it("lets the client's xunit reader read the real xunit files", () => {
     const results = fixture('testing-farm/results.json') as { result: { xunit: string } };
     const inline = parseXunit(results.result.xunit);

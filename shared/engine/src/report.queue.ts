@@ -73,7 +73,7 @@ export class ReportQueue {
         const seq = seqs.get(id);
         if (seq !== undefined) reached.set(id, seq);
       }
-      void this.queue(pipelineId, group, reached);
+      void this.queue(pipelineId, group, reached, false);
     }
   }
 
@@ -93,7 +93,7 @@ export class ReportQueue {
       const state = states.find((s) => s.id === id);
       if (!state) continue;
       const keys = new Set(state.steps.flatMap((s) => s.targets.map((t) => `${t.kind}:${t.id}`)));
-      if (await this.queue(id, changesOf([state], keys), new Map([[id, seq]]))) reported++;
+      if (await this.queue(id, changesOf([state], keys), new Map([[id, seq]]), true)) reported++;
       else if (attempts >= MAX_REPORT_ATTEMPTS)
         this.options.logger?.error({ pipelineId: id, attempts }, 'giving up reporting this pipeline');
     }
@@ -109,7 +109,7 @@ export class ReportQueue {
    * Sends a report after the ones already queued for the pipeline, then records it as
    * sent. Resolves true when it went out; a failure is logged and left to the reconciler.
    */
-  private queue(pipelineId: string, changes: TargetChange[], seqs: ReportSeqs): Promise<boolean> {
+  private queue(pipelineId: string, changes: TargetChange[], seqs: ReportSeqs, whole: boolean): Promise<boolean> {
     const previous = this.reporting.get(pipelineId) ?? Promise.resolve();
     const sent = previous.then(async () => {
       try {
@@ -121,7 +121,7 @@ export class ReportQueue {
         );
         return false;
       }
-      await markReported(this.pool, seqs).catch((error: unknown) =>
+      await markReported(this.pool, seqs, whole).catch((error: unknown) =>
         this.options.logger?.warn(
           { err: error, pipelineId },
           'a report went out but could not be recorded; it may be sent again',

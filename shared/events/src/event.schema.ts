@@ -59,7 +59,16 @@ const planningFields = {
   changedFiles: z.array(z.string()).nullable().optional(),
 };
 
-const forgeEnvelope = { ...envelope, project: projectSchema, ref: refSchema, ...planningFields };
+/**
+ * Whose the event is, where one forge instance has several identities: a GitHub webhook
+ * names the App installation it was delivered for (absent on other forges, and on events
+ * recorded before it existed).
+ */
+const identityFields = {
+  installationId: z.number().int().nullable().optional(),
+};
+
+const forgeEnvelope = { ...envelope, project: projectSchema, ref: refSchema, ...planningFields, ...identityFields };
 
 /** The comment commands packflow knows (as Packit names them); `copr-build` is `build`. */
 export const COMMAND_NAMES = [

@@ -15,6 +15,8 @@ export interface ServiceProcess {
   waitForOutput<T>(pick: (output: string) => T | undefined | false, what: string, timeoutMs?: number): Promise<T>;
   /** How it exited, or undefined while it runs. */
   exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** kill -9: no shutdown hook runs; resolves once it is gone. */
+  kill(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends SIGTERM and resolves with how it exited. */
   terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends `signal` (to the process group when run through pnpm) and resolves with how it exited. */
@@ -64,6 +66,10 @@ export function spawnServiceMain(
         },
         { what, timeoutMs },
       ) as never,
+    kill() {
+      if (!exit) child.kill('SIGKILL');
+      return exited;
+    },
     terminate() {
       child.kill('SIGTERM');
       return exited;

@@ -27,6 +27,8 @@ export function createUpstreamRuntime(
     activities: upstream.activities,
     logger,
     instances: upstream.instances,
+    submitLeaseMs: config.submitLeaseMs,
+    reportGraceMs: config.reportGraceMs,
   });
   const service = upstream.handler(engine);
 

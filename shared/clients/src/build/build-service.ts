@@ -119,6 +119,14 @@ export interface BuildChroot {
   webUrl: string;
 }
 
+/** How a build was submitted, as Copr keeps it (`GET /build/source-build-config/<id>/`). */
+export interface BuildSourceConfig {
+  /** `custom` for a script, `link` for an SRPM URL, `scm`, `upload`, … */
+  sourceType: string;
+  /** What was submitted: `script`, `chroot`, … for `custom`; `url` for `link`. */
+  sourceDict: Record<string, unknown>;
+}
+
 export interface BuildService {
   /** Creates the project with these chroots, or adds the missing chroots to an existing one. */
   ensureProject(input: EnsureProjectInput): Promise<EnsuredProject>;
@@ -130,6 +138,10 @@ export interface BuildService {
   /** One chroot of a build; `srpm-builds` reads the source build. */
   getBuildChroot(buildId: number | string, chroot: string): Promise<BuildChroot>;
   cancelBuild(buildId: number | string): Promise<Build>;
+  /** The project's builds, newest first (at most `limit`). */
+  listBuilds(owner: string, project: string, limit?: number): Promise<Build[]>;
+  /** What a build was submitted with (its script, its SRPM URL). */
+  getSourceBuildConfig(buildId: number | string): Promise<BuildSourceConfig>;
 }
 
 const OUTCOMES: Record<CoprState, BuildOutcome> = {

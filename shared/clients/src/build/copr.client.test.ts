@@ -238,6 +238,29 @@ describe('CoprClient builds', () => {
   });
 });
 
+describe('CoprClient: what a project holds', () => {
+  it('lists builds newest first and answers what each was submitted with (script or SRPM URL)', async () => {
+    await client.ensureProject({ owner: 'packit', project: 'acme-widget-31', chroots: ['fedora-41-x86_64'] });
+    const script = '#!/bin/sh\n# packflow-idempotency-key: pf:1:2:srpm-builds:1\ntrue';
+    const custom = await client.submitSrpmBuild({ owner: 'packit', project: 'acme-widget-31', script });
+    const url = 'https://example.test/widget-1.2-1.src.rpm';
+    const rebuild = await client.submitRpmBuild({
+      owner: 'packit',
+      project: 'acme-widget-31',
+      srpmUrl: url,
+      chroots: ['fedora-41-x86_64'],
+    });
+    expect((await client.listBuilds('packit', 'acme-widget-31')).map((b) => b.id)).toEqual([rebuild.id, custom.id]);
+    expect((await client.listBuilds('packit', 'acme-widget-31', 1)).map((b) => b.id)).toEqual([rebuild.id]);
+    expect(await client.getSourceBuildConfig(custom.id)).toMatchObject({
+      sourceType: 'custom',
+      sourceDict: { script },
+    });
+    expect(await client.getSourceBuildConfig(rebuild.id)).toEqual({ sourceType: 'link', sourceDict: { url } });
+    expect((await failure(client.listBuilds('packit', 'no-such-project'))).status).toBe(404);
+  });
+});
+
 describe('CoprClient errors', () => {
   it('answers 503 with Retry-After as a retryable error that says when to retry', async () => {
     copr.failNext({ status: 503, retryAfter: 1, path: '/api_3/build/' });

@@ -6,6 +6,7 @@ import {
   SRPM_CHROOT,
   type Build,
   type BuildChroot,
+  type BuildSourceConfig,
   type BuildService,
   type CoprState,
   type EnsureProjectInput,
@@ -199,6 +200,24 @@ export class CoprClient implements BuildService {
       what: `cancel build ${buildId}`,
     });
     return this.build(body);
+  }
+
+  /** `GET /build/list/`: Copr answers newest first (ordered by id, descending). */
+  async listBuilds(owner: string, project: string, limit = 20): Promise<Build[]> {
+    const body = await this.http.call<{ items: CoprBuildBody[] }>({
+      path: 'build/list/',
+      query: { ownername: owner, projectname: project, limit },
+      what: `list builds of ${owner}/${project}`,
+    });
+    return (body.items ?? []).map((b) => this.build(b));
+  }
+
+  async getSourceBuildConfig(buildId: number | string): Promise<BuildSourceConfig> {
+    const body = await this.http.call<{ source_type?: string; source_dict?: Record<string, unknown> | null }>({
+      path: `build/source-build-config/${id(buildId)}/`,
+      what: `get the source of build ${buildId}`,
+    });
+    return { sourceType: body.source_type ?? 'unset', sourceDict: body.source_dict ?? {} };
   }
 
   /** The web page of a build (groups are `@name` owners, shown under `/coprs/g/name/`). */

@@ -57,6 +57,15 @@ export interface TestRequest {
   updated: string | null;
 }
 
+/** A request as the list answers it: enough to recognise one by the variables it was submitted with. */
+export interface ListedTestRequest {
+  id: string;
+  state: TestRequestState;
+  webUrl: string;
+  /** The variables of its environments, merged. */
+  variables: Record<string, string>;
+}
+
 export type TestOutcome = 'waiting' | 'running' | 'success' | 'failure' | 'error' | 'cancelled';
 
 export interface TestService {
@@ -64,6 +73,8 @@ export interface TestService {
   /** State, overall result and every test case (read from the xunit). */
   getRequest(requestId: string): Promise<TestRequest>;
   cancelRequest(requestId: string): Promise<void>;
+  /** Requests created after this time. */
+  listRequests(createdAfter: Date): Promise<ListedTestRequest[]>;
 }
 
 /** A request as waiting/running/success/failure/error/cancelled. */

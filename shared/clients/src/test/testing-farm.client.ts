@@ -3,7 +3,14 @@
 // sends them; results are read from the request and its xunit.
 import { ExternalServiceError } from '@packflow/core';
 import { JsonHttpClient, type FetchLike } from '../http/json-http.client.js';
-import type { SubmittedTestRequest, TestArtifact, TestRequest, TestRequestInput, TestService } from './test-service.js';
+import type {
+  ListedTestRequest,
+  SubmittedTestRequest,
+  TestArtifact,
+  TestRequest,
+  TestRequestInput,
+  TestService,
+} from './test-service.js';
 import { parseXunit } from './xunit.parser.js';
 
 export interface TestingFarmClientOptions {
@@ -28,6 +35,7 @@ interface TfRequestBody {
   } | null;
   run?: { artifacts?: string | null } | null;
   notes?: { level: string; message: string }[] | null;
+  environments_requested?: { variables?: Record<string, string> | null }[] | null;
   created?: string | null;
   updated?: string | null;
 }
@@ -35,6 +43,8 @@ interface TfRequestBody {
 export class TestingFarmClient implements TestService {
   private readonly http: JsonHttpClient;
   private readonly api: string;
+  /** The API key's user (`GET /whoami`), read once. */
+  private userId: Promise<string> | undefined;
 
   constructor(private readonly options: TestingFarmClientOptions) {
     const base = options.baseUrl.replace(/\/+$/, '');
@@ -115,6 +125,36 @@ export class TestingFarmClient implements TestService {
       created: body.created ?? null,
       updated: body.updated ?? null,
     };
+  }
+
+  /**
+   * `GET /requests?created_after=…`: the requests created since then, with the variables
+   * each was submitted with (how a retry finds the request a crashed attempt created).
+   */
+  async listRequests(createdAfter: Date): Promise<ListedTestRequest[]> {
+    // Only this API key's user's requests: the public ranch lists everyone's.
+    this.userId ??= this.http
+      .call<{ token?: { user_id?: string } }>({ path: 'whoami', what: 'read who the API key belongs to' })
+      .then((body) => {
+        if (!body?.token?.user_id)
+          throw new ExternalServiceError('testing-farm', 'whoami answered no user id', { retryable: false });
+        return body.token.user_id;
+      })
+      .catch((error: unknown) => {
+        this.userId = undefined;
+        throw error;
+      });
+    const body = await this.http.call<TfRequestBody[]>({
+      path: 'requests',
+      query: { user_id: await this.userId, created_after: createdAfter.toISOString() },
+      what: `list test requests created after ${createdAfter.toISOString()}`,
+    });
+    return (Array.isArray(body) ? body : []).map((r) => ({
+      id: r.id,
+      state: r.state,
+      webUrl: r.run?.artifacts ?? this.requestUrl(r.id),
+      variables: Object.assign({}, ...(r.environments_requested ?? []).map((e) => e.variables ?? {})),
+    }));
   }
 
   async cancelRequest(requestId: string): Promise<void> {

@@ -17,12 +17,16 @@ const MARK_DUE_SQL = `
   returning id::text, report_seq::text as seq`;
 
 // Its own transaction, committed without waiting for the WAL flush: losing this write in
-// a crash only means the report is sent once more.
+// a crash only means the report is sent once more. A report of one transaction's changes
+// moves the ledger on only from the sequence just before its own: when an earlier report
+// never went out (the process died sending it), a later one of other targets must not
+// cover it, or that target's check run stays as it was for good. The reconciler's report
+// of every target as it is now may move it past such a gap.
 const MARK_REPORTED_SQL = `
-  update shared.pipelines p set reported_seq = greatest(p.reported_seq, u.seq)
+  update shared.pipelines p set reported_seq = u.seq
     from unnest($1::bigint[], $2::bigint[]) as u(id, seq),
          (select set_config('synchronous_commit', 'off', true)) as async_commit
-   where p.id = u.id and p.reported_seq < u.seq`;
+   where p.id = u.id and p.reported_seq < u.seq and ($3::boolean or p.reported_seq = u.seq - 1)`;
 
 // Claims overdue pipelines by pushing their retry time out (doubling per attempt, at most
 // 32 grace periods), so other reconcilers leave them alone while this one reports.
@@ -53,10 +57,14 @@ export async function markReportsDue(sql: Sql, pipelineIds: readonly string[], g
   return new Map(rows.map((r) => [r.id, r.seq]));
 }
 
-/** After a report went out: these pipelines are reported up to these sequences. */
-export async function markReported(sql: Sql, seqs: ReportSeqs): Promise<void> {
+/**
+ * After a report went out: these pipelines are reported up to these sequences. `whole`:
+ * the report showed every target of the pipeline (the reconciler's), so it covers every
+ * earlier one; otherwise it covers only its own transaction's changes.
+ */
+export async function markReported(sql: Sql, seqs: ReportSeqs, whole: boolean): Promise<void> {
   if (seqs.size === 0) return;
-  await sql.query(prepared('pf_engine_reported', MARK_REPORTED_SQL, [[...seqs.keys()], [...seqs.values()]]));
+  await sql.query(prepared('pf_engine_reported', MARK_REPORTED_SQL, [[...seqs.keys()], [...seqs.values()], whole]));
 }
 
 /** Claims up to `limit` pipelines whose report is overdue (of projects on `instances` only, when given). */

@@ -1,5 +1,7 @@
-// Activities that record what they were asked, for engine tests. Submissions are
-// idempotent by key, like real drivers must be; failures can be scripted.
+// Activities that record what they were asked, for engine tests. Like Copr and Testing
+// Farm themselves they do not deduplicate: every submit is new work, whatever its key
+// (the real activities adopt what an earlier attempt created: see the upstream
+// ecosystem's idempotent-submit.test.ts). Failures can be scripted.
 import { randomBytes } from 'node:crypto';
 import { PackflowError } from '@packflow/core';
 import type { ActivityDefinition, EngineActivities, Signal, TargetChange, TargetTask } from '../engine.types.js';
@@ -7,8 +9,8 @@ import type { ActivityDefinition, EngineActivities, Signal, TargetChange, Target
 export class FakeActivities {
   /** Every submit call (one per step batch). */
   readonly calls: TargetTask[][] = [];
-  /** Idempotency key -> external id: what was really submitted. */
-  readonly submitted = new Map<string, string>();
+  /** Idempotency key -> external ids submitted with it, oldest first. */
+  readonly submitted = new Map<string, string[]>();
   readonly cancelled: TargetTask[] = [];
   readonly reports: TargetChange[] = [];
   /** Scripted: throw this (once) on the next submit of a job, after recording the submission. */
@@ -25,10 +27,10 @@ export class FakeActivities {
     return {
       submit: async (tasks) => {
         this.calls.push(tasks);
-        // One external id per batch, like a Copr build for several chroots; the same key gets the same id.
-        const existing = tasks.map((t) => this.submitted.get(t.idempotencyKey)).find(Boolean);
-        const id = existing ?? `ext-${this.prefix}-${++this.counter}`;
-        for (const t of tasks) this.submitted.set(t.idempotencyKey, id);
+        // One external id per batch, like a Copr build for several chroots.
+        const id = `ext-${this.prefix}-${++this.counter}`;
+        for (const t of tasks)
+          this.submitted.set(t.idempotencyKey, [...(this.submitted.get(t.idempotencyKey) ?? []), id]);
         const error = this.failAfterSubmit.get(tasks[0].job);
         if (error) {
           this.failAfterSubmit.delete(tasks[0].job);

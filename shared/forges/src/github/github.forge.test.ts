@@ -135,6 +135,33 @@ describe('GithubForge check runs', () => {
   });
 });
 
+describe('GithubForge after a crash', () => {
+  it('updates the check run a lost create made (same name and external id) instead of creating a second', async () => {
+    const sha = 'f'.repeat(40);
+    const report = { name: 'srpm-build', sha, externalId: 'pipeline-9:step-1:srpm-builds' };
+    // The first report's create went through; its id was never recorded (the worker died).
+    await forge.reportStatus(repo, { ...report, state: 'queued', title: 'queued' });
+    await forge.reportStatus(repo, { ...report, state: 'success', title: 'SRPM build succeeded' });
+    const runs = github.checkRunsFor('acme/widget', sha);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+    // Another target's run of the same name (another pipeline) is not taken over.
+    await forge.reportStatus(repo, {
+      ...report,
+      externalId: 'pipeline-10:step-1:srpm-builds',
+      state: 'queued',
+      title: 'queued',
+    });
+    expect(github.checkRunsFor('acme/widget', sha)).toHaveLength(2);
+  });
+
+  it('knows its own installation: the one this App has on the repository, not nor another app’s, nor none', async () => {
+    expect(await forge.ownsInstallation(repo, 77)).toBe(true);
+    expect(await forge.ownsInstallation(repo, 78)).toBe(false);
+    expect(await forge.ownsInstallation({ namespace: 'acme', repo: 'not-installed' }, 77)).toBe(false);
+  });
+});
+
 describe('GithubForge repository reads and comments', () => {
   it('comments on pull requests and issues', async () => {
     const posted = await forge.comment(repo, { pullRequest: 9 }, 'Only collaborators can run `/packit retest-failed`.');

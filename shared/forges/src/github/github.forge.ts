@@ -2,7 +2,7 @@
 // failed" / "Re-run all" buttons), issue comments, collaborator permissions, file
 // contents and changed files. Every call carries the installation token of its repository.
 import { Octokit } from '@octokit/rest';
-import type { Logger } from '@packflow/core';
+import { ExternalServiceError, type Logger } from '@packflow/core';
 import {
   ACCESS_LEVELS,
   COMMAND_ACCESS_LEVEL,
@@ -118,6 +118,20 @@ export class GithubForge implements ForgeClient {
     this.tokens = new GithubAppTokens(options, this.octokit, options.tokenRefreshMs ?? 5 * 60_000, this.now);
   }
 
+  /**
+   * Whether `installationId` (named by a webhook) is this App's installation on `repo`.
+   * Another App's webhook for the same repository names that App's installation; a
+   * repository this App is not installed on has none (404).
+   */
+  async ownsInstallation(repo: RepoId, installationId: number): Promise<boolean> {
+    try {
+      return (await this.tokens.installationId(repo, this.octokit)) === installationId;
+    } catch (error) {
+      if (error instanceof ExternalServiceError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
   async createCheckRun(repo: RepoId, input: CheckRunInput): Promise<CheckRun> {
     return this.call(
       repo,
@@ -172,7 +186,16 @@ export class GithubForge implements ForgeClient {
 
   async reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus> {
     const input = this.reportToCheckRun(report);
-    const run = report.id ? await this.updateCheckRun(repo, report.id, input) : await this.createCheckRun(repo, input);
+    // No id recorded: a first report, or one whose create went through before a crash and
+    // was never recorded. GitHub keeps every check run created (a second one of the same
+    // name would stay behind, unfinished), so look for ours first: same name, same
+    // external id, on the commit.
+    const id =
+      report.id ??
+      (await this.findCheckRun(repo, report.sha, input.name).then((run) =>
+        run && report.externalId && run.externalId === report.externalId ? run.id : undefined,
+      ));
+    const run = id ? await this.updateCheckRun(repo, id, input) : await this.createCheckRun(repo, input);
     return { id: run.id, url: run.htmlUrl };
   }
 

@@ -31,6 +31,7 @@ function pr(action: string, extra: Record<string, unknown> = {}) {
     },
     repository,
     sender,
+    installation: { id: 31, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMzE=' },
   };
 }
 
@@ -49,6 +50,7 @@ describe('parseGithub', () => {
       ref: { kind: 'pull_request', name: '7' },
       sha: HEAD,
       actor: 'alice',
+      installationId: 31,
       defaultBranch: 'main',
       labels: ['ci'],
       authorAssociation: 'MEMBER',
@@ -115,6 +117,7 @@ describe('parseGithub', () => {
       ref: { kind: 'branch', name: 'main' },
       sha: HEAD,
       actor: 'alice',
+      installationId: null,
       defaultBranch: 'main',
       changedFiles: ['a', 'b', 'c', 'd'],
       push: { ref: 'refs/heads/main', before: '0'.repeat(40), commitCount: 2 },
@@ -149,6 +152,7 @@ describe('parseGithub', () => {
       ref: { kind: 'release', name: 'v2.0' },
       sha: null,
       actor: 'alice',
+      installationId: null,
       defaultBranch: 'main',
       release: { tag: 'v2.0', name: 'Two', url: 'https://github.com/acme/widget/releases/v2.0' },
     });

@@ -41,7 +41,11 @@ function actor(body: PayloadReader): string | null {
 
 function envelope(body: PayloadReader, ref: EventRef, sha: string | null) {
   const repository = body.obj('repository');
-  return forgeEnvelope('github', repository, githubProject(repository), { ref, sha, actor: actor(body) });
+  return {
+    ...forgeEnvelope('github', repository, githubProject(repository), { ref, sha, actor: actor(body) }),
+    // The App installation the webhook was delivered for: which deployment owns the event.
+    installationId: body.optObj('installation')?.optInt('id') ?? null,
+  };
 }
 
 function pullRequest(body: PayloadReader): ParseResult {

@@ -156,6 +156,11 @@ export class FakeCopr extends FakeHttpServer {
     this.route('PUT', '/api_3/project/edit/:owner/:project', (r) => this.authorized(r) ?? this.editProject(r));
     this.route('POST', '/api_3/build/create/custom', (r) => this.authorized(r) ?? this.createBuild(r, 'custom'));
     this.route('POST', '/api_3/build/create/url', (r) => this.authorized(r) ?? this.createBuild(r, 'url'));
+    // Registered before `build/:id`: Copr's build routes take integer ids only.
+    this.route('GET', '/api_3/build/list', (r) => this.listBuilds(r));
+    this.route('GET', '/api_3/build/source-build-config/:id', (r) =>
+      this.withBuild(r.params.id, (b) => this.json(200, this.sourceBuildConfig(b))),
+    );
     this.route('GET', '/api_3/build/:id', (r) => this.withBuild(r.params.id, (b) => this.json(200, this.buildBody(b))));
     this.route('GET', '/api_3/build/source-chroot/:id', (r) =>
       this.withBuild(r.params.id, (b) =>
@@ -267,6 +272,7 @@ export class FakeCopr extends FakeHttpServer {
         ),
         canceled: false,
         logs: new Map(),
+        sourceUrl: url,
       };
       this.builds.set(build.id, build);
       if (this.options.autoRun) this.autoRun(build, this.options.autoRun);
@@ -274,6 +280,45 @@ export class FakeCopr extends FakeHttpServer {
     });
     if (method === 'url') return this.json(200, { items: builds.map((b) => this.buildBody(b)), meta: {} });
     return this.json(200, this.buildBody(builds[0]));
+  }
+
+  /** Builds of a project, newest first as Copr orders them by default (id descending), `limit` honoured. */
+  private listBuilds(r: FakeRequest): FakeResponse {
+    const owner = r.query.get('ownername');
+    const name = r.query.get('projectname');
+    if (!owner || !name) return this.error(400, `Missing argument ${owner ? 'projectname' : 'ownername'}`);
+    if (!this.project(owner, name)) return this.error(404, `Project ${owner}/${name} does not exist.`);
+    const limit = Number(r.query.get('limit') ?? 0) || undefined;
+    const offset = Number(r.query.get('offset') ?? 0) || 0;
+    const pkg = r.query.get('packagename');
+    const items = [...this.builds.values()]
+      .filter((b) => b.owner === owner && b.project === name && (!pkg || b.sourcePackage.name === pkg))
+      .sort((a, b) => b.id - a.id)
+      .slice(offset, limit ? offset + limit : undefined)
+      .map((b) => this.buildBody(b));
+    return this.json(200, { items, meta: { limit: limit ?? null, offset, order: 'id', order_type: 'DESC' } });
+  }
+
+  /** What Copr keeps of how a build was submitted: `custom` with its script, `link` with its URL. */
+  private sourceBuildConfig(b: FakeCoprBuild) {
+    const body = b.request;
+    const sourceDict =
+      b.method === 'custom'
+        ? {
+            script: body.script,
+            chroot: body.chroot ?? null,
+            builddeps: body.builddeps ?? null,
+            resultdir: body.resultdir ?? null,
+            repos: body.repos ?? null,
+          }
+        : { url: b.sourceUrl };
+    return {
+      source_type: b.method === 'custom' ? 'custom' : 'link',
+      source_dict: sourceDict,
+      memory_limit: 2048,
+      timeout: typeof body.timeout === 'number' ? body.timeout : 18000,
+      is_background: false,
+    };
   }
 
   private buildChroot(id: string, chroot: string): FakeResponse {

@@ -85,6 +85,8 @@ export interface FakeCoprBuild {
   sourcePackage: { name: string | null; version: string | null; url: string | null };
   chroots: Map<string, FakeCoprChroot>;
   canceled: boolean;
+  /** For `url` builds: the SRPM URL this build was made from. */
+  sourceUrl: string | null;
   /** The log lines of each chroot (and `srpm-builds`) so far. */
   logs: Map<string, string[]>;
 }

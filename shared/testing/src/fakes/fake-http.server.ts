@@ -61,6 +61,19 @@ export interface ScriptedFailure {
   path?: string | RegExp;
   /** Close the connection without answering (a network error for the client). */
   drop?: boolean;
+  /**
+   * Do the work first, then fail the answer: the service created the build or request,
+   * the caller never learns it (a connection reset after the commit, a gateway timeout).
+   */
+  afterDoing?: boolean;
+}
+
+/** A call the fake holds on to (see `holdNext`): the caller waits, as on a slow service. */
+export interface HeldCall {
+  /** Resolves when a matching call has arrived (and, with `afterDoing`, been done). */
+  arrived: Promise<void>;
+  /** Lets it go on: answered if its caller still listens; not done at all if the caller left first (without `afterDoing`). */
+  release(): void;
 }
 
 export interface RecordedRequest {
@@ -96,6 +109,13 @@ export abstract class FakeHttpServer {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly routeTable: Route[] = [];
   private readonly failures: (ScriptedFailure & { left: number })[] = [];
+  private readonly holds: {
+    method: string;
+    path: string | RegExp;
+    afterDoing: boolean;
+    arrive: () => void;
+    released: Promise<void>;
+  }[] = [];
   private server: Server | undefined;
   private base = '';
 
@@ -120,6 +140,20 @@ export abstract class FakeHttpServer {
   failNext(failure: ScriptedFailure = {}): this {
     this.failures.push({ ...failure, left: failure.times ?? 1 });
     return this;
+  }
+
+  /**
+   * Holds the next matching call: before doing it (the service never saw it, as when the
+   * caller dies while connecting) or, with `afterDoing`, after doing it and before
+   * answering (the service did the work, the caller never learns it). For kill -9 trials.
+   */
+  holdNext(method: string, path: string | RegExp, options: { afterDoing?: boolean } = {}): HeldCall {
+    let arrive!: () => void;
+    let release!: () => void;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ method, path, afterDoing: options.afterDoing ?? false, arrive, released });
+    return { arrived, release };
   }
 
   /** Forgets scripted failures that have not fired. */
@@ -215,6 +249,34 @@ export abstract class FakeHttpServer {
 
     const failure = this.takeFailure(method, url.pathname);
     let answer: FakeResponse;
+    const dispatch = () =>
+      this.dispatch({
+        method,
+        path: url.pathname,
+        params: {},
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody,
+        rawBytes,
+        body,
+        clientCertName: clientCertName(req),
+      });
+    if (failure?.afterDoing) await dispatch();
+    const hold = this.takeHold(method, url.pathname);
+    if (hold) {
+      let answered: FakeResponse | undefined;
+      if (hold.afterDoing) answered = await dispatch();
+      hold.arrive();
+      await hold.released;
+      if (req.socket.destroyed) {
+        record.status = -1;
+        return;
+      }
+      answered ??= await dispatch();
+      record.status = answered.status;
+      this.write(res, answered);
+      return;
+    }
     if (failure?.drop) {
       record.status = -1;
       req.socket.destroy();
@@ -231,19 +293,13 @@ export abstract class FakeHttpServer {
         },
       };
     } else {
-      answer = await this.dispatch({
-        method,
-        path: url.pathname,
-        params: {},
-        query: url.searchParams,
-        headers: req.headers,
-        rawBody,
-        rawBytes,
-        body,
-        clientCertName: clientCertName(req),
-      });
+      answer = await dispatch();
     }
     record.status = answer.status;
+    this.write(res, answer);
+  }
+
+  private write(res: ServerResponse, answer: FakeResponse): void {
     const headers: Record<string, string> = { ...this.commonHeaders(), ...answer.headers };
     let payload = '';
     if (answer.text !== undefined) {
@@ -255,6 +311,14 @@ export abstract class FakeHttpServer {
     }
     res.writeHead(answer.status, headers);
     res.end(payload);
+  }
+
+  private takeHold(method: string, path: string) {
+    const index = this.holds.findIndex(
+      (h) =>
+        h.method.toUpperCase() === method && (typeof h.path === 'string' ? path.startsWith(h.path) : h.path.test(path)),
+    );
+    return index < 0 ? undefined : this.holds.splice(index, 1)[0];
   }
 
   private takeFailure(method: string, path: string): ScriptedFailure | undefined {

@@ -70,10 +70,13 @@ export class FakeTestingFarm extends FakeHttpServer {
   /** Every notification sent, with the receiver's answer. */
   readonly notificationsSent: Delivery<TestingFarmNotification>[] = [];
   private readonly userId = randomUUID();
+  private readonly tokenId = randomUUID();
 
   private constructor(private readonly options: FakeTestingFarmOptions) {
     super();
     this.route('POST', '/v0.1/requests', (r) => this.authorized(r) ?? this.submit(r));
+    this.route('GET', '/v0.1/requests', (r) => this.list(r));
+    this.route('GET', '/v0.1/whoami', (r) => this.authorized(r) ?? this.json(200, this.whoami()));
     this.route('GET', '/v0.1/requests/:id', (r) =>
       this.withRequest(r.params.id, (t) => this.json(200, this.resultBody(t))),
     );
@@ -229,6 +232,59 @@ export class FakeTestingFarm extends FakeHttpServer {
       created: entry.created,
       updated: entry.updated,
     });
+  }
+
+  /** The API key's token and user, as `GET /v0.1/whoami` answers them. */
+  private whoami() {
+    const at = pythonTimestamp(new Date(0));
+    return {
+      token: {
+        id: this.tokenId,
+        name: 'packflow',
+        enabled: true,
+        ranch: 'public',
+        role: 'user',
+        user_id: this.userId,
+        created: at,
+        updated: at,
+      },
+      user: {
+        id: this.userId,
+        auth_id: 'packflow',
+        auth_method: 'fas',
+        auth_name: 'packflow',
+        enabled: true,
+        created: at,
+        updated: at,
+      },
+    };
+  }
+
+  /** `GET /v0.1/requests`: filtered by `user_id`, `created_after`/`created_before` and `state`, oldest first. */
+  private list(r: FakeRequest): FakeResponse {
+    const time = (name: string) => {
+      const value = r.query.get(name);
+      return value ? Date.parse(value.endsWith('Z') || /[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`) : undefined;
+    };
+    const after = time('created_after');
+    const before = time('created_before');
+    if (Number.isNaN(after) || Number.isNaN(before)) return this.json(422, { code: 422, message: 'Invalid datetime' });
+    const state = r.query.get('state');
+    const user = r.query.get('user_id');
+    // Every request here is this fake's one user's: another user's filter lists none.
+    if (user && user !== this.userId) return this.json(200, []);
+    const items = [...this.testRequests.values()].filter((t) => {
+      const created = Date.parse(`${t.created.replace(' ', 'T').slice(0, 23)}Z`);
+      return (
+        (after === undefined || created > after) &&
+        (before === undefined || created < before) &&
+        (!state || t.state === state)
+      );
+    });
+    return this.json(
+      200,
+      items.map((t) => this.resultBody(t)),
+    );
   }
 
   private cancel(request: FakeTfRequest): FakeResponse {

@@ -2,8 +2,14 @@
 // srpm-builds) and the RPM builds of each chroot. As in Packit, the first attempt builds
 // the chroots in the SRPM's own Copr build (one build id); a rerun of some chroots builds
 // them from the SRPM's URL in a new Copr build.
+//
+// Copr does not deduplicate: a build submitted twice is built twice. So a target that was
+// queued before (a retry, or a reconciler picking up after a crash) first looks for the
+// build its earlier attempt may have created: the SRPM build's script carries the
+// idempotency key in a comment; an RPM rebuild is recognised by its SRPM URL and chroots.
+// Copr keeps both and answers them (`/build/source-build-config/<id>/`).
 import { ExternalServiceError } from '@packflow/core';
-import { buildOutcome, SRPM_CHROOT, type CoprClient } from '@packflow/clients';
+import { buildOutcome, SRPM_CHROOT, type Build, type BuildSourceConfig, type CoprClient } from '@packflow/clients';
 import type { ActivityDefinition, Signal, TargetTask } from '@packflow/engine';
 import { cloneUrl, coprProjectName, EXTERNAL_RETRY } from './activity-context.js';
 
@@ -15,9 +21,10 @@ export interface CoprActivityOptions {
 }
 
 /** The script Copr runs to make the SRPM: check out the commit and let packit build it. */
-export function srpmScript(repoUrl: string, sha: string): string {
+export function srpmScript(repoUrl: string, sha: string, idempotencyKey?: string): string {
   return [
     '#!/bin/sh',
+    ...(idempotencyKey ? [`${KEY_COMMENT}${idempotencyKey}`] : []),
     'set -eux',
     'resultdir=$PWD',
     `git clone ${JSON.stringify(repoUrl)} source`,
@@ -25,6 +32,38 @@ export function srpmScript(repoUrl: string, sha: string): string {
     `git checkout ${sha}`,
     'packit -d srpm --output "$resultdir"',
   ].join('\n');
+}
+
+const KEY_COMMENT = '# packflow-idempotency-key: ';
+/** Builds submitted this long before the target was queued are not looked at (clock skew). */
+const LOOKBACK_MS = 5 * 60_000;
+/** How many of a project's newest builds a retry looks through. */
+const LOOKUP_LIMIT = 20;
+
+/**
+ * The build a crashed attempt of this target created, if any: among the project's newest
+ * builds submitted since the target was queued, the first whose source matches. A target
+ * never queued before (queuedAt unset: the first dispatch) has none to look for.
+ */
+async function findEarlierBuild(
+  copr: CoprClient,
+  task: TargetTask,
+  owner: string,
+  project: string,
+  matches: (source: BuildSourceConfig, build: Build) => boolean,
+): Promise<Build | undefined> {
+  if (!task.target.queuedAt) return undefined;
+  const since = Date.parse(task.target.queuedAt) - LOOKBACK_MS;
+  const builds = await copr.listBuilds(owner, project, LOOKUP_LIMIT).catch((error: unknown) => {
+    // A project that does not exist yet has no builds.
+    if (error instanceof ExternalServiceError && error.status === 404) return [];
+    throw error;
+  });
+  for (const build of builds) {
+    if (build.submittedOn !== null && build.submittedOn * 1000 < since) break;
+    if (matches(await copr.getSourceBuildConfig(build.id), build)) return build;
+  }
+  return undefined;
 }
 
 function signalOf(state: string, webUrl?: string, logUrl?: string | null): Signal | undefined {
@@ -61,11 +100,19 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
       // The chroots of the Copr build that follows this SRPM build (same package).
       const next = task.next.find((s) => s.job === 'copr_build' && s.package === task.package);
       const chroots = [...new Set(next?.targets ?? [])];
+      const marker = `${KEY_COMMENT}${task.idempotencyKey}`;
+      const earlier = await findEarlierBuild(o.copr, task, owner(task), project, (source) =>
+        String(source.sourceDict.script ?? '')
+          .split('\n')
+          .includes(marker),
+      );
+      if (earlier)
+        return [{ externalId: String(earlier.id), webUrl: o.copr.buildWebUrl(owner(task), project, earlier.id) }];
       await o.copr.ensureProject({ owner: owner(task), project, chroots });
       const build = await o.copr.submitSrpmBuild({
         owner: owner(task),
         project,
-        script: srpmScript(cloneUrl(task.pipeline), task.pipeline.commitSha),
+        script: srpmScript(cloneUrl(task.pipeline), task.pipeline.commitSha, task.idempotencyKey),
         chroots,
       });
       return [{ externalId: String(build.id), webUrl: o.copr.buildWebUrl(owner(task), project, build.id) }];
@@ -99,12 +146,19 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
           retryable: false,
         });
       }
-      const build = await o.copr.submitRpmBuild({
-        owner: owner(tasks[0]),
-        project,
-        srpmUrl: source.sourcePackage.url,
-        chroots: tasks.map((t) => t.target.target),
-      });
+      const srpmUrl = source.sourcePackage.url;
+      const chroots = tasks.map((t) => t.target.target);
+      const sameChroots = (build: Build) =>
+        build.chroots.length === chroots.length && chroots.every((c) => build.chroots.includes(c));
+      const build =
+        (await findEarlierBuild(
+          o.copr,
+          tasks[0],
+          owner(tasks[0]),
+          project,
+          (config, candidate) =>
+            config.sourceType === 'link' && config.sourceDict.url === srpmUrl && sameChroots(candidate),
+        )) ?? (await o.copr.submitRpmBuild({ owner: owner(tasks[0]), project, srpmUrl, chroots }));
       return tasks.map(() => ({
         externalId: String(build.id),
         webUrl: o.copr.buildWebUrl(owner(tasks[0]), project, build.id),

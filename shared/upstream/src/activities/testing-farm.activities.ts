@@ -1,6 +1,13 @@
 // Testing Farm for `tests` targets: one request per target, testing the Copr build of
 // the same chroot. The notification token is random per request; only its SHA-256 is
 // kept (the scheduler checks the token Testing Farm sends back against it).
+//
+// Testing Farm does not deduplicate either. Each request carries its idempotency key as
+// the environment variable PACKFLOW_IDEMPOTENCY_KEY, which Testing Farm keeps and lists;
+// a target queued before (a retry after a crash) first looks among the requests created
+// since it was queued and adopts the one with its key. The adopted request keeps the
+// notification token of the attempt that created it: that token's hash was recorded
+// before the request was sent, so it is only replaced when a new request is sent.
 import { createHash, randomBytes } from 'node:crypto';
 import { testOutcome, type TestRequest, type TestingFarmClient } from '@packflow/clients';
 import type { ActivityDefinition, Signal } from '@packflow/engine';
@@ -49,6 +56,10 @@ export function testSignalOf(request: TestRequest): Signal | undefined {
   }
 }
 
+export const IDEMPOTENCY_VARIABLE = 'PACKFLOW_IDEMPOTENCY_KEY';
+/** Requests created this long before the target was queued are not looked at (clock skew). */
+const LOOKBACK_MS = 5 * 60_000;
+
 export function testingFarmActivities(o: TestingFarmActivityOptions): ActivityDefinition {
   return {
     timeoutMs: 60_000,
@@ -57,7 +68,22 @@ export function testingFarmActivities(o: TestingFarmActivityOptions): ActivityDe
     finalDeadlineMs: o.finalDeadlineMs ?? 24 * 3600_000,
     async submit(tasks) {
       const results = [];
+      // Only targets queued before can have a request from an earlier attempt.
+      const retried = tasks.filter((t) => t.target.queuedAt);
+      const earlier = retried.length
+        ? await o.testingFarm.listRequests(
+            new Date(Math.min(...retried.map((t) => Date.parse(t.target.queuedAt!))) - LOOKBACK_MS),
+          )
+        : [];
       for (const task of tasks) {
+        const adopted = task.target.queuedAt
+          ? earlier.find((r) => r.variables[IDEMPOTENCY_VARIABLE] === task.idempotencyKey)
+          : undefined;
+        if (adopted) {
+          await o.repository.setTestRequestId(task.target.id, adopted.id);
+          results.push({ externalId: adopted.id, webUrl: adopted.webUrl });
+          continue;
+        }
         const build =
           task.inputs.find((t) => t.kind === 'copr_build' && t.target === task.target.target) ?? task.inputs[0];
         const token = randomBytes(24).toString('hex');
@@ -74,6 +100,7 @@ export function testingFarmActivities(o: TestingFarmActivityOptions): ActivityDe
           environment: {
             ...composeOf(task.target.target),
             coprBuild: build?.externalId ? { buildId: build.externalId, chroot: build.target } : undefined,
+            variables: { [IDEMPOTENCY_VARIABLE]: task.idempotencyKey },
           },
           notification: { url: `${o.publicUrl.replace(/\/$/, '')}/webhooks/testing-farm`, token },
         });

@@ -107,6 +107,25 @@ export class ForgeRegistry {
     return identity !== undefined && sameOrigin(identity.instanceUrl, project.instanceUrl);
   }
 
+  /**
+   * Whether this deployment acts on an event of `project`: it has the identity for the
+   * project's forge instance and, where an instance has several (two GitHub Apps on
+   * github.com, each its own deployment), the event is its own: a GitHub webhook names the
+   * installation it was delivered for, and only the App of that installation acts. The
+   * others acknowledge and leave it.
+   */
+  async owns(
+    project: Pick<ProjectCoordinates, 'forge' | 'instanceUrl'> & Partial<ProjectCoordinates>,
+    installationId?: number | null,
+  ): Promise<boolean> {
+    if (!this.serves(project)) return false;
+    const { namespace, repo } = project;
+    if (project.forge !== 'github' || installationId === undefined || installationId === null || !namespace || !repo)
+      return true;
+    const github = this.for({ ...project, namespace, repo }) as GithubForge;
+    return github.ownsInstallation({ namespace, repo }, installationId);
+  }
+
   static repo(project: ProjectCoordinates): RepoId {
     return { namespace: project.namespace, repo: project.repo };
   }

@@ -54,10 +54,10 @@ export class UpstreamService {
     // Every upstream deployment receives every upstream event: each acts on the projects
     // of the forge instances it has an identity for, and leaves the rest to the others.
     const project = await this.projectOf(event);
-    if (project && !this.d.forges.serves(project)) {
+    if (project && !(await this.d.forges.owns(project, installationOf(event)))) {
       logger.info(
-        { type: event.type, forge: project.forge, instance: project.instanceUrl },
-        'left to another deployment: no identity here for this forge instance',
+        { type: event.type, forge: project.forge, instance: project.instanceUrl, installation: installationOf(event) },
+        'left to another deployment: the event is not for an identity of this one',
       );
       return;
     }
@@ -346,4 +346,9 @@ function resultTargetOf(event: EventMessage): { kind: ItemKind; externalId: stri
     default:
       return undefined;
   }
+}
+
+/** The GitHub App installation a forge event was delivered for (null elsewhere). */
+function installationOf(event: EventMessage): number | null {
+  return 'installationId' in event ? (event.installationId ?? null) : null;
 }

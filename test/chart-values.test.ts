@@ -73,3 +73,30 @@ describe('chart values schema', () => {
     expect(problems(values).join('\n')).toMatch(message);
   });
 });
+
+// No helm on CI: the templates are read as text. Every deployment's probes use each
+// endpoint for its purpose (readiness: /readyz, liveness: /healthz), on the port where the
+// service serves them (the HTTP services' `http`, the workers' `metrics` server).
+describe('chart probes', () => {
+  const template = (file: string) => readFileSync(join(chart, 'templates', file), 'utf8');
+  const probes = (text: string) => ({
+    readiness: /readinessProbe:\s*\n\s*httpGet: \{ path: (\S+), port: (\S+) \}/.exec(text)?.slice(1),
+    liveness: /livenessProbe:\s*\n\s*httpGet: \{ path: (\S+), port: (\S+) \}/.exec(text)?.slice(1),
+  });
+
+  it('workers: readiness on /readyz and liveness on /healthz of their metrics port', () => {
+    const workers = template('workers.yaml');
+    expect(probes(workers)).toEqual({ readiness: ['/readyz', 'metrics'], liveness: ['/healthz', 'metrics'] });
+    expect(workers).toMatch(/- name: metrics\s*\n\s*containerPort: \{\{ \$\.Values\.metrics\.workerPort \}\}/);
+    expect(workers).toMatch(
+      /- name: WORKER_METRICS_PORT\s*\n\s*value: \{\{ \$\.Values\.metrics\.workerPort \| quote \}\}/,
+    );
+  });
+
+  it('scheduler and web: readiness on /readyz and liveness on /healthz of their http port', () => {
+    expect(probes(template('http-services.yaml'))).toEqual({
+      readiness: ['/readyz', 'http'],
+      liveness: ['/healthz', 'http'],
+    });
+  });
+});

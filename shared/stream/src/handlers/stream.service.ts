@@ -12,6 +12,7 @@ import { ciExternalId, repoOf, type SyncOptions } from '../activities/sync.activ
 import { SYNC_JOBS } from '../model/stream.kinds.js';
 import type { StreamRepository, StreamEventRow } from '../stream.repository.js';
 import { distGitNamespaceOf, sourceGitNamespaceOf } from '../stream.settings.js';
+import type { CiJobsReporter } from './ci-jobs.reporter.js';
 import type { CiResultsRecorder } from './ci-results.recorder.js';
 import type { DistGitPushes } from './dist-git.pushes.js';
 import { streamHelpText } from './help.text.js';
@@ -25,6 +26,7 @@ export interface StreamServiceDeps {
   forge: GitlabForge;
   pushes: DistGitPushes;
   results: CiResultsRecorder;
+  jobs: CiJobsReporter;
   /** The forge instance the stream identity serves (`https://gitlab.com`). */
   instanceUrl: string;
   logger: Logger;
@@ -171,16 +173,26 @@ export class StreamService {
       },
     );
     logger.info({ outcome, pipeline: event.pipeline.id, status: event.pipeline.status }, 'dist-git pipeline applied');
-    // Kept in the results store only when it is the CI of a sync (not any pipeline of dist-git).
-    if (outcome.targetId)
-      await this.d.results.record({
+    // Reported and kept in the results store only when it is the CI of a sync (not any pipeline of dist-git).
+    if (!outcome.targetId) return;
+    const sourceGit = await this.d.repository.sourceGitOfCiTarget(outcome.targetId);
+    if (sourceGit)
+      await this.d.jobs.report({
         instanceUrl: event.project.instanceUrl,
-        project: path,
-        sha: event.sha,
-        pipelineId: event.pipeline.id,
-        status: event.pipeline.status,
-        mergeRequest: event.pipeline.mergeRequest?.iid ?? null,
+        distGitPath: path,
+        jobs: event.pipeline.jobs,
+        sourceGit: { namespace: sourceGit.namespace, repo: sourceGit.repo },
+        sha: sourceGit.sha,
       });
+    await this.d.results.record({
+      instanceUrl: event.project.instanceUrl,
+      project: path,
+      sha: event.sha,
+      pipelineId: event.pipeline.id,
+      status: event.pipeline.status,
+      mergeRequest: event.pipeline.mergeRequest?.iid ?? null,
+      jobs: event.pipeline.jobs,
+    });
   }
 
   private async comment(event: Msg<'pull_request.comment'>, logger: Logger): Promise<void> {

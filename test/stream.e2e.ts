@@ -251,6 +251,7 @@ describe('a source-git merge request, end to end', () => {
     );
     expect(reply.body).toContain('`/packit test`');
     expect(reply.body).toContain('`/packit build`');
+    expect(reply.body).toContain('`/packit propose-downstream`');
   });
 
   it("runs nothing for a non-member's command and tells them why", async () => {
@@ -264,6 +265,26 @@ describe('a source-git merge request, end to end', () => {
     );
     expect(reply.body).toContain('only people with write access');
     expect(await pipelines()).toBe(before);
+  });
+
+  it('re-creates the dist-git merge request on /packit propose-downstream without converting again', async () => {
+    // Closed on dist-git by someone else (the fake's record, as GitLab's UI would leave it).
+    distGitMrs()[0].state = 'closed';
+    const converted = () => gitlab.statusesFor(SRC, head).filter((s) => s.name === 'source-git: convert to dist-git');
+    const convertBefore = converted().flatMap((s) => s.history);
+    const mrStepsBefore = gitlab.statusesFor(SRC, head).filter((s) => s.name === 'dist-git merge request').length;
+    await gitlab.emitMergeRequestNote(SRC, MR, '/packit propose-downstream', { sender: 'maintainer' });
+    await waitFor(() => distGitMrs()[0].state === 'opened', { what: 'the dist-git MR to be opened again' });
+    expect(distGitMrs()).toHaveLength(1);
+    await waitFor(() => status(head, 'dist-git CI')?.status === 'pending', { what: 'its CI to wait again' });
+    // The merge request step ran again (a new status after the finished one).
+    expect(gitlab.statusesFor(SRC, head).filter((s) => s.name === 'dist-git merge request').length).toBe(
+      mrStepsBefore + 1,
+    );
+    // The rerun pipeline shows the earlier steps' results as they were: convert never ran again.
+    const convertAfter = converted().flatMap((s) => s.history);
+    expect(convertAfter.slice(0, convertBefore.length)).toEqual(convertBefore);
+    expect(new Set(convertAfter.slice(convertBefore.length).map((h) => h.status))).toEqual(new Set(['success']));
   });
 
   it('brings a dist-git push that did not come from source-git back as a source-git merge request', async () => {

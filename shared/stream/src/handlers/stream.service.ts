@@ -32,6 +32,13 @@ export interface StreamServiceDeps {
   logger: Logger;
 }
 
+/**
+ * The commands run on source-git merge requests (the rest get the help reply): `test` reruns
+ * the dist-git CI, `build` the whole sync, and `propose-downstream` (Packit's word for
+ * proposing a change to dist-git as a merge request) re-creates the dist-git merge request.
+ */
+const STREAM_COMMANDS = new Set(['test', 'build', 'propose-downstream']);
+
 /** GitLab pipeline statuses -> results of the CI step (`created`, `pending`: nothing yet). */
 const PIPELINE_SIGNALS: Record<string, SignalState | undefined> = {
   running: 'started',
@@ -200,7 +207,7 @@ export class StreamService {
     const iid = Number(event.ref.name);
     const reply = (body: string) => this.d.forge.comment(repo, { pullRequest: iid }, body).then(() => undefined);
     const { command } = event;
-    if (command.name === 'help' || (command.name !== 'test' && command.name !== 'build'))
+    if (!STREAM_COMMANDS.has(command.name))
       return reply(streamHelpText(command.name === 'help' ? command.unknown : command.word));
     // As upstream: commands need write access (Developer or more) to the source-git project.
     const permission = await this.d.forge.permission(repo, { login: event.actor ?? '' });
@@ -218,6 +225,9 @@ export class StreamService {
     try {
       if (command.name === 'test') {
         await this.d.engine.rerunFrom(latest.steps.sync_ci, { eventId: event.eventId });
+      } else if (command.name === 'propose-downstream') {
+        // The commit pushed last is kept: only the merge request (and so its CI) is made again.
+        await this.d.engine.rerunFrom(latest.steps.sync_merge_request, { eventId: event.eventId });
       } else {
         await this.d.engine.rerunPipeline(latest.pipelineId, { eventId: event.eventId });
       }

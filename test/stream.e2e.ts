@@ -190,31 +190,56 @@ describe('a source-git merge request, end to end', () => {
     expect(status(old, 'dist-git CI')?.status).toBe('canceled');
   });
 
-  it('reports the dist-git pipeline as a commit status; /packit test runs it again', async () => {
-    await gitlab.emitMergeRequestPipeline(RPMS, 1, { status: 'running', id: 9001 });
+  it('reports the dist-git pipeline and each of its jobs as commit statuses; /packit test runs it again', async () => {
+    const job = (id: number, name: string, status: string) => ({ id, name, status, stage: 'test' });
+    const results = async () =>
+      (
+        await db.pool().query(
+          `select t.path, t.status, c.tree_name from shared.kcidb_tests t
+             join shared.kcidb_builds b on b.id = t.build_id join shared.kcidb_checkouts c on c.id = b.checkout_id
+            order by t.path, t.status`,
+        )
+      ).rows;
+    await gitlab.emitMergeRequestPipeline(RPMS, 1, {
+      status: 'running',
+      id: 9001,
+      jobs: [job(501, 'rpminspect', 'running'), job(502, 'check-gitbz', 'success')],
+    });
     await waitFor(() => status(head, 'dist-git CI')?.status === 'running', { what: 'CI running' });
-    await gitlab.emitMergeRequestPipeline(RPMS, 1, { status: 'failed', id: 9001 });
+    await waitFor(() => status(head, 'dist-git CI: rpminspect')?.status === 'running', { what: 'job running' });
+    expect(status(head, 'dist-git CI: rpminspect')?.targetUrl).toBe(`${INSTANCE}/${RPMS}/-/jobs/501`);
+    await waitFor(() => status(head, 'dist-git CI: check-gitbz')?.status === 'success', { what: 'job passed' });
+    await gitlab.emitMergeRequestPipeline(RPMS, 1, {
+      status: 'failed',
+      id: 9001,
+      jobs: [job(501, 'rpminspect', 'failed'), job(502, 'check-gitbz', 'success')],
+    });
     await waitFor(() => status(head, 'dist-git CI')?.status === 'failed', { what: 'CI failed' });
+    await waitFor(() => status(head, 'dist-git CI: rpminspect')?.status === 'failed', { what: 'job failed' });
     expect(status(head, 'dist-git CI')?.targetUrl).toBe(`${INSTANCE}/${RPMS}/-/pipelines/9001`);
+    // The job finished once: reported once, not again for the second hook (whose statuses are all set by now).
+    await waitFor(async () => (await results()).length === 3, { what: 'the first pipeline in the results store' });
+    expect(gitlab.statusesFor(SRC, head).filter((s) => s.name === 'dist-git CI: check-gitbz')).toHaveLength(1);
 
     await gitlab.emitMergeRequestNote(SRC, MR, '/packit test', { sender: 'maintainer' });
     await waitFor(() => distGitMrs()[0].pipelines.length === 1, { what: 'a new dist-git pipeline' });
     await waitFor(() => status(head, 'dist-git CI')?.status === 'pending', { what: 'CI pending again' });
-    await gitlab.emitMergeRequestPipeline(RPMS, 1, { status: 'success' });
+    await gitlab.emitMergeRequestPipeline(RPMS, 1, {
+      status: 'success',
+      jobs: [job(503, 'rpminspect', 'success'), job(504, 'check-gitbz', 'success')],
+    });
     await waitFor(() => status(head, 'dist-git CI')?.status === 'success', { what: 'CI success' });
-    // Both finished pipelines are in the results store, as KCIDB tests of the dist-git commit.
-    const results = async () =>
-      (
-        await db.pool().query(
-          `select t.status, c.tree_name from shared.kcidb_tests t
-             join shared.kcidb_builds b on b.id = t.build_id join shared.kcidb_checkouts c on c.id = b.checkout_id
-            order by t.status`,
-        )
-      ).rows;
-    await waitFor(async () => (await results()).length === 2, { what: 'both pipelines in the results store' });
+    await waitFor(() => status(head, 'dist-git CI: rpminspect')?.status === 'success', { what: 'job passed' });
+    expect(status(head, 'dist-git CI: rpminspect')?.targetUrl).toBe(`${INSTANCE}/${RPMS}/-/jobs/503`);
+    // Both finished pipelines and their jobs are in the results store, as KCIDB tests of the dist-git commit.
+    await waitFor(async () => (await results()).length === 6, { what: 'both pipelines in the results store' });
     expect(await results()).toEqual([
-      { status: 'FAIL', tree_name: RPMS },
-      { status: 'PASS', tree_name: RPMS },
+      { path: 'dist_git.ci', status: 'FAIL', tree_name: RPMS },
+      { path: 'dist_git.ci', status: 'PASS', tree_name: RPMS },
+      { path: 'dist_git.ci.check-gitbz', status: 'PASS', tree_name: RPMS },
+      { path: 'dist_git.ci.check-gitbz', status: 'PASS', tree_name: RPMS },
+      { path: 'dist_git.ci.rpminspect', status: 'FAIL', tree_name: RPMS },
+      { path: 'dist_git.ci.rpminspect', status: 'PASS', tree_name: RPMS },
     ]);
   });
 
@@ -226,6 +251,7 @@ describe('a source-git merge request, end to end', () => {
     );
     expect(reply.body).toContain('`/packit test`');
     expect(reply.body).toContain('`/packit build`');
+    expect(reply.body).toContain('`/packit propose-downstream`');
   });
 
   it("runs nothing for a non-member's command and tells them why", async () => {
@@ -239,6 +265,26 @@ describe('a source-git merge request, end to end', () => {
     );
     expect(reply.body).toContain('only people with write access');
     expect(await pipelines()).toBe(before);
+  });
+
+  it('re-creates the dist-git merge request on /packit propose-downstream without converting again', async () => {
+    // Closed on dist-git by someone else (the fake's record, as GitLab's UI would leave it).
+    distGitMrs()[0].state = 'closed';
+    const converted = () => gitlab.statusesFor(SRC, head).filter((s) => s.name === 'source-git: convert to dist-git');
+    const convertBefore = converted().flatMap((s) => s.history);
+    const mrStepsBefore = gitlab.statusesFor(SRC, head).filter((s) => s.name === 'dist-git merge request').length;
+    await gitlab.emitMergeRequestNote(SRC, MR, '/packit propose-downstream', { sender: 'maintainer' });
+    await waitFor(() => distGitMrs()[0].state === 'opened', { what: 'the dist-git MR to be opened again' });
+    expect(distGitMrs()).toHaveLength(1);
+    await waitFor(() => status(head, 'dist-git CI')?.status === 'pending', { what: 'its CI to wait again' });
+    // The merge request step ran again (a new status after the finished one).
+    expect(gitlab.statusesFor(SRC, head).filter((s) => s.name === 'dist-git merge request').length).toBe(
+      mrStepsBefore + 1,
+    );
+    // The rerun pipeline shows the earlier steps' results as they were: convert never ran again.
+    const convertAfter = converted().flatMap((s) => s.history);
+    expect(convertAfter.slice(0, convertBefore.length)).toEqual(convertBefore);
+    expect(new Set(convertAfter.slice(convertBefore.length).map((h) => h.status))).toEqual(new Set(['success']));
   });
 
   it('brings a dist-git push that did not come from source-git back as a source-git merge request', async () => {

@@ -7,6 +7,6 @@ const common = loadCommonConfig();
 const logger = createLogger({ name: 'upstream-worker', level: common.logLevel, pretty: common.logPretty });
 // Before starting: a Ctrl-C while it starts also stops it cleanly.
 const stop = closeOnSignal(logger);
-const service = await startUpstreamWorker({ logger, serveMetrics: true });
+const service = await startUpstreamWorker({ logger, serveHttp: true });
 logger.info({ url: service.url }, 'upstream-worker started');
 stop.closeWith(() => service.close());

@@ -254,6 +254,18 @@ export const eventSchemas = [
           targetProjectId: z.string().nullable(),
         })
         .nullable(),
+      /** The pipeline's jobs as the hook lists them (GitLab's `builds`); older messages have none. */
+      jobs: z
+        .array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            stage: z.string().nullable(),
+            status: z.string(),
+            allowFailure: z.boolean(),
+          }),
+        )
+        .default([]),
     }),
   }),
   coprEvent('copr.build_start'),

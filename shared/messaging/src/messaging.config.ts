@@ -22,7 +22,7 @@ export interface WorkerTransportConfig {
   ackWaitMs: number;
   /** `WORKER_CONCURRENCY`: messages one replica handles at once (8). */
   concurrency: number;
-  /** Where a worker started alone serves `GET /metrics`: `HOST` (127.0.0.1), `WORKER_METRICS_PORT` (9464). */
+  /** Where a worker started alone serves `GET /metrics`, `/healthz` and `/readyz`: `HOST` (127.0.0.1), `WORKER_METRICS_PORT` (9464). */
   metrics: { host: string; port: number };
 }
 

@@ -10,10 +10,12 @@ import {
   type WorkerTransportConfig,
 } from '@packflow/messaging';
 import {
+  DATABASE,
+  HealthParts,
   NATS,
   ORM,
   PinoNestLogger,
-  serveMetrics,
+  serveWorkerHttp,
   type RunningService,
   type ServiceStartOptions,
 } from '@packflow/platform';
@@ -33,8 +35,9 @@ export interface JetStreamWorkerSpec<C extends CommonConfig & { transport: Worke
 /**
  * Starts a worker service: a NestJS microservice on the JetStream transport, consuming
  * through the durable consumer its config names, with payloads validated on receipt and
- * dead letters in the database. Resolves once it consumes. With `serveMetrics` it also
- * serves `GET /metrics` (its `url`).
+ * dead letters in the database. Resolves once it consumes. With `serveHttp` it also
+ * serves `GET /metrics`, `/healthz` and `/readyz` (its `url`), looking at the platform's
+ * database, NATS connection and health parts.
  */
 export async function startJetStreamWorker<C extends CommonConfig & { transport: WorkerTransportConfig }>(
   spec: JetStreamWorkerSpec<C>,
@@ -55,11 +58,14 @@ export async function startJetStreamWorker<C extends CommonConfig & { transport:
         deadLetters: new DeadLetterRepository(orm),
       }),
   });
-  if (!options.serveMetrics) return { name, close: () => app.close() };
-  const served = await serveMetrics({ ...config.transport.metrics, logger }).catch(async (error: unknown) => {
-    await app.close();
-    throw error;
-  });
+  if (!options.serveHttp) return { name, close: () => app.close() };
+  const health = { database: app.get(DATABASE), nats: app.get(NATS), parts: app.get(HealthParts) };
+  const served = await serveWorkerHttp({ ...config.transport.metrics, logger, health }).catch(
+    async (error: unknown) => {
+      await app.close();
+      throw error;
+    },
+  );
   return {
     name,
     url: served.url,

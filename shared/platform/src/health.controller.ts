@@ -3,45 +3,31 @@ import type { FastifyReply } from 'fastify';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Database } from '@packflow/core';
 import { HealthParts } from './health.parts.js';
-import { natsReachable } from './nats.connection.js';
+import { healthAnswer, type HealthSources } from './health.report.js';
 import { DATABASE, NATS } from './tokens.js';
 
-/**
- * `GET /healthz` (liveness): 200 while the process serves requests, even when PostgreSQL or
- * NATS is down (restarting the process would not bring them back); the body still says
- * what is down. `GET /readyz` (readiness): 200 when PostgreSQL and NATS answer, 503 naming
- * what does not. Both show the state of the service's other parts (see HealthParts).
- */
+/** `GET /healthz` (liveness) and `GET /readyz` (readiness) of the HTTP services: see healthAnswer. */
 @Controller()
 export class HealthController {
+  private readonly sources: HealthSources;
+
   constructor(
-    @Inject(DATABASE) private readonly database: Database,
-    @Inject(NATS) private readonly nats: NatsConnection,
-    @Inject(HealthParts) private readonly parts: HealthParts,
-  ) {}
+    @Inject(DATABASE) database: Database,
+    @Inject(NATS) nats: NatsConnection,
+    @Inject(HealthParts) parts: HealthParts,
+  ) {
+    this.sources = { database, nats, parts };
+  }
 
   @Get('healthz')
   async health(@Res() reply: FastifyReply): Promise<void> {
-    const { dependencies } = await this.dependencies();
-    await reply.status(200).send({ status: 'ok', ...dependencies, ...this.parts.snapshot() });
+    const { status, body } = await healthAnswer('healthz', this.sources);
+    await reply.status(status).send(body);
   }
 
   @Get('readyz')
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const { ready, dependencies } = await this.dependencies();
-    await reply
-      .status(ready ? 200 : 503)
-      .send({ status: ready ? 'ok' : 'unavailable', ...dependencies, ...this.parts.snapshot() });
-  }
-
-  private async dependencies(): Promise<{ ready: boolean; dependencies: { database: string; nats: string } }> {
-    const [database, nats] = await Promise.all([this.database.unreachable(), natsReachable(this.nats)]);
-    return {
-      ready: !database && !nats,
-      dependencies: {
-        database: database ? `unreachable: ${database}` : 'ok',
-        nats: nats ? `unreachable: ${nats}` : 'ok',
-      },
-    };
+    const { status, body } = await healthAnswer('readyz', this.sources);
+    await reply.status(status).send(body);
   }
 }

@@ -5,7 +5,8 @@ export { PlatformModule, type PlatformOptions } from './platform.module.js';
 export { HealthController } from './health.controller.js';
 export { HealthParts, type HealthPartState } from './health.parts.js';
 export { MetricsController } from './metrics.controller.js';
-export { serveMetrics, type MetricsServer } from './metrics.server.js';
+export { serveWorkerHttp, type WorkerHttpServer, type WorkerHttpOptions } from './worker-http.server.js';
+export { healthAnswer, type HealthSources, type HealthAnswer, type HealthBody } from './health.report.js';
 export { connectNats, natsReachable } from './nats.connection.js';
 export { PinoNestLogger } from './nest-logger.js';
 export {

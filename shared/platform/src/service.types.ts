@@ -14,10 +14,11 @@ export interface ServiceStartOptions {
   logger?: Logger;
   shared?: SharedConnections;
   /**
-   * Workers: serve `GET /metrics` on HOST:WORKER_METRICS_PORT (9464), as their mains do. The
-   * HTTP services always serve it; in the all-in-one process they serve every service's.
+   * Workers: serve `GET /metrics`, `/healthz` and `/readyz` on HOST:WORKER_METRICS_PORT (9464),
+   * as their mains do. The HTTP services always serve them; in the all-in-one process they
+   * serve every service's metrics.
    */
-  serveMetrics?: boolean;
+  serveHttp?: boolean;
 }
 
 export interface RunningService {

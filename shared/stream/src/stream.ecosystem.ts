@@ -7,6 +7,7 @@ import type { EngineActivities, PipelineEngine } from '@packflow/engine';
 import { GitlabForge } from '@packflow/forges';
 import { StreamReporter } from './activities/stream.reporter.js';
 import { SyncActivities } from './activities/sync.activities.js';
+import { CiJobsReporter } from './handlers/ci-jobs.reporter.js';
 import { CiResultsRecorder } from './handlers/ci-results.recorder.js';
 import { DistGitPushes } from './handlers/dist-git.pushes.js';
 import { StreamService } from './handlers/stream.service.js';
@@ -59,6 +60,7 @@ export function createStream(deps: { sql: Sql; settings: Readonly<StreamSettings
         forge,
         pushes: new DistGitPushes({ forge, repository, workspace, settings }),
         results: new CiResultsRecorder(sql, logger),
+        jobs: new CiJobsReporter(forge, logger),
         instanceUrl: settings.gitlab.instanceUrl,
         logger,
       }),

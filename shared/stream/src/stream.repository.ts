@@ -22,6 +22,13 @@ export interface MrPairRow {
   state: string;
 }
 
+/** A source-git project's commit: where a sync's results are reported. */
+export interface SourceGitCommit {
+  namespace: string;
+  repo: string;
+  sha: string;
+}
+
 const PAIR_COLUMNS = `id::text, source_git_project_id::text as "sourceGitProjectId", source_git_mr as "sourceGitMr",
   dist_git_project_id::text as "distGitProjectId", dist_git_mr as "distGitMr", target_branch as "targetBranch",
   fork_branch as "forkBranch", source_git_sha as "sourceGitSha", dist_git_sha as "distGitSha", state`;
@@ -97,6 +104,25 @@ export class StreamRepository {
 
   async setPairState(pairId: string, state: 'open' | 'closed' | 'merged'): Promise<void> {
     await this.sql.query(`update stream.mr_pairs set state = $2, updated_at = now() where id = $1`, [pairId, state]);
+  }
+
+  /**
+   * The source-git side of a sync's dist-git CI target: the project and head commit of the
+   * pipeline whose CI step ran it (where that CI's results are reported).
+   */
+  async sourceGitOfCiTarget(targetId: string): Promise<SourceGitCommit | undefined> {
+    const { rows } = await this.sql.query<SourceGitCommit>(
+      `select pr.namespace, pr.repo, c.sha
+         from stream.pipeline_step_sync_steps l
+         join shared.pipeline_steps s on s.id = l.step_id
+         join shared.pipelines p on p.id = s.pipeline_id
+         join shared.projects pr on pr.id = p.project_id
+         join shared.commits c on c.id = p.commit_id
+        where l.sync_step_id = $1
+        order by s.id desc limit 1`,
+      [targetId],
+    );
+    return rows[0];
   }
 
   /** The newest pipeline of a merge request (the one a comment command acts on) and its steps by job. */

@@ -274,6 +274,8 @@ export function pipelinePayload(
     source: string;
     sender: string;
     mergeRequest?: { iid: number; sourceProject: string; sourceBranch: string; targetBranch: string; title: string };
+    /** The pipeline's jobs (GitLab's `builds`), as in the fixture gitlab_mr_pipeline.json. */
+    jobs?: FakePipelineJob[];
   },
   ctx: GitlabWebhookContext,
 ) {
@@ -322,6 +324,38 @@ export function pipelinePayload(
     user: gitlabUser(pipeline.sender, ctx),
     project: gitlabProjectBody(project, ctx),
     commit: commitBody(project, pipeline.sha, ctx),
-    builds: [],
+    builds: (pipeline.jobs ?? []).map((job) => {
+      const started = job.status !== 'created' && job.status !== 'pending' && job.status !== 'manual';
+      const done = FINISHED_JOB.has(job.status);
+      return {
+        id: job.id,
+        stage: job.stage ?? 'test',
+        name: job.name,
+        status: job.status,
+        created_at: now,
+        started_at: started ? now : null,
+        finished_at: done ? now : null,
+        duration: done ? 14.1 : null,
+        queued_duration: started ? 1.2 : null,
+        when: job.status === 'manual' ? 'manual' : 'on_success',
+        manual: job.status === 'manual',
+        allow_failure: job.allowFailure ?? false,
+        user: gitlabUser(pipeline.sender, ctx),
+        runner: null,
+        artifacts_file: { filename: null, size: null },
+        environment: null,
+      };
+    }),
   };
 }
+
+/** A job of a fake pipeline hook: GitLab's job statuses (`created`, `pending`, `running`, `success`, `failed`…). */
+export interface FakePipelineJob {
+  id: number;
+  name: string;
+  status: string;
+  stage?: string;
+  allowFailure?: boolean;
+}
+
+const FINISHED_JOB = new Set(['success', 'failed', 'canceled', 'skipped']);

@@ -14,6 +14,7 @@ import {
   gitlabProjectBody,
   pipelinePayload,
   pushPayload,
+  type FakePipelineJob,
   type GitlabWebhookContext,
   type PushedCommit,
 } from './fake-gitlab.events.js';
@@ -157,7 +158,7 @@ export class FakeGitlabProjects {
   async pipelineHook(
     project: string,
     iid: number,
-    input: { status: string; sha?: string; id?: number; sender?: string },
+    input: { status: string; sha?: string; id?: number; sender?: string; jobs?: FakePipelineJob[] },
   ) {
     const mr = this.mergeRequest(project, iid);
     if (!mr) throw new Error(`fake GitLab has no merge request ${project}!${iid} opened through the API`);
@@ -172,6 +173,7 @@ export class FakeGitlabProjects {
       source: 'merge_request_event',
       sender: input.sender ?? mr.author,
       mergeRequest: { ...mr, iid },
+      jobs: input.jobs,
     };
     return pipelinePayload(project, pipeline, this.h.ctx());
   }

@@ -14,6 +14,7 @@ import {
   mergeRequestPayload,
   notePayload,
   type FakeMergeRequest,
+  type FakePipelineJob,
   type GitlabWebhookContext,
   type MergeRequestEventInput,
 } from './fake-gitlab.events.js';
@@ -98,7 +99,7 @@ export class FakeGitlab extends FakeHttpServer {
   async emitMergeRequestPipeline(
     project: string,
     iid: number,
-    input: { status: string; sha?: string; id?: number; sender?: string },
+    input: { status: string; sha?: string; id?: number; sender?: string; jobs?: FakePipelineJob[] },
   ) {
     return this.emitWebhook('Pipeline Hook', await this.projects.pipelineHook(project, iid, input));
   }

@@ -136,6 +136,7 @@ export const GITLAB_FIXTURES: FixtureRow[] = [
         source: 'merge_request_event',
         ref: '9-c9s-src-5',
         mergeRequest: { iid: 4, sourceProjectId: '28917856', targetProjectId: '23680558' },
+        jobs: [{ id: '1657491692', name: 'check-gitbz', stage: 'test', status: 'failed', allowFailure: false }],
       },
     },
   },

@@ -231,8 +231,32 @@ describe('parseGitlab', () => {
     const onMr = { ...pipeline, merge_request: { iid: 3, url: 'u', source_project_id: 1, target_project_id: 2 } };
     expect(parseGitlab('Pipeline Hook', onMr)).toMatchObject({
       ref: { kind: 'pull_request', name: '3' },
-      pipeline: { mergeRequest: { iid: 3, url: 'u', sourceProjectId: '1', targetProjectId: '2' } },
+      pipeline: { mergeRequest: { iid: 3, url: 'u', sourceProjectId: '1', targetProjectId: '2' }, jobs: [] },
     });
+  });
+
+  it("reads a pipeline's jobs from `builds`, naming a malformed one", () => {
+    const pipeline = {
+      object_kind: 'pipeline',
+      user,
+      project: gitlabProject,
+      object_attributes: { id: 555, sha: SHA, ref: 'c10s', status: 'running', source: 'merge_request_event' },
+      builds: [
+        { id: 11, stage: 'test', name: 'rpminspect', status: 'running', allow_failure: false },
+        { id: 12, stage: 'lint', name: 'rpmlint', status: 'failed', allow_failure: true },
+      ],
+    };
+    expect(parseGitlab('Pipeline Hook', pipeline)).toMatchObject({
+      pipeline: {
+        jobs: [
+          { id: '11', name: 'rpminspect', stage: 'test', status: 'running', allowFailure: false },
+          { id: '12', name: 'rpmlint', stage: 'lint', status: 'failed', allowFailure: true },
+        ],
+      },
+    });
+    expect(() => parseGitlab('Pipeline Hook', { ...pipeline, builds: [{ id: 13, stage: 'test' }] })).toThrow(
+      /builds\[0\]\.name/,
+    );
   });
 
   it('ignores hooks it does not act on', () => {

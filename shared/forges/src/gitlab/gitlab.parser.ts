@@ -172,6 +172,16 @@ function pipeline(body: PayloadReader): ParseResult {
             targetProjectId: mr.optId('target_project_id'),
           }
         : null,
+      // Absent from hooks of older GitLab: no jobs then, the pipeline's own status still counts.
+      jobs: body.has('builds')
+        ? body.objects('builds').map((job) => ({
+            id: job.id('id'),
+            name: job.str('name'),
+            stage: job.optStr('stage'),
+            status: job.str('status'),
+            allowFailure: job.bool('allow_failure', false),
+          }))
+        : [],
     },
   };
 }

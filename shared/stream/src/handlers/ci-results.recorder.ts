@@ -1,10 +1,11 @@
 // Records a finished dist-git merge request pipeline in the results store, as KCIDB
 // objects of origin `packflow`: checkout = the dist-git commit the sync pushed, build = the
-// merge request's pipeline, test = its overall result (GitLab's hook gives no per-job
-// results packflow reads yet). Ids are derived from the pipeline, so a redelivered hook
+// merge request's pipeline, tests = its overall result and each finished job's (from the
+// hook's `builds`). Ids are derived from the pipeline and its jobs, so a redelivered hook
 // overwrites the same rows.
 import type { Logger, Sql } from '@packflow/core';
 import { loadKcidbReport, type KcidbReport } from '@packflow/results';
+import type { CiJob } from './ci-jobs.reporter.js';
 
 const ORIGIN = 'packflow';
 
@@ -24,6 +25,7 @@ export interface DistGitPipeline {
   pipelineId: string;
   status: string;
   mergeRequest: number | null;
+  jobs: CiJob[];
 }
 
 export class CiResultsRecorder {
@@ -71,6 +73,17 @@ export class CiResultsRecorder {
           log_url: url,
           environment: { comment: `GitLab pipeline ${p.pipelineId} of ${p.project}` },
         },
+        ...p.jobs
+          .filter((job) => STATUS[job.status])
+          .map((job) => ({
+            id: `${buildId}-job-${job.id}`,
+            origin: ORIGIN,
+            build_id: buildId,
+            path: `dist_git.ci.${job.name.replace(/[^A-Za-z0-9_-]+/g, '_')}`,
+            status: job.status === 'failed' && job.allowFailure ? 'PASS' : STATUS[job.status],
+            log_url: `${p.instanceUrl}/${p.project}/-/jobs/${job.id}`,
+            environment: { comment: `GitLab job ${job.id} (${job.name}) of pipeline ${p.pipelineId}` },
+          })),
       ],
     } as KcidbReport;
     await loadKcidbReport(this.sql, report);

@@ -12,6 +12,7 @@ import { ciExternalId, repoOf, type SyncOptions } from '../activities/sync.activ
 import { SYNC_JOBS } from '../model/stream.kinds.js';
 import type { StreamRepository, StreamEventRow } from '../stream.repository.js';
 import { distGitNamespaceOf, sourceGitNamespaceOf } from '../stream.settings.js';
+import type { CiJobsReporter } from './ci-jobs.reporter.js';
 import type { CiResultsRecorder } from './ci-results.recorder.js';
 import type { DistGitPushes } from './dist-git.pushes.js';
 import { streamHelpText } from './help.text.js';
@@ -25,10 +26,18 @@ export interface StreamServiceDeps {
   forge: GitlabForge;
   pushes: DistGitPushes;
   results: CiResultsRecorder;
+  jobs: CiJobsReporter;
   /** The forge instance the stream identity serves (`https://gitlab.com`). */
   instanceUrl: string;
   logger: Logger;
 }
+
+/**
+ * The commands run on source-git merge requests (the rest get the help reply): `test` reruns
+ * the dist-git CI, `build` the whole sync, and `propose-downstream` (Packit's word for
+ * proposing a change to dist-git as a merge request) re-creates the dist-git merge request.
+ */
+const STREAM_COMMANDS = new Set(['test', 'build', 'propose-downstream']);
 
 /** GitLab pipeline statuses -> results of the CI step (`created`, `pending`: nothing yet). */
 const PIPELINE_SIGNALS: Record<string, SignalState | undefined> = {
@@ -171,16 +180,26 @@ export class StreamService {
       },
     );
     logger.info({ outcome, pipeline: event.pipeline.id, status: event.pipeline.status }, 'dist-git pipeline applied');
-    // Kept in the results store only when it is the CI of a sync (not any pipeline of dist-git).
-    if (outcome.targetId)
-      await this.d.results.record({
+    // Reported and kept in the results store only when it is the CI of a sync (not any pipeline of dist-git).
+    if (!outcome.targetId) return;
+    const sourceGit = await this.d.repository.sourceGitOfCiTarget(outcome.targetId);
+    if (sourceGit)
+      await this.d.jobs.report({
         instanceUrl: event.project.instanceUrl,
-        project: path,
-        sha: event.sha,
-        pipelineId: event.pipeline.id,
-        status: event.pipeline.status,
-        mergeRequest: event.pipeline.mergeRequest?.iid ?? null,
+        distGitPath: path,
+        jobs: event.pipeline.jobs,
+        sourceGit: { namespace: sourceGit.namespace, repo: sourceGit.repo },
+        sha: sourceGit.sha,
       });
+    await this.d.results.record({
+      instanceUrl: event.project.instanceUrl,
+      project: path,
+      sha: event.sha,
+      pipelineId: event.pipeline.id,
+      status: event.pipeline.status,
+      mergeRequest: event.pipeline.mergeRequest?.iid ?? null,
+      jobs: event.pipeline.jobs,
+    });
   }
 
   private async comment(event: Msg<'pull_request.comment'>, logger: Logger): Promise<void> {
@@ -188,7 +207,7 @@ export class StreamService {
     const iid = Number(event.ref.name);
     const reply = (body: string) => this.d.forge.comment(repo, { pullRequest: iid }, body).then(() => undefined);
     const { command } = event;
-    if (command.name === 'help' || (command.name !== 'test' && command.name !== 'build'))
+    if (!STREAM_COMMANDS.has(command.name))
       return reply(streamHelpText(command.name === 'help' ? command.unknown : command.word));
     // As upstream: commands need write access (Developer or more) to the source-git project.
     const permission = await this.d.forge.permission(repo, { login: event.actor ?? '' });
@@ -206,6 +225,9 @@ export class StreamService {
     try {
       if (command.name === 'test') {
         await this.d.engine.rerunFrom(latest.steps.sync_ci, { eventId: event.eventId });
+      } else if (command.name === 'propose-downstream') {
+        // The commit pushed last is kept: only the merge request (and so its CI) is made again.
+        await this.d.engine.rerunFrom(latest.steps.sync_merge_request, { eventId: event.eventId });
       } else {
         await this.d.engine.rerunPipeline(latest.pipelineId, { eventId: event.eventId });
       }

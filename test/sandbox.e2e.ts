@@ -7,7 +7,7 @@
 // those tests, and `/packit rebuild-failed` only the failed chroot (and its tests).
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@packflow/cli/testing';
@@ -52,8 +52,9 @@ describe('the sandbox of pnpm start', () => {
     delete env.DATABASE_URL;
     for (const name of ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITLAB_TOKEN', 'PACKFLOW_SANDBOX'])
       delete env[name];
-    const script = JSON.parse(await readFile(join(repoRoot(), 'package.json'), 'utf8')).scripts.start as string;
-    const child = spawn('sh', ['-c', `exec ${script}`], { cwd: repoRoot(), env });
+    // `pnpm start` itself, in a process group of its own (as a terminal's Ctrl-C reaches it).
+    const child = spawn('pnpm', ['start'], { cwd: repoRoot(), env, detached: true });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -119,9 +120,8 @@ describe('the sandbox of pnpm start', () => {
       expect(rebuild.rerun).toMatchObject({ status: 'success', rerunOf: retest.rerun.id });
       expect(rebuild.again).toEqual([`copr_build ${FAILED} 2`, `tests ${FAILED} 2`]);
     } finally {
-      const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      child.kill('SIGINT');
-      expect(await exit).toBe(0);
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGINT');
+      expect(await exited).toBe(0);
     }
     // Stopped: the CLI says so instead of failing to connect.
     const stopped = await runCli(['sandbox', 'pull-request'], { PACKFLOW_STATE_DIR: stateDir });

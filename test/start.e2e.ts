@@ -44,6 +44,7 @@ describe('pnpm start', () => {
     // whole group (pnpm, the shell it runs the script in, and packflow), and pnpm forwards
     // its copy too; packflow must still end with 0 and pnpm print no "Command failed".
     const child = spawn('pnpm', ['start'], { cwd: repoRoot(), env, detached: true });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -116,9 +117,8 @@ describe('pnpm start', () => {
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       expect(await page.text()).toContain('<div id="root">');
     } finally {
-      const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      process.kill(-child.pid!, 'SIGINT');
-      expect(await exit).toBe(0);
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGINT');
+      expect(await exited).toBe(0);
       expect(out).not.toMatch(/Command failed|ELIFECYCLE/);
     }
   }, 120_000);

@@ -247,7 +247,12 @@ export class IntakeService implements OnModuleInit {
   /** A build or test result goes to the ecosystem of the build or test; unknown ones are recorded as ignored. */
   private async result(source: EventSource, deliveryId: string, event: ResultEvent): Promise<IntakeAnswer> {
     const lookup = resultLookup(event);
-    const owner = lookup ? await this.repository.findResultOwner(lookup.kind, lookup.externalId, lookup.target) : null;
+    let owner = lookup ? await this.repository.findResultOwner(lookup.kind, lookup.externalId, lookup.target) : null;
+    // A chroot of the SRPM's own Copr build can start before its target has recorded the
+    // build id (packflow records it when the SRPM succeeds): the build is packflow's, so
+    // the result goes to the worker, which retries until the target has it.
+    if (!owner && lookup?.kind === 'copr_build')
+      owner = await this.repository.findResultOwner('srpm_build', lookup.externalId, null);
     if (!owner) {
       const reason = lookup
         ? `${lookup.what} ${lookup.externalId} was not started by packflow`

@@ -431,6 +431,16 @@ describe('POST /webhooks/messages and /webhooks/testing-farm', () => {
       `insert into upstream.test_run_targets (test_run_id, target, external_id, notification_token_hash) values ($1, 'fedora-41-x86_64', 'tf-req-1', $2)`,
       [run, createHash('sha256').update(TF_TOKEN).digest('hex')],
     );
+    // An SRPM build whose chroots have not recorded its build id yet.
+    const srpmStep = await q(
+      `insert into shared.pipeline_steps (pipeline_id, key, job) values ($1, 'srpm', 'srpm_build')`,
+      [pipelineId],
+    );
+    const srpm = await q(`insert into upstream.srpm_builds (target, external_id) values ('srpm-builds', '7002')`);
+    await pool.query(`insert into upstream.pipeline_step_srpm_builds (step_id, srpm_build_id) values ($1, $2)`, [
+      srpmStep,
+      srpm,
+    ]);
   });
 
   const coprEnd = (build: number) => ({
@@ -471,6 +481,16 @@ describe('POST /webhooks/messages and /webhooks/testing-farm', () => {
       type: 'copr.build_end',
       copr: { buildId: '7001', status: 'succeeded' },
     });
+  });
+
+  it('routes a chroot result of an SRPM build packflow started before the chroot has recorded the build', async () => {
+    const body = JSON.stringify({ topic: 'org.fedoraproject.prod.copr.build.start', ...coprEnd(7002), status: 3 });
+    const answer = await postMessage(url, { token: MESSAGES_TOKEN, body });
+    expect(answer.status).toBe(202);
+    const { rows } = await pool.query('select type, ecosystem, project_id from shared.events where id = $1', [
+      answer.body.event_id,
+    ]);
+    expect(rows[0]).toEqual({ type: 'copr.build_start', ecosystem: 'upstream', project_id: projectId });
   });
 
   it('records a result for a build packflow never started as ignored', async () => {

@@ -11,7 +11,7 @@ import {
   type PlanEvent,
   type ReleaseTable,
 } from '@packflow/config';
-import { ConflictError, type ItemKind, type Logger } from '@packflow/core';
+import { ConflictError, PackflowError, type ItemKind, type Logger } from '@packflow/core';
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
 import type { TestingFarmClient } from '@packflow/clients';
@@ -309,6 +309,15 @@ export class UpstreamService {
         : { kind: 'copr_build', externalId: copr.buildId, target: copr.chroot },
       signal,
     );
+    if (!copr.srpm && outcome.note === 'unknown target') {
+      // The scheduler sends a chroot's result here only when the build is packflow's: its
+      // target records the build id once the SRPM succeeds, so try again after that.
+      throw new PackflowError(
+        'copr_target_not_recorded',
+        `Copr build ${copr.buildId} ${copr.chroot}: no target has recorded this build yet`,
+        { retryable: true },
+      );
+    }
     logger.debug({ outcome, build: copr.buildId, chroot: copr.chroot }, 'copr result applied');
   }
 

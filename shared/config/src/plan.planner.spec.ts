@@ -418,6 +418,45 @@ jobs:
     expect(edges(alone)).toEqual(['srpm_build:client -> copr_build:client']);
   });
 
+  it("makes a package's SRPM, Copr and Koji builds wait for those of the packages it depends on", () => {
+    const c = config(`
+packages:
+  b: {}
+  a: {depends: [b]}
+jobs:
+  - {job: copr_build, trigger: pull_request, targets: [fedora-42]}
+  - {job: upstream_koji_build, trigger: pull_request}
+`);
+    const p = plan(c, pr, releases);
+    const cross = edges(p).filter((e) => e.includes(':b') && e.includes(':a'));
+    expect(cross).toEqual([
+      'srpm_build:b -> srpm_build:a',
+      'copr_build:b -> copr_build:a @fedora-42-x86_64',
+      'upstream_koji_build:b -> upstream_koji_build:a @f41',
+      'upstream_koji_build:b -> upstream_koji_build:a @f42',
+    ]);
+    // b itself waits for nothing of a's.
+    expect(p.edges.filter((e) => e.to.endsWith(':b') && e.from.endsWith(':a'))).toEqual([]);
+  });
+
+  it("makes a dependent package's build wait for the whole build of its dependency when they share no chroot", () => {
+    const c = config(`
+packages:
+  b: {}
+  a: {depends: [b]}
+jobs:
+  - {job: copr_build, trigger: pull_request, packages: [b], targets: [fedora-42]}
+  - {job: copr_build, trigger: pull_request, packages: [a], targets: [epel-9]}
+`);
+    const p = plan(c, pr, releases);
+    expect(edges(p)).toEqual([
+      'srpm_build:b -> copr_build:b',
+      'srpm_build:a -> copr_build:a',
+      'srpm_build:b -> srpm_build:a',
+      'copr_build:b -> copr_build:a',
+    ]);
+  });
+
   it('keeps step ids unique: identifiers, then the config path when two jobs would share an id', () => {
     const c = config(`
 jobs:

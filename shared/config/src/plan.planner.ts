@@ -178,7 +178,10 @@ class Builder {
   private readonly edges: Array<{ from: string; to: string; target: string | null }> = [];
   /** copr_build jobs (seq) that run only because tests need them. */
   readonly pulledBuilds = new Set<number>();
+  /** Steps by package that `depends` orders: SRPM builds, Copr builds, Koji builds. */
   private readonly buildKeys = new Map<string | null, string[]>();
+  private readonly srpmKeys = new Map<string | null, string[]>();
+  private readonly kojiKeys = new Map<string | null, string[]>();
 
   constructor(
     private readonly config: PackitConfig,
@@ -241,9 +244,7 @@ class Builder {
     const srpm = this.srpm(job);
     this.add(key, this.stepOf(job, 'copr_build', targets), job.path);
     this.edges.push({ from: srpm, to: key, target: null });
-    const list = this.buildKeys.get(job.package) ?? [];
-    list.push(key);
-    this.buildKeys.set(job.package, list);
+    remember(this.buildKeys, job.package, key);
     return key;
   }
 
@@ -252,6 +253,7 @@ class Builder {
     const key = `job:${job.seq}`;
     this.add(key, this.stepOf(job, job.type, targets), job.path);
     if (job.type === 'upstream_koji_build') this.edges.push({ from: this.srpm(job), to: key, target: null });
+    if (job.type === 'upstream_koji_build' || job.type === 'koji_build') remember(this.kojiKeys, job.package, key);
   }
 
   /**
@@ -337,9 +339,7 @@ class Builder {
     };
     this.add(key, step, 'implicit');
     this.edges.push({ from: srpm, to: key, target: null });
-    const list = this.buildKeys.get(job.package) ?? [];
-    list.push(key);
-    this.buildKeys.set(job.package, list);
+    remember(this.buildKeys, job.package, key);
     return key;
   }
 
@@ -358,22 +358,34 @@ class Builder {
         options: srpmOptions,
       };
       this.add(key, step, job.identifier ?? job.path);
+      remember(this.srpmKeys, job.package, key);
     }
     return key;
   }
 
-  /** `depends`: a package's Copr builds wait for its dependencies' builds, chroot by chroot where both build it. */
+  /**
+   * `depends`: a package's SRPM build waits for its dependencies' SRPM builds, and its Copr
+   * and Koji builds for theirs, chroot by chroot (branch by branch) where both build it and
+   * as a whole where they share none. A dependency that fails skips its dependents.
+   */
   dependsEdges(): void {
     for (const pkg of this.config.packages) {
       for (const dep of pkg.depends) {
-        for (const from of this.buildKeys.get(dep) ?? []) {
-          for (const to of this.buildKeys.get(pkg.name) ?? []) {
-            const fromTargets = this.byKey.get(from)!.step.targets;
-            const shared = this.byKey.get(to)!.step.targets.filter((t) => fromTargets.includes(t));
-            if (shared.length === 0) this.edges.push({ from, to, target: null });
-            for (const t of shared) this.edges.push({ from, to, target: t });
-          }
-        }
+        for (const from of this.srpmKeys.get(dep) ?? [])
+          for (const to of this.srpmKeys.get(pkg.name) ?? []) this.edges.push({ from, to, target: null });
+        this.targetEdges(this.buildKeys, dep, pkg.name);
+        this.targetEdges(this.kojiKeys, dep, pkg.name);
+      }
+    }
+  }
+
+  private targetEdges(keys: Map<string | null, string[]>, dep: string, pkg: string): void {
+    for (const from of keys.get(dep) ?? []) {
+      for (const to of keys.get(pkg) ?? []) {
+        const fromTargets = this.byKey.get(from)!.step.targets;
+        const shared = this.byKey.get(to)!.step.targets.filter((t) => fromTargets.includes(t));
+        if (shared.length === 0) this.edges.push({ from, to, target: null });
+        for (const t of shared) this.edges.push({ from, to, target: t });
       }
     }
   }
@@ -463,6 +475,10 @@ function branchApplies(job: JobConfig, ctx: EventContext): boolean {
   if (ctx.branch === undefined) return true;
   const pattern = job.trigger === 'commit' ? (job.branch ?? ctx.defaultBranch) : job.branch;
   return pattern === null || pattern === undefined || branchMatches(pattern, ctx.branch);
+}
+
+function remember(map: Map<string | null, string[]>, pkg: string | null, key: string): void {
+  map.set(pkg, [...(map.get(pkg) ?? []), key]);
 }
 
 function pickOptions(options: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

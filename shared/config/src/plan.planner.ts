@@ -379,7 +379,7 @@ class Builder {
     }
   }
 
-  private targetEdges(keys: Map<string | null, string[]>, dep: string, pkg: string): void {
+  private targetEdges(keys: Map<string | null, string[]>, dep: string, pkg: string | null): void {
     for (const from of keys.get(dep) ?? []) {
       for (const to of keys.get(pkg) ?? []) {
         const fromTargets = this.byKey.get(from)!.step.targets;

@@ -449,6 +449,12 @@ export class FakeKoji extends FakeHttpServer {
         const build = this.findBuild(args[0]);
         return build ? buildRecord(build) : null;
       }
+      case 'listBuilds': {
+        const taskId = kwargs.taskID;
+        return [...this.builds.values()]
+          .filter((b) => taskId === undefined || taskId === null || b.taskId === Number(taskId))
+          .map(buildRecord);
+      }
       case 'listTagged': {
         const t = tag(args[0]);
         let builds = t.builds

@@ -222,6 +222,30 @@ describe('plan: downstream events', () => {
   });
 });
 
+describe('plan: dist-git pushes', () => {
+  const KOJI_AND_BODHI = `
+jobs:
+  - {job: koji_build, trigger: commit, dist_git_branches: [fedora-branched, fedora-rawhide]}
+  - {job: bodhi_update, trigger: koji_build, dist_git_branches: [fedora-branched]}
+`;
+
+  it('follows the Koji build of a push with the Bodhi update of that branch', () => {
+    const p = plan(config(KOJI_AND_BODHI), { kind: 'push', branch: 'f42', repository: 'dist-git' }, releases);
+    expect(p.steps.map((s) => [s.id, s.targets])).toEqual([
+      ['koji_build:-', ['f42']],
+      ['bodhi_update:-', ['f42']],
+    ]);
+    expect(edges(p)).toEqual(['koji_build:- -> bodhi_update:- @f42']);
+    expect(p.skipped).toEqual([]);
+  });
+
+  it('makes no update of a branch bodhi_update does not name (rawhide has no updates here)', () => {
+    const p = plan(config(KOJI_AND_BODHI), { kind: 'push', branch: 'rawhide', repository: 'dist-git' }, releases);
+    expect(ids(p)).toEqual(['koji_build:-']);
+    expect(skipped(p)).toHaveLength(1);
+  });
+});
+
 describe('plan: comment commands', () => {
   const MANUAL = `
 downstream_package_name: foo

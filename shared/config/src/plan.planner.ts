@@ -120,6 +120,13 @@ export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTa
     for (const reason of lost) skipped.set(job.seq, reason);
   }
 
+  // A Koji build this plan makes finishes within it: the Bodhi updates of its branches follow it.
+  for (const job of config.jobs) {
+    if (job.type !== 'bodhi_update' || job.trigger !== 'koji_build' || !skipped.has(job.seq)) continue;
+    if (job.manualTrigger || !job.instances.includes(instance)) continue;
+    if (b.updateAfterKojiBuild(job)) skipped.delete(job.seq);
+  }
+
   // Builds pulled in by tests run after all; they are not skipped.
   for (const seq of b.pulledBuilds) skipped.delete(seq);
   b.dependsEdges();
@@ -254,6 +261,22 @@ class Builder {
     this.add(key, this.stepOf(job, job.type, targets), job.path);
     if (job.type === 'upstream_koji_build') this.edges.push({ from: this.srpm(job), to: key, target: null });
     if (job.type === 'upstream_koji_build' || job.type === 'koji_build') remember(this.kojiKeys, job.package, key);
+  }
+
+  /**
+   * A bodhi_update job whose trigger is a finished Koji build, after the koji_build step of
+   * its package in this plan, for the branches both have; false when there is none.
+   */
+  updateAfterKojiBuild(job: JobConfig): boolean {
+    const build = (this.kojiKeys.get(job.package) ?? []).find((k) => this.byKey.get(k)!.step.job === 'koji_build');
+    if (!build) return false;
+    const built = this.byKey.get(build)!.step.targets;
+    const targets = this.targetsOf(job).filter((t) => built.includes(t));
+    if (targets.length === 0) return false;
+    const key = `job:${job.seq}`;
+    this.add(key, this.stepOf(job, 'bodhi_update', targets), job.path);
+    for (const t of targets) this.edges.push({ from: build, to: key, target: t });
+    return true;
   }
 
   /**

@@ -41,14 +41,14 @@ const bodhiClient = () =>
     oidc: { tokenUrl: bodhi.tokenUrl, clientId: 'packflow-bodhi', clientSecret: 'oidc-secret' },
   });
 
-function activities(): EngineActivities {
+/** The two jobs, with fresh clients (a new worker after a crash). */
+function jobs() {
   return {
-    jobs: {
-      koji_build: kojiBuildActivity({ koji: kojiClient(), kojiWebUrl: 'https://koji.example/koji' }),
-      bodhi_update: bodhiUpdateActivity({ koji: kojiClient(), bodhi: bodhiClient() }),
-    },
+    koji_build: kojiBuildActivity({ koji: kojiClient(), kojiWebUrl: 'https://koji.example/koji' }),
+    bodhi_update: bodhiUpdateActivity({ koji: kojiClient(), bodhi: bodhiClient() }),
   };
 }
+const activities = (): EngineActivities => ({ jobs: jobs() });
 
 /** What a dist-git push of `koji_build` + `bodhi_update` plans, for the pushed branch. */
 function plan(branch: string, bodhiOptions: Record<string, unknown> = {}): Plan {
@@ -148,7 +148,7 @@ describe('koji_build and bodhi_update', () => {
     const target = await kojiTarget(engine, id);
     expect(koji.task(Number(target.externalId)).request[1]).toBe('f41');
     await koji.finishTask(Number(target.externalId), 'FAILED');
-    const polled = await activities().jobs.koji_build.poll!({ target } as TargetTask);
+    const polled = await jobs().koji_build.poll!({ target } as TargetTask);
     expect(polled).toMatchObject({ state: 'failure' });
     await engine.signal({ kind: 'koji_build', externalId: target.externalId! }, polled!);
     const state = await engine.getState(id);
@@ -188,7 +188,7 @@ describe('koji_build and bodhi_update', () => {
     });
     // A new worker submits the same try again (its first submit was not recorded).
     const builds = koji.buildTasks().length;
-    const [again] = await activities().jobs.koji_build.submit([task(kojiStep)]);
+    const [again] = await jobs().koji_build.submit([task(kojiStep)]);
     expect(again.externalId).toBe(kojiStep.targets[0].externalId);
     expect(koji.buildTasks().length).toBe(builds);
 
@@ -199,7 +199,7 @@ describe('koji_build and bodhi_update', () => {
     const bodhiStep = done.steps.find((s) => s.job === 'bodhi_update')!;
     expect(bodhiStep.targets[0].status).toBe('success');
     const updates = bodhi.updates.length;
-    const [adopted] = await activities().jobs.bodhi_update.submit([
+    const [adopted] = await jobs().bodhi_update.submit([
       task(bodhiStep, [done.steps.find((s) => s.job === 'koji_build')!.targets[0]]),
     ]);
     expect(adopted.externalId).toBe(bodhiStep.targets[0].externalId);

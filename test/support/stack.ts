@@ -57,7 +57,8 @@ export interface StackOptions {
 }
 
 const SECRET = 'stack-webhook-secret';
-const MESSAGES_TOKEN = 'stack-messages-token';
+/** The bearer token of the scheduler's message bridge (for fakes that send bus messages). */
+export const MESSAGES_TOKEN = 'stack-messages-token';
 const GITLAB_WEBHOOK_TOKEN = 'stack-gitlab-webhook-token';
 const GITLAB_API_TOKEN = 'glpat-stack-api-token';
 

@@ -1,0 +1,111 @@
+// Fedora's downstream jobs end to end: scheduler and upstream worker as separate apps, real
+// PostgreSQL and NATS, fake Pagure (dist-git), Koji and Bodhi reached through the real
+// clients. A push to dist-git (its `git.receive` message, through the scheduler's message
+// bridge) builds the commit in Koji; Koji's own messages about that build move the
+// pipeline on, and the Bodhi update of the branch is created once. Every wait is for a
+// condition.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FakeBodhi, FakeKoji } from '@packflow/clients/testing';
+import { createLogger } from '@packflow/core';
+import { FakePagure } from '@packflow/forges/testing';
+import { createTestCertificates, waitFor, type TestCertificates } from '@packflow/testing';
+import { MESSAGES_TOKEN, startUpstreamStack, type UpstreamStack } from './support/stack.js';
+
+const logger = createLogger({ name: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'info') ?? 'silent' });
+const DIST_GIT = 'https://src.fedoraproject.org';
+const CONFIG = `
+downstream_package_name: hello
+jobs:
+  - {job: koji_build, trigger: commit, dist_git_branches: [f42]}
+  - {job: bodhi_update, trigger: koji_build, dist_git_branches: [f42]}
+`;
+
+let stack: UpstreamStack;
+let pki: TestCertificates;
+let koji: FakeKoji;
+let bodhi: FakeBodhi;
+let pagure: FakePagure;
+
+beforeAll(async () => {
+  pki = createTestCertificates();
+  koji = await FakeKoji.start({
+    tls: { ...pki.server, clientCa: pki.ca },
+    targets: { f42: { buildTag: 'f42-build', destTag: 'f42-updates-candidate' } },
+  });
+  bodhi = await FakeBodhi.start({
+    clients: { 'packflow-bodhi': { secret: 'oidc-secret', user: 'packit' } },
+    buildExists: (nvr) => koji.hasBuild(nvr),
+    tagBuilds: (tag) => koji.taggedNvrs(tag),
+  });
+  pagure = await FakePagure.start({ tokens: { 'pagure-token': 'packit' } });
+  pagure.addProject('rpms/hello', {
+    owner: 'maintainer',
+    branches: ['rawhide', 'f42'],
+    files: { '.packit.yaml': CONFIG },
+  });
+  stack = await startUpstreamStack(logger, {
+    KOJI_HUB_URL: koji.hubUrl,
+    KOJI_CERT: pki.client('packit').combinedPath,
+    KOJI_SERVER_CA: pki.caPath,
+    BODHI_URL: bodhi.url,
+    BODHI_OIDC_TOKEN_URL: bodhi.tokenUrl,
+    BODHI_CLIENT_ID: 'packflow-bodhi',
+    BODHI_CLIENT_SECRET: 'oidc-secret',
+    PAGURE_URL: pagure.url,
+    PAGURE_TOKEN: 'pagure-token',
+    PAGURE_INSTANCE_URL: DIST_GIT,
+  });
+  koji.setMessageTarget(`${stack.scheduler.url}/webhooks/messages`, MESSAGES_TOKEN);
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await Promise.all([koji?.close(), bodhi?.close(), pagure?.close()]);
+  pki?.remove();
+});
+
+/** A push to dist-git as fedora-messaging carries it (the `pagure.git.receive` fixture's keys). */
+async function pushMessage(branch: string, sha: string): Promise<number> {
+  const response = await fetch(`${stack.scheduler.url}/webhooks/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${MESSAGES_TOKEN}` },
+    body: JSON.stringify({
+      agent: 'maintainer',
+      branch,
+      end_commit: sha,
+      total_commits: 1,
+      repo: { namespace: 'rpms', name: 'hello' },
+      topic: 'org.fedoraproject.prod.pagure.git.receive',
+    }),
+  });
+  return response.status;
+}
+
+describe('a dist-git push, end to end', () => {
+  it('builds the commit in Koji; the Koji build message leads to one Bodhi update of the branch', async () => {
+    const sha = pagure.git.head('rpms/hello', 'f42')!;
+    expect(await pushMessage('f42', sha)).toBe(202);
+
+    const task = await waitFor(
+      () => koji.buildTasks().find((t) => t.request[0] === `git+${DIST_GIT}/rpms/hello.git#${sha}`),
+      { what: 'the Koji build of the pushed commit', timeoutMs: 30_000 },
+    );
+    expect(task.request[1]).toBe('f42');
+    expect((task.request[2] as Record<string, unknown>).scratch).toBeUndefined();
+
+    // Koji builds it and says so on the bus: task and build messages to the scheduler.
+    await koji.finishTask(task.id, 'CLOSED');
+    const update = await waitFor(() => bodhi.updates.find((u) => u.builds.some((b) => b.nvr === 'hello-1.0-1.fc42')), {
+      what: 'the Bodhi update',
+      timeoutMs: 30_000,
+    });
+    expect(update.release.name).toBe('F42');
+    await stack.settled();
+    expect(bodhi.updates.filter((u) => u.builds.some((b) => b.nvr === 'hello-1.0-1.fc42'))).toHaveLength(1);
+    expect(koji.buildTasks()).toHaveLength(1);
+
+    // The results are flagged on the dist-git commit.
+    const flags = await waitFor(() => pagure.commitFlags.get(`rpms/hello@${sha}`), { what: 'commit flags' });
+    expect(flags.length).toBeGreaterThan(0);
+  });
+});

@@ -435,14 +435,16 @@ jobs:
 `);
     const p = plan(c, pr, releases);
     expect(edges(p).filter((e) => !e.startsWith('srpm'))).toEqual([
+      'copr_build:common -> srpm_build:client',
       'copr_build:common -> copr_build:client @fedora-42-x86_64',
+      'copr_build:common -> srpm_build:el',
       'copr_build:common -> copr_build:el',
     ]);
     const alone = plan(c, comment('/packit build --package client'), releases);
     expect(edges(alone)).toEqual(['srpm_build:client -> copr_build:client']);
   });
 
-  it("makes a package's SRPM, Copr and Koji builds wait for those of the packages it depends on", () => {
+  it("makes a package's SRPM wait for the Copr builds of the packages it depends on, its Koji builds for theirs", () => {
     const c = config(`
 packages:
   b: {}
@@ -454,7 +456,7 @@ jobs:
     const p = plan(c, pr, releases);
     const cross = edges(p).filter((e) => e.includes(':b') && e.includes(':a'));
     expect(cross).toEqual([
-      'srpm_build:b -> srpm_build:a',
+      'copr_build:b -> srpm_build:a',
       'copr_build:b -> copr_build:a @fedora-42-x86_64',
       'upstream_koji_build:b -> upstream_koji_build:a @f41',
       'upstream_koji_build:b -> upstream_koji_build:a @f42',
@@ -476,7 +478,7 @@ jobs:
     expect(edges(p)).toEqual([
       'srpm_build:b -> copr_build:b',
       'srpm_build:a -> copr_build:a',
-      'srpm_build:b -> srpm_build:a',
+      'copr_build:b -> srpm_build:a',
       'copr_build:b -> copr_build:a',
     ]);
   });

@@ -387,14 +387,18 @@ class Builder {
   }
 
   /**
-   * `depends`: a package's SRPM build waits for its dependencies' SRPM builds, and its Copr
-   * and Koji builds for theirs, chroot by chroot (branch by branch) where both build it and
-   * as a whole where they share none. A dependency that fails skips its dependents.
+   * `depends`: a package's SRPM build waits for its dependencies' Copr builds (their SRPM
+   * builds when they have none): Copr builds the chroots in the SRPM's own build right after
+   * the SRPM, so the SRPM is where a package's Copr build can wait. Its Copr and Koji builds
+   * wait for theirs too, chroot by chroot (branch by branch) where both build it and as a
+   * whole where they share none (a rerun of some chroots builds them anew). A dependency
+   * that fails skips its dependents.
    */
   dependsEdges(): void {
     for (const pkg of this.config.packages) {
       for (const dep of pkg.depends) {
-        for (const from of this.srpmKeys.get(dep) ?? [])
+        const awaited = this.buildKeys.get(dep) ?? this.srpmKeys.get(dep) ?? [];
+        for (const from of awaited)
           for (const to of this.srpmKeys.get(pkg.name) ?? []) this.edges.push({ from, to, target: null });
         this.targetEdges(this.buildKeys, dep, pkg.name);
         this.targetEdges(this.kojiKeys, dep, pkg.name);

@@ -2,8 +2,8 @@
 // PostgreSQL and NATS, fake Pagure (dist-git), Koji and Bodhi reached through the real
 // clients. A push to dist-git (its `git.receive` message, through the scheduler's message
 // bridge) builds the commit in Koji; Koji's own messages about that build move the
-// pipeline on, and the Bodhi update of the branch is created once. Every wait is for a
-// condition.
+// pipeline on, and the Bodhi update of the branch is created once. A monorepo's package
+// is built in Copr only after the package it depends on was. Every wait is for a condition.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeBodhi, FakeKoji } from '@packflow/clients/testing';
 import { createLogger } from '@packflow/core';
@@ -107,5 +107,56 @@ describe('a dist-git push, end to end', () => {
     // The results are flagged on the dist-git commit.
     const flags = await waitFor(() => pagure.commitFlags.get(`rpms/hello@${sha}`), { what: 'commit flags' });
     expect(flags.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a monorepo pull request, end to end', () => {
+  const REPO = 'acme/mono';
+  const SHA = 'a0b1c2'.padEnd(40, '0');
+  const CHROOT = 'fedora-42-x86_64';
+  /** The Copr build id of each package's SRPM build, as packflow recorded them. */
+  const srpmBuilds = async () => {
+    const { rows } = await stack.db.pool().query<{ package: string; external_id: string | null }>(
+      `select s.package, b.external_id from shared.pipeline_steps s
+         join upstream.pipeline_step_srpm_builds l on l.step_id = s.id
+         join upstream.srpm_builds b on b.id = l.srpm_build_id
+        where s.job = 'srpm_build' and b.external_id is not null`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.package, Number(r.external_id)]));
+  };
+
+  it('builds package b first, and package a (which depends on b) only after b succeeded', async () => {
+    stack.github.setFile(
+      REPO,
+      SHA,
+      '.packit.yaml',
+      `packages:
+  b: {specfile_path: b/b.spec}
+  a: {specfile_path: a/a.spec, depends: [b]}
+jobs:
+  - {job: copr_build, trigger: pull_request, targets: [fedora-42]}
+`,
+    );
+    stack.github.setPullRequestFiles(REPO, 3, [{ filename: 'a/a.c' }, { filename: 'b/b.c' }]);
+    stack.github.setPermission(REPO, 'maintainer', 'write');
+    const sent = await stack.github.emitPullRequest(REPO, { number: 3, headSha: SHA, sender: 'maintainer' });
+    expect(sent.status).toBe(202);
+
+    const first = await waitFor(async () => (await srpmBuilds()).b, { what: "b's SRPM build", timeoutMs: 30_000 });
+    await stack.settled();
+    expect(Object.keys(await srpmBuilds())).toEqual(['b']);
+    expect(stack.copr.builds.size).toBe(1);
+
+    // b's SRPM alone is not enough: a waits for b's RPMs.
+    await stack.copr.startBuild(first, 'srpm-builds');
+    await stack.copr.finishBuild(first, 'srpm-builds', 'succeeded');
+    await stack.copr.startBuild(first, CHROOT);
+    await stack.settled();
+    expect(Object.keys(await srpmBuilds())).toEqual(['b']);
+
+    await stack.copr.finishBuild(first, CHROOT, 'succeeded');
+    const second = await waitFor(async () => (await srpmBuilds()).a, { what: "a's SRPM build", timeoutMs: 30_000 });
+    expect(second).not.toBe(first);
+    expect(stack.copr.builds.get(second)!.chroots.has(CHROOT)).toBe(true);
   });
 });

@@ -1,15 +1,18 @@
 // Fedora's downstream jobs end to end: scheduler and upstream worker as separate apps, real
-// PostgreSQL and NATS, fake Pagure (dist-git), Koji and Bodhi reached through the real
-// clients. A push to dist-git (its `git.receive` message, through the scheduler's message
-// bridge) builds the commit in Koji; Koji's own messages about that build move the
+// PostgreSQL, NATS and RabbitMQ, fake Pagure (dist-git), Koji and Bodhi reached through the
+// real clients. A push to dist-git (its `pagure.git.receive` message, published on the
+// broker as fedora-messaging publishes, consumed by the scheduler on a queue and exchange
+// of this run) builds the commit in Koji; Koji's own messages about that build move the
 // pipeline on, and the Bodhi update of the branch is created once. A monorepo's package
 // is built in Copr only after the package it depends on was. Every wait is for a condition.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Connection } from 'rabbitmq-client';
 import { FakeBodhi, FakeKoji } from '@packflow/clients/testing';
 import { createLogger } from '@packflow/core';
 import { FakePagure } from '@packflow/forges/testing';
 import { createTestCertificates, waitFor, type TestCertificates } from '@packflow/testing';
-import { MESSAGES_TOKEN, startUpstreamStack, type UpstreamStack } from './support/stack.js';
+import { startUpstreamStack, type UpstreamStack } from './support/stack.js';
 
 const logger = createLogger({ name: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'info') ?? 'silent' });
 const DIST_GIT = 'https://src.fedoraproject.org';
@@ -19,6 +22,39 @@ jobs:
   - {job: koji_build, trigger: commit, dist_git_branches: [f42]}
   - {job: bodhi_update, trigger: koji_build, dist_git_branches: [f42]}
 `;
+
+const BROKER = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const bus = { exchange: `packflow-e2e-${randomUUID()}`, queue: `packflow-e2e-${randomUUID()}` };
+
+/**
+ * Publishes a message as fedora-messaging does: the topic as routing key, the body as JSON,
+ * its id and headers as the AMQP message's (the fakes' messages come wrapped with them).
+ */
+async function publish(message: Record<string, unknown>): Promise<void> {
+  const wrapped = typeof message.body === 'object' && message.body !== null && 'id' in message;
+  const connection = new Connection({ url: BROKER });
+  connection.on('error', () => {});
+  const publisher = connection.createPublisher({
+    confirm: true,
+    exchanges: [{ exchange: bus.exchange, type: 'topic', durable: true }],
+  });
+  try {
+    await publisher.send(
+      {
+        exchange: bus.exchange,
+        routingKey: String(message.topic),
+        messageId: wrapped ? String(message.id) : randomUUID(),
+        headers: wrapped ? (message.headers as Record<string, unknown>) : {},
+        contentType: 'application/json',
+        durable: true,
+      },
+      Buffer.from(JSON.stringify(wrapped ? message.body : message)),
+    );
+  } finally {
+    await publisher.close();
+    await connection.close();
+  }
+}
 
 let stack: UpstreamStack;
 let pki: TestCertificates;
@@ -31,6 +67,7 @@ beforeAll(async () => {
   koji = await FakeKoji.start({
     tls: { ...pki.server, clientCa: pki.ca },
     targets: { f42: { buildTag: 'f42-build', destTag: 'f42-updates-candidate' } },
+    onMessage: publish,
   });
   bodhi = await FakeBodhi.start({
     clients: { 'packflow-bodhi': { secret: 'oidc-secret', user: 'packit' } },
@@ -43,48 +80,67 @@ beforeAll(async () => {
     branches: ['rawhide', 'f42'],
     files: { '.packit.yaml': CONFIG },
   });
-  stack = await startUpstreamStack(logger, {
-    KOJI_HUB_URL: koji.hubUrl,
-    KOJI_CERT: pki.client('packit').combinedPath,
-    KOJI_SERVER_CA: pki.caPath,
-    BODHI_URL: bodhi.url,
-    BODHI_OIDC_TOKEN_URL: bodhi.tokenUrl,
-    BODHI_CLIENT_ID: 'packflow-bodhi',
-    BODHI_CLIENT_SECRET: 'oidc-secret',
-    PAGURE_URL: pagure.url,
-    PAGURE_TOKEN: 'pagure-token',
-    PAGURE_INSTANCE_URL: DIST_GIT,
-  });
-  koji.setMessageTarget(`${stack.scheduler.url}/webhooks/messages`, MESSAGES_TOKEN);
+  stack = await startUpstreamStack(
+    logger,
+    {
+      KOJI_HUB_URL: koji.hubUrl,
+      KOJI_CERT: pki.client('packit').combinedPath,
+      KOJI_SERVER_CA: pki.caPath,
+      BODHI_URL: bodhi.url,
+      BODHI_OIDC_TOKEN_URL: bodhi.tokenUrl,
+      BODHI_CLIENT_ID: 'packflow-bodhi',
+      BODHI_CLIENT_SECRET: 'oidc-secret',
+      PAGURE_URL: pagure.url,
+      PAGURE_TOKEN: 'pagure-token',
+      PAGURE_INSTANCE_URL: DIST_GIT,
+    },
+    {
+      schedulerEnv: {
+        FEDORA_MESSAGING_URL: BROKER,
+        FEDORA_MESSAGING_EXCHANGE: bus.exchange,
+        FEDORA_MESSAGING_QUEUE: bus.queue,
+      },
+    },
+  );
+  await waitFor(
+    async () => {
+      const health = (await (await fetch(`${stack.scheduler.url}/healthz`)).json()) as {
+        fedoraMessaging?: { state: string };
+      };
+      return health.fedoraMessaging?.state === 'consuming';
+    },
+    { what: 'the fedora-messaging consumer', timeoutMs: 30_000 },
+  );
 });
 
 afterAll(async () => {
   await stack?.close();
+  // This run's queue and exchange leave the shared broker with it.
+  const connection = new Connection({ url: BROKER });
+  connection.on('error', () => {});
+  await connection.queueDelete({ queue: bus.queue });
+  await connection.exchangeDelete({ exchange: bus.exchange });
+  await connection.close();
   await Promise.all([koji?.close(), bodhi?.close(), pagure?.close()]);
   pki?.remove();
 });
 
 /** A push to dist-git as fedora-messaging carries it (the `pagure.git.receive` fixture's keys). */
-async function pushMessage(branch: string, sha: string): Promise<number> {
-  const response = await fetch(`${stack.scheduler.url}/webhooks/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${MESSAGES_TOKEN}` },
-    body: JSON.stringify({
-      agent: 'maintainer',
-      branch,
-      end_commit: sha,
-      total_commits: 1,
-      repo: { namespace: 'rpms', name: 'hello' },
-      topic: 'org.fedoraproject.prod.pagure.git.receive',
-    }),
+async function pushMessage(branch: string, sha: string): Promise<void> {
+  await publish({
+    agent: 'maintainer',
+    branch,
+    end_commit: sha,
+    total_commits: 1,
+    repo: { namespace: 'rpms', name: 'hello' },
+    topic: 'org.fedoraproject.prod.pagure.git.receive',
   });
-  return response.status;
 }
 
 describe('a dist-git push, end to end', () => {
   it('builds the commit in Koji; the Koji build message leads to one Bodhi update of the branch', async () => {
     const sha = pagure.git.head('rpms/hello', 'f42')!;
-    expect(await pushMessage('f42', sha)).toBe(202);
+    await pushMessage('f42', sha);
 
     const task = await waitFor(
       () => koji.buildTasks().find((t) => t.request[0] === `git+${DIST_GIT}/rpms/hello.git#${sha}`),

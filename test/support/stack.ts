@@ -54,6 +54,8 @@ export interface StackOptions {
    * its own URL (GITHUB_INSTANCE_URL) instead of https://github.com.
    */
   githubWebAtFake?: boolean;
+  /** More of the scheduler's environment (its fedora-messaging consumer's broker and queue). */
+  schedulerEnv?: Record<string, string>;
 }
 
 const SECRET = 'stack-webhook-secret';
@@ -78,6 +80,7 @@ export async function startUpstreamStack(
       GITHUB_WEBHOOK_SECRET: SECRET,
       GITLAB_WEBHOOK_TOKEN,
       MESSAGES_TOKEN,
+      ...options.schedulerEnv,
     },
     logger,
   });

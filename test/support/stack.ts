@@ -59,10 +59,13 @@ export interface StackOptions {
    * its own URL (GITHUB_INSTANCE_URL) instead of https://github.com.
    */
   githubWebAtFake?: boolean;
+  /** More of the scheduler's environment (its fedora-messaging consumer's broker and queue). */
+  schedulerEnv?: Record<string, string>;
 }
 
 const SECRET = 'stack-webhook-secret';
-const MESSAGES_TOKEN = 'stack-messages-token';
+/** The bearer token of the scheduler's message bridge (for fakes that send bus messages). */
+export const MESSAGES_TOKEN = 'stack-messages-token';
 const GITLAB_WEBHOOK_TOKEN = 'stack-gitlab-webhook-token';
 const GITLAB_API_TOKEN = 'glpat-stack-api-token';
 
@@ -82,6 +85,7 @@ export async function startUpstreamStack(
       GITHUB_WEBHOOK_SECRET: SECRET,
       GITLAB_WEBHOOK_TOKEN,
       MESSAGES_TOKEN,
+      ...options.schedulerEnv,
     },
     logger,
   });

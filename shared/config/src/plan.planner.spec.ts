@@ -222,6 +222,30 @@ describe('plan: downstream events', () => {
   });
 });
 
+describe('plan: dist-git pushes', () => {
+  const KOJI_AND_BODHI = `
+jobs:
+  - {job: koji_build, trigger: commit, dist_git_branches: [fedora-branched, fedora-rawhide]}
+  - {job: bodhi_update, trigger: koji_build, dist_git_branches: [fedora-branched]}
+`;
+
+  it('follows the Koji build of a push with the Bodhi update of that branch', () => {
+    const p = plan(config(KOJI_AND_BODHI), { kind: 'push', branch: 'f42', repository: 'dist-git' }, releases);
+    expect(p.steps.map((s) => [s.id, s.targets])).toEqual([
+      ['koji_build:-', ['f42']],
+      ['bodhi_update:-', ['f42']],
+    ]);
+    expect(edges(p)).toEqual(['koji_build:- -> bodhi_update:- @f42']);
+    expect(p.skipped).toEqual([]);
+  });
+
+  it('makes no update of a branch bodhi_update does not name (rawhide has no updates here)', () => {
+    const p = plan(config(KOJI_AND_BODHI), { kind: 'push', branch: 'rawhide', repository: 'dist-git' }, releases);
+    expect(ids(p)).toEqual(['koji_build:-']);
+    expect(skipped(p)).toHaveLength(1);
+  });
+});
+
 describe('plan: comment commands', () => {
   const MANUAL = `
 downstream_package_name: foo
@@ -411,11 +435,52 @@ jobs:
 `);
     const p = plan(c, pr, releases);
     expect(edges(p).filter((e) => !e.startsWith('srpm'))).toEqual([
+      'copr_build:common -> srpm_build:client',
       'copr_build:common -> copr_build:client @fedora-42-x86_64',
+      'copr_build:common -> srpm_build:el',
       'copr_build:common -> copr_build:el',
     ]);
     const alone = plan(c, comment('/packit build --package client'), releases);
     expect(edges(alone)).toEqual(['srpm_build:client -> copr_build:client']);
+  });
+
+  it("makes a package's SRPM wait for the Copr builds of the packages it depends on, its Koji builds for theirs", () => {
+    const c = config(`
+packages:
+  b: {}
+  a: {depends: [b]}
+jobs:
+  - {job: copr_build, trigger: pull_request, targets: [fedora-42]}
+  - {job: upstream_koji_build, trigger: pull_request}
+`);
+    const p = plan(c, pr, releases);
+    const cross = edges(p).filter((e) => e.includes(':b') && e.includes(':a'));
+    expect(cross).toEqual([
+      'copr_build:b -> srpm_build:a',
+      'copr_build:b -> copr_build:a @fedora-42-x86_64',
+      'upstream_koji_build:b -> upstream_koji_build:a @f41',
+      'upstream_koji_build:b -> upstream_koji_build:a @f42',
+    ]);
+    // b itself waits for nothing of a's.
+    expect(p.edges.filter((e) => e.to.endsWith(':b') && e.from.endsWith(':a'))).toEqual([]);
+  });
+
+  it("makes a dependent package's build wait for the whole build of its dependency when they share no chroot", () => {
+    const c = config(`
+packages:
+  b: {}
+  a: {depends: [b]}
+jobs:
+  - {job: copr_build, trigger: pull_request, packages: [b], targets: [fedora-42]}
+  - {job: copr_build, trigger: pull_request, packages: [a], targets: [epel-9]}
+`);
+    const p = plan(c, pr, releases);
+    expect(edges(p)).toEqual([
+      'srpm_build:b -> copr_build:b',
+      'srpm_build:a -> copr_build:a',
+      'copr_build:b -> srpm_build:a',
+      'copr_build:b -> copr_build:a',
+    ]);
   });
 
   it('keeps step ids unique: identifiers, then the config path when two jobs would share an id', () => {

@@ -120,6 +120,13 @@ export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTa
     for (const reason of lost) skipped.set(job.seq, reason);
   }
 
+  // A Koji build this plan makes finishes within it: the Bodhi updates of its branches follow it.
+  for (const job of config.jobs) {
+    if (job.type !== 'bodhi_update' || job.trigger !== 'koji_build' || !skipped.has(job.seq)) continue;
+    if (job.manualTrigger || !job.instances.includes(instance)) continue;
+    if (b.updateAfterKojiBuild(job)) skipped.delete(job.seq);
+  }
+
   // Builds pulled in by tests run after all; they are not skipped.
   for (const seq of b.pulledBuilds) skipped.delete(seq);
   b.dependsEdges();
@@ -178,7 +185,10 @@ class Builder {
   private readonly edges: Array<{ from: string; to: string; target: string | null }> = [];
   /** copr_build jobs (seq) that run only because tests need them. */
   readonly pulledBuilds = new Set<number>();
+  /** Steps by package that `depends` orders: SRPM builds, Copr builds, Koji builds. */
   private readonly buildKeys = new Map<string | null, string[]>();
+  private readonly srpmKeys = new Map<string | null, string[]>();
+  private readonly kojiKeys = new Map<string | null, string[]>();
 
   constructor(
     private readonly config: PackitConfig,
@@ -241,9 +251,7 @@ class Builder {
     const srpm = this.srpm(job);
     this.add(key, this.stepOf(job, 'copr_build', targets), job.path);
     this.edges.push({ from: srpm, to: key, target: null });
-    const list = this.buildKeys.get(job.package) ?? [];
-    list.push(key);
-    this.buildKeys.set(job.package, list);
+    remember(this.buildKeys, job.package, key);
     return key;
   }
 
@@ -252,6 +260,23 @@ class Builder {
     const key = `job:${job.seq}`;
     this.add(key, this.stepOf(job, job.type, targets), job.path);
     if (job.type === 'upstream_koji_build') this.edges.push({ from: this.srpm(job), to: key, target: null });
+    if (job.type === 'upstream_koji_build' || job.type === 'koji_build') remember(this.kojiKeys, job.package, key);
+  }
+
+  /**
+   * A bodhi_update job whose trigger is a finished Koji build, after the koji_build step of
+   * its package in this plan, for the branches both have; false when there is none.
+   */
+  updateAfterKojiBuild(job: JobConfig): boolean {
+    const build = (this.kojiKeys.get(job.package) ?? []).find((k) => this.byKey.get(k)!.step.job === 'koji_build');
+    if (!build) return false;
+    const built = this.byKey.get(build)!.step.targets;
+    const targets = this.targetsOf(job).filter((t) => built.includes(t));
+    if (targets.length === 0) return false;
+    const key = `job:${job.seq}`;
+    this.add(key, this.stepOf(job, 'bodhi_update', targets), job.path);
+    for (const t of targets) this.edges.push({ from: build, to: key, target: t });
+    return true;
   }
 
   /**
@@ -337,9 +362,7 @@ class Builder {
     };
     this.add(key, step, 'implicit');
     this.edges.push({ from: srpm, to: key, target: null });
-    const list = this.buildKeys.get(job.package) ?? [];
-    list.push(key);
-    this.buildKeys.set(job.package, list);
+    remember(this.buildKeys, job.package, key);
     return key;
   }
 
@@ -358,22 +381,38 @@ class Builder {
         options: srpmOptions,
       };
       this.add(key, step, job.identifier ?? job.path);
+      remember(this.srpmKeys, job.package, key);
     }
     return key;
   }
 
-  /** `depends`: a package's Copr builds wait for its dependencies' builds, chroot by chroot where both build it. */
+  /**
+   * `depends`: a package's SRPM build waits for its dependencies' Copr builds (their SRPM
+   * builds when they have none): Copr builds the chroots in the SRPM's own build right after
+   * the SRPM, so the SRPM is where a package's Copr build can wait. Its Copr and Koji builds
+   * wait for theirs too, chroot by chroot (branch by branch) where both build it and as a
+   * whole where they share none (a rerun of some chroots builds them anew). A dependency
+   * that fails skips its dependents.
+   */
   dependsEdges(): void {
     for (const pkg of this.config.packages) {
       for (const dep of pkg.depends) {
-        for (const from of this.buildKeys.get(dep) ?? []) {
-          for (const to of this.buildKeys.get(pkg.name) ?? []) {
-            const fromTargets = this.byKey.get(from)!.step.targets;
-            const shared = this.byKey.get(to)!.step.targets.filter((t) => fromTargets.includes(t));
-            if (shared.length === 0) this.edges.push({ from, to, target: null });
-            for (const t of shared) this.edges.push({ from, to, target: t });
-          }
-        }
+        const awaited = this.buildKeys.get(dep) ?? this.srpmKeys.get(dep) ?? [];
+        for (const from of awaited)
+          for (const to of this.srpmKeys.get(pkg.name) ?? []) this.edges.push({ from, to, target: null });
+        this.targetEdges(this.buildKeys, dep, pkg.name);
+        this.targetEdges(this.kojiKeys, dep, pkg.name);
+      }
+    }
+  }
+
+  private targetEdges(keys: Map<string | null, string[]>, dep: string, pkg: string | null): void {
+    for (const from of keys.get(dep) ?? []) {
+      for (const to of keys.get(pkg) ?? []) {
+        const fromTargets = this.byKey.get(from)!.step.targets;
+        const shared = this.byKey.get(to)!.step.targets.filter((t) => fromTargets.includes(t));
+        if (shared.length === 0) this.edges.push({ from, to, target: null });
+        for (const t of shared) this.edges.push({ from, to, target: t });
       }
     }
   }
@@ -463,6 +502,10 @@ function branchApplies(job: JobConfig, ctx: EventContext): boolean {
   if (ctx.branch === undefined) return true;
   const pattern = job.trigger === 'commit' ? (job.branch ?? ctx.defaultBranch) : job.branch;
   return pattern === null || pattern === undefined || branchMatches(pattern, ctx.branch);
+}
+
+function remember(map: Map<string | null, string[]>, pkg: string | null, key: string): void {
+  map.set(pkg, [...(map.get(pkg) ?? []), key]);
 }
 
 function pickOptions(options: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

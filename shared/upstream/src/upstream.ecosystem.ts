@@ -17,6 +17,8 @@ import { UPSTREAM_ENTITIES } from './model/upstream.entities.js';
 import { UPSTREAM_KINDS } from './model/upstream.kinds.js';
 import { UpstreamRepository } from './upstream.repository.js';
 import type { KojiSettings } from './koji.settings.js';
+import { fedoraJobs } from './activities/fedora.jobs.js';
+import type { BodhiSettings } from './fedora.settings.js';
 
 export const UPSTREAM_ECOSYSTEM: EcosystemDefinition = {
   name: 'upstream',
@@ -31,6 +33,8 @@ export interface UpstreamSettings extends ForgeIdentities {
   testingFarm: { url: string; apiKey?: string };
   /** The Koji hub of upstream_koji_build jobs; none: those jobs cannot run here. */
   koji?: KojiSettings;
+  /** The Bodhi identity of bodhi_update jobs (with `koji`); none: those jobs cannot run here. */
+  bodhi?: BodhiSettings;
   /** Where Testing Farm reaches the scheduler (`…/webhooks/testing-farm`). */
   publicUrl: string;
   /** The dashboard, for links on check runs. */
@@ -63,17 +67,21 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
   });
   const reporter = new StatusReporter(forges, repository, settings.dashboardUrl, logger);
   const { srpm, rpm } = coprActivities({ copr, defaultOwner: settings.copr.owner });
-  const koji = settings.koji
-    ? upstreamKojiBuildActivity({
-        koji: new KojiClient({
-          hubUrl: settings.koji.hubUrl,
-          auth: settings.koji.auth,
-          serverCaPath: settings.koji.serverCaPath,
-        }),
-        copr,
-        kojiWebUrl: settings.koji.webUrl,
+  const kojiClient = settings.koji
+    ? new KojiClient({
+        hubUrl: settings.koji.hubUrl,
+        auth: settings.koji.auth,
+        serverCaPath: settings.koji.serverCaPath,
       })
     : undefined;
+  const koji =
+    settings.koji && kojiClient
+      ? upstreamKojiBuildActivity({ koji: kojiClient, copr, kojiWebUrl: settings.koji.webUrl })
+      : undefined;
+  const fedora = fedoraJobs({
+    koji: settings.koji && kojiClient ? { client: kojiClient, webUrl: settings.koji.webUrl } : undefined,
+    bodhi: settings.bodhi,
+  });
   return {
     instances: forges.instances(),
     activities: {
@@ -82,6 +90,7 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         copr_build: rpm,
         tests: testingFarmActivities({ testingFarm, repository, publicUrl: settings.publicUrl }),
         ...(koji ? { upstream_koji_build: koji } : {}),
+        ...fedora,
       },
       report: (changes) => reporter.report(changes),
     },

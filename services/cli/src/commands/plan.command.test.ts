@@ -118,6 +118,7 @@ describe('packflow plan', () => {
         { from: 'srpm_build:lib', to: 'copr_build:lib', target: null },
         { from: 'srpm_build:app', to: 'copr_build:app', target: null },
         { from: 'copr_build:app', to: 'tests:app:smoke', target: 'fedora-42-x86_64' },
+        { from: 'copr_build:lib', to: 'srpm_build:app', target: null },
         { from: 'copr_build:lib', to: 'copr_build:app', target: 'fedora-41-x86_64' },
         { from: 'copr_build:lib', to: 'copr_build:app', target: 'fedora-42-x86_64' },
       ],

@@ -72,9 +72,17 @@ export function now(): number {
 }
 
 /** Name, version and release of an SRPM file name or a dist-git URL (`…/rpms/<name>.git#sha`: version 1.0, release 1). */
-export function nvrOf(src: string): { name: string; version: string; release: string } {
+export function nvrOf(src: string, buildTag?: string): { name: string; version: string; release: string } {
   const file = /([^/]+)-([^-/]+)-([^-/]+)\.src\.rpm$/.exec(src);
   if (file) return { name: file[1], version: file[2], release: file[3] };
   const repo = /\/([^/#]+?)(?:\.git)?#/.exec(src);
-  return { name: repo?.[1] ?? 'unknown', version: '1.0', release: '1' };
+  return { name: repo?.[1] ?? 'unknown', version: '1.0', release: `1${distOf(buildTag)}` };
+}
+
+/** The `%dist` a build tag's macros give a spec built from git (`f44-build` -> `.fc44`, `epel9-build` -> `.el9`). */
+function distOf(buildTag: string | undefined): string {
+  const fedora = /^f(\d+)-/.exec(buildTag ?? '');
+  if (fedora) return `.fc${fedora[1]}`;
+  const epel = /^epel(\d+)/.exec(buildTag ?? '');
+  return epel ? `.el${epel[1]}` : '';
 }

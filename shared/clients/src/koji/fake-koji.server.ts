@@ -232,7 +232,7 @@ export class FakeKoji extends FakeHttpServer {
     if (!this.targets[target]) return `No such build target: ${target}`;
     if (!src.startsWith('git+') && !this.uploads.has(src)) return `No such file: work/${src}`;
     if (this.isScratch(task)) return undefined;
-    const nvr = nvrOf(src);
+    const nvr = nvrOf(src, this.targets[target]?.buildTag);
     const done = [...this.builds.values()].find(
       (b) =>
         b.taskId !== task.id &&
@@ -275,7 +275,7 @@ export class FakeKoji extends FakeHttpServer {
     const src = String(task.request[0]);
     const build: FakeKojiBuild = {
       id: this.nextBuildId++,
-      ...nvrOf(src),
+      ...nvrOf(src, this.targets[String(task.request[1])]?.buildTag),
       state: BUILD_STATE.BUILDING,
       taskId: task.id,
       ownerName: task.ownerName,
@@ -448,6 +448,12 @@ export class FakeKoji extends FakeHttpServer {
       case 'getBuild': {
         const build = this.findBuild(args[0]);
         return build ? buildRecord(build) : null;
+      }
+      case 'listBuilds': {
+        const taskId = kwargs.taskID;
+        return [...this.builds.values()]
+          .filter((b) => taskId === undefined || taskId === null || b.taskId === Number(taskId))
+          .map(buildRecord);
       }
       case 'listTagged': {
         const t = tag(args[0]);

@@ -180,10 +180,16 @@ export class KojiClient {
   }
 
   /** Starts a build task of an uploaded SRPM path or a `git+https://…#sha` URL; returns the task id. */
-  async build(src: string, target: string, opts: { scratch?: boolean; skipTag?: boolean } = {}): Promise<number> {
+  async build(
+    src: string,
+    target: string,
+    opts: { scratch?: boolean; skipTag?: boolean; customUserMetadata?: Record<string, string> } = {},
+  ): Promise<number> {
     const kojiOpts: Record<string, XmlRpcValue> = {};
     if (opts.scratch) kojiOpts.scratch = true;
     if (opts.skipTag) kojiOpts.skip_tag = true;
+    // Kept with the build (its `extra`) and with the task's request: how a retry finds its task.
+    if (opts.customUserMetadata) kojiOpts.custom_user_metadata = opts.customUserMetadata;
     return this.call<number>('build', [src, target, kojiOpts]);
   }
 
@@ -222,6 +228,12 @@ export class KojiClient {
   async getBuild(build: number | string): Promise<KojiBuild | undefined> {
     const raw = await this.call<Record<string, XmlRpcValue> | null>('getBuild', [build]);
     return raw ? toBuild(raw) : undefined;
+  }
+
+  /** The builds a build task made (none for a scratch build or one that has not started). */
+  async listBuildsOfTask(taskId: number): Promise<KojiBuild[]> {
+    const raw = await this.call<Record<string, XmlRpcValue>[]>('listBuilds', [], { taskID: taskId });
+    return raw.map(toBuild);
   }
 
   async listTagged(tag: string, filter: { package?: string; latest?: boolean } = {}): Promise<KojiBuild[]> {

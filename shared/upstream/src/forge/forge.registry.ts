@@ -1,17 +1,20 @@
 // The forge drivers of one upstream deployment: which forge instances it has an identity
 // for (a GitHub App, a GitLab token), and the client of that identity for a project.
 import { ConfigurationError, NotConfiguredError, type EnvReader } from '@packflow/core';
-import { GithubForge, GitlabForge, type ForgeClient, type RepoId } from '@packflow/forges';
+import { GithubForge, GitlabForge, PagureForge, type ForgeClient, type RepoId } from '@packflow/forges';
 
 /** This deployment's identities on the forges (from the worker's config). */
 export interface ForgeIdentities {
   github?: { appId: string; privateKey: string; apiUrl: string; instanceUrl: string };
   gitlab?: { url: string; token: string; instanceUrl: string };
+  /** Fedora dist-git (Pagure): koji_build and bodhi_update of its packages, flags on its pull requests. */
+  pagure?: { url: string; token: string; instanceUrl: string };
 }
 
 /**
  * The forge identities from the environment (GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY,
- * GITHUB_API_URL, GITHUB_INSTANCE_URL; GITLAB_TOKEN, GITLAB_URL, GITLAB_INSTANCE_URL):
+ * GITHUB_API_URL, GITHUB_INSTANCE_URL; GITLAB_TOKEN, GITLAB_URL, GITLAB_INSTANCE_URL; PAGURE_TOKEN,
+ * PAGURE_URL, PAGURE_INSTANCE_URL):
  * read the same way by the upstream worker and by the web service (which asks the forge
  * about a person's permission before a rerun).
  */
@@ -20,6 +23,8 @@ export function readForgeIdentities(r: EnvReader): ForgeIdentities {
   const privateKey = r.secret('GITHUB_APP_PRIVATE_KEY');
   const gitlabToken = r.secret('GITLAB_TOKEN');
   const gitlabUrl = r.url('GITLAB_URL', 'https://gitlab.com', ['http', 'https'])!;
+  const pagureToken = r.secret('PAGURE_TOKEN');
+  const pagureUrl = r.url('PAGURE_URL', 'https://src.fedoraproject.org', ['http', 'https'])!;
   const origin = (url: string) => new URL(url).origin;
   return {
     github:
@@ -36,6 +41,13 @@ export function readForgeIdentities(r: EnvReader): ForgeIdentities {
           url: gitlabUrl,
           token: gitlabToken,
           instanceUrl: origin(r.url('GITLAB_INSTANCE_URL', gitlabUrl, ['http', 'https'])!),
+        }
+      : undefined,
+    pagure: pagureToken
+      ? {
+          url: pagureUrl,
+          token: pagureToken,
+          instanceUrl: origin(r.url('PAGURE_INSTANCE_URL', pagureUrl, ['http', 'https'])!),
         }
       : undefined,
   };
@@ -60,6 +72,7 @@ function sameOrigin(a: string, b: string): boolean {
 export class ForgeRegistry {
   private github?: GithubForge;
   private gitlab?: GitlabForge;
+  private pagure?: PagureForge;
 
   constructor(private readonly config: Readonly<ForgeIdentities>) {}
 
@@ -83,6 +96,12 @@ export class ForgeRegistry {
       this.gitlab ??= new GitlabForge({ host: this.config.gitlab.url, token: this.config.gitlab.token });
       return this.gitlab;
     }
+    if (project.forge === 'pagure') {
+      if (!this.config.pagure)
+        throw new NotConfiguredError('no Pagure token is configured (PAGURE_TOKEN)', ['PAGURE_TOKEN']);
+      this.pagure ??= new PagureForge({ instanceUrl: this.config.pagure.url, token: this.config.pagure.token });
+      return this.pagure;
+    }
     throw new ConfigurationError(`the upstream worker does not serve ${project.forge} projects`);
   }
 
@@ -97,13 +116,19 @@ export class ForgeRegistry {
 
   /** The forge instances (origins) this deployment has an identity for. */
   instances(): string[] {
-    return [this.config.github?.instanceUrl, this.config.gitlab?.instanceUrl].filter((x): x is string => Boolean(x));
+    return [this.config.github?.instanceUrl, this.config.gitlab?.instanceUrl, this.config.pagure?.instanceUrl].filter(
+      (x): x is string => Boolean(x),
+    );
   }
 
   /** Whether this deployment has the identity for a project's forge instance. */
   serves(project: Pick<ProjectCoordinates, 'forge' | 'instanceUrl'>): boolean {
-    const identity =
-      project.forge === 'github' ? this.config.github : project.forge === 'gitlab' ? this.config.gitlab : undefined;
+    const identities: Record<string, { instanceUrl: string } | undefined> = {
+      github: this.config.github,
+      gitlab: this.config.gitlab,
+      pagure: this.config.pagure,
+    };
+    const identity = identities[project.forge];
     return identity !== undefined && sameOrigin(identity.instanceUrl, project.instanceUrl);
   }
 

@@ -1,0 +1,108 @@
+// bodhi_update: one Bodhi update per dist-git branch, of the Koji build that branch's
+// koji_build target made (or, with a side tag, of every build in that tag, as one update
+// `from_tag`). Bodhi takes a build into one update only and refuses a second, so before
+// creating, the activity asks Bodhi for an update of these builds and adopts it: a retry
+// after a crash between create and record makes no second update. Creating the update is
+// the whole job, so its result is given with the submit.
+import { ExternalServiceError } from '@packflow/core';
+import type { BodhiClient, BodhiUpdate, KojiClient } from '@packflow/clients';
+import type { ActivityDefinition, SubmitResult, TargetTask } from '@packflow/engine';
+import { EXTERNAL_RETRY } from './activity-context.js';
+
+export interface BodhiActivityOptions {
+  bodhi: BodhiClient;
+  koji: KojiClient;
+}
+
+interface Builds {
+  nvrs: string[];
+  fromTag?: string;
+  owners: string[];
+}
+
+const UPDATE_TYPES = new Set(['bugfix', 'security', 'enhancement', 'newpackage']);
+
+export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition {
+  /** The builds an update of this task takes: its side tag's, or its Koji build's. */
+  async function buildsOf(task: TargetTask): Promise<Builds> {
+    const sidetag = typeof task.options.sidetag === 'string' ? task.options.sidetag : undefined;
+    if (sidetag) {
+      const tagged = await o.koji.listTagged(sidetag);
+      return { nvrs: tagged.map((b) => b.nvr), fromTag: sidetag, owners: tagged.map((b) => b.owner) };
+    }
+    const kojiTargets = task.inputs.filter((t) => t.kind === 'koji_build' && t.externalId);
+    if (kojiTargets.length === 0)
+      throw new ExternalServiceError('bodhi', `the Bodhi update of ${task.target.target} has no Koji build to take`, {
+        retryable: false,
+      });
+    const builds = (await Promise.all(kojiTargets.map((t) => o.koji.listBuildsOfTask(Number(t.externalId))))).flat();
+    if (builds.length === 0)
+      throw new ExternalServiceError(
+        'koji',
+        `Koji task ${kojiTargets[0].externalId} made no build (a scratch build?)`,
+        {
+          retryable: false,
+        },
+      );
+    return { nvrs: builds.map((b) => b.nvr), owners: builds.map((b) => b.owner) };
+  }
+
+  async function existing(nvrs: string[]): Promise<BodhiUpdate | undefined> {
+    const updates = await o.bodhi.updatesOfBuilds(nvrs);
+    return updates.find((u) => u.builds.some((b) => nvrs.includes(b.nvr)));
+  }
+
+  async function one(task: TargetTask): Promise<SubmitResult> {
+    const builds = await buildsOf(task);
+    const allowed = Array.isArray(task.options.allowed_builders) ? task.options.allowed_builders.map(String) : [];
+    const stranger = builds.owners.find((owner) => allowed.length > 0 && !allowed.includes(owner));
+    if (stranger !== undefined)
+      return {
+        externalId: `refused:${task.idempotencyKey}`,
+        done: {
+          state: 'error',
+          reason: `the build is by ${stranger}, who is not among allowed_builders (${allowed.join(', ')})`,
+        },
+      };
+    const found = await existing(builds.nvrs);
+    const update =
+      found ??
+      (
+        await o.bodhi.createUpdate({
+          ...(builds.fromTag ? { fromTag: builds.fromTag } : { builds: builds.nvrs }),
+          notes: notesOf(task, builds.nvrs),
+          type: UPDATE_TYPES.has(String(task.options.update_type))
+            ? (task.options.update_type as 'bugfix' | 'security' | 'enhancement' | 'newpackage')
+            : 'enhancement',
+        })
+      )[0];
+    return { externalId: update.alias, webUrl: update.url, done: { state: 'success', webUrl: update.url } };
+  }
+
+  return {
+    timeoutMs: 2 * 60_000,
+    retry: EXTERNAL_RETRY,
+    pollAfterMs: 5 * 60_000,
+    finalDeadlineMs: 24 * 3600_000,
+
+    async submit(tasks) {
+      const results: SubmitResult[] = [];
+      for (const task of tasks) results.push(await one(task));
+      return results;
+    },
+
+    // A crash after submit recorded the update but before its result: Bodhi still has it.
+    async poll(task) {
+      const alias = task.target.externalId ?? '';
+      if (alias.startsWith('refused:')) return { state: 'error', reason: 'the build is not among allowed_builders' };
+      const update = await o.bodhi.getUpdate(alias);
+      return update
+        ? { state: 'success', webUrl: update.url }
+        : { state: 'error', reason: `Bodhi has no update ${alias}` };
+    },
+  };
+}
+
+function notesOf(task: TargetTask, nvrs: string[]): string {
+  return `Automatic update for ${nvrs.join(', ')} (${task.pipeline.project.namespace}/${task.pipeline.project.repo} ${task.target.target}).`;
+}

@@ -1,0 +1,23 @@
+// The downstream Fedora jobs this deployment runs, from its settings: koji_build with a
+// Koji hub, bodhi_update with a Koji hub and a Bodhi identity. A job without what it needs
+// is left out, and its steps end in error saying this deployment cannot run it.
+import { BodhiClient, type KojiClient } from '@packflow/clients';
+import type { ActivityDefinition } from '@packflow/engine';
+import type { BodhiSettings } from '../fedora.settings.js';
+import { bodhiUpdateActivity } from './bodhi.activities.js';
+import { kojiBuildActivity } from './koji-build.activities.js';
+
+export function fedoraJobs(deps: {
+  koji?: { client: KojiClient; webUrl: string };
+  bodhi?: BodhiSettings;
+}): Record<string, ActivityDefinition> {
+  const jobs: Record<string, ActivityDefinition> = {};
+  if (!deps.koji) return jobs;
+  jobs.koji_build = kojiBuildActivity({ koji: deps.koji.client, kojiWebUrl: deps.koji.webUrl });
+  if (deps.bodhi)
+    jobs.bodhi_update = bodhiUpdateActivity({
+      koji: deps.koji.client,
+      bodhi: new BodhiClient({ baseUrl: deps.bodhi.url, oidc: deps.bodhi.oidc }),
+    });
+  return jobs;
+}

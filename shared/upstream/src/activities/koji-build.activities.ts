@@ -1,0 +1,87 @@
+// koji_build: a dist-git commit (a push, a merged dist-git pull request) is built in Koji
+// from its git URL (`git+https://src.fedoraproject.org/rpms/<pkg>.git#<sha>`) into the
+// branch's build target. The idempotency key of the try goes with the build as its
+// `custom_user_metadata`, so a retry after a crash finds the task the first attempt made
+// (the same commit rebuilt by a rerun is a new try with a new key, and Koji refuses it as
+// a build that exists, as it would Packit's). Results come from buildsys task messages
+// (the upstream handler's Koji signals), polling is the fallback.
+import type { KojiClient } from '@packflow/clients';
+import type { ActivityDefinition, PipelineContext, SubmitResult, TargetTask } from '@packflow/engine';
+import { EXTERNAL_RETRY } from './activity-context.js';
+import { kojiTaskSignal } from './koji.activities.js';
+
+export interface KojiBuildActivityOptions {
+  koji: KojiClient;
+  /** Koji's web UI (`https://koji.fedoraproject.org/koji`), for links to tasks. */
+  kojiWebUrl: string;
+  pollAfterMs?: number;
+  finalDeadlineMs?: number;
+}
+
+/** How far back a retry looks for the build task an earlier attempt made. */
+const LOOK_BACK_SECONDS = 7 * 24 * 3600;
+/** The key of the try in the build's custom_user_metadata. */
+export const KOJI_TRY_KEY = 'packflow_try';
+
+/** The source Koji builds a dist-git commit from. */
+export function distGitSource(pipeline: Pick<PipelineContext, 'project' | 'commitSha'>): string {
+  const { instanceUrl, namespace, repo } = pipeline.project;
+  return `git+${instanceUrl.replace(/\/+$/, '')}/${namespace}/${repo}.git#${pipeline.commitSha}`;
+}
+
+/** The build target of a dist-git branch: Fedora's are named as their branches, `main` is rawhide. */
+export function kojiTargetOf(branch: string): string {
+  return branch === 'main' ? 'rawhide' : branch;
+}
+
+export function kojiBuildActivity(o: KojiBuildActivityOptions): ActivityDefinition {
+  const web = (id: number) => `${o.kojiWebUrl.replace(/\/+$/, '')}/taskinfo?taskID=${id}`;
+
+  return {
+    timeoutMs: 2 * 60_000,
+    retry: EXTERNAL_RETRY,
+    pollAfterMs: o.pollAfterMs ?? 15 * 60_000,
+    finalDeadlineMs: o.finalDeadlineMs ?? 24 * 3600_000,
+
+    async submit(tasks): Promise<SubmitResult[]> {
+      const me = await o.koji.whoami();
+      const earlier = await o.koji.listTasks({
+        method: 'build',
+        owner: me.id,
+        createdAfter: Math.floor(Date.now() / 1000) - LOOK_BACK_SECONDS,
+      });
+      const results: SubmitResult[] = [];
+      for (const task of tasks) {
+        const src = distGitSource(task.pipeline);
+        const target = kojiTargetOf(task.target.target);
+        const made = earlier.find((t) => t.request?.[0] === src && tryKeyOf(t.request?.[2]) === task.idempotencyKey);
+        const id =
+          made?.id ??
+          (await o.koji.build(src, target, {
+            scratch: task.options.scratch === true,
+            customUserMetadata: { [KOJI_TRY_KEY]: task.idempotencyKey },
+          }));
+        results.push({ externalId: String(id), webUrl: web(id) });
+      }
+      return results;
+    },
+
+    async poll(task: TargetTask) {
+      const info = await o.koji.getTaskInfo(Number(task.target.externalId));
+      if (!info) return { state: 'error', reason: `Koji has no task ${task.target.externalId}` };
+      return kojiTaskSignal(info, task.target.webUrl ?? undefined);
+    },
+
+    async cancel(task) {
+      await o.koji.cancelTask(Number(task.target.externalId));
+    },
+  };
+}
+
+function tryKeyOf(opts: unknown): string | undefined {
+  if (!opts || typeof opts !== 'object' || Array.isArray(opts)) return undefined;
+  const meta = (opts as Record<string, unknown>).custom_user_metadata;
+  if (!meta || typeof meta !== 'object') return undefined;
+  const key = (meta as Record<string, unknown>)[KOJI_TRY_KEY];
+  return typeof key === 'string' ? key : undefined;
+}

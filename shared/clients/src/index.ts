@@ -12,6 +12,7 @@ export {
   headerRecord,
   networkFailure,
   rateLimitResetMs,
+  responseFailure,
   retryAfterMs,
   toServiceError,
 } from './http/http-failure.js';

@@ -5,7 +5,7 @@
 // session's CSRF token (from `/csrf`) in the form body, as `bodhi.client.bindings.save`
 // sends them. An expired session or token is renewed once per call.
 import { ConfigurationError, type ExternalServiceError } from '@packflow/base';
-import { describeBody, headerRecord, HttpFailure, networkFailure, toServiceError } from '../http/http-failure.js';
+import { HttpFailure, networkFailure, responseFailure, toServiceError } from '../http/http-failure.js';
 import type { FetchLike } from '../http/json-http.client.js';
 
 export interface BodhiOidc {
@@ -220,21 +220,7 @@ export class BodhiClient {
       throw this.fail(what, networkFailure(error));
     }
     if (response.ok || absentOn.includes(response.status)) return response;
-    const text = await response.text().catch(() => '');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    throw this.fail(
-      what,
-      new HttpFailure(
-        response.status,
-        headerRecord(response.headers),
-        bodhiErrors(parsed) ?? describeBody(parsed ?? text, response.statusText),
-      ),
-    );
+    throw this.fail(what, await responseFailure(response, bodhiErrors));
   }
 
   private fail(what: string, failure: HttpFailure): ExternalServiceError {

@@ -80,6 +80,28 @@ export function describeBody(body: unknown, fallback: string): string {
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
+/**
+ * The failure of an answer that is not OK: its status, headers and body in words (a JSON
+ * body through `describe`, by default `describeBody`).
+ */
+export async function responseFailure(
+  response: Response,
+  describe: (parsed: unknown) => string | undefined = () => undefined,
+): Promise<HttpFailure> {
+  const text = await response.text().catch(() => '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return new HttpFailure(
+    response.status,
+    headerRecord(response.headers),
+    describe(parsed) ?? describeBody(parsed ?? text, response.statusText),
+  );
+}
+
 const STATUS_WORDS: Record<number, string> = {
   400: 'rejected the request',
   401: 'authentication failed',

@@ -6,14 +6,7 @@
 // packflow as bus messages, parsed by @packflow/events' message parser.
 import { createHash } from 'node:crypto';
 import type { ExternalServiceError } from '@packflow/base';
-import {
-  describeBody,
-  headerRecord,
-  HttpFailure,
-  networkFailure,
-  toServiceError,
-  type FetchLike,
-} from '@packflow/clients';
+import { HttpFailure, networkFailure, responseFailure, toServiceError, type FetchLike } from '@packflow/clients';
 import {
   ACCESS_LEVELS,
   COMMAND_ACCESS_LEVEL,
@@ -356,21 +349,7 @@ export class PagureForge implements ForgeClient {
       throw this.fail(what, networkFailure(error));
     }
     if (response.ok || absentOn.includes(response.status)) return response;
-    const text = await response.text().catch(() => '');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    throw this.fail(
-      what,
-      new HttpFailure(
-        response.status,
-        headerRecord(response.headers),
-        describeBody(parsed ?? text, response.statusText),
-      ),
-    );
+    throw this.fail(what, await responseFailure(response));
   }
 
   private fail(what: string, failure: HttpFailure): ExternalServiceError {

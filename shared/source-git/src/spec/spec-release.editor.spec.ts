@@ -39,8 +39,16 @@ describe('withNewRelease', () => {
   });
 
   it('leaves %autorelease and %autochangelog to rpmautospec', () => {
-    const auto = SPEC.replace('3%{?dist}', '%autorelease').replace(/%changelog\n[\s\S]*$/, '%changelog\n%autochangelog\n');
-    const out = withNewRelease(new RpmSpec(auto, 'hello.spec'), { version: '2.0', entry: ['x'], author, date }).toString();
+    const auto = SPEC.replace('3%{?dist}', '%autorelease').replace(
+      /%changelog\n[\s\S]*$/,
+      '%changelog\n%autochangelog\n',
+    );
+    const out = withNewRelease(new RpmSpec(auto, 'hello.spec'), {
+      version: '2.0',
+      entry: ['x'],
+      author,
+      date,
+    }).toString();
     expect(out).toContain('Version:        2.0\nRelease:        %autorelease\n');
     expect(out.endsWith('%changelog\n%autochangelog\n')).toBe(true);
   });
@@ -54,12 +62,7 @@ describe('withNewRelease', () => {
       date,
       changelog: upstream,
     });
-    expect(changelogOf(out)).toEqual([
-      '* Wed Dec 02 2026 Packit <hello@packit.dev> - 1.2-1',
-      '- New',
-      '',
-      ...upstream,
-    ]);
+    expect(changelogOf(out)).toEqual(['* Wed Dec 02 2026 Packit <hello@packit.dev> - 1.2-1', '- New', '', ...upstream]);
   });
 
   it('refuses a version rpm would not take, and a spec without Version', () => {

@@ -143,6 +143,9 @@ export function expandedSource0(spec: RpmSpec, version: string): string {
     });
   }
   const left = /%\{?\??(\w+)/.exec(text);
-  if (left) throw new ValidationError(`${spec.file}: Source0 ${source} uses the macro %${left[1]}, which packflow cannot expand`);
+  if (left)
+    throw new ValidationError(
+      `${spec.file}: Source0 ${source} uses the macro %${left[1]}, which packflow cannot expand`,
+    );
   return text;
 }

@@ -1,6 +1,11 @@
 import { EnvReader, readCommonConfig, type CommonConfig } from '@packflow/core';
 import { readWorkerTransportConfig, type WorkerTransportConfig } from '@packflow/messaging';
-import { readForgeIdentities, readKojiSettings, type UpstreamSettings } from '@packflow/upstream';
+import {
+  readDownstreamSettings,
+  readForgeIdentities,
+  readKojiSettings,
+  type UpstreamSettings,
+} from '@packflow/upstream';
 
 export interface UpstreamWorkerConfig extends CommonConfig, UpstreamSettings {
   /** JetStream: stream, durable `WORKER_DURABLE` (upstream-worker), subjects `WORKER_SUBJECTS` (upstream.>). */
@@ -46,6 +51,7 @@ export function loadUpstreamWorkerConfig(
       apiKey: r.secret('TESTING_FARM_API_KEY'),
     },
     koji: readKojiSettings(r),
+    downstream: readDownstreamSettings(r),
     publicUrl: r.url('PACKFLOW_PUBLIC_URL', 'http://127.0.0.1:8080', ['http', 'https'])!,
     dashboardUrl: r.url('DASHBOARD_URL', 'http://127.0.0.1:8081', ['http', 'https'])!,
     reconcileIntervalMs: r.int('RECONCILE_INTERVAL_MS', 60_000, { min: 100 }),

@@ -28,3 +28,12 @@ export {
   type KojiActivityOptions,
 } from './activities/koji.activities.js';
 export { readKojiSettings, type KojiSettings } from './koji.settings.js';
+export {
+  downstreamActivity,
+  downstreamWork,
+  versionFromTag,
+  filesToSync,
+  type DownstreamActivityOptions,
+  type DownstreamWork,
+} from './activities/downstream.activities.js';
+export { readDownstreamSettings, type DownstreamSettings } from './downstream.settings.js';

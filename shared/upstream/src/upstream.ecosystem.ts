@@ -2,11 +2,14 @@
 // base, entities and item kinds, for the registry) and what a worker builds from its
 // settings (forge drivers, Copr and Testing Farm activities, the status reporter and the
 // event handler). The worker service only wires this to its transport and the engine.
-import { CoprClient, KojiClient, TestingFarmClient } from '@packflow/clients';
+import { CoprClient, KojiClient, LookasideClient, TestingFarmClient } from '@packflow/clients';
 import { loadReleaseTable } from '@packflow/config';
 import type { EcosystemDefinition, Logger, Sql } from '@packflow/core';
-import type { EngineActivities, PipelineEngine } from '@packflow/engine';
+import type { ActivityDefinition, EngineActivities, PipelineEngine } from '@packflow/engine';
+import { PagureForge } from '@packflow/forges';
+import { GitWorkspace } from '@packflow/source-git';
 import { coprActivities } from './activities/copr.activities.js';
+import { downstreamActivity } from './activities/downstream.activities.js';
 import { upstreamKojiBuildActivity } from './activities/koji.activities.js';
 import { StatusReporter } from './activities/status.reporter.js';
 import { testingFarmActivities } from './activities/testing-farm.activities.js';
@@ -16,6 +19,7 @@ import { UpstreamService } from './handlers/upstream.service.js';
 import { UPSTREAM_ENTITIES } from './model/upstream.entities.js';
 import { UPSTREAM_KINDS } from './model/upstream.kinds.js';
 import { UpstreamRepository } from './upstream.repository.js';
+import type { DownstreamSettings } from './downstream.settings.js';
 import type { KojiSettings } from './koji.settings.js';
 
 export const UPSTREAM_ECOSYSTEM: EcosystemDefinition = {
@@ -31,6 +35,8 @@ export interface UpstreamSettings extends ForgeIdentities {
   testingFarm: { url: string; apiKey?: string };
   /** The Koji hub of upstream_koji_build jobs; none: those jobs cannot run here. */
   koji?: KojiSettings;
+  /** The Fedora dist-git identity of propose_downstream and pull_from_upstream; none: those jobs cannot run here. */
+  downstream?: DownstreamSettings;
   /** Where Testing Farm reaches the scheduler (`…/webhooks/testing-farm`). */
   publicUrl: string;
   /** The dashboard, for links on check runs. */
@@ -74,6 +80,7 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         kojiWebUrl: settings.koji.webUrl,
       })
     : undefined;
+  const downstream = settings.downstream ? downstreamActivityOf(settings.downstream, forges) : undefined;
   return {
     instances: forges.instances(),
     activities: {
@@ -82,6 +89,7 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         copr_build: rpm,
         tests: testingFarmActivities({ testingFarm, repository, publicUrl: settings.publicUrl }),
         ...(koji ? { upstream_koji_build: koji } : {}),
+        ...(downstream ? { propose_downstream: downstream, pull_from_upstream: downstream } : {}),
       },
       report: (changes) => reporter.report(changes),
     },
@@ -96,4 +104,17 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         logger,
       }),
   };
+}
+
+function downstreamActivityOf(d: DownstreamSettings, forges: ForgeRegistry): ActivityDefinition {
+  const pagure = new PagureForge({ instanceUrl: d.pagureUrl, token: d.pagureToken });
+  return downstreamActivity({
+    pagure,
+    gitBaseUrl: d.gitUrl,
+    lookaside: new LookasideClient(d.lookaside),
+    // Pagure takes its API token as the password of https pushes (any user name works for it).
+    workspace: new GitWorkspace(d.workDir, d.pagureToken, 'packflow'),
+    gitIdentity: d.gitIdentity,
+    upstreamForge: (project) => forges.for(project),
+  });
 }

@@ -146,7 +146,11 @@ describe('propose_downstream on the engine', () => {
     expect(state.steps.map((s) => [s.job, s.targets.map((t) => t.status)])).toEqual([
       ['propose_downstream', ['success', 'success']],
     ]);
-    expect(widgetPrs().map((p) => [p.branch, p.title]).sort()).toEqual([
+    expect(
+      widgetPrs()
+        .map((p) => [p.branch, p.title])
+        .sort(),
+    ).toEqual([
       ['f41', 'Update to 2.0 upstream release'],
       ['rawhide', 'Update to 2.0 upstream release'],
     ]);

@@ -180,14 +180,35 @@ export class UpstreamService {
     // A redelivered message: its pipeline exists, so skip planning (the engine would not
     // start a second one anyway: one pipeline per event is a unique constraint).
     if (await this.d.repository.startedPipeline(event.eventId)) return;
-    if (!event.sha) {
+    const sha = event.sha ?? (await this.releaseCommit(event, row, logger));
+    if (!sha) {
       logger.info('the event names no commit: nothing to build');
       return;
     }
     const planEvent = planEventOf(event, {
       changedFiles: event.changedFiles ? undefined : await this.changedFiles(event),
     });
-    if (planEvent) await this.planAndStart(event, event.sha, planEvent, row, logger);
+    if (planEvent) await this.planAndStart(event, sha, planEvent, row, logger);
+  }
+
+  /**
+   * A release names only its tag: its commit is the tag's, asked of the forge and recorded
+   * (on the event's row too, so `row` carries it on).
+   */
+  private async releaseCommit(event: TriggerEvent, row: EventRow, logger: Logger): Promise<string | undefined> {
+    if (event.type !== 'release.published' || !row.refId) return undefined;
+    const forge = this.d.forges.for(event.project);
+    if (!forge.tagCommit) {
+      logger.info({ forge: forge.forge }, 'this forge driver cannot find the commit of a tag: release jobs do not run');
+      return undefined;
+    }
+    const sha = await forge.tagCommit(ForgeRegistry.repo(event.project), event.release.tag);
+    if (!sha) {
+      logger.info({ tag: event.release.tag }, 'the release tag names no commit on the forge');
+      return undefined;
+    }
+    row.commitId = await this.d.repository.recordEventCommit(event.eventId, row.refId, sha);
+    return sha;
   }
 
   private async onClosed(event: Msg<'pull_request.closed'>, logger: Logger): Promise<void> {

@@ -184,6 +184,9 @@ export function downstreamActivity(o: DownstreamActivityOptions): ActivityDefini
     const dir = o.workspace.dirFor(task.idempotencyKey);
     const dg = await o.workspace.clone(`${base}/rpms/${work.packageName}.git`, dir, work.branch);
     await dg.checkout(`origin/${work.branch}`, { branch: work.forkBranch });
+    // The committer too (a worker's container has no git identity of its own).
+    await dg.run(['config', 'user.name', o.gitIdentity.name]);
+    await dg.run(['config', 'user.email', o.gitIdentity.email]);
 
     // The spec: the upstream's (Packit syncs it), with dist-git's changelog unless sync_changelog.
     const specName = `${work.packageName}.spec`;

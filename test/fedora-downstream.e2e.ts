@@ -19,6 +19,15 @@ const REPO = 'acme/widget';
 const SHA = 'd15c0'.padEnd(40, '0');
 const TAG = 'v2.0';
 const ARCHIVE = Buffer.from('widget 2.0 sources\n'.repeat(64));
+const CONFIG = [
+  'downstream_package_name: widget',
+  'upstream_tag_template: "v{version}"',
+  'jobs:',
+  '  - job: propose_downstream',
+  '    trigger: release',
+  '    dist_git_branches: [rawhide, f41]',
+  '',
+].join('\n');
 const logger = createLogger({ name: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'info') ?? 'silent' });
 
 let stack: UpstreamStack;
@@ -30,7 +39,7 @@ let workDir: string;
 
 beforeAll(async () => {
   archives = createServer((req, res) => {
-    const ok = req.url === '/acme/widget/archive/v2.0/widget-2.0.tar.gz';
+    const ok = /^\/acme\/widget\/archive\/v([\d.]+)\/widget-\1\.tar\.gz$/.test(req.url ?? '');
     res.writeHead(ok ? 200 : 404);
     res.end(ok ? ARCHIVE : undefined);
   });
@@ -75,20 +84,9 @@ beforeAll(async () => {
     DOWNSTREAM_GIT_EMAIL: 'bot@packflow.test',
   });
   stack.github.setTag(REPO, TAG, SHA);
-  stack.github.setFile(
-    REPO,
-    SHA,
-    '.packit.yaml',
-    [
-      'downstream_package_name: widget',
-      'upstream_tag_template: "v{version}"',
-      'jobs:',
-      '  - job: propose_downstream',
-      '    trigger: release',
-      '    dist_git_branches: [rawhide, f41]',
-      '',
-    ].join('\n'),
-  );
+  stack.github.setPermission(REPO, 'maintainer', 'write');
+  stack.github.setPermission(REPO, 'drive-by', 'read');
+  stack.github.setFile(REPO, SHA, '.packit.yaml', CONFIG);
 });
 
 afterAll(async () => {
@@ -98,7 +96,8 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-const check = (name: string) => stack.github.checkRuns.filter((c) => c.name === name && c.headSha === SHA).at(-1);
+const check = (name: string, sha = SHA) =>
+  stack.github.checkRuns.filter((c) => c.name === name && c.headSha === sha).at(-1);
 
 describe('a release, to Fedora dist-git', () => {
   it('opens one pull request per dist_git_branches branch with the new version, and reports propose-downstream checks', async () => {
@@ -136,5 +135,30 @@ describe('a release, to Fedora dist-git', () => {
       { what: 'the second delivery to sync both branches again' },
     );
     expect(pagure.pullRequests.filter((p) => p.project === 'rpms/widget')).toHaveLength(2);
+  });
+
+  it('/packit propose-downstream on an issue syncs the latest release for people with write access only', async () => {
+    const NEW_SHA = 'e1e1'.padEnd(40, '0');
+    stack.github.setRelease(REPO, 'v2.1', NEW_SHA);
+    stack.github.setFile(REPO, NEW_SHA, '.packit.yaml', CONFIG);
+    await stack.github.emitIssueComment(REPO, 5, '/packit propose-downstream', {
+      sender: 'drive-by',
+      pullRequest: false,
+    });
+    await stack.settled();
+    expect(stack.github.comments.at(-1)?.body).toMatch(/only people with write access/);
+    expect(pagure.pullRequests.filter((p) => p.branchFrom.startsWith('2.1-'))).toHaveLength(0);
+
+    await stack.github.emitIssueComment(REPO, 5, '/packit propose-downstream', {
+      sender: 'maintainer',
+      pullRequest: false,
+    });
+    await waitFor(() => pagure.pullRequests.filter((p) => p.branchFrom.startsWith('2.1-')).length === 2, {
+      what: 'pull requests for the latest release',
+      timeoutMs: 60_000,
+    });
+    await waitFor(() => check('propose-downstream:rawhide', NEW_SHA)?.conclusion === 'success', {
+      what: 'the check run on the release commit',
+    });
   });
 });

@@ -84,6 +84,8 @@ export interface ForgeClient {
    * undefined when there is no such tag. Optional: a forge without it runs no release jobs.
    */
   tagCommit?(repo: RepoId, tag: string): Promise<string | undefined>;
+  /** The tag of the latest release (what `/packit propose-downstream` on an issue syncs), or undefined when none. */
+  latestReleaseTag?(repo: RepoId): Promise<string | undefined>;
 }
 
 /** GitLab access levels, and what GitHub roles correspond to. */

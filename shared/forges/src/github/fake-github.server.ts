@@ -76,6 +76,7 @@ export class FakeGithub extends FakeHttpServer {
   private readonly roles = new Map<string, GithubRole>();
   private readonly files = new Map<string, string>();
   private readonly tags = new Map<string, string>();
+  private readonly latestReleases = new Map<string, string>();
   private readonly pullFiles = new Map<string, FakeChangedFile[]>();
   private readonly compares = new Map<string, FakeChangedFile[]>();
   private nextId = 4_000_000_001;
@@ -130,6 +131,12 @@ export class FakeGithub extends FakeHttpServer {
   /** A tag of `owner/repo` pointing at `sha` (what a release's commit is found by). */
   setTag(repo: string, tag: string, sha: string): void {
     this.tags.set(`${repo}:${tag}`.toLowerCase(), sha);
+  }
+
+  /** A published release of `owner/repo` (its tag at `sha`), the latest one from now on. */
+  setRelease(repo: string, tag: string, sha: string): void {
+    this.setTag(repo, tag, sha);
+    this.latestReleases.set(repo.toLowerCase(), tag);
   }
 
   setFile(repo: string, ref: string, path: string, content: string): void {
@@ -327,6 +334,22 @@ export class FakeGithub extends FakeHttpServer {
           permission: LEGACY[role],
           role_name: role,
           user: { login: r.params.user, id: idOf(r.params.user), type: 'User' },
+        })
+      );
+    });
+    this.route('GET', '/repos/:owner/:repo/releases/latest', (r) => {
+      const repo = repoOf(r);
+      const tag = this.latestReleases.get(repo.toLowerCase());
+      if (!tag) return this.authorized(r) ?? this.error(404, 'Not Found');
+      return (
+        this.authorized(r) ??
+        this.json(200, {
+          id: this.nextId++,
+          tag_name: tag,
+          name: tag,
+          draft: false,
+          prerelease: false,
+          html_url: `${this.webUrl}/${repo}/releases/tag/${tag}`,
         })
       );
     });

@@ -246,6 +246,22 @@ export class GithubForge implements ForgeClient {
     });
   }
 
+  async latestReleaseTag(repo: RepoId): Promise<string | undefined> {
+    return this.call(repo, `find the latest release of ${fullName(repo)}`, async (headers) => {
+      try {
+        const { data } = await this.octokit.rest.repos.getLatestRelease({
+          owner: repo.namespace,
+          repo: repo.repo,
+          headers,
+        });
+        return data.tag_name;
+      } catch (error) {
+        if (octokitFailure(error).status === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
   async changedFiles(repo: RepoId, range: ChangeRange): Promise<string[]> {
     if ('pullRequest' in range) {
       return this.call(

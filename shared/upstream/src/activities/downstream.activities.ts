@@ -86,11 +86,12 @@ export function downstreamWork(task: Pick<TargetTask, 'job' | 'options' | 'pipel
   let version = text(o.version);
   let tag: string | null = null;
   if (!version) {
-    if (task.pipeline.ref.kind !== 'release')
+    // The release's tag: the pipeline's ref, or the one a command on an issue chose.
+    tag = text(o.upstream_tag) ?? (task.pipeline.ref.kind === 'release' ? task.pipeline.ref.name : null);
+    if (!tag)
       throw new ValidationError(
         `${task.job} needs a release to know the version; this pipeline runs on a ${task.pipeline.ref.kind}`,
       );
-    tag = task.pipeline.ref.name;
     const template = text(o.upstream_tag_template) ?? '{version}';
     version = versionFromTag(tag, template);
     if (!version) throw new ValidationError(`tag ${tag} does not match upstream_tag_template ${template}`);

@@ -151,6 +151,8 @@ export class UpstreamService {
     planEvent: PlanEvent,
     row: EventRow,
     logger: Logger,
+    /** Added to every step's options (the release tag a command on an issue syncs). */
+    stepOptions?: Record<string, unknown>,
   ): Promise<string | undefined> {
     const loaded = await this.configAt(event, sha);
     if (!loaded) {
@@ -162,6 +164,7 @@ export class UpstreamService {
       return undefined;
     }
     const result = plan(loaded.config, planEvent, this.d.releases);
+    if (stepOptions) for (const step of result.steps) step.options = { ...step.options, ...stepOptions };
     for (const s of result.skipped)
       logger.info({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason }, 'job not run');
     if (result.steps.length === 0) return undefined;
@@ -211,6 +214,22 @@ export class UpstreamService {
     return sha;
   }
 
+  /**
+   * The latest release's tag and its commit, recorded on the comment's event; null when the
+   * repository has no release (or the forge driver cannot tell).
+   */
+  private async latestRelease(
+    event: CommentEvent,
+    row: EventRow,
+  ): Promise<{ tag: string; head: { commitId: string; sha: string } } | null> {
+    const forge = this.d.forges.for(event.project);
+    const repo = ForgeRegistry.repo(event.project);
+    const tag = forge.latestReleaseTag && (await forge.latestReleaseTag(repo));
+    const sha = tag && forge.tagCommit ? await forge.tagCommit(repo, tag) : undefined;
+    if (!tag || !sha || !row.refId) return null;
+    return { tag, head: { commitId: await this.d.repository.recordEventCommit(event.eventId, row.refId, sha), sha } };
+  }
+
   private async onClosed(event: Msg<'pull_request.closed'>, logger: Logger): Promise<void> {
     const row = await this.rowOf(event);
     const cancelled = await this.d.engine.cancelRef(
@@ -240,11 +259,19 @@ export class UpstreamService {
       );
     }
     const row = await this.rowOf(event);
-    const head = row.commitId
-      ? { commitId: row.commitId, sha: event.sha! }
-      : row.refId
-        ? await this.d.repository.headOf(row.refId)
+    // On an issue, `/packit propose-downstream` syncs the latest release (as Packit does).
+    const release =
+      event.ref.kind === 'issue' && command.name === 'propose-downstream'
+        ? await this.latestRelease(event, row)
         : undefined;
+    if (release === null) return reply('packflow found no release of this repository to propose downstream.');
+    const head =
+      release?.head ??
+      (row.commitId
+        ? { commitId: row.commitId, sha: event.sha! }
+        : row.refId
+          ? await this.d.repository.headOf(row.refId)
+          : undefined);
     if (!head) return reply('packflow found no commit of this pull request to run that command for.');
     const latest = await this.d.repository.latestPipeline(head.commitId);
     const ctx = { eventId: event.eventId };
@@ -287,7 +314,15 @@ export class UpstreamService {
     }
     const planEvent = planEventOf(event, { changedFiles: await this.changedFiles(event).catch(() => undefined) });
     const started =
-      planEvent && (await this.planAndStart(event, head.sha, planEvent, { ...row, commitId: head.commitId }, logger));
+      planEvent &&
+      (await this.planAndStart(
+        event,
+        head.sha,
+        planEvent,
+        { ...row, commitId: head.commitId },
+        logger,
+        release ? { upstream_tag: release.tag } : undefined,
+      ));
     if (!started && planEvent)
       await reply(`Nothing to run for \`${command.word}\` in this repository's packit configuration.`);
   }

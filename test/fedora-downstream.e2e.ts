@@ -107,6 +107,7 @@ describe('a release, to Fedora dist-git', () => {
       what: 'propose-downstream check runs to succeed',
       timeoutMs: 60_000,
     });
+    expect(check('propose-downstream:f41')!.title).toBe('Dist-git update succeeded');
     const prs = pagure.pullRequests.filter((p) => p.project === 'rpms/widget');
     expect(prs.map((p) => [p.branch, p.branchFrom, p.title, p.user]).sort()).toEqual([
       ['f41', '2.0-f41-update-propose_downstream', 'Update to 2.0 upstream release', 'packit'],

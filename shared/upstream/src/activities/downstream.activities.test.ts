@@ -210,7 +210,9 @@ describe('propose_downstream activity', () => {
     expect(pagure.pullRequests.length).toBe(before);
   });
 
-  it('fails naming the reason: a tag that does not fit, an unsupported action, a missing archive', async () => {
+  it('fails naming the reason: a tag that does not fit, an unsupported action, a missing archive, a version dist-git has', async () => {
+    const [same] = await activity().submit([task('f41', 'p2/pd/f41/0', { version: '1.0' }, 'pull_from_upstream')]);
+    expect(same.done).toMatchObject({ state: 'failure', reason: 'dist-git f41 already has version 1.0' });
     const [tag] = await activity().submit([task('f41', 'p2/pd/f41/1', { upstream_tag_template: 'release-{version}' })]);
     expect(tag.done).toMatchObject({
       state: 'failure',

@@ -8,7 +8,7 @@
 // one is already open, updated. All of it is idempotent: a retry after a crash redoes the
 // same commit on the same branch and finds the pull request the first try opened (Pagure
 // would take a second one, so looking first is our job).
-import { writeFile, mkdir, readFile } from 'node:fs/promises';
+import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { ExternalServiceError, ValidationError } from '@packflow/core';
 import type { LookasideClient } from '@packflow/clients';
@@ -196,6 +196,9 @@ export function downstreamActivity(o: DownstreamActivityOptions): ActivityDefini
     const sourceText = upstreamText ?? downstreamText;
     if (!sourceText) throw new ValidationError(`neither the upstream nor dist-git ${work.branch} has ${specName}`);
     const downstreamSpec = downstreamText ? new RpmSpec(downstreamText, specName) : undefined;
+    // A release dist-git already has (a merged update, a rerun after it): nothing to propose.
+    if (downstreamSpec && specTag(downstreamSpec, 'Version') === work.version)
+      throw new ValidationError(`dist-git ${work.branch} already has version ${work.version}`);
     const keepDownstreamChangelog = upstreamText !== undefined && task.options.sync_changelog !== true;
     const spec = withNewRelease(new RpmSpec(sourceText, specName), {
       version: work.version,
@@ -241,9 +244,7 @@ export function downstreamActivity(o: DownstreamActivityOptions): ActivityDefini
       task.job === 'propose_downstream'
         ? `Upstream tag: ${work.tag}\nUpstream commit: ${task.pipeline.commitSha}`
         : `New version ${work.version} found by release-monitoring.`;
-    if (await dg.hasStagedChanges()) await dg.commitStaged(`${title}\n\n${origin}`, { author: o.gitIdentity });
-    else if ((await readFile(join(dg.dir, specName), 'utf8')) === downstreamText)
-      throw new ValidationError(`dist-git ${work.branch} already has version ${work.version}`);
+    await dg.commitStaged(`${title}\n\n${origin}`, { author: o.gitIdentity });
 
     // Force-push the deterministic branch to the fork, then find or open the pull request.
     const user = await o.pagure.ensureFork(work.distGit);

@@ -96,7 +96,14 @@ export class StatusReporter {
     const forge: ForgeClient = this.forges.for(pipeline.project);
     const name = statusName(job, target.target, change.identifier, change.options.status_name_template);
     const words = WORDS[target.status];
-    const what = job === 'tests' ? 'Tests' : job === 'srpm_build' ? 'SRPM build' : 'Build';
+    const what =
+      job === 'tests'
+        ? 'Tests'
+        : job === 'srpm_build'
+          ? 'SRPM build'
+          : job === 'propose_downstream' || job === 'pull_from_upstream'
+            ? 'Dist-git update'
+            : 'Build';
     const reported = await forge.reportStatus(ForgeRegistry.repo(pipeline.project), {
       name,
       sha: pipeline.commitSha,

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeLookaside } from '@packflow/clients/testing';
 import { createLogger } from '@packflow/core';
@@ -68,6 +69,9 @@ beforeAll(async () => {
         '',
       ].join('\n'),
       sources: 'SHA512 (widget-1.9.tar.gz) = 19\n',
+      // dist-git's own config: what pull_from_upstream reads.
+      '.packit.yaml':
+        'downstream_package_name: widget\njobs:\n  - job: pull_from_upstream\n    trigger: release\n    dist_git_branches: [rawhide]\n',
     },
   });
   workDir = mkdtempSync(join(tmpdir(), 'fedora-downstream-e2e-'));
@@ -161,5 +165,28 @@ describe('a release, to Fedora dist-git', () => {
     await waitFor(() => check('propose-downstream:rawhide', NEW_SHA)?.conclusion === 'success', {
       what: 'the check run on the release commit',
     });
+  });
+
+  it('pull_from_upstream: a release-monitoring message for the package opens a dist-git pull request, config read from dist-git', async () => {
+    const fixture = JSON.parse(
+      readFileSync(new URL('../../shared/fixtures/messages/anitya_version_update.json', import.meta.url), 'utf8'),
+    ) as { message: Record<string, unknown> & { project: Record<string, unknown> } };
+    fixture.message.packages = [{ distro: 'Fedora', package_name: 'widget' }];
+    fixture.message.old_version = '2.1';
+    fixture.message.project = { ...fixture.message.project, name: 'widget', version: '2.2' };
+    const sent = await fetch(`${stack.scheduler.url}/webhooks/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer stack-messages-token' },
+      body: JSON.stringify(fixture),
+    });
+    expect(sent.status).toBe(202);
+    const pr = await waitFor(
+      () => pagure.pullRequests.find((p) => p.branchFrom === '2.2-rawhide-update-pull_from_upstream'),
+      { what: 'the pull_from_upstream pull request', timeoutMs: 60_000 },
+    );
+    expect(pr).toMatchObject({ branch: 'rawhide', title: 'Update to 2.2 upstream release', user: 'packit' });
+    expect(pr.initialComment).toContain('New version 2.2 found by release-monitoring.');
+    const spec = pagure.git.show('forks/packit/rpms/widget', pr.branchFrom, 'widget.spec')!;
+    expect(spec).toContain('Version: 2.2\n');
   });
 });

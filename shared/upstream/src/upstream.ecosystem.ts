@@ -80,7 +80,15 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         kojiWebUrl: settings.koji.webUrl,
       })
     : undefined;
-  const downstream = settings.downstream ? downstreamActivityOf(settings.downstream, forges) : undefined;
+  const distGit = settings.downstream
+    ? {
+        pagure: new PagureForge({ instanceUrl: settings.downstream.pagureUrl, token: settings.downstream.pagureToken }),
+        gitUrl: settings.downstream.gitUrl,
+      }
+    : undefined;
+  const downstream = settings.downstream
+    ? downstreamActivityOf(settings.downstream, forges, distGit!.pagure)
+    : undefined;
   return {
     instances: forges.instances(),
     activities: {
@@ -102,12 +110,12 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         testingFarm,
         results: new TestResultsRecorder(sql, logger),
         logger,
+        distGit,
       }),
   };
 }
 
-function downstreamActivityOf(d: DownstreamSettings, forges: ForgeRegistry): ActivityDefinition {
-  const pagure = new PagureForge({ instanceUrl: d.pagureUrl, token: d.pagureToken });
+function downstreamActivityOf(d: DownstreamSettings, forges: ForgeRegistry, pagure: PagureForge): ActivityDefinition {
   return downstreamActivity({
     pagure,
     gitBaseUrl: d.gitUrl,

@@ -93,6 +93,11 @@ export class StatusReporter {
 
   private async reportOne(change: TargetChange): Promise<void> {
     const { pipeline, job, target } = change;
+    if (!this.forges.serves(pipeline.project)) {
+      // pull_from_upstream's pipelines are on dist-git, which has no reporter here yet.
+      this.logger.debug({ forge: pipeline.project.forge, pipelineId: pipeline.id }, 'no reporter for this forge');
+      return;
+    }
     const forge: ForgeClient = this.forges.for(pipeline.project);
     const name = statusName(job, target.target, change.identifier, change.options.status_name_template);
     const words = WORDS[target.status];

@@ -15,6 +15,8 @@ import { ConflictError, type ItemKind, type Logger } from '@packflow/core';
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
 import type { TestingFarmClient } from '@packflow/clients';
+import type { PagureForge } from '@packflow/forges';
+import { git } from '@packflow/source-git';
 import { ForgeRegistry } from '../forge/forge.registry.js';
 import { coprSignalOf } from '../activities/copr.activities.js';
 import { testSignalOf } from '../activities/testing-farm.activities.js';
@@ -31,6 +33,8 @@ export interface UpstreamServiceDeps {
   testingFarm: TestingFarmClient;
   results: TestResultsRecorder;
   logger: Logger;
+  /** The Fedora dist-git identity (pull_from_upstream reads its config there); none: those events are left alone. */
+  distGit?: { pagure: PagureForge; gitUrl: string };
 }
 
 /** A typed event as it arrives in a message (with its event id). */
@@ -53,6 +57,8 @@ export class UpstreamService {
   async handle(event: EventMessage, logger: Logger = this.d.logger): Promise<void> {
     // Every upstream deployment receives every upstream event: each acts on the projects
     // of the forge instances it has an identity for, and leaves the rest to the others.
+    // release-monitoring names a Fedora package: its dist-git is served by the dist-git identity.
+    if (event.type === 'anitya.new_version') return this.onNewVersion(event, logger);
     const project = await this.projectOf(event);
     if (project && !this.d.forges.serves(project)) {
       logger.info(
@@ -192,6 +198,51 @@ export class UpstreamService {
       changedFiles: event.changedFiles ? undefined : await this.changedFiles(event),
     });
     if (planEvent) await this.planAndStart(event, sha, planEvent, row, logger);
+  }
+
+  /**
+   * pull_from_upstream: a new version of a Fedora package's upstream. The config is
+   * dist-git's (rawhide), the pipeline's commit is rawhide's head, its ref the version.
+   */
+  private async onNewVersion(event: Msg<'anitya.new_version'>, logger: Logger): Promise<void> {
+    const distGit = this.d.distGit;
+    if (!distGit || !event.project) {
+      logger.info(
+        { package: event.project?.repo ?? null },
+        distGit ? 'the message names no Fedora package' : 'no dist-git identity here: pull_from_upstream does not run',
+      );
+      return;
+    }
+    if (await this.d.repository.startedPipeline(event.eventId)) return;
+    const repo = ForgeRegistry.repo(event.project);
+    let loaded: { config?: PackitConfig; errors: string[] } | undefined;
+    for (const name of CONFIG_FILE_NAMES) {
+      const text = await distGit.pagure.fileContent(repo, name, 'rawhide');
+      if (text === undefined) continue;
+      const result = loadConfig(text, name, { releases: this.d.releases });
+      const errors = result.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic);
+      loaded = { config: errors.length ? undefined : result.config, errors };
+      break;
+    }
+    if (!loaded?.config) {
+      logger.info({ errors: loaded?.errors ?? [] }, 'no valid packit configuration in dist-git: nothing to do');
+      return;
+    }
+    const result = plan(loaded.config, { kind: 'release', repository: 'dist-git' }, this.d.releases);
+    for (const s of result.skipped) logger.info({ job: s.job, reason: s.reason }, 'job not run');
+    if (result.steps.length === 0) return;
+    const url = `${distGit.gitUrl.replace(/\/+$/, '')}/${repo.namespace}/${repo.repo}.git`;
+    const sha = (await git(['ls-remote', '--end-of-options', url, 'refs/heads/rawhide'], { cwd: '/' })).split('\t')[0];
+    if (!sha) throw new ConflictError(`dist-git ${repo.namespace}/${repo.repo} has no rawhide branch`);
+    const ids = await this.d.repository.recordEventRefCommit(event.eventId, 'release', event.anitya.version, sha);
+    for (const step of result.steps) step.options = { ...step.options, version: event.anitya.version };
+    const pipelineId = await this.d.engine.start(result, {
+      projectId: ids.projectId,
+      commitId: ids.commitId,
+      eventId: event.eventId,
+      trigger: 'release',
+    });
+    logger.info({ pipelineId, version: event.anitya.version }, 'pull_from_upstream started');
   }
 
   /**

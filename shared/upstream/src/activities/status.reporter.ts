@@ -93,7 +93,7 @@ export class StatusReporter {
 
   private async reportOne(change: TargetChange): Promise<void> {
     const { pipeline, job, target } = change;
-    if (!this.forges.serves(pipeline.project)) {
+    if (pipeline.project.forge === 'pagure') {
       // pull_from_upstream's pipelines are on dist-git, which has no reporter here yet.
       this.logger.debug({ forge: pipeline.project.forge, pipelineId: pipeline.id }, 'no reporter for this forge');
       return;

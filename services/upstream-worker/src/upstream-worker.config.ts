@@ -1,6 +1,12 @@
 import { EnvReader, readCommonConfig, type CommonConfig } from '@packflow/core';
 import { readWorkerTransportConfig, type WorkerTransportConfig } from '@packflow/messaging';
-import { readBodhiSettings, readForgeIdentities, readKojiSettings, type UpstreamSettings } from '@packflow/upstream';
+import {
+  readBodhiSettings,
+  readDownstreamSettings,
+  readForgeIdentities,
+  readKojiSettings,
+  type UpstreamSettings,
+} from '@packflow/upstream';
 
 export interface UpstreamWorkerConfig extends CommonConfig, UpstreamSettings {
   /** JetStream: stream, durable `WORKER_DURABLE` (upstream-worker), subjects `WORKER_SUBJECTS` (upstream.>). */
@@ -51,6 +57,7 @@ export function loadUpstreamWorkerConfig(
     },
     koji: readKojiSettings(r),
     bodhi: readBodhiSettings(r),
+    downstream: readDownstreamSettings(r),
     publicUrl: r.url('PACKFLOW_PUBLIC_URL', 'http://127.0.0.1:8080', ['http', 'https'])!,
     dashboardUrl: r.url('DASHBOARD_URL', 'http://127.0.0.1:8081', ['http', 'https'])!,
     reconcileIntervalMs: r.int('RECONCILE_INTERVAL_MS', 60_000, { min: 100 }),

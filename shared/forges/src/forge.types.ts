@@ -79,6 +79,13 @@ export interface ForgeClient {
   fileContent(repo: RepoId, path: string, ref: string): Promise<string | undefined>;
   /** Paths a change touched (renames give both the old and the new path). */
   changedFiles(repo: RepoId, range: ChangeRange): Promise<string[]>;
+  /**
+   * The commit a tag points at (a release's commit: release webhooks name only the tag), or
+   * undefined when there is no such tag. Optional: a forge without it runs no release jobs.
+   */
+  tagCommit?(repo: RepoId, tag: string): Promise<string | undefined>;
+  /** The tag of the latest release (what `/packit propose-downstream` on an issue syncs), or undefined when none. */
+  latestReleaseTag?(repo: RepoId): Promise<string | undefined>;
 }
 
 /** GitLab access levels, and what GitHub roles correspond to. */

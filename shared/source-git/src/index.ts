@@ -45,3 +45,12 @@ export {
   type UpdateSourceGitResult,
 } from './conversion/source-git.updater.js';
 export { syncStatus, type CommitSummary, type SyncPoint, type SyncStatus } from './conversion/sync.status.js';
+export { GitWorkspace } from './workspace/git.workspace.js';
+export {
+  withNewRelease,
+  expandedSource0,
+  specTag,
+  changelogOf,
+  changelogDate,
+  type ReleaseChange,
+} from './spec/spec-release.editor.js';

@@ -16,5 +16,5 @@ export { StreamReporter } from './activities/stream.reporter.js';
 export { StreamService, syncPlan, type StreamServiceDeps } from './handlers/stream.service.js';
 export { DistGitPushes } from './handlers/dist-git.pushes.js';
 export { streamHelpText } from './handlers/help.text.js';
-export { GitWorkspace } from './sync/git.workspace.js';
+export { GitWorkspace } from '@packflow/source-git';
 export { CiResultsRecorder, type DistGitPipeline } from './handlers/ci-results.recorder.js';

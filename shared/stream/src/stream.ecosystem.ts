@@ -17,7 +17,7 @@ import { StepSyncStepSchema, SyncStepSchema } from './model/sync-step.entity.js'
 import { STREAM_KINDS } from './model/stream.kinds.js';
 import { StreamRepository } from './stream.repository.js';
 import type { StreamSettings } from './stream.settings.js';
-import { GitWorkspace } from './sync/git.workspace.js';
+import { GitWorkspace } from '@packflow/source-git';
 
 export const STREAM_ECOSYSTEM: EcosystemDefinition = {
   name: 'stream',

@@ -25,7 +25,7 @@ import { syncPlan } from './handlers/stream.service.js';
 import { STREAM_KINDS } from './model/stream.kinds.js';
 import { StreamRepository } from './stream.repository.js';
 import type { StreamSettings } from './stream.settings.js';
-import { GitWorkspace } from './sync/git.workspace.js';
+import { GitWorkspace } from '@packflow/source-git';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const BRANCH = 'c9s';

@@ -31,3 +31,12 @@ export { readKojiSettings, type KojiSettings } from './koji.settings.js';
 export { kojiBuildActivity, distGitSource, kojiTargetOf, KOJI_TRY_KEY } from './activities/koji-build.activities.js';
 export { bodhiUpdateActivity, type BodhiActivityOptions } from './activities/bodhi.activities.js';
 export { readBodhiSettings, type BodhiSettings } from './fedora.settings.js';
+export {
+  downstreamActivity,
+  downstreamWork,
+  versionFromTag,
+  filesToSync,
+  type DownstreamActivityOptions,
+  type DownstreamWork,
+} from './activities/downstream.activities.js';
+export { readDownstreamSettings, type DownstreamSettings } from './downstream.settings.js';

@@ -2,11 +2,14 @@
 // base, entities and item kinds, for the registry) and what a worker builds from its
 // settings (forge drivers, Copr and Testing Farm activities, the status reporter and the
 // event handler). The worker service only wires this to its transport and the engine.
-import { CoprClient, KojiClient, TestingFarmClient } from '@packflow/clients';
+import { CoprClient, KojiClient, LookasideClient, TestingFarmClient } from '@packflow/clients';
 import { loadReleaseTable } from '@packflow/config';
 import type { EcosystemDefinition, Logger, Sql } from '@packflow/core';
-import type { EngineActivities, PipelineEngine } from '@packflow/engine';
+import type { ActivityDefinition, EngineActivities, PipelineEngine } from '@packflow/engine';
+import { PagureForge } from '@packflow/forges';
+import { GitWorkspace } from '@packflow/source-git';
 import { coprActivities } from './activities/copr.activities.js';
+import { downstreamActivity } from './activities/downstream.activities.js';
 import { upstreamKojiBuildActivity } from './activities/koji.activities.js';
 import { StatusReporter } from './activities/status.reporter.js';
 import { testingFarmActivities } from './activities/testing-farm.activities.js';
@@ -16,6 +19,7 @@ import { UpstreamService } from './handlers/upstream.service.js';
 import { UPSTREAM_ENTITIES } from './model/upstream.entities.js';
 import { UPSTREAM_KINDS } from './model/upstream.kinds.js';
 import { UpstreamRepository } from './upstream.repository.js';
+import type { DownstreamSettings } from './downstream.settings.js';
 import type { KojiSettings } from './koji.settings.js';
 import { fedoraJobs } from './activities/fedora.jobs.js';
 import type { BodhiSettings } from './fedora.settings.js';
@@ -35,6 +39,8 @@ export interface UpstreamSettings extends ForgeIdentities {
   koji?: KojiSettings;
   /** The Bodhi identity of bodhi_update jobs (with `koji`); none: those jobs cannot run here. */
   bodhi?: BodhiSettings;
+  /** The Fedora dist-git identity of propose_downstream and pull_from_upstream; none: those jobs cannot run here. */
+  downstream?: DownstreamSettings;
   /** Where Testing Farm reaches the scheduler (`…/webhooks/testing-farm`). */
   publicUrl: string;
   /** The dashboard, for links on check runs. */
@@ -82,6 +88,15 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
     koji: settings.koji && kojiClient ? { client: kojiClient, webUrl: settings.koji.webUrl } : undefined,
     bodhi: settings.bodhi,
   });
+  const distGit = settings.downstream
+    ? {
+        pagure: new PagureForge({ instanceUrl: settings.downstream.pagureUrl, token: settings.downstream.pagureToken }),
+        gitUrl: settings.downstream.gitUrl,
+      }
+    : undefined;
+  const downstream = settings.downstream
+    ? downstreamActivityOf(settings.downstream, forges, distGit!.pagure)
+    : undefined;
   return {
     instances: forges.instances(),
     activities: {
@@ -91,6 +106,7 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         tests: testingFarmActivities({ testingFarm, repository, publicUrl: settings.publicUrl }),
         ...(koji ? { upstream_koji_build: koji } : {}),
         ...fedora,
+        ...(downstream ? { propose_downstream: downstream, pull_from_upstream: downstream } : {}),
       },
       report: (changes) => reporter.report(changes),
     },
@@ -103,6 +119,19 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         testingFarm,
         results: new TestResultsRecorder(sql, logger),
         logger,
+        distGit,
       }),
   };
+}
+
+function downstreamActivityOf(d: DownstreamSettings, forges: ForgeRegistry, pagure: PagureForge): ActivityDefinition {
+  return downstreamActivity({
+    pagure,
+    gitBaseUrl: d.gitUrl,
+    lookaside: new LookasideClient(d.lookaside),
+    // Pagure takes its API token as the password of https pushes (any user name works for it).
+    workspace: new GitWorkspace(d.workDir, d.pagureToken, 'packflow'),
+    gitIdentity: d.gitIdentity,
+    upstreamForge: (project) => forges.for(project),
+  });
 }

@@ -76,6 +76,48 @@ export class UpstreamRepository {
     return rows[0]?.id;
   }
 
+  /**
+   * The commit row of a release's tag, made when new, and set on the event (release
+   * webhooks name only the tag; the worker finds its commit on the forge). One statement:
+   * an existing row of the same ref and sha is reused, so a redelivery makes no second one.
+   */
+  async recordEventCommit(eventId: string, refId: string, sha: string): Promise<string> {
+    const { rows } = await this.sql.query<{ id: string }>(
+      `with e as (select project_id from shared.events where id = $1),
+            found as (select c.id from shared.commits c, e where c.project_id = e.project_id and c.ref_id = $2 and c.sha = $3 order by c.id limit 1),
+            made as (insert into shared.commits (project_id, ref_id, sha) select e.project_id, $2, $3 from e where not exists (select 1 from found) returning id),
+            commit as (select id from found union all select id from made)
+       update shared.events set commit_id = (select id from commit) where id = $1 returning commit_id::text as id`,
+      [eventId, refId, sha],
+    );
+    return rows[0].id;
+  }
+
+  /**
+   * A ref and commit for an event that names neither (a release-monitoring message: the
+   * version on the dist-git project), made when new and set on the event. One statement.
+   */
+  async recordEventRefCommit(
+    eventId: string,
+    kind: string,
+    name: string,
+    sha: string,
+  ): Promise<{ projectId: string; commitId: string }> {
+    const { rows } = await this.sql.query<{ project_id: string; commit_id: string }>(
+      `with e as (select project_id from shared.events where id = $1),
+            ref as (insert into shared.project_refs (project_id, kind, name) select project_id, $2, $3 from e
+                    on conflict (project_id, kind, name) do update set name = excluded.name returning id, project_id),
+            found as (select c.id from shared.commits c, ref where c.ref_id = ref.id and c.sha = $4 order by c.id limit 1),
+            made as (insert into shared.commits (project_id, ref_id, sha) select project_id, id, $4 from ref
+                     where not exists (select 1 from found) returning id),
+            commit as (select id from found union all select id from made)
+       update shared.events set ref_id = (select id from ref), commit_id = (select id from commit)
+        where id = $1 returning project_id::text, commit_id::text`,
+      [eventId, kind, name, sha],
+    );
+    return { projectId: rows[0].project_id, commitId: rows[0].commit_id };
+  }
+
   /** The newest commit of a ref (a pull request's head, as packflow last saw it). */
   async headOf(refId: string): Promise<{ commitId: string; sha: string } | undefined> {
     const { rows } = await this.sql.query<{ id: string; sha: string }>(

@@ -75,6 +75,8 @@ export class FakeGithub extends FakeHttpServer {
   readonly oauth = new FakeOAuthProvider();
   private readonly roles = new Map<string, GithubRole>();
   private readonly files = new Map<string, string>();
+  private readonly tags = new Map<string, string>();
+  private readonly latestReleases = new Map<string, string>();
   private readonly pullFiles = new Map<string, FakeChangedFile[]>();
   private readonly compares = new Map<string, FakeChangedFile[]>();
   private nextId = 4_000_000_001;
@@ -126,6 +128,17 @@ export class FakeGithub extends FakeHttpServer {
   }
 
   /** A file's content at a ref (branch, tag or sha). */
+  /** A tag of `owner/repo` pointing at `sha` (what a release's commit is found by). */
+  setTag(repo: string, tag: string, sha: string): void {
+    this.tags.set(`${repo}:${tag}`.toLowerCase(), sha);
+  }
+
+  /** A published release of `owner/repo` (its tag at `sha`), the latest one from now on. */
+  setRelease(repo: string, tag: string, sha: string): void {
+    this.setTag(repo, tag, sha);
+    this.latestReleases.set(repo.toLowerCase(), tag);
+  }
+
   setFile(repo: string, ref: string, path: string, content: string): void {
     this.files.set(`${repo}@${ref}:${path}`.toLowerCase(), content);
   }
@@ -324,6 +337,23 @@ export class FakeGithub extends FakeHttpServer {
         })
       );
     });
+    this.route('GET', '/repos/:owner/:repo/releases/latest', (r) => {
+      const repo = repoOf(r);
+      const tag = this.latestReleases.get(repo.toLowerCase());
+      if (!tag) return this.authorized(r) ?? this.error(404, 'Not Found');
+      return (
+        this.authorized(r) ??
+        this.json(200, {
+          id: this.nextId++,
+          tag_name: tag,
+          name: tag,
+          draft: false,
+          prerelease: false,
+          html_url: `${this.webUrl}/${repo}/releases/tag/${tag}`,
+        })
+      );
+    });
+    this.route('GET', '/repos/:owner/:repo/commits/*ref', (r) => this.authorized(r) ?? this.commit(r));
     this.route('GET', '/repos/:owner/:repo/contents/*path', (r) => this.authorized(r) ?? this.contents(r));
     this.route('GET', '/repos/:owner/:repo/pulls/:number/files', (r) => {
       const files = this.pullFiles.get(`${repoOf(r)}#${r.params.number}`.toLowerCase());
@@ -447,6 +477,24 @@ export class FakeGithub extends FakeHttpServer {
       created_at: comment.createdAt,
       updated_at: comment.createdAt,
       author_association: 'NONE',
+    });
+  }
+
+  /** A commit by ref: only tags (`refs/tags/<tag>`) and full shas of tags set here resolve. */
+  private commit(r: FakeRequest): FakeResponse {
+    const repo = repoOf(r);
+    const ref = r.params.ref;
+    const tag = /^(?:refs\/)?tags\/(.+)$/.exec(ref)?.[1] ?? ref;
+    const sha =
+      this.tags.get(`${repo}:${tag}`.toLowerCase()) ??
+      [...this.tags.entries()].find(([k, v]) => k.startsWith(`${repo.toLowerCase()}:`) && v === ref)?.[1];
+    if (!sha) return this.error(422, `No commit found for SHA: ${ref}`);
+    return this.json(200, {
+      sha,
+      url: `${this.url}/repos/${repo}/commits/${sha}`,
+      html_url: `${this.webUrl}/${repo}/commit/${sha}`,
+      commit: { message: `Release ${tag}`, tree: { sha: createHash('sha1').update(sha).digest('hex') } },
+      parents: [],
     });
   }
 

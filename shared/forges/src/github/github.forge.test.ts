@@ -198,6 +198,12 @@ describe('GithubForge repository reads and comments', () => {
     await expect(forge.fileContent(repo, '.packit.yaml', 'other-ref')).resolves.toBeUndefined();
   });
 
+  it('finds the commit of a release tag, and answers undefined for a tag that does not exist', async () => {
+    github.setTag('acme/widget', 'v1.2', 'f00d'.padEnd(40, '0'));
+    expect(await forge.tagCommit({ namespace: 'acme', repo: 'widget' }, 'v1.2')).toBe('f00d'.padEnd(40, '0'));
+    expect(await forge.tagCommit({ namespace: 'acme', repo: 'widget' }, 'v9')).toBeUndefined();
+  });
+
   it('lists every file of a large pull request (pages) with renamed files under both names, and files between commits', async () => {
     const files = Array.from({ length: 230 }, (_, i) => `src/file-${i}.c`);
     github.setPullRequestFiles('acme/widget', 12, [

@@ -250,6 +250,41 @@ export class GithubForge implements ForgeClient {
     });
   }
 
+  async tagCommit(repo: RepoId, tag: string): Promise<string | undefined> {
+    return this.call(repo, `find the commit of tag ${tag} in ${fullName(repo)}`, async (headers) => {
+      try {
+        // The commits endpoint peels annotated tags to their commit.
+        const { data } = await this.octokit.rest.repos.getCommit({
+          owner: repo.namespace,
+          repo: repo.repo,
+          ref: `refs/tags/${tag}`,
+          headers,
+        });
+        return data.sha;
+      } catch (error) {
+        const status = octokitFailure(error).status;
+        if (status === 404 || status === 422) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async latestReleaseTag(repo: RepoId): Promise<string | undefined> {
+    return this.call(repo, `find the latest release of ${fullName(repo)}`, async (headers) => {
+      try {
+        const { data } = await this.octokit.rest.repos.getLatestRelease({
+          owner: repo.namespace,
+          repo: repo.repo,
+          headers,
+        });
+        return data.tag_name;
+      } catch (error) {
+        if (octokitFailure(error).status === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
   async changedFiles(repo: RepoId, range: ChangeRange): Promise<string[]> {
     if ('pullRequest' in range) {
       return this.call(

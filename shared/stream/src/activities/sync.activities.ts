@@ -12,7 +12,7 @@ import type { GitlabForge, GitlabMergeRequest, GitlabProject, RepoId } from '@pa
 import { updateDistGit, type GitRepository } from '@packflow/source-git';
 import type { StreamRepository } from '../stream.repository.js';
 import type { StreamSettings } from '../stream.settings.js';
-import type { GitWorkspace } from '../sync/git.workspace.js';
+import type { GitWorkspace } from '@packflow/source-git';
 
 /** What every step of a sync knows (the step options, written when the pipeline starts). */
 export interface SyncOptions {

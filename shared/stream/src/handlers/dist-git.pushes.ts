@@ -10,7 +10,7 @@ import { FROM_SOURCE_GIT, SyncRefusedError, updateSourceGit } from '@packflow/so
 import { repoOf } from '../activities/sync.activities.js';
 import type { StreamRepository } from '../stream.repository.js';
 import { sourceGitNamespaceOf, type StreamSettings } from '../stream.settings.js';
-import type { GitWorkspace } from '../sync/git.workspace.js';
+import type { GitWorkspace } from '@packflow/source-git';
 
 type PushEvent = EventOfType<'push.branch'> & EventMessageMeta;
 

@@ -93,10 +93,22 @@ export class StatusReporter {
 
   private async reportOne(change: TargetChange): Promise<void> {
     const { pipeline, job, target } = change;
+    if (pipeline.project.forge === 'pagure') {
+      // pull_from_upstream's pipelines are on dist-git, which has no reporter here yet.
+      this.logger.debug({ forge: pipeline.project.forge, pipelineId: pipeline.id }, 'no reporter for this forge');
+      return;
+    }
     const forge: ForgeClient = this.forges.for(pipeline.project);
     const name = statusName(job, target.target, change.identifier, change.options.status_name_template);
     const words = WORDS[target.status];
-    const what = job === 'tests' ? 'Tests' : job === 'srpm_build' ? 'SRPM build' : 'Build';
+    const what =
+      job === 'tests'
+        ? 'Tests'
+        : job === 'srpm_build'
+          ? 'SRPM build'
+          : job === 'propose_downstream' || job === 'pull_from_upstream'
+            ? 'Dist-git update'
+            : 'Build';
     const reported = await forge.reportStatus(ForgeRegistry.repo(pipeline.project), {
       name,
       sha: pipeline.commitSha,

@@ -15,6 +15,8 @@ import { ConflictError, PackflowError, type ItemKind, type Logger } from '@packf
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
 import type { TestingFarmClient } from '@packflow/clients';
+import type { PagureForge } from '@packflow/forges';
+import { git } from '@packflow/source-git';
 import { ForgeRegistry } from '../forge/forge.registry.js';
 import { coprSignalOf } from '../activities/copr.activities.js';
 import { testSignalOf } from '../activities/testing-farm.activities.js';
@@ -31,6 +33,8 @@ export interface UpstreamServiceDeps {
   testingFarm: TestingFarmClient;
   results: TestResultsRecorder;
   logger: Logger;
+  /** The Fedora dist-git identity (pull_from_upstream reads its config there); none: those events are left alone. */
+  distGit?: { pagure: PagureForge; gitUrl: string };
 }
 
 /** A typed event as it arrives in a message (with its event id). */
@@ -53,6 +57,8 @@ export class UpstreamService {
   async handle(event: EventMessage, logger: Logger = this.d.logger): Promise<void> {
     // Every upstream deployment receives every upstream event: each acts on the projects
     // of the forge instances it has an identity for, and leaves the rest to the others.
+    // release-monitoring names a Fedora package: its dist-git is served by the dist-git identity.
+    if (event.type === 'anitya.new_version') return this.onNewVersion(event, logger);
     const project = await this.projectOf(event);
     if (project && !(await this.d.forges.owns(project, installationOf(event)))) {
       logger.info(
@@ -151,6 +157,8 @@ export class UpstreamService {
     planEvent: PlanEvent,
     row: EventRow,
     logger: Logger,
+    /** Added to every step's options (the release tag a command on an issue syncs). */
+    stepOptions?: Record<string, unknown>,
   ): Promise<string | undefined> {
     const loaded = await this.configAt(event, sha);
     if (!loaded) {
@@ -162,6 +170,7 @@ export class UpstreamService {
       return undefined;
     }
     const result = plan(loaded.config, planEvent, this.d.releases);
+    if (stepOptions) for (const step of result.steps) step.options = { ...step.options, ...stepOptions };
     for (const s of result.skipped)
       logger.info({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason }, 'job not run');
     if (result.steps.length === 0) return undefined;
@@ -180,14 +189,96 @@ export class UpstreamService {
     // A redelivered message: its pipeline exists, so skip planning (the engine would not
     // start a second one anyway: one pipeline per event is a unique constraint).
     if (await this.d.repository.startedPipeline(event.eventId)) return;
-    if (!event.sha) {
+    const sha = event.sha ?? (await this.releaseCommit(event, row, logger));
+    if (!sha) {
       logger.info('the event names no commit: nothing to build');
       return;
     }
     const planEvent = planEventOf(event, {
       changedFiles: event.changedFiles ? undefined : await this.changedFiles(event),
     });
-    if (planEvent) await this.planAndStart(event, event.sha, planEvent, row, logger);
+    if (planEvent) await this.planAndStart(event, sha, planEvent, row, logger);
+  }
+
+  /**
+   * pull_from_upstream: a new version of a Fedora package's upstream. The config is
+   * dist-git's (rawhide), the pipeline's commit is rawhide's head, its ref the version.
+   */
+  private async onNewVersion(event: Msg<'anitya.new_version'>, logger: Logger): Promise<void> {
+    const distGit = this.d.distGit;
+    if (!distGit || !event.project) {
+      logger.info(
+        { package: event.project?.repo ?? null },
+        distGit ? 'the message names no Fedora package' : 'no dist-git identity here: pull_from_upstream does not run',
+      );
+      return;
+    }
+    if (await this.d.repository.startedPipeline(event.eventId)) return;
+    const repo = ForgeRegistry.repo(event.project);
+    let loaded: { config?: PackitConfig; errors: string[] } | undefined;
+    for (const name of CONFIG_FILE_NAMES) {
+      const text = await distGit.pagure.fileContent(repo, name, 'rawhide');
+      if (text === undefined) continue;
+      const result = loadConfig(text, name, { releases: this.d.releases });
+      const errors = result.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic);
+      loaded = { config: errors.length ? undefined : result.config, errors };
+      break;
+    }
+    if (!loaded?.config) {
+      logger.info({ errors: loaded?.errors ?? [] }, 'no valid packit configuration in dist-git: nothing to do');
+      return;
+    }
+    const result = plan(loaded.config, { kind: 'release', repository: 'dist-git' }, this.d.releases);
+    for (const s of result.skipped) logger.info({ job: s.job, reason: s.reason }, 'job not run');
+    if (result.steps.length === 0) return;
+    const url = `${distGit.gitUrl.replace(/\/+$/, '')}/${repo.namespace}/${repo.repo}.git`;
+    const sha = (await git(['ls-remote', '--end-of-options', url, 'refs/heads/rawhide'], { cwd: '/' })).split('\t')[0];
+    if (!sha) throw new ConflictError(`dist-git ${repo.namespace}/${repo.repo} has no rawhide branch`);
+    const ids = await this.d.repository.recordEventRefCommit(event.eventId, 'release', event.anitya.version, sha);
+    for (const step of result.steps) step.options = { ...step.options, version: event.anitya.version };
+    const pipelineId = await this.d.engine.start(result, {
+      projectId: ids.projectId,
+      commitId: ids.commitId,
+      eventId: event.eventId,
+      trigger: 'release',
+    });
+    logger.info({ pipelineId, version: event.anitya.version }, 'pull_from_upstream started');
+  }
+
+  /**
+   * A release names only its tag: its commit is the tag's, asked of the forge and recorded
+   * (on the event's row too, so `row` carries it on).
+   */
+  private async releaseCommit(event: TriggerEvent, row: EventRow, logger: Logger): Promise<string | undefined> {
+    if (event.type !== 'release.published' || !row.refId) return undefined;
+    const forge = this.d.forges.for(event.project);
+    if (!forge.tagCommit) {
+      logger.info({ forge: forge.forge }, 'this forge driver cannot find the commit of a tag: release jobs do not run');
+      return undefined;
+    }
+    const sha = await forge.tagCommit(ForgeRegistry.repo(event.project), event.release.tag);
+    if (!sha) {
+      logger.info({ tag: event.release.tag }, 'the release tag names no commit on the forge');
+      return undefined;
+    }
+    row.commitId = await this.d.repository.recordEventCommit(event.eventId, row.refId, sha);
+    return sha;
+  }
+
+  /**
+   * The latest release's tag and its commit, recorded on the comment's event; null when the
+   * repository has no release (or the forge driver cannot tell).
+   */
+  private async latestRelease(
+    event: CommentEvent,
+    row: EventRow,
+  ): Promise<{ tag: string; head: { commitId: string; sha: string } } | null> {
+    const forge = this.d.forges.for(event.project);
+    const repo = ForgeRegistry.repo(event.project);
+    const tag = forge.latestReleaseTag && (await forge.latestReleaseTag(repo));
+    const sha = tag && forge.tagCommit ? await forge.tagCommit(repo, tag) : undefined;
+    if (!tag || !sha || !row.refId) return null;
+    return { tag, head: { commitId: await this.d.repository.recordEventCommit(event.eventId, row.refId, sha), sha } };
   }
 
   private async onClosed(event: Msg<'pull_request.closed'>, logger: Logger): Promise<void> {
@@ -219,11 +310,19 @@ export class UpstreamService {
       );
     }
     const row = await this.rowOf(event);
-    const head = row.commitId
-      ? { commitId: row.commitId, sha: event.sha! }
-      : row.refId
-        ? await this.d.repository.headOf(row.refId)
+    // On an issue, `/packit propose-downstream` syncs the latest release (as Packit does).
+    const release =
+      event.ref.kind === 'issue' && command.name === 'propose-downstream'
+        ? await this.latestRelease(event, row)
         : undefined;
+    if (release === null) return reply('packflow found no release of this repository to propose downstream.');
+    const head =
+      release?.head ??
+      (row.commitId
+        ? { commitId: row.commitId, sha: event.sha! }
+        : row.refId
+          ? await this.d.repository.headOf(row.refId)
+          : undefined);
     if (!head) return reply('packflow found no commit of this pull request to run that command for.');
     const latest = await this.d.repository.latestPipeline(head.commitId);
     const ctx = { eventId: event.eventId };
@@ -266,7 +365,15 @@ export class UpstreamService {
     }
     const planEvent = planEventOf(event, { changedFiles: await this.changedFiles(event).catch(() => undefined) });
     const started =
-      planEvent && (await this.planAndStart(event, head.sha, planEvent, { ...row, commitId: head.commitId }, logger));
+      planEvent &&
+      (await this.planAndStart(
+        event,
+        head.sha,
+        planEvent,
+        { ...row, commitId: head.commitId },
+        logger,
+        release ? { upstream_tag: release.tag } : undefined,
+      ));
     if (!started && planEvent)
       await reply(`Nothing to run for \`${command.word}\` in this repository's packit configuration.`);
   }

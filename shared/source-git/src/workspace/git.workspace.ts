@@ -1,17 +1,19 @@
-// Local git work trees for syncs: one directory per step attempt (named by its
-// idempotency key, so a retry of the same work finds its own tree), cloned from the
-// forge with the identity's token in the URL for http(s) remotes (git's errors redact it;
-// the work tree's origin is left without it), as-is for file:// remotes (the fake
-// GitLab's repositories).
+// Local git work trees for dist-git work (CentOS Stream syncs, Fedora propose_downstream):
+// one directory per step attempt (named by its idempotency key, so a retry of the same work
+// finds its own tree), cloned from the forge with the identity's token in the URL for
+// http(s) remotes (git's errors redact it; the work tree's origin is left without it),
+// as-is for file:// remotes (the fake GitLab's and Pagure's repositories).
 import { createHash } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GitRepository } from '@packflow/source-git';
+import { GitRepository } from '../git/git.repository.js';
 
 export class GitWorkspace {
   constructor(
     private readonly root: string,
     private readonly token: string,
+    /** The user name git sends with the token (`oauth2` for GitLab; the token's user for Pagure). */
+    private readonly tokenUser = 'oauth2',
   ) {}
 
   /** The directory of the work of one step attempt. */
@@ -23,7 +25,7 @@ export class GitWorkspace {
   remote(url: string): string {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return url;
-    u.username = 'oauth2';
+    u.username = this.tokenUser;
     u.password = this.token;
     return u.toString();
   }

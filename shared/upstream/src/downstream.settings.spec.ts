@@ -1,0 +1,33 @@
+// Downstream (Fedora dist-git) settings from the environment: none without a Pagure token,
+// Fedora's endpoints by default, and every place configurable.
+import { describe, expect, it } from '@jest/globals';
+import { EnvReader } from '@packflow/core';
+import { readDownstreamSettings } from './downstream.settings.js';
+
+const read = (env: Record<string, string>) => {
+  const r = new EnvReader(env);
+  return r.done({ downstream: readDownstreamSettings(r) }).downstream;
+};
+
+describe('readDownstreamSettings', () => {
+  it('is undefined without PAGURE_TOKEN', () => {
+    expect(read({ LOOKASIDE_CERT: '/etc/packflow/fedora.pem' })).toBeUndefined();
+  });
+
+  it("defaults to Fedora's dist-git and lookaside cache", () => {
+    expect(read({ PAGURE_TOKEN: 't0ken', LOOKASIDE_CERT: '/etc/packflow/fedora.pem' })).toMatchObject({
+      pagureUrl: 'https://src.fedoraproject.org',
+      pagureToken: 't0ken',
+      gitUrl: 'https://src.fedoraproject.org',
+      lookaside: {
+        uploadUrl: 'https://src.fedoraproject.org/repo/pkgs/upload.cgi',
+        certPath: '/etc/packflow/fedora.pem',
+      },
+      gitIdentity: { name: 'packflow', email: 'packflow@localhost' },
+    });
+  });
+
+  it('names a URL that is not one', () => {
+    expect(() => read({ PAGURE_TOKEN: 't', LOOKASIDE_UPLOAD_URL: 'cache' })).toThrow(/LOOKASIDE_UPLOAD_URL/);
+  });
+});

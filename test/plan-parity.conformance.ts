@@ -44,6 +44,7 @@ const CASES = [
 
 interface Payload {
   repository: { full_name: string };
+  installation?: { id: number };
   pull_request?: { number: number; head: { sha: string } };
   after?: string;
 }
@@ -59,7 +60,22 @@ const configFile = join(dir, '.packit.yaml');
 
 beforeAll(async () => {
   writeFileSync(configFile, CONFIG);
-  stack = await startUpstreamStack(logger);
+  // The fixtures came from Packit's App: its installation on packit-service is this App's here.
+  const installations = CASES.map((c) => {
+    const payload = JSON.parse(readFileSync(join(fixtures, c.file), 'utf8')) as Payload;
+    return payload.installation?.id;
+  }).filter((id): id is number => id !== undefined);
+  stack = await startUpstreamStack(
+    logger,
+    {},
+    {
+      githubInstallations: [...new Set(installations)].map((id) => ({
+        id,
+        account: 'packit-service',
+        repositories: '*',
+      })),
+    },
+  );
   for (const c of CASES) {
     const payload = JSON.parse(readFileSync(join(fixtures, c.file), 'utf8')) as Payload;
     const repo = payload.repository.full_name;

@@ -61,6 +61,12 @@ export interface StackOptions {
   githubWebAtFake?: boolean;
   /** More of the scheduler's environment (its fedora-messaging consumer's broker and queue). */
   schedulerEnv?: Record<string, string>;
+  /**
+   * The installations of the (one) GitHub App, as the fake GitHub answers them; default:
+   * installation 1 serving every repository. Real webhooks name the installation they came
+   * from, and a deployment acts only on its own App's installations.
+   */
+  githubInstallations?: { id: number; account: string; repositories: '*' | string[] }[];
 }
 
 const SECRET = 'stack-webhook-secret';
@@ -94,6 +100,7 @@ export async function startUpstreamStack(
       appId: 42,
       appKey: privateKey,
       webhook: { url: `${scheduler.url}/webhooks/github`, secret: SECRET },
+      installations: options.githubInstallations,
     }),
     FakeGitlab.start({
       token: GITLAB_API_TOKEN,

@@ -108,24 +108,46 @@ select
      ) s on true
    ) x) as builds`;
 
-/** The tests of [from, to) not covered by whole hours: counted from `kcidb_tests`. */
-const rawHardwareCounts = (from: string, to: string) => `
-  select t.hardware, t.platform, t.is_boot, t.status, count(*) as n
+/** Hardware counts of the tests of [from, to), with `sign` (1, or -1 to take them away), when `when` holds. */
+const rawHardwareCounts = (from: string, to: string, sign: number, when: string) => `
+  select t.hardware, t.platform, t.is_boot, t.status, ${sign} * count(*)
   from shared.kcidb_tests t
-  where t.start_time >= ${from} and t.start_time < ${to}
+  where ${when} and t.start_time >= ${from} and t.start_time < ${to}
     and ($3::text is null or t.origin = $3)
     and t.hardware is not null
   group by 1, 2, 3, 4`;
 
+/** The rollups of the whole hours [from, to), when `when` holds. */
+const rollupCounts = (from: string, to: string, when = 'true') => `
+  select r.hardware, nullif(r.platform, ''), r.is_boot, nullif(r.status, ''), r.n
+  from shared.kcidb_hardware_rollups r
+  where ${when} and r.hour >= ${from} and r.hour < ${to}
+    and ($3::text is null or r.origin = $3)
+    and r.n <> 0`;
+
 /** The first whole UTC hour at or after $1, and the start of the UTC hour holding $2. */
 const FIRST_HOUR = `date_trunc('hour', $1::timestamptz + interval '1 hour' - interval '1 microsecond', 'UTC')`;
 const LAST_HOUR = `date_trunc('hour', $2::timestamptz, 'UTC')`;
+const HOUR = `interval '1 hour'`;
+/** The interval lies within one UTC hour: its tests are counted directly. */
+const ONE_HOUR = `${FIRST_HOUR} > ${LAST_HOUR}`;
+/**
+ * A partial hour at an end is counted as its rollup less the tests outside the interval
+ * when those are the fewer: for the last hour when the interval runs to now or later (the
+ * usual listing: the current hour may hold many tests, the future none) or ends in the
+ * hour's second half; for the first hour when the interval starts in its first half.
+ */
+const HEAD_LESS = `not (${ONE_HOUR}) and ${FIRST_HOUR} - $1::timestamptz > interval '30 minutes'`;
+const TAIL_LESS = `not (${ONE_HOUR}) and ${LAST_HOUR} < $2::timestamptz
+    and ($2::timestamptz >= now() or $2::timestamptz - ${LAST_HOUR} >= interval '30 minutes')`;
 
 /**
  * $1 from, $2 to, $3 origin, $4 limit, $5 offset. The whole hours of the interval come
- * from `kcidb_hardware_rollups` (hourly counts kept by triggers); the partial hours at
- * either end are counted from the tests themselves (an index-only scan of the
- * start_time index, which carries the generated `hardware`, `platform` and `is_boot`).
+ * from `kcidb_hardware_rollups` (hourly counts kept by triggers); a partial hour at an end
+ * is counted from the tests themselves (an index-only scan of the start_time index, which
+ * carries the generated `hardware`, `platform` and `is_boot`), or as its rollup less the
+ * tests outside the interval, whichever reads fewer tests (HEAD_LESS, TAIL_LESS). Each
+ * branch's condition depends on the parameters only, so PostgreSQL skips the others.
  */
 export const HARDWARE_SQL = `
 select g.hardware,
@@ -133,27 +155,47 @@ select g.hardware,
   ${passFail('g.boot')} as boots,
   ${passFail('not g.boot')} as tests
 from (
-  select r.hardware, nullif(r.platform, '') as platform, r.is_boot as boot, nullif(r.status, '') as status, r.n
-  from shared.kcidb_hardware_rollups r
-  where r.hour >= ${FIRST_HOUR} and r.hour < ${LAST_HOUR}
-    and ($3::text is null or r.origin = $3)
-    and r.n <> 0
-  union all
-  ${rawHardwareCounts('$1', `least(${FIRST_HOUR}, $2)`)}
-  union all
-  ${rawHardwareCounts(`greatest(${LAST_HOUR}, ${FIRST_HOUR})`, '$2')}
+  select u.hardware, u.platform, u.boot, u.status, sum(u.n) as n
+  from (
+    ${rollupCounts(FIRST_HOUR, LAST_HOUR)}
+    union all
+    ${rawHardwareCounts('$1', '$2', 1, ONE_HOUR)}
+    union all
+    ${rawHardwareCounts('$1', FIRST_HOUR, 1, `not (${ONE_HOUR}) and not (${HEAD_LESS})`)}
+    union all
+    ${rollupCounts(`${FIRST_HOUR} - ${HOUR}`, FIRST_HOUR, HEAD_LESS)}
+    union all
+    ${rawHardwareCounts(`${FIRST_HOUR} - ${HOUR}`, '$1', -1, HEAD_LESS)}
+    union all
+    ${rawHardwareCounts(LAST_HOUR, '$2', 1, `not (${ONE_HOUR}) and not (${TAIL_LESS})`)}
+    union all
+    ${rollupCounts(LAST_HOUR, `${LAST_HOUR} + ${HOUR}`, TAIL_LESS)}
+    union all
+    ${rawHardwareCounts('$2', `${LAST_HOUR} + ${HOUR}`, -1, TAIL_LESS)}
+  ) u(hardware, platform, boot, status, n)
+  group by 1, 2, 3, 4
+  having sum(u.n) <> 0
 ) g(hardware, platform, boot, status, n)
 group by g.hardware
 order by g.hardware
 limit $4 offset $5`;
 
-/** $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 offset. */
+/** The UTC day of a time, as `kcidb_hardware_days` numbers it (days since 1970-01-01). */
+const DAY = (t: string) => `floor(extract(epoch from timezone('UTC', ${t}::timestamptz)) / 86400)::int`;
+
+/**
+ * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 offset. The tests are found by
+ * `hardware@day` keys of the window's days (the GIN index `kcidb_tests_hardware_day_index`),
+ * so the query reads that hardware's tests of the window only, however long the history.
+ */
 export const HARDWARE_RESULTS_SQL = `
 with matched as (
   select t.id, t.build_id, t.origin, t.path, t.status, t.start_time, t.duration, t.log_url,
     t.environment_compatible, t.platform, t.is_boot
   from shared.kcidb_tests t
-  where (t.environment_compatible @> array[$1::text] or t.environment_misc ->> 'platform' = $1)
+  where shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.start_time)
+      && array(select $1::text || '@' || d from generate_series(${DAY('$2')}, ${DAY('$3')}) d)
+    and (t.environment_compatible @> array[$1::text] or t.platform = $1)
     and t.start_time >= $2 and t.start_time < $3
     and ($4::text is null or t.origin = $4)
 )

@@ -13,6 +13,7 @@ import {
 import {
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
+  hardwareHours,
   PATH_ROLLUP_SQL,
   REVISION_SQL,
   TEST_HISTORY_SQL,
@@ -67,7 +68,10 @@ const p = {
 const queries: [string, () => [string, unknown[]]][] = [
   ['trees', () => [TREES_SQL, [p.trees.from, p.trees.to, null, null, 51, 0]]],
   ['revision', () => [REVISION_SQL, [commit, '', null, null, null, 51, 0]]],
-  ['hardware', () => [HARDWARE_SQL, [p.hardware.from, p.hardware.to, null, 51, 0]]],
+  [
+    'hardware',
+    () => [HARDWARE_SQL, [p.hardware.from, p.hardware.to, null, 51, 0, ...hardwareHours(p.hardware.from, p.hardware.to, now)]],
+  ],
   [
     'hardware results by compatible',
     () => [

@@ -11,6 +11,7 @@ import type {
 import {
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
+  hardwareHours,
   PATH_ROLLUP_SQL,
   REVISION_SQL,
   TEST_HISTORY_SQL,
@@ -87,7 +88,14 @@ export const kcidbQueries = {
 
   /** Hardware seen in the interval (first compatible string, else platform) with pass/fail/inconclusive counts. */
   async hardware(sql: Sql, p: HardwareParams) {
-    const { rows } = await sql.query(HARDWARE_SQL, [p.from, p.to, p.origin, p.limit + 1, p.offset]);
+    const { rows } = await sql.query(HARDWARE_SQL, [
+      p.from,
+      p.to,
+      p.origin,
+      p.limit + 1,
+      p.offset,
+      ...hardwareHours(p.from, p.to),
+    ]);
     return { ...window(p), ...paged(rows, p) };
   },
 

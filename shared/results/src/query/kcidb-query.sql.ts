@@ -125,29 +125,49 @@ const rollupCounts = (from: string, to: string, when = 'true') => `
     and ($3::text is null or r.origin = $3)
     and r.n <> 0`;
 
-/** The first whole UTC hour at or after $1, and the start of the UTC hour holding $2. */
-const FIRST_HOUR = `date_trunc('hour', $1::timestamptz + interval '1 hour' - interval '1 microsecond', 'UTC')`;
-const LAST_HOUR = `date_trunc('hour', $2::timestamptz, 'UTC')`;
-const HOUR = `interval '1 hour'`;
-/** The interval lies within one UTC hour: its tests are counted directly. */
-const ONE_HOUR = `${FIRST_HOUR} > ${LAST_HOUR}`;
-/**
- * A partial hour at an end is counted as its rollup less the tests outside the interval
- * when those are the fewer: for the last hour when the interval runs to now or later (the
- * usual listing: the current hour may hold many tests, the future none) or ends in the
- * hour's second half; for the first hour when the interval starts in its first half.
- */
-const HEAD_LESS = `not (${ONE_HOUR}) and ${FIRST_HOUR} - $1::timestamptz > interval '30 minutes'`;
-const TAIL_LESS = `not (${ONE_HOUR}) and ${LAST_HOUR} < $2::timestamptz
-    and ($2::timestamptz >= now() or $2::timestamptz - ${LAST_HOUR} >= interval '30 minutes')`;
+const HOUR_MS = 3600_000;
+const HALF_HOUR_MS = HOUR_MS / 2;
 
 /**
- * $1 from, $2 to, $3 origin, $4 limit, $5 offset. The whole hours of the interval come
- * from `kcidb_hardware_rollups` (hourly counts kept by triggers); a partial hour at an end
- * is counted from the tests themselves (an index-only scan of the start_time index, which
- * carries the generated `hardware`, `platform` and `is_boot`), or as its rollup less the
- * tests outside the interval, whichever reads fewer tests (HEAD_LESS, TAIL_LESS). Each
- * branch's condition depends on the parameters only, so PostgreSQL skips the others.
+ * The hours of a listing's interval [from, to) and how each partial end hour is counted,
+ * as parameters $6-$12 of HARDWARE_SQL. Worked out here rather than in SQL so that
+ * PostgreSQL plans with them as constants: the branches not taken cost nothing and are
+ * not counted in the plan's cost (which, counted, made it start parallel workers that
+ * took longer to start than the whole query). A partial end hour is counted as its rollup
+ * less the tests outside the interval when those are the fewer: for the last hour when
+ * the interval runs to now or later (the usual listing: the current hour may hold many
+ * tests, the future none) or ends in the hour's second half; for the first hour when the
+ * interval starts in its first half. UTC hours are multiples of an hour since the epoch.
+ */
+export function hardwareHours(from: Date, to: Date, now: Date = new Date()): unknown[] {
+  const firstHour = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  const lastHour = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
+  const oneHour = firstHour > lastHour;
+  const headLess = !oneHour && firstHour - from.getTime() > HALF_HOUR_MS;
+  const tailLess =
+    !oneHour &&
+    lastHour < to.getTime() &&
+    (to.getTime() >= now.getTime() - 60_000 || to.getTime() - lastHour >= HALF_HOUR_MS);
+  return [
+    new Date(firstHour),
+    new Date(lastHour),
+    new Date(firstHour - HOUR_MS),
+    new Date(lastHour + HOUR_MS),
+    oneHour,
+    headLess,
+    tailLess,
+  ];
+}
+
+/**
+ * $1 from, $2 to, $3 origin, $4 limit, $5 offset, then `hardwareHours`: $6 the first whole
+ * hour, $7 the start of the last (partial) hour, $8 the start of the first partial hour,
+ * $9 the end of the last, $10 the interval lies within one hour, $11 the first partial
+ * hour is counted as its rollup less the tests before $1, $12 the last as its rollup less
+ * the tests from $2 on. The whole hours come from `kcidb_hardware_rollups` (hourly counts
+ * kept by triggers); partial hours are counted from the tests themselves (an index-only
+ * scan of the start_time index, which carries the generated `hardware`, `platform` and
+ * `is_boot`), or as their rollup less the tests outside the interval.
  */
 export const HARDWARE_SQL = `
 select g.hardware,
@@ -157,21 +177,21 @@ select g.hardware,
 from (
   select u.hardware, u.platform, u.boot, u.status, sum(u.n) as n
   from (
-    ${rollupCounts(FIRST_HOUR, LAST_HOUR)}
+    ${rollupCounts('$6::timestamptz', '$7::timestamptz')}
     union all
-    ${rawHardwareCounts('$1', '$2', 1, ONE_HOUR)}
+    ${rawHardwareCounts('$1', '$2', 1, '$10::boolean')}
     union all
-    ${rawHardwareCounts('$1', FIRST_HOUR, 1, `not (${ONE_HOUR}) and not (${HEAD_LESS})`)}
+    ${rawHardwareCounts('$1', '$6::timestamptz', 1, 'not $10::boolean and not $11::boolean')}
     union all
-    ${rollupCounts(`${FIRST_HOUR} - ${HOUR}`, FIRST_HOUR, HEAD_LESS)}
+    ${rollupCounts('$8::timestamptz', '$6::timestamptz', '$11::boolean')}
     union all
-    ${rawHardwareCounts(`${FIRST_HOUR} - ${HOUR}`, '$1', -1, HEAD_LESS)}
+    ${rawHardwareCounts('$8::timestamptz', '$1', -1, '$11::boolean')}
     union all
-    ${rawHardwareCounts(LAST_HOUR, '$2', 1, `not (${ONE_HOUR}) and not (${TAIL_LESS})`)}
+    ${rawHardwareCounts('$7::timestamptz', '$2', 1, 'not $10::boolean and not $12::boolean')}
     union all
-    ${rollupCounts(LAST_HOUR, `${LAST_HOUR} + ${HOUR}`, TAIL_LESS)}
+    ${rollupCounts('$7::timestamptz', '$9::timestamptz', '$12::boolean')}
     union all
-    ${rawHardwareCounts('$2', `${LAST_HOUR} + ${HOUR}`, -1, TAIL_LESS)}
+    ${rawHardwareCounts('$2', '$9::timestamptz', -1, '$12::boolean')}
   ) u(hardware, platform, boot, status, n)
   group by 1, 2, 3, 4
   having sum(u.n) <> 0

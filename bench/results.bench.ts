@@ -11,8 +11,8 @@
 //       results worker (a process of its own) loads them; timed from the first POST until
 //       the last submission is processed.
 // 2. The tables are then filled in bulk (SQL, not the ingest path) to 1,000,000 tests
-//    (--quick: 100,000) over 30 days, 3 origins, 16 tree/branches, 40 hardware; the newest
-//    day's tests, and the ingested ones, fill the current hour.
+//    (--quick: 100,000) over 30 days, 3 origins, 16 tree/branches, 40 hardware; a tenth
+//    of them, and the ingested ones, in the current hour (a busy hour).
 // 3. The six queries (trees, revision, hardware listing, hardware results, test history,
 //    path rollup) of the default window (the last 7 days) run repeatedly: p50 and p95.
 // 4. History grows by 9,000,000 older tests (BENCH_HISTORY_TESTS; --quick: 400,000), and
@@ -150,7 +150,8 @@ async function endToEnd(reports: KcidbReport[]): Promise<number> {
               headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
               body: bodies[i],
             });
-            if (response.status !== 202) throw new Error(`submit answered ${response.status}: ${await response.text()}`);
+            if (response.status !== 202)
+              throw new Error(`submit answered ${response.status}: ${await response.text()}`);
             await response.arrayBuffer();
           }
         }),
@@ -209,8 +210,9 @@ async function sixQueries(label: string): Promise<Record<string, Latency>> {
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    const rows = ((result as { items?: unknown[]; builds?: unknown[] }).items ??
-      (result as { builds: unknown[] }).builds).length;
+    const rows = (
+      (result as { items?: unknown[]; builds?: unknown[] }).items ?? (result as { builds: unknown[] }).builds
+    ).length;
     out[name] = { p50: percentile(times, 0.5), p95: percentile(times, 0.95), rows };
     say(`  ${label} ${name}: p50 ${round(out[name].p50)} ms, p95 ${round(out[name].p95)} ms (${rows} rows)`);
   }
@@ -267,7 +269,13 @@ try {
   // 2. bulk fill to TOTAL_TESTS over the last 30 days
   const fillStart = performance.now();
   await db.query(`select setseed(0.42)`);
-  await fillKcidb(db, { tests: TOTAL_TESTS - (await countTests()), fromDay: 0, days: 30, prefix: '' });
+  await fillKcidb(db, {
+    tests: TOTAL_TESTS - (await countTests()),
+    currentHour: TOTAL_TESTS / 10,
+    fromDay: 0,
+    days: 30,
+    prefix: '',
+  });
   await settle();
   const inWindow = async () =>
     (

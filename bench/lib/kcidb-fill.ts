@@ -8,6 +8,8 @@ import type { Database } from '@packflow/core';
 
 export interface FillOptions {
   tests: number;
+  /** Of `tests`, how many go into the current UTC hour (spread from its start until now), as a busy hour. */
+  currentHour?: number;
   fromDay: number;
   days: number;
   prefix: string;
@@ -19,7 +21,9 @@ const BUILDS_PER_CHECKOUT = 12;
 export async function fillKcidb(db: Database, o: FillOptions): Promise<void> {
   const checkouts = o.days * CHECKOUTS_PER_DAY;
   const builds = checkouts * BUILDS_PER_CHECKOUT;
-  const testsPerBuild = Math.ceil(o.tests / builds);
+  const hourTests = o.currentHour ?? 0;
+  const spread = o.tests - hourTests;
+  const testsPerBuild = Math.ceil(spread / builds);
   const p = o.prefix;
   // checkout c: origin c % 3, day fromDay + c / 48; build b: checkout b / 12.
   await db.query(
@@ -40,7 +44,7 @@ export async function fillKcidb(db: Database, o: FillOptions): Promise<void> {
   );
   // In statements of at most a million tests (the rollup trigger aggregates each statement).
   const CHUNK = 1_000_000;
-  for (let first = 0; first < o.tests; first += CHUNK) {
+  for (let first = 0; first < spread; first += CHUNK) {
     await db.query(
       `insert into shared.kcidb_tests (id, build_id, origin, path, status, start_time, environment_compatible, environment_misc, duration)
        select 'o' || ((b / $2) % 3) || ':${p}t' || i, 'o' || ((b / $2) % 3) || ':${p}b' || b, 'o' || ((b / $2) % 3),
@@ -52,7 +56,22 @@ export async function fillKcidb(db: Database, o: FillOptions): Promise<void> {
          case when i % 2 = 1 then jsonb_build_object('platform', 'platform-' || (i % 40)) end,
          random() * 100
        from (select i, i / $1 as b from generate_series($5::int, $6::int) i) s`,
-      [testsPerBuild, BUILDS_PER_CHECKOUT, CHECKOUTS_PER_DAY, o.fromDay, first, Math.min(o.tests, first + CHUNK) - 1],
+      [testsPerBuild, BUILDS_PER_CHECKOUT, CHECKOUTS_PER_DAY, o.fromDay, first, Math.min(spread, first + CHUNK) - 1],
+    );
+  }
+  // The busy current hour: on the newest checkout's builds, from the hour's start until now.
+  if (hourTests > 0) {
+    await db.query(
+      `insert into shared.kcidb_tests (id, build_id, origin, path, status, start_time, environment_compatible, environment_misc, duration)
+       select 'o0:${p}n' || i, 'o0:${p}b' || (i % $2), 'o0',
+         (array['boot','boot.start','boot.login','ltp.sem01','ltp.sem02','ltp.fs.read','kselftest.net.ip','kselftest.timers.sleep'])[1 + i % 8],
+         (array['PASS','PASS','PASS','PASS','FAIL','SKIP','ERROR','DONE','MISS'])[1 + floor(random() * 9)::int],
+         date_trunc('hour', now(), 'UTC') + (now() - date_trunc('hour', now(), 'UTC')) * (i::float8 / $1),
+         case when i % 2 = 0 then array['acme,board-' || (i % 40), 'acme,soc-' || (i % 4)] end,
+         case when i % 2 = 1 then jsonb_build_object('platform', 'platform-' || (i % 40)) end,
+         random() * 100
+       from generate_series(0, $1 - 1) i`,
+      [hourTests, BUILDS_PER_CHECKOUT],
     );
   }
 }

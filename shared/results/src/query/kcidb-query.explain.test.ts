@@ -70,7 +70,10 @@ const queries: [string, () => [string, unknown[]]][] = [
   ['revision', () => [REVISION_SQL, [commit, '', null, null, null, 51, 0]]],
   [
     'hardware',
-    () => [HARDWARE_SQL, [p.hardware.from, p.hardware.to, null, 51, 0, ...hardwareHours(p.hardware.from, p.hardware.to, now)]],
+    () => [
+      HARDWARE_SQL,
+      [p.hardware.from, p.hardware.to, null, 51, 0, ...hardwareHours(p.hardware.from, p.hardware.to, now)],
+    ],
   ],
   [
     'hardware results by compatible',

@@ -13,6 +13,7 @@ import {
 import {
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
+  hardwareDayKeys,
   hardwareHours,
   PATH_ROLLUP_SQL,
   REVISION_SQL,
@@ -79,14 +80,30 @@ const queries: [string, () => [string, unknown[]]][] = [
     'hardware results by compatible',
     () => [
       HARDWARE_RESULTS_SQL,
-      [p.hardwareResults.hardware, p.hardwareResults.from, p.hardwareResults.to, null, 51, 0],
+      [
+        p.hardwareResults.hardware,
+        p.hardwareResults.from,
+        p.hardwareResults.to,
+        null,
+        51,
+        0,
+        hardwareDayKeys(p.hardwareResults.hardware, p.hardwareResults.from, p.hardwareResults.to),
+      ],
     ],
   ],
   [
     'hardware results by platform',
     () => [
       HARDWARE_RESULTS_SQL,
-      [p.platformResults.hardware, p.platformResults.from, p.platformResults.to, null, 51, 0],
+      [
+        p.platformResults.hardware,
+        p.platformResults.from,
+        p.platformResults.to,
+        null,
+        51,
+        0,
+        hardwareDayKeys(p.platformResults.hardware, p.platformResults.from, p.platformResults.to),
+      ],
     ],
   ],
   [

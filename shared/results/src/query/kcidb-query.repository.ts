@@ -11,6 +11,7 @@ import type {
 import {
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
+  hardwareDayKeys,
   hardwareHours,
   PATH_ROLLUP_SQL,
   REVISION_SQL,
@@ -110,6 +111,7 @@ export const kcidbQueries = {
       p.origin,
       p.limit + 1,
       p.offset,
+      hardwareDayKeys(p.hardware, p.from, p.to),
     ]);
     return { hardware: p.hardware, ...window(p), summary: row.summary, ...paged(row.items, p) };
   },

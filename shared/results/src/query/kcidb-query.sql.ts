@@ -200,23 +200,38 @@ group by g.hardware
 order by g.hardware
 limit $4 offset $5`;
 
-/** The UTC day of a time, as `kcidb_hardware_days` numbers it (days since 1970-01-01). */
-const DAY = (t: string) => `floor(extract(epoch from timezone('UTC', ${t}::timestamptz)) / 86400)::int`;
+const DAY_MS = 86_400_000;
 
 /**
- * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 offset. The tests are found by
- * `hardware@day` keys of the window's days (the GIN index `kcidb_tests_hardware_day_index`),
- * so the query reads that hardware's tests of the window only, however long the history.
+ * The `hardware@day` keys of the UTC days of [from, to), as `kcidb_hardware_days` makes
+ * them (days counted from 1970-01-01): $7 of HARDWARE_RESULTS_SQL. Passed as a value so
+ * PostgreSQL estimates them from the index's statistics.
+ */
+export function hardwareDayKeys(hardware: string, from: Date, to: Date): string[] {
+  const keys: string[] = [];
+  for (let d = Math.floor(from.getTime() / DAY_MS); d <= Math.floor(to.getTime() / DAY_MS); d++) {
+    keys.push(`${hardware}@${d}`);
+  }
+  return keys;
+}
+
+/**
+ * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 offset, $7 `hardwareDayKeys`. The
+ * tests are found by the `hardware@day` keys of the window's days (the GIN index
+ * `kcidb_tests_hardware_day_index`), so the query reads that hardware's tests of the
+ * window only, however long the history; only the page's tests are joined to their
+ * builds and checkouts.
  */
 export const HARDWARE_RESULTS_SQL = `
 with matched as (
   select t.id, t.build_id, t.origin, t.path, t.status, t.start_time, t.duration, t.log_url,
     t.environment_compatible, t.platform, t.is_boot
   from shared.kcidb_tests t
-  where shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.start_time)
-      && array(select $1::text || '@' || d from generate_series(${DAY('$2')}, ${DAY('$3')}) d)
+  where shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.start_time) && $7::text[]
     and (t.environment_compatible @> array[$1::text] or t.platform = $1)
-    and t.start_time >= $2 and t.start_time < $3
+    -- As a range, which the start_time index cannot serve: the day keys found the window's
+    -- rows already, and AND-ing them with the index's whole window read far more.
+    and tstzrange($2, $3) @> t.start_time
     and ($4::text is null or t.origin = $4)
 )
 select
@@ -226,10 +241,9 @@ select
      select m.id, m.build_id, m.origin, m.path, m.status, m.start_time, m.duration, m.log_url,
        m.environment_compatible, m.platform, b.architecture, b.config_name, b.compiler, b.checkout_id, c.tree_name, c.git_repository_branch,
        c.git_commit_hash
-     from matched m
+     from (select * from matched order by start_time desc, id desc limit $5 offset $6) m
      left join shared.kcidb_builds b on b.id = m.build_id
      left join shared.kcidb_checkouts c on c.id = b.checkout_id
-     order by m.start_time desc, m.id desc limit $5 offset $6
    ) x) as items`;
 
 /** $1 path, $2 from, $3 to, $4 origin, $5 platform, $6 config, $7 branch, $8 tree, $9 limit, $10 offset. */

@@ -1,17 +1,24 @@
 // bench/intake: signed GitHub pull_request webhooks sent over HTTP to the scheduler,
 // which verifies each signature, parses, and records project/ref/commit, the event and
 // its outbox message in PostgreSQL (NATS running; the relay publishes as it would).
-// The scheduler runs in a process of its own (as deployed); this process is the sender,
-// keeping CONCURRENCY requests in flight, each with a unique delivery id.
-// Prints accepted events/s and p50/p99 latency. Target (2 cores): 2,000 events/s, p99 < 50 ms.
+// The scheduler runs in a process of its own (as deployed, logging at its default level,
+// info) on a nats-server of the run's own; this process is the load, keeping CONCURRENCY
+// requests in flight, each with a new delivery id and a body of its own (a new head
+// commit, over 200 projects x 5 pull requests), signed per request.
+// Prints accepted events/s and p50/p99 latency, then waits for the relay and checks that
+// every accepted webhook was recorded once and published to the run's JetStream stream.
+// Target (2 cores): 2,000 events/s, p99 < 50 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { createLogger } from '@packflow/core';
+import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
 import { startScheduler } from '@packflow/scheduler';
-import { createTestDatabase, sharedFixturesDir, testNatsUrl } from '@packflow/testing';
+import { createTestDatabase, sharedFixturesDir, startNatsServer, waitFor } from '@packflow/testing';
 import { isQuick, percentile, report, round } from './lib/bench.util.js';
 
 const SECRET = 'bench-webhook-secret';
@@ -28,14 +35,13 @@ if (process.argv.includes('--serve')) {
   const service = await startScheduler({
     env: {
       DATABASE_URL: process.env.BENCH_DATABASE_URL,
-      NATS_URL: testNatsUrl(),
-      // The machine's NATS is shared: the bench's events go to a stream of their own,
-      // which no packflow instance reads (and each run reuses).
-      PACKFLOW_INSTANCE: 'bench-intake',
+      NATS_URL: process.env.BENCH_NATS_URL,
+      JETSTREAM_STREAM: process.env.BENCH_STREAM,
       SCHEDULER_PORT: '0',
       GITHUB_WEBHOOK_SECRET: SECRET,
     },
-    logger: createLogger({ name: 'scheduler', level: 'warn' }),
+    // The default level: what a deployment pays for its log lines is part of the figure.
+    logger: createLogger({ name: 'scheduler', level: 'info' }),
   });
   process.stdout.write(`${JSON.stringify({ url: service.url })}\n`);
   process.once('SIGTERM', () => void service.close().then(() => process.exit(0)));
@@ -72,9 +78,16 @@ function template(): Record<string, unknown> {
   };
 }
 
-function bodies(): { body: Buffer; signature: string }[] {
+interface Body {
+  body: Buffer;
+  /** Where the head commit's 40 hex digits sit in `body`: each request writes a new one there. */
+  shaAt: number;
+}
+
+/** Distinct bodies over PROJECTS projects x 5 pull requests; each request then gets a head commit of its own. */
+function bodies(): Body[] {
   const base = template();
-  const out: { body: Buffer; signature: string }[] = [];
+  const out: Body[] = [];
   for (let i = 0; i < BODIES; i++) {
     const payload = structuredClone(base) as {
       action: string;
@@ -88,7 +101,8 @@ function bodies(): { body: Buffer; signature: string }[] {
     payload.number = number;
     payload.pull_request.number = number;
     payload.pull_request.html_url = `https://github.com/acme/${repo}/pull/${number}`;
-    payload.pull_request.head.sha = i.toString(16).padStart(40, '0');
+    const marker = `${'f'.repeat(32)}${i.toString(16).padStart(8, '0')}`;
+    payload.pull_request.head.sha = marker;
     payload.repository = {
       ...payload.repository,
       full_name: `acme/${repo}`,
@@ -96,40 +110,57 @@ function bodies(): { body: Buffer; signature: string }[] {
       html_url: `https://github.com/acme/${repo}`,
     };
     const body = Buffer.from(JSON.stringify(payload));
-    out.push({ body, signature: `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` });
+    const shaAt = body.indexOf(`"sha":"${marker}"`) + '"sha":"'.length;
+    if (shaAt < '"sha":"'.length || body.indexOf(marker, shaAt + 40) !== -1) {
+      throw new Error('the pull request template must carry its head sha exactly once');
+    }
+    out.push({ body, shaAt });
   }
   return out;
 }
 
-function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_CPU_PROF=<dir>: write a CPU profile of the scheduler process there.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const loader = ['--import', fileURLToPath(new URL('../tools/register.mjs', import.meta.url))];
   const child = spawn(process.execPath, [...profile, ...loader, fileURLToPath(import.meta.url), '--serve'], {
-    env: { ...process.env, NODE_OPTIONS: '', BENCH_DATABASE_URL: databaseUrl },
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.startsWith('{"url"'));
-      if (line) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
-    });
+      if (!line) return;
+      // From here on the scheduler's log lines are read and dropped, as a log shipper would.
+      child.stdout!.off('data', onData).resume();
+      resolve({ url: (JSON.parse(line) as { url: string }).url, child });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`scheduler exited with ${code} before listening`)));
   });
 }
 
 async function sendAll(): Promise<void> {
-  const db = await createTestDatabase();
-  const { url, child } = await startServer(db.url);
+  const [db, nats] = await Promise.all([createTestDatabase(), startNatsServer()]);
+  const stream = `${PACKFLOW_EVENTS_STREAM}_BENCH_${randomUUID().slice(0, 8)}`;
+  const { url, child } = await startServer({
+    BENCH_DATABASE_URL: db.url,
+    BENCH_NATS_URL: nats.url,
+    BENCH_STREAM: stream,
+  });
   const target = new URL('/webhooks/github', url);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const prepared = bodies();
   let next = 0;
 
   const send = (): Promise<number> => {
-    const { body, signature } = prepared[next++ % prepared.length];
+    const n = next++;
+    const { body: shape, shaAt } = prepared[n % prepared.length];
+    const body = Buffer.from(shape);
+    body.write(n.toString(16).padStart(40, '0'), shaAt, 'latin1');
+    const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     return new Promise((resolve, reject) => {
       const req = request(
         target,
@@ -179,51 +210,78 @@ async function sendAll(): Promise<void> {
     return { latencies: latencies.sort((a, b) => a - b), accepted, failed, seconds: (performance.now() - t0) / 1000 };
   }
 
+  const nc = await connect({ servers: nats.url });
   try {
-    await run((sent) => sent < WARMUP);
+    const warm = await run((sent) => sent < WARMUP);
     const deadline = performance.now() + SECONDS * 1000;
     const { latencies, accepted, failed, seconds } = await run(() => performance.now() < deadline);
-    const pool = db.pool();
-    const recorded = (
-      await pool.query<{ events: string; outbox: string; published: string }>(
-        `select (select count(*) from shared.events) as events, (select count(*) from shared.outbox) as outbox,
-              (select count(*) from shared.outbox where published_at is not null) as published`,
-      )
-    ).rows[0];
     const perSecond = accepted / seconds;
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
+
+    // Every accepted webhook: one event with its outbox row, published by the relay, in the stream.
+    const acceptedAll = warm.accepted + accepted;
+    const pool = db.pool();
+    const counts = async () =>
+      (
+        await pool.query<{ events: number; outbox: number; published: number }>(
+          `select (select count(*)::int from shared.events where disposition = 'accepted') as events,
+                  (select count(*)::int from shared.outbox) as outbox,
+                  (select count(*)::int from shared.outbox where published_at is not null) as published`,
+        )
+      ).rows[0];
+    const drainStart = performance.now();
+    await waitFor(async () => (await counts()).published >= acceptedAll, {
+      what: `the relay to publish ${acceptedAll} accepted webhooks`,
+      timeoutMs: 120_000,
+      intervalMs: 50,
+    });
+    const drainSeconds = (performance.now() - drainStart) / 1000;
+    const recorded = await counts();
+    const inStream = (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
+    const complete =
+      recorded.events === acceptedAll &&
+      recorded.outbox === acceptedAll &&
+      recorded.published === acceptedAll &&
+      inStream === acceptedAll;
     report(
       'intake',
       [
         `intake: ${accepted} signed GitHub pull_request webhooks accepted in ${round(seconds, 1)} s, ${CONCURRENCY} in flight` +
-          ` (${prepared[0].body.length} B each, ${PROJECTS} projects)${failed ? `, ${failed} not accepted` : ''}`,
+          ` (${prepared[0].body.length} B each, a new head commit per request, ${PROJECTS} projects)` +
+          `${failed + warm.failed ? `, ${failed + warm.failed} not accepted` : ''}`,
         `  accepted/s: ${Math.round(perSecond)}   (target 2000)`,
         `  latency ms: p50 ${round(p50)}  p99 ${round(p99)}  max ${round(latencies.at(-1) ?? NaN)}   (target p99 < 50)`,
-        `  recorded:   ${recorded.events} events, ${recorded.outbox} outbox messages (warm-up included),` +
-          ` ${recorded.published} already published to NATS by the relay`,
+        `  accepted (warm-up included) ${acceptedAll}: ${recorded.events} events and ${recorded.outbox} outbox rows recorded,` +
+          ` ${recorded.published} published, ${inStream} in stream ${stream}` +
+          ` (the relay finished ${round(drainSeconds, 1)} s after the load)${complete ? '' : '  MISMATCH'}`,
       ],
       {
         quick,
         concurrency: CONCURRENCY,
         bodyBytes: prepared[0].body.length,
         accepted,
-        failed,
+        failed: failed + warm.failed,
         seconds: round(seconds, 2),
         eventsPerSecond: Math.round(perSecond),
         p50Ms: round(p50),
         p99Ms: round(p99),
         maxMs: round(latencies.at(-1) ?? NaN),
-        events: Number(recorded.events),
-        outbox: Number(recorded.outbox),
-        published: Number(recorded.published),
+        acceptedWithWarmup: acceptedAll,
+        events: recorded.events,
+        outbox: recorded.outbox,
+        published: recorded.published,
+        inStream,
+        relayLagSeconds: round(drainSeconds, 2),
+        complete,
       },
     );
-    if (failed > 0 || Number(recorded.outbox) !== Number(recorded.events)) process.exitCode = 1;
+    if (failed + warm.failed > 0 || !complete) process.exitCode = 1;
   } finally {
+    await nc.close();
     agent.destroy();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    await db.drop();
+    await Promise.all([db.drop(), nats.dispose()]);
   }
 }

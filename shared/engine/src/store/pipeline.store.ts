@@ -163,18 +163,19 @@ export class PipelineStore {
   /** Writes the statuses of steps and the pipeline derived from the (updated) state. */
   async writeStatuses(sql: Sql, state: PipelineState): Promise<TargetStatus> {
     const steps = state.steps.map((s) => ({ id: s.id, status: stepStatus(s) }));
-    await sql.query(
-      `update shared.pipeline_steps s set status = u.status, updated_at = now()
-         from unnest($1::bigint[], $2::text[]) as u(id, status)
-        where s.id = u.id and s.status is distinct from u.status`,
-      [steps.map((s) => s.id), steps.map((s) => s.status)],
-    );
     const status = pipelineStatus(state);
+    // One statement (one round trip) for the steps and the pipeline: a signal's transaction
+    // is a dozen short statements, so each round trip saved is a share of its cost.
     await sql.query(
-      `update shared.pipelines set status = $2, updated_at = now(),
-              finished_at = case when $3 then coalesce(finished_at, now()) else null end
-        where id = $1`,
-      [state.id, status, isFinal(status)],
+      `with steps as (
+         update shared.pipeline_steps s set status = u.status, updated_at = now()
+           from unnest($1::bigint[], $2::text[]) as u(id, status)
+          where s.id = u.id and s.status is distinct from u.status
+       )
+       update shared.pipelines set status = $4, updated_at = now(),
+              finished_at = case when $5 then coalesce(finished_at, now()) else null end
+        where id = $3`,
+      [steps.map((s) => s.id), steps.map((s) => s.status), state.id, status, isFinal(status)],
     );
     return status;
   }

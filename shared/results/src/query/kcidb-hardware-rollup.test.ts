@@ -1,7 +1,7 @@
 // The hardware listing sums hourly rollups kept by triggers, and counts the partial hours
-// at the ends of its interval from the tests. Checked against counting every test
-// directly, for intervals that start and end anywhere, after inserts, merges that fill a
-// status later, and deletes.
+// at the ends of its interval from the tests, or as their rollup less the tests outside
+// the interval. Checked against counting every test directly, for intervals that start
+// and end anywhere, after inserts, merges that fill a status later, and deletes.
 import type { Database } from '@packflow/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
@@ -65,6 +65,8 @@ const WINDOWS: [string, string][] = [
   ['2026-11-10T07:10:00Z', '2026-11-10T07:50:00Z'], // inside one hour
   ['2026-11-10T07:59:59.999Z', '2026-11-10T08:00:00.001Z'], // across one hour boundary
   ['2026-11-11T12:00:00Z', '2026-11-11T13:00:00Z'], // exactly one hour
+  ['2026-11-10T01:50:00Z', '2026-11-11T04:45:00Z'], // late start, late end (the end's hour less its rest)
+  ['2026-11-10T02:05:00Z', '2099-01-01T00:20:00Z'], // early start (its hour less its beginning), to in the future
 ];
 
 async function expectListingsMatch(): Promise<void> {

@@ -13,6 +13,8 @@ import {
 import {
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
+  hardwareDayKeys,
+  hardwareHours,
   PATH_ROLLUP_SQL,
   REVISION_SQL,
   TEST_HISTORY_SQL,
@@ -67,19 +69,41 @@ const p = {
 const queries: [string, () => [string, unknown[]]][] = [
   ['trees', () => [TREES_SQL, [p.trees.from, p.trees.to, null, null, 51, 0]]],
   ['revision', () => [REVISION_SQL, [commit, '', null, null, null, 51, 0]]],
-  ['hardware', () => [HARDWARE_SQL, [p.hardware.from, p.hardware.to, null, 51, 0]]],
+  [
+    'hardware',
+    () => [
+      HARDWARE_SQL,
+      [p.hardware.from, p.hardware.to, null, 51, 0, ...hardwareHours(p.hardware.from, p.hardware.to, now)],
+    ],
+  ],
   [
     'hardware results by compatible',
     () => [
       HARDWARE_RESULTS_SQL,
-      [p.hardwareResults.hardware, p.hardwareResults.from, p.hardwareResults.to, null, 51, 0],
+      [
+        p.hardwareResults.hardware,
+        p.hardwareResults.from,
+        p.hardwareResults.to,
+        null,
+        51,
+        0,
+        hardwareDayKeys(p.hardwareResults.hardware, p.hardwareResults.from, p.hardwareResults.to),
+      ],
     ],
   ],
   [
     'hardware results by platform',
     () => [
       HARDWARE_RESULTS_SQL,
-      [p.platformResults.hardware, p.platformResults.from, p.platformResults.to, null, 51, 0],
+      [
+        p.platformResults.hardware,
+        p.platformResults.from,
+        p.platformResults.to,
+        null,
+        51,
+        0,
+        hardwareDayKeys(p.platformResults.hardware, p.platformResults.from, p.platformResults.to),
+      ],
     ],
   ],
   [

@@ -11,6 +11,8 @@ import type {
 import {
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
+  hardwareDayKeys,
+  hardwareHours,
   PATH_ROLLUP_SQL,
   REVISION_SQL,
   TEST_HISTORY_SQL,
@@ -87,7 +89,14 @@ export const kcidbQueries = {
 
   /** Hardware seen in the interval (first compatible string, else platform) with pass/fail/inconclusive counts. */
   async hardware(sql: Sql, p: HardwareParams) {
-    const { rows } = await sql.query(HARDWARE_SQL, [p.from, p.to, p.origin, p.limit + 1, p.offset]);
+    const { rows } = await sql.query(HARDWARE_SQL, [
+      p.from,
+      p.to,
+      p.origin,
+      p.limit + 1,
+      p.offset,
+      ...hardwareHours(p.from, p.to),
+    ]);
     return { ...window(p), ...paged(rows, p) };
   },
 
@@ -102,6 +111,7 @@ export const kcidbQueries = {
       p.origin,
       p.limit + 1,
       p.offset,
+      hardwareDayKeys(p.hardware, p.from, p.to),
     ]);
     return { hardware: p.hardware, ...window(p), summary: row.summary, ...paged(row.items, p) };
   },

@@ -119,24 +119,66 @@ select
      ) s on true
    ) x) as builds`;
 
-/** The tests of [from, to) not covered by whole hours: counted from `kcidb_tests`. */
-const rawHardwareCounts = (from: string, to: string) => `
-  select t.hardware, t.platform, t.is_boot, t.status, count(*) as n
+/** Hardware counts of the tests of [from, to), with `sign` (1, or -1 to take them away), when `when` holds. */
+const rawHardwareCounts = (from: string, to: string, sign: number, when: string) => `
+  select t.hardware, t.platform, t.is_boot, t.status, ${sign} * count(*)
   from shared.kcidb_tests t
-  where t.effective_start_time >= ${from} and t.effective_start_time < ${to}
+  where ${when} and t.effective_start_time >= ${from} and t.effective_start_time < ${to}
     and ($3::text is null or t.origin = $3)
     and t.hardware is not null
   group by 1, 2, 3, 4`;
 
-/** The first whole UTC hour at or after $1, and the start of the UTC hour holding $2. */
-const FIRST_HOUR = `date_trunc('hour', $1::timestamptz + interval '1 hour' - interval '1 microsecond', 'UTC')`;
-const LAST_HOUR = `date_trunc('hour', $2::timestamptz, 'UTC')`;
+/** The rollups of the whole hours [from, to), when `when` holds. */
+const rollupCounts = (from: string, to: string, when = 'true') => `
+  select r.hardware, nullif(r.platform, ''), r.is_boot, nullif(r.status, ''), r.n
+  from shared.kcidb_hardware_rollups r
+  where ${when} and r.hour >= ${from} and r.hour < ${to}
+    and ($3::text is null or r.origin = $3)
+    and r.n <> 0`;
+
+const HOUR_MS = 3600_000;
+const HALF_HOUR_MS = HOUR_MS / 2;
 
 /**
- * $1 from, $2 to, $3 origin, $4 limit, $5 offset. The whole hours of the interval come
- * from `kcidb_hardware_rollups` (hourly counts kept by triggers); the partial hours at
- * either end are counted from the tests themselves (an index-only scan of the
- * effective_start_time index, which carries the generated `hardware`, `platform` and `is_boot`).
+ * The hours of a listing's interval [from, to) and how each partial end hour is counted,
+ * as parameters $6-$12 of HARDWARE_SQL. Worked out here rather than in SQL so that
+ * PostgreSQL plans with them as constants: the branches not taken cost nothing and are
+ * not counted in the plan's cost (which, counted, made it start parallel workers that
+ * took longer to start than the whole query). A partial end hour is counted as its rollup
+ * less the tests outside the interval when those are the fewer: for the last hour when
+ * the interval runs to now or later (the usual listing: the current hour may hold many
+ * tests, the future none) or ends in the hour's second half; for the first hour when the
+ * interval starts in its first half. UTC hours are multiples of an hour since the epoch.
+ */
+export function hardwareHours(from: Date, to: Date, now: Date = new Date()): unknown[] {
+  const firstHour = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  const lastHour = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
+  const oneHour = firstHour > lastHour;
+  const headLess = !oneHour && firstHour - from.getTime() > HALF_HOUR_MS;
+  const tailLess =
+    !oneHour &&
+    lastHour < to.getTime() &&
+    (to.getTime() >= now.getTime() - 60_000 || to.getTime() - lastHour >= HALF_HOUR_MS);
+  return [
+    new Date(firstHour),
+    new Date(lastHour),
+    new Date(firstHour - HOUR_MS),
+    new Date(lastHour + HOUR_MS),
+    oneHour,
+    headLess,
+    tailLess,
+  ];
+}
+
+/**
+ * $1 from, $2 to, $3 origin, $4 limit, $5 offset, then `hardwareHours`: $6 the first whole
+ * hour, $7 the start of the last (partial) hour, $8 the start of the first partial hour,
+ * $9 the end of the last, $10 the interval lies within one hour, $11 the first partial
+ * hour is counted as its rollup less the tests before $1, $12 the last as its rollup less
+ * the tests from $2 on. The whole hours come from `kcidb_hardware_rollups` (hourly counts
+ * kept by triggers); partial hours are counted from the tests themselves (an index-only
+ * scan of the effective_start_time index, which carries the generated `hardware`, `platform` and
+ * `is_boot`), or as their rollup less the tests outside the interval.
  */
 export const HARDWARE_SQL = `
 select g.hardware,
@@ -144,28 +186,63 @@ select g.hardware,
   ${passFail('g.boot')} as boots,
   ${passFail('not g.boot')} as tests
 from (
-  select r.hardware, nullif(r.platform, '') as platform, r.is_boot as boot, nullif(r.status, '') as status, r.n
-  from shared.kcidb_hardware_rollups r
-  where r.hour >= ${FIRST_HOUR} and r.hour < ${LAST_HOUR}
-    and ($3::text is null or r.origin = $3)
-    and r.n <> 0
-  union all
-  ${rawHardwareCounts('$1', `least(${FIRST_HOUR}, $2)`)}
-  union all
-  ${rawHardwareCounts(`greatest(${LAST_HOUR}, ${FIRST_HOUR})`, '$2')}
+  select u.hardware, u.platform, u.boot, u.status, sum(u.n) as n
+  from (
+    ${rollupCounts('$6::timestamptz', '$7::timestamptz')}
+    union all
+    ${rawHardwareCounts('$1', '$2', 1, '$10::boolean')}
+    union all
+    ${rawHardwareCounts('$1', '$6::timestamptz', 1, 'not $10::boolean and not $11::boolean')}
+    union all
+    ${rollupCounts('$8::timestamptz', '$6::timestamptz', '$11::boolean')}
+    union all
+    ${rawHardwareCounts('$8::timestamptz', '$1', -1, '$11::boolean')}
+    union all
+    ${rawHardwareCounts('$7::timestamptz', '$2', 1, 'not $10::boolean and not $12::boolean')}
+    union all
+    ${rollupCounts('$7::timestamptz', '$9::timestamptz', '$12::boolean')}
+    union all
+    ${rawHardwareCounts('$2', '$9::timestamptz', -1, '$12::boolean')}
+  ) u(hardware, platform, boot, status, n)
+  group by 1, 2, 3, 4
+  having sum(u.n) <> 0
 ) g(hardware, platform, boot, status, n)
 group by g.hardware
 order by g.hardware
 limit $4 offset $5`;
 
-/** $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 offset. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The `hardware@day` keys of the UTC days of [from, to), as `kcidb_hardware_days` makes
+ * them (days counted from 1970-01-01): $7 of HARDWARE_RESULTS_SQL. Passed as a value so
+ * PostgreSQL estimates them from the index's statistics.
+ */
+export function hardwareDayKeys(hardware: string, from: Date, to: Date): string[] {
+  const keys: string[] = [];
+  for (let d = Math.floor(from.getTime() / DAY_MS); d <= Math.floor(to.getTime() / DAY_MS); d++) {
+    keys.push(`${hardware}@${d}`);
+  }
+  return keys;
+}
+
+/**
+ * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 offset, $7 `hardwareDayKeys`. The
+ * tests are found by the `hardware@day` keys of the window's days (the GIN index
+ * `kcidb_tests_hardware_day_index`), so the query reads that hardware's tests of the
+ * window only, however long the history; only the page's tests are joined to their
+ * builds and checkouts.
+ */
 export const HARDWARE_RESULTS_SQL = `
 with matched as (
   select t.id, t.build_id, t.origin, t.path, t.status, ${START('t')}, t.duration, t.log_url,
     t.environment_compatible, t.platform, t.is_boot
   from shared.kcidb_tests t
-  where (t.environment_compatible @> array[$1::text] or t.environment_misc ->> 'platform' = $1)
-    and t.effective_start_time >= $2 and t.effective_start_time < $3
+  where shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.effective_start_time) && $7::text[]
+    and (t.environment_compatible @> array[$1::text] or t.platform = $1)
+    -- As a range, which the effective_start_time index cannot serve: the day keys found the window's
+    -- rows already, and AND-ing them with the index's whole window read far more.
+    and tstzrange($2, $3) @> t.effective_start_time
     and ($4::text is null or t.origin = $4)
 )
 select
@@ -175,10 +252,9 @@ select
      select m.id, m.build_id, m.origin, m.path, m.status, m.start_time, m.start_time_source, m.duration, m.log_url,
        m.environment_compatible, m.platform, b.architecture, b.config_name, b.compiler, b.checkout_id, c.tree_name, c.git_repository_branch,
        c.git_commit_hash
-     from matched m
+     from (select * from matched order by start_time desc, id desc limit $5 offset $6) m
      left join shared.kcidb_builds b on b.id = m.build_id
      left join shared.kcidb_checkouts c on c.id = b.checkout_id
-     order by m.start_time desc, m.id desc limit $5 offset $6
    ) x) as items`;
 
 /** $1 path, $2 from, $3 to, $4 origin, $5 platform, $6 config, $7 branch, $8 tree, $9 limit, $10 offset. */

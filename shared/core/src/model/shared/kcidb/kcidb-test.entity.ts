@@ -104,11 +104,13 @@ export const KcidbTestSchema = new EntitySchema<KcidbTest>({
     },
     // test history: one path over time
     { name: 'kcidb_tests_path_index', properties: ['path', 'effectiveStartTime'] },
-    // hardware details: by compatible string or by platform
-    { name: 'kcidb_tests_environment_compatible_index', properties: ['environmentCompatible'], type: 'gin' },
+    // hardware details: one hardware's tests of the window's UTC days, by compatible string
+    // or platform (the function is in migration 20261202T170000-kcidb-hardware-by-day)
     {
-      name: 'kcidb_tests_platform_index',
-      expression: `create index "kcidb_tests_platform_index" on "shared"."kcidb_tests" (("environment_misc" ->> 'platform'))`,
+      name: 'kcidb_tests_hardware_day_index',
+      expression:
+        `create index "kcidb_tests_hardware_day_index" on "shared"."kcidb_tests" ` +
+        `using gin ("shared"."kcidb_hardware_days"("environment_compatible", "platform", "effective_start_time"))`,
     },
   ],
 });

@@ -17,6 +17,13 @@ const RESULTS = 'results';
 /** The subject of a stored KCIDB submission, without an instance. */
 export const KCIDB_SUBMITTED_SUBJECT = `${RESULTS}.kcidb.submitted`;
 
+/**
+ * The subject announcing a loaded KCIDB submission to the stream worker, which reports the
+ * results on source-git merge requests when a checkout is a sync's dist-git commit. It is
+ * a `stream.…` subject so the stream worker's filter receives it; no event has that type.
+ */
+export const KCIDB_LOADED_SUBJECT = 'stream.kcidb.loaded';
+
 /** Everything the results worker receives, without an instance. */
 export const RESULTS_SUBJECTS = `${RESULTS}.>`;
 

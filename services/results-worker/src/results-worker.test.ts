@@ -120,11 +120,8 @@ describe('results worker on JetStream', () => {
 
   it('announces a loaded submission on stream.kcidb.loaded with the commits of its checkouts, in the outbox', async () => {
     const outbox = async (id: string) =>
-      (
-        await db
-          .pool()
-          .query('select subject, payload from shared.outbox where msg_id = $1', [`kcidb-loaded-${id}`])
-      ).rows;
+      (await db.pool().query('select subject, payload from shared.outbox where msg_id = $1', [`kcidb-loaded-${id}`]))
+        .rows;
     const earlier = crypto.randomUUID();
     await store(earlier, {
       version: { major: 5 },

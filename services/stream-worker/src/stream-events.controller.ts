@@ -19,7 +19,11 @@ export class StreamEventsController implements OnApplicationShutdown {
   async handle(@Payload() event: EventMessage | KcidbLoadedMessage, @Ctx() ctx: JetStreamContext): Promise<void> {
     const logger = ctx
       .getLogger()
-      .child(event.type === 'kcidb.loaded' ? { submission: event.submissionId, type: event.type } : { eventId: event.eventId, type: event.type });
+      .child(
+        event.type === 'kcidb.loaded'
+          ? { submission: event.submissionId, type: event.type }
+          : { eventId: event.eventId, type: event.type },
+      );
     if (!this.runtime.service) {
       logger.info('stream event received; no GitLab identity to act on it');
       return;

@@ -77,16 +77,13 @@ export class KcidbReporter {
           // GitLab adds a status for every post once the last one is finished: the same summary is not posted again.
           const reported = await this.forge.findCommitStatus(repo, sourceGit.sha, kcidbStatusName(origin));
           if (reported?.description === summary.title && reported.targetUrl === (summary.logUrl ?? null)) continue;
-          await this.forge.reportStatus(
-            repo,
-            {
-              name: kcidbStatusName(origin),
-              sha: sourceGit.sha,
-              state: summary.state,
-              title: summary.title,
-              ...(summary.logUrl ? { detailsUrl: summary.logUrl } : {}),
-            },
-          );
+          await this.forge.reportStatus(repo, {
+            name: kcidbStatusName(origin),
+            sha: sourceGit.sha,
+            state: summary.state,
+            title: summary.title,
+            ...(summary.logUrl ? { detailsUrl: summary.logUrl } : {}),
+          });
         }
         logger.info(
           { submission: message.submissionId, distGitSha, origin, state: summary.state, syncs: syncs.length },

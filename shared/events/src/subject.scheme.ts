@@ -1,7 +1,8 @@
 // Every JetStream subject packflow uses, built and read here and nowhere else.
 //
 // Scheme: `[<instance>.]<ecosystem>.<event type>` for events (`upstream.pull_request.opened`,
-// `dev-a.stream.push.branch`) and `[<instance>.]results.kcidb.submitted` for results. The
+// `dev-a.stream.push.branch`), `[<instance>.]results.kcidb.submitted` for results and
+// `[<instance>.]stream.kcidb.loaded` for loaded KCIDB submissions (to the stream worker). The
 // instance (PACKFLOW_INSTANCE) is absent by default; installations sharing a NATS server set
 // one each, and their subjects, stream and durables never meet. Subjects are written into
 // outbox rows at intake with the instance in them, so the relay publishes them as they are;

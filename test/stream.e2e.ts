@@ -2,7 +2,8 @@
 // file://, on an instance of its own) sends its hooks to the scheduler, whose ROUTING_RULES
 // give redhat/centos-stream/** there to the stream ecosystem; the events go through JetStream to the stream worker, whose sync
 // pipelines convert source-git merge requests with real git, push to the identity's fork
-// of dist-git, open the dist-git merge request and report its CI back as commit statuses,
+// of dist-git, open the dist-git merge request and report its CI (its pipelines, and KCIDB
+// reports other CI systems submit to web for its commit) back as commit statuses,
 // all through the real GitLab client. Real PostgreSQL and NATS; every wait is a condition.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,9 @@ import type { RunningService } from '@packflow/platform';
 import { startScheduler } from '@packflow/scheduler';
 import { updateDistGit } from '@packflow/source-git';
 import { LINK_MARKER } from '@packflow/stream';
+import { startResultsWorker } from '@packflow/results-worker';
 import { startStreamWorker } from '@packflow/stream-worker';
+import { startWeb } from '@packflow/web';
 import {
   createTestDatabase,
   distGitRepo,
@@ -41,6 +44,8 @@ const INSTANCE = 'https://gitlab.stream.test';
 const ROUTING_RULES = JSON.stringify([
   { instance: 'gitlab.stream.test', namespace: 'redhat/centos-stream/**', ecosystem: 'stream' },
 ]);
+/** A CI system that submits KCIDB reports (origin `myci`). */
+const KCIDB_TOKEN = 'myci-token-0123456789abcdef';
 const logger = createLogger({ name: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'info') ?? 'silent' });
 
 let db: TestDatabase;
@@ -48,6 +53,8 @@ let nats: TestNatsServer;
 let gitlab: FakeGitlab;
 let scheduler: RunningService;
 let worker: RunningService;
+let web: RunningService;
+let results: RunningService;
 let root: string;
 let sg: TestRepo;
 let dg: TestRepo;
@@ -93,6 +100,17 @@ beforeAll(async () => {
     },
     logger,
   });
+  // Other CI systems' KCIDB reports: submitted to web, loaded by the results worker.
+  web = await startWeb({
+    env: {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      WEB_PORT: '0',
+      KCIDB_SUBMITTERS: JSON.stringify({ [KCIDB_TOKEN]: ['myci'] }),
+    },
+    logger,
+  });
+  results = await startResultsWorker({ env: { DATABASE_URL: db.url, NATS_URL: nats.url }, logger });
   // Source-git on c9s and dist-git converted from it (the sync point), both on the fake.
   sg = sourceGitRepo(join(root, 'src'));
   dg = distGitRepo(join(root, 'rpms'));
@@ -106,6 +124,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await results?.close();
+  await web?.close();
   await worker?.close();
   await scheduler?.close();
   await gitlab?.close();
@@ -241,6 +261,37 @@ describe('a source-git merge request, end to end', () => {
       { path: 'dist_git.ci.rpminspect', status: 'FAIL', tree_name: RPMS },
       { path: 'dist_git.ci.rpminspect', status: 'PASS', tree_name: RPMS },
     ]);
+  });
+
+  it('reports a KCIDB report another CI submits for the dist-git commit as a commit status of its origin', async () => {
+    const distGitSha = (await gitlab.projects.branchHead(FORK, `source-git-mr-${MR}`))!;
+    const submitted = await fetch(`${web.url}/api/kcidb/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KCIDB_TOKEN}` },
+      body: JSON.stringify({
+        version: { major: 5, minor: 3 },
+        checkouts: [{ id: 'myci:hello', origin: 'myci', tree_name: RPMS, git_commit_hash: distGitSha }],
+        builds: [{ id: 'myci:hello-x86_64', origin: 'myci', checkout_id: 'myci:hello', status: 'PASS' }],
+        tests: [
+          { id: 'myci:t1', origin: 'myci', build_id: 'myci:hello-x86_64', path: 'tier0', status: 'PASS' },
+          {
+            id: 'myci:t2',
+            origin: 'myci',
+            build_id: 'myci:hello-x86_64',
+            path: 'tier1',
+            status: 'FAIL',
+            log_url: 'https://ci.example/t2',
+          },
+        ],
+      }),
+    });
+    expect(submitted.status).toBe(202);
+    const reported = await waitFor(() => status(head, 'kcidb: myci'), { what: 'the KCIDB status on source-git' });
+    expect(reported).toMatchObject({
+      status: 'failed',
+      description: '1 build: 1 PASS; 2 tests: 1 FAIL, 1 PASS',
+      targetUrl: 'https://ci.example/t2',
+    });
   });
 
   it('answers /packit help with the commands it runs, for anyone', async () => {

@@ -21,7 +21,9 @@ export class ResultsWorkerModule {
           provide: KcidbSubmissionProcessor,
           inject: [DATABASE, LOGGER],
           useFactory: (database: Database, logger: Logger) =>
-            new KcidbSubmissionProcessor(database, logger.child({ component: 'kcidb-processor' })),
+            new KcidbSubmissionProcessor(database, logger.child({ component: 'kcidb-processor' }), {
+              instance: platform.config.instance,
+            }),
         },
         KcidbSweeper,
       ],

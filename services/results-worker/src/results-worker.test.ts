@@ -118,6 +118,43 @@ describe('results worker on JetStream', () => {
     expect(rows).toEqual([{ tree_name: 'mainline' }]);
   });
 
+  it('announces a loaded submission on stream.kcidb.loaded with the commits of its checkouts, in the outbox', async () => {
+    const outbox = async (id: string) =>
+      (await db.pool().query('select subject, payload from shared.outbox where msg_id = $1', [`kcidb-loaded-${id}`]))
+        .rows;
+    const earlier = crypto.randomUUID();
+    await store(earlier, {
+      version: { major: 5 },
+      checkouts: [{ id: 'myci:c-a', origin: 'myci', git_commit_hash: 'a'.repeat(40) }],
+      builds: [{ id: 'myci:b-a', origin: 'myci', checkout_id: 'myci:c-a' }],
+    });
+    const later = crypto.randomUUID();
+    // Tests of a build loaded earlier, beside a checkout of another commit and one without a commit.
+    await store(later, {
+      version: { major: 5 },
+      checkouts: [
+        { id: 'myci:c-b', origin: 'myci', git_commit_hash: 'b'.repeat(40) },
+        { id: 'myci:c-none', origin: 'myci' },
+      ],
+      tests: [{ id: 'myci:t-a', origin: 'myci', build_id: 'myci:b-a', status: 'PASS' }],
+    });
+    const none = crypto.randomUUID();
+    await store(none, report('myci:c-no-commit', 'mainline'));
+    for (const id of [earlier, later, none]) {
+      const message = kcidbSubmittedMessage(id, ['myci']);
+      await acknowledged(await publish(message.subject, message.payload, message.msgId));
+      await processed(id);
+    }
+    expect(await outbox(earlier)).toEqual([
+      {
+        subject: 'stream.kcidb.loaded',
+        payload: { type: 'kcidb.loaded', submissionId: earlier, commits: ['a'.repeat(40)] },
+      },
+    ]);
+    expect((await outbox(later))[0].payload.commits).toEqual(['a'.repeat(40), 'b'.repeat(40)]);
+    expect(await outbox(none)).toEqual([]);
+  });
+
   it('does nothing more for a redelivered message of a processed submission', async () => {
     const id = crypto.randomUUID();
     await store(id, report('myci:c-twice', 'next'));

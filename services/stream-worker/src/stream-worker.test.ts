@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createLogger, DeadLetter } from '@packflow/core';
-import { toEventMessage, type PackflowEvent } from '@packflow/events';
+import { kcidbLoadedMessage, toEventMessage, type PackflowEvent } from '@packflow/events';
 import {
   createTestDatabase,
   startNatsServer,
@@ -64,6 +64,35 @@ describe('stream worker on JetStream', () => {
         { what: 'the event to be acknowledged' },
       );
       expect(await (await db.orm()).em.fork().count(DeadLetter, {})).toBe(0);
+    } finally {
+      await worker.close();
+    }
+    await nc.drain();
+  });
+
+  it('takes announcements of loaded KCIDB submissions on stream.kcidb.loaded, and dead-letters a malformed one', async () => {
+    const worker = await startStreamWorker({
+      env: { DATABASE_URL: db.url, NATS_URL: nats.url },
+      logger: createLogger({ name: 'test', level: 'silent' }),
+    });
+    const nc = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const loaded = kcidbLoadedMessage(crypto.randomUUID(), ['c'.repeat(40)]);
+      const js = jetstream(nc);
+      await js.publish(loaded.subject, JSON.stringify(loaded.payload), { msgID: loaded.msgId });
+      const bad = { ...loaded.payload, commits: [] };
+      const { seq } = await js.publish(loaded.subject, JSON.stringify(bad), { msgID: 'kcidb-loaded-bad' });
+      await waitFor(
+        async () => {
+          const info = await jsm.consumers.info('PACKFLOW_EVENTS', 'stream-worker');
+          return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0;
+        },
+        { what: 'both messages to be acknowledged' },
+      );
+      const letters = await (await db.orm()).em.fork().find(DeadLetter, {});
+      expect(letters.map((l) => l.msgId)).toEqual(['kcidb-loaded-bad']);
+      expect(letters[0]!.error).toMatch(/commits/);
     } finally {
       await worker.close();
     }

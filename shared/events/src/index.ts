@@ -57,6 +57,7 @@ export {
   parseSubject,
   splitSubject,
   streamSubjects,
+  KCIDB_LOADED_SUBJECT,
   KCIDB_SUBMITTED_SUBJECT,
   RESULTS_SUBJECTS,
 } from './subject.scheme.js';
@@ -68,8 +69,12 @@ export {
   type EventMessageMeta,
 } from './event-message.schema.js';
 export {
+  kcidbLoadedMessage,
+  kcidbLoadedSchema,
   kcidbSubmittedMessage,
   kcidbSubmittedSchema,
   validateResultsMessage,
+  validateStreamMessage,
+  type KcidbLoadedMessage,
   type KcidbSubmittedMessage,
 } from './results-message.schema.js';

@@ -7,8 +7,8 @@
 // message stays small whatever the report's size and a redelivery loads nothing twice.
 import { z } from 'zod';
 import { ValidationError } from '@packflow/base';
-import { zodProblems } from './event-message.schema.js';
-import { instanceSubject, KCIDB_SUBMITTED_SUBJECT, splitSubject } from './subject.scheme.js';
+import { validateEventMessage, zodProblems, type EventMessage } from './event-message.schema.js';
+import { instanceSubject, KCIDB_LOADED_SUBJECT, KCIDB_SUBMITTED_SUBJECT, splitSubject } from './subject.scheme.js';
 
 export const kcidbSubmittedSchema = z.object({
   type: z.literal('kcidb.submitted'),
@@ -41,4 +41,33 @@ export function validateResultsMessage(subject: string, payload: unknown): Kcidb
   const parsed = schema.safeParse(payload);
   if (!parsed.success) throw new ValidationError(`message on ${subject}: ${zodProblems(parsed.error)}`, { subject });
   return parsed.data as KcidbSubmittedMessage;
+}
+
+export const kcidbLoadedSchema = z.object({
+  type: z.literal('kcidb.loaded'),
+  /** `shared.kcidb_submissions.id`. */
+  submissionId: z.uuid(),
+  /** The `git_commit_hash` of every checkout the submission loaded or reported builds and tests of. */
+  commits: z.array(z.string().min(1)).min(1),
+});
+export type KcidbLoadedMessage = z.infer<typeof kcidbLoadedSchema>;
+
+/**
+ * The outbox row announcing that a submission was loaded, written in the transaction that
+ * loads it (Nats-Msg-Id `kcidb-loaded-<id>`: a submission is loaded once).
+ */
+export function kcidbLoadedMessage(submissionId: string, commits: readonly string[], instance?: string) {
+  const payload: KcidbLoadedMessage = { type: 'kcidb.loaded', submissionId, commits: [...commits] };
+  return { subject: instanceSubject(KCIDB_LOADED_SUBJECT, instance), msgId: `kcidb-loaded-${submissionId}`, payload };
+}
+
+/**
+ * Validates a message received on a `stream.…` subject: the announcement of a loaded KCIDB
+ * submission, or else an event (`validateEventMessage`).
+ */
+export function validateStreamMessage(subject: string, payload: unknown): EventMessage | KcidbLoadedMessage {
+  if (splitSubject(subject).local !== KCIDB_LOADED_SUBJECT) return validateEventMessage(subject, payload);
+  const parsed = kcidbLoadedSchema.safeParse(payload);
+  if (!parsed.success) throw new ValidationError(`message on ${subject}: ${zodProblems(parsed.error)}`, { subject });
+  return parsed.data;
 }

@@ -1,7 +1,8 @@
 // Every JetStream subject packflow uses, built and read here and nowhere else.
 //
 // Scheme: `[<instance>.]<ecosystem>.<event type>` for events (`upstream.pull_request.opened`,
-// `dev-a.stream.push.branch`) and `[<instance>.]results.kcidb.submitted` for results. The
+// `dev-a.stream.push.branch`), `[<instance>.]results.kcidb.submitted` for results and
+// `[<instance>.]stream.kcidb.loaded` for loaded KCIDB submissions (to the stream worker). The
 // instance (PACKFLOW_INSTANCE) is absent by default; installations sharing a NATS server set
 // one each, and their subjects, stream and durables never meet. Subjects are written into
 // outbox rows at intake with the instance in them, so the relay publishes them as they are;
@@ -16,6 +17,13 @@ const RESULTS = 'results';
 
 /** The subject of a stored KCIDB submission, without an instance. */
 export const KCIDB_SUBMITTED_SUBJECT = `${RESULTS}.kcidb.submitted`;
+
+/**
+ * The subject announcing a loaded KCIDB submission to the stream worker, which reports the
+ * results on source-git merge requests when a checkout is a sync's dist-git commit. It is
+ * a `stream.…` subject so the stream worker's filter receives it; no event has that type.
+ */
+export const KCIDB_LOADED_SUBJECT = 'stream.kcidb.loaded';
 
 /** Everything the results worker receives, without an instance. */
 export const RESULTS_SUBJECTS = `${RESULTS}.>`;

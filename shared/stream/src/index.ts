@@ -18,3 +18,4 @@ export { DistGitPushes } from './handlers/dist-git.pushes.js';
 export { streamHelpText } from './handlers/help.text.js';
 export { GitWorkspace } from '@packflow/source-git';
 export { CiResultsRecorder, type DistGitPipeline } from './handlers/ci-results.recorder.js';
+export { KcidbReporter, kcidbStatusName, summariseOrigin } from './handlers/kcidb.reporter.js';

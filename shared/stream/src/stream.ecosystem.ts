@@ -10,6 +10,7 @@ import { SyncActivities } from './activities/sync.activities.js';
 import { CiJobsReporter } from './handlers/ci-jobs.reporter.js';
 import { CiResultsRecorder } from './handlers/ci-results.recorder.js';
 import { DistGitPushes } from './handlers/dist-git.pushes.js';
+import { KcidbReporter } from './handlers/kcidb.reporter.js';
 import { StreamService } from './handlers/stream.service.js';
 import { MrPairSchema } from './model/mr-pair.entity.js';
 import { SyncRunSchema } from './model/sync-run.entity.js';
@@ -61,6 +62,7 @@ export function createStream(deps: { sql: Sql; settings: Readonly<StreamSettings
         pushes: new DistGitPushes({ forge, repository, workspace, settings }),
         results: new CiResultsRecorder(sql, logger),
         jobs: new CiJobsReporter(forge, logger),
+        kcidb: new KcidbReporter(repository, forge, logger),
         instanceUrl: settings.gitlab.instanceUrl,
         logger,
       }),

@@ -29,6 +29,16 @@ export interface SourceGitCommit {
   sha: string;
 }
 
+/** How many KCIDB builds or tests of one origin have one status. */
+export interface KcidbCount {
+  kind: 'build' | 'test';
+  origin: string;
+  /** KCIDB status (`PASS`, `FAIL`, `ERROR`, `MISS`, `DONE`, `SKIP`); null while running. */
+  status: string | null;
+  count: number;
+  logUrl: string | null;
+}
+
 const PAIR_COLUMNS = `id::text, source_git_project_id::text as "sourceGitProjectId", source_git_mr as "sourceGitMr",
   dist_git_project_id::text as "distGitProjectId", dist_git_mr as "distGitMr", target_branch as "targetBranch",
   fork_branch as "forkBranch", source_git_sha as "sourceGitSha", dist_git_sha as "distGitSha", state`;
@@ -123,6 +133,49 @@ export class StreamRepository {
       [targetId],
     );
     return rows[0];
+  }
+
+  /**
+   * The source-git commits of the syncs whose CI step waits for, or ran on, dist-git commit
+   * `distGitSha` (the CI target's external id is `<dist-git path>@<sha>`).
+   */
+  async sourceGitOfDistGitCommit(distGitSha: string): Promise<SourceGitCommit[]> {
+    const { rows } = await this.sql.query<SourceGitCommit>(
+      `select distinct pr.namespace, pr.repo, c.sha
+         from stream.sync_steps t
+         join stream.pipeline_step_sync_steps l on l.sync_step_id = t.id
+         join shared.pipeline_steps s on s.id = l.step_id
+         join shared.pipelines p on p.id = s.pipeline_id
+         join shared.projects pr on pr.id = p.project_id
+         join shared.commits c on c.id = p.commit_id
+        where right(t.external_id, length($1) + 1) = '@' || $1
+        order by 1, 2, 3`,
+      [distGitSha],
+    );
+    return rows;
+  }
+
+  /**
+   * KCIDB builds and tests of checkouts of commit `sha`, counted by origin and status (null:
+   * not finished), with one log URL each; origin `exceptOrigin` (packflow's own) left out.
+   */
+  async kcidbCounts(sha: string, exceptOrigin: string): Promise<KcidbCount[]> {
+    const { rows } = await this.sql.query<KcidbCount>(
+      `select 'build' as kind, b.origin, b.status, count(*)::int as count, min(b.log_url) as "logUrl"
+         from shared.kcidb_checkouts k join shared.kcidb_builds b on b.checkout_id = k.id
+        where k.git_commit_hash = $1 and b.origin <> $2
+        group by b.origin, b.status
+       union all
+       select 'test', t.origin, t.status, count(*)::int, min(t.log_url)
+         from shared.kcidb_checkouts k
+         join shared.kcidb_builds b on b.checkout_id = k.id
+         join shared.kcidb_tests t on t.build_id = b.id
+        where k.git_commit_hash = $1 and t.origin <> $2
+        group by t.origin, t.status
+       order by 2, 1, 3`,
+      [sha, exceptOrigin],
+    );
+    return rows;
   }
 
   /** The newest pipeline of a merge request (the one a comment command acts on) and its steps by job. */

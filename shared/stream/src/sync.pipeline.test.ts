@@ -10,7 +10,9 @@ import { createLogger } from '@packflow/core';
 import { createEngine, type EngineActivities, type PipelineEngine } from '@packflow/engine';
 import { FakeGitlab } from '@packflow/forges/testing';
 import { GitlabForge } from '@packflow/forges';
+import { KcidbSubmissionProcessor } from '@packflow/results';
 import { updateDistGit } from '@packflow/source-git';
+import { validateStreamMessage } from '@packflow/events';
 import {
   createTestDatabase,
   distGitRepo,
@@ -21,6 +23,7 @@ import {
   type TestRepo,
 } from '@packflow/testing';
 import { LINK_MARKER, SyncActivities, type SyncOptions } from './activities/sync.activities.js';
+import { KcidbReporter } from './handlers/kcidb.reporter.js';
 import { syncPlan } from './handlers/stream.service.js';
 import { STREAM_KINDS } from './model/stream.kinds.js';
 import { StreamRepository } from './stream.repository.js';
@@ -274,5 +277,91 @@ describe('the sync pipeline', () => {
     });
     expect(await statuses(pipelineId, engine)).toMatchObject({ sync_push: 'skipped', sync_merge_request: 'skipped' });
     expect(distGitMrs()).toHaveLength(0);
+  });
+});
+
+describe('KCIDB results for the dist-git commit of a sync', () => {
+  /** Stores a submission as the web's submit does and loads it; the outbox row it leaves, as the stream worker receives it. */
+  async function load(report: unknown) {
+    const id = crypto.randomUUID();
+    await db
+      .pool()
+      .query(`insert into shared.kcidb_submissions (id, origins, report) values ($1, '{myci}', $2)`, [
+        id,
+        JSON.stringify(report),
+      ]);
+    expect(await new KcidbSubmissionProcessor(db.pool(), logger).processSubmission(id)).toMatchObject({ loaded: true });
+    const { rows } = await db
+      .pool()
+      .query<{ subject: string; payload: unknown }>(`select subject, payload from shared.outbox where msg_id = $1`, [
+        `kcidb-loaded-${id}`,
+      ]);
+    return rows.map((r) => validateStreamMessage(r.subject, r.payload));
+  }
+
+  const report = (sha: string, pkg: string, tests: { id: string; status: string | null }[]) => ({
+    version: { major: 5, minor: 3 },
+    checkouts: [{ id: `myci:${pkg}`, origin: 'myci', git_commit_hash: sha }],
+    builds: [{ id: `myci:${pkg}:b`, origin: 'myci', checkout_id: `myci:${pkg}`, status: 'PASS' }],
+    tests: tests.map((t) => ({
+      id: `myci:${pkg}:${t.id}`,
+      origin: 'myci',
+      build_id: `myci:${pkg}:b`,
+      path: t.id,
+      ...(t.status ? { status: t.status } : {}),
+      log_url: `https://ci.example/${t.id}`,
+    })),
+  });
+
+  it('are reported on the source-git commit as one status of their origin, updated by a later submission and not posted again on a redelivery', async () => {
+    const engine = engineWith(world.activities);
+    const pipelineId = await start(engine);
+    const ci = (await engine.getState(pipelineId)).steps.find((s) => s.job === 'sync_ci')!.targets[0];
+    const distGitSha = ci.externalId!.split('@')[1]!;
+    const reporter = new KcidbReporter(
+      new StreamRepository(db.pool()),
+      new GitlabForge({ host: gitlab.url, token: gitlab.token }),
+      logger,
+    );
+
+    const [loaded] = await load(
+      report(distGitSha, world.pkg, [
+        { id: 'rpminspect', status: 'PASS' },
+        { id: 'tier1', status: null },
+      ]),
+    );
+    expect(loaded).toMatchObject({ type: 'kcidb.loaded', commits: [distGitSha] });
+    if (loaded?.type !== 'kcidb.loaded') throw new Error('not a kcidb.loaded message');
+    await reporter.loaded(loaded);
+    expect(gitlab.status(world.src, world.head, 'kcidb: myci')).toMatchObject({
+      status: 'running',
+      description: '1 build: 1 PASS; 2 tests: 1 PASS, 1 running',
+      targetUrl: 'https://ci.example/rpminspect',
+    });
+
+    // The unfinished test passes and another one fails, in a later submission: the status is updated.
+    const [later] = await load(
+      report(distGitSha, world.pkg, [
+        { id: 'tier1', status: 'PASS' },
+        { id: 'tier2', status: 'FAIL' },
+      ]),
+    );
+    if (later?.type !== 'kcidb.loaded') throw new Error('not a kcidb.loaded message');
+    await reporter.loaded(later);
+    await reporter.loaded(later);
+    const reported = gitlab.statusesFor(world.src, world.head).filter((st) => st.name === 'kcidb: myci');
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toMatchObject({
+      status: 'failed',
+      description: '1 build: 1 PASS; 3 tests: 1 FAIL, 2 PASS',
+      targetUrl: 'https://ci.example/tier2',
+      history: [expect.objectContaining({ status: 'running' }), expect.objectContaining({ status: 'failed' })],
+    });
+
+    // A submission about a commit no sync pushed announces it, and nothing is reported.
+    const [other] = await load(report('f'.repeat(40), `${world.pkg}-other`, [{ id: 'tier0', status: 'FAIL' }]));
+    if (other?.type !== 'kcidb.loaded') throw new Error('not a kcidb.loaded message');
+    await reporter.loaded(other);
+    expect(gitlab.statusesFor(world.src).filter((st) => st.name.startsWith('kcidb:'))).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { PackflowError, type Logger, type Sql, type Transactional } from '@packflow/core';
 import { validateKcidbReport } from '../report/kcidb-report.validator.js';
 import { loadKcidbReport, loadStoredKcidbReport, type KcidbLoadCounts } from './kcidb-ingest.repository.js';
+import { announceKcidbLoad } from '../submit/kcidb-announce.js';
 import { submissions, type StoredSubmission } from './kcidb-submission.repository.js';
 
 export interface ProcessOutcome {
@@ -26,11 +27,15 @@ const REPEATED_ID = '21000';
  * Reports are loaded in place (the SQL reads the stored JSON); submit validated them. A
  * report that repeats an id within a section is loaded the slow way instead: read,
  * validated again and merged in JavaScript.
+ *
+ * A loaded submission is announced, in the same transaction, with the commits its
+ * checkouts name (`stream.kcidb.loaded` on `instance`), for the stream worker.
  */
 export class KcidbSubmissionProcessor {
   constructor(
     private readonly db: Transactional,
     private readonly logger: Logger,
+    private readonly options: { instance?: string } = {},
   ) {}
 
   /** Processes one submission; a no-op when it is already processed or failed. */
@@ -72,6 +77,7 @@ export class KcidbSubmissionProcessor {
         return { id: row.id, status: 'failed', loaded: false };
       }
       await submissions.finish(tx, row.id, 'processed', null);
+      await announceKcidbLoad(tx, row.id, await submissions.commits(tx, row.id), this.options.instance);
       log.info({ counts }, 'KCIDB submission loaded');
       return { id: row.id, status: 'processed', loaded: true, counts };
     } catch (error) {

@@ -66,6 +66,27 @@ export const submissions = {
     return row?.report;
   },
 
+  /**
+   * The commit hashes of the checkouts a loaded submission reported on: its checkouts, the
+   * checkouts of its builds and of its tests' builds (which may have come in earlier).
+   */
+  async commits(sql: Sql, id: string): Promise<string[]> {
+    const { rows } = await sql.query<{ hash: string }>(
+      `with r as (select "report" from "shared"."kcidb_submissions" where "id" = $1),
+       ids as (
+         select c ->> 'id' as id from r, jsonb_array_elements(coalesce(r.report -> 'checkouts', '[]')) c
+         union select b ->> 'checkout_id' from r, jsonb_array_elements(coalesce(r.report -> 'builds', '[]')) b
+         union select kb."checkout_id" from r, jsonb_array_elements(coalesce(r.report -> 'tests', '[]')) t
+                join "shared"."kcidb_builds" kb on kb."id" = t ->> 'build_id')
+       select distinct k."git_commit_hash" as hash
+         from "shared"."kcidb_checkouts" k join ids on ids.id = k."id"
+        where k."git_commit_hash" is not null
+        order by 1`,
+      [id],
+    );
+    return rows.map((r) => r.hash);
+  },
+
   async finish(
     sql: Sql,
     id: string,

@@ -7,7 +7,9 @@ import type { Logger, Sql } from '@packflow/core';
 import { loadKcidbReport, type KcidbReport } from '@packflow/results';
 import type { CiJob } from './ci-jobs.reporter.js';
 
-const ORIGIN = 'packflow';
+/** The KCIDB origin of packflow's own records (the dist-git pipelines). */
+export const PACKFLOW_ORIGIN = 'packflow';
+const ORIGIN = PACKFLOW_ORIGIN;
 
 const STATUS: Record<string, 'PASS' | 'FAIL' | 'ERROR' | 'SKIP'> = {
   success: 'PASS',

@@ -6,7 +6,7 @@
 import { ConflictError, type Logger } from '@packflow/core';
 import type { Plan } from '@packflow/config';
 import type { PipelineEngine, SignalState } from '@packflow/engine';
-import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
+import type { EventMessage, EventMessageMeta, EventOfType, EventType, KcidbLoadedMessage } from '@packflow/events';
 import type { GitlabForge } from '@packflow/forges';
 import { ciExternalId, repoOf, type SyncOptions } from '../activities/sync.activities.js';
 import { SYNC_JOBS } from '../model/stream.kinds.js';
@@ -15,6 +15,7 @@ import { distGitNamespaceOf, sourceGitNamespaceOf } from '../stream.settings.js'
 import type { CiJobsReporter } from './ci-jobs.reporter.js';
 import type { CiResultsRecorder } from './ci-results.recorder.js';
 import type { DistGitPushes } from './dist-git.pushes.js';
+import type { KcidbReporter } from './kcidb.reporter.js';
 import { streamHelpText } from './help.text.js';
 
 type Msg<T extends EventType> = EventOfType<T> & EventMessageMeta;
@@ -27,6 +28,7 @@ export interface StreamServiceDeps {
   pushes: DistGitPushes;
   results: CiResultsRecorder;
   jobs: CiJobsReporter;
+  kcidb: KcidbReporter;
   /** The forge instance the stream identity serves (`https://gitlab.com`). */
   instanceUrl: string;
   logger: Logger;
@@ -51,7 +53,8 @@ const PIPELINE_SIGNALS: Record<string, SignalState | undefined> = {
 export class StreamService {
   constructor(private readonly d: StreamServiceDeps) {}
 
-  async handle(event: EventMessage, logger: Logger = this.d.logger): Promise<void> {
+  async handle(event: EventMessage | KcidbLoadedMessage, logger: Logger = this.d.logger): Promise<void> {
+    if (event.type === 'kcidb.loaded') return this.d.kcidb.loaded(event, logger);
     if (event.project && !sameOrigin(event.project.instanceUrl, this.d.instanceUrl)) {
       logger.info(
         { instance: event.project.instanceUrl },

@@ -133,7 +133,12 @@ async function endToEnd(reports: KcidbReport[]): Promise<number> {
     WORKER_DURABLE: `bench-results-${run}`,
   });
   const nc = await connect({ servers: nats.url });
-  const relay = new OutboxRelay({ database: db, nats: nc, logger, streams: [packflowEventsStream(undefined, { name: stream })] });
+  const relay = new OutboxRelay({
+    database: db,
+    nats: nc,
+    logger,
+    streams: [packflowEventsStream(undefined, { name: stream })],
+  });
   try {
     const url = await web.waitForOutput((out) => /"url":"([^"]+)"/.exec(out)?.[1], 'the web to listen');
     await worker.waitForOutput((out) => out.includes('results-worker started'), 'the results worker to start');

@@ -93,9 +93,10 @@ export class StatusReporter {
 
   private async reportOne(change: TargetChange): Promise<void> {
     const { pipeline, job, target } = change;
-    if (pipeline.project.forge === 'pagure') {
-      // pull_from_upstream's pipelines are on dist-git, which has no reporter here yet.
-      this.logger.debug({ forge: pipeline.project.forge, pipelineId: pipeline.id }, 'no reporter for this forge');
+    if (pipeline.project.forge === 'pagure' && !this.forges.serves(pipeline.project)) {
+      // Dist-git pipelines (pull_from_upstream's) of a dist-git this deployment has no
+      // Pagure identity for: nothing can be flagged there.
+      this.logger.debug({ forge: pipeline.project.forge, pipelineId: pipeline.id }, 'no identity for this dist-git');
       return;
     }
     const forge: ForgeClient = this.forges.for(pipeline.project);

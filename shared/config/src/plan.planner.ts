@@ -1,20 +1,14 @@
 // Planning: (config, event, release table) -> the DAG of steps the engine runs, plus every
 // configured job that does not run and why. Pure and deterministic: the same input gives
 // the same plan, step ids included.
-import type { Plan, PlanEdge, PlanStep, SkippedJob, StepJob } from './plan.types.js';
+import type { Plan, PlanEdge, PlanStep, StepJob } from './plan.types.js';
 import type { JobConfig, PackitConfig, TargetSpec } from './config.types.js';
 import type { PlanEvent, StepResult } from './plan-event.types.js';
-import {
-  branchMatches,
-  eventContext,
-  eventSide,
-  skipReason,
-  type EventContext,
-  type SelectInput,
-} from './job.selector.js';
+import { eventContext, eventSide, skipReason, type EventContext, type SelectInput } from './job.selector.js';
 import type { ReleaseTable } from './release-table.loader.js';
 import { addedForTests, resolveSpecs, targetKind } from './config.checker.js';
 import { resolveTargets } from './target.resolver.js';
+import { branchApplies, failedTargets, pickOptions, remember, skippedList, stableJson } from './plan.helpers.js';
 
 export interface PlanOptions {
   /** Which Packit instance packflow answers for (`packit_instances`, `/packit-stg`); default `prod`. */
@@ -144,39 +138,6 @@ function followerReason(job: JobConfig, b: Builder, ctx: EventContext): string |
   if (build && !b.stepTargets(build))
     return `${ctx.command?.text} does not run ${build.path}, the build this job tests (/packit test runs both)`;
   return undefined;
-}
-
-function failedTargets(event: PlanEvent, job: JobConfig, stepJob: StepJob, targets: string[]): string[] {
-  if (event.failed === undefined) return targets;
-  const srpmFailed =
-    stepJob === 'copr_build' && event.failed.some((f) => f.job === 'srpm_build' && f.package === job.package);
-  if (srpmFailed) return targets;
-  const failed = event.failed.filter(
-    (f) => f.job === stepJob && f.package === job.package && f.identifier === job.identifier,
-  );
-  return targets.filter((t) => failed.some((f) => f.target === t));
-}
-
-function skippedList(config: PackitConfig, skipped: Map<number, string>, ctx: EventContext): SkippedJob[] {
-  const out: SkippedJob[] = [];
-  for (const job of config.jobs) {
-    const reason = skipped.get(job.seq);
-    if (reason === undefined) continue;
-    // `trigger: a | b`: a variant with another trigger than the event's is noise when a sibling has the event's.
-    const siblingMatches = config.jobs.some(
-      (j) => j.index === job.index && j.package === job.package && j.seq !== job.seq && j.trigger === ctx.trigger,
-    );
-    if (siblingMatches && job.trigger !== ctx.trigger) continue;
-    out.push({
-      job: job.type,
-      package: job.package,
-      identifier: job.identifier,
-      reason,
-      configPath: job.path,
-      trigger: job.trigger,
-    });
-  }
-  return out;
 }
 
 class Builder {
@@ -495,33 +456,4 @@ class Builder {
     }
     return { steps: this.drafts.map((d) => d.step), edges };
   }
-}
-
-/** Whether a build job's `branch` applies to the event's branch (the default branch for commit jobs without one). */
-function branchApplies(job: JobConfig, ctx: EventContext): boolean {
-  if (ctx.branch === undefined) return true;
-  const pattern = job.trigger === 'commit' ? (job.branch ?? ctx.defaultBranch) : job.branch;
-  return pattern === null || pattern === undefined || branchMatches(pattern, ctx.branch);
-}
-
-function remember(map: Map<string | null, string[]>, pkg: string | null, key: string): void {
-  map.set(pkg, [...(map.get(pkg) ?? []), key]);
-}
-
-function pickOptions(options: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) if (options[k] !== undefined) out[k] = options[k];
-  return out;
-}
-
-/** JSON with sorted keys, so that equal options give equal text. */
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
 }

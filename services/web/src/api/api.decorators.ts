@@ -19,16 +19,19 @@ export function ApiRead(type: Type, options: { summary: string; id?: string; lis
           ApiNotFoundResponse({ type: ErrorBody, description: `No such ${options.id}` }),
         ]
       : []),
-    ...(options.list
-      ? [
-          ApiQuery({ name: 'cursor', required: false, description: 'The `next` of the previous page' }),
-          ApiQuery({
-            name: 'limit',
-            required: false,
-            schema: { type: 'integer', minimum: 1, default: 50 },
-            description: `Page size; at most ${MAX_PAGE} are returned`,
-          }),
-        ]
-      : []),
+    ...(options.list ? [ApiPageQuery()] : []),
+  );
+}
+
+/** `cursor` and `limit`, the paging parameters of every list (pages are `{items, next}`). */
+export function ApiPageQuery() {
+  return applyDecorators(
+    ApiQuery({ name: 'cursor', required: false, description: 'The `next` of the previous page' }),
+    ApiQuery({
+      name: 'limit',
+      required: false,
+      schema: { type: 'integer', minimum: 1, default: 50 },
+      description: `Page size; at most ${MAX_PAGE} are returned`,
+    }),
   );
 }

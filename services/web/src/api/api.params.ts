@@ -1,6 +1,6 @@
 // Path and query parameters of the /api/v1 routes, checked before any query runs: a bad one
 // is a 400 naming it (`errors[].pointer` is `/<parameter>`), never a database error.
-import { MAX_PAGE, ValidationError } from '@packflow/core';
+import { LIMIT_RULE, parseLimit, ValidationError } from '@packflow/core';
 
 const ID = /^[1-9][0-9]{0,17}$/;
 
@@ -24,10 +24,9 @@ export function parsePage(query: Readonly<Record<string, unknown>>): PageQuery {
   const page: PageQuery = {};
   if (query.cursor !== undefined) page.cursor = parseId(String(query.cursor), 'cursor');
   if (query.limit !== undefined) {
-    const text = String(query.limit);
-    if (!/^[0-9]{1,9}$/.test(text) || Number(text) < 1)
-      throw invalid('limit', `must be an integer from 1 (at most ${MAX_PAGE} are returned)`);
-    page.limit = Number(text);
+    const limit = parseLimit(String(query.limit));
+    if (limit === null) throw invalid('limit', LIMIT_RULE);
+    page.limit = limit;
   }
   return page;
 }

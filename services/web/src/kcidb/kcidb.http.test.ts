@@ -397,7 +397,7 @@ describe('KCIDB queries over HTTP', () => {
       tests: { fail: 1, total: 1 },
     });
     const revision = await get(`revision?commit=${HASH}&patchset=`);
-    expect(revision.body.builds).toEqual(
+    expect(revision.body.items).toEqual(
       expect.arrayContaining([expect.objectContaining({ id: 'myci:b-q', test_status: 'FAIL' })]),
     );
     const hardware = await get('hardware');

@@ -2,7 +2,7 @@ export * from './views.types.js';
 export { PipelineRepository } from './pipeline.repository.js';
 export { EventRepository } from './event.repository.js';
 export { ProjectRepository, type ProjectSearch } from './project.repository.js';
-export { MAX_PAGE, clampLimit } from './page.js';
+export { LIMIT_RULE, MAX_PAGE, clampLimit, parseLimit } from './page.js';
 export { stepTargetsSql, targetJson, targetProjectsSql, projectJson } from './step-targets.sql.js';
 export {
   IntakeRepository,

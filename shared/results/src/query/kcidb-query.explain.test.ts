@@ -1,5 +1,7 @@
 // Each KCIDB query on a tests table of 100,000 rows (100 days of results): PostgreSQL's
-// plan reaches the tests through an index, never by reading the whole table.
+// plan reaches the tests through an index, never by reading the whole table, for the
+// first page and for a page after a cursor (whose keyset bound is an index condition
+// where an index has the list's order).
 import type { Database } from '@packflow/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
@@ -7,9 +9,11 @@ import {
   parseHardwareParams,
   parseHardwareResultsParams,
   parsePathRollupParams,
+  parseRevisionParams,
   parseTestHistoryParams,
   parseTreesParams,
 } from './kcidb-query.params.js';
+import { kcidbQueries } from './kcidb-query.repository.js';
 import {
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
@@ -26,6 +30,8 @@ const now = new Date('2026-03-10T12:00:00Z');
 let testDb: TestDatabase;
 let db: Database;
 let commit: string;
+/** The cursor after the first page of 1 of each list. */
+const after: Record<string, string | null> = {};
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -36,6 +42,13 @@ beforeAll(async () => {
   } = await db.query<{ git_commit_hash: string }>(
     `select git_commit_hash from shared.kcidb_checkouts where id = 'o0:c0'`,
   ));
+  const next = async (page: Promise<{ next: string | null }>) => (await page).next;
+  after.trees = await next(kcidbQueries.trees(db, { ...p.trees, limit: 1 }));
+  after.revision = await next(kcidbQueries.revision(db, { ...parseRevisionParams({ commit }, now), limit: 1 }));
+  after.hardware = await next(kcidbQueries.hardware(db, { ...p.hardware, limit: 1 }));
+  after.hardwareResults = await next(kcidbQueries.hardwareResults(db, { ...p.platformResults, limit: 1 }));
+  after.history = await next(kcidbQueries.testHistory(db, { ...p.history, limit: 1 }));
+  after.rollup = await next(kcidbQueries.pathRollup(db, { ...p.rollup, limit: 1 }));
 });
 afterAll(async () => {
   await testDb.drop();
@@ -45,6 +58,8 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
+  'Index Cond'?: string;
+  'Recheck Cond'?: string;
   Plans?: PlanNode[];
 }
 
@@ -57,6 +72,7 @@ async function plan(sql: string, params: unknown[]): Promise<PlanNode[]> {
   return nodes(row['QUERY PLAN'][0].Plan);
 }
 
+// Parameters as in kcidb-query.repository.ts; `cursor` is null on the first page.
 const p = {
   trees: parseTreesParams({}, now),
   hardware: parseHardwareParams({}, now),
@@ -66,54 +82,46 @@ const p = {
   rollup: parsePathRollupParams({ build_id: 'o0:b0' }, now),
 };
 
+type Cursor = string | null;
+const results = (q: typeof p.hardwareResults, cursor: Cursor): unknown[] => [
+  q.hardware,
+  q.from,
+  q.to,
+  null,
+  51,
+  cursor,
+  hardwareDayKeys(q.hardware, q.from, q.to),
+];
+const sql = {
+  trees: (cursor: Cursor) => [TREES_SQL, [p.trees.from, p.trees.to, null, null, 51, cursor]],
+  revision: (cursor: Cursor) => [REVISION_SQL, [commit, '', null, null, null, 51, cursor]],
+  hardware: (cursor: Cursor) => [
+    HARDWARE_SQL,
+    [p.hardware.from, p.hardware.to, null, 51, cursor, ...hardwareHours(p.hardware.from, p.hardware.to, now)],
+  ],
+  hardwareResults: (cursor: Cursor) => [HARDWARE_RESULTS_SQL, results(p.hardwareResults, cursor)],
+  platformResults: (cursor: Cursor) => [HARDWARE_RESULTS_SQL, results(p.platformResults, cursor)],
+  history: (cursor: Cursor) => [
+    TEST_HISTORY_SQL,
+    [p.history.path, p.history.from, p.history.to, null, p.history.platform, null, null, null, 51, cursor],
+  ],
+  rollup: (cursor: Cursor) => [PATH_ROLLUP_SQL, [p.rollup.buildId, null, null, null, null, 51, cursor]],
+} satisfies Record<string, (cursor: Cursor) => [string, unknown[]]>;
+
 const queries: [string, () => [string, unknown[]]][] = [
-  ['trees', () => [TREES_SQL, [p.trees.from, p.trees.to, null, null, 51, 0]]],
-  ['revision', () => [REVISION_SQL, [commit, '', null, null, null, 51, 0]]],
-  [
-    'hardware',
-    () => [
-      HARDWARE_SQL,
-      [p.hardware.from, p.hardware.to, null, 51, 0, ...hardwareHours(p.hardware.from, p.hardware.to, now)],
-    ],
-  ],
-  [
-    'hardware results by compatible',
-    () => [
-      HARDWARE_RESULTS_SQL,
-      [
-        p.hardwareResults.hardware,
-        p.hardwareResults.from,
-        p.hardwareResults.to,
-        null,
-        51,
-        0,
-        hardwareDayKeys(p.hardwareResults.hardware, p.hardwareResults.from, p.hardwareResults.to),
-      ],
-    ],
-  ],
-  [
-    'hardware results by platform',
-    () => [
-      HARDWARE_RESULTS_SQL,
-      [
-        p.platformResults.hardware,
-        p.platformResults.from,
-        p.platformResults.to,
-        null,
-        51,
-        0,
-        hardwareDayKeys(p.platformResults.hardware, p.platformResults.from, p.platformResults.to),
-      ],
-    ],
-  ],
-  [
-    'test history',
-    () => [
-      TEST_HISTORY_SQL,
-      [p.history.path, p.history.from, p.history.to, null, p.history.platform, null, null, null, 51, 0],
-    ],
-  ],
-  ['path rollup', () => [PATH_ROLLUP_SQL, [p.rollup.buildId, null, null, null, null, 51, 0]]],
+  ['trees', () => sql.trees(null)],
+  ['revision', () => sql.revision(null)],
+  ['hardware', () => sql.hardware(null)],
+  ['hardware results by compatible', () => sql.hardwareResults(null)],
+  ['hardware results by platform', () => sql.platformResults(null)],
+  ['test history', () => sql.history(null)],
+  ['path rollup', () => sql.rollup(null)],
+  ['trees after a cursor', () => sql.trees(after.trees)],
+  ['revision after a cursor', () => sql.revision(after.revision)],
+  ['hardware after a cursor', () => sql.hardware(after.hardware)],
+  ['hardware results after a cursor', () => sql.platformResults(after.hardwareResults)],
+  ['test history after a cursor', () => sql.history(after.history)],
+  ['path rollup after a cursor', () => sql.rollup(after.rollup)],
 ];
 
 describe('KCIDB query plans on 100,000 tests', () => {
@@ -129,5 +137,18 @@ describe('KCIDB query plans on 100,000 tests', () => {
     );
     expect(onTests.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
     expect(onTests.some((n) => n['Index Name']?.startsWith('kcidb_tests_'))).toBe(true);
+  });
+
+  it('has a cursor for each list', () => {
+    expect(Object.entries(after).filter(([, cursor]) => cursor === null)).toEqual([]);
+  });
+
+  it("bounds the index scan by the cursor where the index has the list's order", async () => {
+    const conds = async (query: [string, unknown[]]) =>
+      (await plan(...query)).map((n) => n['Index Cond'] ?? n['Recheck Cond'] ?? '').join('\n');
+    // Test history: the time of the cursor's test ends the (backward) scan of a time index.
+    expect(await conds(sql.history(after.history))).toMatch(/effective_start_time <= \$\d/);
+    // Hardware: whole hours come from the rollups, whose key holds the hardware after the hour.
+    expect(await conds(sql.hardware(after.hardware))).toContain(`hardware > '${after.hardware ?? ''}'`);
   });
 });

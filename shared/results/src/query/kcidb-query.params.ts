@@ -1,11 +1,17 @@
 // Query-string parameters of the KCIDB queries, read once into typed, checked values.
 // Every problem is collected, so a caller sees all of them in one 400.
+//
+// Lists page as the other /api/v1 lists do: `limit` (at most MAX_PAGE count) and `cursor`,
+// the `next` of the previous page: the key of its last item (an object id, or the hardware
+// or path a row stands for). The next page holds what sorts after that item.
+import { clampLimit, LIMIT_RULE, parseLimit } from '@packflow/core';
 import { kcidbValidationError } from '../submit/kcidb.errors.js';
 import type { KcidbViolation } from '../report/kcidb-report.types.js';
 
 export interface Page {
   limit: number;
-  offset: number;
+  /** The key of the previous page's last item; null for the first page. */
+  cursor: string | null;
 }
 
 /** Filters every query takes: the objects' origin and a time interval [from, to). */
@@ -15,9 +21,7 @@ export interface Filters extends Page {
   to: Date | null;
 }
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 500;
-export const MAX_OFFSET = 100_000;
+export const DEFAULT_LIMIT = clampLimit(undefined);
 /** Interval of the listings when none is given: the last week. */
 export const DEFAULT_INTERVAL_MS = 7 * 24 * 3600 * 1000;
 
@@ -29,6 +33,13 @@ const COMMIT = /^[0-9a-f]{40}$/;
 const PATCHSET = /^$|^[0-9a-f]{64}$/;
 const PATH = /^([a-zA-Z0-9_-]+(\.[a-zA-Z0-9_-]+)*)?$/;
 
+type Rule = { pattern: RegExp; words: string };
+
+/** Cursors of the lists whose items are KCIDB objects: the id of the last one. */
+const OBJECT_CURSOR: Rule = { pattern: ID, words: 'the `next` of the previous page (an object id)' };
+const HARDWARE_CURSOR: Rule = { pattern: /^[^\0]+$/, words: 'the `next` of the previous page (a hardware)' };
+const PATH_CURSOR: Rule = { pattern: PATH, words: 'the `next` of the previous page (a test path)' };
+
 class ParamReader {
   private readonly problems: KcidbViolation[] = [];
   private readonly used = new Set<string>();
@@ -39,7 +50,7 @@ class ParamReader {
     this.problems.push({ pointer: `/${name}`, message });
   }
 
-  string(name: string, rule?: { pattern: RegExp; words: string }): string | null {
+  string(name: string, rule?: Rule): string | null {
     this.used.add(name);
     const raw = this.query[name];
     if (raw === undefined) return null;
@@ -54,7 +65,7 @@ class ParamReader {
     return raw;
   }
 
-  required(name: string, rule?: { pattern: RegExp; words: string }): string {
+  required(name: string, rule?: Rule): string {
     const value = this.string(name, rule);
     if (value === null && this.query[name] === undefined) this.problem(name, 'is required');
     return value ?? '';
@@ -74,19 +85,17 @@ class ParamReader {
     return value;
   }
 
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.string(name);
-    if (raw === null) return fallback;
-    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      this.problem(name, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw.slice(0, 100))})`);
-      return fallback;
-    }
-    return n;
+  /** `limit` as every /api/v1 list reads it: above MAX_PAGE counts as MAX_PAGE. */
+  limit(): number {
+    const raw = this.string('limit');
+    if (raw === null) return DEFAULT_LIMIT;
+    const limit = parseLimit(raw);
+    if (limit === null) this.problem('limit', `${LIMIT_RULE} (got ${JSON.stringify(raw.slice(0, 100))})`);
+    return limit ?? DEFAULT_LIMIT;
   }
 
-  /** origin, from, to, limit, offset; `defaultWindow` fills a missing interval with the last week. */
-  filters(defaultWindow: boolean, now: Date): Filters {
+  /** origin, from, to, limit, cursor; `defaultWindow` fills a missing interval with the last week. */
+  filters(defaultWindow: boolean, now: Date, cursor: Rule): Filters {
     const origin = this.string('origin', { pattern: ORIGIN, words: 'an origin (lowercase letters, digits and _)' });
     let from = this.time('from');
     let to = this.time('to');
@@ -95,9 +104,7 @@ class ParamReader {
       from ??= new Date(to.getTime() - DEFAULT_INTERVAL_MS);
     }
     if (from && to && from.getTime() >= to.getTime()) this.problem('from', 'must be earlier than to');
-    const limit = this.int('limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
-    const offset = this.int('offset', 0, 0, MAX_OFFSET);
-    return { origin, from, to, limit, offset };
+    return { origin, from, to, limit: this.limit(), cursor: this.string('cursor', cursor) };
   }
 
   /** Throws one ValidationError naming every bad or unknown parameter. */
@@ -154,7 +161,7 @@ const windowed = (f: Filters) => f as Filters & { from: Date; to: Date };
 
 export function parseTreesParams(query: Query, now = new Date()): TreesParams {
   const r = new ParamReader(query);
-  const filters = windowed(r.filters(true, now));
+  const filters = windowed(r.filters(true, now, OBJECT_CURSOR));
   return r.done({ ...filters, tag: r.string('tag') });
 }
 
@@ -162,25 +169,25 @@ export function parseRevisionParams(query: Query, now = new Date()): RevisionPar
   const r = new ParamReader(query);
   const commit = r.required('commit', { pattern: COMMIT, words: '40 lowercase hexadecimal digits' });
   const patchset = r.string('patchset', { pattern: PATCHSET, words: '"" or 64 lowercase hexadecimal digits' }) ?? '';
-  return r.done({ ...r.filters(false, now), commit, patchset });
+  return r.done({ ...r.filters(false, now, OBJECT_CURSOR), commit, patchset });
 }
 
 export function parseHardwareParams(query: Query, now = new Date()): HardwareParams {
   const r = new ParamReader(query);
-  return r.done(windowed(r.filters(true, now)));
+  return r.done(windowed(r.filters(true, now, HARDWARE_CURSOR)));
 }
 
 export function parseHardwareResultsParams(query: Query, now = new Date()): HardwareResultsParams {
   const r = new ParamReader(query);
   const hardware = r.required('hardware', { pattern: /^[^\0]+$/, words: 'a compatible string or platform name' });
-  return r.done({ ...windowed(r.filters(true, now)), hardware });
+  return r.done({ ...windowed(r.filters(true, now, OBJECT_CURSOR)), hardware });
 }
 
 export function parseTestHistoryParams(query: Query, now = new Date()): TestHistoryParams {
   const r = new ParamReader(query);
   const path = r.required('path', { pattern: PATH, words: 'a dotted test path' });
   return r.done({
-    ...windowed(r.filters(true, now)),
+    ...windowed(r.filters(true, now, OBJECT_CURSOR)),
     path,
     platform: r.string('platform'),
     config: r.string('config'),
@@ -193,5 +200,5 @@ export function parsePathRollupParams(query: Query, now = new Date()): PathRollu
   const r = new ParamReader(query);
   const buildId = r.required('build_id', { pattern: ID, words: 'a build id "<origin>:<local id>"' });
   const prefix = r.string('prefix', { pattern: PATH, words: 'a dotted test path' });
-  return r.done({ ...r.filters(false, now), buildId, prefix });
+  return r.done({ ...r.filters(false, now, PATH_CURSOR), buildId, prefix });
 }

@@ -21,12 +21,10 @@ import {
 
 type Row = Record<string, unknown>;
 
-/** One page of a listing; `has_more` says whether the next offset has anything. */
+/** One page of a listing, as every /api/v1 list answers: `next` is the cursor of the next page, null on the last. */
 export interface PageOf<T = Row> {
   items: T[];
-  limit: number;
-  offset: number;
-  has_more: boolean;
+  next: string | null;
 }
 
 /** Times as ISO 8601 in UTC whether they came as columns or from JSON built in SQL. */
@@ -40,14 +38,13 @@ function normalize(value: unknown, key = ''): unknown {
   return value;
 }
 
-/** Asks for one row more than the page to learn whether there is a next page. */
-function paged(rows: unknown[], page: Page): PageOf {
-  return {
-    items: rows.slice(0, page.limit).map((r) => normalize(r) as Row),
-    limit: page.limit,
-    offset: page.offset,
-    has_more: rows.length > page.limit,
-  };
+/**
+ * The page of a query that fetched one row more than asked; `key` names the column that
+ * is the cursor of the page after a row.
+ */
+function paged(rows: unknown[], page: Page, key: string): PageOf {
+  const items = rows.slice(0, page.limit).map((r) => normalize(r) as Row);
+  return { items, next: rows.length > page.limit ? String(items[items.length - 1][key]) : null };
 }
 
 const window = (p: { from: Date | null; to: Date | null }) => ({
@@ -59,11 +56,11 @@ const window = (p: { from: Date | null; to: Date | null }) => ({
 export const kcidbQueries = {
   /** The latest checkout of each origin's tree/branch in the interval, with build, boot and test status counts. */
   async trees(sql: Sql, p: TreesParams) {
-    const { rows } = await sql.query(TREES_SQL, [p.from, p.to, p.origin, p.tag, p.limit + 1, p.offset]);
-    return { ...window(p), ...paged(rows, p) };
+    const { rows } = await sql.query(TREES_SQL, [p.from, p.to, p.origin, p.tag, p.limit + 1, p.cursor]);
+    return { ...window(p), ...paged(rows, p, 'checkout_id') };
   },
 
-  /** One commit + patchset across origins: its checkouts, a summary, and a page of its builds with their test counts. */
+  /** One commit + patchset across origins: its checkouts, a summary, and a page of its builds (`items`) with their test counts. */
   async revision(sql: Sql, p: RevisionParams) {
     const {
       rows: [row],
@@ -72,18 +69,14 @@ export const kcidbQueries = {
       builds_summary: Row;
       tests_summary: Row & { boots: Row; tests: Row };
       builds: Row[];
-    }>(REVISION_SQL, [p.commit, p.patchset, p.origin, p.from, p.to, p.limit + 1, p.offset]);
-    const builds = paged(row.builds, p);
+    }>(REVISION_SQL, [p.commit, p.patchset, p.origin, p.from, p.to, p.limit + 1, p.cursor]);
     return {
       git_commit_hash: p.commit,
       patchset_hash: p.patchset,
       ...window(p),
       checkouts: normalize(row.checkouts) as Row[],
       summary: { builds: row.builds_summary, boots: row.tests_summary.boots, tests: row.tests_summary.tests },
-      builds: builds.items,
-      limit: builds.limit,
-      offset: builds.offset,
-      has_more: builds.has_more,
+      ...paged(row.builds, p, 'id'),
     };
   },
 
@@ -94,10 +87,10 @@ export const kcidbQueries = {
       p.to,
       p.origin,
       p.limit + 1,
-      p.offset,
+      p.cursor,
       ...hardwareHours(p.from, p.to),
     ]);
-    return { ...window(p), ...paged(rows, p) };
+    return { ...window(p), ...paged(rows, p, 'hardware') };
   },
 
   /** The results of one hardware (tests listing it among their compatibles, or as their platform). */
@@ -110,10 +103,10 @@ export const kcidbQueries = {
       p.to,
       p.origin,
       p.limit + 1,
-      p.offset,
+      p.cursor,
       hardwareDayKeys(p.hardware, p.from, p.to),
     ]);
-    return { hardware: p.hardware, ...window(p), summary: row.summary, ...paged(row.items, p) };
+    return { hardware: p.hardware, ...window(p), summary: row.summary, ...paged(row.items, p, 'id') };
   },
 
   /** The status of one test (path, and optionally platform, config, branch, tree) over time, newest first. */
@@ -128,7 +121,7 @@ export const kcidbQueries = {
       p.branch,
       p.tree,
       p.limit + 1,
-      p.offset,
+      p.cursor,
     ]);
     return {
       path: p.path,
@@ -137,7 +130,7 @@ export const kcidbQueries = {
       branch: p.branch,
       tree: p.tree,
       ...window(p),
-      ...paged(rows, p),
+      ...paged(rows, p, 'id'),
     };
   },
 
@@ -150,8 +143,8 @@ export const kcidbQueries = {
       p.from,
       p.to,
       p.limit + 1,
-      p.offset,
+      p.cursor,
     ]);
-    return { build_id: p.buildId, prefix: p.prefix, ...window(p), ...paged(rows, p) };
+    return { build_id: p.buildId, prefix: p.prefix, ...window(p), ...paged(rows, p, 'path') };
   },
 };

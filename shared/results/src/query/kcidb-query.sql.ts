@@ -10,6 +10,12 @@
 // them. Filters and order use `effective_start_time` (generated: start_time, else
 // received_at; the indexes are on it); answers give it as `start_time` with
 // `start_time_source`: `report` or `received`.
+//
+// Lists page by keyset: the cursor parameter is the key of the previous page's last item
+// (see kcidb-query.params.ts); a list holds what sorts after it in its own order, which
+// ends in a unique column, so rows stored between two page fetches neither repeat nor
+// push rows off the following pages. Where the key is an object id, its sort values are
+// read from that object by primary key.
 import { SQL_SUMMARY_STATUS } from '../report/kcidb-status.js';
 
 /** `start_time` and `start_time_source` of row `t` (of a table with effective_start_time). */
@@ -53,7 +59,15 @@ const grouped = (fromWhere: string) =>
 /** Hardware everywhere but the hardware listing and details: the platform, else the first compatible string. */
 const PLATFORM = `coalesce(t.environment_misc ->> 'platform', t.environment_compatible[1])`;
 
-/** $1 from, $2 to, $3 origin, $4 tag, $5 limit, $6 offset. */
+/**
+ * The order of the trees listing: tree, branch (missing ones last), origin, repository
+ * (missing last), which with the nulls as flags is a row `>` can compare.
+ */
+const TREE_KEY = (c: string) =>
+  `${c}.tree_name is null, coalesce(${c}.tree_name, ''), ${c}.git_repository_branch is null, ` +
+  `coalesce(${c}.git_repository_branch, ''), ${c}.origin, ${c}.git_repository_url is null, coalesce(${c}.git_repository_url, '')`;
+
+/** $1 from, $2 to, $3 origin, $4 tag, $5 limit, $6 cursor (a checkout id). */
 export const TREES_SQL = `
 with latest as (
   select distinct on (c.origin, c.tree_name, c.git_repository_url, c.git_repository_branch)
@@ -63,11 +77,12 @@ with latest as (
   where c.effective_start_time >= $1 and c.effective_start_time < $2
     and ($3::text is null or c.origin = $3)
     and ($4::text is null or c.git_commit_tags @> array[$4::text])
+    and ($6::text is null or (${TREE_KEY('c')}) > (select ${TREE_KEY('a')} from shared.kcidb_checkouts a where a.id = $6))
   order by c.origin, c.tree_name, c.git_repository_url, c.git_repository_branch, c.effective_start_time desc, c.id desc
 ), page as (
   select * from latest
   order by tree_name nulls last, git_repository_branch nulls last, origin, git_repository_url nulls last
-  limit $5 offset $6
+  limit $5
 )
 select p.id as checkout_id, p.origin, p.tree_name, p.git_repository_url, p.git_repository_branch, p.git_commit_hash,
   p.git_commit_name, p.git_commit_tags, p.patchset_hash, p.start_time, p.start_time_source, b.builds, t.boots, t.tests
@@ -82,7 +97,7 @@ left join lateral (
 ) t on true
 order by p.tree_name nulls last, p.git_repository_branch nulls last, p.origin, p.git_repository_url nulls last`;
 
-/** $1 commit, $2 patchset, $3 origin, $4 from, $5 to, $6 limit, $7 offset. */
+/** $1 commit, $2 patchset, $3 origin, $4 from, $5 to, $6 limit, $7 cursor (a build id). */
 export const REVISION_SQL = `
 with revision as (
   select c.* from shared.kcidb_checkouts c
@@ -99,7 +114,9 @@ with revision as (
 ), page as (
   select b.id, b.checkout_id, b.origin, b.architecture, b.config_name, b.compiler, b.status,
     coalesce(b.start_time, b.received_at) as start_time, ${SOURCE('b')} as start_time_source, b.duration, b.log_url
-  from revision_builds b order by b.checkout_id, b.id limit $6 offset $7
+  from revision_builds b
+  where $7::text is null or (b.checkout_id, b.id) > (select a.checkout_id, a.id from shared.kcidb_builds a where a.id = $7)
+  order by b.checkout_id, b.id limit $6
 )
 select
   (select coalesce(json_agg(json_build_object(
@@ -126,6 +143,7 @@ const rawHardwareCounts = (from: string, to: string, sign: number, when: string)
   where ${when} and t.effective_start_time >= ${from} and t.effective_start_time < ${to}
     and ($3::text is null or t.origin = $3)
     and t.hardware is not null
+    and ($5::text is null or t.hardware > $5)
   group by 1, 2, 3, 4`;
 
 /** The rollups of the whole hours [from, to), when `when` holds. */
@@ -134,6 +152,7 @@ const rollupCounts = (from: string, to: string, when = 'true') => `
   from shared.kcidb_hardware_rollups r
   where ${when} and r.hour >= ${from} and r.hour < ${to}
     and ($3::text is null or r.origin = $3)
+    and ($5::text is null or r.hardware > $5)
     and r.n <> 0`;
 
 const HOUR_MS = 3600_000;
@@ -171,7 +190,7 @@ export function hardwareHours(from: Date, to: Date, now: Date = new Date()): unk
 }
 
 /**
- * $1 from, $2 to, $3 origin, $4 limit, $5 offset, then `hardwareHours`: $6 the first whole
+ * $1 from, $2 to, $3 origin, $4 limit, $5 cursor (a hardware), then `hardwareHours`: $6 the first whole
  * hour, $7 the start of the last (partial) hour, $8 the start of the first partial hour,
  * $9 the end of the last, $10 the interval lies within one hour, $11 the first partial
  * hour is counted as its rollup less the tests before $1, $12 the last as its rollup less
@@ -209,7 +228,7 @@ from (
 ) g(hardware, platform, boot, status, n)
 group by g.hardware
 order by g.hardware
-limit $4 offset $5`;
+limit $4`;
 
 const DAY_MS = 86_400_000;
 
@@ -227,7 +246,7 @@ export function hardwareDayKeys(hardware: string, from: Date, to: Date): string[
 }
 
 /**
- * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 offset, $7 `hardwareDayKeys`. The
+ * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 cursor (a test id), $7 `hardwareDayKeys`. The
  * tests are found by the `hardware@day` keys of the window's days (the GIN index
  * `kcidb_tests_hardware_day_index`), so the query reads that hardware's tests of the
  * window only, however long the history; only the page's tests are joined to their
@@ -252,12 +271,20 @@ select
      select m.id, m.build_id, m.origin, m.path, m.status, m.start_time, m.start_time_source, m.duration, m.log_url,
        m.environment_compatible, m.platform, b.architecture, b.config_name, b.compiler, b.checkout_id, c.tree_name, c.git_repository_branch,
        c.git_commit_hash
-     from (select * from matched order by start_time desc, id desc limit $5 offset $6) m
+     from (
+       select * from matched
+       where $6::text is null
+         or (start_time, id) < (select a.effective_start_time, a.id from shared.kcidb_tests a where a.id = $6)
+       order by start_time desc, id desc limit $5
+     ) m
      left join shared.kcidb_builds b on b.id = m.build_id
      left join shared.kcidb_checkouts c on c.id = b.checkout_id
    ) x) as items`;
 
-/** $1 path, $2 from, $3 to, $4 origin, $5 platform, $6 config, $7 branch, $8 tree, $9 limit, $10 offset. */
+/**
+ * $1 path, $2 from, $3 to, $4 origin, $5 platform, $6 config, $7 branch, $8 tree, $9 limit,
+ * $10 cursor (a test id). The cursor's time bounds the scan of the path index.
+ */
 export const TEST_HISTORY_SQL = `
 select t.id, t.status, ${START('t')}, t.duration, t.origin, t.log_url, ${PLATFORM} as platform,
   t.build_id, b.config_name, b.architecture, b.checkout_id, c.tree_name, c.git_repository_branch,
@@ -271,10 +298,12 @@ where t.path = $1 and t.effective_start_time >= $2 and t.effective_start_time < 
   and ($6::text is null or b.config_name = $6)
   and ($7::text is null or c.git_repository_branch = $7)
   and ($8::text is null or c.tree_name = $8)
+  and ($10::text is null
+    or (t.effective_start_time, t.id) < (select a.effective_start_time, a.id from shared.kcidb_tests a where a.id = $10))
 order by t.effective_start_time desc, t.id desc
-limit $9 offset $10`;
+limit $9`;
 
-/** $1 build id, $2 prefix, $3 origin, $4 from, $5 to, $6 limit, $7 offset. */
+/** $1 build id, $2 prefix, $3 origin, $4 from, $5 to, $6 limit, $7 cursor (a path). */
 export const PATH_ROLLUP_SQL = `
 select g.path, g.depth, ${SQL_SUMMARY_STATUS('g.status')} as status, ${statusCounts()} as counts
 from (
@@ -290,8 +319,9 @@ from (
     and ($4::timestamptz is null or t.effective_start_time >= $4)
     and ($5::timestamptz is null or t.effective_start_time < $5)
     and (coalesce($2::text, '') = '' or p.path = $2 or starts_with(p.path, $2 || '.'))
+    and ($7::text is null or p.path collate "C" > $7)
   group by 1, 2, 3
 ) g
 group by g.path, g.depth
 order by g.path collate "C"
-limit $6 offset $7`;
+limit $6`;

@@ -97,12 +97,9 @@ describe('KCIDB objects without start_time', () => {
     const details = await service.hardwareResults({ hardware: 'qemu,x86_64' });
     expect(details.items).toMatchObject([{ id: 'myci:test-1', start_time_source: 'received' }]);
 
-    const revision = (await service.revision({ commit: 'c9c9735c46f589b9877b7fc00c89ef1b61a31e18' })) as unknown as {
-      checkouts: Record<string, unknown>[];
-      builds: Record<string, unknown>[];
-    };
+    const revision = await service.revision({ commit: 'c9c9735c46f589b9877b7fc00c89ef1b61a31e18' });
     expect(revision.checkouts).toMatchObject([{ id: 'myci:c9c9735c46f5', start_time_source: 'received' }]);
-    expect(revision.builds).toMatchObject([{ id: 'myci:build-1', start_time_source: 'received' }]);
+    expect(revision.items).toMatchObject([{ id: 'myci:build-1', start_time_source: 'received' }]);
   });
 
   it('move to their real start_time when a later submission brings it', async () => {

@@ -164,7 +164,7 @@ export class StepNeighbourhoodDto implements StepNeighbourhood {
   @ApiProperty({ type: StepGroupDto, nullable: true }) group!: StepGroupDto | null;
 }
 
-const NEXT = 'Cursor of the next page (pass as `cursor`); null on the last page';
+export const NEXT = 'Cursor of the next page (pass as `cursor`); null on the last page';
 
 export class ProjectPageDto implements Page<ProjectView> {
   @ApiProperty({ type: [ProjectDto] }) items!: ProjectDto[];

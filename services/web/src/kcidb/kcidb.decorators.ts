@@ -1,10 +1,23 @@
 // OpenAPI description of the KCIDB result queries: the filters every one takes (origin,
-// interval, offset paging), the query's own parameters, and the one error body.
+// interval), the paging of every /api/v1 list (`cursor`, `limit`; answers hold `items` and
+// `next`), the query's own parameters, and the one error body.
 import { applyDecorators } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
-import { ErrorBody } from '../api/api.schemas.js';
+import { ApiPageQuery } from '../api/api.decorators.js';
+import { ErrorBody, NEXT } from '../api/api.schemas.js';
 
 type Param = string | { description: string; required: boolean };
+
+/** A page of a KCIDB list, with the context the query adds (interval, summary, …). */
+const PAGE = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['items', 'next'],
+  properties: {
+    items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    next: { type: 'string', nullable: true, description: NEXT },
+  },
+};
 
 export function KcidbQueries(summary: string, params: Record<string, Param>) {
   const own = Object.entries(params).map(([name, p]) =>
@@ -26,9 +39,8 @@ export function KcidbQueries(summary: string, params: Record<string, Param>) {
       schema: { type: 'string', format: 'date-time' },
       description: 'Interval end (default: now)',
     }),
-    ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }),
-    ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: 100000, default: 0 } }),
-    ApiOkResponse({ schema: { type: 'object', additionalProperties: true }, description: summary }),
+    ApiPageQuery(),
+    ApiOkResponse({ schema: PAGE, description: summary }),
     ApiBadRequestResponse({ type: ErrorBody, description: 'A parameter is invalid or unknown; `errors` names it' }),
   );
 }

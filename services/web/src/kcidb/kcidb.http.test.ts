@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createLogger } from '@packflow/core';
+import { createLogger, MAX_PAGE } from '@packflow/core';
 import { OutboxRelay, packflowEventsStream } from '@packflow/messaging';
 import type { RunningService } from '@packflow/platform';
 import { startResultsWorker } from '@packflow/results-worker';
@@ -424,9 +424,59 @@ describe('KCIDB queries over HTTP', () => {
     ]);
   });
 
-  it('answers 400 naming bad parameters', async () => {
-    const { status, body } = await get('trees?limit=9999&shape=round');
+  it('pages by cursor: a test stored ahead of the cursor between two fetches moves no row of the next pages', async () => {
+    for (const suffix of ['p1', 'p2', 'p3']) await processed((await submit(minimal(suffix))).body.id);
+    const list = 'test-history?path=ltp.sem01&origin=myci';
+    const whole = (await get(list)).body.items.map((t) => t.id);
+    expect(whole.slice(0, 3)).toEqual(['myci:t-p3-2', 'myci:t-p2-2', 'myci:t-p1-2']);
+    const first = await get(`${list}&limit=2`);
+    expect(first.body).toMatchObject({ items: [{ id: whole[0] }, { id: whole[1] }], next: whole[1] });
+    await processed((await submit(minimal('p4'))).body.id);
+    const seen = first.body.items.map((t) => t.id);
+    for (let next = first.body.next as string | null; next !== null; ) {
+      const page = await get(`${list}&limit=2&cursor=${encodeURIComponent(next)}`);
+      seen.push(...page.body.items.map((t) => t.id));
+      next = page.body.next as string | null;
+    }
+    expect(seen).toEqual(whole);
+    expect((await get(list)).body.items[0]).toMatchObject({ id: 'myci:t-p4-2' });
+  });
+
+  it('walks a path rollup one row at a time, the root path "" being a cursor too', async () => {
+    const whole = (await get('path-rollup?build_id=myci:b-p1')).body.items.map((r) => r.path);
+    const seen: unknown[] = [];
+    for (let next: unknown = undefined; next !== null; ) {
+      const cursor = next === undefined ? '' : `&cursor=${encodeURIComponent(String(next))}`;
+      const page = await get(`path-rollup?build_id=myci:b-p1&limit=1${cursor}`);
+      seen.push(...page.body.items.map((r) => r.path));
+      next = page.body.next;
+    }
+    expect(seen).toEqual(whole);
+  });
+
+  it('answers 400 naming bad parameters, a bad cursor among them; a limit above the largest page counts as it', async () => {
+    const { status, body } = await get('trees?limit=0&shape=round&cursor=no-origin');
     expect(status).toBe(400);
-    expect((body.errors as { pointer: string }[]).map((e) => e.pointer).sort()).toEqual(['/limit', '/shape']);
+    expect(body).toMatchObject({ code: 'validation_failed', message: expect.any(String) });
+    expect((body.errors as { pointer: string }[]).map((e) => e.pointer).sort()).toEqual([
+      '/cursor',
+      '/limit',
+      '/shape',
+    ]);
+    expect(await get('hardware?offset=10')).toMatchObject({ status: 400, body: { errors: [{ pointer: '/offset' }] } });
+    expect(await get(`trees?limit=${MAX_PAGE * 100}`)).toMatchObject({ status: 200, body: { next: null } });
+  });
+
+  it('describes cursor and limit, not offset, in the OpenAPI document', async () => {
+    const document = (await (await fetch(`${web.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { parameters?: { name: string }[] } }>;
+    };
+    const lists = Object.entries(document.paths).filter(([path]) => path.startsWith('/api/v1/kcidb/'));
+    expect(lists).toHaveLength(6);
+    for (const [, route] of lists) {
+      const names = route.get?.parameters?.map((p) => p.name) ?? [];
+      expect(names).toEqual(expect.arrayContaining(['cursor', 'limit']));
+      expect(names).not.toContain('offset');
+    }
   });
 });

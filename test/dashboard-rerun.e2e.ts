@@ -5,7 +5,9 @@
 // pipeline, and the fake Copr receives a build of the failed chroot only: the worker
 // picks the web's rerun up at once (its reconcile interval is an hour). A signed-out
 // visitor, and a signed-in person without write access, see no rerun button.
-// PACKFLOW_SCREENSHOT_DIR=docs saves the pipeline page as the README shows it.
+// PACKFLOW_SCREENSHOT_DIR=docs saves the pipeline page as the README shows it. Last, the
+// main pages on a phone-sized and a desktop screen: no console errors, nothing wider
+// than the screen, and the links and rerun buttons reachable with Tab.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -14,7 +16,7 @@ import type { FakeGithub } from '@packflow/forges/testing';
 import type { RunningService } from '@packflow/platform';
 import { freePort, waitFor, type FakeCopr, type TestDatabase } from '@packflow/testing';
 import { startWeb } from '@packflow/web';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startUpstreamStack, type UpstreamStack } from './support/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,6 +25,8 @@ const SHA = 'da5b0a2d'.padEnd(40, '1');
 const CHROOTS = ['fedora-41-x86_64', 'fedora-42-x86_64', 'fedora-rawhide-x86_64'];
 const FAILED = CHROOTS[2];
 const OAUTH = { clientId: 'Iv1.packflow-dashboard', clientSecret: 'dashboard-oauth-secret' };
+const DESKTOP = { width: 1400, height: 1000 };
+const PHONE = { width: 390, height: 844 };
 const logger = createLogger({ name: 'e2e-dashboard', level: (process.env.E2E_LOG_LEVEL as 'info') ?? 'silent' });
 
 let stack: UpstreamStack;
@@ -77,8 +81,8 @@ afterAll(async () => {
  * A page in a browser context of its own (its own cookies), recording console errors and
  * the answers of GET /pipelines/{id}/permissions (what the page learnt it may do).
  */
-async function visit(path: string) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+async function visit(path: string, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems: string[] = [];
   const permissions: Promise<unknown>[] = [];
@@ -237,4 +241,74 @@ describe('the dashboard, through the stack', () => {
     expect(collaborator.problems).toEqual([]);
     await collaborator.close();
   });
+});
+
+/**
+ * Presses Tab from the top of a freshly loaded page until each target has had the focus;
+ * answers the targets that never had it.
+ */
+async function notReachedByTab(page: Page, targets: Locator[], presses = 80): Promise<string[]> {
+  const left = new Set(targets);
+  for (let i = 0; i < presses && left.size > 0; i++) {
+    await page.keyboard.press('Tab');
+    for (const target of left) {
+      if (await target.evaluate((el) => el.ownerDocument.activeElement === el)) left.delete(target);
+    }
+  }
+  return [...left].map(String);
+}
+
+/** Whether the page is wider than the window (a horizontal scroll bar). */
+const overflows = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
+
+describe('the main pages on a phone and a desktop screen', () => {
+  beforeAll(async () => {
+    await db.pool().query(
+      `insert into shared.kcidb_checkouts (id, origin, tree_name, git_repository_url, git_repository_branch, git_commit_hash, git_commit_tags, start_time)
+       values ('e2e:c1', 'e2e', 'mainline', 'https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git',
+         'master', repeat('a', 40), '{v6.13-rc1}', now() - interval '1 hour')`,
+    );
+  });
+
+  it.each([
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ])(
+    'on a %s screen: no console errors, nothing wider than the screen, links and reruns reachable by Tab',
+    async (_, size) => {
+      const visitor = await visit(`/pipelines/${pipelineId}`, size);
+      await signIn(visitor, 'collaborator');
+      const { page } = visitor;
+      // Each main page: what shows it is loaded, and what Tab must reach on it.
+      const pages: [string, Locator, Locator[]][] = [
+        [
+          '/',
+          page.getByRole('link', { name: REPO }),
+          [page.getByRole('link', { name: 'KCIDB results' }), page.getByRole('link', { name: REPO })],
+        ],
+        [
+          `/pipelines/${pipelineId}`,
+          page.getByRole('button', { name: 'Re-run failed' }),
+          [page.getByRole('button', { name: 'Re-run failed' }), page.getByRole('button', { name: 'Re-run all' })],
+        ],
+        [
+          '/kcidb/trees',
+          page.getByText('e2e:c1'),
+          [page.getByRole('tab', { name: 'Test history' }), page.getByRole('link', { name: 'Projects' })],
+        ],
+      ];
+      for (const [path, shown, reachable] of pages) {
+        await page.goto(`${base}${path}`);
+        await shown.first().waitFor();
+        expect({ path, overflows: await overflows(page) }).toEqual({ path, overflows: false });
+        const notReached = await notReachedByTab(
+          page,
+          reachable.map((target) => target.first()),
+        );
+        expect({ path, notReached }).toEqual({ path, notReached: [] });
+      }
+      expect(visitor.problems).toEqual([]);
+      await visitor.close();
+    },
+  );
 });

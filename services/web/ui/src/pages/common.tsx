@@ -21,7 +21,7 @@ export function usePages<T>(path: string, extra = '') {
   const load = (cursor: string | null, reset: boolean) => {
     setLoading(true);
     const query = new URLSearchParams(extra);
-    if (cursor) query.set('cursor', cursor);
+    if (cursor !== null) query.set('cursor', cursor);
     getJson<Page<T>>(`${path}?${query}`).then(
       (page) => {
         setItems((old) => (reset ? page.items : [...old, ...page.items]));
@@ -36,7 +36,8 @@ export function usePages<T>(path: string, extra = '') {
     );
   };
   useEffect(() => load(null, true), [path, extra]);
-  const more = next ? (
+  // A cursor may be "" (the KCIDB path rollup's root path); only null ends the list.
+  const more = next !== null ? (
     <Button variant="secondary" isLoading={loading} onClick={() => load(next, false)}>
       Load more
     </Button>

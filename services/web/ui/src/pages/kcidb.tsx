@@ -1,6 +1,7 @@
 // `/kcidb/<view>`: the KCIDB results: trees, one revision, hardware and a test's history,
-// from the /api/v1/kcidb queries. Rows are shown as the queries answer them; counts
-// objects ({pass, fail, …}) read as "pass 3 · fail 1".
+// from the /api/v1/kcidb queries, paged by cursor like the other lists ("Load more"). Rows
+// are shown as the queries answer them; counts objects ({pass, fail, …}) read as
+// "pass 3 · fail 1".
 import {
   Button,
   Form,
@@ -15,9 +16,8 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useState } from 'react';
 import { api } from '../api';
-import { useApi } from '../hooks';
 import { navigate, useLocation } from '../router';
-import { Loading } from './common';
+import { ListState, usePages } from './common';
 
 type Row = Record<string, unknown>;
 
@@ -33,7 +33,6 @@ function cell(value: unknown): string {
 }
 
 function Rows({ rows, label }: { rows: Row[]; label: string }) {
-  if (rows.length === 0) return <p>No results in this interval.</p>;
   const columns = Object.keys(rows[0]);
   return (
     <Table aria-label={label} variant="compact" gridBreakPoint="grid-md">
@@ -59,10 +58,19 @@ function Rows({ rows, label }: { rows: Row[]; label: string }) {
   );
 }
 
-function Query({ path, label }: { path: string; label: string }) {
-  const state = useApi<Row & { items?: Row[]; builds?: Row[] }>(path);
-  return <Loading state={state}>{(data) => <Rows rows={data.items ?? data.builds ?? [data]} label={label} />}</Loading>;
+/** One KCIDB list: `query` is its query string (without cursor and limit). */
+function Query({ path, query = '', label }: { path: string; query?: string; label: string }) {
+  const { items, error, loading, more } = usePages<Row>(path, query);
+  return (
+    <>
+      <ListState error={error} loading={loading} empty={items.length === 0} />
+      {items.length > 0 && <Rows rows={items} label={label} />}
+      {more}
+    </>
+  );
 }
+
+const param = (name: string, value: string) => new URLSearchParams({ [name]: value }).toString();
 
 function Ask({ name, label, value }: { name: string; label: string; value: string }) {
   const [text, setText] = useState(value);
@@ -102,7 +110,7 @@ export function KcidbPage({ view }: { view: string }) {
           {active === 'revision' && (
             <>
               <Ask name="commit" label="Commit (40 hex digits)" value={commit} />
-              {commit && <Query path={api(`/kcidb/revision?commit=${encodeURIComponent(commit)}`)} label="Revision" />}
+              {commit && <Query path={api('/kcidb/revision')} query={param('commit', commit)} label="Builds" />}
             </>
           )}
         </Tab>
@@ -110,7 +118,8 @@ export function KcidbPage({ view }: { view: string }) {
           {active === 'hardware' &&
             (hardware ? (
               <Query
-                path={api(`/kcidb/hardware/results?hardware=${encodeURIComponent(hardware)}`)}
+                path={api('/kcidb/hardware/results')}
+                query={param('hardware', hardware)}
                 label={`Results on ${hardware}`}
               />
             ) : (
@@ -123,7 +132,8 @@ export function KcidbPage({ view }: { view: string }) {
               <Ask name="path" label="Test path (e.g. ltp.sem01)" value={path} />
               {path && (
                 <Query
-                  path={api(`/kcidb/test-history?path=${encodeURIComponent(path)}`)}
+                  path={api('/kcidb/test-history')}
+                  query={param('path', path)}
                   label={`History of ${path}`}
                 />
               )}

@@ -433,7 +433,7 @@ describe('KCIDB queries over HTTP', () => {
     expect(first.body).toMatchObject({ items: [{ id: whole[0] }, { id: whole[1] }], next: whole[1] });
     await processed((await submit(minimal('p4'))).body.id);
     const seen = first.body.items.map((t) => t.id);
-    for (let next = first.body.next as string | null; next !== null; ) {
+    for (let next = first.body.next as string | null; next !== null;) {
       const page = await get(`${list}&limit=2&cursor=${encodeURIComponent(next)}`);
       seen.push(...page.body.items.map((t) => t.id));
       next = page.body.next as string | null;
@@ -445,7 +445,7 @@ describe('KCIDB queries over HTTP', () => {
   it('walks a path rollup one row at a time, the root path "" being a cursor too', async () => {
     const whole = (await get('path-rollup?build_id=myci:b-p1')).body.items.map((r) => r.path);
     const seen: unknown[] = [];
-    for (let next: unknown = undefined; next !== null; ) {
+    for (let next: unknown = undefined; next !== null;) {
       const cursor = next === undefined ? '' : `&cursor=${encodeURIComponent(String(next))}`;
       const page = await get(`path-rollup?build_id=myci:b-p1&limit=1${cursor}`);
       seen.push(...page.body.items.map((r) => r.path));

@@ -73,7 +73,9 @@ describe('KCIDB query parameters', () => {
 
   it('counts a limit above the largest page as the largest page, as every /api/v1 list does', () => {
     expect(parseTreesParams({ limit: '100000' }, now).limit).toBe(MAX_PAGE);
-    expect(errors(() => parseTreesParams({ limit: '0' }, now))).toEqual({ '/limit': expect.stringContaining('from 1') });
+    expect(errors(() => parseTreesParams({ limit: '0' }, now))).toEqual({
+      '/limit': expect.stringContaining('from 1'),
+    });
   });
 
   it("checks each list's cursor against what its items are keyed by", () => {

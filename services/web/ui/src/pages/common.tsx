@@ -37,11 +37,12 @@ export function usePages<T>(path: string, extra = '') {
   };
   useEffect(() => load(null, true), [path, extra]);
   // A cursor may be "" (the KCIDB path rollup's root path); only null ends the list.
-  const more = next !== null ? (
-    <Button variant="secondary" isLoading={loading} onClick={() => load(next, false)}>
-      Load more
-    </Button>
-  ) : null;
+  const more =
+    next !== null ? (
+      <Button variant="secondary" isLoading={loading} onClick={() => load(next, false)}>
+        Load more
+      </Button>
+    ) : null;
   return { items, error, loading, more };
 }
 

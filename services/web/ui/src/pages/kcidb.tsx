@@ -131,11 +131,7 @@ export function KcidbPage({ view }: { view: string }) {
             <>
               <Ask name="path" label="Test path (e.g. ltp.sem01)" value={path} />
               {path && (
-                <Query
-                  path={api('/kcidb/test-history')}
-                  query={param('path', path)}
-                  label={`History of ${path}`}
-                />
+                <Query path={api('/kcidb/test-history')} query={param('path', path)} label={`History of ${path}`} />
               )}
             </>
           )}

@@ -3,7 +3,9 @@
 //
 // Lists page as the other /api/v1 lists do: `limit` (at most MAX_PAGE count) and `cursor`,
 // the `next` of the previous page: the key of its last item (an object id, or the hardware
-// or path a row stands for). The next page holds what sorts after that item.
+// or path a row stands for). The next page holds what sorts after that item. A cursor of
+// the right form that names no stored object (no page gave it: objects are not deleted)
+// answers an empty last page.
 import { clampLimit, LIMIT_RULE, parseLimit } from '@packflow/core';
 import { kcidbValidationError } from '../submit/kcidb.errors.js';
 import type { KcidbViolation } from '../report/kcidb-report.types.js';

@@ -30,18 +30,21 @@ const kinds = new ItemKinds(UPSTREAM_KINDS);
 export class UpstreamRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** The project (forge and instance) of the pipelines that started the target a result names. */
+  /**
+   * The project (forge and instance) of the pipelines that started the target a result
+   * names, and the deployment that owns them (null: from before owners were recorded).
+   */
   async projectOfResult(
     kind: ItemKind,
     externalId: string,
-  ): Promise<{ forge: string; instanceUrl: string } | undefined> {
-    const { rows } = await this.sql.query<{ forge: string; instance_url: string }>(
-      `select x.forge, x.instance_url from ${kinds.get(kind).targetTable} t
+  ): Promise<{ forge: string; instanceUrl: string; owner: string | null } | undefined> {
+    const { rows } = await this.sql.query<{ forge: string; instance_url: string; owner: string | null }>(
+      `select x.forge, x.instance_url, x.owner from ${kinds.get(kind).targetTable} t
          cross join lateral (${targetProjectsSql(kinds, kind, 't')} limit 1) x
         where t.external_id = $1 limit 1`,
       [externalId],
     );
-    return rows[0] ? { forge: rows[0].forge, instanceUrl: rows[0].instance_url } : undefined;
+    return rows[0] ? { forge: rows[0].forge, instanceUrl: rows[0].instance_url, owner: rows[0].owner } : undefined;
   }
 
   async event(eventId: string): Promise<EventRow | undefined> {

@@ -326,6 +326,17 @@ export class FakeGithub extends FakeHttpServer {
       '/repos/:owner/:repo/issues/:number/comments',
       (r) => this.authorized(r) ?? this.createComment(r),
     );
+    // The comments of an issue or pull request, oldest first (GitHub's order).
+    this.route('GET', '/repos/:owner/:repo/issues/:number/comments', (r) => {
+      const list = this.comments.filter((c) => c.repo === repoOf(r) && c.issueNumber === Number(r.params.number));
+      return (
+        this.authorized(r) ??
+        this.page(
+          r,
+          list.map((c) => this.commentBody(c)),
+        )
+      );
+    });
     this.route('GET', '/repos/:owner/:repo/collaborators/:user/permission', (r) => {
       const role = this.roles.get(`${repoOf(r)}#${r.params.user}`.toLowerCase()) ?? this.options.defaultRole ?? 'read';
       return (
@@ -468,7 +479,11 @@ export class FakeGithub extends FakeHttpServer {
       createdAt: new Date().toISOString(),
     };
     this.comments.push(comment);
-    return this.json(201, {
+    return this.json(201, this.commentBody(comment));
+  }
+
+  private commentBody(comment: FakeComment) {
+    return {
       id: comment.id,
       node_id: Buffer.from(`IssueComment${comment.id}`).toString('base64'),
       html_url: `${this.webUrl}/${comment.repo}/issues/${comment.issueNumber}#issuecomment-${comment.id}`,
@@ -477,7 +492,7 @@ export class FakeGithub extends FakeHttpServer {
       created_at: comment.createdAt,
       updated_at: comment.createdAt,
       author_association: 'NONE',
-    });
+    };
   }
 
   /** A commit by ref: only tags (`refs/tags/<tag>`) and full shas of tags set here resolve. */

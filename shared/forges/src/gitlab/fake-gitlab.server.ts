@@ -284,17 +284,13 @@ export class FakeGitlab extends FakeHttpServer {
       `${p}/merge_requests/:iid/notes`,
       (r) => this.authorized(r) ?? this.createNote(r, 'MergeRequest'),
     );
-    // Notes of a merge request, newest first (GitLab's default order: created_at desc).
-    this.route('GET', `${p}/merge_requests/:iid/notes`, (r) => {
-      const list = this.notes
-        .filter(
-          (n) => n.noteableType === 'MergeRequest' && n.project === r.params.project && n.iid === Number(r.params.iid),
-        )
-        .sort((a, b) => b.id - a.id)
-        .map((n) => this.noteBody(n));
-      return this.authorized(r) ?? this.page(r, list);
-    });
+    this.route(
+      'GET',
+      `${p}/merge_requests/:iid/notes`,
+      (r) => this.authorized(r) ?? this.page(r, this.notesOf(r, 'MergeRequest')),
+    );
     this.route('POST', `${p}/issues/:iid/notes`, (r) => this.authorized(r) ?? this.createNote(r, 'Issue'));
+    this.route('GET', `${p}/issues/:iid/notes`, (r) => this.authorized(r) ?? this.page(r, this.notesOf(r, 'Issue')));
     this.route('GET', '/api/v4/users', (r) => {
       const username = r.query.get('username');
       const users = username && this.users.has(username.toLowerCase()) ? [this.userBody(username)] : [];
@@ -431,6 +427,14 @@ export class FakeGitlab extends FakeHttpServer {
     };
     this.notes.push(note);
     return this.json(201, this.noteBody(note));
+  }
+
+  /** Notes of a merge request or issue, newest first (GitLab's default order: created_at desc). */
+  private notesOf(r: FakeRequest, type: 'MergeRequest' | 'Issue') {
+    return this.notes
+      .filter((n) => n.noteableType === type && n.project === r.params.project && n.iid === Number(r.params.iid))
+      .sort((a, b) => b.id - a.id)
+      .map((n) => this.noteBody(n));
   }
 
   private noteBody(note: FakeGitlabNote) {

@@ -333,6 +333,22 @@ export class GitlabForge implements ForgeClient {
   }
 
   /** The notes of a merge request (system notes included: `system` says which). */
+  async findComment(repo: RepoId, target: CommentTarget, marker: string): Promise<PostedComment | undefined> {
+    const path = fullName(repo);
+    const mr = 'pullRequest' in target;
+    const iid = mr ? target.pullRequest : target.issue;
+    try {
+      const notes = (mr
+        ? await this.mrNotes.all(path, iid, { perPage: 100 })
+        : await this.issueNotes.all(path, iid, { perPage: 100 })) as unknown as NoteBody[];
+      // GitLab lists notes newest first.
+      const found = notes.find((n) => n.body.includes(marker));
+      return found && { id: String(found.id), url: null };
+    } catch (error) {
+      throw this.error(error, `list the notes of ${mr ? 'merge request' : 'issue'} ${path}${mr ? '!' : '#'}${iid}`);
+    }
+  }
+
   async mergeRequestNotes(repo: RepoId, iid: number): Promise<GitlabNote[]> {
     const path = fullName(repo);
     try {

@@ -15,7 +15,7 @@ import { ConflictError, PackflowError, type ItemKind, type Logger } from '@packf
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
 import type { TestingFarmClient } from '@packflow/clients';
-import type { PagureForge } from '@packflow/forges';
+import { commentOnce, type PagureForge } from '@packflow/forges';
 import { git } from '@packflow/source-git';
 import { ForgeRegistry } from '../forge/forge.registry.js';
 import { coprSignalOf } from '../activities/copr.activities.js';
@@ -310,8 +310,11 @@ export class UpstreamService {
     const repo = ForgeRegistry.repo(event.project);
     const target =
       event.ref.kind === 'pull_request' ? { pullRequest: Number(event.ref.name) } : { issue: Number(event.ref.name) };
+    // A redelivered command (the worker died after replying) finds its reply by the event's key.
     const reply = (body: string) =>
-      event.ref.kind === 'commit' ? Promise.resolve() : forge.comment(repo, target, body).then(() => {});
+      event.ref.kind === 'commit'
+        ? Promise.resolve()
+        : commentOnce(forge, repo, target, body, { key: `reply:${event.eventId}` }).then(() => {});
     const { command } = event;
     if (command.name === 'help') return reply(helpText(command.unknown));
     const permission = await this.d.forges.commandPermission(event.project, event.actor ?? '');

@@ -2,5 +2,6 @@
 // the real APIs do and send webhooks as the real forges send them. For tests only.
 export * from './github/fake-github.server.js';
 export * from './gitlab/fake-gitlab.server.js';
+export { FakeGitlab } from './gitlab/fake-gitlab.webhooks.js';
 export * from './pagure/fake-pagure.server.js';
 export type { FakePagureProject, FakePagurePullRequest } from './pagure/fake-pagure.json.js';

@@ -258,6 +258,26 @@ export class GitlabForge implements ForgeClient {
     }
   }
 
+  /**
+   * Whether this token may act on a project: GitLab shows it the project (a private one
+   * only to members: 404 otherwise) with Developer access or more (what commit statuses
+   * need). Where several deployments have tokens on one instance, the one whose token the
+   * project lets in is the one that acts.
+   */
+  async canAct(repo: RepoId): Promise<boolean> {
+    const path = fullName(repo);
+    try {
+      const body = (await this.projects.show(path)) as unknown as {
+        permissions?: Record<string, { access_level?: number } | null> | null;
+      };
+      const levels = Object.values(body.permissions ?? {}).map((p) => p?.access_level ?? 0);
+      return Math.max(0, ...levels) >= COMMAND_ACCESS_LEVEL;
+    } catch (error) {
+      if (error instanceof HttpFailure && (error.status === 404 || error.status === 403)) return false;
+      throw this.error(error, `read the project ${path}`);
+    }
+  }
+
   /** Forks a project into a namespace (the token's user's, by default). */
   async forkProject(repo: RepoId, namespacePath?: string): Promise<GitlabProject> {
     const path = fullName(repo);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ExternalServiceError } from '@packflow/core';
-import { FakeGitlab } from './fake-gitlab.server.js';
+import { FakeGitlab } from './fake-gitlab.webhooks.js';
 import { GitlabForge, type RepoId } from '../index.js';
 
 const DIST = 'redhat/centos-stream/rpms/widget';

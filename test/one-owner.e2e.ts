@@ -26,7 +26,6 @@ async function ownersOf(sha: string): Promise<string[]> {
     ]);
   return rows.map((r) => r.owner);
 }
-const pipelinesOn = async (sha: string) => (await ownersOf(sha)).length;
 
 /** Opens pull request `number` through `app`'s webhook (its installation in the payload). */
 async function openThrough(app: FakeGithub, number: number): Promise<string> {

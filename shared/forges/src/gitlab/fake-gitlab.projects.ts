@@ -282,6 +282,18 @@ export class FakeGitlabProjects {
     );
     route(
       'GET',
+      `${p}/repository/commits/:sha/comments`,
+      withProject((r, project) =>
+        this.h.page(
+          r,
+          this.commitComments
+            .filter((c) => c.project === project.path && c.sha === r.params.sha)
+            .map((c) => ({ note: c.note, path: null, line: null, line_type: null, author: { username: c.author } })),
+        ),
+      ),
+    );
+    route(
+      'GET',
       `${p}/merge_requests`,
       withProject(async (r, project) => {
         const state = r.query.get('state');

@@ -394,6 +394,17 @@ export class GitlabForge implements ForgeClient {
     }
   }
 
+  /** The comments on a commit (their text), oldest first. */
+  async commitComments(repo: RepoId, sha: string): Promise<string[]> {
+    const path = fullName(repo);
+    try {
+      const list = (await this.commits.allComments(path, sha)) as unknown as { note: string }[];
+      return list.map((c) => c.note);
+    } catch (error) {
+      throw this.error(error, `list the comments of commit ${path}@${sha.slice(0, 12)}`);
+    }
+  }
+
   /** Runs the merge request's CI again: a new merge request pipeline. */
   async createMergeRequestPipeline(repo: RepoId, iid: number): Promise<{ id: string; status: string }> {
     const path = fullName(repo);

@@ -51,9 +51,12 @@ export interface StackOptions {
    * each receives every upstream event and must leave the other's alone. `two-apps`: two
    * GitHub Apps on github.com, each its own deployment (`upstream-app-42`, `upstream-app-43`)
    * and its own fake API (what that App sees: its installations, its check runs); the
-   * webhooks of each name its own installation.
+   * webhooks of each name its own installation. `two-gitlab-tokens`: two GitLab identities
+   * (tokens of two bots, SECOND_GITLAB_TOKEN the second's) on one GitLab, each its own
+   * deployment (`upstream-gitlab-a`, `upstream-gitlab-b`); the one whose token the project
+   * lets in acts.
    */
-  deployments?: 'one' | 'per-forge' | 'two-apps';
+  deployments?: 'one' | 'per-forge' | 'two-apps' | 'two-gitlab-tokens';
   /**
    * The fake GitHub serves the web pages too (people sign in on it), so projects are on
    * its own URL (GITHUB_INSTANCE_URL) instead of https://github.com.
@@ -74,6 +77,8 @@ const SECRET = 'stack-webhook-secret';
 export const MESSAGES_TOKEN = 'stack-messages-token';
 const GITLAB_WEBHOOK_TOKEN = 'stack-gitlab-webhook-token';
 const GITLAB_API_TOKEN = 'glpat-stack-api-token';
+/** With `deployments: 'two-gitlab-tokens'`: the second deployment's token, of the bot `second-bot`. */
+export const SECOND_GITLAB_TOKEN = 'glpat-stack-second-token';
 
 export async function startUpstreamStack(
   logger: Logger,
@@ -143,23 +148,29 @@ export async function startUpstreamStack(
           webhook: { url: `${scheduler.url}/webhooks/github`, secret: SECRET },
         })
       : undefined;
+  if (options.deployments === 'two-gitlab-tokens') gitlab.addToken(SECOND_GITLAB_TOKEN, 'second-bot');
   const deployments =
-    options.deployments === 'two-apps'
+    options.deployments === 'two-gitlab-tokens'
       ? [
-          { WORKER_DURABLE: 'upstream-app-42', ...githubIdentity },
-          {
-            WORKER_DURABLE: 'upstream-app-43',
-            GITHUB_APP_ID: '43',
-            GITHUB_APP_PRIVATE_KEY: secondKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-            GITHUB_API_URL: github2!.url,
-          },
+          { WORKER_DURABLE: 'upstream-gitlab-a', ...gitlabIdentity },
+          { WORKER_DURABLE: 'upstream-gitlab-b', ...gitlabIdentity, GITLAB_TOKEN: SECOND_GITLAB_TOKEN },
         ]
-      : options.deployments === 'per-forge'
+      : options.deployments === 'two-apps'
         ? [
-            { WORKER_DURABLE: 'upstream-github', ...githubIdentity },
-            { WORKER_DURABLE: 'upstream-gitlab', ...gitlabIdentity },
+            { WORKER_DURABLE: 'upstream-app-42', ...githubIdentity },
+            {
+              WORKER_DURABLE: 'upstream-app-43',
+              GITHUB_APP_ID: '43',
+              GITHUB_APP_PRIVATE_KEY: secondKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+              GITHUB_API_URL: github2!.url,
+            },
           ]
-        : [{ ...githubIdentity, ...gitlabIdentity }];
+        : options.deployments === 'per-forge'
+          ? [
+              { WORKER_DURABLE: 'upstream-github', ...githubIdentity },
+              { WORKER_DURABLE: 'upstream-gitlab', ...gitlabIdentity },
+            ]
+          : [{ ...githubIdentity, ...gitlabIdentity }];
   const workers: RunningService[] = [];
   for (const identity of deployments)
     workers.push(await startUpstreamWorker({ env: { ...common, ...identity, ...workerEnv }, logger }));

@@ -4,11 +4,12 @@
 import { countedActivity, PackflowError, type ItemKind, type Logger, type Sql } from '@packflow/core';
 import type { ActivityDefinition, EngineActivities, Signal, SignalOutcome, TargetTask } from './engine.types.js';
 import type { EngineStore } from './store/engine.store.js';
+import type { OwnerScope } from './store/owner.scope.js';
 
 interface DispatcherOptions {
   logger?: Logger;
-  /** Forge instances whose projects' targets this reconciler takes (absent: all). */
-  instances?: readonly string[];
+  /** The pipelines whose targets this reconciler takes (owner.scope.ts). */
+  scope: OwnerScope;
   apply(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome>;
 }
 
@@ -150,7 +151,7 @@ export class Dispatcher {
   ): Promise<{ resubmitted: number; polled: number; timedOut: number }> {
     const counts = { resubmitted: 0, polled: 0, timedOut: 0 };
     for (const { kind } of this.store.kinds.all()) {
-      const rows = await this.store.targets.claimOverdue(this.pool, kind, limit, this.options.instances);
+      const rows = await this.store.targets.claimOverdue(this.pool, kind, limit, this.options.scope);
       for (const row of rows) {
         const task = await taskFor(kind, row.id);
         if (!task) continue;

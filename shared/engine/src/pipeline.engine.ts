@@ -60,9 +60,16 @@ export interface EngineOptions {
   /**
    * The forge instances (`https://github.com`…) whose projects this engine's reconciler
    * looks after (overdue targets and reports); absent: every project. A worker deployment
-   * gives the instances its identities serve.
+   * gives the instances its identities serve. Pipelines with an owner are its owner's alone.
    */
   instances?: readonly string[];
+  /**
+   * This deployment (an upstream worker's WORKER_DURABLE): recorded as the owner of the
+   * pipelines it starts, and its reconciler resumes only the pipelines it owns (and those
+   * without an owner on its `instances`): owner.scope.ts. Absent: pipelines start without
+   * one (a rerun keeps its original's) and the reconciler goes by `instances` alone.
+   */
+  owner?: string;
   /**
    * Decide and record only (the web process): run no activity after commit. What it queued
    * is due for the workers' reconcilers at once (no submit lease) and what changed is
@@ -118,13 +125,13 @@ export class PipelineEngine {
     if (activities.report) {
       this.reports = new ReportQueue(pool, this.store, activities.report, {
         graceMs: this.reportGraceMs,
-        instances: options.instances,
+        scope: { instances: options.instances, owner: options.owner },
         logger: options.logger,
       });
     }
     this.dispatcher = new Dispatcher(pool, this.store, activities, {
       logger: options.logger,
-      instances: options.instances,
+      scope: { instances: options.instances, owner: options.owner },
       apply: (kind, id, signal) => this.applyToTarget(kind, id, signal),
     });
   }
@@ -143,6 +150,7 @@ export class PipelineEngine {
       eventId: ctx.eventId ?? null,
       trigger: ctx.trigger,
       strategy,
+      owner: this.options.owner ?? null,
       steps: plan.steps.map((s) => ({
         key: s.id,
         job: s.job,
@@ -163,6 +171,11 @@ export class PipelineEngine {
     });
     await this.carryOut(effects);
     return id;
+  }
+
+  /** The deployment this engine records as the owner of the pipelines it starts (EngineOptions.owner). */
+  get owner(): string | undefined {
+    return this.options.owner;
   }
 
   /** Applies a result from outside. Idempotent; late or unknown results are recorded and ignored. */
@@ -308,6 +321,7 @@ export class PipelineEngine {
         strategy: original.strategy,
         rerunOf: original.id,
         rerunKind: kind,
+        owner: this.options.owner ?? null,
         steps,
         edges: original.edges.map((e) => ({ from: keyOf.get(e.from)!, to: keyOf.get(e.to)!, target: e.target })),
       });

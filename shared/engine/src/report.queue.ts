@@ -10,6 +10,7 @@ import {
   type EngineStore,
   type ReportSeqs,
 } from './store/engine.store.js';
+import type { OwnerScope } from './store/owner.scope.js';
 
 const contextOf = (state: PipelineState): PipelineContext => ({
   id: state.id,
@@ -60,7 +61,7 @@ export class ReportQueue {
     private readonly pool: Sql,
     private readonly store: EngineStore,
     private readonly report: NonNullable<EngineActivities['report']>,
-    private readonly options: { graceMs: number; instances?: readonly string[]; logger?: Logger },
+    private readonly options: { graceMs: number; scope: OwnerScope; logger?: Logger },
   ) {}
 
   /** After commit: sends the changes of one transaction, grouped by pipeline, in the background. */
@@ -82,7 +83,7 @@ export class ReportQueue {
    * out in time. Returns how many pipelines were reported.
    */
   async reportOverdue(limit: number): Promise<number> {
-    const claimed = await claimOverdueReports(this.pool, limit, this.options.graceMs, this.options.instances);
+    const claimed = await claimOverdueReports(this.pool, limit, this.options.graceMs, this.options.scope);
     if (claimed.length === 0) return 0;
     const states = await this.store.states.load(
       this.pool,

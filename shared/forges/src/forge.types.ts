@@ -74,6 +74,8 @@ export interface ForgeClient {
   /** Creates or updates the check run / commit status named `report.name` on `report.sha`. */
   reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus>;
   comment(repo: RepoId, target: CommentTarget, body: string): Promise<PostedComment>;
+  /** The newest comment on the target whose body holds `marker` (comment.once.ts), or undefined. */
+  findComment(repo: RepoId, target: CommentTarget, marker: string): Promise<PostedComment | undefined>;
   permission(repo: RepoId, user: ForgeUser): Promise<Permission>;
   /** A file's text at a ref, or undefined when it does not exist there. */
   fileContent(repo: RepoId, path: string, ref: string): Promise<string | undefined>;

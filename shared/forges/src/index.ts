@@ -2,6 +2,7 @@
 // its webhook verifier, its payload parser into typed events (@packflow/events), its API
 // client and reporter. Fakes for tests are the `@packflow/forges/testing` entry. No NestJS.
 export * from './forge.types.js';
+export { commentMarker, commentOnce } from './comment.once.js';
 export { FORGE_DRIVERS, webhookDriverOf } from './forge.drivers.js';
 export { bearerToken, tokenHash, tokenMatches, tokenMatchesHash } from './webhook.verifier.js';
 export { githubDriver } from './github/github.driver.js';

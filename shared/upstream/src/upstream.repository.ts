@@ -30,18 +30,21 @@ const kinds = new ItemKinds(UPSTREAM_KINDS);
 export class UpstreamRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** The project (forge and instance) of the pipelines that started the target a result names. */
+  /**
+   * The project (forge and instance) of the pipelines that started the target a result
+   * names, and the deployment that owns them (null: from before owners were recorded).
+   */
   async projectOfResult(
     kind: ItemKind,
     externalId: string,
-  ): Promise<{ forge: string; instanceUrl: string } | undefined> {
-    const { rows } = await this.sql.query<{ forge: string; instance_url: string }>(
-      `select x.forge, x.instance_url from ${kinds.get(kind).targetTable} t
+  ): Promise<{ forge: string; instanceUrl: string; owner: string | null } | undefined> {
+    const { rows } = await this.sql.query<{ forge: string; instance_url: string; owner: string | null }>(
+      `select x.forge, x.instance_url, x.owner from ${kinds.get(kind).targetTable} t
          cross join lateral (${targetProjectsSql(kinds, kind, 't')} limit 1) x
         where t.external_id = $1 limit 1`,
       [externalId],
     );
-    return rows[0] ? { forge: rows[0].forge, instanceUrl: rows[0].instance_url } : undefined;
+    return rows[0] ? { forge: rows[0].forge, instanceUrl: rows[0].instance_url, owner: rows[0].owner } : undefined;
   }
 
   async event(eventId: string): Promise<EventRow | undefined> {
@@ -166,14 +169,32 @@ export class UpstreamRepository {
     );
   }
 
-  /** Notes that a target's failure was commented on; false when it was already (comment once). */
-  async markFailureCommented(kind: ItemKind, targetId: string): Promise<boolean> {
-    const { rowCount } = await this.sql.query(
-      `update ${kinds.get(kind).targetTable} set data = jsonb_set(coalesce(data, '{}'), '{failureCommented}', 'true')
-        where id = $1 and coalesce((data->>'failureCommented')::boolean, false) = false`,
+  /**
+   * Records the intent to comment on a target's failure, before the comment is posted
+   * (`data.failureCommented`: `"intended"`, then `true` once posted). Answers `posted` when
+   * it was posted already, `retry` when an earlier attempt recorded the intent (it may have
+   * posted before it died: look for its comment first), else `new`.
+   */
+  async intendFailureComment(kind: ItemKind, targetId: string): Promise<'new' | 'retry' | 'posted'> {
+    const table = kinds.get(kind).targetTable;
+    const { rows } = await this.sql.query<{ retry: boolean }>(
+      `with old as (select data->'failureCommented' as v from ${table} where id = $1 for update)
+       update ${table} t set data = jsonb_set(coalesce(t.data, '{}'), '{failureCommented}', '"intended"')
+         from old
+        where t.id = $1 and coalesce(old.v, 'false'::jsonb) <> 'true'::jsonb
+       returning coalesce(old.v = '"intended"'::jsonb, false) as retry`,
       [targetId],
     );
-    return Boolean(rowCount);
+    if (rows.length === 0) return 'posted';
+    return rows[0].retry ? 'retry' : 'new';
+  }
+
+  /** Notes that the failure comment of a target is on the forge (posted, or found there). */
+  async failureCommentPosted(kind: ItemKind, targetId: string): Promise<void> {
+    await this.sql.query(
+      `update ${kinds.get(kind).targetTable} set data = jsonb_set(coalesce(data, '{}'), '{failureCommented}', 'true') where id = $1`,
+      [targetId],
+    );
   }
 
   /** The forge's id of the check run / status reporting a target (updated in place next time). */

@@ -27,6 +27,7 @@ export function createUpstreamRuntime(
     activities: upstream.activities,
     logger,
     instances: upstream.instances,
+    owner: config.transport.durable,
     submitLeaseMs: config.submitLeaseMs,
     reportGraceMs: config.reportGraceMs,
   });

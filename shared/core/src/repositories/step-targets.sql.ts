@@ -59,12 +59,12 @@ export function groupTargetsSql(kinds: ItemKinds, kindExpr: string, groupExpr: s
 
 /**
  * SQL: the forge and instance URL (`pr.forge`, `pr.instance_url`) of the projects whose
- * pipelines link the target row `alias` of `kind`. For scoping work to the projects one
- * worker deployment serves.
+ * pipelines (`p`, with their `p.owner`) link the target row `alias` of `kind`. For scoping
+ * work to the pipelines one worker deployment owns.
  */
 export function targetProjectsSql(kinds: ItemKinds, kind: ItemKindDefinition['kind'], alias: string): string {
   const link = kinds.targetLink(kind);
-  return `select pr.forge, pr.instance_url from ${link.table} l
+  return `select pr.forge, pr.instance_url, p.owner from ${link.table} l
             join shared.pipeline_steps s on s.id = l.step_id
             join shared.pipelines p on p.id = s.pipeline_id
             join shared.projects pr on pr.id = p.project_id

@@ -29,6 +29,8 @@ export interface PipelineSpec {
   strategy: 'supersede' | 'independent';
   rerunOf?: string | null;
   rerunKind?: string | null;
+  /** The deployment that owns it (owner.scope.ts); a rerun without one keeps its original's. */
+  owner?: string | null;
   steps: StepSpec[];
   /** Edges by step key. */
   edges: Array<{ from: string; to: string; target: string | null }>;
@@ -49,8 +51,8 @@ export class PipelineStore {
    */
   async insert(sql: Sql, spec: PipelineSpec): Promise<string | undefined> {
     const { rows: inserted } = await sql.query<{ id: string }>(
-      `insert into shared.pipelines (project_id, commit_id, event_id, trigger, strategy, rerun_of_id, rerun_kind)
-       values ($1, $2, $3, $4, $5, $6, $7)
+      `insert into shared.pipelines (project_id, commit_id, event_id, trigger, strategy, rerun_of_id, rerun_kind, owner)
+       values ($1, $2, $3, $4, $5, $6, $7, coalesce($8::text, (select o.owner from shared.pipelines o where o.id = $6)))
        on conflict (event_id) where rerun_of_id is null do nothing
        returning id::text`,
       [
@@ -61,6 +63,7 @@ export class PipelineStore {
         spec.strategy,
         spec.rerunOf ?? null,
         spec.rerunKind ?? null,
+        spec.owner ?? null,
       ],
     );
     if (inserted.length === 0) return undefined;

@@ -6,6 +6,7 @@
 // up to a limit. Reports are idempotent on the forge (the same check or status name is
 // set again), so reporting twice is harmless; not reporting is what this prevents.
 import { prepared, type Sql } from '@packflow/core';
+import { inScopeSql, scopeParams, type OwnerScope } from './owner.scope.js';
 
 /** Reports tried again by the reconciler before it gives up on a pipeline. */
 export const MAX_REPORT_ATTEMPTS = 10;
@@ -32,12 +33,12 @@ const MARK_REPORTED_SQL = `
 // 32 grace periods), so other reconcilers leave them alone while this one reports.
 const CLAIM_OVERDUE_SQL = `
   with due as (
-    select id from shared.pipelines
-     where reported_seq < report_seq and report_retry_at <= now() and report_attempts < $3
-       and ($4::text[] is null or project_id in (select id from shared.projects where instance_url = any($4::text[])))
-     order by report_retry_at
+    select p.id from shared.pipelines p join shared.projects pr on pr.id = p.project_id
+     where p.reported_seq < p.report_seq and p.report_retry_at <= now() and p.report_attempts < $3
+       and ${inScopeSql('$4', '$5')}
+     order by p.report_retry_at
      limit $1
-     for update skip locked)
+     for update of p skip locked)
   update shared.pipelines p
      set report_retry_at = now() + make_interval(secs => $2::float8 / 1000 * least(power(2, p.report_attempts), 32)),
          report_attempts = p.report_attempts + 1
@@ -67,18 +68,18 @@ export async function markReported(sql: Sql, seqs: ReportSeqs, whole: boolean): 
   await sql.query(prepared('pf_engine_reported', MARK_REPORTED_SQL, [[...seqs.keys()], [...seqs.values()], whole]));
 }
 
-/** Claims up to `limit` pipelines whose report is overdue (of projects on `instances` only, when given). */
+/** Claims up to `limit` pipelines whose report is overdue (of the pipelines in `scope` only: owner.scope.ts). */
 export async function claimOverdueReports(
   sql: Sql,
   limit: number,
   graceMs: number,
-  instances: readonly string[] | undefined,
+  scope: OwnerScope,
 ): Promise<{ id: string; seq: string; attempts: number }[]> {
   const { rows } = await sql.query<{ id: string; seq: string; attempts: number }>(CLAIM_OVERDUE_SQL, [
     limit,
     graceMs,
     MAX_REPORT_ATTEMPTS,
-    instances ?? null,
+    ...scopeParams(scope),
   ]);
   return rows;
 }

@@ -4,6 +4,7 @@
 import { targetProjectsSql, type ItemKind, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
 import type { ExternalRef, Signal, SignalState, SubmitResult, TargetState } from '../engine.types.js';
 import type { Transition } from '../transitions.js';
+import { inScopeSql, scopeParams, type OwnerScope } from './owner.scope.js';
 
 const secs = (param: string) => `make_interval(secs => ${param}::double precision / 1000)`;
 
@@ -158,24 +159,24 @@ export class TargetStore {
   }
 
   /**
-   * Claims up to `limit` queued/running targets of a kind past their deadline (of projects
-   * on `instances` only, when given), with a 60 s lease so concurrent reconcilers never
-   * take the same one.
+   * Claims up to `limit` queued/running targets of a kind past their deadline (of the
+   * pipelines in `scope` only: owner.scope.ts), with a 60 s lease so concurrent
+   * reconcilers never take the same one.
    */
   async claimOverdue(
     sql: Sql,
     kind: ItemKind,
     limit: number,
-    instances: readonly string[] | undefined,
+    scope: OwnerScope,
   ): Promise<Array<{ id: string; queuedAt: Date | null; externalId: string | null }>> {
     const table = this.table(kind);
     const { rows } = await sql.query<{ id: string; queued_at: Date | null; external_id: string | null }>(
       `update ${table} set deadline_at = now() + interval '60 seconds'
         where id in (select t.id from ${table} t where t.status in ('queued', 'running') and t.deadline_at <= now()
-                        and ($2::text[] is null or exists (${targetProjectsSql(this.kinds, kind, 't')} and pr.instance_url = any($2::text[])))
+                        and exists (${targetProjectsSql(this.kinds, kind, 't')} and ${inScopeSql('$2', '$3')})
                       order by t.deadline_at limit $1 for update of t skip locked)
         returning id::text, queued_at, external_id`,
-      [limit, instances ?? null],
+      [limit, ...scopeParams(scope)],
     );
     return rows.map((r) => ({ id: r.id, queuedAt: r.queued_at, externalId: r.external_id }));
   }

@@ -1,26 +1,29 @@
 // A stateful fake of the GitHub REST API for a GitHub App, reached through @octokit/rest
 // by `baseUrl`: installation lookup and tokens (JWT checked), check runs with their update
 // history and buttons, issue comments, collaborator permissions, file contents, pull
-// request files and compares; rate-limit headers on every answer, scripted failures, and
-// signed webhooks (X-Hub-Signature-256) sent to a configured receiver.
-import { createHash, randomUUID, type KeyObject } from 'node:crypto';
-import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing/fakes';
-import { FakeGithubApp, signWebhook, type FakeInstallation } from './fake-github.app.js';
+// request files and compares; rate-limit headers on every answer and scripted failures.
+// The webhooks it sends are in fake-github.webhooks.ts (FakeGithub), the shapes of its
+// answers in fake-github.bodies.ts.
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { FakeHttpServer, type FakeRequest, type FakeResponse } from '@packflow/testing/fakes';
+import { FakeGithubApp, type FakeInstallation } from './fake-github.app.js';
 import { FakeOAuthProvider } from '../fake-oauth.provider.js';
+import {
+  changedFileBody,
+  commentBody,
+  contentsBody,
+  idOf,
+  installationBody,
+  pageOf,
+  tagCommitBody,
+  userBody,
+  type FakeChangedFile,
+  type FakeComment,
+} from './fake-github.bodies.js';
 import { installGithubOAuth } from './fake-github.oauth.js';
 import { applyCheckRun, checkRunBody, type FakeCheckRun } from './fake-github.check-runs.js';
-import {
-  checkRunPayload,
-  issueCommentPayload,
-  pullRequestPayload,
-  pushPayload,
-  releasePayload,
-  type PullRequestEventInput,
-  type PushEventInput,
-  type ReleaseEventInput,
-  type WebhookContext,
-} from './fake-github.events.js';
 
+export type { FakeChangedFile, FakeComment } from './fake-github.bodies.js';
 export type { CheckRunSnapshot, FakeCheckRun } from './fake-github.check-runs.js';
 export type { PullRequestEventInput, PushEventInput, ReleaseEventInput } from './fake-github.events.js';
 
@@ -42,21 +45,6 @@ export interface FakeGithubOptions {
   webUrl?: string;
 }
 
-export interface FakeComment {
-  id: number;
-  repo: string;
-  issueNumber: number;
-  body: string;
-  user: string;
-  createdAt: string;
-}
-
-export interface FakeChangedFile {
-  filename: string;
-  status?: 'added' | 'modified' | 'removed' | 'renamed';
-  previousFilename?: string;
-}
-
 const LEGACY: Record<GithubRole, string> = {
   admin: 'admin',
   maintain: 'write',
@@ -66,11 +54,10 @@ const LEGACY: Record<GithubRole, string> = {
   none: 'none',
 };
 
-export class FakeGithub extends FakeHttpServer {
+export class FakeGithubServer extends FakeHttpServer {
   readonly app: FakeGithubApp;
   readonly checkRuns: FakeCheckRun[] = [];
   readonly comments: FakeComment[] = [];
-  readonly webhooksSent: (Delivery & { event: string; deliveryId: string })[] = [];
   /** OAuth apps, the browser's signed-in person and the codes and tokens of the web flow. */
   readonly oauth = new FakeOAuthProvider();
   private readonly roles = new Map<string, GithubRole>();
@@ -79,19 +66,14 @@ export class FakeGithub extends FakeHttpServer {
   private readonly latestReleases = new Map<string, string>();
   private readonly pullFiles = new Map<string, FakeChangedFile[]>();
   private readonly compares = new Map<string, FakeChangedFile[]>();
-  private nextId = 4_000_000_001;
+  protected nextId = 4_000_000_001;
 
-  private constructor(private readonly options: FakeGithubOptions) {
+  protected constructor(protected readonly options: FakeGithubOptions) {
     super();
     this.app = new FakeGithubApp(options.appId ?? 1, options.appKey, options.tokenTtlSeconds ?? 3600);
     for (const inst of options.installations ?? [{ id: 1, account: 'packflow', repositories: '*' as const }])
       this.app.install(inst);
     this.routes();
-  }
-
-  /** `port`: listen there (the sandbox keeps its address across restarts); fails when it is taken. */
-  static async start(options: FakeGithubOptions = {}, port = 0): Promise<FakeGithub> {
-    return new FakeGithub(options).listen({ port });
   }
 
   /** Host of web URLs (`html_url`), `https://github.com` unless configured. */
@@ -117,10 +99,6 @@ export class FakeGithub extends FakeHttpServer {
   /** Web URLs (`html_url`) on this host from now on (the sandbox: the fake's own address). */
   setWebUrl(url: string): void {
     this.options.webUrl = url;
-  }
-
-  setWebhookTarget(url: string, secret: string): void {
-    this.options.webhook = { url, secret };
   }
 
   setPermission(repo: string, login: string, role: GithubRole): void {
@@ -177,85 +155,6 @@ export class FakeGithub extends FakeHttpServer {
     });
   }
 
-  /** Sends a webhook as GitHub does: JSON body, X-GitHub-Event, X-GitHub-Delivery, X-Hub-Signature-256. */
-  async emitWebhook(
-    event: string,
-    payload: unknown,
-    options: { deliveryId?: string; url?: string; secret?: string } = {},
-  ) {
-    const url = options.url ?? this.options.webhook?.url;
-    const secret = options.secret ?? this.options.webhook?.secret ?? '';
-    const deliveryId = options.deliveryId ?? randomUUID();
-    const raw = JSON.stringify(payload);
-    const delivery = await deliver(
-      url,
-      payload,
-      {
-        'x-github-event': event,
-        'x-github-delivery': deliveryId,
-        'x-hub-signature-256': signWebhook(secret, raw),
-        'user-agent': 'GitHub-Hookshot/fake',
-      },
-      raw,
-    );
-    const sent = { ...delivery, event, deliveryId };
-    this.webhooksSent.push(sent);
-    return sent;
-  }
-
-  /** A pull_request webhook (opened by default) for `owner/repo`. */
-  async emitPullRequest(repo: string, input: PullRequestEventInput) {
-    return this.emitWebhook('pull_request', pullRequestPayload(repo, input, this.webhookContext(repo)));
-  }
-
-  /** A push webhook of one commit to a branch of `owner/repo`. */
-  async emitPush(repo: string, input: PushEventInput) {
-    return this.emitWebhook('push', pushPayload(repo, input, this.webhookContext(repo)));
-  }
-
-  /** A release `published` webhook for a tag of `owner/repo`. */
-  async emitRelease(repo: string, input: ReleaseEventInput) {
-    return this.emitWebhook('release', releasePayload(repo, input, this.webhookContext(repo)));
-  }
-
-  /** An issue_comment `created` webhook, on a pull request unless `pullRequest: false`. */
-  async emitIssueComment(
-    repo: string,
-    issueNumber: number,
-    body: string,
-    options: { sender: string; pullRequest?: boolean },
-  ) {
-    const payload = issueCommentPayload(
-      repo,
-      issueNumber,
-      body,
-      { sender: options.sender, pullRequest: options.pullRequest ?? true, commentId: this.nextId++ },
-      this.webhookContext(repo),
-    );
-    return this.emitWebhook('issue_comment', payload);
-  }
-
-  /** A check_run webhook for a stored check run: GitHub's "Re-run" (`rerequested`) or a button (`requested_action`). */
-  async emitCheckRunEvent(
-    checkRunId: number | string,
-    options: {
-      action: 'rerequested' | 'requested_action';
-      identifier?: string;
-      sender: string;
-      pullRequest?: number;
-      headBranch?: string;
-    },
-  ) {
-    const run = this.checkRuns.find((c) => c.id === Number(checkRunId));
-    if (!run) throw new Error(`fake GitHub has no check run ${checkRunId}`);
-    const payload = checkRunPayload(run, this.checkRunBody(run), options, this.webhookContext(run.repo));
-    return this.emitWebhook('check_run', payload);
-  }
-
-  private webhookContext(repo: string): WebhookContext {
-    return { web: this.webUrl, api: this.url, installationId: this.app.installationOf(repo)?.id };
-  }
-
   protected errorBody(status: number, message: string): unknown {
     return { message, documentation_url: 'https://docs.github.com/rest', status: String(status) };
   }
@@ -282,15 +181,7 @@ export class FakeGithub extends FakeHttpServer {
       if (problem) return this.error(401, problem);
       const inst = this.app.installationOf(repoOf(r));
       if (!inst) return this.error(404, 'Not Found');
-      return this.json(200, {
-        id: inst.id,
-        account: { login: inst.account, type: 'Organization' },
-        app_id: this.app.appId,
-        app_slug: this.appSlug,
-        repository_selection: inst.repositories === '*' ? 'all' : 'selected',
-        permissions: { checks: 'write', contents: 'read', issues: 'write', pull_requests: 'write' },
-        events: [],
-      });
+      return this.json(200, installationBody(inst, { id: this.app.appId, slug: this.appSlug }));
     });
     this.route('POST', '/app/installations/:id/access_tokens', (r) => {
       const problem = this.app.jwtProblem(r.headers.authorization);
@@ -326,6 +217,17 @@ export class FakeGithub extends FakeHttpServer {
       '/repos/:owner/:repo/issues/:number/comments',
       (r) => this.authorized(r) ?? this.createComment(r),
     );
+    // The comments of an issue or pull request, oldest first (GitHub's order).
+    this.route('GET', '/repos/:owner/:repo/issues/:number/comments', (r) => {
+      const list = this.comments.filter((c) => c.repo === repoOf(r) && c.issueNumber === Number(r.params.number));
+      return (
+        this.authorized(r) ??
+        this.page(
+          r,
+          list.map((c) => commentBody(c, this.webUrl)),
+        )
+      );
+    });
     this.route('GET', '/repos/:owner/:repo/collaborators/:user/permission', (r) => {
       const role = this.roles.get(`${repoOf(r)}#${r.params.user}`.toLowerCase()) ?? this.options.defaultRole ?? 'read';
       return (
@@ -362,7 +264,7 @@ export class FakeGithub extends FakeHttpServer {
         (files
           ? this.page(
               r,
-              files.map((f) => this.fileBody(repoOf(r), f)),
+              files.map((f) => changedFileBody(repoOf(r), f, this.webUrl)),
             )
           : this.error(404, 'Not Found'))
       );
@@ -377,7 +279,7 @@ export class FakeGithub extends FakeHttpServer {
         behind_by: 0,
         total_commits: 1,
         commits: [],
-        files: files.map((f) => this.fileBody(repoOf(r), f)),
+        files: files.map((f) => changedFileBody(repoOf(r), f, this.webUrl)),
       };
       return this.authorized(r) ?? this.json(200, body);
     });
@@ -442,7 +344,7 @@ export class FakeGithub extends FakeHttpServer {
     });
   }
 
-  private checkRunBody(c: FakeCheckRun) {
+  protected checkRunBody(c: FakeCheckRun) {
     return checkRunBody(c, this.url, this.webUrl, { id: this.app.appId, slug: this.appSlug });
   }
 
@@ -468,16 +370,7 @@ export class FakeGithub extends FakeHttpServer {
       createdAt: new Date().toISOString(),
     };
     this.comments.push(comment);
-    return this.json(201, {
-      id: comment.id,
-      node_id: Buffer.from(`IssueComment${comment.id}`).toString('base64'),
-      html_url: `${this.webUrl}/${comment.repo}/issues/${comment.issueNumber}#issuecomment-${comment.id}`,
-      body: comment.body,
-      user: { login: comment.user, id: 1, type: 'Bot' },
-      created_at: comment.createdAt,
-      updated_at: comment.createdAt,
-      author_association: 'NONE',
-    });
+    return this.json(201, commentBody(comment, this.webUrl));
   }
 
   /** A commit by ref: only tags (`refs/tags/<tag>`) and full shas of tags set here resolve. */
@@ -489,13 +382,7 @@ export class FakeGithub extends FakeHttpServer {
       this.tags.get(`${repo}:${tag}`.toLowerCase()) ??
       [...this.tags.entries()].find(([k, v]) => k.startsWith(`${repo.toLowerCase()}:`) && v === ref)?.[1];
     if (!sha) return this.error(422, `No commit found for SHA: ${ref}`);
-    return this.json(200, {
-      sha,
-      url: `${this.url}/repos/${repo}/commits/${sha}`,
-      html_url: `${this.webUrl}/${repo}/commit/${sha}`,
-      commit: { message: `Release ${tag}`, tree: { sha: createHash('sha1').update(sha).digest('hex') } },
-      parents: [],
-    });
+    return this.json(200, tagCommitBody(repo, tag, sha, { api: this.url, web: this.webUrl }));
   }
 
   private contents(r: FakeRequest): FakeResponse {
@@ -504,54 +391,12 @@ export class FakeGithub extends FakeHttpServer {
     const path = r.params.path;
     const content = this.files.get(`${repo}@${ref}:${path}`.toLowerCase());
     if (content === undefined) return this.error(404, 'Not Found');
-    const raw = Buffer.from(content, 'utf8');
-    const sha = createHash('sha1').update(`blob ${raw.length}\0`).update(raw).digest('hex');
-    const base64 = raw.toString('base64').replace(/(.{60})/g, '$1\n');
-    return this.json(200, {
-      type: 'file',
-      encoding: 'base64',
-      size: raw.length,
-      name: path.split('/').pop(),
-      path,
-      content: base64,
-      sha,
-      url: `${this.url}/repos/${repo}/contents/${path}?ref=${ref}`,
-      html_url: `${this.webUrl}/${repo}/blob/${ref}/${path}`,
-      download_url: `${this.url}/raw/${repo}/${ref}/${path}`,
-    });
+    return this.json(200, contentsBody({ repo, ref, path, content }, { api: this.url, web: this.webUrl }));
   }
 
-  private fileBody(repo: string, f: FakeChangedFile) {
-    return {
-      sha: createHash('sha1').update(f.filename).digest('hex'),
-      filename: f.filename,
-      status: f.status ?? (f.previousFilename ? 'renamed' : 'modified'),
-      additions: 1,
-      deletions: 0,
-      changes: 1,
-      blob_url: `${this.webUrl}/${repo}/blob/HEAD/${f.filename}`,
-      ...(f.previousFilename ? { previous_filename: f.previousFilename } : {}),
-    };
-  }
-
-  /** A page of a list with GitHub's `Link` header (`per_page` default 30, at most 100). */
   private page(r: FakeRequest, items: unknown[]): FakeResponse {
-    const perPage = Math.min(100, Number(r.query.get('per_page') ?? 30) || 30);
-    const page = Math.max(1, Number(r.query.get('page') ?? 1) || 1);
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const link = (p: number) => {
-      const u = new URL(`${this.url}${r.path}`);
-      r.query.forEach((v, k) => u.searchParams.set(k, v));
-      u.searchParams.set('per_page', String(perPage));
-      u.searchParams.set('page', String(p));
-      return u.toString();
-    };
-    const links = page < last ? [`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`] : [];
-    return this.json(
-      200,
-      items.slice((page - 1) * perPage, page * perPage),
-      links.length ? { link: links.join(', ') } : undefined,
-    );
+    const { items: slice, headers } = pageOf(r, items, this.url);
+    return this.json(200, slice, headers);
   }
 }
 
@@ -561,13 +406,4 @@ function repoOf(r: FakeRequest): string {
 
 function changed(file: string | FakeChangedFile): FakeChangedFile {
   return typeof file === 'string' ? { filename: file } : file;
-}
-
-function userBody(login: string, webUrl: string) {
-  const web = `${webUrl}/${login}`;
-  return { login, id: idOf(login), type: 'User', name: login, avatar_url: `${web}.png`, html_url: web };
-}
-
-function idOf(login: string): number {
-  return parseInt(createHash('sha1').update(login).digest('hex').slice(0, 7), 16);
 }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ExternalServiceError } from '@packflow/core';
-import { FakeGithub } from './fake-github.server.js';
+import { FakeGithub } from './fake-github.webhooks.js';
 import { GithubForge, type RepoId } from '../index.js';
 
 const SHA = '0e5d8b51fd5dfa460605e1497d22a76d65c6d7fd';

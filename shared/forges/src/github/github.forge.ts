@@ -214,6 +214,21 @@ export class GithubForge implements ForgeClient {
     });
   }
 
+  async findComment(repo: RepoId, target: CommentTarget, marker: string): Promise<PostedComment | undefined> {
+    const number = 'pullRequest' in target ? target.pullRequest : target.issue;
+    return this.call(repo, `list the comments of ${fullName(repo)}#${number}`, async (headers) => {
+      const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        owner: repo.namespace,
+        repo: repo.repo,
+        issue_number: number,
+        per_page: 100,
+        headers,
+      });
+      const found = comments.filter((c) => c.body?.includes(marker)).pop();
+      return found && { id: String(found.id), url: found.html_url ?? null };
+    });
+  }
+
   async permission(repo: RepoId, user: ForgeUser): Promise<Permission> {
     return this.call(repo, `read the permission of ${user.login} on ${fullName(repo)}`, async (headers) => {
       const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({

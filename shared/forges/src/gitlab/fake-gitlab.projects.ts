@@ -63,6 +63,10 @@ interface Helpers {
   ctx(): GitlabWebhookContext;
   botUser(): string;
   nextId(): number;
+  /** A project's `permissions` for the request's caller. */
+  permissions(r: FakeRequest, path: string): unknown;
+  /** GET of a project without a git repository (one the fake only sent hooks for). */
+  projectWithoutRepository(r: FakeRequest): FakeResponse;
 }
 
 async function git(args: string[], cwd?: string): Promise<string> {
@@ -233,11 +237,12 @@ export class FakeGitlabProjects {
         const project = this.get(r.params.project);
         return project ? handler(r, project) : error(404, '404 Project Not Found');
       };
-    route(
-      'GET',
-      p,
-      withProject((_r, project) => json(200, this.projectBody(project))),
-    );
+    route('GET', p, (r) => {
+      if (!this.get(r.params.project)) return authorized(r) ?? this.h.projectWithoutRepository(r);
+      return withProject((_r, project) =>
+        json(200, { ...this.projectBody(project), permissions: this.h.permissions(r, project.path) }),
+      )(r);
+    });
     route(
       'POST',
       `${p}/fork`,
@@ -274,6 +279,18 @@ export class FakeGitlabProjects {
           created_at: at,
         });
       }),
+    );
+    route(
+      'GET',
+      `${p}/repository/commits/:sha/comments`,
+      withProject((r, project) =>
+        this.h.page(
+          r,
+          this.commitComments
+            .filter((c) => c.project === project.path && c.sha === r.params.sha)
+            .map((c) => ({ note: c.note, path: null, line: null, line_type: null, author: { username: c.author } })),
+        ),
+      ),
     );
     route(
       'GET',

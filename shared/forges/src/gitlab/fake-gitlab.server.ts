@@ -3,22 +3,30 @@
 // issue notes, users and member access levels, repository files, merge request diffs and
 // compares. Projects are named by path (`group/project`, URL-encoded as GitLab wants).
 // Projects with real git repositories, forks and merge requests opened through the API
-// are in fake-gitlab.projects.ts. It also sends webhooks (Merge Request, Note, Push and
-// Pipeline Hooks) with X-Gitlab-Token to a configured receiver.
-import { createHash, randomUUID } from 'node:crypto';
-import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing/fakes';
+// are in fake-gitlab.projects.ts; the webhooks it sends in fake-gitlab.webhooks.ts, the
+// shapes of its answers in fake-gitlab.bodies.ts.
+//
+// Identities: the fake accepts its token (`options.token`, user `botUser`) and any added
+// with `addToken`. Every token may do everything on a project, unless the project is made
+// private (`restrictProject`): then, as GitLab answers, a token whose user is no member
+// gets 404 for the project and everything in it, and a member below Developer gets 403
+// when it writes (commit statuses).
+import { FakeHttpServer, type FakeRequest, type FakeResponse } from '@packflow/testing/fakes';
 import { FakeOAuthProvider } from '../fake-oauth.provider.js';
+import { COMMAND_ACCESS_LEVEL } from '../forge.types.js';
+import {
+  diff,
+  diffBody,
+  memberBody,
+  noteBody,
+  pageOf,
+  permissionsBody,
+  statusBody,
+  userBody,
+} from './fake-gitlab.bodies.js';
+import { gitlabProjectBody, type GitlabWebhookContext } from './fake-gitlab.events.js';
 import { installGitlabOAuth } from './fake-gitlab.oauth.js';
 import { FakeGitlabProjects } from './fake-gitlab.projects.js';
-import {
-  mergeRequestPayload,
-  notePayload,
-  type FakeMergeRequest,
-  type FakePipelineJob,
-  type GitlabWebhookContext,
-  type MergeRequestEventInput,
-} from './fake-gitlab.events.js';
-
 import type {
   FakeGitlabDiff,
   FakeGitlabNote,
@@ -46,15 +54,18 @@ const EVENTS: Record<GitlabState, string> = {
   failed: 'drop',
   canceled: 'cancel',
 };
+/** What an unrestricted project lets every token do (a maintainer's access). */
+const OPEN_ACCESS = 40;
 
-export class FakeGitlab extends FakeHttpServer {
+export class FakeGitlabServer extends FakeHttpServer {
   readonly statuses: FakeGitlabStatus[] = [];
   /** Notes posted through the API and notes emitted as webhooks, oldest first. */
   readonly notes: FakeGitlabNote[] = [];
-  readonly webhooksSent: (Delivery & { event: string; uuid: string })[] = [];
   /** OAuth applications, the browser's signed-in person and the codes and tokens of the web flow. */
   readonly oauth = new FakeOAuthProvider();
-  private readonly mergeRequests = new Map<string, FakeMergeRequest>();
+  /** Projects with git repositories, forks, and merge requests opened through the API. */
+  readonly projects: FakeGitlabProjects;
+  protected nextId = 100_001;
   /** `project@sha` -> the source branch a merge request hook named the commit on. */
   private readonly branches = new Map<string, string>();
   private readonly users = new Map<string, number>();
@@ -62,13 +73,17 @@ export class FakeGitlab extends FakeHttpServer {
   private readonly files = new Map<string, string>();
   private readonly mrDiffs = new Map<string, FakeGitlabDiff[]>();
   private readonly compares = new Map<string, FakeGitlabDiff[]>();
-  private nextId = 100_001;
+  /** Token -> the username it authenticates. */
+  private readonly tokens = new Map<string, string>();
+  /** Projects (lower-case paths) only members may see. */
+  private readonly restricted = new Set<string>();
+  /** Projects (lower-case paths) the fake has without a git repository (hooks were sent for them). */
+  private readonly known = new Set<string>();
   private nextUserId = 1001;
-  /** Projects with git repositories, forks, and merge requests opened through the API. */
-  readonly projects: FakeGitlabProjects;
 
-  private constructor(private readonly options: FakeGitlabOptions) {
+  protected constructor(protected readonly options: FakeGitlabOptions) {
     super();
+    this.tokens.set(this.token, this.botUser);
     this.routes();
     this.projects = new FakeGitlabProjects({
       route: (method, pattern, handler) => this.route(method, pattern, handler),
@@ -79,33 +94,14 @@ export class FakeGitlab extends FakeHttpServer {
       ctx: () => this.webhookContext(),
       botUser: () => this.botUser,
       nextId: () => this.nextId++,
+      permissions: (r, path) => permissionsBody(this.accessLevel(r, path)),
+      projectWithoutRepository: (r) => this.projectWithoutRepository(r),
     });
   }
 
   override async close(): Promise<void> {
     await super.close();
     await this.projects.close();
-  }
-
-  /** A "Push Hook" for `before..after` of a project's branch (commits read from its repository). */
-  async emitPush(project: string, push: { branch: string; before: string; after: string; sender: string }) {
-    return this.emitWebhook('Push Hook', await this.projects.pushHook(project, push));
-  }
-
-  /**
-   * A "Pipeline Hook" for a pipeline of a merge request opened through the API (its newest
-   * pipeline, or a new id), at the merge request's head unless `sha`.
-   */
-  async emitMergeRequestPipeline(
-    project: string,
-    iid: number,
-    input: { status: string; sha?: string; id?: number; sender?: string; jobs?: FakePipelineJob[] },
-  ) {
-    return this.emitWebhook('Pipeline Hook', await this.projects.pipelineHook(project, iid, input));
-  }
-
-  static async start(options: FakeGitlabOptions = {}): Promise<FakeGitlab> {
-    return new FakeGitlab(options).listen();
   }
 
   get token(): string {
@@ -128,92 +124,19 @@ export class FakeGitlab extends FakeHttpServer {
     return this;
   }
 
-  setWebhookTarget(url: string, token: string): void {
-    this.options.webhook = { url, token };
-  }
-
-  /** A merge request as the last hook sent for it described it. */
-  mergeRequest(project: string, iid: number): FakeMergeRequest | undefined {
-    return this.mergeRequests.get(`${project}!${iid}`.toLowerCase());
-  }
-
-  /** Sends a webhook as GitLab does: JSON body, X-Gitlab-Event, X-Gitlab-Event-UUID, X-Gitlab-Token. */
-  async emitWebhook(event: string, payload: unknown, options: { uuid?: string; url?: string; token?: string } = {}) {
-    const url = options.url ?? this.options.webhook?.url;
-    const token = options.token ?? this.options.webhook?.token;
-    const uuid = options.uuid ?? randomUUID();
-    const delivery = await deliver(url, payload, {
-      'x-gitlab-event': event,
-      'x-gitlab-event-uuid': uuid,
-      'x-gitlab-instance': this.webUrl,
-      'user-agent': 'GitLab/17.0.0',
-      ...(token !== undefined ? { 'x-gitlab-token': token } : {}),
-    });
-    const sent = { ...delivery, event, uuid };
-    this.webhooksSent.push(sent);
-    return sent;
+  /** Another identity on this GitLab: `token` authenticates `username` (a second bot). */
+  addToken(token: string, username: string): void {
+    this.tokens.set(token, username);
+    this.userId(username);
   }
 
   /**
-   * A "Merge Request Hook" (action `open` by default) for `group/project`. The fake
-   * remembers the merge request, so later notes on it carry its head commit.
+   * Makes a project private: only members (setAccessLevel) see it; others get 404, and
+   * members below Developer 403 when they set a commit status.
    */
-  async emitMergeRequest(project: string, input: MergeRequestEventInput) {
-    const key = `${project}!${input.iid}`.toLowerCase();
-    const previous = this.mergeRequests.get(key);
-    const action = input.action ?? 'open';
-    const sender = input.sender ?? previous?.author ?? project.split('/')[0];
-    const mr: FakeMergeRequest = {
-      project,
-      iid: input.iid,
-      headSha: input.headSha,
-      sourceBranch: input.sourceBranch ?? previous?.sourceBranch ?? 'feature',
-      targetBranch: input.targetBranch ?? previous?.targetBranch ?? 'main',
-      sourceProject: input.sourceProject ?? previous?.sourceProject ?? project,
-      title: input.title ?? previous?.title ?? `Change ${input.iid}`,
-      author: previous?.author ?? sender,
-      state: action === 'close' ? 'closed' : action === 'merge' ? 'merged' : 'opened',
-    };
-    this.mergeRequests.set(key, mr);
-    this.branches.set(`${mr.sourceProject}@${mr.headSha}`.toLowerCase(), mr.sourceBranch);
-    return this.emitWebhook('Merge Request Hook', mergeRequestPayload(mr, input, sender, this.webhookContext()));
-  }
-
-  /**
-   * A "Note Hook" for a note by `sender` on a merge request the fake sent a hook for: a
-   * new note, or (`edit`: its id) the edit of one, which recent GitLab also sends, with
-   * `object_attributes.action: update`.
-   */
-  async emitMergeRequestNote(project: string, iid: number, body: string, options: { sender: string; edit?: number }) {
-    const mr = this.mergeRequest(project, iid);
-    if (!mr) throw new Error(`fake GitLab has no merge request ${project}!${iid} (emit a Merge Request Hook first)`);
-    let note = options.edit === undefined ? undefined : this.notes.find((n) => n.id === options.edit);
-    if (options.edit !== undefined && !note) throw new Error(`fake GitLab has no note ${options.edit}`);
-    if (note) {
-      note.body = body;
-    } else {
-      note = {
-        id: this.nextId++,
-        project,
-        noteableType: 'MergeRequest',
-        iid,
-        body,
-        author: options.sender,
-        createdAt: new Date().toISOString(),
-      };
-      this.notes.push(note);
-    }
-    const payload = notePayload(
-      mr,
-      body,
-      { sender: options.sender, noteId: note.id, action: options.edit === undefined ? 'create' : 'update' },
-      this.webhookContext(),
-    );
-    return { ...(await this.emitWebhook('Note Hook', payload)), noteId: note.id };
-  }
-
-  private webhookContext(): GitlabWebhookContext {
-    return { web: this.webUrl, userId: (username) => this.userId(username) };
+  restrictProject(project: string): void {
+    this.restricted.add(project.toLowerCase());
+    this.knowProject(project);
   }
 
   /** A user's id (created on first use). */
@@ -231,6 +154,7 @@ export class FakeGitlab extends FakeHttpServer {
 
   setFile(project: string, ref: string, path: string, content: string): void {
     this.files.set(`${project}@${ref}:${path}`.toLowerCase(), content);
+    this.knowProject(project);
   }
 
   setMergeRequestChanges(project: string, iid: number, diffs: (string | FakeGitlabDiff)[]): void {
@@ -252,6 +176,19 @@ export class FakeGitlab extends FakeHttpServer {
       .pop();
   }
 
+  protected knowProject(project: string): void {
+    this.known.add(project.toLowerCase());
+  }
+
+  /** The source branch of a merge request commit (the ref of statuses set without one). */
+  protected noteBranch(project: string, sha: string, branch: string): void {
+    this.branches.set(`${project}@${sha}`.toLowerCase(), branch);
+  }
+
+  protected webhookContext(): GitlabWebhookContext {
+    return { web: this.webUrl, userId: (username) => this.userId(username) };
+  }
+
   protected errorBody(status: number, message: string): unknown {
     return status === 400
       ? { message }
@@ -265,7 +202,7 @@ export class FakeGitlab extends FakeHttpServer {
       (username) => this.userBody(username),
     );
     const p = '/api/v4/projects/:project';
-    this.route('POST', `${p}/statuses/:sha`, (r) => this.authorized(r) ?? this.setStatus(r));
+    this.route('POST', `${p}/statuses/:sha`, (r) => this.authorized(r, 'write') ?? this.setStatus(r));
     this.route('GET', `${p}/repository/commits/:sha/statuses`, (r) => {
       let list = this.statusesFor(r.params.project, r.params.sha);
       const name = r.query.get('name');
@@ -275,7 +212,7 @@ export class FakeGitlab extends FakeHttpServer {
         this.authorized(r) ??
         this.page(
           r,
-          list.map((s) => this.statusBody(s)),
+          list.map((s) => statusBody(s, this.userBody(this.botUser))),
         )
       );
     });
@@ -284,17 +221,13 @@ export class FakeGitlab extends FakeHttpServer {
       `${p}/merge_requests/:iid/notes`,
       (r) => this.authorized(r) ?? this.createNote(r, 'MergeRequest'),
     );
-    // Notes of a merge request, newest first (GitLab's default order: created_at desc).
-    this.route('GET', `${p}/merge_requests/:iid/notes`, (r) => {
-      const list = this.notes
-        .filter(
-          (n) => n.noteableType === 'MergeRequest' && n.project === r.params.project && n.iid === Number(r.params.iid),
-        )
-        .sort((a, b) => b.id - a.id)
-        .map((n) => this.noteBody(n));
-      return this.authorized(r) ?? this.page(r, list);
-    });
+    this.route(
+      'GET',
+      `${p}/merge_requests/:iid/notes`,
+      (r) => this.authorized(r) ?? this.page(r, this.notesOf(r, 'MergeRequest')),
+    );
     this.route('POST', `${p}/issues/:iid/notes`, (r) => this.authorized(r) ?? this.createNote(r, 'Issue'));
+    this.route('GET', `${p}/issues/:iid/notes`, (r) => this.authorized(r) ?? this.page(r, this.notesOf(r, 'Issue')));
     this.route('GET', '/api/v4/users', (r) => {
       const username = r.query.get('username');
       const users = username && this.users.has(username.toLowerCase()) ? [this.userBody(username)] : [];
@@ -305,7 +238,8 @@ export class FakeGitlab extends FakeHttpServer {
       const content = this.files.get(
         `${r.params.project}@${r.query.get('ref') ?? 'main'}:${r.params.path}`.toLowerCase(),
       );
-      if (this.authorized(r)) return this.authorized(r)!;
+      const denied = this.authorized(r);
+      if (denied) return denied;
       return content === undefined
         ? this.error(404, '404 File Not Found')
         : { status: 200, text: content, contentType: 'text/plain; charset=utf-8' };
@@ -318,7 +252,8 @@ export class FakeGitlab extends FakeHttpServer {
       const diffs = this.compares.get(
         `${r.params.project}:${r.query.get('from')}...${r.query.get('to')}`.toLowerCase(),
       );
-      if (this.authorized(r)) return this.authorized(r)!;
+      const denied = this.authorized(r);
+      if (denied) return denied;
       if (!diffs) return this.error(404, '404 Ref Not Found');
       return this.json(200, {
         commit: { id: r.query.get('to'), short_id: String(r.query.get('to')).slice(0, 8) },
@@ -330,8 +265,43 @@ export class FakeGitlab extends FakeHttpServer {
     });
   }
 
-  private authorized(r: FakeRequest): FakeResponse | undefined {
-    return r.headers['private-token'] === this.token ? undefined : this.error(401, '401 Unauthorized');
+  /** The user a request's PRIVATE-TOKEN authenticates, or undefined. */
+  private caller(r: FakeRequest): string | undefined {
+    const token = r.headers['private-token'];
+    return typeof token === 'string' ? this.tokens.get(token) : undefined;
+  }
+
+  /** The caller's access level on a project: OPEN_ACCESS on an unrestricted one, else its membership's. */
+  private accessLevel(r: FakeRequest, project: string): number | undefined {
+    const user = this.caller(r);
+    if (user === undefined) return undefined;
+    if (!this.restricted.has(project.toLowerCase())) return OPEN_ACCESS;
+    return this.access.get(`${project}#${this.userId(user)}`.toLowerCase());
+  }
+
+  /**
+   * An error answer unless the request's token may do this: 401 without a known token; on
+   * a private project, 404 for a non-member and 403 for a write below Developer.
+   */
+  private authorized(r: FakeRequest, need: 'read' | 'write' = 'read'): FakeResponse | undefined {
+    if (this.caller(r) === undefined) return this.error(401, '401 Unauthorized');
+    const project = r.params.project;
+    if (project === undefined) return undefined;
+    const level = this.accessLevel(r, project);
+    if (level === undefined) return this.error(404, '404 Project Not Found');
+    if (need === 'write' && level < COMMAND_ACCESS_LEVEL) return this.error(403, '403 Forbidden');
+    return undefined;
+  }
+
+  /** GET of a project the fake has without a repository (hooks were sent for it), else 404. */
+  private projectWithoutRepository(r: FakeRequest): FakeResponse {
+    const path = r.params.project;
+    if (!this.known.has(path.toLowerCase())) return this.error(404, '404 Project Not Found');
+    return this.json(200, {
+      ...gitlabProjectBody(path, this.webhookContext()),
+      path_with_namespace: path,
+      permissions: permissionsBody(this.accessLevel(r, path)),
+    });
   }
 
   /**
@@ -387,7 +357,7 @@ export class FakeGitlab extends FakeHttpServer {
     if (state === 'running') status.startedAt ??= now;
     if (FINISHED.has(state)) status.finishedAt = now;
     status.history.push({ status: state, description: status.description, targetUrl: status.targetUrl, at: now });
-    return this.json(201, this.statusBody(status));
+    return this.json(201, statusBody(status, this.userBody(this.caller(r) ?? this.botUser)));
   }
 
   /**
@@ -396,25 +366,6 @@ export class FakeGitlab extends FakeHttpServer {
    */
   private branchOf(project: string, sha: string): string {
     return this.branches.get(`${project}@${sha}`.toLowerCase()) ?? 'main';
-  }
-
-  private statusBody(s: FakeGitlabStatus) {
-    return {
-      id: s.id,
-      sha: s.sha,
-      ref: s.ref,
-      status: s.status,
-      name: s.name,
-      target_url: s.targetUrl,
-      description: s.description,
-      created_at: s.createdAt,
-      started_at: s.startedAt,
-      finished_at: s.finishedAt,
-      allow_failure: false,
-      coverage: null,
-      pipeline_id: 1,
-      author: this.userBody(this.botUser),
-    };
   }
 
   private createNote(r: FakeRequest, type: 'MergeRequest' | 'Issue'): FakeResponse {
@@ -426,31 +377,19 @@ export class FakeGitlab extends FakeHttpServer {
       noteableType: type,
       iid: Number(r.params.iid),
       body,
-      author: this.botUser,
+      author: this.caller(r) ?? this.botUser,
       createdAt: new Date().toISOString(),
     };
     this.notes.push(note);
-    return this.json(201, this.noteBody(note));
+    return this.json(201, noteBody(note, this.userBody(note.author)));
   }
 
-  private noteBody(note: FakeGitlabNote) {
-    const type = note.noteableType;
-    return {
-      id: note.id,
-      type: null,
-      body: note.body,
-      attachment: null,
-      author: this.userBody(note.author),
-      created_at: note.createdAt,
-      updated_at: note.createdAt,
-      system: false,
-      noteable_id: note.iid,
-      noteable_type: type,
-      noteable_iid: note.iid,
-      resolvable: false,
-      confidential: false,
-      internal: false,
-    };
+  /** Notes of a merge request or issue, newest first (GitLab's default order: created_at desc). */
+  private notesOf(r: FakeRequest, type: 'MergeRequest' | 'Issue') {
+    return this.notes
+      .filter((n) => n.noteableType === type && n.project === r.params.project && n.iid === Number(r.params.iid))
+      .sort((a, b) => b.id - a.id)
+      .map((n) => noteBody(n, this.userBody(n.author)));
   }
 
   private member(r: FakeRequest): FakeResponse {
@@ -458,64 +397,15 @@ export class FakeGitlab extends FakeHttpServer {
     const level = this.access.get(`${r.params.project}#${userId}`.toLowerCase());
     const username = [...this.users].find(([, id]) => id === userId)?.[0];
     if (level === undefined || !username) return this.error(404, '404 Not found');
-    return this.json(200, {
-      ...this.userBody(username),
-      access_level: level,
-      created_at: new Date().toISOString(),
-      expires_at: null,
-      membership_state: 'active',
-    });
+    return this.json(200, memberBody(this.userBody(username), level));
   }
 
   private userBody(username: string) {
-    return {
-      id: this.userId(username),
-      username,
-      name: username,
-      state: 'active',
-      avatar_url: null,
-      web_url: `${this.url}/${username}`,
-    };
+    return userBody(username, this.userId(username), this.url);
   }
 
-  /** A page of a list with GitLab's pagination headers (`per_page` default 20, at most 100). */
   private page(r: FakeRequest, items: unknown[]): FakeResponse {
-    const perPage = Math.min(100, Number(r.query.get('per_page') ?? 20) || 20);
-    const page = Math.max(1, Number(r.query.get('page') ?? 1) || 1);
-    const pages = Math.max(1, Math.ceil(items.length / perPage));
-    const link = (n: number) => {
-      const u = new URL(`${this.url}${r.path}`);
-      r.query.forEach((v, k) => u.searchParams.set(k, v));
-      u.searchParams.set('page', String(n));
-      u.searchParams.set('per_page', String(perPage));
-      return u.toString();
-    };
-    const links = [`<${link(1)}>; rel="first"`, `<${link(pages)}>; rel="last"`];
-    if (page < pages) links.unshift(`<${link(page + 1)}>; rel="next"`);
-    return this.json(200, items.slice((page - 1) * perPage, page * perPage), {
-      link: links.join(', '),
-      'x-page': String(page),
-      'x-per-page': String(perPage),
-      'x-total': String(items.length),
-      'x-total-pages': String(pages),
-      ...(page < pages ? { 'x-next-page': String(page + 1) } : {}),
-    });
+    const { items: slice, headers } = pageOf(r, items, this.url);
+    return this.json(200, slice, headers);
   }
-}
-
-function diff(d: string | FakeGitlabDiff): FakeGitlabDiff {
-  return typeof d === 'string' ? { newPath: d } : d;
-}
-
-function diffBody(d: FakeGitlabDiff) {
-  return {
-    old_path: d.oldPath ?? d.newPath,
-    new_path: d.newPath,
-    a_mode: '100644',
-    b_mode: '100644',
-    new_file: d.newFile ?? false,
-    renamed_file: d.oldPath !== undefined && d.oldPath !== d.newPath,
-    deleted_file: d.deletedFile ?? false,
-    diff: `@@ -1 +1 @@\n-${createHash('sha1').update(d.newPath).digest('hex').slice(0, 8)}\n+changed\n`,
-  };
 }

@@ -3,7 +3,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ExternalServiceError } from '@packflow/core';
-import { FakeGitlab } from './fake-gitlab.server.js';
+import { FakeGitlab } from './fake-gitlab.webhooks.js';
 import { GitlabForge, type RepoId } from '../index.js';
 
 const SHA = '1f6a716aa7a618a9ffe56970d77177d99d100022';
@@ -162,5 +162,30 @@ describe('GitlabForge errors', () => {
     expect(inspect(error, { depth: 10 })).not.toContain('glpat-wrong-token-2');
     gitlab.failNext({ status: 404, json: { message: '404 Project Not Found' } });
     await expect(forge.comment(repo, { issue: 1 }, 'x')).rejects.toMatchObject({ status: 404, retryable: false });
+  });
+});
+
+describe('GitlabForge: which of several tokens acts on a project', () => {
+  it('the token of a member with Developer access; a non-member gets 404 and a Reporter 403, as GitLab answers', async () => {
+    const secret = { namespace: 'private-group', repo: 'widget' };
+    gitlab.addToken('glpat-second-bot', 'second-bot');
+    gitlab.addToken('glpat-reporter-bot', 'reporter-bot');
+    gitlab.restrictProject('private-group/widget');
+    gitlab.setAccessLevel('private-group/widget', 'second-bot', 30);
+    gitlab.setAccessLevel('private-group/widget', 'reporter-bot', 20);
+    const second = new GitlabForge({ host: gitlab.url, token: 'glpat-second-bot' });
+    const reporter = new GitlabForge({ host: gitlab.url, token: 'glpat-reporter-bot' });
+
+    expect(await forge.canAct(secret)).toBe(false);
+    expect(await reporter.canAct(secret)).toBe(false);
+    expect(await second.canAct(secret)).toBe(true);
+    // An unrestricted project lets every token in.
+    expect(await second.canAct(repo)).toBe(true);
+
+    const report = { name: 'rpm-build:x', sha: SHA, state: 'queued' as const, title: 'x' };
+    expect((await failed(forge.reportStatus(secret, report))).status).toBe(404);
+    expect((await failed(reporter.reportStatus(secret, report))).status).toBe(403);
+    await second.reportStatus(secret, report);
+    expect(gitlab.statusesFor('private-group/widget')).toHaveLength(1);
   });
 });

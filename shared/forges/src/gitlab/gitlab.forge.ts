@@ -258,6 +258,26 @@ export class GitlabForge implements ForgeClient {
     }
   }
 
+  /**
+   * Whether this token may act on a project: GitLab shows it the project (a private one
+   * only to members: 404 otherwise) with Developer access or more (what commit statuses
+   * need). Where several deployments have tokens on one instance, the one whose token the
+   * project lets in is the one that acts.
+   */
+  async canAct(repo: RepoId): Promise<boolean> {
+    const path = fullName(repo);
+    try {
+      const body = (await this.projects.show(path)) as unknown as {
+        permissions?: Record<string, { access_level?: number } | null> | null;
+      };
+      const levels = Object.values(body.permissions ?? {}).map((p) => p?.access_level ?? 0);
+      return Math.max(0, ...levels) >= COMMAND_ACCESS_LEVEL;
+    } catch (error) {
+      if (error instanceof HttpFailure && (error.status === 404 || error.status === 403)) return false;
+      throw this.error(error, `read the project ${path}`);
+    }
+  }
+
   /** Forks a project into a namespace (the token's user's, by default). */
   async forkProject(repo: RepoId, namespacePath?: string): Promise<GitlabProject> {
     const path = fullName(repo);
@@ -333,6 +353,22 @@ export class GitlabForge implements ForgeClient {
   }
 
   /** The notes of a merge request (system notes included: `system` says which). */
+  async findComment(repo: RepoId, target: CommentTarget, marker: string): Promise<PostedComment | undefined> {
+    const path = fullName(repo);
+    const mr = 'pullRequest' in target;
+    const iid = mr ? target.pullRequest : target.issue;
+    try {
+      const notes = (mr
+        ? await this.mrNotes.all(path, iid, { perPage: 100 })
+        : await this.issueNotes.all(path, iid, { perPage: 100 })) as unknown as NoteBody[];
+      // GitLab lists notes newest first.
+      const found = notes.find((n) => n.body.includes(marker));
+      return found && { id: String(found.id), url: null };
+    } catch (error) {
+      throw this.error(error, `list the notes of ${mr ? 'merge request' : 'issue'} ${path}${mr ? '!' : '#'}${iid}`);
+    }
+  }
+
   async mergeRequestNotes(repo: RepoId, iid: number): Promise<GitlabNote[]> {
     const path = fullName(repo);
     try {
@@ -355,6 +391,17 @@ export class GitlabForge implements ForgeClient {
       await this.commits.createComment(path, sha, note);
     } catch (error) {
       throw this.error(error, `comment on commit ${path}@${sha.slice(0, 12)}`);
+    }
+  }
+
+  /** The comments on a commit (their text), oldest first. */
+  async commitComments(repo: RepoId, sha: string): Promise<string[]> {
+    const path = fullName(repo);
+    try {
+      const list = (await this.commits.allComments(path, sha)) as unknown as { note: string }[];
+      return list.map((c) => c.note);
+    } catch (error) {
+      throw this.error(error, `list the comments of commit ${path}@${sha.slice(0, 12)}`);
     }
   }
 

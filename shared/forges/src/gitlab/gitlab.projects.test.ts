@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ExternalServiceError } from '@packflow/core';
-import { FakeGitlab } from './fake-gitlab.server.js';
+import { FakeGitlab } from './fake-gitlab.webhooks.js';
 import { GitlabForge, type RepoId } from '../index.js';
 
 const DIST = 'redhat/centos-stream/rpms/widget';
@@ -137,5 +137,8 @@ describe('GitlabForge projects and merge requests', () => {
       { project: DIST, sha: head, note: 'Why this cannot come back', author: 'packflow-bot' },
     ]);
     expect((await failed(forge.commitComment(dist, 'f'.repeat(40), 'x'))).status).toBe(404);
+    // Listed back (how a retry finds the comment it may have posted).
+    expect(await forge.commitComments(dist, head)).toEqual(['Why this cannot come back']);
+    expect(await forge.commitComments(dist, 'e'.repeat(40))).toEqual([]);
   });
 });

@@ -206,6 +206,21 @@ export class PagureForge implements ForgeClient {
     return { id: `${kind}/${id}`, url: `${this.base}/${fullName(repo)}/${kind}/${id}` };
   }
 
+  async findComment(repo: RepoId, target: CommentTarget, marker: string): Promise<PostedComment | undefined> {
+    const [kind, id] = 'pullRequest' in target ? ['pull-request', target.pullRequest] : ['issue', target.issue];
+    const found = await this.request<{ comments?: { id: number; comment: string }[] }>(
+      'GET',
+      `${fullName(repo)}/${kind}/${id}`,
+      `get ${kind} ${fullName(repo)}#${id}`,
+      undefined,
+      [404],
+    );
+    const comment = found?.comments?.filter((c) => c.comment.includes(marker)).pop();
+    return (
+      comment && { id: String(comment.id), url: `${this.base}/${fullName(repo)}/${kind}/${id}#comment-${comment.id}` }
+    );
+  }
+
   /** Sets (or, with the same uid, updates) a flag on a pull request. */
   async setPullRequestFlag(
     repo: RepoId,

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { PackflowError, type Logger } from '@packflow/core';
 import type { EventMessageMeta, EventOfType } from '@packflow/events';
-import type { GitlabForge } from '@packflow/forges';
+import { commentMarker, type GitlabForge } from '@packflow/forges';
 import { FROM_SOURCE_GIT, SyncRefusedError, updateSourceGit } from '@packflow/source-git';
 import { repoOf } from '../activities/sync.activities.js';
 import type { StreamRepository } from '../stream.repository.js';
@@ -77,17 +77,22 @@ export class DistGitPushes {
       made = await updateSourceGit(dg.dir, sg.dir, { identity: settings.gitIdentity });
     } catch (error) {
       if (!(error instanceof SyncRefusedError)) throw error;
-      await forge.commitComment(
-        repoOf(where.distPath),
-        sha,
-        [
-          `packflow cannot bring this push back to source-git (${where.sourcePath}, branch ${where.branch}):`,
-          '',
-          error.message,
-          '',
-          'Patches and the sources file are code: change them in source-git, whose merge request updates dist-git.',
-        ].join('\n'),
-      );
+      // Once per commit: a redelivered push finds the comment by its marker.
+      const marker = commentMarker(`push-refused:${where.branch}:${sha}`);
+      if (!(await forge.commitComments(repoOf(where.distPath), sha)).some((c) => c.includes(marker)))
+        await forge.commitComment(
+          repoOf(where.distPath),
+          sha,
+          [
+            `packflow cannot bring this push back to source-git (${where.sourcePath}, branch ${where.branch}):`,
+            '',
+            error.message,
+            '',
+            'Patches and the sources file are code: change them in source-git, whose merge request updates dist-git.',
+            '',
+            marker,
+          ].join('\n'),
+        );
       logger.info({ sha }, 'dist-git push refused for source-git: patches or sources changed');
       return { status: 'failure', reason: error.message };
     }

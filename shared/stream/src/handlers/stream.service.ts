@@ -7,7 +7,7 @@ import { ConflictError, type Logger } from '@packflow/core';
 import type { Plan } from '@packflow/config';
 import type { PipelineEngine, SignalState } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType, KcidbLoadedMessage } from '@packflow/events';
-import type { GitlabForge } from '@packflow/forges';
+import { commentOnce, type GitlabForge } from '@packflow/forges';
 import { ciExternalId, repoOf, type SyncOptions } from '../activities/sync.activities.js';
 import { SYNC_JOBS } from '../model/stream.kinds.js';
 import type { StreamRepository, StreamEventRow } from '../stream.repository.js';
@@ -208,7 +208,11 @@ export class StreamService {
   private async comment(event: Msg<'pull_request.comment'>, logger: Logger): Promise<void> {
     const repo = repoOf(`${event.project.namespace}/${event.project.repo}`);
     const iid = Number(event.ref.name);
-    const reply = (body: string) => this.d.forge.comment(repo, { pullRequest: iid }, body).then(() => undefined);
+    // A redelivered command (the worker died after replying) finds its reply by the event's key.
+    const reply = (body: string) =>
+      commentOnce(this.d.forge, repo, { pullRequest: iid }, body, { key: `reply:${event.eventId}` }).then(
+        () => undefined,
+      );
     const { command } = event;
     if (!STREAM_COMMANDS.has(command.name))
       return reply(streamHelpText(command.name === 'help' ? command.unknown : command.word));

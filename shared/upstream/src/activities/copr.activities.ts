@@ -83,6 +83,22 @@ function signalOf(state: string, webUrl?: string, logUrl?: string | null): Signa
   }
 }
 
+/**
+ * The result of a chroot of a build that is over already (a build adopted from an earlier
+ * attempt, whose messages came while no target knew its id), or undefined while it runs:
+ * applied at once instead of at the next poll.
+ */
+async function finishedResult(
+  copr: CoprClient,
+  buildId: number | string,
+  chroot: string,
+  webUrl?: string,
+): Promise<Signal | undefined> {
+  const state = await copr.getBuildChroot(buildId, chroot);
+  const signal = signalOf(state.state, webUrl, state.logUrl);
+  return signal?.state === 'started' ? undefined : signal;
+}
+
 export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefinition; rpm: ActivityDefinition } {
   const timing = {
     timeoutMs: 60_000,
@@ -107,7 +123,13 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
           .includes(marker),
       );
       if (earlier)
-        return [{ externalId: String(earlier.id), webUrl: o.copr.buildWebUrl(owner(task), project, earlier.id) }];
+        return [
+          {
+            externalId: String(earlier.id),
+            webUrl: o.copr.buildWebUrl(owner(task), project, earlier.id),
+            done: await finishedResult(o.copr, earlier.id, SRPM_CHROOT),
+          },
+        ];
       await o.copr.ensureProject({ owner: owner(task), project, chroots });
       const build = await o.copr.submitSrpmBuild({
         owner: owner(task),
@@ -135,9 +157,18 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
           retryable: false,
         });
       }
-      // First attempt: the chroots are part of the SRPM's Copr build.
+      // First attempt: the chroots are part of the SRPM's Copr build. When that build was
+      // adopted over (its chroots may be over, their messages gone), their results now.
       if (tasks.every((t) => t.target.attempt === srpmTarget.attempt)) {
-        return tasks.map(() => ({ externalId: srpmTarget.externalId!, webUrl: srpmTarget.webUrl ?? undefined }));
+        const id = srpmTarget.externalId;
+        const over = buildOutcome((await o.copr.getBuild(id)).state) !== 'waiting';
+        return Promise.all(
+          tasks.map(async (t) => ({
+            externalId: id,
+            webUrl: srpmTarget.webUrl ?? undefined,
+            done: over ? await finishedResult(o.copr, id, t.target.target, srpmTarget.webUrl ?? undefined) : undefined,
+          })),
+        );
       }
       const project = coprProjectName(tasks[0].pipeline, tasks[0].options);
       const source = await o.copr.getBuild(srpmTarget.externalId);
@@ -150,19 +181,23 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
       const chroots = tasks.map((t) => t.target.target);
       const sameChroots = (build: Build) =>
         build.chroots.length === chroots.length && chroots.every((c) => build.chroots.includes(c));
-      const build =
-        (await findEarlierBuild(
-          o.copr,
-          tasks[0],
-          owner(tasks[0]),
-          project,
-          (config, candidate) =>
-            config.sourceType === 'link' && config.sourceDict.url === srpmUrl && sameChroots(candidate),
-        )) ?? (await o.copr.submitRpmBuild({ owner: owner(tasks[0]), project, srpmUrl, chroots }));
-      return tasks.map(() => ({
-        externalId: String(build.id),
-        webUrl: o.copr.buildWebUrl(owner(tasks[0]), project, build.id),
-      }));
+      const earlier = await findEarlierBuild(
+        o.copr,
+        tasks[0],
+        owner(tasks[0]),
+        project,
+        (config, candidate) =>
+          config.sourceType === 'link' && config.sourceDict.url === srpmUrl && sameChroots(candidate),
+      );
+      const build = earlier ?? (await o.copr.submitRpmBuild({ owner: owner(tasks[0]), project, srpmUrl, chroots }));
+      const webUrl = o.copr.buildWebUrl(owner(tasks[0]), project, build.id);
+      return Promise.all(
+        tasks.map(async (t) => ({
+          externalId: String(build.id),
+          webUrl,
+          done: earlier ? await finishedResult(o.copr, build.id, t.target.target, webUrl) : undefined,
+        })),
+      );
     },
     async poll(task) {
       const chroot = await o.copr.getBuildChroot(task.target.externalId!, task.target.target);

@@ -128,6 +128,26 @@ describe('a submission whose answer was lost is adopted, not sent again', () => 
     expect(String(build.request.script)).toContain(srpm.idempotencyKey!);
   });
 
+  it('Copr SRPM build: an adopted build that is over already gives its result, and its chroots theirs, at once', async () => {
+    copr.failNext({ method: 'POST', path: '/api_3/build/create/custom', afterDoing: true, drop: true });
+    const e = engine();
+    const id = await e.start(buildPlan, ctx);
+    // While no target knew its id, the build ran to its end: its messages named nobody.
+    const [build] = [...copr.builds.values()];
+    await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
+    await copr.finishBuild(build.id, CHROOT, 'failed');
+
+    expect((await e.reconcile()).resubmitted).toBe(1);
+    await e.idle();
+    expect(copr.builds.size).toBe(1);
+    expect((await targetsOf(id, 'srpm_build'))[0]).toMatchObject({ externalId: String(build.id), status: 'success' });
+    expect((await targetsOf(id, 'copr_build'))[0]).toMatchObject({
+      externalId: String(build.id),
+      status: 'failure',
+      reason: 'Copr build failed',
+    });
+  });
+
   it('Copr SRPM build: a retry whose first attempt never reached Copr submits once', async () => {
     copr.failNext({ method: 'POST', path: '/api_3/build/create/custom', drop: true });
     const id = await engine().start(buildPlan, ctx);

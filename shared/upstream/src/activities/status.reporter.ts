@@ -4,7 +4,7 @@
 // pipeline in the dashboard and an external id that maps a re-run request back. Each
 // change carries its pipeline's project, ref and commit and its step's options, read by
 // the engine with the decision: reporting reads nothing more.
-import type { ForgeClient, ReportState } from '@packflow/forges';
+import { commentOnce, type ForgeClient, type ReportState } from '@packflow/forges';
 import type { Logger, TargetStatus } from '@packflow/core';
 import type { TargetChange, TargetState } from '@packflow/engine';
 import { formatCheckRunId } from '../check-run.id.js';
@@ -74,21 +74,27 @@ export class StatusReporter {
 
   /**
    * `notifications.failure_comment.message` of the job: posted on the pull request once
-   * per failed target (the first report of the failure; later reports find it noted).
+   * per failed target. The intent is recorded first and the comment marked posted after;
+   * a report after a crash in between finds the comment by its hidden marker (the key of
+   * the target) and adopts it instead of posting a second one.
    */
   private async commentOnFailure(forge: ForgeClient, change: TargetChange, name: string): Promise<void> {
     const { pipeline, options, target } = change;
     const message = (options.notifications as { failure_comment?: { message?: unknown } } | undefined)?.failure_comment
       ?.message;
     if (typeof message !== 'string' || !message.trim() || pipeline.ref.kind !== 'pull_request') return;
-    if ((target.status !== 'failure' && target.status !== 'error') || target.data?.failureCommented) return;
-    if (!(await this.repository.markFailureCommented(target.kind, target.id))) return;
+    if ((target.status !== 'failure' && target.status !== 'error') || target.data?.failureCommented === true) return;
+    const intent = await this.repository.intendFailureComment(target.kind, target.id);
+    if (intent === 'posted') return;
     const body = message.replace(/\{\{\s*packit_dashboard_url\s*\}\}/g, this.pipelineUrl(change));
-    await forge.comment(
+    await commentOnce(
+      forge,
       ForgeRegistry.repo(pipeline.project),
       { pullRequest: Number(pipeline.ref.name) },
       `${body}\n\n(${name}: ${target.reason ?? target.status})`,
+      { key: `failure-comment:${target.kind}:${target.id}`, lookFirst: intent === 'retry' },
     );
+    await this.repository.failureCommentPosted(target.kind, target.id);
   }
 
   private async reportOne(change: TargetChange): Promise<void> {

@@ -135,9 +135,10 @@ export class ForgeRegistry {
   /**
    * Whether this deployment acts on an event of `project`: it has the identity for the
    * project's forge instance and, where an instance has several (two GitHub Apps on
-   * github.com, each its own deployment), the event is its own: a GitHub webhook names the
-   * installation it was delivered for, and only the App of that installation acts. The
-   * others acknowledge and leave it.
+   * github.com, two GitLab tokens on one GitLab, each its own deployment), the event is its
+   * own: a GitHub webhook names the installation it was delivered for, and only the App of
+   * that installation acts; on GitLab, only the deployment whose token the project lets in
+   * with Developer access or more. The others acknowledge and leave it.
    */
   async owns(
     project: Pick<ProjectCoordinates, 'forge' | 'instanceUrl'> & Partial<ProjectCoordinates>,
@@ -145,8 +146,10 @@ export class ForgeRegistry {
   ): Promise<boolean> {
     if (!this.serves(project)) return false;
     const { namespace, repo } = project;
-    if (project.forge !== 'github' || installationId === undefined || installationId === null || !namespace || !repo)
-      return true;
+    if (!namespace || !repo) return true;
+    if (project.forge === 'gitlab')
+      return (this.for({ ...project, namespace, repo }) as GitlabForge).canAct({ namespace, repo });
+    if (project.forge !== 'github' || installationId === undefined || installationId === null) return true;
     const github = this.for({ ...project, namespace, repo }) as GithubForge;
     return github.ownsInstallation({ namespace, repo }, installationId);
   }

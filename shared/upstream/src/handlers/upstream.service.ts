@@ -15,7 +15,7 @@ import { ConflictError, PackflowError, type ItemKind, type Logger } from '@packf
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
 import type { TestingFarmClient } from '@packflow/clients';
-import type { PagureForge } from '@packflow/forges';
+import { commentOnce, type PagureForge } from '@packflow/forges';
 import { git } from '@packflow/source-git';
 import { ForgeRegistry } from '../forge/forge.registry.js';
 import { coprSignalOf } from '../activities/copr.activities.js';
@@ -48,6 +48,8 @@ type TriggerEvent = Msg<
   | 'release.published'
 >;
 type CommentEvent = Msg<'pull_request.comment' | 'commit.comment' | 'issue.comment'>;
+/** The project an event is about and, for a result, the deployment owning its pipeline. */
+type EventProject = { forge: string; instanceUrl: string; namespace?: string; repo?: string; owner?: string | null };
 /** Events on a forge repository (they carry the project). */
 type ForgeEvent = TriggerEvent | CommentEvent | Msg<'pull_request.closed'>;
 
@@ -60,7 +62,7 @@ export class UpstreamService {
     // release-monitoring names a Fedora package: its dist-git is served by the dist-git identity.
     if (event.type === 'anitya.new_version') return this.onNewVersion(event, logger);
     const project = await this.projectOf(event);
-    if (project && !(await this.d.forges.owns(project, installationOf(event)))) {
+    if (project && !(await this.ours(project, installationOf(event)))) {
       logger.info(
         { type: event.type, forge: project.forge, instance: project.instanceUrl, installation: installationOf(event) },
         'left to another deployment: the event is not for an identity of this one',
@@ -100,7 +102,18 @@ export class UpstreamService {
    * The forge and instance an event concerns: its project, or for a build or test result
    * the project of the pipeline that started that build or test (undefined when unknown).
    */
-  private async projectOf(event: EventMessage): Promise<{ forge: string; instanceUrl: string } | undefined> {
+  /**
+   * Whether this deployment acts on an event of `project`: a result names a target whose
+   * pipeline has an owner (the deployment that started it), and only that one acts on it;
+   * anything else goes by this deployment's identities (ForgeRegistry.owns).
+   */
+  private async ours(project: EventProject, installationId: number | null): Promise<boolean> {
+    const me = this.d.engine.owner;
+    if (project.owner && me) return project.owner === me;
+    return this.d.forges.owns(project, installationId);
+  }
+
+  private async projectOf(event: EventMessage): Promise<EventProject | undefined> {
     if (event.project) return event.project;
     const target = resultTargetOf(event);
     if (!target) return undefined;
@@ -297,8 +310,11 @@ export class UpstreamService {
     const repo = ForgeRegistry.repo(event.project);
     const target =
       event.ref.kind === 'pull_request' ? { pullRequest: Number(event.ref.name) } : { issue: Number(event.ref.name) };
+    // A redelivered command (the worker died after replying) finds its reply by the event's key.
     const reply = (body: string) =>
-      event.ref.kind === 'commit' ? Promise.resolve() : forge.comment(repo, target, body).then(() => {});
+      event.ref.kind === 'commit'
+        ? Promise.resolve()
+        : commentOnce(forge, repo, target, body, { key: `reply:${event.eventId}` }).then(() => {});
     const { command } = event;
     if (command.name === 'help') return reply(helpText(command.unknown));
     const permission = await this.d.forges.commandPermission(event.project, event.actor ?? '');

@@ -42,6 +42,11 @@ export class Pipeline {
   reportedSeq!: string;
   reportRetryAt?: Date | null;
   reportAttempts!: number;
+  /**
+   * The deployment that acted on the pipeline's event (WORKER_DURABLE of an upstream
+   * worker); its reconciler alone resumes the pipeline. Null on rows from before owners.
+   */
+  owner?: string | null;
 }
 
 export const PipelineSchema = new EntitySchema<Pipeline>({
@@ -65,6 +70,7 @@ export const PipelineSchema = new EntitySchema<Pipeline>({
     reportedSeq: { type: new BigIntType('string'), default: 0 },
     reportRetryAt: optionalTimeColumn,
     reportAttempts: { type: 'integer', default: 0 },
+    owner: optionalTextColumn,
   },
   indexes: [
     { name: 'pipelines_project_index', properties: ['project', 'id'] },

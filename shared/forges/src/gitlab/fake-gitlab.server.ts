@@ -3,16 +3,20 @@
 // issue notes, users and member access levels, repository files, merge request diffs and
 // compares. Projects are named by path (`group/project`, URL-encoded as GitLab wants).
 // Projects with real git repositories, forks and merge requests opened through the API
-// are in fake-gitlab.projects.ts. It also sends webhooks (Merge Request, Note, Push and
-// Pipeline Hooks) with X-Gitlab-Token to a configured receiver.
-import { createHash, randomUUID } from 'node:crypto';
+// are in fake-gitlab.projects.ts; answer bodies in fake-gitlab.bodies.ts. It also sends
+// webhooks (Merge Request, Note, Push, Tag Push, Release and Pipeline Hooks) with
+// X-Gitlab-Token to a configured receiver.
+import { randomUUID } from 'node:crypto';
 import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing/fakes';
 import { FakeOAuthProvider } from '../fake-oauth.provider.js';
 import { installGitlabOAuth } from './fake-gitlab.oauth.js';
 import { FakeGitlabProjects } from './fake-gitlab.projects.js';
+import { diff, diffBody, noteBody, statusBody } from './fake-gitlab.bodies.js';
 import {
   mergeRequestPayload,
   notePayload,
+  releasePayload,
+  tagPushPayload,
   type FakeMergeRequest,
   type FakePipelineJob,
   type GitlabWebhookContext,
@@ -90,6 +94,16 @@ export class FakeGitlab extends FakeHttpServer {
   /** A "Push Hook" for `before..after` of a project's branch (commits read from its repository). */
   async emitPush(project: string, push: { branch: string; before: string; after: string; sender: string }) {
     return this.emitWebhook('Push Hook', await this.projects.pushHook(project, push));
+  }
+
+  /** A "Tag Push Hook" for a new tag at `sha` (GitLab sends it when a release creates its tag, before the Release Hook). */
+  async emitTagPush(project: string, tag: { name: string; sha: string; sender: string }) {
+    return this.emitWebhook('Tag Push Hook', tagPushPayload(project, tag, this.webhookContext()));
+  }
+
+  /** A "Release Hook" (action `create`) of a release of the tag `tag` at `sha`. */
+  async emitRelease(project: string, release: { tag: string; sha: string; name?: string }) {
+    return this.emitWebhook('Release Hook', releasePayload(project, release, this.webhookContext()));
   }
 
   /**
@@ -275,7 +289,7 @@ export class FakeGitlab extends FakeHttpServer {
         this.authorized(r) ??
         this.page(
           r,
-          list.map((s) => this.statusBody(s)),
+          list.map((s) => statusBody(s, this.userBody(this.botUser))),
         )
       );
     });
@@ -291,7 +305,7 @@ export class FakeGitlab extends FakeHttpServer {
           (n) => n.noteableType === 'MergeRequest' && n.project === r.params.project && n.iid === Number(r.params.iid),
         )
         .sort((a, b) => b.id - a.id)
-        .map((n) => this.noteBody(n));
+        .map((n) => noteBody(n, this.userBody(n.author)));
       return this.authorized(r) ?? this.page(r, list);
     });
     this.route('POST', `${p}/issues/:iid/notes`, (r) => this.authorized(r) ?? this.createNote(r, 'Issue'));
@@ -387,7 +401,7 @@ export class FakeGitlab extends FakeHttpServer {
     if (state === 'running') status.startedAt ??= now;
     if (FINISHED.has(state)) status.finishedAt = now;
     status.history.push({ status: state, description: status.description, targetUrl: status.targetUrl, at: now });
-    return this.json(201, this.statusBody(status));
+    return this.json(201, statusBody(status, this.userBody(this.botUser)));
   }
 
   /**
@@ -396,25 +410,6 @@ export class FakeGitlab extends FakeHttpServer {
    */
   private branchOf(project: string, sha: string): string {
     return this.branches.get(`${project}@${sha}`.toLowerCase()) ?? 'main';
-  }
-
-  private statusBody(s: FakeGitlabStatus) {
-    return {
-      id: s.id,
-      sha: s.sha,
-      ref: s.ref,
-      status: s.status,
-      name: s.name,
-      target_url: s.targetUrl,
-      description: s.description,
-      created_at: s.createdAt,
-      started_at: s.startedAt,
-      finished_at: s.finishedAt,
-      allow_failure: false,
-      coverage: null,
-      pipeline_id: 1,
-      author: this.userBody(this.botUser),
-    };
   }
 
   private createNote(r: FakeRequest, type: 'MergeRequest' | 'Issue'): FakeResponse {
@@ -430,27 +425,7 @@ export class FakeGitlab extends FakeHttpServer {
       createdAt: new Date().toISOString(),
     };
     this.notes.push(note);
-    return this.json(201, this.noteBody(note));
-  }
-
-  private noteBody(note: FakeGitlabNote) {
-    const type = note.noteableType;
-    return {
-      id: note.id,
-      type: null,
-      body: note.body,
-      attachment: null,
-      author: this.userBody(note.author),
-      created_at: note.createdAt,
-      updated_at: note.createdAt,
-      system: false,
-      noteable_id: note.iid,
-      noteable_type: type,
-      noteable_iid: note.iid,
-      resolvable: false,
-      confidential: false,
-      internal: false,
-    };
+    return this.json(201, noteBody(note, this.userBody(note.author)));
   }
 
   private member(r: FakeRequest): FakeResponse {
@@ -501,21 +476,4 @@ export class FakeGitlab extends FakeHttpServer {
       ...(page < pages ? { 'x-next-page': String(page + 1) } : {}),
     });
   }
-}
-
-function diff(d: string | FakeGitlabDiff): FakeGitlabDiff {
-  return typeof d === 'string' ? { newPath: d } : d;
-}
-
-function diffBody(d: FakeGitlabDiff) {
-  return {
-    old_path: d.oldPath ?? d.newPath,
-    new_path: d.newPath,
-    a_mode: '100644',
-    b_mode: '100644',
-    new_file: d.newFile ?? false,
-    renamed_file: d.oldPath !== undefined && d.oldPath !== d.newPath,
-    deleted_file: d.deletedFile ?? false,
-    diff: `@@ -1 +1 @@\n-${createHash('sha1').update(d.newPath).digest('hex').slice(0, 8)}\n+changed\n`,
-  };
 }

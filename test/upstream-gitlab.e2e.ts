@@ -126,8 +126,11 @@ describe('a GitLab merge request, end to end', () => {
 
     // Copr builds the SRPM from the GitLab repository at the head commit, then the chroots.
     const build = await waitFor(() => coprBuilds()[0], { what: 'the Copr build' });
-    expect(build.request.script).toContain(`git clone "${CLONE_URL}" source`);
-    expect(build.request.script).toContain(`git checkout ${SHA}`);
+    // As Packit's: packit prepare-sources of the merge request's head, packit from its Copr repository.
+    expect(build.request.script).toContain(
+      `--ref '${SHA}' --pr-id '${MR}' --no-merge-pr --no-create-symlinks '${CLONE_URL}'`,
+    );
+    expect(build.request).toMatchObject({ builddeps: ['packit'], repos: 'copr://packit/packit-stable' });
     expect([...build.chroots.keys()].sort()).toEqual(CHROOTS);
     await copr.startBuild(build.id, 'srpm-builds');
     await waitFor(() => status('srpm-build')?.status === 'running', { what: 'srpm-build to be running' });
@@ -205,7 +208,7 @@ describe('a GitLab merge request, end to end', () => {
 
     const rebuild = await waitFor(() => coprBuilds()[builds], { what: 'a new Copr build' });
     expect([...rebuild.chroots.keys()].sort()).toEqual(CHROOTS);
-    expect(rebuild.request.script).toContain(`git checkout ${SHA}`);
+    expect(rebuild.request.script).toContain(`--ref '${SHA}'`);
     // The finished statuses stay; GitLab starts a new status of the same name.
     await waitFor(() => CHROOTS.every((c) => statusesNamed(`rpm-build:${c}`).length === 2), {
       what: 'new rpm-build statuses',
@@ -289,7 +292,7 @@ describe('a GitLab merge request, end to end', () => {
     });
     expect(sent.status).toBe(202);
     const build = await waitFor(() => coprBuilds()[builds], { what: 'the Copr build of the new head' });
-    expect(build.request.script).toContain(`git checkout ${NEW_SHA}`);
+    expect(build.request.script).toContain(`--ref '${NEW_SHA}'`);
     await waitFor(() => CHROOTS.every((c) => status(`rpm-build:${c}`, NEW_SHA)?.status === 'pending'), {
       what: 'pending statuses on the new head',
     });

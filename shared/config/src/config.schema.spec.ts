@@ -92,8 +92,8 @@ describe('every key of the schema has a type: a wrong one is an error at the val
       '.packit.yaml:8:14: error: jobs[0].timeout: expected a whole number, got "ten"',
       '.packit.yaml:9:17: error: jobs[0].enable_net: expected true or false, got "yes please"',
       '.packit.yaml:12:14: error: jobs[1].fmf_url: expected text, got the number 42 (write "42" in quotes if you mean text)',
-      '.packit.yaml:13:23: error: jobs[1].build_identifier: build_identifier "nope": no copr_build job with that identifier runs on pull_request for package a (no copr_build job has an identifier)',
-      '.packit.yaml:13:23: error: jobs[1].build_identifier: build_identifier "nope": no copr_build job with that identifier runs on pull_request for package b (no copr_build job has an identifier)',
+      '.packit.yaml:13:23: error: jobs[1].build_identifier: build_identifier "nope": no copr_build job with that identifier runs on pull_request for package a (copr_build identifiers in this file: a, b)',
+      '.packit.yaml:13:23: error: jobs[1].build_identifier: build_identifier "nope": no copr_build job with that identifier runs on pull_request for package b (copr_build identifiers in this file: a, b)',
     ]);
   });
 });

@@ -87,7 +87,8 @@ export function parseJob(raw: unknown, index: number, ctx: JobContext): Omit<Job
     for (const [k, v] of Object.entries(pkg.options)) put(options, origins, k, v, inherited[k] ?? '');
     for (const [k, v] of Object.entries(own)) if (!STRUCTURAL.has(k)) put(options, origins, k, v, ownOrigins[k]);
     for (const [k, v] of Object.entries(entry.overrides)) put(options, origins, k, v, entry.origins[k]);
-    for (const trigger of triggers) out.push(buildJob(r, path, index, type, trigger, pkg.name, options, origins));
+    const view = { package: pkg.name, ofMany: ctx.packages.length > 1 };
+    for (const trigger of triggers) out.push(buildJob(r, path, index, type, trigger, view, options, origins));
   }
   return out;
 }
@@ -98,15 +99,19 @@ function buildJob(
   index: number,
   type: JobType,
   trigger: ConfiguredTrigger,
-  pkg: string | null,
+  view: { package: string | null; ofMany: boolean },
   options: Record<string, unknown>,
   origins: Record<string, string>,
 ): Omit<JobConfig, 'seq'> {
+  const pkg = view.package;
   const at = (key: string): string => origins[key] || formatPath([...path, key]);
-  const identifier = readText(r, at('identifier'), options.identifier, 'identifier') ?? null;
-  if (identifier?.includes(':')) {
-    r.warning(at('identifier'), `identifier "${identifier}" contains ":", which breaks check-run reruns; use - or _`);
+  const configured = readText(r, at('identifier'), options.identifier, 'identifier') ?? null;
+  if (configured?.includes(':')) {
+    r.warning(at('identifier'), `identifier "${configured}" contains ":", which breaks check-run reruns; use - or _`);
   }
+  // As Packit's job view of one package of several (JobConfigView): a job without an
+  // identifier is identified by its package, so check names read `rpm-build:<chroot>:<package>`.
+  const identifier = configured ?? (view.ofMany ? pkg : null);
   const buildIdentifier = readText(r, at('build_identifier'), options.build_identifier, 'build_identifier') ?? null;
   if (buildIdentifier !== null && type !== 'tests') {
     r.warning(at('build_identifier'), `build_identifier only means something on a tests job, not on ${type}`);

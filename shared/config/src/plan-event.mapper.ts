@@ -57,8 +57,12 @@ export function planEventOf(event: PackflowEvent, known: KnownFacts = {}): PlanE
         changedFiles: event.changedFiles ?? known.changedFiles ?? undefined,
         repository: event.project.forge === 'pagure' ? 'dist-git' : undefined,
       });
+    // A tag push runs nothing, as in Packit (no handler reacts to GitLab's Tag Push Hook;
+    // GitHub's is no branch): release jobs run on the release (GitHub's release event,
+    // GitLab's Release Hook), which comes with the tag push of a new tag. Running both
+    // would build every release twice.
     case 'push.tag':
-      return compact({ kind: 'release', tag: event.ref.name, defaultBranch: event.defaultBranch ?? undefined });
+      return undefined;
     case 'release.published':
       return compact({ kind: 'release', tag: event.release.tag, defaultBranch: event.defaultBranch ?? undefined });
     case 'pull_request.comment':

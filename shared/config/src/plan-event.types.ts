@@ -3,7 +3,7 @@
 // already ran for the commit, for `/packit test` and the `-failed` commands.
 import type { StepJob } from './plan.types.js';
 
-/** `push` is a branch push (a commit trigger); a tag push on GitLab is a `release`. */
+/** `push` is a branch push (a commit trigger); a `release` is a published release (GitHub) or a Release Hook (GitLab). */
 export type EventKind = 'pull_request' | 'push' | 'release' | 'comment' | 'koji_build';
 
 /** A `/packit …` comment, parsed. */

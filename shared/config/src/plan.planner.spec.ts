@@ -185,7 +185,7 @@ jobs:
     const p = plan(c, { ...pr, changedFiles: ['cli/main.py', 'README.md'] }, releases);
     expect(ids(p)).toEqual(['srpm_build:cli', 'copr_build:cli']);
     expect(skipped(p)).toEqual([
-      'copr_build common: paths unchanged: no changed file is under ./common (package common)',
+      'copr_build common common: paths unchanged: no changed file is under ./common (package common)',
     ]);
     expect(ids(plan(c, pr, releases))).toHaveLength(4);
   });
@@ -396,9 +396,9 @@ jobs:
     const c = config('packages:\n  a: {}\n  b: {}\njobs:\n  - {job: copr_build, trigger: pull_request}\n');
     const p = plan(c, comment('/packit build --package b'), releases);
     expect(ids(p)).toEqual(['srpm_build:b', 'copr_build:b']);
-    expect(skipped(p)).toEqual(['copr_build a: --package b leaves out package a']);
+    expect(skipped(p)).toEqual(['copr_build a a: --package b leaves out package a']);
     expect(skipped(plan(c, comment('/packit build --package zz'), releases))[0]).toBe(
-      'copr_build a: --package zz: no such package (packages: a, b)',
+      'copr_build a a: --package zz: no such package (packages: a, b)',
     );
   });
 

@@ -336,7 +336,8 @@ class Builder {
         id: '',
         package: job.package,
         job: 'srpm_build',
-        identifier: null,
+        // One package of several: its SRPM check names it (`srpm-build:<package>`).
+        identifier: this.config.packages.length > 1 ? job.package : null,
         trigger: job.trigger as PlanStep['trigger'],
         targets: ['srpm-builds'],
         options: srpmOptions,
@@ -428,10 +429,14 @@ class Builder {
     return out;
   }
 
-  /** Step ids: `<job>:<package>[:<identifier>]`, with the config path added where two would be equal. */
+  /**
+   * Step ids: `<job>:<package>[:<identifier>]` (no identifier where it is the package's
+   * name, as in a monorepo), with the config path added where two would be equal.
+   */
   finish(): { steps: PlanStep[]; edges: PlanEdge[] } {
-    const base = (d: Draft): string =>
-      [d.step.job, d.step.package ?? '-', ...(d.step.identifier !== null ? [d.step.identifier] : [])].join(':');
+    const own = (step: PlanStep): string[] =>
+      step.identifier !== null && step.identifier !== step.package ? [step.identifier] : [];
+    const base = (d: Draft): string => [d.step.job, d.step.package ?? '-', ...own(d.step)].join(':');
     const count = new Map<string, number>();
     for (const d of this.drafts) count.set(base(d), (count.get(base(d)) ?? 0) + 1);
     const ids = new Map<string, string>();

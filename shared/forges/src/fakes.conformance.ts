@@ -233,3 +233,34 @@ describe('fake GitLab push and pipeline hooks (from its git repositories and mer
     }
   });
 });
+
+describe('fake GitLab release hooks', () => {
+  it('send the Tag Push and Release Hook bodies GitLab sends, parsing into the events the real ones parse into', async () => {
+    const gitlab = await FakeGitlab.start({
+      webhook: { url: `${receiver.url}/webhooks/gitlab-release`, token: 'gitlab-hook-token' },
+    });
+    try {
+      const project = 'fedora/src/python-teamcity-messages';
+      const sha = '6147b3de219ecdda30ba727cf74a0414ca1e618a';
+      await gitlab.emitTagPush(project, { name: 'v1.32', sha, sender: 'mmassari1' });
+      await gitlab.emitRelease(project, { tag: 'v1.32', sha, name: 'test' });
+      const hooks = receiver.on('/webhooks/gitlab-release');
+      expect(hooks.map((h) => h.headers['x-gitlab-event'])).toEqual(['Tag Push Hook', 'Release Hook']);
+      const cases = [
+        { hook: hooks[0], event: 'Tag Push Hook', file: 'webhooks/gitlab/tag_push.json' },
+        { hook: hooks[1], event: 'Release Hook', file: 'webhooks/gitlab/release.json' },
+      ];
+      for (const { hook, event, file } of cases) {
+        const real = fixture(file) as Record<string, unknown>;
+        expect(Object.keys(hook.body as object).sort()).toEqual(Object.keys(real).sort());
+        const ours = parseGitlab(event, hook.body) as unknown as Record<string, unknown>;
+        const theirs = parseGitlab(event, real) as unknown as Record<string, unknown>;
+        expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
+        for (const field of ['type', 'project', 'ref', 'sha', 'release'])
+          expect([field, ours[field]]).toEqual([field, theirs[field]]);
+      }
+    } finally {
+      await gitlab.close();
+    }
+  });
+});

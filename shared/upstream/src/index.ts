@@ -18,7 +18,8 @@ export {
 } from './forge/forge.registry.js';
 export { formatCheckRunId, parseCheckRunId, type CheckRunRef } from './check-run.id.js';
 export { StatusReporter, statusName } from './activities/status.reporter.js';
-export { coprActivities, coprSignalOf, srpmScript } from './activities/copr.activities.js';
+export { coprActivities, coprSignalOf } from './activities/copr.activities.js';
+export { PACKIT_COPR_REPO, srpmScript, srpmSubmission } from './activities/srpm.script.js';
 export { testingFarmActivities, testSignalOf, composeOf } from './activities/testing-farm.activities.js';
 export { coprProjectName, cloneUrl, EXTERNAL_RETRY } from './activities/activity-context.js';
 export {

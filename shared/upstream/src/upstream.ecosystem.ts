@@ -3,7 +3,7 @@
 // settings (forge drivers, Copr and Testing Farm activities, the status reporter and the
 // event handler). The worker service only wires this to its transport and the engine.
 import { CoprClient, KojiClient, LookasideClient, TestingFarmClient } from '@packflow/clients';
-import { loadReleaseTable } from '@packflow/config';
+import { loadReleaseTable, resolveTargets } from '@packflow/config';
 import type { EcosystemDefinition, Logger, Sql } from '@packflow/core';
 import type { ActivityDefinition, EngineActivities, PipelineEngine } from '@packflow/engine';
 import { PagureForge } from '@packflow/forges';
@@ -72,7 +72,13 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
     apiKey: settings.testingFarm.apiKey ?? '',
   });
   const reporter = new StatusReporter(forges, repository, settings.dashboardUrl, logger);
-  const { srpm, rpm } = coprActivities({ copr, defaultOwner: settings.copr.owner });
+  const releases = loadReleaseTable(settings.releasesFile);
+  const { srpm, rpm } = coprActivities({
+    copr,
+    defaultOwner: settings.copr.owner,
+    // Packit runs the SRPM script in the latest stable Fedora.
+    scriptChroot: resolveTargets(['fedora-latest-stable'], releases)[0],
+  });
   const kojiClient = settings.koji
     ? new KojiClient({
         hubUrl: settings.koji.hubUrl,
@@ -115,7 +121,7 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         repository,
         engine,
         forges,
-        releases: loadReleaseTable(settings.releasesFile),
+        releases,
         testingFarm,
         results: new TestResultsRecorder(sql, logger),
         logger,

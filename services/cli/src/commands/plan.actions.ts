@@ -102,7 +102,9 @@ function renderText(p: Plan): string {
   if (p.skipped.length > 0) {
     lines.push('skipped:');
     for (const s of p.skipped) {
-      const name = [s.job, s.package, s.identifier].filter((x) => x !== null).join(' ');
+      // A monorepo job's identifier is its package when it has none: said once.
+      const id = s.identifier !== s.package ? s.identifier : null;
+      const name = [s.job, s.package, id].filter((x) => x !== null).join(' ');
       lines.push(`  ${name}${s.configPath ? ` (${s.configPath})` : ''}: ${s.reason}`);
     }
   }

@@ -119,7 +119,7 @@ describe('CoprClient builds', () => {
     expect(copr.build(srpm.id).request).toMatchObject({
       script: expect.stringContaining('prepare-sources'),
       chroot: 'fedora-latest-x86_64',
-      builddeps: 'git packit',
+      builddeps: ['git', 'packit'],
       packit_forge_project: 'github.com/acme/widget',
       timeout: 3600,
     });

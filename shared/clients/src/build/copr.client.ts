@@ -133,7 +133,8 @@ export class CoprClient implements BuildService {
         projectname: input.project,
         script: input.script,
         chroot: input.scriptChroot,
-        builddeps: input.builddeps?.join(' '),
+        // As python-copr sends them: builddeps a list, repos one space-separated string.
+        builddeps: input.builddeps ? [...input.builddeps] : undefined,
         resultdir: input.resultdir,
         repos: input.repos?.join(' '),
         ...(input.chroots ? { chroots: [...input.chroots] } : {}),

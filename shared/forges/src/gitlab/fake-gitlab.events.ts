@@ -359,3 +359,67 @@ export interface FakePipelineJob {
 }
 
 const FINISHED_JOB = new Set(['success', 'failed', 'canceled', 'skipped']);
+
+/** A "Tag Push Hook" body for a new tag (GitLab's documented fields, as in its tag_push events). */
+export function tagPushPayload(
+  project: string,
+  tag: { name: string; sha: string; sender: string },
+  ctx: GitlabWebhookContext,
+) {
+  const body = gitlabProjectBody(project, ctx);
+  return {
+    object_kind: 'tag_push',
+    event_name: 'tag_push',
+    before: '0'.repeat(40),
+    after: tag.sha,
+    ref: `refs/tags/${tag.name}`,
+    checkout_sha: tag.sha,
+    message: '',
+    user_id: ctx.userId(tag.sender),
+    user_name: tag.sender,
+    user_username: tag.sender,
+    user_email: '',
+    user_avatar: null,
+    project_id: body.id,
+    project: body,
+    commits: [commitBody(project, tag.sha, ctx)],
+    total_commits_count: 1,
+    push_options: {},
+    repository: repositoryBody(project, ctx),
+  };
+}
+
+/** A "Release Hook" body (action `create`): the release, its tag, source archives and commit. */
+export function releasePayload(
+  project: string,
+  release: { tag: string; sha: string; name?: string },
+  ctx: GitlabWebhookContext,
+) {
+  const web = `${ctx.web}/${project}`;
+  const repo = project.split('/').pop()!;
+  const now = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+  return {
+    id: gitlabId(`${project}@${release.tag}`),
+    created_at: now,
+    description: '',
+    name: release.name ?? release.tag,
+    released_at: now,
+    tag: release.tag,
+    object_kind: 'release',
+    project: gitlabProjectBody(project, ctx),
+    url: `${web}/-/releases/${release.tag}`,
+    action: 'create',
+    assets: {
+      count: 4,
+      links: [],
+      sources: ['zip', 'tar.gz', 'tar.bz2', 'tar'].map((format) => ({
+        format,
+        url: `${web}/-/archive/${release.tag}/${repo}-${release.tag}.${format}`,
+      })),
+    },
+    commit: commitBody(project, release.sha, ctx),
+  };
+}

@@ -1,5 +1,5 @@
 // The fake GitLab as tests drive it: its REST API (fake-gitlab.server.ts) and the
-// webhooks it sends (Merge Request, Note, Push and Pipeline Hooks) with X-Gitlab-Token to
+// webhooks it sends (Merge Request, Note, Push, Tag Push, Release and Pipeline Hooks) with X-Gitlab-Token to
 // a configured receiver. A project a hook was sent for exists on the fake from then on
 // (GitLab only sends hooks of projects it has).
 import { randomUUID } from 'node:crypto';
@@ -7,6 +7,8 @@ import { deliver, type Delivery } from '@packflow/testing/fakes';
 import {
   mergeRequestPayload,
   notePayload,
+  releasePayload,
+  tagPushPayload,
   type FakeMergeRequest,
   type FakePipelineJob,
   type MergeRequestEventInput,
@@ -53,6 +55,16 @@ export class FakeGitlab extends FakeGitlabServer {
   /** A "Push Hook" for `before..after` of a project's branch (commits read from its repository). */
   async emitPush(project: string, push: { branch: string; before: string; after: string; sender: string }) {
     return this.emitWebhook('Push Hook', await this.projects.pushHook(project, push));
+  }
+
+  /** A "Tag Push Hook" for a new tag at `sha` (GitLab sends it when a release creates its tag, before the Release Hook). */
+  async emitTagPush(project: string, tag: { name: string; sha: string; sender: string }) {
+    return this.emitWebhook('Tag Push Hook', tagPushPayload(project, tag, this.webhookContext()));
+  }
+
+  /** A "Release Hook" (action `create`) of a release of the tag `tag` at `sha`. */
+  async emitRelease(project: string, release: { tag: string; sha: string; name?: string }) {
+    return this.emitWebhook('Release Hook', releasePayload(project, release, this.webhookContext()));
   }
 
   /**

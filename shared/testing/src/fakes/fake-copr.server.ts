@@ -6,8 +6,21 @@
 // bearer token, as packflow's message bridge does. With `autoRun`, builds move on by
 // themselves after a delay, as in the real Copr (the sandbox of `pnpm start`). Each chroot
 // writes a log, served at the result URL Copr gives (`…/builder-live.log.gz`), and each
-// build has its web page.
+// build has its web page. Requests are refused as Copr's forms refuse them
+// (fake-copr.forms.ts); answers are shaped in fake-copr.bodies.ts.
 import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from './fake-http.server.js';
+import {
+  buildBody,
+  buildPage,
+  buildState,
+  nameVersion,
+  now,
+  projectBody,
+  resultDir,
+  sourceBuildConfig,
+  strings,
+} from './fake-copr.bodies.js';
+import { badParameters, customBuildErrors, unexpectedChroots, urlBuildErrors } from './fake-copr.forms.js';
 
 import {
   FINISHED,
@@ -116,10 +129,10 @@ export class FakeCopr extends FakeHttpServer {
     this.log(build, chroot, `Finished: ${result}`);
     if (chroot === SRPM_BUILDS) {
       if (result === 'succeeded') {
-        const pkg = this.options.package ?? { name: 'hello', version: '1.0-1' };
+        const pkg = this.srpmPackage(build);
         build.sourcePackage = {
           ...pkg,
-          url: `${this.resultDir(build, SRPM_BUILDS)}${pkg.name}-${pkg.version}.src.rpm`,
+          url: `${resultDir(this.resultsBase, build, SRPM_BUILDS)}${pkg.name}-${pkg.version}.src.rpm`,
         };
         for (const c of build.chroots.values()) if (c.state === 'waiting') c.state = 'pending';
       } else {
@@ -133,12 +146,30 @@ export class FakeCopr extends FakeHttpServer {
 
   /** Copr's build state, from its source build and chroots. */
   buildState(build: FakeCoprBuild): FakeCoprState {
-    if (build.canceled) return 'canceled';
-    if (build.source.state !== 'succeeded') return build.source.state;
-    const states = [...build.chroots.values()].map((c) => c.state);
-    if (states.some((s) => s === 'running' || s === 'starting')) return 'running';
-    if (states.every((s) => FINISHED.has(s))) return states.includes('failed') ? 'failed' : 'succeeded';
-    return states.some((s) => FINISHED.has(s)) ? 'running' : 'pending';
+    return buildState(build);
+  }
+
+  /** Whether a project exists here: one of ours, or another owner's the options name. */
+  private projectExists(owner: string, name: string): boolean {
+    return this.projects.has(`${owner}/${name}`) || this.otherProjects.includes(`${owner}/${name}`);
+  }
+
+  private get otherProjects(): readonly string[] {
+    return this.options.otherProjects ?? ['packit/packit-stable', 'packit/packit-dev'];
+  }
+
+  private get resultsBase(): string {
+    return (this.options.resultsUrl ?? `${this.url}/results`).replace(/\/+$/, '');
+  }
+
+  /**
+   * The package the SRPM build makes: the one the script asks packit for
+   * (`prepare-sources -p <package>`, a monorepo's package), else the configured one.
+   */
+  private srpmPackage(build: FakeCoprBuild): { name: string; version: string } {
+    const pkg = this.options.package ?? { name: 'hello', version: '1.0-1' };
+    const asked = /(?:^|\s)-p\s+'?([-+_.a-zA-Z0-9]+)'?/m.exec(String(build.request.script ?? ''));
+    return asked ? { ...pkg, name: asked[1] } : pkg;
   }
 
   protected errorBody(_status: number, message: string): unknown {
@@ -149,7 +180,7 @@ export class FakeCopr extends FakeHttpServer {
     this.route('GET', '/api_3/project', (r) => {
       const project = this.project(r.query.get('ownername') ?? '', r.query.get('projectname') ?? '');
       return project
-        ? this.json(200, this.projectBody(project))
+        ? this.json(200, projectBody(project, this.resultsBase))
         : this.error(404, `Project ${r.query.get('ownername')}/${r.query.get('projectname')} does not exist.`);
     });
     this.route('POST', '/api_3/project/add/:owner', (r) => this.authorized(r) ?? this.addProject(r));
@@ -159,12 +190,14 @@ export class FakeCopr extends FakeHttpServer {
     // Registered before `build/:id`: Copr's build routes take integer ids only.
     this.route('GET', '/api_3/build/list', (r) => this.listBuilds(r));
     this.route('GET', '/api_3/build/source-build-config/:id', (r) =>
-      this.withBuild(r.params.id, (b) => this.json(200, this.sourceBuildConfig(b))),
+      this.withBuild(r.params.id, (b) => this.json(200, sourceBuildConfig(b))),
     );
-    this.route('GET', '/api_3/build/:id', (r) => this.withBuild(r.params.id, (b) => this.json(200, this.buildBody(b))));
+    this.route('GET', '/api_3/build/:id', (r) =>
+      this.withBuild(r.params.id, (b) => this.json(200, buildBody(b, this.resultsBase))),
+    );
     this.route('GET', '/api_3/build/source-chroot/:id', (r) =>
       this.withBuild(r.params.id, (b) =>
-        this.json(200, { state: b.source.state, result_url: this.resultDir(b, SRPM_BUILDS) }),
+        this.json(200, { state: b.source.state, result_url: resultDir(this.resultsBase, b, SRPM_BUILDS) }),
       ),
     );
     this.route('GET', '/api_3/build-chroot', (r) =>
@@ -172,8 +205,8 @@ export class FakeCopr extends FakeHttpServer {
     );
     this.route('GET', '/api_3/build-chroot/:id/:chroot', (r) => this.buildChroot(r.params.id, r.params.chroot));
     this.route('GET', '/results/*path', (r) => this.resultFile(r.params.path));
-    this.route('GET', '/coprs/build/:id', (r) => this.withBuild(r.params.id, (b) => this.buildPage(b)));
-    this.route('GET', '/coprs/:owner/:project/build/:id', (r) => this.withBuild(r.params.id, (b) => this.buildPage(b)));
+    this.route('GET', '/coprs/build/:id', (r) => this.withBuild(r.params.id, (b) => this.page(b)));
+    this.route('GET', '/coprs/:owner/:project/build/:id', (r) => this.withBuild(r.params.id, (b) => this.page(b)));
     this.route(
       'PUT',
       '/api_3/build/cancel/:id',
@@ -200,6 +233,8 @@ export class FakeCopr extends FakeHttpServer {
     if (this.project(owner, name)) return this.error(400, `You already have a project named '${name}'.`);
     const chroots = strings(body.chroots);
     if (chroots.length === 0) return this.error(400, 'At least one chroot must be selected');
+    const unexpected = unexpectedChroots(chroots, this.options.mockChroots);
+    if (unexpected) return this.error(400, unexpected);
     const project: FakeCoprProject = {
       id: this.nextProjectId++,
       owner,
@@ -214,46 +249,46 @@ export class FakeCopr extends FakeHttpServer {
       edits: [body],
     };
     this.projects.set(`${owner}/${name}`, project);
-    return this.json(200, this.projectBody(project));
+    return this.json(200, projectBody(project, this.resultsBase));
   }
 
   private editProject(r: FakeRequest): FakeResponse {
     const project = this.project(r.params.owner, r.params.project);
     if (!project) return this.error(404, `Project ${r.params.owner}/${r.params.project} does not exist.`);
     const body = (r.body ?? {}) as Record<string, unknown>;
+    const unexpected = unexpectedChroots(strings(body.chroots), this.options.mockChroots);
+    if (unexpected) return this.error(400, unexpected);
     if (Array.isArray(body.chroots) && body.chroots.length) project.chroots = strings(body.chroots);
     if (Array.isArray(body.packit_forge_projects_allowed))
       project.forgeProjectsAllowed = strings(body.packit_forge_projects_allowed);
     if (typeof body.description === 'string') project.description = body.description;
     project.edits.push(body);
-    return this.json(200, this.projectBody(project));
+    return this.json(200, projectBody(project, this.resultsBase));
   }
 
   private createBuild(r: FakeRequest, method: 'custom' | 'url'): FakeResponse {
     const body = (r.body ?? {}) as Record<string, unknown>;
-    const owner = String(body.ownername ?? '');
-    const projectName = String(body.projectname ?? '');
+    // Copr reads both names straight from the JSON body: without them it fails (a KeyError).
+    if (typeof body.ownername !== 'string' || typeof body.projectname !== 'string')
+      return this.error(500, "Request wasn't successful, there is probably a bug in the Copr code.");
+    const owner = body.ownername;
+    const projectName = body.projectname;
     const project = this.project(owner, projectName);
     if (!project) return this.error(404, `Project ${owner}/${projectName} does not exist.`);
+    const context = {
+      projectChroots: project.chroots,
+      mockChroots: this.options.mockChroots,
+      projectExists: (o: string, p: string) => this.projectExists(o, p),
+    };
+    const errors = method === 'custom' ? customBuildErrors(body, context) : urlBuildErrors(body, context);
+    if (Object.keys(errors).length) return this.error(400, badParameters(errors));
     const requested = Array.isArray(body.chroots) ? strings(body.chroots) : project.chroots;
-    const unknown = requested.filter((c) => !project.chroots.includes(c));
-    if (unknown.length)
-      return this.error(
-        400,
-        `Bad request parameters: {'chroots': ['${unknown.join("', '")}' is not a valid choice for this field]}`,
-      );
-    if (method === 'custom' && !body.script)
-      return this.error(400, "Bad request parameters: {'script': ['This field is required.']}");
     const urls =
       method === 'url'
         ? Array.isArray(body.pkgs)
           ? strings(body.pkgs)
-          : String(body.pkgs ?? '')
-              .split(/\s+/)
-              .filter(Boolean)
+          : String(body.pkgs).split(/\s+/).filter(Boolean)
         : [];
-    if (method === 'url' && urls.length === 0)
-      return this.error(400, "Bad request parameters: {'pkgs': ['This field is required.']}");
     const builds = (method === 'url' ? urls : [null]).map((url) => {
       const build: FakeCoprBuild = {
         id: this.nextBuildId++,
@@ -278,8 +313,8 @@ export class FakeCopr extends FakeHttpServer {
       if (this.options.autoRun) this.autoRun(build, this.options.autoRun);
       return build;
     });
-    if (method === 'url') return this.json(200, { items: builds.map((b) => this.buildBody(b)), meta: {} });
-    return this.json(200, this.buildBody(builds[0]));
+    if (method === 'url') return this.json(200, { items: builds.map((b) => buildBody(b, this.resultsBase)), meta: {} });
+    return this.json(200, buildBody(builds[0], this.resultsBase));
   }
 
   /** Builds of a project, newest first as Copr orders them by default (id descending), `limit` honoured. */
@@ -295,30 +330,8 @@ export class FakeCopr extends FakeHttpServer {
       .filter((b) => b.owner === owner && b.project === name && (!pkg || b.sourcePackage.name === pkg))
       .sort((a, b) => b.id - a.id)
       .slice(offset, limit ? offset + limit : undefined)
-      .map((b) => this.buildBody(b));
+      .map((b) => buildBody(b, this.resultsBase));
     return this.json(200, { items, meta: { limit: limit ?? null, offset, order: 'id', order_type: 'DESC' } });
-  }
-
-  /** What Copr keeps of how a build was submitted: `custom` with its script, `link` with its URL. */
-  private sourceBuildConfig(b: FakeCoprBuild) {
-    const body = b.request;
-    const sourceDict =
-      b.method === 'custom'
-        ? {
-            script: body.script,
-            chroot: body.chroot ?? null,
-            builddeps: body.builddeps ?? null,
-            resultdir: body.resultdir ?? null,
-            repos: body.repos ?? null,
-          }
-        : { url: b.sourceUrl };
-    return {
-      source_type: b.method === 'custom' ? 'custom' : 'link',
-      source_dict: sourceDict,
-      memory_limit: 2048,
-      timeout: typeof body.timeout === 'number' ? body.timeout : 18000,
-      is_background: false,
-    };
   }
 
   private buildChroot(id: string, chroot: string): FakeResponse {
@@ -329,7 +342,7 @@ export class FakeCopr extends FakeHttpServer {
         name: chroot,
         started_on: c.startedOn,
         ended_on: c.endedOn,
-        result_url: this.resultDir(b, chroot),
+        result_url: resultDir(this.resultsBase, b, chroot),
         state: c.state,
       });
     });
@@ -341,7 +354,7 @@ export class FakeCopr extends FakeHttpServer {
     build.canceled = true;
     for (const c of [build.source, ...build.chroots.values()])
       if (!FINISHED.has(c.state)) Object.assign(c, { state: 'canceled', endedOn: now() });
-    return this.json(200, this.buildBody(build));
+    return this.json(200, buildBody(build, this.resultsBase));
   }
 
   /** Moves the build on by itself: the SRPM (custom builds), then its chroots side by side. */
@@ -383,16 +396,8 @@ export class FakeCopr extends FakeHttpServer {
     return chroot === SRPM_BUILDS || (chroot !== undefined && build.chroots.has(chroot));
   }
 
-  /** The build's web page: its state and each chroot's state with its log. */
-  private buildPage(b: FakeCoprBuild): FakeResponse {
-    const row = (name: string, c: FakeCoprChroot) =>
-      `<tr><td>${name}</td><td>${c.state}</td><td><a href="${this.resultDir(b, name)}builder-live.log.gz">builder-live.log</a></td></tr>`;
-    const rows = [row(SRPM_BUILDS, b.source), ...[...b.chroots].map(([name, c]) => row(name, c))].join('');
-    return {
-      status: 200,
-      contentType: 'text/html; charset=utf-8',
-      text: `<!doctype html><title>Build ${b.id}</title><h1>Build ${b.id}: ${this.buildState(b)}</h1><p>${b.owner}/${b.project}</p><table>${rows}</table>`,
-    };
+  private page(b: FakeCoprBuild): FakeResponse {
+    return buildPage(b, (chroot) => resultDir(this.resultsBase, b, chroot));
   }
 
   private withBuild(id: string, fn: (build: FakeCoprBuild) => FakeResponse): FakeResponse {
@@ -441,79 +446,4 @@ export class FakeCopr extends FakeHttpServer {
     this.messagesSent.push(delivery);
     return delivery;
   }
-
-  private resultDir(build: FakeCoprBuild, chroot: string): string {
-    const base = (this.options.resultsUrl ?? `${this.url}/results`).replace(/\/+$/, '');
-    const dir = String(build.id).padStart(8, '0');
-    const suffix = chroot === SRPM_BUILDS || !build.sourcePackage.name ? '' : `-${build.sourcePackage.name}`;
-    return `${base}/${build.owner}/${build.project}/${chroot}/${dir}${suffix}/`;
-  }
-
-  private projectBody(p: FakeCoprProject) {
-    const base = (this.options.resultsUrl ?? `${this.url}/results`).replace(/\/+$/, '');
-    return {
-      id: p.id,
-      name: p.name,
-      ownername: p.owner,
-      full_name: `${p.owner}/${p.name}`,
-      homepage: null,
-      contact: null,
-      description: p.description,
-      instructions: p.instructions,
-      devel_mode: false,
-      persistent: false,
-      unlisted_on_hp: p.unlistedOnHp,
-      auto_prune: true,
-      chroot_repos: Object.fromEntries(p.chroots.map((c) => [c, `${base}/${p.owner}/${p.name}/${c}/`])),
-      additional_repos: [],
-      enable_net: p.enableNet,
-      bootstrap: 'default',
-      isolation: 'default',
-      module_hotfixes: false,
-      appstream: false,
-      packit_forge_projects_allowed: p.forgeProjectsAllowed,
-    };
-  }
-
-  private buildBody(b: FakeCoprBuild) {
-    const all = [b.source, ...b.chroots.values()];
-    const started = all.map((c) => c.startedOn).filter((t): t is number => t !== null);
-    const ended = all.map((c) => c.endedOn).filter((t): t is number => t !== null);
-    const state = this.buildState(b);
-    const base = (this.options.resultsUrl ?? `${this.url}/results`).replace(/\/+$/, '');
-    return {
-      id: b.id,
-      state,
-      projectname: b.project,
-      ownername: b.owner,
-      repo_url: `${base}/${b.owner}/${b.project}/`,
-      source_package: { ...b.sourcePackage },
-      submitted_on: b.submittedOn,
-      started_on: started.length ? Math.min(...started) : null,
-      ended_on: FINISHED.has(state) && ended.length ? Math.max(...ended) : null,
-      submitter: b.submitter,
-      chroots: [...b.chroots.keys()],
-      project_dirname: typeof b.request.project_dirname === 'string' ? b.request.project_dirname : b.project,
-      is_background: false,
-    };
-  }
-}
-
-function now(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.map(String) : [];
-}
-
-/** `…/hello-1.0-1.fc41.src.rpm` -> name `hello`, version `1.0-1.fc41`. */
-function nameVersion(url: string): { name: string | null; version: string | null } {
-  const file =
-    url
-      .split('/')
-      .pop()
-      ?.replace(/\.src\.rpm$/, '') ?? '';
-  const m = /^(.+)-([^-]+-[^-]+)$/.exec(file);
-  return m ? { name: m[1], version: m[2] } : { name: null, version: null };
 }

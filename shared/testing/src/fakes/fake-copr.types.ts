@@ -40,6 +40,10 @@ export interface FakeCoprOptions {
   /** Name and version an SRPM build produces (default `hello` / `1.0-1`). */
   package?: { name: string; version: string };
   firstBuildId?: number;
+  /** The mock chroots this Copr has (default: any version of the usual distribution families). */
+  mockChroots?: string[];
+  /** Other owners' projects that exist here, for `copr://owner/project` repos (default Packit's two). */
+  otherProjects?: string[];
   /** Builds run by themselves, as in the real Copr, instead of being moved on by the test. */
   autoRun?: CoprAutoRun;
 }

@@ -11,30 +11,17 @@
 import { ExternalServiceError } from '@packflow/core';
 import { buildOutcome, SRPM_CHROOT, type Build, type BuildSourceConfig, type CoprClient } from '@packflow/clients';
 import type { ActivityDefinition, Signal, TargetTask } from '@packflow/engine';
-import { cloneUrl, coprProjectName, EXTERNAL_RETRY } from './activity-context.js';
+import { coprProjectName, EXTERNAL_RETRY } from './activity-context.js';
+import { KEY_COMMENT, srpmSubmission } from './srpm.script.js';
 
 export interface CoprActivityOptions {
   copr: CoprClient;
   defaultOwner: string;
+  /** Where the SRPM script runs: the latest stable Fedora chroot, as Packit picks it (Copr's default otherwise). */
+  scriptChroot?: string;
   pollAfterMs?: number;
   finalDeadlineMs?: number;
 }
-
-/** The script Copr runs to make the SRPM: check out the commit and let packit build it. */
-export function srpmScript(repoUrl: string, sha: string, idempotencyKey?: string): string {
-  return [
-    '#!/bin/sh',
-    ...(idempotencyKey ? [`${KEY_COMMENT}${idempotencyKey}`] : []),
-    'set -eux',
-    'resultdir=$PWD',
-    `git clone ${JSON.stringify(repoUrl)} source`,
-    'cd source',
-    `git checkout ${sha}`,
-    'packit -d srpm --output "$resultdir"',
-  ].join('\n');
-}
-
-const KEY_COMMENT = '# packflow-idempotency-key: ';
 /** Builds submitted this long before the target was queued are not looked at (clock skew). */
 const LOOKBACK_MS = 5 * 60_000;
 /** How many of a project's newest builds a retry looks through. */
@@ -130,13 +117,9 @@ export function coprActivities(o: CoprActivityOptions): { srpm: ActivityDefiniti
             done: await finishedResult(o.copr, earlier.id, SRPM_CHROOT),
           },
         ];
+      const submission = srpmSubmission(task, o.scriptChroot);
       await o.copr.ensureProject({ owner: owner(task), project, chroots });
-      const build = await o.copr.submitSrpmBuild({
-        owner: owner(task),
-        project,
-        script: srpmScript(cloneUrl(task.pipeline), task.pipeline.commitSha, task.idempotencyKey),
-        chroots,
-      });
+      const build = await o.copr.submitSrpmBuild({ owner: owner(task), project, ...submission, chroots });
       return [{ externalId: String(build.id), webUrl: o.copr.buildWebUrl(owner(task), project, build.id) }];
     },
     async poll(task) {

@@ -1,6 +1,8 @@
 // Reports every target's status on the forge: GitHub check runs / GitLab commit statuses
 // named as Packit names them (`rpm-build:fedora-41-x86_64`, `testing-farm:fedora-41-x86_64`,
-// `:identifier` when set, or the job's `status_name_template`), with a link to the
+// `:identifier` when set, or the job's `status_name_template`; a job of one package of
+// several has its package as identifier when it has none, as Packit's job views do:
+// `rpm-build:fedora-41-x86_64:<package>`, `srpm-build:<package>`), with a link to the
 // pipeline in the dashboard and an external id that maps a re-run request back. Each
 // change carries its pipeline's project, ref and commit and its step's options, read by
 // the engine with the decision: reporting reads nothing more.
@@ -49,7 +51,7 @@ export function statusName(job: string, target: string, identifier: string | nul
         ({ job_name: job, job, chroot: target, target, identifier: identifier ?? '' })[key] ?? whole,
     );
   }
-  if (job === 'srpm_build') return PREFIX.srpm_build;
+  if (job === 'srpm_build') return [PREFIX.srpm_build, identifier].filter(Boolean).join(':');
   return [PREFIX[job] ?? job.replace(/_/g, '-'), target, identifier].filter(Boolean).join(':');
 }
 

@@ -210,7 +210,11 @@ export class UpstreamService {
     const planEvent = planEventOf(event, {
       changedFiles: event.changedFiles ? undefined : await this.changedFiles(event),
     });
-    if (planEvent) await this.planAndStart(event, sha, planEvent, row, logger);
+    if (!planEvent) {
+      logger.info({ type: event.type }, 'this event runs no jobs (a tag push: release jobs run on the release)');
+      return;
+    }
+    await this.planAndStart(event, sha, planEvent, row, logger);
   }
 
   /**

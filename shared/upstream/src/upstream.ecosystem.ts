@@ -87,6 +87,7 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
   const fedora = fedoraJobs({
     koji: settings.koji && kojiClient ? { client: kojiClient, webUrl: settings.koji.webUrl } : undefined,
     bodhi: settings.bodhi,
+    repository,
   });
   const distGit = settings.downstream
     ? {

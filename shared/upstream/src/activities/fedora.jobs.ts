@@ -6,14 +6,22 @@ import type { ActivityDefinition } from '@packflow/engine';
 import type { BodhiSettings } from '../fedora.settings.js';
 import { bodhiUpdateActivity } from './bodhi.activities.js';
 import { kojiBuildActivity } from './koji-build.activities.js';
+import type { UpstreamRepository } from '../upstream.repository.js';
+import { Sidetags } from './sidetags.js';
 
 export function fedoraJobs(deps: {
   koji?: { client: KojiClient; webUrl: string };
   bodhi?: BodhiSettings;
+  /** Where the side tags of sidetag groups are recorded. */
+  repository: UpstreamRepository;
 }): Record<string, ActivityDefinition> {
   const jobs: Record<string, ActivityDefinition> = {};
   if (!deps.koji) return jobs;
-  jobs.koji_build = kojiBuildActivity({ koji: deps.koji.client, kojiWebUrl: deps.koji.webUrl });
+  jobs.koji_build = kojiBuildActivity({
+    koji: deps.koji.client,
+    kojiWebUrl: deps.koji.webUrl,
+    sidetags: new Sidetags(deps.koji.client, deps.repository),
+  });
   if (deps.bodhi)
     jobs.bodhi_update = bodhiUpdateActivity({
       koji: deps.koji.client,

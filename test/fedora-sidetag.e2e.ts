@@ -170,18 +170,17 @@ describe("a maintainer's own Koji build, end to end", () => {
     expect(made.builds.map((b) => b.nvr)).toEqual(['baz-1.0-1.fc42']);
 
     // Koji's build message again, as a new message: the update exists, none is made again.
-    const finished = sent.find((d) => d.payload.topic === 'org.fedoraproject.prod.buildsys.build.state.change')!
-      .payload;
+    const finished = sent.find(
+      (d) => d.payload.topic === 'org.fedoraproject.prod.buildsys.build.state.change',
+    )!.payload;
     await bus.publish({ ...finished, id: `${String(finished.id)}-again` });
     await stack.settled();
     expect(updatesOf('baz-1.0-1.fc42')).toHaveLength(1);
     expect(updatesOf('qux-1.0-1.fc42')).toHaveLength(0);
-    const { rows } = await stack.db
-      .pool()
-      .query<{ repo: string; n: number }>(
-        `select pr.repo, count(*)::int as n from shared.pipelines p join shared.projects pr on pr.id = p.project_id
+    const { rows } = await stack.db.pool().query<{ repo: string; n: number }>(
+      `select pr.repo, count(*)::int as n from shared.pipelines p join shared.projects pr on pr.id = p.project_id
           where pr.repo in ('baz', 'qux') group by pr.repo`,
-      );
+    );
     expect(rows).toEqual([{ repo: 'baz', n: 2 }]);
   });
 });

@@ -301,7 +301,11 @@ export class FakeKoji extends FakeHttpServer {
   }
 
   /** Tags a build and says so on the bus (`buildsys.tag`). */
-  private async tagInto(tagName: string, build: FakeKojiBuild, user: string): Promise<Delivery<Record<string, unknown>>> {
+  private async tagInto(
+    tagName: string,
+    build: FakeKojiBuild,
+    user: string,
+  ): Promise<Delivery<Record<string, unknown>>> {
     const tag = this.tags.get(tagName)!;
     tag.builds.push(build.id);
     return this.send(tagMessage(this.environment, tag, build, user));

@@ -170,13 +170,39 @@ describe("a maintainer's own Koji build, end to end", () => {
     expect(made.builds.map((b) => b.nvr)).toEqual(['baz-1.0-1.fc42']);
 
     // Koji's build message again, as a new message: the update exists, none is made again.
-    const finished = sent.find(
-      (d) => d.payload.topic === 'org.fedoraproject.prod.buildsys.build.state.change',
-    )!.payload;
-    await bus.publish({ ...finished, id: `${String(finished.id)}-again` });
+    const creations = () => bodhi.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/updates')).length;
+    const asked = creations();
+    const finished = (pkg: string) =>
+      sent.find(
+        (d) =>
+          d.payload.topic === 'org.fedoraproject.prod.buildsys.build.state.change' &&
+          (d.payload.body as { name: string }).name === pkg,
+      )!.payload;
+    const again = `${String(finished('baz').id)}-again`;
+    await bus.publish({ ...finished('baz'), id: again });
+    // Both messages (qux's, baz's again) are recorded before settling counts.
+    await waitFor(
+      async () => {
+        const { rows } = await stack.db
+          .pool()
+          .query(`select 1 from shared.events where delivery_id = any($1)`, [[again, String(finished('qux').id)]]);
+        return rows.length === 2;
+      },
+      { what: 'the messages recorded', timeoutMs: 30_000 },
+    );
     await stack.settled();
     expect(updatesOf('baz-1.0-1.fc42')).toHaveLength(1);
     expect(updatesOf('qux-1.0-1.fc42')).toHaveLength(0);
+    // Bodhi was not asked again: the second pipeline found the update and took it as its own.
+    expect(creations()).toBe(asked);
+    const { rows: targets } = await stack.db.pool().query<{ status: string; external_id: string }>(
+      `select t.status, t.external_id from upstream.job_run_targets t
+         join upstream.pipeline_step_job_run_targets l on l.job_run_target_id = t.id
+         join shared.pipeline_steps s on s.id = l.step_id
+         join shared.pipelines p on p.id = s.pipeline_id
+         join shared.projects pr on pr.id = p.project_id where pr.repo = 'baz'`,
+    );
+    expect(new Set(targets.map((t) => `${t.status} ${t.external_id}`))).toEqual(new Set([`success ${made.alias}`]));
     const { rows } = await stack.db.pool().query<{ repo: string; n: number }>(
       `select pr.repo, count(*)::int as n from shared.pipelines p join shared.projects pr on pr.id = p.project_id
           where pr.repo in ('baz', 'qux') group by pr.repo`,

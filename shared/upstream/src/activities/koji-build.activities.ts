@@ -50,7 +50,18 @@ export function kojiBuildActivity(o: KojiBuildActivityOptions): ActivityDefiniti
       throw new ExternalServiceError('koji', 'this deployment keeps no Koji side tags (sidetag_group)', {
         retryable: false,
       });
-    return o.sidetags.getOrCreate(group, task.target.target);
+    const sidetag = await o.sidetags.getOrCreate(group, task.target.target);
+    // As Packit: a build that needs packages of its group waits until they are in the side tag.
+    const needed = Array.isArray(task.options.dependencies) ? task.options.dependencies.map(String) : [];
+    if (needed.length > 0) {
+      const tagged = new Set((await o.koji.listTagged(sidetag)).map((b) => b.name));
+      const missing = needed.filter((p) => !tagged.has(p));
+      if (missing.length > 0)
+        throw new ExternalServiceError('koji', `missing dependencies in side tag ${sidetag}: ${missing.join(', ')}`, {
+          retryable: false,
+        });
+    }
+    return sidetag;
   }
 
   return {

@@ -74,7 +74,7 @@ describe('Sidetags', () => {
     expect(live().length).toBe(before + 1);
   });
 
-  it('koji_build with sidetag_group builds with the side tag as its target', async () => {
+  it('koji_build with sidetag_group builds with the side tag as its target, once its dependencies are there', async () => {
     const activity = kojiBuildActivity({
       koji: client(),
       kojiWebUrl: 'https://koji.example/koji',
@@ -91,6 +91,12 @@ describe('Sidetags', () => {
     } as unknown as TargetTask;
     const [submitted] = await activity.submit([task]);
     expect(koji.task(Number(submitted.externalId)).request[1]).toBe(await sidetags().getOrCreate('grp-build', 'f42'));
+    const waiting = {
+      ...task,
+      options: { sidetag_group: 'grp-build', dependencies: ['lib'] },
+      idempotencyKey: 'try-3',
+    };
+    await expect(activity.submit([waiting])).rejects.toThrow(/missing dependencies in side tag .*: lib/);
     const plain = kojiBuildActivity({ koji: client(), kojiWebUrl: 'https://koji.example/koji' });
     await expect(plain.submit([{ ...task, idempotencyKey: 'try-grouped-2' }])).rejects.toThrow(/side tags/);
   });

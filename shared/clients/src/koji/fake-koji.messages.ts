@@ -162,12 +162,18 @@ export function buildStateMessage(
   };
 }
 
-/** `getBuildTarget`'s record. */
+/** `getTag`'s record (nil for no such tag). */
+export function tagRecord(tag: { id: number; name: string } | undefined): XmlRpcValue {
+  return tag ? { id: tag.id, name: tag.name, arches: null, locked: false, perm: null, extra: {} } : null;
+}
+
+/** `getBuildTarget`'s record (nil for no such target). */
 export function targetRecord(
   name: string,
-  target: { buildTag: string; destTag: string },
+  target: { buildTag: string; destTag: string } | undefined,
   tagId: (name: string) => number,
-): Record<string, XmlRpcValue> {
+): XmlRpcValue {
+  if (!target) return null;
   return {
     id: tagId(target.destTag),
     name,

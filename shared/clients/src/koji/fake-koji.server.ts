@@ -34,6 +34,7 @@ import {
   buildStateMessage,
   TASK_STATE,
   tagMessage,
+  tagRecord,
   taskRecord,
   taskStateMessage,
   targetRecord,
@@ -301,12 +302,8 @@ export class FakeKoji extends FakeHttpServer {
   }
 
   /** Tags a build and says so on the bus (`buildsys.tag`). */
-  private async tagInto(
-    tagName: string,
-    build: FakeKojiBuild,
-    user: string,
-  ): Promise<Delivery<Record<string, unknown>>> {
-    const tag = this.tags.get(tagName)!;
+  private async tagInto(name: string, build: FakeKojiBuild, user: string): Promise<Delivery<Record<string, unknown>>> {
+    const tag = this.tags.get(name)!;
     tag.builds.push(build.id);
     return this.send(tagMessage(this.environment, tag, build, user));
   }
@@ -472,14 +469,10 @@ export class FakeKoji extends FakeHttpServer {
           throw new KojiFault(GENERIC, `koji.GenericError: No such build: '${String(args[1])}'`);
         return this.newTask('tagBuild', [args[0], args[1]], null, null, owner).id;
       }
-      case 'getTag': {
-        const found = this.tags.get(String(args[0]));
-        return found ? { id: found.id, name: found.name, arches: null, locked: false, perm: null, extra: {} } : null;
-      }
-      case 'getBuildTarget': {
-        const t = this.targets[String(args[0])];
-        return t ? targetRecord(String(args[0]), t, (name) => this.tags.get(name)!.id) : null;
-      }
+      case 'getTag':
+        return tagRecord(this.tags.get(String(args[0])));
+      case 'getBuildTarget':
+        return targetRecord(String(args[0]), this.targets[String(args[0])], (name) => this.tags.get(name)!.id);
       case 'createSideTag': {
         const owner = login();
         const base = tag(args[0]);

@@ -5,13 +5,12 @@
 // of this run) builds the commit in Koji; Koji's own messages about that build move the
 // pipeline on, and the Bodhi update of the branch is created once. A monorepo's package
 // is built in Copr only after the package it depends on was. Every wait is for a condition.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Connection } from 'rabbitmq-client';
 import { FakeBodhi, FakeKoji } from '@packflow/clients/testing';
 import { createLogger } from '@packflow/core';
 import { FakePagure } from '@packflow/forges/testing';
 import { createTestCertificates, waitFor, type TestCertificates } from '@packflow/testing';
+import { fedoraBus } from './support/fedora-bus.js';
 import { startUpstreamStack, type UpstreamStack } from './support/stack.js';
 
 const logger = createLogger({ name: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'info') ?? 'silent' });
@@ -23,38 +22,8 @@ jobs:
   - {job: bodhi_update, trigger: koji_build, dist_git_branches: [f42]}
 `;
 
-const BROKER = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const bus = { exchange: `packflow-e2e-${randomUUID()}`, queue: `packflow-e2e-${randomUUID()}` };
-
-/**
- * Publishes a message as fedora-messaging does: the topic as routing key, the body as JSON,
- * its id and headers as the AMQP message's (the fakes' messages come wrapped with them).
- */
-async function publish(message: Record<string, unknown>): Promise<void> {
-  const wrapped = typeof message.body === 'object' && message.body !== null && 'id' in message;
-  const connection = new Connection({ url: BROKER });
-  connection.on('error', () => {});
-  const publisher = connection.createPublisher({
-    confirm: true,
-    exchanges: [{ exchange: bus.exchange, type: 'topic', durable: true }],
-  });
-  try {
-    await publisher.send(
-      {
-        exchange: bus.exchange,
-        routingKey: String(message.topic),
-        messageId: wrapped ? String(message.id) : randomUUID(),
-        headers: wrapped ? (message.headers as Record<string, unknown>) : {},
-        contentType: 'application/json',
-        durable: true,
-      },
-      Buffer.from(JSON.stringify(wrapped ? message.body : message)),
-    );
-  } finally {
-    await publisher.close();
-    await connection.close();
-  }
-}
+const bus = fedoraBus();
+const publish = bus.publish;
 
 let stack: UpstreamStack;
 let pki: TestCertificates;
@@ -94,13 +63,7 @@ beforeAll(async () => {
       PAGURE_TOKEN: 'pagure-token',
       PAGURE_INSTANCE_URL: DIST_GIT,
     },
-    {
-      schedulerEnv: {
-        FEDORA_MESSAGING_URL: BROKER,
-        FEDORA_MESSAGING_EXCHANGE: bus.exchange,
-        FEDORA_MESSAGING_QUEUE: bus.queue,
-      },
-    },
+    { schedulerEnv: bus.schedulerEnv },
   );
   await waitFor(
     async () => {
@@ -116,11 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
   // This run's queue and exchange leave the shared broker with it.
-  const connection = new Connection({ url: BROKER });
-  connection.on('error', () => {});
-  await connection.queueDelete({ queue: bus.queue });
-  await connection.exchangeDelete({ exchange: bus.exchange });
-  await connection.close();
+  await bus.remove();
   await Promise.all([koji?.close(), bodhi?.close(), pagure?.close()]);
   pki?.remove();
 });

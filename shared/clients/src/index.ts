@@ -25,6 +25,7 @@ export {
   type KojiBuildState,
   type KojiClientOptions,
   type KojiSideTag,
+  type KojiTarget,
   type KojiTask,
   type KojiTaskState,
 } from './koji/koji.client.js';

@@ -126,7 +126,9 @@ export function skipReason(job: JobConfig, input: SelectInput, asFollower = fals
   if (side === 'dist-git' && !DOWNSTREAM.includes(job.type))
     return `${job.type} runs on upstream repository events, not on dist-git ones`;
   if (ctx.trigger === null) return ctx.reason ?? 'the event runs no job';
-  if (job.trigger !== ctx.trigger)
+  const sidetag = sidetagReason(job, event);
+  if (sidetag) return sidetag;
+  if (job.trigger !== ctx.trigger && !updateOfFinishedBuild(job, event))
     return `trigger is ${job.trigger} (runs on ${TRIGGER_WORDS[job.trigger]}); this is ${ctx.what}`;
 
   const command = ctx.command;
@@ -159,9 +161,37 @@ export function skipReason(job: JobConfig, input: SelectInput, asFollower = fals
   return branchReason(job, input) ?? labelReason(job, event) ?? pathsReason(job, input) ?? tagReason(job, ctx);
 }
 
+/**
+ * `sidetag_group`: jobs of a group run when a build is tagged into the group's side tag,
+ * and only then; a bodhi_update of a group waits for those tags, not for a finished build.
+ */
+function sidetagReason(job: JobConfig, event: PlanEvent): string | undefined {
+  const group = typeof job.options.sidetag_group === 'string' ? job.options.sidetag_group : undefined;
+  if (event.kind !== 'koji_build') {
+    if (group && job.type === 'bodhi_update')
+      return `sidetag_group is ${group}: the update is made when the group's builds are tagged into its side tag`;
+    return undefined;
+  }
+  if (event.sidetagGroup === undefined)
+    return group ? `sidetag_group is ${group}: runs when builds are tagged into the group's side tag` : undefined;
+  if (group !== event.sidetagGroup)
+    return `${group ? `sidetag_group is ${group}` : 'no sidetag_group'}; the build was tagged into the side tag of ${event.sidetagGroup}`;
+  return undefined;
+}
+
+/**
+ * Packit's bodhi_update on dist-git names `commit` as its trigger, for the action that led
+ * to the build: it runs when a Koji build of the branch finishes, never on the push itself.
+ */
+function updateOfFinishedBuild(job: JobConfig, event: PlanEvent): boolean {
+  return job.type === 'bodhi_update' && job.trigger === 'commit' && event.kind === 'koji_build' && !event.sidetagGroup;
+}
+
 function branchReason(job: JobConfig, { event, ctx, releases }: SelectInput): string | undefined {
   if (eventSide(event) === 'dist-git') {
-    if (job.trigger !== 'commit' || ctx.branch === undefined) return undefined;
+    if (job.type === 'bodhi_update' && job.trigger === 'commit' && event.kind === 'push')
+      return 'bodhi_update runs when a Koji build of the branch finishes, not on the push itself';
+    if ((job.trigger !== 'commit' && job.trigger !== 'koji_build') || ctx.branch === undefined) return undefined;
     const branches = resolveTargets(
       (job.distGitBranches ?? []).map((s) => s.name),
       releases,

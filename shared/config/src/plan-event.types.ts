@@ -63,4 +63,9 @@ export interface PlanEvent {
   failed?: StepResult[];
   /** Where it happened: the upstream repository (default) or a Fedora dist-git repository. */
   repository?: 'upstream' | 'dist-git';
+  /**
+   * For a Koji build: the `sidetag_group` of the side tag it was tagged into. Unset: a
+   * build that finished (in its branch's target), which no sidetag_group job takes.
+   */
+  sidetagGroup?: string;
 }

@@ -246,6 +246,68 @@ jobs:
   });
 });
 
+describe('plan: Packit bodhi_update with trigger commit', () => {
+  const COMMIT = `
+jobs:
+  - {job: koji_build, trigger: commit, dist_git_branches: [f42]}
+  - {job: bodhi_update, trigger: commit, dist_git_branches: [f42]}
+`;
+
+  it('follows the Koji build of a push, and runs on a finished Koji build of the branch, never on the push alone', () => {
+    const push = plan(config(COMMIT), { kind: 'push', branch: 'f42', repository: 'dist-git' }, releases);
+    expect(edges(push)).toEqual(['koji_build:- -> bodhi_update:- @f42']);
+    const built = plan(config(COMMIT), { kind: 'koji_build', branch: 'f42', repository: 'dist-git' }, releases);
+    expect(built.steps.map((s) => [s.id, s.targets])).toEqual([['bodhi_update:-', ['f42']]]);
+    const other = plan(config(COMMIT), { kind: 'koji_build', branch: 'f41', repository: 'dist-git' }, releases);
+    expect(skipped(other)).toContain('bodhi_update: dist-git branch f41 is not one of dist_git_branches (f42)');
+  });
+});
+
+describe('plan: sidetag groups', () => {
+  const GROUP = `
+jobs:
+  - {job: koji_build, trigger: commit, sidetag_group: g, dependents: [bar], dist_git_branches: [f41, f42]}
+  - {job: koji_build, trigger: koji_build, sidetag_group: g, dist_git_branches: [f41, f42], identifier: dep}
+  - {job: bodhi_update, trigger: koji_build, sidetag_group: g, dependencies: [foo], dist_git_branches: [f41, f42]}
+`;
+  const tagged = (group: string, branch = 'f42'): PlanEvent => ({
+    kind: 'koji_build',
+    branch,
+    repository: 'dist-git',
+    sidetagGroup: group,
+  });
+
+  it('a push builds into the group, and its update does not follow the build: it waits for the side tag', () => {
+    const p = plan(config(GROUP), { kind: 'push', branch: 'f42', repository: 'dist-git' }, releases);
+    expect(p.steps.map((s) => [s.id, s.targets, s.options.sidetag_group])).toEqual([['koji_build:-', ['f42'], 'g']]);
+    expect(skipped(p)).toContain(
+      "bodhi_update: sidetag_group is g: the update is made when the group's builds are tagged into its side tag",
+    );
+  });
+
+  it("a build tagged into the group's side tag runs the group's koji_build trigger jobs for that branch", () => {
+    const p = plan(config(GROUP), tagged('g'), releases);
+    expect(p.steps.map((s) => [s.id, s.targets])).toEqual([
+      ['koji_build:-:dep', ['f42']],
+      ['bodhi_update:-', ['f42']],
+    ]);
+    expect(p.steps[1].options.dependencies).toEqual(['foo']);
+    expect(p.edges).toEqual([]);
+  });
+
+  it("runs nothing for another group's side tag, nor for a build that finished outside a side tag", () => {
+    expect(ids(plan(config(GROUP), tagged('other'), releases))).toEqual([]);
+    expect(skipped(plan(config(GROUP), tagged('other'), releases))).toContain(
+      'bodhi_update: sidetag_group is g; the build was tagged into the side tag of other',
+    );
+    const finished = plan(config(GROUP), { kind: 'koji_build', branch: 'f42', repository: 'dist-git' }, releases);
+    expect(ids(finished)).toEqual([]);
+    expect(skipped(finished)).toContain(
+      "bodhi_update: sidetag_group is g: runs when builds are tagged into the group's side tag",
+    );
+  });
+});
+
 describe('plan: comment commands', () => {
   const MANUAL = `
 downstream_package_name: foo

@@ -74,7 +74,9 @@ export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTa
     if (job.type === 'tests') continue;
     let targets = b.targetsOf(job);
     // A dist-git push is to one branch: the downstream job runs for that branch only.
-    if (eventSide(event) === 'dist-git' && ctx.trigger === 'commit' && ctx.branch !== undefined) targets = [ctx.branch];
+    // So is a Koji build's: it was built for (or tagged into the side tag of) one branch.
+    if (eventSide(event) === 'dist-git' && ctx.trigger !== 'pull_request' && ctx.branch !== undefined)
+      targets = [ctx.branch];
     if (ctx.command?.spec.failedOnly) {
       const failed = failedTargets(event, job, 'copr_build', targets);
       if (failed.length === 0) {
@@ -116,7 +118,8 @@ export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTa
 
   // A Koji build this plan makes finishes within it: the Bodhi updates of its branches follow it.
   for (const job of config.jobs) {
-    if (job.type !== 'bodhi_update' || job.trigger !== 'koji_build' || !skipped.has(job.seq)) continue;
+    if (job.type !== 'bodhi_update' || !skipped.has(job.seq) || job.options.sidetag_group) continue;
+    if (job.trigger !== 'koji_build' && !(job.trigger === 'commit' && eventSide(event) === 'dist-git')) continue;
     if (job.manualTrigger || !job.instances.includes(instance)) continue;
     if (b.updateAfterKojiBuild(job)) skipped.delete(job.seq);
   }

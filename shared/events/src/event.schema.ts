@@ -302,6 +302,25 @@ export const eventSchemas = [
   }),
   z.object({
     /**
+     * A build tagged into a Koji tag (`buildsys.tag`). `project` is the dist-git repository
+     * of the build's package; side tags of a `sidetag_group` move on with these.
+     */
+    type: z.literal('koji.tag'),
+    ...envelope,
+    topic: z.string(),
+    koji: z.object({
+      tag: z.string(),
+      tagId: z.string(),
+      buildId: z.string(),
+      name: z.string(),
+      nvr: z.string(),
+      /** Who owns the build, and who tagged it. */
+      owner: z.string().nullable(),
+      user: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    /**
      * A new upstream version found by release-monitoring.org (Anitya), directly or as
      * the-new-hotness relays it. `project` is the Fedora dist-git repository of the
      * package when the message names one.

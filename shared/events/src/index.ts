@@ -36,7 +36,7 @@ export {
   type ParseResult,
 } from './payload.reader.js';
 export { parseCommentCommand, COMMAND_PREFIXES } from './command.parser.js';
-export { parseMessage, readBusMessage, type BusMessage } from './message.parser.js';
+export { parseMessage, readBusMessage, SIDE_TAG, type BusMessage } from './message.parser.js';
 export { parseTestingFarm, testingFarmToken } from './testing-farm.parser.js';
 export {
   DEFAULT_ECOSYSTEM,

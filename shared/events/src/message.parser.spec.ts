@@ -135,6 +135,43 @@ describe('parseMessage', () => {
     });
   });
 
+  it('parses builds tagged into a tag (buildsys.tag, Koji TagV1 keys) as events of the package in dist-git', () => {
+    const body = {
+      base_url: 'https://koji.fedoraproject.org',
+      build_id: 2301,
+      instance: 'primary',
+      name: 'widget',
+      owner: 'alice',
+      release: '2.fc42',
+      tag: 'f42-build-side-4711',
+      tag_id: 4711,
+      user: 'packit',
+      version: '3.1',
+    };
+    const event = parseMessage({ topic: 'org.fedoraproject.stg.buildsys.tag', id: 'm', headers: {}, body });
+    expect(event).toEqual({
+      type: 'koji.tag',
+      source: 'messages',
+      project: { forge: 'pagure', instanceUrl: 'https://src.stg.fedoraproject.org', namespace: 'rpms', repo: 'widget' },
+      ref: null,
+      sha: null,
+      actor: 'packit',
+      topic: 'org.fedoraproject.stg.buildsys.tag',
+      koji: {
+        tag: 'f42-build-side-4711',
+        tagId: '4711',
+        buildId: '2301',
+        name: 'widget',
+        nvr: 'widget-3.1-2.fc42',
+        owner: 'alice',
+        user: 'packit',
+      },
+    });
+    expect(() => validateEvent(event)).not.toThrow();
+    const { tag: _tag, ...untagged } = body;
+    expect(() => parseMessage({ topic: 'org.fedoraproject.prod.buildsys.tag', ...untagged })).toThrow(/tag/);
+  });
+
   it('reads dist-git sources', () => {
     expect(distGitSource('git+https://src.fedoraproject.org/rpms/a.git#abcdef1')).toMatchObject({
       project: { namespace: 'rpms', repo: 'a' },

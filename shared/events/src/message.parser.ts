@@ -52,6 +52,8 @@ export function parseMessage(payload: unknown): ParseResult {
       return kojiTask(topic, body);
     case 'buildsys.build.state.change':
       return kojiBuild(topic, body);
+    case 'buildsys.tag':
+      return kojiTag(topic, env, body);
     case 'git.receive':
       return distGitPush(topic, env, body.obj('commit'));
     case 'pagure.git.receive':
@@ -171,6 +173,32 @@ function kojiBuild(topic: string, body: PayloadReader): ParseResult {
       newState,
       target: typeof request[1] === 'string' ? request[1] : null,
       owner: body.optStr('owner'),
+    },
+  };
+}
+
+/** Koji names its side tags `<build tag>-side-<id>` (the sidetag plugin). */
+export const SIDE_TAG = /-side-\d+$/;
+
+/** `buildsys.tag`: a build tagged into a tag; its package's dist-git repository is the project. */
+function kojiTag(topic: string, env: string | null, body: PayloadReader): ParseResult {
+  const name = body.str('name');
+  return {
+    type: 'koji.tag',
+    source: 'messages',
+    project: { forge: 'pagure', instanceUrl: DIST_GIT.get(env ?? '') ?? PROD_DIST_GIT, namespace: 'rpms', repo: name },
+    ref: null,
+    sha: null,
+    actor: body.optStr('user'),
+    topic,
+    koji: {
+      tag: body.str('tag'),
+      tagId: body.id('tag_id'),
+      buildId: body.id('build_id'),
+      name,
+      nvr: `${name}-${body.str('version')}-${body.str('release')}`,
+      owner: body.optStr('owner'),
+      user: body.optStr('user'),
     },
   };
 }

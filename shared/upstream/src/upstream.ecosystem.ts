@@ -15,7 +15,9 @@ import { StatusReporter } from './activities/status.reporter.js';
 import { testingFarmActivities } from './activities/testing-farm.activities.js';
 import { ForgeRegistry, type ForgeIdentities } from './forge/forge.registry.js';
 import { TestResultsRecorder } from './handlers/test-results.recorder.js';
+import { KojiEventsHandler } from './handlers/koji-events.handler.js';
 import { UpstreamService } from './handlers/upstream.service.js';
+import { Sidetags } from './activities/sidetags.js';
 import { UPSTREAM_ENTITIES } from './model/upstream.entities.js';
 import { UPSTREAM_KINDS } from './model/upstream.kinds.js';
 import { UpstreamRepository } from './upstream.repository.js';
@@ -90,9 +92,11 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
     settings.koji && kojiClient
       ? upstreamKojiBuildActivity({ koji: kojiClient, copr, kojiWebUrl: settings.koji.webUrl })
       : undefined;
+  const sidetags = kojiClient ? new Sidetags(kojiClient, repository) : undefined;
   const fedora = fedoraJobs({
     koji: settings.koji && kojiClient ? { client: kojiClient, webUrl: settings.koji.webUrl } : undefined,
     bodhi: settings.bodhi,
+    sidetags,
   });
   const distGit = settings.downstream
     ? {
@@ -116,8 +120,9 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
       },
       report: (changes) => reporter.report(changes),
     },
-    handler: (engine) =>
-      new UpstreamService({
+    handler: (engine) => {
+      const releases = loadReleaseTable(settings.releasesFile);
+      return new UpstreamService({
         repository,
         engine,
         forges,
@@ -126,7 +131,12 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
         results: new TestResultsRecorder(sql, logger),
         logger,
         distGit,
-      }),
+        koji:
+          distGit && kojiClient && sidetags
+            ? new KojiEventsHandler({ repository, engine, releases, distGit, koji: kojiClient, sidetags })
+            : undefined,
+      });
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 // Every statement the upstream ecosystem runs itself (the engine's are in its store):
 // the rows of an event, the project behind a build or test result, the newest pipeline
-// and head commit a comment acts on, where a Testing Farm request came from, and what
-// activities and the reporter note on a target.
+// and head commit a comment acts on, where a Testing Farm request came from, what
+// activities and the reporter note on a target, and the Koji side tags of sidetag groups.
 import { ItemKinds, targetProjectsSql, type ItemKind, type Sql } from '@packflow/core';
 import { UPSTREAM_KINDS } from './model/upstream.kinds.js';
 
@@ -26,6 +26,26 @@ export interface TestOrigin {
 }
 
 const kinds = new ItemKinds(UPSTREAM_KINDS);
+
+/** The side tag of a sidetag group on a dist-git branch; `kojiName` null until Koji made one. */
+export interface SidetagRow {
+  id: string;
+  group: string;
+  branch: string;
+  kojiName: string | null;
+}
+
+/** Where a follow-up event's pipeline runs: a dist-git project, its branch and that branch's head. */
+export interface FollowUpEvent {
+  /** Unique per cause and project: the same cause records the same event. */
+  deliveryId: string;
+  type: string;
+  actor: string | null;
+  payload: unknown;
+  project: { forge: string; instanceUrl: string; namespace: string; repo: string };
+  branch: string;
+  sha: string;
+}
 
 export class UpstreamRepository {
   constructor(private readonly sql: Sql) {}
@@ -119,6 +139,77 @@ export class UpstreamRepository {
       [eventId, kind, name, sha],
     );
     return { projectId: rows[0].project_id, commitId: rows[0].commit_id };
+  }
+
+  /**
+   * An event of its own for a pipeline that one event starts in another project (a build
+   * tagged into a side tag starts its dependents' builds), made once per delivery id with
+   * its project, branch and commit: a redelivery finds it, and its pipeline (one per event).
+   */
+  async recordFollowUpEvent(e: FollowUpEvent): Promise<{ eventId: string; projectId: string; commitId: string }> {
+    const { rows } = await this.sql.query<{ id: string; project_id: string; commit_id: string }>(
+      `with p as (insert into shared.projects (forge, instance_url, namespace, repo) values ($1, $2, $3, $4)
+                  on conflict (instance_url, namespace, repo) do update set forge = shared.projects.forge returning id),
+            r as (insert into shared.project_refs (project_id, kind, name) select id, 'branch', $5 from p
+                  on conflict (project_id, kind, name) do update set name = excluded.name returning id, project_id),
+            c as (insert into shared.commits (project_id, ref_id, sha) select project_id, id, $6 from r
+                  on conflict (project_id, ref_id, sha) do update set sha = excluded.sha returning id, project_id, ref_id)
+       insert into shared.events (source, type, delivery_id, actor, ecosystem, project_id, ref_id, commit_id, payload)
+       select 'messages', $7, $8, $9, 'upstream', c.project_id, c.ref_id, c.id, $10::jsonb from c
+       on conflict (delivery_id) do update set delivery_id = excluded.delivery_id
+       returning id::text, project_id::text, commit_id::text`,
+      [
+        e.project.forge,
+        e.project.instanceUrl,
+        e.project.namespace,
+        e.project.repo,
+        e.branch,
+        e.sha,
+        e.type,
+        e.deliveryId,
+        e.actor,
+        JSON.stringify(e.payload),
+      ],
+    );
+    return { eventId: rows[0].id, projectId: rows[0].project_id, commitId: rows[0].commit_id };
+  }
+
+  /** The side tag row of a group and branch, made (with the group) when new. One statement. */
+  async sidetagOf(group: string, branch: string): Promise<SidetagRow> {
+    const { rows } = await this.sql.query<{ id: string; koji_name: string | null }>(
+      `with g as (insert into upstream.sidetag_groups (name) values ($1)
+                  on conflict (name) do update set name = excluded.name returning id)
+       insert into upstream.sidetags (sidetag_group_id, dist_git_branch) select id, $2 from g
+       on conflict (sidetag_group_id, dist_git_branch) do update set dist_git_branch = excluded.dist_git_branch
+       returning id::text, koji_name`,
+      [group, branch],
+    );
+    return { id: rows[0].id, group, branch, kojiName: rows[0].koji_name };
+  }
+
+  /**
+   * Records the Koji side tag of a row unless another was recorded since it read `was`
+   * (two builds of a group creating one at once); returns the one recorded.
+   */
+  async recordSidetag(id: string, was: string | null, kojiName: string): Promise<string> {
+    const { rows } = await this.sql.query<{ koji_name: string }>(
+      `with set as (update upstream.sidetags set koji_name = $3, updated_at = now()
+                     where id = $1 and koji_name is not distinct from $2 returning koji_name)
+       select koji_name from set union all select koji_name from upstream.sidetags where id = $1 and not exists (select 1 from set)`,
+      [id, was, kojiName],
+    );
+    return rows[0].koji_name;
+  }
+
+  /** The group and branch of a Koji side tag packflow made, undefined for any other tag. */
+  async sidetagByKojiName(kojiName: string): Promise<SidetagRow | undefined> {
+    const { rows } = await this.sql.query<{ id: string; name: string; dist_git_branch: string }>(
+      `select s.id::text, g.name, s.dist_git_branch from upstream.sidetags s
+         join upstream.sidetag_groups g on g.id = s.sidetag_group_id where s.koji_name = $1`,
+      [kojiName],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, group: row.name, branch: row.dist_git_branch, kojiName } : undefined;
   }
 
   /** The newest commit of a ref (a pull request's head, as packflow last saw it). */

@@ -29,6 +29,7 @@ import {
   parseMessage,
   parseTestingFarm,
   readBusMessage,
+  SIDE_TAG,
   testingFarmToken,
   DEFAULT_ECOSYSTEM,
   type Ecosystem,
@@ -229,6 +230,9 @@ export class IntakeService implements OnModuleInit {
   private async intake(source: EventSource, deliveryId: string, result: ParseResult): Promise<IntakeAnswer> {
     if (isIgnored(result)) return this.ignore(source, deliveryId, result.type ?? source, result.ignored, result);
     if (isResultEvent(result)) return this.result(source, deliveryId, result);
+    // Koji tags builds into tags all day long: only side tags (where sidetag_group builds go) matter.
+    if (result.type === 'koji.tag' && !SIDE_TAG.test(result.koji.tag))
+      return this.ignore(source, deliveryId, result.type, `${result.koji.tag} is not a side tag`, result);
     return this.accept(source, deliveryId, result, this.ecosystemOf(result), result);
   }
 
@@ -253,6 +257,10 @@ export class IntakeService implements OnModuleInit {
     // the result goes to the worker, which retries until the target has it.
     if (!owner && lookup?.kind === 'copr_build')
       owner = await this.repository.findResultOwner('srpm_build', lookup.externalId, null);
+    // A finished Koji build of a dist-git commit that packflow did not start (a maintainer's
+    // `fedpkg build`) is an event of its dist-git project: its bodhi_update may follow it.
+    if (!owner && event.type === 'koji.build_state_change' && event.koji.newState === 'COMPLETE' && event.project)
+      return this.accept(source, deliveryId, event, this.ecosystemOf(event), event);
     if (!owner) {
       const reason = lookup
         ? `${lookup.what} ${lookup.externalId} was not started by packflow`

@@ -1,7 +1,7 @@
 // The fake Koji hub's small parts: Koji's fault codes, the upload store (`rawUpload` chunks
 // written at their offsets with the hub's checks, `checkUpload`), and the NVR a source builds.
 import { adler32Hex } from './adler32.js';
-import type { XmlRpcValue } from './xmlrpc.codec.js';
+import { encodeCall, type XmlRpcValue } from './xmlrpc.codec.js';
 
 export const GENERIC = 1000;
 export const AUTH = 1002;
@@ -85,4 +85,29 @@ function distOf(buildTag: string | undefined): string {
   if (fedora) return `.fc${fedora[1]}`;
   const epel = /^epel(\d+)/.exec(buildTag ?? '');
   return epel ? `.el${epel[1]}` : '';
+}
+
+export type Args = { args: XmlRpcValue[]; kwargs: Record<string, XmlRpcValue> };
+
+/** A call's parameters: positional ones, and koji's keyword arguments (a last `__starstar` struct). */
+export function splitKwargs(params: XmlRpcValue[]): Args {
+  const last = params[params.length - 1];
+  const starstar =
+    last &&
+    typeof last === 'object' &&
+    !Array.isArray(last) &&
+    !Buffer.isBuffer(last) &&
+    !(last instanceof Date) &&
+    (last as Record<string, XmlRpcValue>).__starstar === true;
+  return {
+    args: starstar ? params.slice(0, -1) : params,
+    kwargs: starstar
+      ? Object.fromEntries(Object.entries(last as Record<string, XmlRpcValue>).filter(([k]) => k !== '__starstar'))
+      : {},
+  };
+}
+
+/** Parameters as the XML-RPC text Koji stores for a task's request. */
+export function encodeParams(params: XmlRpcValue[]): string {
+  return encodeCall('build', params).replace(/^[\s\S]*?<params>|<\/params>[\s\S]*$/g, '');
 }

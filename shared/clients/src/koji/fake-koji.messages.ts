@@ -162,6 +162,58 @@ export function buildStateMessage(
   };
 }
 
+/** `getTag`'s record (nil for no such tag). */
+export function tagRecord(tag: { id: number; name: string } | undefined): XmlRpcValue {
+  return tag ? { id: tag.id, name: tag.name, arches: null, locked: false, perm: null, extra: {} } : null;
+}
+
+/** `getBuildTarget`'s record (nil for no such target). */
+export function targetRecord(
+  name: string,
+  target: { buildTag: string; destTag: string } | undefined,
+  tagId: (name: string) => number,
+): XmlRpcValue {
+  if (!target) return null;
+  return {
+    id: tagId(target.destTag),
+    name,
+    build_tag: tagId(target.buildTag),
+    build_tag_name: target.buildTag,
+    dest_tag: tagId(target.destTag),
+    dest_tag_name: target.destTag,
+  };
+}
+
+/** `buildsys.tag` in its envelope, with the keys of Koji's TagV1 message (a build tagged into a tag). */
+export function tagMessage(
+  environment: string,
+  tag: { id: number; name: string },
+  build: FakeKojiBuild,
+  user: string,
+): Record<string, unknown> {
+  return {
+    body: {
+      base_url: 'https://koji.fedoraproject.org',
+      build_id: build.id,
+      instance: 'primary',
+      name: build.name,
+      owner: build.ownerName,
+      release: build.release,
+      tag: tag.name,
+      tag_id: tag.id,
+      user,
+      version: build.version,
+    },
+    headers: {
+      fedora_messaging_schema: 'koji_fedoramessaging.tag.TagV1',
+      'sent-at': new Date().toISOString().replace(/\.\d+Z$/, '+00:00'),
+    },
+    id: randomUUID(),
+    queue: null,
+    topic: `org.fedoraproject.${environment}.buildsys.tag`,
+  };
+}
+
 export const BUILD_STATE = Object.fromEntries(KOJI_BUILD_STATES.map((s, i) => [s, i])) as Record<
   (typeof KOJI_BUILD_STATES)[number],
   number

@@ -16,6 +16,7 @@ import {
 import {
   AUTH,
   checkUpload,
+  encodeParams,
   EXPIRED,
   GENERIC,
   KojiFault,
@@ -23,19 +24,24 @@ import {
   now,
   nvrOf,
   SEQUENCE,
+  splitKwargs,
   storeChunk,
+  type Args,
 } from './fake-koji.hub.js';
 import {
   BUILD_STATE,
   buildRecord,
   buildStateMessage,
   TASK_STATE,
+  tagMessage,
+  tagRecord,
   taskRecord,
   taskStateMessage,
+  targetRecord,
   type FakeKojiBuild,
   type FakeKojiTask,
 } from './fake-koji.messages.js';
-import { decodeCall, encodeCall, encodeFault, encodeResponse, type XmlRpcValue } from './xmlrpc.codec.js';
+import { decodeCall, encodeFault, encodeResponse, type XmlRpcValue } from './xmlrpc.codec.js';
 
 export interface FakeKojiOptions {
   tls: FakeTls;
@@ -66,8 +72,6 @@ interface Tag {
   sideTagOwner: string | null;
   builds: number[];
 }
-
-type Args = { args: XmlRpcValue[]; kwargs: Record<string, XmlRpcValue> };
 
 export class FakeKoji extends FakeHttpServer {
   readonly tasks = new Map<number, FakeKojiTask>();
@@ -190,7 +194,6 @@ export class FakeKoji extends FakeHttpServer {
         result = { faultCode: GENERIC, faultString: problem };
       }
     }
-    if (state === TASK_STATE.CLOSED && task.method === 'tagBuild') this.tagNow(task);
     for (const childId of task.children) {
       const child = this.task(childId);
       Object.assign(child, { state, completionTime: now(), startTime: child.startTime ?? now() });
@@ -205,10 +208,12 @@ export class FakeKoji extends FakeHttpServer {
             ? BUILD_STATE.CANCELED
             : BUILD_STATE.FAILED;
       build.completionTime = now();
-      if (build.state === BUILD_STATE.COMPLETE)
-        this.tags.get(this.targets[String(task.request[1])].destTag)!.builds.push(build.id);
       sent.push(await this.send(buildStateMessage(this.environment, build, task.request, BUILD_STATE.BUILDING)));
+      // The build task's last step tags the build into its target's destination tag.
+      if (build.state === BUILD_STATE.COMPLETE)
+        sent.push(await this.tagInto(this.targets[String(task.request[1])].destTag, build, task.ownerName));
     }
+    if (state === TASK_STATE.CLOSED && task.method === 'tagBuild') sent.push(...(await this.tagNow(task)));
     return sent;
   }
 
@@ -288,11 +293,19 @@ export class FakeKoji extends FakeHttpServer {
     return build;
   }
 
-  private tagNow(task: FakeKojiTask): void {
+  private async tagNow(task: FakeKojiTask): Promise<Delivery<Record<string, unknown>>[]> {
     const [tagName, buildRef] = task.request as [string, number | string];
     const build = this.findBuild(buildRef);
     const tag = this.tags.get(tagName);
-    if (build && tag && !tag.builds.includes(build.id)) tag.builds.push(build.id);
+    if (!build || !tag || tag.builds.includes(build.id)) return [];
+    return [await this.tagInto(tagName, build, task.ownerName)];
+  }
+
+  /** Tags a build and says so on the bus (`buildsys.tag`). */
+  private async tagInto(name: string, build: FakeKojiBuild, user: string): Promise<Delivery<Record<string, unknown>>> {
+    const tag = this.tags.get(name)!;
+    tag.builds.push(build.id);
+    return this.send(tagMessage(this.environment, tag, build, user));
   }
 
   private findBuild(ref: XmlRpcValue): FakeKojiBuild | undefined {
@@ -316,21 +329,7 @@ export class FakeKoji extends FakeHttpServer {
       if (sslLogin) return this.answer(this.sslLogin(request));
       if (request.query.has('filename')) return this.answer(this.rawUpload(request, session));
       const { method, params } = decodeCall(request.rawBody);
-      const last = params[params.length - 1];
-      const starstar =
-        last &&
-        typeof last === 'object' &&
-        !Array.isArray(last) &&
-        !Buffer.isBuffer(last) &&
-        !(last instanceof Date) &&
-        (last as Record<string, XmlRpcValue>).__starstar === true;
-      const call: Args = {
-        args: starstar ? params.slice(0, -1) : params,
-        kwargs: starstar
-          ? Object.fromEntries(Object.entries(last as Record<string, XmlRpcValue>).filter(([k]) => k !== '__starstar'))
-          : {},
-      };
-      return this.answer(await this.method(method, call, session));
+      return this.answer(await this.method(method, splitKwargs(params), session));
     } catch (error) {
       if (error instanceof KojiFault) return this.fault({ faultCode: error.faultCode, faultString: error.faultString });
       if (error instanceof SyntaxError)
@@ -470,10 +469,14 @@ export class FakeKoji extends FakeHttpServer {
           throw new KojiFault(GENERIC, `koji.GenericError: No such build: '${String(args[1])}'`);
         return this.newTask('tagBuild', [args[0], args[1]], null, null, owner).id;
       }
+      case 'getTag':
+        return tagRecord(this.tags.get(String(args[0])));
+      case 'getBuildTarget':
+        return targetRecord(String(args[0]), this.targets[String(args[0])], (name) => this.tags.get(name)!.id);
       case 'createSideTag': {
         const owner = login();
         const base = tag(args[0]);
-        const side = this.addTag(`${base.name}-side-${this.nextId + 1}`, owner.user);
+        const side = this.addTag(`${base.name}-side-${this.nextId}`, owner.user);
         this.targets[side.name] = { buildTag: side.name, destTag: side.name };
         return { name: side.name, id: side.id, task_id: null, request: null };
       }
@@ -491,8 +494,4 @@ export class FakeKoji extends FakeHttpServer {
         throw new KojiFault(GENERIC, `koji.GenericError: Invalid method: ${method}`);
     }
   }
-}
-
-function encodeParams(params: XmlRpcValue[]): string {
-  return encodeCall('build', params).replace(/^[\s\S]*?<params>|<\/params>[\s\S]*$/g, '');
 }

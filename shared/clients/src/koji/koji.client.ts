@@ -68,6 +68,13 @@ export interface KojiSideTag {
   id: number;
 }
 
+/** A build target: where a build's buildroot comes from and where the build is tagged. */
+export interface KojiTarget {
+  name: string;
+  buildTag: string;
+  destTag: string;
+}
+
 /** Fault codes of koji's error classes that a retry can cure. */
 const RETRYABLE_FAULTS = new Set([1001 /* LockError */, 1014 /* ServerOffline */]);
 const AUTH_EXPIRED = 1007;
@@ -249,6 +256,21 @@ export class KojiClient {
     return this.call<number>('tagBuild', [tag, build]);
   }
 
+  /** A tag by name, undefined when Koji has none (a side tag removed, e.g. by Bodhi). */
+  async getTag(name: string): Promise<{ id: number; name: string } | undefined> {
+    const raw = await this.call<Record<string, XmlRpcValue> | null>('getTag', [name]);
+    return raw ? { id: Number(raw.id), name: String(raw.name) } : undefined;
+  }
+
+  /** A build target by name, undefined when there is none. */
+  async getBuildTarget(name: string): Promise<KojiTarget | undefined> {
+    const raw = await this.call<Record<string, XmlRpcValue> | null>('getBuildTarget', [name]);
+    return raw
+      ? { name: String(raw.name), buildTag: String(raw.build_tag_name), destTag: String(raw.dest_tag_name) }
+      : undefined;
+  }
+
+  /** A side tag of a build tag (the sidetag plugin: `<base>-side-<id>`, with a target of the same name). */
   async createSideTag(baseTag: string): Promise<KojiSideTag> {
     const raw = await this.call<Record<string, XmlRpcValue>>('createSideTag', [baseTag]);
     return { name: String(raw.name), id: Number(raw.id) };

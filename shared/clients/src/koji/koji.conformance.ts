@@ -1,7 +1,8 @@
 // Conformance of the fake Koji hub with the real one: the buildsys messages it sends for a
 // scratch build (task state changes) and a real build (build state changes) have the keys
-// and value types of the real ones (fixtures messages/koji_*.json), and @packflow/events'
-// message parser reads them as it reads the real ones.
+// and value types of the real ones (fixtures messages/koji_*.json), a build tagged says so
+// with the keys of Koji's TagV1 message, and @packflow/events' message parser reads them
+// as it reads the real ones.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -73,5 +74,33 @@ describe('fake Koji messages', () => {
     });
     // What a bus publisher gets is what was sent, in order.
     expect(handedOver).toEqual(koji.messagesSent.map((d) => d.payload));
+  });
+
+  it('of a build into a side tag: it is tagged there after it completed, as buildsys.tag says', async () => {
+    const target = await client.getBuildTarget('rawhide');
+    expect(target).toEqual({ name: 'rawhide', buildTag: 'f44-build', destTag: 'f44-updates-candidate' });
+    expect(await client.getBuildTarget('f99')).toBeUndefined();
+    const side = await client.createSideTag(target!.buildTag);
+    expect(await client.getTag(side.name)).toEqual({ id: side.id, name: side.name });
+    expect(side.name).toBe(`f44-build-side-${side.id}`);
+    const task = await client.build('git+https://src.fedoraproject.org/rpms/ogr.git#' + 'a'.repeat(40), side.name);
+    const ended = (await koji.finishTask(task, 'CLOSED')).map((d) => d.payload);
+    expect(ended.map((m) => String(m.topic).replace('org.fedoraproject.prod.', ''))).toEqual([
+      'buildsys.task.state.change',
+      'buildsys.build.state.change',
+      'buildsys.tag',
+    ]);
+    const tagged = ended[2] as { body: Record<string, unknown> };
+    expect(Object.keys(tagged.body).sort()).toEqual(
+      ['base_url', 'build_id', 'instance', 'name', 'owner', 'release', 'tag', 'tag_id', 'user', 'version'].sort(),
+    );
+    expect(parseMessage(tagged)).toMatchObject({
+      type: 'koji.tag',
+      project: { namespace: 'rpms', repo: 'ogr' },
+      koji: { tag: side.name, tagId: String(side.id), nvr: 'ogr-1.0-1.fc44', owner: 'packit', user: 'packit' },
+    });
+    expect((await client.listTagged(side.name)).map((b) => b.nvr)).toEqual(['ogr-1.0-1.fc44']);
+    await client.removeSideTag(side.name);
+    expect(await client.getTag(side.name)).toBeUndefined();
   });
 });

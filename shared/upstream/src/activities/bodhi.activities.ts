@@ -1,6 +1,7 @@
 // bodhi_update: one Bodhi update per dist-git branch, of the Koji build that branch's
-// koji_build target made (or, with a side tag, of every build in that tag, as one update
-// `from_tag`). Bodhi takes a build into one update only and refuses a second, so before
+// koji_build target made, or of the finished build the pipeline was started for (a build
+// packflow did not make: `koji_build_nvr`), or, with a side tag, of every build in that
+// tag, as one update `from_tag`. Bodhi takes a build into one update only and refuses a second, so before
 // creating, the activity asks Bodhi for an update of these builds and adopts it: a retry
 // after a crash between create and record makes no second update. Creating the update is
 // the whole job, so its result is given with the submit.
@@ -29,6 +30,13 @@ export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition
     if (sidetag) {
       const tagged = await o.koji.listTagged(sidetag);
       return { nvrs: tagged.map((b) => b.nvr), fromTag: sidetag, owners: tagged.map((b) => b.owner) };
+    }
+    const nvr = typeof task.options.koji_build_nvr === 'string' ? task.options.koji_build_nvr : undefined;
+    if (nvr) {
+      const build = await o.koji.getBuild(nvr);
+      if (!build || build.state !== 'COMPLETE')
+        throw new ExternalServiceError('koji', `Koji has no finished build ${nvr}`, { retryable: false });
+      return { nvrs: [build.nvr], owners: [build.owner] };
     }
     const kojiTargets = task.inputs.filter((t) => t.kind === 'koji_build' && t.externalId);
     if (kojiTargets.length === 0)

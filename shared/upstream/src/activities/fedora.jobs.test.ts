@@ -206,6 +206,46 @@ describe('koji_build and bodhi_update', () => {
     expect(bodhi.updates.length).toBe(updates);
   });
 
+  it('makes the update of a finished build packflow did not make once, and a retry after a crash adopts it', async () => {
+    const done = await kojiClient().build(`git+https://src.fedoraproject.org/rpms/${repo}.git#${sha}`, 'f41');
+    await koji.finishTask(done, 'CLOSED');
+    const nvr = `${repo}-1.0-1.fc41`;
+    const only: Plan = {
+      steps: [
+        {
+          id: `bodhi_update:${repo}`,
+          package: repo,
+          job: 'bodhi_update',
+          identifier: null,
+          trigger: 'koji_build',
+          targets: ['f41'],
+          options: { koji_build_nvr: nvr },
+        },
+      ],
+      edges: [],
+      skipped: [],
+    };
+    const engine = createEngine({ db: pool, kinds: UPSTREAM_KINDS, activities: activities() });
+    const id = await engine.start(only, { ...ctx, trigger: 'koji_build' });
+    await engine.idle();
+    const [step] = (await engine.getState(id)).steps;
+    const updates = () => bodhi.updates.filter((u) => u.builds.some((b) => b.nvr === nvr));
+    expect(step.targets[0]).toMatchObject({ status: 'success', externalId: updates()[0].alias });
+    expect(updates()).toHaveLength(1);
+    // A new worker submits the same try again (the first result was not recorded).
+    const [again] = await jobs().bodhi_update.submit([
+      {
+        pipeline: { project: { namespace: 'rpms', repo } },
+        options: { koji_build_nvr: nvr },
+        target: step.targets[0],
+        idempotencyKey: step.targets[0].idempotencyKey!,
+        inputs: [],
+      } as unknown as TargetTask,
+    ]);
+    expect(again.externalId).toBe(updates()[0].alias);
+    expect(updates()).toHaveLength(1);
+  });
+
   it('refuses to make an update of a build by someone not among allowed_builders', async () => {
     const engine = createEngine({ db: pool, kinds: UPSTREAM_KINDS, activities: activities() });
     const id = await engine.start(plan('rawhide', { allowed_builders: ['someone-else'] }), ctx);

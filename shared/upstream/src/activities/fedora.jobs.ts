@@ -6,14 +6,21 @@ import type { ActivityDefinition } from '@packflow/engine';
 import type { BodhiSettings } from '../fedora.settings.js';
 import { bodhiUpdateActivity } from './bodhi.activities.js';
 import { kojiBuildActivity } from './koji-build.activities.js';
+import type { Sidetags } from './sidetags.js';
 
 export function fedoraJobs(deps: {
   koji?: { client: KojiClient; webUrl: string };
   bodhi?: BodhiSettings;
+  /** The side tags of sidetag groups. */
+  sidetags?: Sidetags;
 }): Record<string, ActivityDefinition> {
   const jobs: Record<string, ActivityDefinition> = {};
   if (!deps.koji) return jobs;
-  jobs.koji_build = kojiBuildActivity({ koji: deps.koji.client, kojiWebUrl: deps.koji.webUrl });
+  jobs.koji_build = kojiBuildActivity({
+    koji: deps.koji.client,
+    kojiWebUrl: deps.koji.webUrl,
+    sidetags: deps.sidetags,
+  });
   if (deps.bodhi)
     jobs.bodhi_update = bodhiUpdateActivity({
       koji: deps.koji.client,

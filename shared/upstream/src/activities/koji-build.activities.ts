@@ -4,16 +4,21 @@
 // `custom_user_metadata`, so a retry after a crash finds the task the first attempt made
 // (the same commit rebuilt by a rerun is a new try with a new key, and Koji refuses it as
 // a build that exists, as it would Packit's). Results come from buildsys task messages
-// (the upstream handler's Koji signals), polling is the fallback.
+// (the upstream handler's Koji signals), polling is the fallback. With `sidetag_group`, the
+// build goes into the group's side tag of the branch: its target is the side tag's own.
 import type { KojiClient } from '@packflow/clients';
+import { ExternalServiceError } from '@packflow/core';
 import type { ActivityDefinition, PipelineContext, SubmitResult, TargetTask } from '@packflow/engine';
 import { EXTERNAL_RETRY } from './activity-context.js';
 import { kojiTaskSignal } from './koji.activities.js';
+import type { Sidetags } from './sidetags.js';
 
 export interface KojiBuildActivityOptions {
   koji: KojiClient;
   /** Koji's web UI (`https://koji.fedoraproject.org/koji`), for links to tasks. */
   kojiWebUrl: string;
+  /** The side tags of sidetag groups (none: a koji_build with sidetag_group ends in error). */
+  sidetags?: Sidetags;
   pollAfterMs?: number;
   finalDeadlineMs?: number;
 }
@@ -37,6 +42,28 @@ export function kojiTargetOf(branch: string): string {
 export function kojiBuildActivity(o: KojiBuildActivityOptions): ActivityDefinition {
   const web = (id: number) => `${o.kojiWebUrl.replace(/\/+$/, '')}/taskinfo?taskID=${id}`;
 
+  /** The branch's build target, or its sidetag group's side tag. */
+  async function targetOf(task: TargetTask): Promise<string> {
+    const group = task.options.sidetag_group;
+    if (typeof group !== 'string' || !group) return kojiTargetOf(task.target.target);
+    if (!o.sidetags)
+      throw new ExternalServiceError('koji', 'this deployment keeps no Koji side tags (sidetag_group)', {
+        retryable: false,
+      });
+    const sidetag = await o.sidetags.getOrCreate(group, task.target.target);
+    // As Packit: a build that needs packages of its group waits until they are in the side tag.
+    const needed = Array.isArray(task.options.dependencies) ? task.options.dependencies.map(String) : [];
+    if (needed.length > 0) {
+      const tagged = new Set((await o.koji.listTagged(sidetag)).map((b) => b.name));
+      const missing = needed.filter((p) => !tagged.has(p));
+      if (missing.length > 0)
+        throw new ExternalServiceError('koji', `missing dependencies in side tag ${sidetag}: ${missing.join(', ')}`, {
+          retryable: false,
+        });
+    }
+    return sidetag;
+  }
+
   return {
     timeoutMs: 2 * 60_000,
     retry: EXTERNAL_RETRY,
@@ -53,7 +80,7 @@ export function kojiBuildActivity(o: KojiBuildActivityOptions): ActivityDefiniti
       const results: SubmitResult[] = [];
       for (const task of tasks) {
         const src = distGitSource(task.pipeline);
-        const target = kojiTargetOf(task.target.target);
+        const target = await targetOf(task);
         const made = earlier.find((t) => t.request?.[0] === src && tryKeyOf(t.request?.[2]) === task.idempotencyKey);
         const id =
           made?.id ??

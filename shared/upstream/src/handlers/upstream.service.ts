@@ -15,14 +15,15 @@ import { ConflictError, PackflowError, type ItemKind, type Logger } from '@packf
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
 import type { TestingFarmClient } from '@packflow/clients';
-import { commentOnce, type PagureForge } from '@packflow/forges';
-import { git } from '@packflow/source-git';
+import { commentOnce } from '@packflow/forges';
 import { ForgeRegistry } from '../forge/forge.registry.js';
 import { coprSignalOf } from '../activities/copr.activities.js';
 import { testSignalOf } from '../activities/testing-farm.activities.js';
 import { parseCheckRunId } from '../check-run.id.js';
 import type { EventRow, UpstreamRepository } from '../upstream.repository.js';
+import { distGitConfig, distGitHead, type DistGit } from './dist-git.config.js';
 import { helpText } from './help.text.js';
+import type { KojiEventsHandler } from './koji-events.handler.js';
 import type { TestResultsRecorder } from './test-results.recorder.js';
 
 export interface UpstreamServiceDeps {
@@ -34,7 +35,9 @@ export interface UpstreamServiceDeps {
   results: TestResultsRecorder;
   logger: Logger;
   /** The Fedora dist-git identity (pull_from_upstream reads its config there); none: those events are left alone. */
-  distGit?: { pagure: PagureForge; gitUrl: string };
+  distGit?: DistGit;
+  /** What Koji's messages start on dist-git (side tags, builds packflow did not make); none: left alone. */
+  koji?: KojiEventsHandler;
 }
 
 /** A typed event as it arrives in a message (with its event id). */
@@ -93,6 +96,10 @@ export class UpstreamService {
         return this.onTestingFarm(event, logger);
       case 'koji.task_state_change':
         return this.onKoji(event);
+      case 'koji.build_state_change':
+      case 'koji.tag':
+        if (!this.d.koji) return logger.info({ type: event.type }, 'no Koji and dist-git identity here: left alone');
+        return event.type === 'koji.tag' ? this.d.koji.onTag(event, logger) : this.d.koji.onBuild(event, logger);
       default:
         logger.debug({ type: event.type }, 'nothing to do for this event');
     }
@@ -232,15 +239,7 @@ export class UpstreamService {
     }
     if (await this.d.repository.startedPipeline(event.eventId)) return;
     const repo = ForgeRegistry.repo(event.project);
-    let loaded: { config?: PackitConfig; errors: string[] } | undefined;
-    for (const name of CONFIG_FILE_NAMES) {
-      const text = await distGit.pagure.fileContent(repo, name, 'rawhide');
-      if (text === undefined) continue;
-      const result = loadConfig(text, name, { releases: this.d.releases });
-      const errors = result.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic);
-      loaded = { config: errors.length ? undefined : result.config, errors };
-      break;
-    }
+    const loaded = await distGitConfig(distGit, repo, this.d.releases);
     if (!loaded?.config) {
       logger.info({ errors: loaded?.errors ?? [] }, 'no valid packit configuration in dist-git: nothing to do');
       return;
@@ -248,9 +247,7 @@ export class UpstreamService {
     const result = plan(loaded.config, { kind: 'release', repository: 'dist-git' }, this.d.releases);
     for (const s of result.skipped) logger.info({ job: s.job, reason: s.reason }, 'job not run');
     if (result.steps.length === 0) return;
-    const url = `${distGit.gitUrl.replace(/\/+$/, '')}/${repo.namespace}/${repo.repo}.git`;
-    const sha = (await git(['ls-remote', '--end-of-options', url, 'refs/heads/rawhide'], { cwd: '/' })).split('\t')[0];
-    if (!sha) throw new ConflictError(`dist-git ${repo.namespace}/${repo.repo} has no rawhide branch`);
+    const sha = await distGitHead(distGit, repo, 'rawhide');
     const ids = await this.d.repository.recordEventRefCommit(event.eventId, 'release', event.anitya.version, sha);
     for (const step of result.steps) step.options = { ...step.options, version: event.anitya.version };
     const pipelineId = await this.d.engine.start(result, {

@@ -4,6 +4,7 @@ import type { AnyEntitySchema } from '@packflow/core';
 import { CoprBuildSchema, CoprBuildTargetSchema } from './copr-build.entity.js';
 import { JobRunSchema, JobRunTargetSchema } from './job-run.entity.js';
 import { KojiBuildSchema, KojiBuildTargetSchema } from './koji-build.entity.js';
+import { SidetagGroupSchema, SidetagSchema } from './sidetag.entity.js';
 import { SrpmBuildSchema } from './srpm-build.entity.js';
 import {
   StepCoprBuildSchema,
@@ -19,6 +20,8 @@ import {
 import { TestRunSchema, TestRunTargetSchema } from './test-run.entity.js';
 
 export const UPSTREAM_ENTITIES: readonly AnyEntitySchema[] = [
+  SidetagGroupSchema,
+  SidetagSchema,
   SrpmBuildSchema,
   CoprBuildSchema,
   CoprBuildTargetSchema,

@@ -1,0 +1,103 @@
+// The side tags of sidetag groups on real PostgreSQL, through the real Koji client against
+// the fake hub: one per group and branch, made on the build tag of the branch's target and
+// reused while Koji has it, a new one once Koji removed it, one even when two builds of the
+// group ask at once; and koji_build with sidetag_group builds into it.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type pg from 'pg';
+import { KojiClient } from '@packflow/clients';
+import { FakeKoji } from '@packflow/clients/testing';
+import type { TargetTask } from '@packflow/engine';
+import {
+  createTestCertificates,
+  createTestDatabase,
+  type TestCertificates,
+  type TestDatabase,
+} from '@packflow/testing';
+import { UpstreamRepository } from '../upstream.repository.js';
+import { kojiBuildActivity } from './koji-build.activities.js';
+import { Sidetags } from './sidetags.js';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let pki: TestCertificates;
+let koji: FakeKoji;
+
+const client = () =>
+  new KojiClient({
+    hubUrl: koji.hubUrl,
+    auth: { kind: 'certificate', certPath: pki.client('packit').combinedPath },
+    serverCaPath: pki.caPath,
+  });
+const sidetags = () => new Sidetags(client(), new UpstreamRepository(pool));
+/** Side tags Koji has now, made by packflow's account. */
+const live = () => [...koji.tags.values()].filter((t) => t.sideTagOwner === 'packit').map((t) => t.name);
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = db.pool();
+  pki = createTestCertificates();
+  koji = await FakeKoji.start({
+    tls: { ...pki.server, clientCa: pki.ca },
+    targets: { f42: { buildTag: 'f42-build', destTag: 'f42-updates-candidate' } },
+  });
+});
+
+afterAll(async () => {
+  await koji.close();
+  pki.remove();
+  await db.drop();
+});
+
+describe('Sidetags', () => {
+  it("makes one side tag per group and branch on the branch target's build tag, and reuses it while Koji has it", async () => {
+    const first = await sidetags().getOrCreate('grp-a', 'f42');
+    expect(first).toMatch(/^f42-build-side-\d+$/);
+    expect(await sidetags().getOrCreate('grp-a', 'f42')).toBe(first);
+    const rawhide = await sidetags().getOrCreate('grp-a', 'rawhide');
+    expect(rawhide).toMatch(/^f44-build-side-\d+$/);
+    expect(await sidetags().getOrCreate('grp-b', 'f42')).not.toBe(first);
+    expect(await sidetags().live(first)).toMatchObject({ group: 'grp-a', branch: 'f42', kojiName: first });
+    expect(await sidetags().live('f42-build')).toBeUndefined();
+
+    // Bodhi removed it (its update went stable): the next build of the group gets a new one.
+    await client().removeSideTag(first);
+    expect(await sidetags().live(first)).toBeUndefined();
+    const second = await sidetags().getOrCreate('grp-a', 'f42');
+    expect(second).not.toBe(first);
+    expect(await sidetags().live(second)).toMatchObject({ group: 'grp-a', branch: 'f42' });
+  });
+
+  it('gives two builds of a group asking at once one side tag, and leaves no second one in Koji', async () => {
+    const before = live().length;
+    const names = await Promise.all([1, 2, 3].map(() => sidetags().getOrCreate('grp-race', 'f42')));
+    expect(new Set(names).size).toBe(1);
+    expect(live().length).toBe(before + 1);
+  });
+
+  it('koji_build with sidetag_group builds with the side tag as its target, once its dependencies are there', async () => {
+    const activity = kojiBuildActivity({
+      koji: client(),
+      kojiWebUrl: 'https://koji.example/koji',
+      sidetags: sidetags(),
+    });
+    const task = {
+      pipeline: {
+        project: { instanceUrl: 'https://src.fedoraproject.org', namespace: 'rpms', repo: 'grouped' },
+        commitSha: 'e'.repeat(40),
+      },
+      options: { sidetag_group: 'grp-build' },
+      target: { target: 'f42' },
+      idempotencyKey: 'try-grouped-1',
+    } as unknown as TargetTask;
+    const [submitted] = await activity.submit([task]);
+    expect(koji.task(Number(submitted.externalId)).request[1]).toBe(await sidetags().getOrCreate('grp-build', 'f42'));
+    const waiting = {
+      ...task,
+      options: { sidetag_group: 'grp-build', dependencies: ['lib'] },
+      idempotencyKey: 'try-3',
+    };
+    await expect(activity.submit([waiting])).rejects.toThrow(/missing dependencies in side tag .*: lib/);
+    const plain = kojiBuildActivity({ koji: client(), kojiWebUrl: 'https://koji.example/koji' });
+    await expect(plain.submit([{ ...task, idempotencyKey: 'try-grouped-2' }])).rejects.toThrow(/side tags/);
+  });
+});

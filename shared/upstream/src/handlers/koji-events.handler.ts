@@ -1,0 +1,174 @@
+// What Koji's own messages start on dist-git, beyond the results of packflow's builds:
+// - a build tagged into the side tag of a sidetag group (`koji.tag`) starts, as Packit's
+//   does, the jobs with `trigger: koji_build` of that group: the koji_build of the
+//   packages the group's koji_build jobs name as `dependents` (a job naming none: its own
+//   package, when that is the one just tagged), never for a package's own build, and the
+//   group's bodhi_update once every package it names in `dependencies` (and its own) is
+//   in the side tag: one update from the side tag;
+// - a finished build packflow did not start (a maintainer's `fedpkg build`) starts the
+//   bodhi_update of its branch when the package's dist-git config has one and the build's
+//   owner is among allowed_builders (default: packflow's own Koji account, as Packit's
+//   default is Packit's).
+// Every pipeline is started for an event of its own: the message's for the build's own
+// package, a follow-up event per package for the side tag's, each recorded once. A
+// redelivered message thus starts nothing twice, and a crash between the two is caught
+// by the engine's one pipeline per event.
+import { plan, type PackitConfig, type Plan, type ReleaseTable } from '@packflow/config';
+import type { Logger } from '@packflow/core';
+import type { KojiClient } from '@packflow/clients';
+import type { PipelineEngine } from '@packflow/engine';
+import type { EventMessageMeta, EventOfType } from '@packflow/events';
+import type { Sidetags } from '../activities/sidetags.js';
+import type { SidetagRow, UpstreamRepository } from '../upstream.repository.js';
+import { distGitConfig, distGitHead, type DistGit } from './dist-git.config.js';
+
+type Msg<T extends 'koji.tag' | 'koji.build_state_change'> = EventOfType<T> & EventMessageMeta;
+
+export interface KojiEventsDeps {
+  repository: UpstreamRepository;
+  engine: PipelineEngine;
+  releases: ReleaseTable;
+  distGit: DistGit;
+  koji: KojiClient;
+  sidetags: Sidetags;
+}
+
+/** The dist-git branch a Koji build target builds for; undefined for a side tag's target. */
+export function branchOfKojiTarget(target: string | null): string | undefined {
+  if (!target || /-side-\d+$/.test(target)) return undefined;
+  return target.replace(/-candidate$/, '');
+}
+
+const texts = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+
+export class KojiEventsHandler {
+  private me: Promise<string> | undefined;
+
+  constructor(private readonly d: KojiEventsDeps) {}
+
+  async onTag(event: Msg<'koji.tag'>, logger: Logger): Promise<void> {
+    const sidetag = await this.d.sidetags.live(event.koji.tag);
+    if (!sidetag) {
+      logger.info({ tag: event.koji.tag }, 'not a side tag of a sidetag group packflow keeps: nothing to do');
+      return;
+    }
+    const tagged = new Set((await this.d.koji.listTagged(event.koji.tag)).map((b) => b.name));
+    const configs = new Map<string, PackitConfig | undefined>();
+    const configOf = async (pkg: string) => {
+      if (!configs.has(pkg)) configs.set(pkg, await this.configOf(pkg, logger));
+      return configs.get(pkg);
+    };
+    const toStart = new Set<string>();
+    for (const pkg of tagged) {
+      for (const job of (await configOf(pkg))?.jobs ?? []) {
+        if (job.type !== 'koji_build' || job.options.sidetag_group !== sidetag.group) continue;
+        const dependents = texts(job.options.dependents);
+        for (const dependent of dependents) toStart.add(dependent);
+        if (dependents.length === 0 && pkg === event.koji.name) toStart.add(pkg);
+      }
+    }
+    for (const pkg of toStart) {
+      const config = await configOf(pkg);
+      if (config) await this.startForTag(event, sidetag, pkg, config, tagged, logger);
+    }
+  }
+
+  /** The jobs of one package that a side tag's new build starts. */
+  private async startForTag(
+    event: Msg<'koji.tag'>,
+    sidetag: SidetagRow,
+    pkg: string,
+    config: PackitConfig,
+    tagged: Set<string>,
+    logger: Logger,
+  ): Promise<void> {
+    const planned = plan(
+      config,
+      { kind: 'koji_build', repository: 'dist-git', branch: sidetag.branch, sidetagGroup: sidetag.group },
+      this.d.releases,
+    );
+    const steps = planned.steps.filter((step) => {
+      if (step.job === 'koji_build' && pkg === event.koji.name) return false;
+      const needed = new Set(texts(step.options.dependencies));
+      if (step.job === 'bodhi_update') needed.add(pkg);
+      const missing = [...needed].filter((p) => !tagged.has(p));
+      if (missing.length > 0)
+        logger.info({ package: pkg, job: step.job, missing }, 'waits for these packages in the side tag');
+      return missing.length === 0;
+    });
+    if (steps.length === 0) return;
+    for (const step of steps)
+      if (step.job === 'bodhi_update') step.options = { ...step.options, sidetag: sidetag.kojiName };
+    const project = { forge: 'pagure', instanceUrl: event.project!.instanceUrl, namespace: 'rpms', repo: pkg };
+    const sha = await distGitHead(this.d.distGit, project, sidetag.branch);
+    const ids = await this.d.repository.recordFollowUpEvent({
+      deliveryId: `koji.tag:${event.eventId}:${pkg}`,
+      type: 'koji.tag',
+      actor: event.actor,
+      payload: { followUpOf: event.eventId, sidetag: sidetag.kojiName, package: pkg },
+      project,
+      branch: sidetag.branch,
+      sha,
+    });
+    const pipelineId = await this.d.engine.start(only(planned, steps), {
+      projectId: ids.projectId,
+      commitId: ids.commitId,
+      eventId: ids.eventId,
+      trigger: 'koji_build',
+    });
+    logger.info({ pipelineId, package: pkg, sidetag: sidetag.kojiName }, 'side tag jobs started');
+  }
+
+  async onBuild(event: Msg<'koji.build_state_change'>, logger: Logger): Promise<void> {
+    const { koji } = event;
+    const branch = branchOfKojiTarget(koji.target);
+    if (koji.newState !== 'COMPLETE' || !event.project || !branch) return;
+    // packflow's own build: its pipeline moves on with the task's messages.
+    if (koji.taskId && (await this.d.repository.projectOfResult('koji_build', koji.taskId))) return;
+    if (await this.d.repository.startedPipeline(event.eventId)) return;
+    const config = await this.configOf(event.project.repo, logger);
+    if (!config) return;
+    const planned = plan(config, { kind: 'koji_build', repository: 'dist-git', branch }, this.d.releases);
+    const steps = [];
+    for (const step of planned.steps) {
+      if (step.job !== 'bodhi_update') continue;
+      const allowed = texts(step.options.allowed_builders);
+      if (allowed.length === 0) allowed.push(await this.myName());
+      if (!koji.owner || !allowed.includes(koji.owner)) {
+        logger.info({ owner: koji.owner, allowed, nvr: koji.nvr }, 'the build is not by one of allowed_builders');
+        continue;
+      }
+      step.options = { ...step.options, koji_build_nvr: koji.nvr };
+      steps.push(step);
+    }
+    const row = await this.d.repository.event(event.eventId);
+    if (steps.length === 0 || !row?.commitId) return;
+    const pipelineId = await this.d.engine.start(only(planned, steps), {
+      projectId: row.projectId,
+      commitId: row.commitId,
+      eventId: event.eventId,
+      trigger: 'koji_build',
+    });
+    logger.info({ pipelineId, nvr: koji.nvr, branch }, 'bodhi_update of a finished Koji build started');
+  }
+
+  private async configOf(pkg: string, logger: Logger): Promise<PackitConfig | undefined> {
+    const loaded = await distGitConfig(this.d.distGit, { namespace: 'rpms', repo: pkg }, this.d.releases);
+    if (!loaded?.config)
+      logger.info({ package: pkg, errors: loaded?.errors ?? [] }, 'no valid packit configuration in dist-git');
+    return loaded?.config;
+  }
+
+  /** packflow's Koji account: who Packit's allowed_builders default names. */
+  private myName(): Promise<string> {
+    this.me ??= this.d.koji.whoami().then((u) => u.name);
+    this.me.catch(() => (this.me = undefined));
+    return this.me;
+  }
+}
+
+/** The plan with only these of its steps (and the edges between them). */
+function only(planned: Plan, steps: Plan['steps']): Plan {
+  const ids = new Set(steps.map((s) => s.id));
+  return { ...planned, steps, edges: planned.edges.filter((e) => ids.has(e.from) && ids.has(e.to)) };
+}

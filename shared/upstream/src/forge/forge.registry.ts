@@ -97,12 +97,26 @@ export class ForgeRegistry {
       return this.gitlab;
     }
     if (project.forge === 'pagure') {
-      if (!this.config.pagure)
-        throw new NotConfiguredError('no Pagure token is configured (PAGURE_TOKEN)', ['PAGURE_TOKEN']);
-      this.pagure ??= new PagureForge({ instanceUrl: this.config.pagure.url, token: this.config.pagure.token });
-      return this.pagure;
+      const pagure = this.distGit();
+      if (!pagure) throw new NotConfiguredError('no Pagure token is configured (PAGURE_TOKEN)', ['PAGURE_TOKEN']);
+      return pagure;
     }
     throw new ConfigurationError(`the upstream worker does not serve ${project.forge} projects`);
+  }
+
+  /**
+   * The driver of this deployment's Pagure (Fedora dist-git) identity, undefined without
+   * one: the one PagureForge every dist-git job, flag and command goes through.
+   */
+  distGit(): PagureForge | undefined {
+    if (!this.config.pagure) return undefined;
+    this.pagure ??= new PagureForge({ instanceUrl: this.config.pagure.url, token: this.config.pagure.token });
+    return this.pagure;
+  }
+
+  /** The Pagure identity's token (git pushes to dist-git take it as their password). */
+  distGitToken(): string | undefined {
+    return this.config.pagure?.token;
   }
 
   /**

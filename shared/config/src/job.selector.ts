@@ -5,6 +5,7 @@ import type { JobConfig, PackitConfig } from './config.types.js';
 import type { CommentCommand, PlanEvent } from './plan-event.types.js';
 import { branchPattern } from './job.parser.js';
 import { pathsMatch } from './paths.matcher.js';
+import { pushAccountReason } from './allowed-accounts.js';
 import type { ReleaseTable } from './release-table.loader.js';
 import { resolveTargets } from './target.resolver.js';
 
@@ -156,7 +157,19 @@ export function skipReason(job: JobConfig, input: SelectInput, asFollower = fals
   if (job.manualTrigger && (ctx.automatic || asFollower)) {
     return `manual_trigger is true: runs only from a ${COMMAND_FOR[job.type]} comment`;
   }
-  return branchReason(job, input) ?? labelReason(job, event) ?? pathsReason(job, input) ?? tagReason(job, ctx);
+  return (
+    branchReason(job, input) ??
+    labelReason(job, event) ??
+    pathsReason(job, input) ??
+    tagReason(job, ctx) ??
+    pusherReason(job, event, ctx)
+  );
+}
+
+/** koji_build on a dist-git push: the committer, or the merged pull request's author, must be allowed. */
+function pusherReason(job: JobConfig, event: PlanEvent, ctx: EventContext): string | undefined {
+  if (job.type !== 'koji_build' || !ctx.automatic || ctx.trigger !== 'commit' || !event.pushedBy) return undefined;
+  return pushAccountReason(job, event.pushedBy);
 }
 
 function branchReason(job: JobConfig, { event, ctx, releases }: SelectInput): string | undefined {

@@ -37,6 +37,20 @@ export interface StepResult {
   target: string;
 }
 
+/**
+ * Who a dist-git push is by, as koji_build's allowed_committers and allowed_pr_authors read
+ * it: the author of the merged pull request the pushed commit came from, or the committer
+ * of a direct push; with the `@groups` of the config they belong to and their role on the
+ * dist-git project (`owner`, `admin`, `commit`, `collaborator`, `ticket`, `none`).
+ */
+export interface PushedBy {
+  via: 'push' | 'pull_request';
+  login: string;
+  pullRequest?: number;
+  groups: string[];
+  role: string;
+}
+
 export interface PlanEvent {
   kind: EventKind;
   /**
@@ -61,6 +75,8 @@ export interface PlanEvent {
   succeeded?: StepResult[];
   /** Targets that failed for this commit (for `/packit retest-failed` and `rebuild-failed`). */
   failed?: StepResult[];
+  /** A dist-git push: who it is by (unknown: koji_build leaves no push out for it). */
+  pushedBy?: PushedBy;
   /** Where it happened: the upstream repository (default) or a Fedora dist-git repository. */
   repository?: 'upstream' | 'dist-git';
 }

@@ -133,6 +133,8 @@ const pushEvent = <T extends string>(type: T) =>
       ref: z.string(),
       before: z.string().nullable(),
       commitCount: z.number().int().nonnegative().nullable(),
+      /** The pull request the push merged, when the message says (Pagure's `pull_request_id`). */
+      pullRequest: z.number().int().positive().nullable().optional(),
     }),
   });
 

@@ -22,6 +22,7 @@ import { coprSignalOf } from '../activities/copr.activities.js';
 import { testSignalOf } from '../activities/testing-farm.activities.js';
 import { parseCheckRunId } from '../check-run.id.js';
 import type { EventRow, UpstreamRepository } from '../upstream.repository.js';
+import { pushedByOf } from './dist-git.facts.js';
 import { helpText } from './help.text.js';
 import type { TestResultsRecorder } from './test-results.recorder.js';
 
@@ -154,7 +155,8 @@ export class UpstreamService {
   private async planAndStart(
     event: ForgeEvent,
     sha: string,
-    planEvent: PlanEvent,
+    /** The event as planning reads it, or how to tell from the configuration (facts it needs asked first). */
+    planEvent: PlanEvent | ((config: PackitConfig) => Promise<PlanEvent>),
     row: EventRow,
     logger: Logger,
     /** Added to every step's options (the release tag a command on an issue syncs). */
@@ -169,7 +171,8 @@ export class UpstreamService {
       await this.reportInvalidConfig(event, sha, loaded.errors);
       return undefined;
     }
-    const result = plan(loaded.config, planEvent, this.d.releases);
+    const facts = typeof planEvent === 'function' ? await planEvent(loaded.config) : planEvent;
+    const result = plan(loaded.config, facts, this.d.releases);
     if (stepOptions) for (const step of result.steps) step.options = { ...step.options, ...stepOptions };
     for (const s of result.skipped)
       logger.info({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason }, 'job not run');
@@ -197,7 +200,14 @@ export class UpstreamService {
     const planEvent = planEventOf(event, {
       changedFiles: event.changedFiles ? undefined : await this.changedFiles(event),
     });
-    if (planEvent) await this.planAndStart(event, sha, planEvent, row, logger);
+    if (!planEvent) return;
+    const pagure = event.project.forge === 'pagure' ? this.d.forges.distGit() : undefined;
+    // A dist-git push: koji_build asks who it is by (allowed_committers, allowed_pr_authors).
+    const withPusher =
+      pagure && event.type === 'push.branch'
+        ? async (config: PackitConfig) => ({ ...planEvent, pushedBy: await pushedByOf(pagure, event, config) })
+        : planEvent;
+    await this.planAndStart(event, sha, withPusher, row, logger);
   }
 
   /**

@@ -21,6 +21,10 @@ export interface CommentCommand {
   /** `--commit BRANCH` / `--release TAG` on a commit comment. */
   commit?: string;
   release?: string;
+  /** `--koji-target TARGET` of a Koji build command. */
+  kojiTarget?: string;
+  /** `--version X` of `/packit pull-from-upstream`. */
+  version?: string;
   /** `namespace/repo#123` of `/packit test`: test that pull request's builds. */
   buildsFrom?: string;
   /** `/packit-stg …` addresses the staging instance. */

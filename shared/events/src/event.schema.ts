@@ -103,6 +103,10 @@ export const commandSchema = z.object({
   /** `--commit BRANCH` / `--release TAG` (a comment on a commit or an issue). */
   commit: z.string().nullable().optional(),
   release: z.string().nullable().optional(),
+  /** `--koji-target TARGET` (`koji-build`, `upstream-koji-build`): the Koji target to build in. */
+  kojiTarget: z.string().nullable().optional(),
+  /** `--version X` (`pull-from-upstream`): the upstream version to land. */
+  version: z.string().nullable().optional(),
   /** `namespace/repo#123` (`test`: test with that pull request's builds). */
   buildsFrom: z.string().nullable().optional(),
   /** Every other argument, in order. */

@@ -55,6 +55,8 @@ const TRIGGER_WORDS: Record<string, string> = {
 export interface EventContext {
   /** The trigger of the jobs this event runs; null when it runs none (`reason` says why). */
   trigger: Trigger | null;
+  /** Other triggers whose jobs it runs as well (`/packit create-update`: Bodhi jobs after Koji builds). */
+  alsoTriggers?: Trigger[];
   reason?: string;
   automatic: boolean;
   branch?: string;
@@ -87,6 +89,7 @@ export function eventContext(event: PlanEvent, instance: string): EventContext {
       if (!spec) return { ...none, reason: `/packit ${c.command || ''} runs no job`.replace('  ', ' ') };
       const text = `/packit${c.instance === 'stg' ? '-stg' : ''} ${c.command}`;
       const command = { ...c, spec, text };
+      if (eventSide(event) === 'dist-git') return distGitCommentContext(event, base, command);
       if (event.commentOn === 'issue')
         return { ...base, trigger: 'release', automatic: false, command, what: `${text} on an issue` };
       if (event.commentOn === 'commit') {
@@ -103,6 +106,34 @@ export function eventContext(event: PlanEvent, instance: string): EventContext {
       }
       return { ...base, trigger: 'pull_request', automatic: false, command, what: `${text} on a pull request` };
     }
+  }
+}
+
+/**
+ * A command on a dist-git pull request (Packit's dist-git commands): the job of that
+ * command runs for the pull request's target branch, with the trigger that job has.
+ */
+function distGitCommentContext(
+  event: PlanEvent,
+  base: Pick<EventContext, 'branch' | 'defaultBranch' | 'tag'>,
+  command: NonNullable<EventContext['command']>,
+): EventContext {
+  const what = `${command.text} on a dist-git pull request`;
+  switch (command.command) {
+    case 'koji-build':
+      return { ...base, trigger: 'commit', automatic: false, command, what };
+    case 'create-update':
+      return { ...base, trigger: 'commit', alsoTriggers: ['koji_build'], automatic: false, command, what };
+    case 'pull-from-upstream':
+      return { ...base, trigger: 'release', automatic: false, command, what };
+    default:
+      return {
+        ...base,
+        trigger: null,
+        automatic: false,
+        what,
+        reason: `${command.text} runs on upstream repositories; on dist-git pull requests packflow runs /packit koji-build, create-update and pull-from-upstream`,
+      };
   }
 }
 
@@ -127,7 +158,7 @@ export function skipReason(job: JobConfig, input: SelectInput, asFollower = fals
   if (side === 'dist-git' && !DOWNSTREAM.includes(job.type))
     return `${job.type} runs on upstream repository events, not on dist-git ones`;
   if (ctx.trigger === null) return ctx.reason ?? 'the event runs no job';
-  if (job.trigger !== ctx.trigger)
+  if (job.trigger !== ctx.trigger && !ctx.alsoTriggers?.includes(job.trigger))
     return `trigger is ${job.trigger} (runs on ${TRIGGER_WORDS[job.trigger]}); this is ${ctx.what}`;
 
   const command = ctx.command;
@@ -174,7 +205,8 @@ function pusherReason(job: JobConfig, event: PlanEvent, ctx: EventContext): stri
 
 function branchReason(job: JobConfig, { event, ctx, releases }: SelectInput): string | undefined {
   if (eventSide(event) === 'dist-git') {
-    if (job.trigger !== 'commit' || ctx.branch === undefined) return undefined;
+    // A push is to one branch, and so is a command on a pull request (its target branch).
+    if ((job.trigger !== 'commit' && !ctx.command) || ctx.branch === undefined) return undefined;
     const branches = resolveTargets(
       (job.distGitBranches ?? []).map((s) => s.name),
       releases,

@@ -73,8 +73,9 @@ export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTa
   for (const job of selected) {
     if (job.type === 'tests') continue;
     let targets = b.targetsOf(job);
-    // A dist-git push is to one branch: the downstream job runs for that branch only.
-    if (eventSide(event) === 'dist-git' && ctx.trigger === 'commit' && ctx.branch !== undefined) targets = [ctx.branch];
+    // A dist-git push is to one branch, a dist-git pull request into one: the downstream job runs for it only.
+    if (eventSide(event) === 'dist-git' && (ctx.trigger === 'commit' || ctx.command) && ctx.branch !== undefined)
+      targets = [ctx.branch];
     if (ctx.command?.spec.failedOnly) {
       const failed = failedTargets(event, job, 'copr_build', targets);
       if (failed.length === 0) {

@@ -68,6 +68,16 @@ function sameOrigin(a: string, b: string): boolean {
   }
 }
 
+/** The Fedora account group of packagers, as dist-git (Pagure) lists its members. */
+export const PACKAGER_GROUP = 'packager';
+
+/** Who may run each command on a dist-git pull request (Packit's checks of the same commands). */
+const DIST_GIT_COMMAND_RULES: Record<string, { write: boolean }> = {
+  'koji-build': { write: false },
+  'pull-from-upstream': { write: false },
+  'create-update': { write: true },
+};
+
 /** The forge driver of this deployment's identity for a project's forge. */
 export class ForgeRegistry {
   private github?: GithubForge;
@@ -121,11 +131,29 @@ export class ForgeRegistry {
 
   /**
    * Whether a person may run commands on a project (comment commands, reruns from the web):
-   * the forge is asked with this deployment's identity; write access is needed.
+   * the forge is asked with this deployment's identity. Upstream, write access is needed.
+   * On a dist-git pull request Packit's rules hold: `koji-build` and `pull-from-upstream`
+   * need a Fedora packager (the `packager` group), `create-update` a packager with commit
+   * access to the package. `needs` says what was missing, for the reply.
    */
-  async commandPermission(project: ProjectCoordinates, login: string): Promise<{ allowed: boolean; role: string }> {
-    const permission = await this.for(project).permission(ForgeRegistry.repo(project), { login });
-    return { allowed: permission.canRunCommands, role: permission.role };
+  async commandPermission(
+    project: ProjectCoordinates,
+    login: string,
+    command?: string,
+  ): Promise<{ allowed: boolean; role: string; needs: string }> {
+    const repo = ForgeRegistry.repo(project);
+    const write = `write access to ${repo.namespace}/${repo.repo}`;
+    const rule = project.forge === 'pagure' && command ? DIST_GIT_COMMAND_RULES[command] : undefined;
+    if (rule) {
+      const packager = (await this.distGit()!.groupMembers(PACKAGER_GROUP)).includes(login);
+      const needs = rule.write ? `to be a Fedora packager with ${write}` : 'to be a Fedora packager';
+      if (!packager) return { allowed: false, role: 'not a packager', needs };
+      if (!rule.write) return { allowed: true, role: 'packager', needs };
+      const permission = await this.for(project).permission(repo, { login });
+      return { allowed: permission.canRunCommands, role: `packager, ${permission.role}`, needs };
+    }
+    const permission = await this.for(project).permission(repo, { login });
+    return { allowed: permission.canRunCommands, role: permission.role, needs: write };
   }
 
   /** The forge instances (origins) this deployment has an identity for. */

@@ -455,6 +455,20 @@ export class FakeKoji extends FakeHttpServer {
           .filter((b) => taskId === undefined || taskId === null || b.taskId === Number(taskId))
           .map(buildRecord);
       }
+      case 'getBuildTarget': {
+        const name = String(args[0]);
+        const target = Object.hasOwn(this.targets, name) ? this.targets[name] : undefined;
+        if (!target) return null;
+        const [build, dest] = [this.tags.get(target.buildTag)!, this.tags.get(target.destTag)!];
+        return {
+          id: Object.keys(this.targets).indexOf(name) + 1,
+          name,
+          build_tag: build.id,
+          build_tag_name: build.name,
+          dest_tag: dest.id,
+          dest_tag_name: dest.name,
+        };
+      }
       case 'listTagged': {
         const t = tag(args[0]);
         let builds = t.builds

@@ -244,6 +244,13 @@ export class KojiClient {
     return raw.map(toBuild);
   }
 
+  /** A build target's tags (`f42`: builds in `f42-build`, lands in `f42-updates-candidate`); undefined when none. */
+  async getBuildTarget(name: string): Promise<{ name: string; buildTag: string; destTag: string } | undefined> {
+    const raw = await this.call<Record<string, XmlRpcValue> | null>('getBuildTarget', [name]);
+    if (!raw) return undefined;
+    return { name: String(raw.name), buildTag: String(raw.build_tag_name), destTag: String(raw.dest_tag_name) };
+  }
+
   /** Tags a build (a task on the hub); returns the task id. */
   async tagBuild(tag: string, build: string | number): Promise<number> {
     return this.call<number>('tagBuild', [tag, build]);

@@ -53,7 +53,9 @@ export function kojiBuildActivity(o: KojiBuildActivityOptions): ActivityDefiniti
       const results: SubmitResult[] = [];
       for (const task of tasks) {
         const src = distGitSource(task.pipeline);
-        const target = kojiTargetOf(task.target.target);
+        // `/packit koji-build --koji-target X` builds in X (a side tag's target); the branch's otherwise.
+        const target =
+          typeof task.options.koji_target === 'string' ? task.options.koji_target : kojiTargetOf(task.target.target);
         const made = earlier.find((t) => t.request?.[0] === src && tryKeyOf(t.request?.[2]) === task.idempotencyKey);
         const id =
           made?.id ??

@@ -134,26 +134,26 @@ export class ForgeRegistry {
    * the forge is asked with this deployment's identity. Upstream, write access is needed.
    * On a dist-git pull request Packit's rules hold: `koji-build` and `pull-from-upstream`
    * need a Fedora packager (the `packager` group), `create-update` a packager with commit
-   * access to the package. `needs` says what was missing, for the reply.
+   * access to the package. `who` says who may, for the reply.
    */
   async commandPermission(
     project: ProjectCoordinates,
     login: string,
     command?: string,
-  ): Promise<{ allowed: boolean; role: string; needs: string }> {
+  ): Promise<{ allowed: boolean; role: string; who: string }> {
     const repo = ForgeRegistry.repo(project);
     const write = `write access to ${repo.namespace}/${repo.repo}`;
     const rule = project.forge === 'pagure' && command ? DIST_GIT_COMMAND_RULES[command] : undefined;
     if (rule) {
       const packager = (await this.distGit()!.groupMembers(PACKAGER_GROUP)).includes(login);
-      const needs = rule.write ? `to be a Fedora packager with ${write}` : 'to be a Fedora packager';
-      if (!packager) return { allowed: false, role: 'not a packager', needs };
-      if (!rule.write) return { allowed: true, role: 'packager', needs };
+      const who = rule.write ? `Fedora packagers with ${write}` : 'Fedora packagers';
+      if (!packager) return { allowed: false, role: 'not a packager', who };
+      if (!rule.write) return { allowed: true, role: 'packager', who };
       const permission = await this.for(project).permission(repo, { login });
-      return { allowed: permission.canRunCommands, role: `packager, ${permission.role}`, needs };
+      return { allowed: permission.canRunCommands, role: `packager, ${permission.role}`, who };
     }
     const permission = await this.for(project).permission(repo, { login });
-    return { allowed: permission.canRunCommands, role: permission.role, needs: write };
+    return { allowed: permission.canRunCommands, role: permission.role, who: `people with ${write}` };
   }
 
   /** The forge instances (origins) this deployment has an identity for. */

@@ -16,12 +16,12 @@ import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
 import type { TestingFarmClient } from '@packflow/clients';
 import type { PagureForge } from '@packflow/forges';
-import { git } from '@packflow/source-git';
 import { ForgeRegistry } from '../forge/forge.registry.js';
 import { coprSignalOf } from '../activities/copr.activities.js';
 import { testSignalOf } from '../activities/testing-farm.activities.js';
 import { parseCheckRunId } from '../check-run.id.js';
 import type { EventRow, UpstreamRepository } from '../upstream.repository.js';
+import { branchHead, commandStepOptions, distGitCommandRun } from './dist-git.commands.js';
 import { pushedByOf } from './dist-git.facts.js';
 import { helpText } from './help.text.js';
 import type { TestResultsRecorder } from './test-results.recorder.js';
@@ -241,8 +241,7 @@ export class UpstreamService {
     const result = plan(loaded.config, { kind: 'release', repository: 'dist-git' }, this.d.releases);
     for (const s of result.skipped) logger.info({ job: s.job, reason: s.reason }, 'job not run');
     if (result.steps.length === 0) return;
-    const url = `${distGit.gitUrl.replace(/\/+$/, '')}/${repo.namespace}/${repo.repo}.git`;
-    const sha = (await git(['ls-remote', '--end-of-options', url, 'refs/heads/rawhide'], { cwd: '/' })).split('\t')[0];
+    const sha = await branchHead(distGit.gitUrl, repo, 'rawhide');
     if (!sha) throw new ConflictError(`dist-git ${repo.namespace}/${repo.repo} has no rawhide branch`);
     const ids = await this.d.repository.recordEventRefCommit(event.eventId, 'release', event.anitya.version, sha);
     for (const step of result.steps) step.options = { ...step.options, version: event.anitya.version };
@@ -311,15 +310,20 @@ export class UpstreamService {
       event.ref.kind === 'commit' ? Promise.resolve() : forge.comment(repo, target, body).then(() => {});
     const { command } = event;
     if (command.name === 'help') return reply(helpText(command.unknown));
-    const permission = await this.d.forges.commandPermission(event.project, event.actor ?? '');
+    const permission = await this.d.forges.commandPermission(event.project, event.actor ?? '', command.name);
     if (!permission.allowed) {
-      logger.info({ actor: event.actor, role: permission.role }, 'command refused: no write access');
+      logger.info({ actor: event.actor, role: permission.role }, 'command refused');
+      const what =
+        event.project.forge === 'pagure'
+          ? `\`${command.prefix} ${command.word}\` on dist-git pull requests`
+          : 'packflow commands';
       return reply(
-        `@${event.actor}, only people with write access to ${event.project.namespace}/${event.project.repo} can run packflow commands ` +
-          `(your role: ${permission.role}). Nothing was run.`,
+        `@${event.actor}, only ${permission.who} can run ${what} (your role: ${permission.role}). Nothing was run.`,
       );
     }
     const row = await this.rowOf(event);
+    if (event.project.forge === 'pagure' && event.ref.kind === 'pull_request')
+      return this.onDistGitCommand(event, row, reply, logger);
     // On an issue, `/packit propose-downstream` syncs the latest release (as Packit does).
     const release =
       event.ref.kind === 'issue' && command.name === 'propose-downstream'
@@ -382,10 +386,34 @@ export class UpstreamService {
         planEvent,
         { ...row, commitId: head.commitId },
         logger,
-        release ? { upstream_tag: release.tag } : undefined,
+        { ...commandStepOptions(command), ...(release ? { upstream_tag: release.tag } : {}) },
       ));
     if (!started && planEvent)
       await reply(`Nothing to run for \`${command.word}\` in this repository's packit configuration.`);
+  }
+
+  /** A command on a dist-git pull request: its job runs on the head of the branch the pull request targets. */
+  private async onDistGitCommand(
+    event: CommentEvent,
+    row: EventRow,
+    reply: (body: string) => Promise<void>,
+    logger: Logger,
+  ): Promise<void> {
+    const distGit = this.d.distGit;
+    const planEvent = planEventOf(event);
+    if (!distGit || !planEvent || !row.refId) return reply('packflow cannot run commands on this dist-git here.');
+    const run = await distGitCommandRun(distGit, ForgeRegistry.repo(event.project), Number(event.ref.name), event.command);
+    if ('reply' in run) return reply(run.reply);
+    const commitId = await this.d.repository.recordEventCommit(event.eventId, row.refId, run.sha);
+    const started = await this.planAndStart(
+      event,
+      run.sha,
+      { ...planEvent, branch: run.branch },
+      { ...row, commitId },
+      logger,
+      run.stepOptions,
+    );
+    if (!started) await reply(`Nothing to run for \`${event.command.word}\` on ${run.branch} in this package's packit configuration.`);
   }
 
   private packageMatches(pkg: string | null, wanted: string | null): boolean {

@@ -13,7 +13,12 @@ function planPush(jobExtra: string, pushedBy?: PushedBy) {
   const text = `jobs:\n  - {job: koji_build, trigger: commit, dist_git_branches: [rawhide]${jobExtra}}\n`;
   const loaded = loadConfig(text, '.packit.yaml', { releases });
   expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const event: PlanEvent = { kind: 'push', branch: 'rawhide', repository: 'dist-git', ...(pushedBy ? { pushedBy } : {}) };
+  const event: PlanEvent = {
+    kind: 'push',
+    branch: 'rawhide',
+    repository: 'dist-git',
+    ...(pushedBy ? { pushedBy } : {}),
+  };
   const p = plan(loaded.config!, event, releases);
   return { built: p.steps.length > 0, reasons: p.skipped.map((s) => s.reason) };
 }

@@ -27,7 +27,5 @@ export async function pushedByOf(
   const lists = jobs.flatMap((j) => ['allowed_pr_authors', 'allowed_committers'].map((k) => j.options[k]));
   const aliased = lists.some((l) => Array.isArray(l) && l.some((e) => ALIASES.includes(String(e))));
   const role = aliased ? (await pagure.permission(repo, { login })).role : 'none';
-  return pr
-    ? { via: 'pull_request', login, pullRequest: pr.id, groups, role }
-    : { via: 'push', login, groups, role };
+  return pr ? { via: 'pull_request', login, pullRequest: pr.id, groups, role } : { via: 'push', login, groups, role };
 }

@@ -6,7 +6,7 @@
 // pushes (`pagure.git.receive`) and Koji's messages; the bridge answers once the message is
 // recorded, so "nothing ran" is asserted after the stack settled, never after a sleep.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -278,5 +278,100 @@ describe('commands on a dist-git pull request', () => {
     await as('nobody').comment(HELLO, { pullRequest: pr }, '/packit help');
     await waitFor(() => /On a Fedora dist-git pull request/.test(lastComment(pr)?.comment ?? ''), { what: 'the help' });
     expect(lastComment(pr)!.comment).toContain('/packit create-update');
+  });
+});
+
+describe('Fedora commands upstream', () => {
+  const REPO = 'acme/hello';
+  const SHA = 'c0ffee'.padEnd(40, '0');
+  /** Packit's issue about a failed Fedora job (the retrigger fixture), about this run's dist-git and f42. */
+  const retriggerIssue = (fixture: string) => {
+    const payload = JSON.parse(
+      readFileSync(new URL(`../../shared/fixtures/webhooks/github/${fixture}`, import.meta.url), 'utf8'),
+    ) as { issue: { title: string; body: string }; comment: { body: string } };
+    const body = payload.issue.body
+      .replace('https://src.fedoraproject.org/rpms/python-teamcity-messages', `${pagure.url}/rpms/hello`)
+      .replace('`f37`', '`f42`');
+    return { issue: { title: payload.issue.title, body }, command: payload.comment.body };
+  };
+  const issueComments = (issue: number) =>
+    stack!.github.comments.filter((c) => c.repo === REPO && c.issueNumber === issue).map((c) => c.body);
+
+  beforeAll(() => {
+    stack!.github.setPermission(REPO, 'maintainer', 'write');
+    stack!.github.setPermission(REPO, 'drive-by', 'read');
+  });
+
+  it('/packit koji-build on an upstream issue builds the branches it names, for people with write access only', async () => {
+    const { issue, command } = retriggerIssue('repository_issue_comment_retrigger_koji_build.json');
+    expect(command).toBe('/packit koji-build');
+    await stack!.github.emitIssueComment(REPO, 1, command, { sender: 'drive-by', pullRequest: false, issue });
+    await waitFor(() => issueComments(1).some((b) => /only people with write access/.test(b)), {
+      what: 'the refusal on the issue',
+    });
+
+    const before = koji.buildTasks().length;
+    const head = pagure.git.head('rpms/hello', 'f42')!;
+    await stack!.github.emitIssueComment(REPO, 1, command, { sender: 'maintainer', pullRequest: false, issue });
+    const task = await waitFor(
+      () =>
+        koji
+          .buildTasks()
+          .slice(before)
+          .find((t) => t.request[1] === 'f42'),
+      {
+        what: 'the Koji build of f42',
+      },
+    );
+    expect(task.request[0]).toBe(`git+${pagure.url}/rpms/hello.git#${head}`);
+  });
+
+  it('/packit create-update on an upstream issue takes the latest build of the branch (no second update of it)', async () => {
+    const { issue, command } = retriggerIssue('repository_issue_comment_retrigger_bodhi_update.json');
+    expect(command).toBe('/packit create-update');
+    await stack!.github.emitIssueComment(REPO, 2, command, { sender: 'maintainer', pullRequest: false, issue });
+    await waitFor(
+      async () =>
+        (
+          await stack!.db
+            .pool()
+            .query(`select 1 from shared.pipeline_steps where job = 'bodhi_update' and status = 'success'`)
+        ).rows.length === 2,
+      { what: 'the second bodhi_update step to succeed', timeoutMs: 30_000 },
+    );
+    expect(bodhi.updates).toHaveLength(1);
+  });
+
+  it('/packit upstream-koji-build on a pull request runs for people with write access only, with --koji-target', async () => {
+    stack!.github.setFile(
+      REPO,
+      SHA,
+      '.packit.yaml',
+      'jobs:\n  - {job: upstream_koji_build, trigger: pull_request, targets: [f42], scratch: true}\n',
+    );
+    stack!.github.setPullRequestFiles(REPO, 4, [{ filename: 'hello.c' }]);
+    await stack!.github.emitPullRequest(REPO, { number: 4, headSha: SHA, sender: 'maintainer' });
+    const kojiSteps = async () =>
+      (
+        await stack!.db
+          .pool()
+          .query<{ options: Record<string, unknown> }>(
+            `select options from shared.pipeline_steps where job = 'upstream_koji_build' order by id`,
+          )
+      ).rows;
+    await waitFor(async () => (await kojiSteps()).length === 1, { what: "the pull request's upstream Koji build" });
+
+    await stack!.github.emitIssueComment(REPO, 4, '/packit upstream-koji-build', { sender: 'drive-by' });
+    await waitFor(() => issueComments(4).some((b) => /only people with write access/.test(b)), {
+      what: 'the refusal on the pull request',
+    });
+    await stack!.settled();
+    expect(await kojiSteps()).toHaveLength(1);
+
+    await stack!.github.emitIssueComment(REPO, 4, `/packit upstream-koji-build --koji-target ${SIDE_TAG}`, {
+      sender: 'maintainer',
+    });
+    await waitFor(async () => (await kojiSteps()).length === 2, { what: 'the upstream Koji build of the command' });
+    expect((await kojiSteps())[1].options).toMatchObject({ koji_target: SIDE_TAG });
   });
 });

@@ -148,6 +148,8 @@ const commentEvent = <T extends string>(type: T) =>
     ...forgeEnvelope,
     comment: z.object({ id: z.string(), body: z.string(), url: z.string().nullable() }),
     command: commandSchema,
+    /** A comment on an issue: the issue's title and description, when the payload has them. */
+    issue: z.object({ title: z.string().nullable(), body: z.string().nullable() }).nullable().optional(),
   });
 
 const checkRunEvent = <T extends string>(type: T) =>

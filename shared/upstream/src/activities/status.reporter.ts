@@ -135,7 +135,7 @@ export class StatusReporter {
             : 'Build';
     const reported = await forge.reportStatus(ForgeRegistry.repo(pipeline.project), {
       name,
-      sha: pipeline.commitSha,
+      sha: headOf(change),
       state: STATE[target.status],
       title: target.reason ? `${what} ${words}: ${target.reason}` : `${what} ${words}`,
       detailsUrl: this.pipelineUrl(change),
@@ -150,6 +150,13 @@ export class StatusReporter {
     }
     this.logger.debug({ name, state: target.status, pipelineId: pipeline.id }, 'status reported');
   }
+}
+
+/** The commit a target's status goes on: its branch's own head where the step names one (`branch_heads`). */
+function headOf(change: TargetChange): string {
+  const heads = change.options.branch_heads as Record<string, unknown> | undefined;
+  const head = heads?.[change.target.target];
+  return typeof head === 'string' ? head : change.pipeline.commitSha;
 }
 
 const forgeStatusIdOf = (target: TargetState): string | undefined =>

@@ -4,6 +4,13 @@
 // that branch's latest build, `/packit pull-from-upstream --version X` lands version X in
 // that branch again. Who may run them is ForgeRegistry.commandPermission's (packagers);
 // this module works out what the pipeline runs on.
+import {
+  CONFIG_FILE_NAMES,
+  formatDiagnostic,
+  loadConfig,
+  type PackitConfig,
+  type ReleaseTable,
+} from '@packflow/config';
 import type { PackitCommand } from '@packflow/events';
 import type { PagureForge, RepoId } from '@packflow/forges';
 import { git } from '@packflow/source-git';
@@ -49,4 +56,20 @@ export function commandStepOptions(command: PackitCommand): Record<string, unkno
   if (command.kojiTarget) options.koji_target = command.kojiTarget;
   if (command.version) options.version = command.version;
   return options;
+}
+
+/** dist-git's own configuration (rawhide's, as Packit reads it); undefined when it has none. */
+export async function distGitConfig(
+  pagure: PagureForge,
+  repo: RepoId,
+  releases: ReleaseTable,
+): Promise<{ config?: PackitConfig; errors: string[] } | undefined> {
+  for (const name of CONFIG_FILE_NAMES) {
+    const text = await pagure.fileContent(repo, name, 'rawhide');
+    if (text === undefined) continue;
+    const result = loadConfig(text, name, { releases });
+    const errors = result.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic);
+    return { config: errors.length ? undefined : result.config, errors };
+  }
+  return undefined;
 }

@@ -21,7 +21,8 @@ import { coprSignalOf } from '../activities/copr.activities.js';
 import { testSignalOf } from '../activities/testing-farm.activities.js';
 import { parseCheckRunId } from '../check-run.id.js';
 import type { EventRow, UpstreamRepository } from '../upstream.repository.js';
-import { branchHead, commandStepOptions, distGitCommandRun } from './dist-git.commands.js';
+import { branchHead, commandStepOptions, distGitCommandRun, distGitConfig } from './dist-git.commands.js';
+import { startIssueRetrigger } from './issue-retrigger.js';
 import { pushedByOf } from './dist-git.facts.js';
 import { helpText } from './help.text.js';
 import type { TestResultsRecorder } from './test-results.recorder.js';
@@ -225,15 +226,7 @@ export class UpstreamService {
     }
     if (await this.d.repository.startedPipeline(event.eventId)) return;
     const repo = ForgeRegistry.repo(event.project);
-    let loaded: { config?: PackitConfig; errors: string[] } | undefined;
-    for (const name of CONFIG_FILE_NAMES) {
-      const text = await distGit.pagure.fileContent(repo, name, 'rawhide');
-      if (text === undefined) continue;
-      const result = loadConfig(text, name, { releases: this.d.releases });
-      const errors = result.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic);
-      loaded = { config: errors.length ? undefined : result.config, errors };
-      break;
-    }
+    const loaded = await distGitConfig(distGit.pagure, repo, this.d.releases);
     if (!loaded?.config) {
       logger.info({ errors: loaded?.errors ?? [] }, 'no valid packit configuration in dist-git: nothing to do');
       return;
@@ -324,6 +317,8 @@ export class UpstreamService {
     const row = await this.rowOf(event);
     if (event.project.forge === 'pagure' && event.ref.kind === 'pull_request')
       return this.onDistGitCommand(event, row, reply, logger);
+    if (event.type === 'issue.comment' && (command.name === 'koji-build' || command.name === 'create-update'))
+      return startIssueRetrigger(this.d, event, reply, logger);
     // On an issue, `/packit propose-downstream` syncs the latest release (as Packit does).
     const release =
       event.ref.kind === 'issue' && command.name === 'propose-downstream'
@@ -380,14 +375,10 @@ export class UpstreamService {
     const planEvent = planEventOf(event, { changedFiles: await this.changedFiles(event).catch(() => undefined) });
     const started =
       planEvent &&
-      (await this.planAndStart(
-        event,
-        head.sha,
-        planEvent,
-        { ...row, commitId: head.commitId },
-        logger,
-        { ...commandStepOptions(command), ...(release ? { upstream_tag: release.tag } : {}) },
-      ));
+      (await this.planAndStart(event, head.sha, planEvent, { ...row, commitId: head.commitId }, logger, {
+        ...commandStepOptions(command),
+        ...(release ? { upstream_tag: release.tag } : {}),
+      }));
     if (!started && planEvent)
       await reply(`Nothing to run for \`${command.word}\` in this repository's packit configuration.`);
   }
@@ -402,7 +393,12 @@ export class UpstreamService {
     const distGit = this.d.distGit;
     const planEvent = planEventOf(event);
     if (!distGit || !planEvent || !row.refId) return reply('packflow cannot run commands on this dist-git here.');
-    const run = await distGitCommandRun(distGit, ForgeRegistry.repo(event.project), Number(event.ref.name), event.command);
+    const run = await distGitCommandRun(
+      distGit,
+      ForgeRegistry.repo(event.project),
+      Number(event.ref.name),
+      event.command,
+    );
     if ('reply' in run) return reply(run.reply);
     const commitId = await this.d.repository.recordEventCommit(event.eventId, row.refId, run.sha);
     const started = await this.planAndStart(
@@ -413,7 +409,10 @@ export class UpstreamService {
       logger,
       run.stepOptions,
     );
-    if (!started) await reply(`Nothing to run for \`${event.command.word}\` on ${run.branch} in this package's packit configuration.`);
+    if (!started)
+      await reply(
+        `Nothing to run for \`${event.command.word}\` on ${run.branch} in this package's packit configuration.`,
+      );
   }
 
   private packageMatches(pkg: string | null, wanted: string | null): boolean {

@@ -37,7 +37,7 @@ describe('parseCommentCommand', () => {
     expect(parseCommentCommand('/packit test --id=x -p pkg')).toMatchObject({ identifier: 'x', package: 'pkg' });
   });
 
-  it('reads the Fedora commands\' --koji-target and --version', () => {
+  it("reads the Fedora commands' --koji-target and --version", () => {
     expect(parseCommentCommand('/packit koji-build --koji-target f42-build-side-1234')).toMatchObject({
       name: 'koji-build',
       kojiTarget: 'f42-build-side-1234',

@@ -18,7 +18,7 @@ export function helpText(unknown?: string | null): string {
     'On a Fedora dist-git pull request (Fedora packagers only):',
     '',
     '- `/packit koji-build [--koji-target TARGET]`: build the branch the pull request targets in Koji',
-    '- `/packit create-update`: create the Bodhi update of that branch\'s latest build (needs commit access too)',
+    "- `/packit create-update`: create the Bodhi update of that branch's latest build (needs commit access too)",
     '- `/packit pull-from-upstream --version X`: land upstream version X in that branch',
   ].join('\n');
 }

@@ -11,7 +11,7 @@ import {
   type PlanEvent,
   type ReleaseTable,
 } from '@packflow/config';
-import { ConflictError, PackflowError, type ItemKind, type Logger } from '@packflow/core';
+import { ConflictError, PackflowError, type Logger } from '@packflow/core';
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
 import type { TestingFarmClient } from '@packflow/clients';
@@ -24,6 +24,7 @@ import type { EventRow, UpstreamRepository } from '../upstream.repository.js';
 import { branchHead, commandStepOptions, distGitCommandRun, distGitConfig } from './dist-git.commands.js';
 import { startIssueRetrigger } from './issue-retrigger.js';
 import { pushedByOf } from './dist-git.facts.js';
+import { installationOf, resultTargetOf } from './event.targets.js';
 import { helpText } from './help.text.js';
 import type { TestResultsRecorder } from './test-results.recorder.js';
 
@@ -484,24 +485,4 @@ export class UpstreamService {
     const state = states[event.koji.newState];
     if (state) await this.d.engine.signal({ kind: 'koji_build', externalId: event.koji.taskId }, { state });
   }
-}
-
-/** The build or test a result event is about, by its external id. */
-function resultTargetOf(event: EventMessage): { kind: ItemKind; externalId: string } | undefined {
-  switch (event.type) {
-    case 'copr.build_start':
-    case 'copr.build_end':
-      return { kind: event.copr.srpm ? 'srpm_build' : 'copr_build', externalId: event.copr.buildId };
-    case 'testing_farm.notification':
-      return { kind: 'tests', externalId: event.testingFarm.requestId };
-    case 'koji.task_state_change':
-      return { kind: 'koji_build', externalId: event.koji.taskId };
-    default:
-      return undefined;
-  }
-}
-
-/** The GitHub App installation a forge event was delivered for (null elsewhere). */
-function installationOf(event: EventMessage): number | null {
-  return 'installationId' in event ? (event.installationId ?? null) : null;
 }

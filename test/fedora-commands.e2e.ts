@@ -373,5 +373,21 @@ describe('Fedora commands upstream', () => {
     });
     await waitFor(async () => (await kojiSteps()).length === 2, { what: 'the upstream Koji build of the command' });
     expect((await kojiSteps())[1].options).toMatchObject({ koji_target: SIDE_TAG });
+
+    // On an issue, the command builds the latest release (the release's upstream Koji build).
+    const RELEASE_SHA = 'be1ea5e'.padEnd(40, '0');
+    stack!.github.setRelease(REPO, 'v1.1', RELEASE_SHA);
+    stack!.github.setFile(
+      REPO,
+      RELEASE_SHA,
+      '.packit.yaml',
+      'jobs:\n  - {job: upstream_koji_build, trigger: release, targets: [f42], scratch: true}\n',
+    );
+    await stack!.github.emitIssueComment(REPO, 6, '/packit upstream-koji-build', {
+      sender: 'maintainer',
+      pullRequest: false,
+    });
+    await waitFor(async () => (await kojiSteps()).length === 3, { what: 'the upstream Koji build of the release' });
+    expect((await kojiSteps())[2].options).toMatchObject({ upstream_tag: 'v1.1' });
   });
 });

@@ -320,12 +320,13 @@ export class UpstreamService {
       return this.onDistGitCommand(event, row, reply, logger);
     if (event.type === 'issue.comment' && (command.name === 'koji-build' || command.name === 'create-update'))
       return startIssueRetrigger(this.d, event, reply, logger);
-    // On an issue, `/packit propose-downstream` syncs the latest release (as Packit does).
+    // On an issue, `/packit propose-downstream` syncs the latest release (as Packit does), and
+    // `/packit upstream-koji-build` builds it (the release jobs of an issue comment).
     const release =
-      event.ref.kind === 'issue' && command.name === 'propose-downstream'
+      event.ref.kind === 'issue' && (command.name === 'propose-downstream' || command.name === 'upstream-koji-build')
         ? await this.latestRelease(event, row)
         : undefined;
-    if (release === null) return reply('packflow found no release of this repository to propose downstream.');
+    if (release === null) return reply(`packflow found no release of this repository to run \`${command.word}\` for.`);
     const head =
       release?.head ??
       (row.commitId

@@ -129,6 +129,14 @@ describe('a release, to Fedora dist-git', () => {
       expect(pagure.git.show('forks/packit/rpms/widget', at, 'sources')).toBe(
         `SHA512 (widget-2.0.tar.gz) = ${stored.hash}\n`,
       );
+      // The dist-git pull request carries the step's status as a flag on its head commit.
+      const head = pagure.git.head('forks/packit/rpms/widget', at)!;
+      const flags = await waitFor(() => pagure.commitFlags.get(`rpms/widget@${head}`), {
+        what: `the flag on the ${branch} pull request`,
+      });
+      expect(flags).toEqual([
+        expect.objectContaining({ username: 'packit', status: 'success', comment: expect.stringMatching(/succeeded/) }),
+      ]);
     }
 
     // Another delivery of the release (a new pipeline) updates the same pull requests.

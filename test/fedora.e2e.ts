@@ -18,7 +18,7 @@ const DIST_GIT = 'https://src.fedoraproject.org';
 const CONFIG = `
 downstream_package_name: hello
 jobs:
-  - {job: koji_build, trigger: commit, dist_git_branches: [f42]}
+  - {job: koji_build, trigger: commit, dist_git_branches: [f42], allowed_committers: [maintainer]}
   - {job: bodhi_update, trigger: koji_build, dist_git_branches: [f42]}
 `;
 

@@ -41,10 +41,11 @@ export function loadUpstreamWorkerConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Readonly<UpstreamWorkerConfig> {
   const r = new EnvReader(env);
+  const identities = readForgeIdentities(r);
   return r.done({
     ...readCommonConfig(r),
     transport: readWorkerTransportConfig(r, { durable: 'upstream-worker', subjects: ['upstream.>'] }),
-    ...readForgeIdentities(r),
+    ...identities,
     copr: {
       url: r.url('COPR_URL', 'https://copr.fedorainfracloud.org', ['http', 'https'])!,
       login: r.optional('COPR_LOGIN'),
@@ -57,7 +58,7 @@ export function loadUpstreamWorkerConfig(
     },
     koji: readKojiSettings(r),
     bodhi: readBodhiSettings(r),
-    downstream: readDownstreamSettings(r),
+    downstream: readDownstreamSettings(r, identities.pagure),
     publicUrl: r.url('PACKFLOW_PUBLIC_URL', 'http://127.0.0.1:8080', ['http', 'https'])!,
     dashboardUrl: r.url('DASHBOARD_URL', 'http://127.0.0.1:8081', ['http', 'https'])!,
     reconcileIntervalMs: r.int('RECONCILE_INTERVAL_MS', 60_000, { min: 100 }),

@@ -16,4 +16,10 @@ export { readPlanningConfig, type PlanningSettings } from './planning.config.js'
 export { resolveTargets, type TargetKind } from './target.resolver.js';
 export { commentCommandIn, commentCommandOf, planEventOf, triggerOf, type KnownFacts } from './plan-event.mapper.js';
 export { plan, type PlanOptions } from './plan.planner.js';
+export {
+  allowedGroupsOf,
+  DEFAULT_ALLOWED_COMMITTERS,
+  DEFAULT_ALLOWED_PR_AUTHORS,
+  pushAccountReason,
+} from './allowed-accounts.js';
 export { planSummary, type PlanSummary } from './plan.summary.js';

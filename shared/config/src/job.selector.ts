@@ -5,6 +5,7 @@ import type { JobConfig, PackitConfig } from './config.types.js';
 import type { CommentCommand, PlanEvent } from './plan-event.types.js';
 import { branchPattern } from './job.parser.js';
 import { pathsMatch } from './paths.matcher.js';
+import { pushAccountReason } from './allowed-accounts.js';
 import type { ReleaseTable } from './release-table.loader.js';
 import { resolveTargets } from './target.resolver.js';
 
@@ -54,6 +55,8 @@ const TRIGGER_WORDS: Record<string, string> = {
 export interface EventContext {
   /** The trigger of the jobs this event runs; null when it runs none (`reason` says why). */
   trigger: Trigger | null;
+  /** Other triggers whose jobs it runs as well (`/packit create-update`: Bodhi jobs after Koji builds). */
+  alsoTriggers?: Trigger[];
   reason?: string;
   automatic: boolean;
   branch?: string;
@@ -86,6 +89,7 @@ export function eventContext(event: PlanEvent, instance: string): EventContext {
       if (!spec) return { ...none, reason: `/packit ${c.command || ''} runs no job`.replace('  ', ' ') };
       const text = `/packit${c.instance === 'stg' ? '-stg' : ''} ${c.command}`;
       const command = { ...c, spec, text };
+      if (eventSide(event) === 'dist-git') return distGitCommentContext(event, base, command);
       if (event.commentOn === 'issue')
         return { ...base, trigger: 'release', automatic: false, command, what: `${text} on an issue` };
       if (event.commentOn === 'commit') {
@@ -102,6 +106,34 @@ export function eventContext(event: PlanEvent, instance: string): EventContext {
       }
       return { ...base, trigger: 'pull_request', automatic: false, command, what: `${text} on a pull request` };
     }
+  }
+}
+
+/**
+ * A command on a dist-git pull request (Packit's dist-git commands): the job of that
+ * command runs for the pull request's target branch, with the trigger that job has.
+ */
+function distGitCommentContext(
+  event: PlanEvent,
+  base: Pick<EventContext, 'branch' | 'defaultBranch' | 'tag'>,
+  command: NonNullable<EventContext['command']>,
+): EventContext {
+  const what = `${command.text} on a dist-git pull request`;
+  switch (command.command) {
+    case 'koji-build':
+      return { ...base, trigger: 'commit', automatic: false, command, what };
+    case 'create-update':
+      return { ...base, trigger: 'commit', alsoTriggers: ['koji_build'], automatic: false, command, what };
+    case 'pull-from-upstream':
+      return { ...base, trigger: 'release', automatic: false, command, what };
+    default:
+      return {
+        ...base,
+        trigger: null,
+        automatic: false,
+        what,
+        reason: `${command.text} runs on upstream repositories; on dist-git pull requests packflow runs /packit koji-build, create-update and pull-from-upstream`,
+      };
   }
 }
 
@@ -128,7 +160,7 @@ export function skipReason(job: JobConfig, input: SelectInput, asFollower = fals
   if (ctx.trigger === null) return ctx.reason ?? 'the event runs no job';
   const sidetag = sidetagReason(job, event);
   if (sidetag) return sidetag;
-  if (job.trigger !== ctx.trigger && !updateOfFinishedBuild(job, event))
+  if (job.trigger !== ctx.trigger && !updateOfFinishedBuild(job, event) && !ctx.alsoTriggers?.includes(job.trigger))
     return `trigger is ${job.trigger} (runs on ${TRIGGER_WORDS[job.trigger]}); this is ${ctx.what}`;
 
   const command = ctx.command;
@@ -158,7 +190,19 @@ export function skipReason(job: JobConfig, input: SelectInput, asFollower = fals
   if (job.manualTrigger && (ctx.automatic || asFollower)) {
     return `manual_trigger is true: runs only from a ${COMMAND_FOR[job.type]} comment`;
   }
-  return branchReason(job, input) ?? labelReason(job, event) ?? pathsReason(job, input) ?? tagReason(job, ctx);
+  return (
+    branchReason(job, input) ??
+    labelReason(job, event) ??
+    pathsReason(job, input) ??
+    tagReason(job, ctx) ??
+    pusherReason(job, event, ctx)
+  );
+}
+
+/** koji_build on a dist-git push: the committer, or the merged pull request's author, must be allowed. */
+function pusherReason(job: JobConfig, event: PlanEvent, ctx: EventContext): string | undefined {
+  if (job.type !== 'koji_build' || !ctx.automatic || ctx.trigger !== 'commit' || !event.pushedBy) return undefined;
+  return pushAccountReason(job, event.pushedBy);
 }
 
 /**
@@ -191,7 +235,8 @@ function branchReason(job: JobConfig, { event, ctx, releases }: SelectInput): st
   if (eventSide(event) === 'dist-git') {
     if (job.type === 'bodhi_update' && job.trigger === 'commit' && event.kind === 'push')
       return 'bodhi_update runs when a Koji build of the branch finishes, not on the push itself';
-    if ((job.trigger !== 'commit' && job.trigger !== 'koji_build') || ctx.branch === undefined) return undefined;
+    if ((job.trigger !== 'commit' && job.trigger !== 'koji_build' && !ctx.command) || ctx.branch === undefined)
+      return undefined;
     const branches = resolveTargets(
       (job.distGitBranches ?? []).map((s) => s.name),
       releases,

@@ -17,6 +17,8 @@ export function commentCommandOf(command: PackitCommand): CommentCommand {
   if (command.commit) out.commit = command.commit;
   if (command.release) out.release = command.release;
   if (command.buildsFrom) out.buildsFrom = command.buildsFrom;
+  if (command.kojiTarget) out.kojiTarget = command.kojiTarget;
+  if (command.version) out.version = command.version;
   return out;
 }
 

@@ -21,6 +21,10 @@ export interface CommentCommand {
   /** `--commit BRANCH` / `--release TAG` on a commit comment. */
   commit?: string;
   release?: string;
+  /** `--koji-target TARGET` of a Koji build command. */
+  kojiTarget?: string;
+  /** `--version X` of `/packit pull-from-upstream`. */
+  version?: string;
   /** `namespace/repo#123` of `/packit test`: test that pull request's builds. */
   buildsFrom?: string;
   /** `/packit-stg …` addresses the staging instance. */
@@ -35,6 +39,20 @@ export interface StepResult {
   identifier: string | null;
   /** A chroot, test target or branch; `srpm-builds` for an SRPM build. */
   target: string;
+}
+
+/**
+ * Who a dist-git push is by, as koji_build's allowed_committers and allowed_pr_authors read
+ * it: the author of the merged pull request the pushed commit came from, or the committer
+ * of a direct push; with the `@groups` of the config they belong to and their role on the
+ * dist-git project (`owner`, `admin`, `commit`, `collaborator`, `ticket`, `none`).
+ */
+export interface PushedBy {
+  via: 'push' | 'pull_request';
+  login: string;
+  pullRequest?: number;
+  groups: string[];
+  role: string;
 }
 
 export interface PlanEvent {
@@ -61,6 +79,8 @@ export interface PlanEvent {
   succeeded?: StepResult[];
   /** Targets that failed for this commit (for `/packit retest-failed` and `rebuild-failed`). */
   failed?: StepResult[];
+  /** A dist-git push: who it is by (unknown: koji_build leaves no push out for it). */
+  pushedBy?: PushedBy;
   /** Where it happened: the upstream repository (default) or a Fedora dist-git repository. */
   repository?: 'upstream' | 'dist-git';
   /**

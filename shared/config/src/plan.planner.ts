@@ -73,9 +73,9 @@ export function plan(config: PackitConfig, event: PlanEvent, releases: ReleaseTa
   for (const job of selected) {
     if (job.type === 'tests') continue;
     let targets = b.targetsOf(job);
-    // A dist-git push is to one branch: the downstream job runs for that branch only.
+    // A dist-git push is to one branch, a dist-git pull request into one: the downstream job runs for it only.
     // So is a Koji build's: it was built for (or tagged into the side tag of) one branch.
-    if (eventSide(event) === 'dist-git' && ctx.trigger !== 'pull_request' && ctx.branch !== undefined)
+    if (eventSide(event) === 'dist-git' && (ctx.trigger !== 'pull_request' || ctx.command) && ctx.branch !== undefined)
       targets = [ctx.branch];
     if (ctx.command?.spec.failedOnly) {
       const failed = failedTargets(event, job, 'copr_build', targets);

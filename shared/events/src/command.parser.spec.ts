@@ -37,6 +37,28 @@ describe('parseCommentCommand', () => {
     expect(parseCommentCommand('/packit test --id=x -p pkg')).toMatchObject({ identifier: 'x', package: 'pkg' });
   });
 
+  it("reads the Fedora commands' --koji-target and --version", () => {
+    expect(parseCommentCommand('/packit koji-build --koji-target f42-build-side-1234')).toMatchObject({
+      name: 'koji-build',
+      kojiTarget: 'f42-build-side-1234',
+      args: [],
+    });
+    expect(parseCommentCommand('/packit upstream-koji-build --koji-target=f43 --package ogr')).toMatchObject({
+      name: 'upstream-koji-build',
+      kojiTarget: 'f43',
+      package: 'ogr',
+    });
+    expect(parseCommentCommand('/packit pull-from-upstream --version 1.2.3')).toMatchObject({
+      name: 'pull-from-upstream',
+      version: '1.2.3',
+    });
+    expect(parseCommentCommand('/packit create-update')).toMatchObject({ name: 'create-update', args: [] });
+    expect(parseCommentCommand('/packit propose-downstream --id fedora')).toMatchObject({
+      name: 'propose-downstream',
+      identifier: 'fedora',
+    });
+  });
+
   it('keeps a flag without its value as an argument', () => {
     expect(parseCommentCommand('/packit test --identifier')).toMatchObject({
       identifier: null,

@@ -13,7 +13,10 @@ const COMMANDS: Record<string, PackitCommand['name']> = {
 };
 
 /** Flags that take a value, and the field each fills. */
-const VALUE_FLAGS: Record<string, 'identifier' | 'package' | 'labels' | 'commit' | 'release' | 'env'> = {
+const VALUE_FLAGS: Record<
+  string,
+  'identifier' | 'package' | 'labels' | 'commit' | 'release' | 'env' | 'kojiTarget' | 'version'
+> = {
   '--identifier': 'identifier',
   '--id': 'identifier',
   '-i': 'identifier',
@@ -23,6 +26,10 @@ const VALUE_FLAGS: Record<string, 'identifier' | 'package' | 'labels' | 'commit'
   '--commit': 'commit',
   '--release': 'release',
   '--env': 'env',
+  // Koji builds (`koji-build`, `upstream-koji-build`): the Koji target to build in.
+  '--koji-target': 'kojiTarget',
+  // `pull-from-upstream` on a dist-git pull request: the upstream version to land.
+  '--version': 'version',
 };
 
 /** `namespace/repo#123`: `/packit test` with the builds of that pull request. */

@@ -103,6 +103,10 @@ export const commandSchema = z.object({
   /** `--commit BRANCH` / `--release TAG` (a comment on a commit or an issue). */
   commit: z.string().nullable().optional(),
   release: z.string().nullable().optional(),
+  /** `--koji-target TARGET` (`koji-build`, `upstream-koji-build`): the Koji target to build in. */
+  kojiTarget: z.string().nullable().optional(),
+  /** `--version X` (`pull-from-upstream`): the upstream version to land. */
+  version: z.string().nullable().optional(),
   /** `namespace/repo#123` (`test`: test with that pull request's builds). */
   buildsFrom: z.string().nullable().optional(),
   /** Every other argument, in order. */
@@ -133,6 +137,8 @@ const pushEvent = <T extends string>(type: T) =>
       ref: z.string(),
       before: z.string().nullable(),
       commitCount: z.number().int().nonnegative().nullable(),
+      /** The pull request the push merged, when the message says (Pagure's `pull_request_id`). */
+      pullRequest: z.number().int().positive().nullable().optional(),
     }),
   });
 
@@ -142,6 +148,8 @@ const commentEvent = <T extends string>(type: T) =>
     ...forgeEnvelope,
     comment: z.object({ id: z.string(), body: z.string(), url: z.string().nullable() }),
     command: commandSchema,
+    /** A comment on an issue: the issue's title and description, when the payload has them. */
+    issue: z.object({ title: z.string().nullable(), body: z.string().nullable() }).nullable().optional(),
   });
 
 const checkRunEvent = <T extends string>(type: T) =>

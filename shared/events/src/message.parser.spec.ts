@@ -189,7 +189,7 @@ describe('parseMessage', () => {
       ref: { kind: 'branch', name: 'rawhide' },
       sha: 'abc1234',
       actor: 'alice',
-      push: { ref: 'refs/heads/rawhide', before: null, commitCount: null },
+      push: { ref: 'refs/heads/rawhide', before: null, commitCount: null, pullRequest: null },
     };
     expect(
       parseMessage({
@@ -212,6 +212,22 @@ describe('parseMessage', () => {
         commit: { namespace: 'rpms', repo: 'widget', branch: 'rawhide', rev: 'abc1234' },
       }),
     ).toMatchObject({ project: { instanceUrl: 'https://src.stg.fedoraproject.org' } });
+    // A push that merged a pull request names it (the keys of messages/distgit_push_packit.json).
+    expect(
+      parseMessage({
+        agent: 'pagure',
+        branch: 'f36',
+        pull_request_id: 5,
+        end_commit: 'ad0c308af91da45cf40b253cd82f07f63ea9cbbf',
+        total_commits: 1,
+        repo: { namespace: 'rpms', name: 'packit' },
+        topic: 'org.fedoraproject.prod.pagure.git.receive',
+      }),
+    ).toMatchObject({
+      actor: 'pagure',
+      ref: { kind: 'branch', name: 'f36' },
+      push: { pullRequest: 5 },
+    });
     expect(() =>
       parseMessage({ topic: 'git.receive', commit: { namespace: 'rpms', repo: 'w', branch: 'b', rev: 'r' } }),
     ).toThrow(/no dist-git instance/);

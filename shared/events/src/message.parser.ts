@@ -209,7 +209,13 @@ function distGitInstance(topic: string, env: string | null): string {
   return instance;
 }
 
-function distGitPushEvent(project: EventProject, branch: string, sha: string, actor: string | null): ParseResult {
+function distGitPushEvent(
+  project: EventProject,
+  branch: string,
+  sha: string,
+  actor: string | null,
+  pullRequest: number | null = null,
+): ParseResult {
   return {
     type: 'push.branch',
     source: 'messages',
@@ -217,7 +223,7 @@ function distGitPushEvent(project: EventProject, branch: string, sha: string, ac
     ref: { kind: 'branch', name: branch },
     sha,
     actor,
-    push: { ref: `refs/heads/${branch}`, before: null, commitCount: null },
+    push: { ref: `refs/heads/${branch}`, before: null, commitCount: null, pullRequest },
   };
 }
 
@@ -250,7 +256,8 @@ function pagureGitReceive(topic: string, env: string | null, body: PayloadReader
         repo: repo.str('name'),
       };
   if (!project.namespace) return repo.fail('namespace', 'a namespace');
-  return distGitPushEvent(project, body.str('branch'), body.str('end_commit'), body.optStr('agent'));
+  const pullRequest = body.raw('pull_request_id') == null ? null : body.int('pull_request_id');
+  return distGitPushEvent(project, body.str('branch'), body.str('end_commit'), body.optStr('agent'), pullRequest);
 }
 
 function pagureProject(pr: PayloadReader, key: string): EventProject {

@@ -3,10 +3,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { EnvReader } from '@packflow/core';
 import { readDownstreamSettings } from './downstream.settings.js';
+import { readForgeIdentities } from './forge/forge.registry.js';
 
+// The Pagure identity is read once, with the forge identities, and handed over.
 const read = (env: Record<string, string>) => {
   const r = new EnvReader(env);
-  return r.done({ downstream: readDownstreamSettings(r) }).downstream;
+  return r.done({ downstream: readDownstreamSettings(r, readForgeIdentities(r).pagure) }).downstream;
 };
 
 describe('readDownstreamSettings', () => {
@@ -16,8 +18,6 @@ describe('readDownstreamSettings', () => {
 
   it("defaults to Fedora's dist-git and lookaside cache", () => {
     expect(read({ PAGURE_TOKEN: 't0ken', LOOKASIDE_CERT: '/etc/packflow/fedora.pem' })).toMatchObject({
-      pagureUrl: 'https://src.fedoraproject.org',
-      pagureToken: 't0ken',
       gitUrl: 'https://src.fedoraproject.org',
       lookaside: {
         uploadUrl: 'https://src.fedoraproject.org/repo/pkgs/upload.cgi',

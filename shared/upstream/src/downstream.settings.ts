@@ -1,15 +1,14 @@
-// The Fedora dist-git identity propose_downstream and pull_from_upstream work with, read
-// from the environment: a Pagure API token (its user owns the forks, `forks/<user>/rpms/…`,
-// and opens the pull requests), the lookaside cache with its client certificate, where the
-// work trees go and who the commits are by. Without PAGURE_TOKEN those jobs cannot run here.
+// The Fedora dist-git side of propose_downstream and pull_from_upstream, read from the
+// environment: where dist-git is cloned from and pushed to, the lookaside cache with its
+// client certificate, where the work trees go and who the commits are by. The Pagure
+// identity itself (PAGURE_URL, PAGURE_TOKEN) is the forge identity readForgeIdentities
+// reads, once: without it these jobs cannot run here.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvReader } from '@packflow/core';
+import type { ForgeIdentities } from './forge/forge.registry.js';
 
 export interface DownstreamSettings {
-  /** `https://src.fedoraproject.org`: the Pagure API and pull requests. */
-  pagureUrl: string;
-  pagureToken: string;
   /** Where dist-git repositories are cloned from and forks pushed to (`<url>/rpms/<name>.git`). */
   gitUrl: string;
   lookaside: { uploadUrl: string; certPath?: string; keyPath?: string; caPath?: string };
@@ -17,13 +16,16 @@ export interface DownstreamSettings {
   gitIdentity: { name: string; email: string };
 }
 
-export function readDownstreamSettings(r: EnvReader): DownstreamSettings | undefined {
-  const pagureUrl = r.url('PAGURE_URL', 'https://src.fedoraproject.org', ['https', 'http'])!;
-  const pagureToken = r.secret('PAGURE_TOKEN');
-  const settings = {
-    gitUrl: r.url('PAGURE_GIT_URL', pagureUrl, ['https', 'http', 'file'])!,
+/** The downstream settings of a deployment with the Pagure identity `pagure`; undefined without it. */
+export function readDownstreamSettings(
+  r: EnvReader,
+  pagure: ForgeIdentities['pagure'],
+): DownstreamSettings | undefined {
+  const base = pagure?.url ?? 'https://src.fedoraproject.org';
+  const settings: DownstreamSettings = {
+    gitUrl: r.url('PAGURE_GIT_URL', base, ['https', 'http', 'file'])!,
     lookaside: {
-      uploadUrl: r.url('LOOKASIDE_UPLOAD_URL', `${pagureUrl}/repo/pkgs/upload.cgi`, ['https', 'http'])!,
+      uploadUrl: r.url('LOOKASIDE_UPLOAD_URL', `${base}/repo/pkgs/upload.cgi`, ['https', 'http'])!,
       certPath: r.optional('LOOKASIDE_CERT'),
       keyPath: r.optional('LOOKASIDE_KEY'),
       caPath: r.optional('LOOKASIDE_CA'),
@@ -34,5 +36,5 @@ export function readDownstreamSettings(r: EnvReader): DownstreamSettings | undef
       email: r.string('DOWNSTREAM_GIT_EMAIL', 'packflow@localhost'),
     },
   };
-  return pagureToken ? { pagureUrl, pagureToken, ...settings } : undefined;
+  return pagure ? settings : undefined;
 }

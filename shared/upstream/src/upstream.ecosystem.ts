@@ -6,7 +6,7 @@ import { CoprClient, KojiClient, LookasideClient, TestingFarmClient } from '@pac
 import { loadReleaseTable, resolveTargets } from '@packflow/config';
 import type { EcosystemDefinition, Logger, Sql } from '@packflow/core';
 import type { ActivityDefinition, EngineActivities, PipelineEngine } from '@packflow/engine';
-import { PagureForge } from '@packflow/forges';
+import type { PagureForge } from '@packflow/forges';
 import { GitWorkspace } from '@packflow/source-git';
 import { coprActivities } from './activities/copr.activities.js';
 import { downstreamActivity } from './activities/downstream.activities.js';
@@ -98,15 +98,10 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
     bodhi: settings.bodhi,
     sidetags,
   });
-  const distGit = settings.downstream
-    ? {
-        pagure: new PagureForge({ instanceUrl: settings.downstream.pagureUrl, token: settings.downstream.pagureToken }),
-        gitUrl: settings.downstream.gitUrl,
-      }
-    : undefined;
-  const downstream = settings.downstream
-    ? downstreamActivityOf(settings.downstream, forges, distGit!.pagure)
-    : undefined;
+  // The dist-git jobs go through the registry's one PagureForge (the PAGURE_* identity).
+  const pagure = forges.distGit();
+  const distGit = settings.downstream && pagure ? { pagure, gitUrl: settings.downstream.gitUrl } : undefined;
+  const downstream = distGit ? downstreamActivityOf(settings.downstream!, forges, distGit.pagure) : undefined;
   return {
     instances: forges.instances(),
     activities: {
@@ -146,7 +141,7 @@ function downstreamActivityOf(d: DownstreamSettings, forges: ForgeRegistry, pagu
     gitBaseUrl: d.gitUrl,
     lookaside: new LookasideClient(d.lookaside),
     // Pagure takes its API token as the password of https pushes (any user name works for it).
-    workspace: new GitWorkspace(d.workDir, d.pagureToken, 'packflow'),
+    workspace: new GitWorkspace(d.workDir, forges.distGitToken() ?? '', 'packflow'),
     gitIdentity: d.gitIdentity,
     upstreamForge: (project) => forges.for(project),
   });

@@ -212,6 +212,30 @@ export class UpstreamRepository {
     return row ? { id: row.id, group: row.name, branch: row.dist_git_branch, kojiName } : undefined;
   }
 
+  /**
+   * A branch commit of a project other than the event's (the dist-git of an upstream issue's
+   * `/packit koji-build`), made when new: project, ref and commit. One statement.
+   */
+  async recordProjectCommit(
+    project: { forge: string; instanceUrl: string; namespace: string; repo: string },
+    branch: string,
+    sha: string,
+  ): Promise<{ projectId: string; commitId: string }> {
+    const { rows } = await this.sql.query<{ project_id: string; commit_id: string }>(
+      `with p as (insert into shared.projects (forge, instance_url, namespace, repo) values ($1, $2, $3, $4)
+                  on conflict (instance_url, namespace, repo) do update set repo = excluded.repo returning id),
+            ref as (insert into shared.project_refs (project_id, kind, name) select id, 'branch', $5 from p
+                    on conflict (project_id, kind, name) do update set name = excluded.name returning id, project_id),
+            found as (select c.id from shared.commits c, ref where c.ref_id = ref.id and c.sha = $6 order by c.id limit 1),
+            made as (insert into shared.commits (project_id, ref_id, sha) select project_id, id, $6 from ref
+                     where not exists (select 1 from found) returning id)
+       select (select project_id from ref)::text as project_id,
+              coalesce((select id from found), (select id from made))::text as commit_id`,
+      [project.forge, project.instanceUrl, project.namespace, project.repo, branch, sha],
+    );
+    return { projectId: rows[0].project_id, commitId: rows[0].commit_id };
+  }
+
   /** The newest commit of a ref (a pull request's head, as packflow last saw it). */
   async headOf(refId: string): Promise<{ commitId: string; sha: string } | undefined> {
     const { rows } = await this.sql.query<{ id: string; sha: string }>(

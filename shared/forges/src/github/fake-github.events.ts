@@ -184,7 +184,7 @@ export function issueCommentPayload(
   repo: string,
   issueNumber: number,
   body: string,
-  options: { sender: string; pullRequest: boolean; commentId: number },
+  options: { sender: string; pullRequest: boolean; commentId: number; issue?: { title: string; body: string } },
   ctx: WebhookContext,
 ) {
   const html = `${ctx.web}/${repo}/${options.pullRequest ? 'pull' : 'issues'}/${issueNumber}`;
@@ -195,7 +195,8 @@ export function issueCommentPayload(
       html_url: html,
       id: id(`${repo}#${issueNumber}`),
       number: issueNumber,
-      title: `Issue ${issueNumber}`,
+      title: options.issue?.title ?? `Issue ${issueNumber}`,
+      body: options.issue?.body ?? null,
       user: user(options.sender, ctx.web),
       state: 'open',
       ...(options.pullRequest

@@ -76,13 +76,18 @@ export class FakeGithub extends FakeGithubServer {
     repo: string,
     issueNumber: number,
     body: string,
-    options: { sender: string; pullRequest?: boolean },
+    options: { sender: string; pullRequest?: boolean; issue?: { title: string; body: string } },
   ) {
     const payload = issueCommentPayload(
       repo,
       issueNumber,
       body,
-      { sender: options.sender, pullRequest: options.pullRequest ?? true, commentId: this.nextId++ },
+      {
+        sender: options.sender,
+        pullRequest: options.pullRequest ?? true,
+        commentId: this.nextId++,
+        issue: options.issue,
+      },
       this.webhookContext(repo),
     );
     return this.emitWebhook('issue_comment', payload);

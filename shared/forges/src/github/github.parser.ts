@@ -114,6 +114,8 @@ function issueComment(body: PayloadReader): ParseResult {
     authorAssociation: body.obj('comment').optStr('author_association'),
     comment: c,
     command,
+    // An issue's text: Packit's issues about failed Fedora jobs name the dist-git and its branches.
+    ...(onPullRequest ? {} : { issue: { title: issue.optStr('title'), body: issue.optStr('body') } }),
   };
   return event;
 }

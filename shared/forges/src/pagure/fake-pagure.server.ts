@@ -167,11 +167,33 @@ export class FakePagure extends FakeHttpServer {
         }),
       ),
     );
+    this.route('GET', '/api/0/:ns/:repo/c/:sha/info', (r) =>
+      this.withProject(`${r.params.ns}/${r.params.repo}`, (p) => this.commitInfo(p, r.params.sha)),
+    );
     this.route('GET', '/:ns/:repo/raw/:ref/f/*path', (r) => {
       const text = this.git.show(`${r.params.ns}/${r.params.repo}`, r.params.ref, r.params.path);
       return text === undefined
         ? { status: 404, text: 'Not Found', contentType: 'text/html' }
         : { status: 200, text, contentType: 'text/plain; charset=utf-8' };
+    });
+  }
+
+  /** Pagure's commit info (`/c/<sha>/info`): the keys of the real answer, parents included. */
+  private commitInfo(project: FakePagureProject, sha: string): FakeResponse {
+    if (!/^[0-9a-f]{7,40}$/.test(sha) || !this.git.hasCommit(project.fullname, sha))
+      return this.fail(404, 'Commit not found', 'ENOCOMMIT');
+    const [hash, tree, parents, author, committer, time, ...message] = this.git
+      .git(project.fullname, 'show', '-s', '--format=%H%n%T%n%P%n%an%n%cn%n%ct%n%B', sha)
+      .split('\n');
+    return this.json(200, {
+      author,
+      commit_time: Number(time),
+      commit_time_offset: 0,
+      committer,
+      hash,
+      message: message.join('\n').trim(),
+      parent_ids: parents.split(' ').filter(Boolean),
+      tree_id: tree,
     });
   }
 
@@ -229,12 +251,13 @@ export class FakePagure extends FakeHttpServer {
 
   private prBody(pr: FakePagurePullRequest): Record<string, unknown> {
     // Pagure keeps a pull request's commits in the target repository (refs/pull/<id>/head),
-    // refreshed when the source branch moves; the fake refreshes when it reads.
+    // refreshed when the source branch moves; the fake refreshes when it reads (and counts the
+    // commits there: the target branch may hold commits the fork has never seen).
     const head = this.git.head(pr.fork, pr.branchFrom)
       ? this.git.fetchInto(pr.project, pr.fork, pr.branchFrom, `refs/pull/${pr.id}/head`)
       : null;
     const base = this.git.head(pr.project, pr.branch);
-    const commits = head && base ? this.git.commitsBetween(pr.fork, base, head) : [];
+    const commits = head && base ? this.git.commitsBetween(pr.project, base, head) : [];
     return pullRequestJson(this.url, pr, this.projects.get(pr.project)!, this.projects.get(pr.fork)!, {
       start: commits[0] ?? head,
       stop: head,

@@ -96,6 +96,8 @@ describe('PagureForge pull requests from a fork', () => {
     expect(await packit.fileContent(hello, 'hello.spec', 'f41')).toBe('Name: hello\nVersion: 2.9\n');
     expect(await packit.fileContent(hello, 'missing.txt', 'rawhide')).toBeUndefined();
     expect((await packit.pullRequest(hello, pr.id))!.status).toBe('Merged');
+    // The push of a fast-forward merge is the pull request's head commit.
+    expect((await packit.mergedPullRequestOf(hello, merged))?.id).toBe(pr.id);
   });
 
   it('comments, and sets one flag per check name on a pull request (a second report updates it)', async () => {
@@ -143,6 +145,19 @@ describe('PagureForge pull requests from a fork', () => {
     expect(pagure.commitFlags.get(`rpms/hello@${sha}`)).toEqual([
       expect.objectContaining({ uid: status.id, status: 'canceled' }),
     ]);
+
+    // f41 moved on from where the branch started: merging makes a merge commit, whose
+    // second parent is the pull request's head; a direct push belongs to no pull request.
+    const direct = new TestRepo(join(work, 'direct-f41'));
+    execFileSync('git', ['clone', '--quiet', '--branch', 'f41', pagure.gitUrl('rpms/hello'), direct.dir]);
+    direct.write('README', 'a direct push\n');
+    const before = direct.commit('A direct push to f41');
+    direct.git('push', '--quiet', 'origin', 'HEAD:refs/heads/f41');
+    const mergeCommit = pagure.mergePullRequest('rpms/hello', pr.id, 'alice');
+    expect(await packit.commitParents(hello, mergeCommit)).toEqual([before, sha]);
+    expect((await packit.mergedPullRequestOf(hello, mergeCommit))?.id).toBe(pr.id);
+    expect(await packit.mergedPullRequestOf(hello, before)).toBeUndefined();
+    expect(await packit.commitParents(hello, 'f'.repeat(40))).toBeUndefined();
   });
 });
 

@@ -262,18 +262,51 @@ export class PagureForge implements ForgeClient {
       const level = ROLES.find(([r]) => r === role)?.[1] ?? 0;
       if (level <= best[1]) continue;
       for (const group of groups) {
-        const info = await this.call<{ members: string[] }>(
-          'GET',
-          `group/${encodeURIComponent(group)}?projects=false`,
-          `list members of group ${group}`,
-        );
-        if (info.members.includes(user.login)) {
+        if ((await this.groupMembers(group)).includes(user.login)) {
           consider(role);
           break;
         }
       }
     }
     return { role: best[0], accessLevel: best[1], canRunCommands: best[1] >= COMMAND_ACCESS_LEVEL };
+  }
+
+  /** The members of a group (`packager`, a project's group); empty when there is no such group. */
+  async groupMembers(group: string): Promise<string[]> {
+    const info = await this.request<{ members: string[] }>(
+      'GET',
+      `group/${encodeURIComponent(group)}?projects=false`,
+      `list members of group ${group}`,
+      undefined,
+      [404],
+    );
+    return info?.members ?? [];
+  }
+
+  /** A commit's parents (Pagure's commit info), undefined when the project has no such commit. */
+  async commitParents(repo: RepoId, sha: string): Promise<string[] | undefined> {
+    const info = await this.request<{ parent_ids: string[] }>(
+      'GET',
+      `${fullName(repo)}/c/${encodeURIComponent(sha)}/info`,
+      `get commit ${sha.slice(0, 12)} of ${fullName(repo)}`,
+      undefined,
+      [404],
+    );
+    return info?.parent_ids;
+  }
+
+  /**
+   * The merged pull request a pushed commit came from: the one whose head commit it is
+   * (merged by fast-forward), or whose head is a parent of it (a merge commit); undefined
+   * for a direct push. Pagure's pull request list is the only way to ask, as Packit does.
+   */
+  async mergedPullRequestOf(repo: RepoId, sha: string): Promise<PagurePullRequest | undefined> {
+    const merged = await this.pullRequests(repo, { status: 'Merged' });
+    const head = merged.find((pr) => pr.commit_stop === sha);
+    if (head) return head;
+    const parents = await this.commitParents(repo, sha);
+    if (!parents || parents.length < 2) return undefined;
+    return merged.find((pr) => pr.commit_stop !== null && parents.slice(1).includes(pr.commit_stop));
   }
 
   async fileContent(repo: RepoId, path: string, ref: string): Promise<string | undefined> {

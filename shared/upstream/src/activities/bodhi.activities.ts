@@ -9,6 +9,7 @@ import { ExternalServiceError } from '@packflow/core';
 import type { BodhiClient, BodhiUpdate, KojiClient } from '@packflow/clients';
 import type { ActivityDefinition, SubmitResult, TargetTask } from '@packflow/engine';
 import { EXTERNAL_RETRY } from './activity-context.js';
+import { kojiTargetOf } from './koji-build.activities.js';
 
 export interface BodhiActivityOptions {
   bodhi: BodhiClient;
@@ -39,10 +40,7 @@ export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition
       return { nvrs: [build.nvr], owners: [build.owner] };
     }
     const kojiTargets = task.inputs.filter((t) => t.kind === 'koji_build' && t.externalId);
-    if (kojiTargets.length === 0)
-      throw new ExternalServiceError('bodhi', `the Bodhi update of ${task.target.target} has no Koji build to take`, {
-        retryable: false,
-      });
+    if (kojiTargets.length === 0) return latestCandidate(task);
     const builds = (await Promise.all(kojiTargets.map((t) => o.koji.listBuildsOfTask(Number(t.externalId))))).flat();
     if (builds.length === 0)
       throw new ExternalServiceError(
@@ -53,6 +51,24 @@ export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition
         },
       );
     return { nvrs: builds.map((b) => b.nvr), owners: builds.map((b) => b.owner) };
+  }
+
+  /**
+   * An update without a Koji build before it (`/packit create-update`): the package's
+   * latest build in the branch's candidate tag (the dest tag of its Koji target), as Packit takes it.
+   */
+  async function latestCandidate(task: TargetTask): Promise<Builds> {
+    const branch = task.target.target;
+    const target = await o.koji.getBuildTarget(kojiTargetOf(branch));
+    const pkg = task.pipeline.project.repo;
+    const [latest] = target ? await o.koji.listTagged(target.destTag, { package: pkg, latest: true }) : [];
+    if (!latest)
+      throw new ExternalServiceError(
+        'koji',
+        `Koji has no build of ${pkg} in the candidate tag of ${branch}${target ? ` (${target.destTag})` : ''} to update`,
+        { retryable: false },
+      );
+    return { nvrs: [latest.nvr], owners: [latest.owner] };
   }
 
   async function existing(nvrs: string[]): Promise<BodhiUpdate | undefined> {

@@ -281,7 +281,14 @@ export function downstreamActivity(o: DownstreamActivityOptions): ActivityDefini
       {
         state: 'success',
         webUrl: pr.full_url,
-        data: { pullRequest: pr.id, forkBranch: work.forkBranch, version: work.version },
+        data: {
+          pullRequest: pr.id,
+          forkBranch: work.forkBranch,
+          version: work.version,
+          // The pull request's head: its flags go there (Pagure shows them on the pull request).
+          distGitProject: `${work.distGit.namespace}/${work.distGit.repo}`,
+          head: pr.commit_stop,
+        },
       },
       pr.full_url,
     );

@@ -29,9 +29,22 @@ const LOOK_BACK_SECONDS = 7 * 24 * 3600;
 export const KOJI_TRY_KEY = 'packflow_try';
 
 /** The source Koji builds a dist-git commit from. */
-export function distGitSource(pipeline: Pick<PipelineContext, 'project' | 'commitSha'>): string {
+export function distGitSource(
+  pipeline: Pick<PipelineContext, 'project' | 'commitSha'>,
+  sha = pipeline.commitSha,
+): string {
   const { instanceUrl, namespace, repo } = pipeline.project;
-  return `git+${instanceUrl.replace(/\/+$/, '')}/${namespace}/${repo}.git#${pipeline.commitSha}`;
+  return `git+${instanceUrl.replace(/\/+$/, '')}/${namespace}/${repo}.git#${sha}`;
+}
+
+/**
+ * The commit a target builds: its branch's head where the step names one per branch (a
+ * retrigger from an upstream issue, for several branches), else the pipeline's commit.
+ */
+export function targetCommit(task: Pick<TargetTask, 'options' | 'pipeline' | 'target'>): string {
+  const heads = task.options.branch_heads as Record<string, unknown> | undefined;
+  const head = heads?.[task.target.target];
+  return typeof head === 'string' ? head : task.pipeline.commitSha;
 }
 
 /** The build target of a dist-git branch: Fedora's are named as their branches, `main` is rawhide. */
@@ -79,8 +92,9 @@ export function kojiBuildActivity(o: KojiBuildActivityOptions): ActivityDefiniti
       });
       const results: SubmitResult[] = [];
       for (const task of tasks) {
-        const src = distGitSource(task.pipeline);
-        const target = await targetOf(task);
+        const src = distGitSource(task.pipeline, targetCommit(task));
+        // `/packit koji-build --koji-target X` builds in X; a sidetag_group's build in its side tag; the branch's otherwise.
+        const target = typeof task.options.koji_target === 'string' ? task.options.koji_target : await targetOf(task);
         const made = earlier.find((t) => t.request?.[0] === src && tryKeyOf(t.request?.[2]) === task.idempotencyKey);
         const id =
           made?.id ??

@@ -90,7 +90,8 @@ export function upstreamKojiBuildActivity(o: KojiActivityOptions): ActivityDefin
       });
       const results: SubmitResult[] = [];
       for (const task of tasks) {
-        const target = task.target.target;
+        // `/packit upstream-koji-build --koji-target X` builds in X; the branch's target otherwise.
+        const target = typeof task.options.koji_target === 'string' ? task.options.koji_target : task.target.target;
         const path = await o.koji.uploadSrpm(name, content, kojiUploadDir(task));
         const made = earlier.find((t) => t.request?.[0] === path && t.request?.[1] === target);
         const id = made?.id ?? (await o.koji.build(path, target, { scratch: task.options.scratch !== false }));

@@ -99,6 +99,29 @@ export class StatusReporter {
     await this.repository.failureCommentPosted(target.kind, target.id);
   }
 
+  /**
+   * propose_downstream and pull_from_upstream: the dist-git pull request a target opened
+   * (or updated) gets the target's status as a flag on its head commit, when this
+   * deployment has the Pagure identity.
+   */
+  private async flagDistGitPullRequest(change: TargetChange, name: string): Promise<void> {
+    const { job, target } = change;
+    if (job !== 'propose_downstream' && job !== 'pull_from_upstream') return;
+    const { distGitProject, head, pullRequest } = (target.data ?? {}) as Record<string, unknown>;
+    const pagure = this.forges.distGit();
+    if (!pagure || typeof distGitProject !== 'string' || typeof head !== 'string') return;
+    const slash = distGitProject.lastIndexOf('/');
+    const repo = { namespace: distGitProject.slice(0, slash), repo: distGitProject.slice(slash + 1) };
+    await pagure.reportStatus(repo, {
+      name,
+      sha: head,
+      state: STATE[target.status],
+      title: `${job === 'propose_downstream' ? 'Proposed from the upstream release' : 'Pulled from upstream'}: ${WORDS[target.status]}`,
+      detailsUrl: this.pipelineUrl(change),
+    });
+    this.logger.debug({ name, pullRequest, state: target.status }, 'dist-git pull request flagged');
+  }
+
   private async reportOne(change: TargetChange): Promise<void> {
     const { pipeline, job, target } = change;
     if (pipeline.project.forge === 'pagure' && !this.forges.serves(pipeline.project)) {
@@ -120,7 +143,7 @@ export class StatusReporter {
             : 'Build';
     const reported = await forge.reportStatus(ForgeRegistry.repo(pipeline.project), {
       name,
-      sha: pipeline.commitSha,
+      sha: headOf(change),
       state: STATE[target.status],
       title: target.reason ? `${what} ${words}: ${target.reason}` : `${what} ${words}`,
       detailsUrl: this.pipelineUrl(change),
@@ -129,11 +152,19 @@ export class StatusReporter {
       ref: pipeline.ref.kind === 'branch' ? pipeline.ref.name : undefined,
     });
     await this.commentOnFailure(forge, change, name);
+    await this.flagDistGitPullRequest(change, name);
     if (reported.id !== target.data?.forgeStatusId) {
       await this.repository.setForgeStatusId(target.kind, target.id, reported.id);
     }
     this.logger.debug({ name, state: target.status, pipelineId: pipeline.id }, 'status reported');
   }
+}
+
+/** The commit a target's status goes on: its branch's own head where the step names one (`branch_heads`). */
+function headOf(change: TargetChange): string {
+  const heads = change.options.branch_heads as Record<string, unknown> | undefined;
+  const head = heads?.[change.target.target];
+  return typeof head === 'string' ? head : change.pipeline.commitSha;
 }
 
 const forgeStatusIdOf = (target: TargetState): string | undefined =>

@@ -68,6 +68,16 @@ function sameOrigin(a: string, b: string): boolean {
   }
 }
 
+/** The Fedora account group of packagers, as dist-git (Pagure) lists its members. */
+export const PACKAGER_GROUP = 'packager';
+
+/** Who may run each command on a dist-git pull request (Packit's checks of the same commands). */
+const DIST_GIT_COMMAND_RULES: Record<string, { write: boolean }> = {
+  'koji-build': { write: false },
+  'pull-from-upstream': { write: false },
+  'create-update': { write: true },
+};
+
 /** The forge driver of this deployment's identity for a project's forge. */
 export class ForgeRegistry {
   private github?: GithubForge;
@@ -97,21 +107,53 @@ export class ForgeRegistry {
       return this.gitlab;
     }
     if (project.forge === 'pagure') {
-      if (!this.config.pagure)
-        throw new NotConfiguredError('no Pagure token is configured (PAGURE_TOKEN)', ['PAGURE_TOKEN']);
-      this.pagure ??= new PagureForge({ instanceUrl: this.config.pagure.url, token: this.config.pagure.token });
-      return this.pagure;
+      const pagure = this.distGit();
+      if (!pagure) throw new NotConfiguredError('no Pagure token is configured (PAGURE_TOKEN)', ['PAGURE_TOKEN']);
+      return pagure;
     }
     throw new ConfigurationError(`the upstream worker does not serve ${project.forge} projects`);
   }
 
   /**
-   * Whether a person may run commands on a project (comment commands, reruns from the web):
-   * the forge is asked with this deployment's identity; write access is needed.
+   * The driver of this deployment's Pagure (Fedora dist-git) identity, undefined without
+   * one: the one PagureForge every dist-git job, flag and command goes through.
    */
-  async commandPermission(project: ProjectCoordinates, login: string): Promise<{ allowed: boolean; role: string }> {
-    const permission = await this.for(project).permission(ForgeRegistry.repo(project), { login });
-    return { allowed: permission.canRunCommands, role: permission.role };
+  distGit(): PagureForge | undefined {
+    if (!this.config.pagure) return undefined;
+    this.pagure ??= new PagureForge({ instanceUrl: this.config.pagure.url, token: this.config.pagure.token });
+    return this.pagure;
+  }
+
+  /** The Pagure identity's token (git pushes to dist-git take it as their password). */
+  distGitToken(): string | undefined {
+    return this.config.pagure?.token;
+  }
+
+  /**
+   * Whether a person may run commands on a project (comment commands, reruns from the web):
+   * the forge is asked with this deployment's identity. Upstream, write access is needed.
+   * On a dist-git pull request Packit's rules hold: `koji-build` and `pull-from-upstream`
+   * need a Fedora packager (the `packager` group), `create-update` a packager with commit
+   * access to the package. `who` says who may, for the reply.
+   */
+  async commandPermission(
+    project: ProjectCoordinates,
+    login: string,
+    command?: string,
+  ): Promise<{ allowed: boolean; role: string; who: string }> {
+    const repo = ForgeRegistry.repo(project);
+    const write = `write access to ${repo.namespace}/${repo.repo}`;
+    const rule = project.forge === 'pagure' && command ? DIST_GIT_COMMAND_RULES[command] : undefined;
+    if (rule) {
+      const packager = (await this.distGit()!.groupMembers(PACKAGER_GROUP)).includes(login);
+      const who = rule.write ? `Fedora packagers with ${write}` : 'Fedora packagers';
+      if (!packager) return { allowed: false, role: 'not a packager', who };
+      if (!rule.write) return { allowed: true, role: 'packager', who };
+      const permission = await this.for(project).permission(repo, { login });
+      return { allowed: permission.canRunCommands, role: `packager, ${permission.role}`, who };
+    }
+    const permission = await this.for(project).permission(repo, { login });
+    return { allowed: permission.canRunCommands, role: permission.role, who: `people with ${write}` };
   }
 
   /** The forge instances (origins) this deployment has an identity for. */

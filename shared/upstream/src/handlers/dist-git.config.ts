@@ -34,14 +34,24 @@ export async function distGitConfig(
   return undefined;
 }
 
-/** The head commit of a dist-git branch. */
+/** The head commit of a dist-git branch, asked of the git server (undefined: no such branch). */
+export async function branchHead(
+  distGit: DistGit,
+  repo: { namespace: string; repo: string },
+  branch: string,
+): Promise<string | undefined> {
+  const url = `${distGit.gitUrl.replace(/\/+$/, '')}/${repo.namespace}/${repo.repo}.git`;
+  const out = await git(['ls-remote', '--end-of-options', url, `refs/heads/${branch}`], { cwd: '/' });
+  return out.split('\t')[0] || undefined;
+}
+
+/** The head commit of a dist-git branch that must exist (a ConflictError names it otherwise). */
 export async function distGitHead(
   distGit: DistGit,
   repo: { namespace: string; repo: string },
   branch: string,
 ): Promise<string> {
-  const url = `${distGit.gitUrl.replace(/\/+$/, '')}/${repo.namespace}/${repo.repo}.git`;
-  const sha = (await git(['ls-remote', '--end-of-options', url, `refs/heads/${branch}`], { cwd: '/' })).split('\t')[0];
+  const sha = await branchHead(distGit, repo, branch);
   if (!sha) throw new ConflictError(`dist-git ${repo.namespace}/${repo.repo} has no ${branch} branch`);
   return sha;
 }

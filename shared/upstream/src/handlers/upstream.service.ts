@@ -11,7 +11,7 @@ import {
   type PlanEvent,
   type ReleaseTable,
 } from '@packflow/config';
-import { ConflictError, PackflowError, type ItemKind, type Logger } from '@packflow/core';
+import { ConflictError, PackflowError, type Logger } from '@packflow/core';
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
 import type { TestingFarmClient } from '@packflow/clients';
@@ -22,6 +22,10 @@ import { testSignalOf } from '../activities/testing-farm.activities.js';
 import { parseCheckRunId } from '../check-run.id.js';
 import type { EventRow, UpstreamRepository } from '../upstream.repository.js';
 import { distGitConfig, distGitHead, type DistGit } from './dist-git.config.js';
+import { commandStepOptions, distGitCommandRun } from './dist-git.commands.js';
+import { startIssueRetrigger } from './issue-retrigger.js';
+import { pushedByOf } from './dist-git.facts.js';
+import { installationOf, resultTargetOf } from './event.targets.js';
 import { helpText } from './help.text.js';
 import type { KojiEventsHandler } from './koji-events.handler.js';
 import type { TestResultsRecorder } from './test-results.recorder.js';
@@ -174,7 +178,8 @@ export class UpstreamService {
   private async planAndStart(
     event: ForgeEvent,
     sha: string,
-    planEvent: PlanEvent,
+    /** The event as planning reads it, or how to tell from the configuration (facts it needs asked first). */
+    planEvent: PlanEvent | ((config: PackitConfig) => Promise<PlanEvent>),
     row: EventRow,
     logger: Logger,
     /** Added to every step's options (the release tag a command on an issue syncs). */
@@ -189,7 +194,8 @@ export class UpstreamService {
       await this.reportInvalidConfig(event, sha, loaded.errors);
       return undefined;
     }
-    const result = plan(loaded.config, planEvent, this.d.releases);
+    const facts = typeof planEvent === 'function' ? await planEvent(loaded.config) : planEvent;
+    const result = plan(loaded.config, facts, this.d.releases);
     if (stepOptions) for (const step of result.steps) step.options = { ...step.options, ...stepOptions };
     for (const s of result.skipped)
       logger.info({ job: s.job, package: s.package, identifier: s.identifier, reason: s.reason }, 'job not run');
@@ -221,7 +227,13 @@ export class UpstreamService {
       logger.info({ type: event.type }, 'this event runs no jobs (a tag push: release jobs run on the release)');
       return;
     }
-    await this.planAndStart(event, sha, planEvent, row, logger);
+    const pagure = event.project.forge === 'pagure' ? this.d.forges.distGit() : undefined;
+    // A dist-git push: koji_build asks who it is by (allowed_committers, allowed_pr_authors).
+    const withPusher =
+      pagure && event.type === 'push.branch'
+        ? async (config: PackitConfig) => ({ ...planEvent, pushedBy: await pushedByOf(pagure, event, config) })
+        : planEvent;
+    await this.planAndStart(event, sha, withPusher, row, logger);
   }
 
   /**
@@ -318,21 +330,29 @@ export class UpstreamService {
         : commentOnce(forge, repo, target, body, { key: `reply:${event.eventId}` }).then(() => {});
     const { command } = event;
     if (command.name === 'help') return reply(helpText(command.unknown));
-    const permission = await this.d.forges.commandPermission(event.project, event.actor ?? '');
+    const permission = await this.d.forges.commandPermission(event.project, event.actor ?? '', command.name);
     if (!permission.allowed) {
-      logger.info({ actor: event.actor, role: permission.role }, 'command refused: no write access');
+      logger.info({ actor: event.actor, role: permission.role }, 'command refused');
+      const what =
+        event.project.forge === 'pagure'
+          ? `\`${command.prefix} ${command.word}\` on dist-git pull requests`
+          : 'packflow commands';
       return reply(
-        `@${event.actor}, only people with write access to ${event.project.namespace}/${event.project.repo} can run packflow commands ` +
-          `(your role: ${permission.role}). Nothing was run.`,
+        `@${event.actor}, only ${permission.who} can run ${what} (your role: ${permission.role}). Nothing was run.`,
       );
     }
     const row = await this.rowOf(event);
-    // On an issue, `/packit propose-downstream` syncs the latest release (as Packit does).
+    if (event.project.forge === 'pagure' && event.ref.kind === 'pull_request')
+      return this.onDistGitCommand(event, row, reply, logger);
+    if (event.type === 'issue.comment' && (command.name === 'koji-build' || command.name === 'create-update'))
+      return startIssueRetrigger(this.d, event, reply, logger);
+    // On an issue, `/packit propose-downstream` syncs the latest release (as Packit does), and
+    // `/packit upstream-koji-build` builds it (the release jobs of an issue comment).
     const release =
-      event.ref.kind === 'issue' && command.name === 'propose-downstream'
+      event.ref.kind === 'issue' && (command.name === 'propose-downstream' || command.name === 'upstream-koji-build')
         ? await this.latestRelease(event, row)
         : undefined;
-    if (release === null) return reply('packflow found no release of this repository to propose downstream.');
+    if (release === null) return reply(`packflow found no release of this repository to run \`${command.word}\` for.`);
     const head =
       release?.head ??
       (row.commitId
@@ -383,16 +403,44 @@ export class UpstreamService {
     const planEvent = planEventOf(event, { changedFiles: await this.changedFiles(event).catch(() => undefined) });
     const started =
       planEvent &&
-      (await this.planAndStart(
-        event,
-        head.sha,
-        planEvent,
-        { ...row, commitId: head.commitId },
-        logger,
-        release ? { upstream_tag: release.tag } : undefined,
-      ));
+      (await this.planAndStart(event, head.sha, planEvent, { ...row, commitId: head.commitId }, logger, {
+        ...commandStepOptions(command),
+        ...(release ? { upstream_tag: release.tag } : {}),
+      }));
     if (!started && planEvent)
       await reply(`Nothing to run for \`${command.word}\` in this repository's packit configuration.`);
+  }
+
+  /** A command on a dist-git pull request: its job runs on the head of the branch the pull request targets. */
+  private async onDistGitCommand(
+    event: CommentEvent,
+    row: EventRow,
+    reply: (body: string) => Promise<void>,
+    logger: Logger,
+  ): Promise<void> {
+    const distGit = this.d.distGit;
+    const planEvent = planEventOf(event);
+    if (!distGit || !planEvent || !row.refId) return reply('packflow cannot run commands on this dist-git here.');
+    const run = await distGitCommandRun(
+      distGit,
+      ForgeRegistry.repo(event.project),
+      Number(event.ref.name),
+      event.command,
+    );
+    if ('reply' in run) return reply(run.reply);
+    const commitId = await this.d.repository.recordEventCommit(event.eventId, row.refId, run.sha);
+    const started = await this.planAndStart(
+      event,
+      run.sha,
+      { ...planEvent, branch: run.branch },
+      { ...row, commitId },
+      logger,
+      run.stepOptions,
+    );
+    if (!started)
+      await reply(
+        `Nothing to run for \`${event.command.word}\` on ${run.branch} in this package's packit configuration.`,
+      );
   }
 
   private packageMatches(pkg: string | null, wanted: string | null): boolean {
@@ -464,24 +512,4 @@ export class UpstreamService {
     const state = states[event.koji.newState];
     if (state) await this.d.engine.signal({ kind: 'koji_build', externalId: event.koji.taskId }, { state });
   }
-}
-
-/** The build or test a result event is about, by its external id. */
-function resultTargetOf(event: EventMessage): { kind: ItemKind; externalId: string } | undefined {
-  switch (event.type) {
-    case 'copr.build_start':
-    case 'copr.build_end':
-      return { kind: event.copr.srpm ? 'srpm_build' : 'copr_build', externalId: event.copr.buildId };
-    case 'testing_farm.notification':
-      return { kind: 'tests', externalId: event.testingFarm.requestId };
-    case 'koji.task_state_change':
-      return { kind: 'koji_build', externalId: event.koji.taskId };
-    default:
-      return undefined;
-  }
-}
-
-/** The GitHub App installation a forge event was delivered for (null elsewhere). */
-function installationOf(event: EventMessage): number | null {
-  return 'installationId' in event ? (event.installationId ?? null) : null;
 }

@@ -107,6 +107,8 @@ export class PipelineEngine {
   private readonly reportGraceMs: number;
   /** Absent when there is no report activity. */
   private readonly reports?: ReportQueue;
+  /** Whether decisions mark what they change as owing a report (a reporter, or record-only). */
+  private readonly reporting: boolean;
 
   constructor(private readonly options: EngineOptions) {
     const { db: pool, activities } = options;
@@ -122,6 +124,7 @@ export class PipelineEngine {
         logger: options.logger,
       });
     }
+    this.reporting = this.reports !== undefined || options.recordOnly === true;
     this.dispatcher = new Dispatcher(pool, this.store, activities, {
       logger: options.logger,
       instances: options.instances,
@@ -178,13 +181,12 @@ export class PipelineEngine {
   private async applyToTarget(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome> {
     const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
       const pipelineIds = await this.store.pipelines.lockCounting(tx, kind, targetId);
-      const status = await this.store.targets.lockStatus(tx, kind, targetId);
+      const { status, applied } = await this.store.targets.applySignal(tx, kind, targetId, signal);
       if (status === undefined) return { applied: false, note: 'unknown target' };
-      if (isFinal(status) || (signal.state === 'started' && status === 'running')) {
+      if (!applied) {
         await this.store.targets.noteIgnoredSignal(tx, kind, targetId, signal.state);
         return { applied: false, note: `target already ${status}`, targetId };
       }
-      await this.store.targets.applySignal(tx, kind, targetId, signal);
       await this.advancePipelines(tx, pipelineIds, effects, [`${kind}:${targetId}`]);
       return { applied: true, targetId };
     });
@@ -328,9 +330,12 @@ export class PipelineEngine {
     return inTransaction(this.pool, async (tx) => {
       const effects = noEffects();
       const value = await fn(tx, effects);
-      if ((this.reports || this.options.recordOnly) && effects.changes.length > 0) {
-        const changed = [...new Set(effects.changes.flatMap((c) => c.pipelineIds))];
-        effects.reportSeqs = await markReportsDue(tx, changed, this.reportGraceMs);
+      // Pipelines written through writeAdvance are marked already; any other changed one here.
+      if (this.reporting && effects.changes.length > 0) {
+        const changed = [...new Set(effects.changes.flatMap((c) => c.pipelineIds))].filter(
+          (id) => !effects.reportSeqs.has(id),
+        );
+        for (const [id, seq] of await markReportsDue(tx, changed, this.reportGraceMs)) effects.reportSeqs.set(id, seq);
       }
       // Nothing runs here after commit: the workers are told at commit that work is due.
       if (this.options.recordOnly && (effects.tasks.length > 0 || effects.changes.length > 0)) await notifyDue(tx);
@@ -364,14 +369,41 @@ export class PipelineEngine {
         if (t.to === 'queued') effects.tasks.push(this.toTask(state, t.step.id, t.target, t.inputs));
       }
     }
-    await this.store.targets.writeTransitions(tx, all, this.leaseMs);
-    for (const state of states) await this.writeStatuses(tx, state, effects);
     const everything =
       changed === 'all'
         ? states.flatMap((s) => s.steps.flatMap((st) => st.targets.map((t) => `${t.kind}:${t.id}`)))
         : changed;
     const changedKeys = new Set([...everything, ...all.map((t) => `${t.target.kind}:${t.target.id}`)]);
-    effects.changes.push(...changesOf(states, changedKeys));
+    await this.writeAdvance(tx, states, all, changesOf(states, changedKeys), effects);
+  }
+
+  /**
+   * Writes what a decision settled (transitions, the statuses of `states`, and the report
+   * owed for `changes`) in one statement; collects the changes and the pipelines finished.
+   */
+  private async writeAdvance(
+    tx: Sql,
+    states: PipelineState[],
+    transitions: Transition[],
+    changes: TargetChange[],
+    effects: Effects,
+  ): Promise<void> {
+    effects.changes.push(...changes);
+    const due = this.reporting
+      ? new Set(changes.flatMap((c) => c.pipelineIds).filter((id) => !effects.reportSeqs.has(id)))
+      : new Set<string>();
+    const { statuses, reportSeqs } = await this.store.advance(tx, {
+      transitions,
+      leaseMs: this.leaseMs,
+      states,
+      reportsDue: due,
+      graceMs: this.reportGraceMs,
+    });
+    for (const [id, seq] of reportSeqs) effects.reportSeqs.set(id, seq);
+    for (const state of states) {
+      const status = statuses.get(state.id)!;
+      if (isFinal(status) && !isFinal(state.status)) effects.finished.push(status);
+    }
   }
 
   private toTask(state: PipelineState, stepId: string, target: TargetState, inputs?: TargetState[]): TargetTask {
@@ -427,15 +459,8 @@ export class PipelineEngine {
           t.reason = reason;
         }
       }
-      await this.writeStatuses(tx, state, effects);
     }
-    effects.changes.push(...changesOf(states, changed));
-  }
-
-  /** Writes a pipeline's statuses; one that has just finished is counted after commit. */
-  private async writeStatuses(tx: Sql, state: PipelineState, effects: Effects): Promise<void> {
-    const status = await this.store.pipelines.writeStatuses(tx, state);
-    if (isFinal(status) && !isFinal(state.status)) effects.finished.push(status);
+    await this.writeAdvance(tx, states, [], changesOf(states, changed), effects);
   }
 
   /**

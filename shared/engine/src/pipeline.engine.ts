@@ -170,28 +170,43 @@ export class PipelineEngine {
 
   /** Applies a result from outside. Idempotent; late or unknown results are recorded and ignored. */
   async signal(ref: ExternalRef, signal: Signal): Promise<SignalOutcome> {
-    const targetId = await this.store.targets.findByExternalId(this.pool, ref);
-    if (targetId === undefined) {
-      this.options.logger?.info({ ref }, 'signal for an unknown target ignored');
-      return { applied: false, note: 'unknown target' };
-    }
-    return this.applyToTarget(ref.kind, targetId, signal);
+    // Finding the target and locking its pipelines is one statement, in the decision.
+    const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
+      const found = await this.store.pipelines.lockCountingByRef(tx, ref);
+      if (!found) return { applied: false, note: 'unknown target' };
+      return this.applyLocked(tx, ref.kind, found.targetId, found.pipelineIds, signal, effects);
+    });
+    if (outcome.note === 'unknown target') this.options.logger?.info({ ref }, 'signal for an unknown target ignored');
+    await this.carryOut(effects);
+    return outcome;
   }
 
   private async applyToTarget(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome> {
     const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
       const pipelineIds = await this.store.pipelines.lockCounting(tx, kind, targetId);
-      const { status, applied } = await this.store.targets.applySignal(tx, kind, targetId, signal);
-      if (status === undefined) return { applied: false, note: 'unknown target' };
-      if (!applied) {
-        await this.store.targets.noteIgnoredSignal(tx, kind, targetId, signal.state);
-        return { applied: false, note: `target already ${status}`, targetId };
-      }
-      await this.advancePipelines(tx, pipelineIds, effects, [`${kind}:${targetId}`]);
-      return { applied: true, targetId };
+      return this.applyLocked(tx, kind, targetId, pipelineIds, signal, effects);
     });
     await this.carryOut(effects);
     return outcome;
+  }
+
+  /** Applies a result to a target whose pipelines (`pipelineIds`) this transaction has locked. */
+  private async applyLocked(
+    tx: Sql,
+    kind: ItemKind,
+    targetId: string,
+    pipelineIds: string[],
+    signal: Signal,
+    effects: Effects,
+  ): Promise<SignalOutcome> {
+    const { status, applied } = await this.store.targets.applySignal(tx, kind, targetId, signal);
+    if (status === undefined) return { applied: false, note: 'unknown target' };
+    if (!applied) {
+      await this.store.targets.noteIgnoredSignal(tx, kind, targetId, signal.state);
+      return { applied: false, note: `target already ${status}`, targetId };
+    }
+    await this.advancePipelines(tx, pipelineIds, effects, [`${kind}:${targetId}`]);
+    return { applied: true, targetId };
   }
 
   /** Cancels the unfinished work of these pipelines (targets shared with other live pipelines keep running). */

@@ -3,7 +3,7 @@
 // are written with the statuses: advance.store.ts). One statement per kind; the tables
 // come from the engine's ItemKinds.
 import { targetProjectsSql, type ItemKind, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
-import type { ExternalRef, Signal, SignalState, SubmitResult, TargetState } from '../engine.types.js';
+import type { Signal, SignalState, SubmitResult, TargetState } from '../engine.types.js';
 
 const FINAL = `'success', 'failure', 'error', 'skipped', 'cancelled'`;
 const secs = (param: string) => `make_interval(secs => ${param}::double precision / 1000)`;
@@ -13,16 +13,6 @@ export class TargetStore {
 
   private table(kind: ItemKind): string {
     return this.kinds.get(kind).targetTable;
-  }
-
-  /** The newest target a result names (by external id, and target name when given). */
-  async findByExternalId(sql: Sql, ref: ExternalRef): Promise<string | undefined> {
-    const { rows } = await sql.query<{ id: string }>(
-      `select id::text from ${this.table(ref.kind)} where external_id = $1 and ($2::text is null or target = $2)
-        order by attempt desc, id desc limit 1`,
-      [ref.externalId, ref.target ?? null],
-    );
-    return rows[0]?.id;
   }
 
   /** Keeps a note of a result that came too late (or twice) to change anything. */

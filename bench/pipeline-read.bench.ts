@@ -122,7 +122,8 @@ try {
       `read a whole pipeline, MikroORM ($in):  p50 ${round(n50)} ms, p99 ${round(n99)} ms (${ORM_SAMPLES} reads)`,
       `speed-up at p50: ${round(n50 / p50, 1)}x`,
       `engine: start + full run of ${signals.signals} signals over ${signals.pipelines} pipelines: ` +
-        `${round(signals.msPerSignal)} ms per signal, ${round(signals.msPerStart)} ms per start`,
+        `${round(signals.msPerSignal)} ms per signal, ${round(signals.msPerStart)} ms per start ` +
+        `(${round(signals.statementsPerSignal, 1)} and ${round(signals.statementsPerStart, 1)} statements)`,
     ],
     {
       pipelines: PIPELINES,
@@ -134,6 +135,8 @@ try {
       speedup_p50: round(n50 / p50, 1),
       start_ms: round(signals.msPerStart, 3),
       signal_ms: round(signals.msPerSignal, 3),
+      statements_per_start: round(signals.statementsPerStart, 2),
+      statements_per_signal: round(signals.statementsPerSignal, 2),
     },
   );
 } finally {

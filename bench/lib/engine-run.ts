@@ -1,6 +1,6 @@
 // Drives the engine through whole pipelines (SRPM -> 6 chroots -> 6 tests) with
 // activities that answer at once, and times start and each signal.
-import type pg from 'pg';
+import pg from 'pg';
 import type { Plan } from '@packflow/config';
 import { createEngine } from '@packflow/engine';
 import { UPSTREAM_KINDS } from '@packflow/upstream';
@@ -44,6 +44,15 @@ const plan: Plan = {
   skipped: [],
 };
 
+/** Counts the statements (round trips) every pg client of this process sends while `counting` is on. */
+let counting = false;
+let statements = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  if (counting) statements++;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
 export async function runSignals(pool: pg.Pool, pipelines: number) {
   let n = 0;
   const submitted: Array<{ job: string; externalId: string; target: string }> = [];
@@ -73,27 +82,43 @@ export async function runSignals(pool: pg.Pool, pipelines: number) {
   let startMs = 0;
   let signalMs = 0;
   let signals = 0;
+  let startStatements = 0;
+  let signalStatements = 0;
   for (let i = 0; i < pipelines; i++) {
     const commit = await pool.query(
       `insert into shared.commits (project_id, ref_id, sha) values ($1, $2, md5(random()::text)) returning id::text`,
       [rows[0].project_id, rows[0].ref_id],
     );
     let t = performance.now();
+    let before = statements;
+    counting = true;
     await engine.start(plan, { projectId: rows[0].project_id, commitId: commit.rows[0].id, trigger: 'commit' });
     await engine.idle();
     startMs += performance.now() - t;
+    startStatements += statements - before;
     while (submitted.length > 0) {
       const s = submitted.shift()!;
       const kind = s.job === 'srpm_build' ? 'srpm_build' : s.job === 'copr_build' ? 'copr_build' : 'tests';
       t = performance.now();
+      before = statements;
       await engine.signal(
         { kind, externalId: s.externalId, target: kind === 'copr_build' ? s.target : undefined },
         { state: 'success' },
       );
       await engine.idle();
       signalMs += performance.now() - t;
+      signalStatements += statements - before;
       signals++;
     }
+    counting = false;
   }
-  return { pipelines, signals, msPerSignal: signalMs / signals, msPerStart: startMs / pipelines };
+  return {
+    pipelines,
+    signals,
+    msPerSignal: signalMs / signals,
+    msPerStart: startMs / pipelines,
+    /** Statements sent to PostgreSQL (round trips, begin and commit included), after commit too. */
+    statementsPerSignal: signalStatements / signals,
+    statementsPerStart: startStatements / pipelines,
+  };
 }

@@ -114,6 +114,8 @@ export class PipelineEngine {
   private readonly reportGraceMs: number;
   /** Absent when there is no report activity. */
   private readonly reports?: ReportQueue;
+  /** Whether decisions mark what they change as owing a report (a reporter, or record-only). */
+  private readonly reporting: boolean;
 
   constructor(private readonly options: EngineOptions) {
     const { db: pool, activities } = options;
@@ -129,6 +131,7 @@ export class PipelineEngine {
         logger: options.logger,
       });
     }
+    this.reporting = this.reports !== undefined || options.recordOnly === true;
     this.dispatcher = new Dispatcher(pool, this.store, activities, {
       logger: options.logger,
       scope: { instances: options.instances, owner: options.owner },
@@ -180,29 +183,43 @@ export class PipelineEngine {
 
   /** Applies a result from outside. Idempotent; late or unknown results are recorded and ignored. */
   async signal(ref: ExternalRef, signal: Signal): Promise<SignalOutcome> {
-    const targetId = await this.store.targets.findByExternalId(this.pool, ref);
-    if (targetId === undefined) {
-      this.options.logger?.info({ ref }, 'signal for an unknown target ignored');
-      return { applied: false, note: 'unknown target' };
-    }
-    return this.applyToTarget(ref.kind, targetId, signal);
+    // Finding the target and locking its pipelines is one statement, in the decision.
+    const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
+      const found = await this.store.pipelines.lockCountingByRef(tx, ref);
+      if (!found) return { applied: false, note: 'unknown target' };
+      return this.applyLocked(tx, ref.kind, found.targetId, found.pipelineIds, signal, effects);
+    });
+    if (outcome.note === 'unknown target') this.options.logger?.info({ ref }, 'signal for an unknown target ignored');
+    await this.carryOut(effects);
+    return outcome;
   }
 
   private async applyToTarget(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome> {
     const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
       const pipelineIds = await this.store.pipelines.lockCounting(tx, kind, targetId);
-      const status = await this.store.targets.lockStatus(tx, kind, targetId);
-      if (status === undefined) return { applied: false, note: 'unknown target' };
-      if (isFinal(status) || (signal.state === 'started' && status === 'running')) {
-        await this.store.targets.noteIgnoredSignal(tx, kind, targetId, signal.state);
-        return { applied: false, note: `target already ${status}`, targetId };
-      }
-      await this.store.targets.applySignal(tx, kind, targetId, signal);
-      await this.advancePipelines(tx, pipelineIds, effects, [`${kind}:${targetId}`]);
-      return { applied: true, targetId };
+      return this.applyLocked(tx, kind, targetId, pipelineIds, signal, effects);
     });
     await this.carryOut(effects);
     return outcome;
+  }
+
+  /** Applies a result to a target whose pipelines (`pipelineIds`) this transaction has locked. */
+  private async applyLocked(
+    tx: Sql,
+    kind: ItemKind,
+    targetId: string,
+    pipelineIds: string[],
+    signal: Signal,
+    effects: Effects,
+  ): Promise<SignalOutcome> {
+    const { status, applied } = await this.store.targets.applySignal(tx, kind, targetId, signal);
+    if (status === undefined) return { applied: false, note: 'unknown target' };
+    if (!applied) {
+      await this.store.targets.noteIgnoredSignal(tx, kind, targetId, signal.state);
+      return { applied: false, note: `target already ${status}`, targetId };
+    }
+    await this.advancePipelines(tx, pipelineIds, effects, [`${kind}:${targetId}`]);
+    return { applied: true, targetId };
   }
 
   /** Cancels the unfinished work of these pipelines (targets shared with other live pipelines keep running). */
@@ -342,9 +359,12 @@ export class PipelineEngine {
     return inTransaction(this.pool, async (tx) => {
       const effects = noEffects();
       const value = await fn(tx, effects);
-      if ((this.reports || this.options.recordOnly) && effects.changes.length > 0) {
-        const changed = [...new Set(effects.changes.flatMap((c) => c.pipelineIds))];
-        effects.reportSeqs = await markReportsDue(tx, changed, this.reportGraceMs);
+      // Pipelines written through writeAdvance are marked already; any other changed one here.
+      if (this.reporting && effects.changes.length > 0) {
+        const changed = [...new Set(effects.changes.flatMap((c) => c.pipelineIds))].filter(
+          (id) => !effects.reportSeqs.has(id),
+        );
+        for (const [id, seq] of await markReportsDue(tx, changed, this.reportGraceMs)) effects.reportSeqs.set(id, seq);
       }
       // Nothing runs here after commit: the workers are told at commit that work is due.
       if (this.options.recordOnly && (effects.tasks.length > 0 || effects.changes.length > 0)) await notifyDue(tx);
@@ -378,14 +398,41 @@ export class PipelineEngine {
         if (t.to === 'queued') effects.tasks.push(this.toTask(state, t.step.id, t.target, t.inputs));
       }
     }
-    await this.store.targets.writeTransitions(tx, all, this.leaseMs);
-    for (const state of states) await this.writeStatuses(tx, state, effects);
     const everything =
       changed === 'all'
         ? states.flatMap((s) => s.steps.flatMap((st) => st.targets.map((t) => `${t.kind}:${t.id}`)))
         : changed;
     const changedKeys = new Set([...everything, ...all.map((t) => `${t.target.kind}:${t.target.id}`)]);
-    effects.changes.push(...changesOf(states, changedKeys));
+    await this.writeAdvance(tx, states, all, changesOf(states, changedKeys), effects);
+  }
+
+  /**
+   * Writes what a decision settled (transitions, the statuses of `states`, and the report
+   * owed for `changes`) in one statement; collects the changes and the pipelines finished.
+   */
+  private async writeAdvance(
+    tx: Sql,
+    states: PipelineState[],
+    transitions: Transition[],
+    changes: TargetChange[],
+    effects: Effects,
+  ): Promise<void> {
+    effects.changes.push(...changes);
+    const due = this.reporting
+      ? new Set(changes.flatMap((c) => c.pipelineIds).filter((id) => !effects.reportSeqs.has(id)))
+      : new Set<string>();
+    const { statuses, reportSeqs } = await this.store.advance(tx, {
+      transitions,
+      leaseMs: this.leaseMs,
+      states,
+      reportsDue: due,
+      graceMs: this.reportGraceMs,
+    });
+    for (const [id, seq] of reportSeqs) effects.reportSeqs.set(id, seq);
+    for (const state of states) {
+      const status = statuses.get(state.id)!;
+      if (isFinal(status) && !isFinal(state.status)) effects.finished.push(status);
+    }
   }
 
   private toTask(state: PipelineState, stepId: string, target: TargetState, inputs?: TargetState[]): TargetTask {
@@ -441,15 +488,8 @@ export class PipelineEngine {
           t.reason = reason;
         }
       }
-      await this.writeStatuses(tx, state, effects);
     }
-    effects.changes.push(...changesOf(states, changed));
-  }
-
-  /** Writes a pipeline's statuses; one that has just finished is counted after commit. */
-  private async writeStatuses(tx: Sql, state: PipelineState, effects: Effects): Promise<void> {
-    const status = await this.store.pipelines.writeStatuses(tx, state);
-    if (isFinal(status) && !isFinal(state.status)) effects.finished.push(status);
+    await this.writeAdvance(tx, states, [], changesOf(states, changed), effects);
   }
 
   /**

@@ -37,6 +37,11 @@ interface OutboxRow {
   headers: MessageHeaders | null;
 }
 
+const digitsOnly = (id: string): string => {
+  if (!/^[0-9]+$/.test(id)) throw new Error(`outbox row id ${JSON.stringify(id)} is not a bigint`);
+  return id;
+};
+
 export interface RelayPass {
   published: number;
   failed: number;
@@ -66,6 +71,9 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.log = options.logger.child({ component: 'outbox-relay' });
     this.batchSize = options.batchSize ?? 200;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
+      throw new RangeError(`outbox relay batchSize must be a positive integer, not ${options.batchSize}`);
+    }
     this.publisher = new JetStreamPublisher(options.nats, { timeoutMs: options.publishTimeoutMs ?? 5000 });
     this.listener = new NotificationListener({
       database: options.database,
@@ -161,12 +169,13 @@ export class OutboxRelay {
   private async relayBatch(): Promise<RelayPass> {
     const client = await this.options.database.connect();
     try {
-      await client.query('begin');
-      const { rows } = await client.query<OutboxRow>(
-        `select id, subject, msg_id, payload, headers from shared.outbox
-          where published_at is null order by id limit $1 for update skip locked`,
-        [this.batchSize],
-      );
+      // begin and the claim in one round trip (a simple query of two statements; the
+      // batch size is an integer checked in the constructor).
+      const claimed = (await client.query(
+        `begin; select id, subject, msg_id, payload, headers from shared.outbox
+          where published_at is null order by id limit ${this.batchSize} for update skip locked`,
+      )) as unknown as Array<{ rows: OutboxRow[] }>;
+      const { rows } = claimed[1];
       if (rows.length === 0) {
         await client.query('commit');
         return { published: 0, failed: 0 };
@@ -174,12 +183,6 @@ export class OutboxRelay {
       const results = await this.publishAll(rows);
       const done = rows.filter((_, i) => results[i] === undefined).map((r) => r.id);
       const failed = rows.filter((_, i) => results[i] !== undefined);
-      if (done.length > 0) {
-        await client.query(
-          `update shared.outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = any($1::bigint[])`,
-          [done],
-        );
-      }
       if (failed.length > 0) {
         await client.query(
           `update shared.outbox o set attempts = o.attempts + 1, last_error = f.error
@@ -191,7 +194,13 @@ export class OutboxRelay {
           'outbox publish failed; will retry',
         );
       }
-      await client.query('commit');
+      // The published rows and commit in one round trip (ids are bigints: digits only).
+      await client.query(
+        done.length > 0
+          ? `update shared.outbox set published_at = now(), attempts = attempts + 1, last_error = null
+              where id = any('{${done.map(digitsOnly).join(',')}}'::bigint[]); commit`
+          : 'commit',
+      );
       if (done.length > 0) this.log.debug({ published: done.length }, 'outbox rows published');
       return { published: done.length, failed: failed.length };
     } catch (error) {

@@ -10,6 +10,8 @@ export interface EventRow {
   projectId: string;
   refId: string | null;
   commitId: string | null;
+  /** Whether the event already started a pipeline (see startedPipeline). */
+  startedPipeline: boolean;
 }
 
 /** Where a Testing Farm request came from: the commit and the chroot build it tested. */
@@ -72,9 +74,17 @@ export class UpstreamRepository {
       project_id: string | null;
       ref_id: string | null;
       commit_id: string | null;
-    }>(`select project_id::text, ref_id::text, commit_id::text from shared.events where id = $1`, [eventId]);
+      started: boolean;
+    }>(
+      `select e.project_id::text, e.ref_id::text, e.commit_id::text,
+              exists (select 1 from shared.pipelines p where p.event_id = e.id and p.rerun_of_id is null) as started
+         from shared.events e where e.id = $1`,
+      [eventId],
+    );
     const row = rows[0];
-    return row?.project_id ? { projectId: row.project_id, refId: row.ref_id, commitId: row.commit_id } : undefined;
+    return row?.project_id
+      ? { projectId: row.project_id, refId: row.ref_id, commitId: row.commit_id, startedPipeline: row.started }
+      : undefined;
   }
 
   /**

@@ -1,7 +1,9 @@
-// All SQL of the engine, by concern: pipelines (rows, statuses, locks), targets (results,
-// transitions, submits, reconciler claims), states (the read the engine decides on) and
+// All SQL of the engine, by concern: pipelines (rows, locks), targets (results, submits,
+// cancels, reconciler claims), states (the read the engine decides on), what a decision
+// writes after settling (transitions, statuses and the report ledger in one statement) and
 // the reporting ledger. The engine's decision logic calls these and holds no SQL.
-import type { ItemKinds } from '@packflow/core';
+import type { ItemKinds, Sql } from '@packflow/core';
+import { writeAdvance, type AdvanceWrite, type AdvanceWritten } from './advance.store.js';
 import { PipelineStore } from './pipeline.store.js';
 import { StateStore } from './state.store.js';
 import { TargetStore } from './target.store.js';
@@ -15,6 +17,11 @@ export class EngineStore {
     this.pipelines = new PipelineStore(kinds);
     this.targets = new TargetStore(kinds);
     this.states = new StateStore(kinds);
+  }
+
+  /** A decision's transitions, statuses and reports due, in one statement (advance.store.ts). */
+  advance(sql: Sql, write: AdvanceWrite): Promise<AdvanceWritten> {
+    return writeAdvance(sql, this.kinds, write);
   }
 }
 

@@ -1,10 +1,10 @@
 // Writes pipelines and what they run (steps, edges, groups, targets and the links
-// between them) and the statuses of steps and pipelines; finds and locks the pipelines a
-// decision touches. The tables of each item kind come from the ItemKinds the engine was
-// created with: this store names no ecosystem's tables.
-import { isFinal, type ItemKind, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
-import type { PipelineState, TargetState } from '../engine.types.js';
-import { pipelineStatus, stepStatus } from '../transitions.js';
+// between them); finds and locks the pipelines a decision touches. The tables of each
+// item kind come from the ItemKinds the engine was created with: this store names no
+// ecosystem's tables. A new pipeline is one statement for its row, steps and edges, and
+// one per step for its group, targets and links (each round trip is a share of a start).
+import type { ItemKind, ItemKinds, Sql } from '@packflow/core';
+import type { ExternalRef, TargetState } from '../engine.types.js';
 
 /** A target of a new step: a fresh row (with its attempt) or an existing row linked as it is. */
 export type TargetSpec = { name: string; attempt: number; reuseId?: undefined } | { name: string; reuseId: string };
@@ -38,9 +38,6 @@ export interface PipelineSpec {
 
 const LIVE = `p.status not in ('success', 'failure', 'error', 'skipped', 'cancelled')`;
 
-const one = async (sql: Sql, text: string, params: unknown[]): Promise<string> =>
-  String((await sql.query<{ id: string }>(text, params)).rows[0].id);
-
 export class PipelineStore {
   constructor(private readonly kinds: ItemKinds) {}
 
@@ -50,11 +47,26 @@ export class PipelineStore {
    * `event_id` decides, so two concurrent starts make one pipeline).
    */
   async insert(sql: Sql, spec: PipelineSpec): Promise<string | undefined> {
-    const { rows: inserted } = await sql.query<{ id: string }>(
-      `insert into shared.pipelines (project_id, commit_id, event_id, trigger, strategy, rerun_of_id, rerun_kind, owner)
-       values ($1, $2, $3, $4, $5, $6, $7, coalesce($8::text, (select o.owner from shared.pipelines o where o.id = $6)))
-       on conflict (event_id) where rerun_of_id is null do nothing
-       returning id::text`,
+    const { rows } = await sql.query<{ id: string; steps: Record<string, string> }>(
+      `with p as (
+         insert into shared.pipelines (project_id, commit_id, event_id, trigger, strategy, rerun_of_id, rerun_kind, owner)
+         values ($1, $2, $3, $4, $5, $6, $7, coalesce($10::text, (select o.owner from shared.pipelines o where o.id = $6)))
+         on conflict (event_id) where rerun_of_id is null do nothing
+         returning id),
+       s as (
+         insert into shared.pipeline_steps (pipeline_id, key, job, package, identifier, options, rerun_of_id)
+         select p.id, s.key, s.job, s.package, s.identifier, s.options, s.rerun_of
+           from p, jsonb_to_recordset($8::jsonb)
+                   as s(key text, job text, package text, identifier text, options jsonb, rerun_of bigint, n int)
+          order by s.n
+         returning id, key),
+       e as (
+         insert into shared.pipeline_step_edges (from_step_id, to_step_id, target)
+         select f.id, t.id, x.target
+           from jsonb_to_recordset($9::jsonb) as x("from" text, "to" text, target text, n int)
+           join s f on f.key = x."from" join s t on t.key = x."to"
+          order by x.n)
+       select p.id::text, (select json_object_agg(s.key, s.id::text) from s) as steps from p`,
       [
         spec.projectId,
         spec.commitId,
@@ -63,30 +75,14 @@ export class PipelineStore {
         spec.strategy,
         spec.rerunOf ?? null,
         spec.rerunKind ?? null,
+        // n: the order rows are inserted in (ids follow it; states list steps and edges by id).
+        JSON.stringify(spec.steps.map((s, n) => ({ ...s, rerun_of: s.rerunOf ?? null, targets: undefined, n }))),
+        JSON.stringify(spec.edges.map((e, n) => ({ ...e, n }))),
         spec.owner ?? null,
       ],
     );
-    if (inserted.length === 0) return undefined;
-    const pipelineId = inserted[0].id;
-    const { rows } = await sql.query<{ id: string; key: string }>(
-      `insert into shared.pipeline_steps (pipeline_id, key, job, package, identifier, options, rerun_of_id)
-       select $1, s.key, s.job, s.package, s.identifier, s.options, s.rerun_of
-         from jsonb_to_recordset($2::jsonb) as s(key text, job text, package text, identifier text, options jsonb, rerun_of bigint)
-       returning id, key`,
-      [pipelineId, JSON.stringify(spec.steps.map((s) => ({ ...s, rerun_of: s.rerunOf ?? null, targets: undefined })))],
-    );
-    const stepIds = new Map(rows.map((r) => [r.key, String(r.id)]));
-    if (spec.edges.length > 0) {
-      await sql.query(
-        `insert into shared.pipeline_step_edges (from_step_id, to_step_id, target)
-         select * from unnest($1::bigint[], $2::bigint[], $3::text[])`,
-        [
-          spec.edges.map((e) => stepIds.get(e.from)),
-          spec.edges.map((e) => stepIds.get(e.to)),
-          spec.edges.map((e) => e.target),
-        ],
-      );
-    }
+    if (rows.length === 0) return undefined;
+    const stepIds = new Map(Object.entries(rows[0].steps ?? {}));
     const groups = new Map<string, { kind: ItemKind; id: string }>();
     for (const step of spec.steps) {
       const predecessors: Record<ItemKind, string> = {};
@@ -96,28 +92,24 @@ export class PipelineStore {
       }
       groups.set(step.key, await this.insertItems(sql, stepIds.get(step.key)!, step, predecessors));
     }
-    return pipelineId;
+    return rows[0].id;
   }
 
-  private async insertGroup(
-    sql: Sql,
-    kind: ItemKind,
-    step: StepSpec,
-    predecessors: Record<ItemKind, string>,
-  ): Promise<string> {
+  /** The SQL of a CTE that makes (or, when the step shares one, names) the step's group: one row, `id`. */
+  private groupSql(kind: ItemKind, step: StepSpec, predecessors: Record<ItemKind, string>, params: unknown[]): string {
     const k = this.kinds.get(kind);
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (step.groupId) return `select ${param(step.groupId)}::bigint as id`;
     const values = k.groupValues?.({ job: step.job, options: step.options, predecessors }) ?? {};
     const columns = Object.keys(values);
-    if (columns.length === 0) return one(sql, `insert into ${k.groupTable} default values returning id`, []);
+    if (columns.length === 0) return `insert into ${k.groupTable} default values returning id`;
     for (const c of columns)
       if (!/^[a-z_][a-z0-9_]*$/.test(c)) throw new Error(`item kind ${kind}: ${c} is not a column name`);
-    return one(
-      sql,
-      `insert into ${k.groupTable} (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')}) returning id`,
-      Object.values(values),
-    );
+    const placeholders = Object.values(values).map(param);
+    return `insert into ${k.groupTable} (${columns.join(', ')}) values (${placeholders.join(', ')}) returning id`;
   }
 
+  /** A step's items in one statement: its group (or its one item) with the link, its targets and their links. */
   private async insertItems(
     sql: Sql,
     stepId: string,
@@ -127,60 +119,43 @@ export class PipelineStore {
     const k = this.kinds.ofJob(step.job);
     const fresh = step.targets.filter((t): t is { name: string; attempt: number } => t.reuseId === undefined);
     const reused = step.targets.flatMap((t) => (t.reuseId !== undefined ? [t.reuseId] : []));
+    const params: unknown[] = [stepId];
 
     if (!k.groupTable) {
       // Group-less (SRPM): the step links its one item.
-      const itemId =
-        reused[0] ??
-        (await one(sql, `insert into ${k.targetTable} (target, attempt) values ($1, $2) returning id`, [
-          fresh[0].name,
-          fresh[0].attempt,
-        ]));
-      await sql.query(`insert into ${k.groupLinkTable} (step_id, ${k.groupLinkColumn}) values ($1, $2)`, [
-        stepId,
-        itemId,
-      ]);
-      return { kind: k.kind, id: itemId };
-    }
-    const groupId = step.groupId ?? (await this.insertGroup(sql, k.kind, step, predecessors));
-    await sql.query(`insert into ${k.groupLinkTable} (step_id, ${k.groupLinkColumn}) values ($1, $2)`, [
-      stepId,
-      groupId,
-    ]);
-    let ids = reused;
-    if (fresh.length > 0) {
+      if (reused[0] !== undefined) params.push(reused[0]);
+      else params.push(fresh[0].name, fresh[0].attempt);
+      const item =
+        reused[0] !== undefined
+          ? `select $2::bigint as id`
+          : `insert into ${k.targetTable} (target, attempt) values ($2, $3) returning id`;
       const { rows } = await sql.query<{ id: string }>(
-        `insert into ${k.targetTable} (${k.groupColumn}, target, attempt)
-         select $1, * from unnest($2::text[], $3::int[]) returning id`,
-        [groupId, fresh.map((t) => t.name), fresh.map((t) => t.attempt)],
+        `with i as (${item}),
+         l as (insert into ${k.groupLinkTable} (step_id, ${k.groupLinkColumn}) select $1, id from i)
+         select id::text from i`,
+        params,
       );
-      ids = ids.concat(rows.map((r) => String(r.id)));
+      return { kind: k.kind, id: rows[0].id };
     }
-    await sql.query(
-      `insert into ${k.targetLinkTable} (step_id, ${k.targetLinkColumn}) select $1, unnest($2::bigint[])`,
-      [stepId, ids],
+    const group = this.groupSql(k.kind, step, predecessors, params);
+    const names = `$${params.push(fresh.map((t) => t.name))}::text[]`;
+    const attempts = `$${params.push(fresh.map((t) => t.attempt))}::int[]`;
+    const reuse = `$${params.push(reused)}::bigint[]`;
+    const { rows } = await sql.query<{ id: string }>(
+      `with g as (${group}),
+       gl as (insert into ${k.groupLinkTable} (step_id, ${k.groupLinkColumn}) select $1, id from g),
+       t as (
+         insert into ${k.targetTable} (${k.groupColumn}, target, attempt)
+         select g.id, u.target, u.attempt from g, unnest(${names}, ${attempts}) with ordinality as u(target, attempt, n)
+          order by u.n
+         returning id),
+       tl as (
+         insert into ${k.targetLinkTable} (step_id, ${k.targetLinkColumn})
+         select $1, x.id from (select unnest(${reuse}) as id union all select id from t) x)
+       select id::text from g`,
+      params,
     );
-    return { kind: k.kind, id: groupId };
-  }
-
-  /** Writes the statuses of steps and the pipeline derived from the (updated) state. */
-  async writeStatuses(sql: Sql, state: PipelineState): Promise<TargetStatus> {
-    const steps = state.steps.map((s) => ({ id: s.id, status: stepStatus(s) }));
-    const status = pipelineStatus(state);
-    // One statement (one round trip) for the steps and the pipeline: a signal's transaction
-    // is a dozen short statements, so each round trip saved is a share of its cost.
-    await sql.query(
-      `with steps as (
-         update shared.pipeline_steps s set status = u.status, updated_at = now()
-           from unnest($1::bigint[], $2::text[]) as u(id, status)
-          where s.id = u.id and s.status is distinct from u.status
-       )
-       update shared.pipelines set status = $4, updated_at = now(),
-              finished_at = case when $5 then coalesce(finished_at, now()) else null end
-        where id = $3`,
-      [steps.map((s) => s.id), steps.map((s) => s.status), state.id, status, isFinal(status)],
-    );
-    return status;
+    return { kind: k.kind, id: rows[0].id };
   }
 
   /** The pipeline an event started (not its reruns). */
@@ -209,6 +184,33 @@ export class PipelineStore {
       [targetId],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * The newest target a result names (by external id, and target name when given), and
+   * as lockCounting the pipelines that count it, locked: one statement. No target: undefined.
+   */
+  async lockCountingByRef(
+    sql: Sql,
+    ref: ExternalRef,
+  ): Promise<{ targetId: string; pipelineIds: string[] } | undefined> {
+    const link = this.kinds.targetLink(ref.kind);
+    const { rows } = await sql.query<{ target_id: string | null; pipeline_ids: string[] }>(
+      `with t as (
+         select id from ${this.kinds.get(ref.kind).targetTable}
+          where external_id = $1 and ($2::text is null or target = $2)
+          order by attempt desc, id desc limit 1),
+       p as (
+         select p.id from shared.pipelines p
+          where p.id in (select s.pipeline_id from shared.pipeline_steps s join ${link.table} l on l.step_id = s.id
+                          where l.${link.column} = (select id from t))
+          order by p.id for update)
+       select (select id::text from t) as target_id,
+              array(select id::text from p order by id) as pipeline_ids`,
+      [ref.externalId, ref.target ?? null],
+    );
+    const row = rows[0];
+    return row?.target_id ? { targetId: row.target_id, pipelineIds: row.pipeline_ids } : undefined;
   }
 
   /** The unfinished pipelines of a ref. */

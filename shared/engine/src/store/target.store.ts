@@ -1,11 +1,13 @@
-// The engine's writes and reads of target rows: a result applied, queue/skip/cancel
-// transitions, what an activity answered to a submit, and the reconciler's claims. One
-// statement per kind; the tables come from the engine's ItemKinds.
+// The engine's writes and reads of target rows: a result applied, cancels, what an
+// activity answered to a submit, and the reconciler's claims (queue and skip transitions
+// are written with the statuses: advance.store.ts). One statement per kind; the tables
+// come from the engine's ItemKinds.
 import { targetProjectsSql, type ItemKind, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
 import type { ExternalRef, Signal, SignalState, SubmitResult, TargetState } from '../engine.types.js';
 import type { Transition } from '../transitions.js';
 import { inScopeSql, scopeParams, type OwnerScope } from './owner.scope.js';
 
+const FINAL = `'success', 'failure', 'error', 'skipped', 'cancelled'`;
 const secs = (param: string) => `make_interval(secs => ${param}::double precision / 1000)`;
 
 export class TargetStore {
@@ -13,25 +15,6 @@ export class TargetStore {
 
   private table(kind: ItemKind): string {
     return this.kinds.get(kind).targetTable;
-  }
-
-  /** The newest target a result names (by external id, and target name when given). */
-  async findByExternalId(sql: Sql, ref: ExternalRef): Promise<string | undefined> {
-    const { rows } = await sql.query<{ id: string }>(
-      `select id::text from ${this.table(ref.kind)} where external_id = $1 and ($2::text is null or target = $2)
-        order by attempt desc, id desc limit 1`,
-      [ref.externalId, ref.target ?? null],
-    );
-    return rows[0]?.id;
-  }
-
-  /** Locks a target row; its status, or undefined when there is no such row. */
-  async lockStatus(sql: Sql, kind: ItemKind, targetId: string): Promise<TargetStatus | undefined> {
-    const { rows } = await sql.query<{ status: TargetStatus }>(
-      `select status from ${this.table(kind)} where id = $1 for update`,
-      [targetId],
-    );
-    return rows[0]?.status;
   }
 
   /** Keeps a note of a result that came too late (or twice) to change anything. */
@@ -44,17 +27,33 @@ export class TargetStore {
     );
   }
 
-  /** Writes a result: running on `started`, the final status otherwise. */
-  async applySignal(sql: Sql, kind: ItemKind, targetId: string, signal: Signal): Promise<void> {
+  /**
+   * Locks a target row and writes a result to it (running on `started`, the final status
+   * otherwise) unless it is final already, or running and told it started: one statement.
+   * Returns the status it had (undefined: no such row) and whether the result was written.
+   */
+  async applySignal(
+    sql: Sql,
+    kind: ItemKind,
+    targetId: string,
+    signal: Signal,
+  ): Promise<{ status: TargetStatus | undefined; applied: boolean }> {
+    const table = this.table(kind);
     const at = signal.at ?? new Date();
     const final = signal.state !== 'started';
-    await sql.query(
-      `update ${this.table(kind)} set status = $2, reason = coalesce($3, reason),
-              started_at = coalesce(started_at, $4), finished_at = case when $5 then $4 else finished_at end,
-              web_url = coalesce($6, web_url), log_url = coalesce($7, log_url),
-              data = case when $8::jsonb is null then data else coalesce(data, '{}') || $8::jsonb end,
-              updated_at = now()
-        where id = $1`,
+    const { rows } = await sql.query<{ status: TargetStatus; applied: boolean }>(
+      `with cur as (select id, status from ${table} where id = $1 for update),
+       upd as (
+         update ${table} t set status = $2, reason = coalesce($3, t.reason),
+                started_at = coalesce(t.started_at, $4), finished_at = case when $5 then $4 else t.finished_at end,
+                web_url = coalesce($6, t.web_url), log_url = coalesce($7, t.log_url),
+                data = case when $8::jsonb is null then t.data else coalesce(t.data, '{}') || $8::jsonb end,
+                updated_at = now()
+           from cur
+          where t.id = cur.id and cur.status not in (${FINAL})
+            and not ($2 = 'running' and cur.status = 'running')
+         returning t.id)
+       select cur.status, exists (select 1 from upd) as applied from cur`,
       [
         targetId,
         final ? signal.state : 'running',
@@ -66,32 +65,7 @@ export class TargetStore {
         signal.data ? JSON.stringify(signal.data) : null,
       ],
     );
-  }
-
-  /** Writes queue/skip transitions, batched per kind. `leaseMs` is how long a queued target waits for its submit. */
-  async writeTransitions(sql: Sql, transitions: Transition[], leaseMs: number): Promise<void> {
-    for (const kind of new Set(transitions.map((t) => t.target.kind))) {
-      const table = this.table(kind);
-      const queued = transitions.filter((t) => t.to === 'queued' && t.target.kind === kind);
-      const skipped = transitions.filter((t) => t.to === 'skipped' && t.target.kind === kind);
-      if (queued.length > 0) {
-        await sql.query(
-          `update ${table} t set status = 'queued', idempotency_key = u.key, queued_at = now(), updated_at = now(),
-                  deadline_at = now() + ${secs('$3')}
-             from unnest($1::bigint[], $2::text[]) as u(id, key)
-            where t.id = u.id and t.status = 'pending'`,
-          [queued.map((t) => t.target.id), queued.map((t) => t.target.idempotencyKey), leaseMs],
-        );
-      }
-      if (skipped.length > 0) {
-        await sql.query(
-          `update ${table} t set status = 'skipped', reason = u.reason, finished_at = now(), updated_at = now()
-             from unnest($1::bigint[], $2::text[]) as u(id, reason)
-            where t.id = u.id and t.status = 'pending'`,
-          [skipped.map((t) => t.target.id), skipped.map((t) => t.reason ?? null)],
-        );
-      }
-    }
+    return { status: rows[0]?.status, applied: rows[0]?.applied ?? false };
   }
 
   /** Marks targets cancelled (only those not yet final). Returns the rows that changed (`kind:id`). */
@@ -122,11 +96,13 @@ export class TargetStore {
     pollAfterMs: number,
   ): Promise<string[]> {
     const table = this.table(kind);
-    await sql.query(
+    // RETURNING gives the status after the update: cancelled rows are those a cancel reached first.
+    const { rows } = await sql.query<{ id: string; status: TargetStatus }>(
       `update ${table} t set external_id = u.ext, web_url = coalesce(u.web, t.web_url), log_url = coalesce(u.log, t.log_url),
               deadline_at = now() + ${secs('$5')}, updated_at = now()
          from unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) as u(id, ext, web, log)
-        where t.id = u.id`,
+        where t.id = u.id
+       returning t.id::text, t.status`,
       [
         targetIds,
         results.map((r) => r.externalId),
@@ -135,11 +111,7 @@ export class TargetStore {
         pollAfterMs,
       ],
     );
-    const { rows } = await sql.query<{ id: string }>(
-      `select id::text from ${table} where id = any($1::bigint[]) and status = 'cancelled'`,
-      [targetIds],
-    );
-    return rows.map((r) => r.id);
+    return rows.filter((r) => r.status === 'cancelled').map((r) => r.id);
   }
 
   /** A submit that failed and will be tried again after `delayMs`. */

@@ -60,6 +60,9 @@ type EventProject = { forge: string; instanceUrl: string; namespace?: string; re
 /** Events on a forge repository (they carry the project). */
 type ForgeEvent = TriggerEvent | CommentEvent | Msg<'pull_request.closed'>;
 
+/** The config at a commit and its errors; undefined when the repository has none. */
+type ConfigAt = { config?: PackitConfig; errors: string[] } | undefined;
+
 export class UpstreamService {
   constructor(private readonly d: UpstreamServiceDeps) {}
 
@@ -138,10 +141,7 @@ export class UpstreamService {
   }
 
   /** The config at a commit: undefined when the repository has none (not set up: nothing to do). */
-  private async configAt(
-    event: ForgeEvent,
-    sha: string,
-  ): Promise<{ config?: PackitConfig; errors: string[] } | undefined> {
+  private async configAt(event: ForgeEvent, sha: string): Promise<ConfigAt> {
     const forge = this.d.forges.for(event.project);
     for (const name of CONFIG_FILE_NAMES) {
       const text = await forge.fileContent(ForgeRegistry.repo(event.project), name, sha);
@@ -184,8 +184,10 @@ export class UpstreamService {
     logger: Logger,
     /** Added to every step's options (the release tag a command on an issue syncs). */
     stepOptions?: Record<string, unknown>,
+    /** The config at `sha` when the caller has it already (or is fetching it). */
+    config?: ConfigAt | Promise<ConfigAt>,
   ): Promise<string | undefined> {
-    const loaded = await this.configAt(event, sha);
+    const loaded = await (config ?? this.configAt(event, sha));
     if (!loaded) {
       logger.info('no packit configuration in the repository: nothing to do');
       return undefined;
@@ -214,15 +216,18 @@ export class UpstreamService {
     const row = await this.rowOf(event);
     // A redelivered message: its pipeline exists, so skip planning (the engine would not
     // start a second one anyway: one pipeline per event is a unique constraint).
-    if (await this.d.repository.startedPipeline(event.eventId)) return;
+    if (row.startedPipeline) return;
     const sha = event.sha ?? (await this.releaseCommit(event, row, logger));
     if (!sha) {
       logger.info('the event names no commit: nothing to build');
       return;
     }
-    const planEvent = planEventOf(event, {
-      changedFiles: event.changedFiles ? undefined : await this.changedFiles(event),
-    });
+    // The changed files and the config are two forge calls that need not wait for each other.
+    const [changedFiles, config] = await Promise.all([
+      event.changedFiles ? undefined : this.changedFiles(event),
+      this.configAt(event, sha),
+    ]);
+    const planEvent = planEventOf(event, { changedFiles });
     if (!planEvent) {
       logger.info({ type: event.type }, 'this event runs no jobs (a tag push: release jobs run on the release)');
       return;
@@ -231,9 +236,9 @@ export class UpstreamService {
     // A dist-git push: koji_build asks who it is by (allowed_committers, allowed_pr_authors).
     const withPusher =
       pagure && event.type === 'push.branch'
-        ? async (config: PackitConfig) => ({ ...planEvent, pushedBy: await pushedByOf(pagure, event, config) })
+        ? async (c: PackitConfig) => ({ ...planEvent, pushedBy: await pushedByOf(pagure, event, c) })
         : planEvent;
-    await this.planAndStart(event, sha, withPusher, row, logger);
+    await this.planAndStart(event, sha, withPusher, row, logger, undefined, config);
   }
 
   /**

@@ -174,7 +174,9 @@ async function sixQueries(label: string): Promise<Record<string, Latency>> {
 }
 
 async function settle(): Promise<void> {
-  await db.query('vacuum analyze shared.kcidb_checkouts, shared.kcidb_builds, shared.kcidb_tests');
+  await db.query(
+    'vacuum analyze shared.kcidb_checkouts, shared.kcidb_builds, shared.kcidb_tests, shared.kcidb_build_rollups, shared.kcidb_hardware_rollups',
+  );
   // Measure the steady state, not the checkpoint that writing millions of rows sets off.
   await db.query('checkpoint').catch(() => say('(no checkpoint: not a superuser)'));
 }

@@ -125,11 +125,11 @@ export class KcidbSubmissionProcessor {
         const out = new Map<string, ProcessOutcome>();
         for (const r of locked) if (r.status !== 'ready') out.set(r.id, { id: r.id, status: r.status, loaded: false });
         const ready = new Set(locked.filter((r) => r.status === 'ready').map((r) => r.id));
-        for (const o of await this.loadAll(
+        const loaded = await this.loadAll(
           tx,
           ids.filter((id) => ready.has(id)),
-        ))
-          out.set(o.id, o);
+        );
+        for (const o of loaded) out.set(o.id, o);
         return out;
       });
     } catch (error) {

@@ -26,12 +26,14 @@ import { OutboxRelay, PACKFLOW_EVENTS_STREAM, packflowEventsStream } from '@pack
 import { KcidbService, KcidbSubmissionProcessor, toKcidbSubmitters, type KcidbReport } from '@packflow/results';
 import { createTestDatabase, spawnServiceMain, startNatsServer, waitFor } from '@packflow/testing';
 import { fillKcidb, withTestIndexesRebuilt } from './lib/kcidb-fill.js';
+import { report, TESTS_PER_REPORT } from './lib/kcidb-report.js';
 
 const quick = process.argv.includes('--quick');
 const REPORTS = quick ? 20 : 80;
-const TESTS_PER_REPORT = 1000;
 const TOTAL_TESTS = quick ? 100_000 : 1_000_000;
 const HISTORY_TESTS = Number(process.env.BENCH_HISTORY_TESTS ?? (quick ? 400_000 : 9_000_000));
+// BENCH_RESULTS_PARTS=ingest stops after the ingest figures (A/B runs of the loader).
+const INGEST_ONLY = process.env.BENCH_RESULTS_PARTS === 'ingest';
 const QUERY_RUNS = quick ? 10 : 40;
 const SUBMITTERS = 4;
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -39,69 +41,16 @@ const TOKEN = 'bench-token-0123456789abcdef';
 const logger = createLogger({ name: 'bench-results', level: 'warn', pretty: false });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-function report(n: number): KcidbReport {
-  const checkout = `bench:c${n}`;
-  // The tests run over the last 1,000 s, so they land in the current hour (or the one before).
-  const start = Date.now() - (TESTS_PER_REPORT + 60) * 1000;
-  const builds = Array.from({ length: 10 }, (_, b) => ({
-    id: `bench:c${n}-b${b}`,
-    origin: 'bench',
-    checkout_id: checkout,
-    architecture: b % 2 ? 'arm64' : 'x86_64',
-    config_name: b % 3 ? 'defconfig' : 'allmodconfig',
-    status: (b % 7 ? 'PASS' : 'FAIL') as 'PASS' | 'FAIL',
-    start_time: new Date(start).toISOString(),
-    duration: 600 + b,
-    log_url: `https://logs.example.org/${n}/${b}/build.log`,
-  }));
-  const paths = [
-    'boot',
-    'boot.start',
-    'boot.login',
-    'ltp.sem01',
-    'ltp.sem02',
-    'kselftest.net.ip',
-    'kselftest.timers.nanosleep',
-  ];
-  const statuses = ['PASS', 'PASS', 'PASS', 'FAIL', 'SKIP', 'ERROR', 'DONE', 'MISS'] as const;
-  const tests = Array.from({ length: TESTS_PER_REPORT }, (_, t) => ({
-    id: `bench:c${n}-t${t}`,
-    origin: 'bench',
-    build_id: builds[t % builds.length].id,
-    path: `${paths[t % paths.length]}${t >= paths.length * 10 ? `.case${t}` : ''}`,
-    status: statuses[t % statuses.length],
-    start_time: new Date(start + t * 1000).toISOString(),
-    duration: (t % 90) + 0.5,
-    log_url: `https://logs.example.org/${n}/tests/${t}.log`,
-    environment: t % 2 ? { compatible: [`acme,board-${t % 20}`, 'acme,soc'] } : { misc: { platform: `qemu-${t % 5}` } },
-    misc: { runtime: 'lava', job: `${n}-${t}` },
-  }));
-  return {
-    version: { major: 5, minor: 3 },
-    checkouts: [
-      {
-        id: checkout,
-        origin: 'bench',
-        tree_name: 'mainline',
-        git_repository_url: 'https://git.example.org/linux.git',
-        git_repository_branch: 'master',
-        git_commit_hash: (n + 1).toString(16).padStart(40, '0'),
-        patchset_hash: '',
-        start_time: new Date(start).toISOString(),
-      },
-    ],
-    builds,
-    tests,
-  };
-}
-
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 const testDb = await createTestDatabase();
 const db = testDb.pool();
-const processor = new KcidbSubmissionProcessor(db, logger);
+// KCIDB_LOAD_BATCH as the results worker reads it (it inherits this environment).
+const processor = new KcidbSubmissionProcessor(db, logger, {
+  batchSize: process.env.KCIDB_LOAD_BATCH ? Number(process.env.KCIDB_LOAD_BATCH) : undefined,
+});
 const service = new KcidbService({
   db,
   submitters: toKcidbSubmitters({ [TOKEN]: ['bench'] }),
@@ -229,7 +178,9 @@ async function listQueries(label: string): Promise<Record<string, Latency>> {
 }
 
 async function settle(): Promise<void> {
-  await db.query('vacuum analyze shared.kcidb_checkouts, shared.kcidb_builds, shared.kcidb_tests');
+  await db.query(
+    'vacuum analyze shared.kcidb_checkouts, shared.kcidb_builds, shared.kcidb_tests, shared.kcidb_build_rollups, shared.kcidb_hardware_rollups',
+  );
   // Measure the steady state, not the checkpoint that writing millions of rows sets off.
   await db.query('checkpoint').catch(() => say('(no checkpoint: not a superuser)'));
 }
@@ -274,6 +225,22 @@ try {
     `  end to end, ${SUBMITTERS} clients POSTing to the web, relay, JetStream, worker (each its own process): ` +
       `${Math.round(endToEndPerS)} tests/s`,
   );
+
+  if (INGEST_ONLY) {
+    say(
+      JSON.stringify({
+        bench: 'results',
+        quick,
+        parts: 'ingest',
+        submit_tests_per_s: Math.round(submitPerS),
+        process_tests_per_s: Math.round(processPerS),
+        process_two_loaders_tests_per_s: Math.round(process2PerS),
+        end_to_end_tests_per_s: Math.round(endToEndPerS),
+      }),
+    );
+    await testDb.drop();
+    process.exit(0);
+  }
 
   // 2. bulk fill to TOTAL_TESTS over the last 30 days
   const fillStart = performance.now();

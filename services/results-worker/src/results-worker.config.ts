@@ -10,6 +10,10 @@ export interface ResultsWorkerConfig extends CommonConfig {
    * dead-lettered) are looked for, and how long one must have been `ready` to be taken.
    */
   sweepIntervalMs: number;
+  /** `KCIDB_LOAD_BATCH`: the most submissions loaded in one transaction (1: one at a time). */
+  loadBatch: number;
+  /** `KCIDB_LOAD_PARALLEL`: how many batches load at once. */
+  loadParallel: number;
 }
 
 export function loadResultsWorkerConfig(
@@ -20,5 +24,7 @@ export function loadResultsWorkerConfig(
     ...readCommonConfig(r),
     transport: readWorkerTransportConfig(r, { durable: 'results-worker', subjects: [RESULTS_SUBJECTS] }),
     sweepIntervalMs: r.int('KCIDB_SWEEP_INTERVAL_MS', 30_000, { min: 100, max: 3_600_000 }),
+    loadBatch: r.int('KCIDB_LOAD_BATCH', 16, { min: 1, max: 256 }),
+    loadParallel: r.int('KCIDB_LOAD_PARALLEL', 2, { min: 1, max: 64 }),
   });
 }

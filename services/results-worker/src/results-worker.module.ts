@@ -23,6 +23,8 @@ export class ResultsWorkerModule {
           useFactory: (database: Database, logger: Logger) =>
             new KcidbSubmissionProcessor(database, logger.child({ component: 'kcidb-processor' }), {
               instance: platform.config.instance,
+              batchSize: platform.config.loadBatch,
+              parallel: platform.config.loadParallel,
             }),
         },
         KcidbSweeper,

@@ -3,8 +3,7 @@
 // are written with the statuses: advance.store.ts). One statement per kind; the tables
 // come from the engine's ItemKinds.
 import { targetProjectsSql, type ItemKind, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
-import type { ExternalRef, Signal, SignalState, SubmitResult, TargetState } from '../engine.types.js';
-import type { Transition } from '../transitions.js';
+import type { Signal, SignalState, SubmitResult, TargetState } from '../engine.types.js';
 import { inScopeSql, scopeParams, type OwnerScope } from './owner.scope.js';
 
 const FINAL = `'success', 'failure', 'error', 'skipped', 'cancelled'`;

@@ -33,10 +33,11 @@ export function upsertSql(spec: TableSpec): string {
 }
 
 /**
- * Upsert straight from a stored submission ($1 its id): the report never leaves the
+ * Upsert straight from stored submissions ($1 their ids): the reports never leave the
  * database. Nested objects are unpacked with `jsonb_to_record`. Rows go in key order, so
  * concurrent loads lock them in the same order. Objects repeated within the report make
- * PostgreSQL refuse the statement (21000); `loadKcidbReport` merges those.
+ * PostgreSQL refuse the statement (21000), as do objects repeated across the submissions
+ * of one statement; `loadKcidbReport` merges those.
  */
 export function upsertStoredSql(spec: TableSpec): string {
   const top = spec.columns.filter((c) => !c.parent);
@@ -54,7 +55,7 @@ export function upsertStoredSql(spec: TableSpec): string {
       `from "shared"."kcidb_submissions" s`,
       `cross join jsonb_to_recordset(s.report -> '${spec.section}') as r(${record})`,
       ...unpack,
-      `where s.id = $1`,
+      `where s.id = any($1::uuid[])`,
       `order by ${orderByKey(spec)}`,
     ].join('\n'),
   );
@@ -91,17 +92,19 @@ export async function loadKcidbReport(sql: Sql, report: KcidbReport): Promise<Kc
 }
 
 /**
- * Merges the report of stored submission `id` into the KCIDB tables without taking it out
- * of the database (the fast way). Fails with PostgreSQL's 21000 when the report repeats an
- * id within one section; run it in a transaction (or a savepoint) for the same reason as
- * `loadKcidbReport`.
+ * Merges the reports of stored submissions `ids` into the KCIDB tables without taking them
+ * out of the database (the fast way): one statement per table for all of them, so the
+ * rollup trigger aggregates them once. Fails with PostgreSQL's 21000 when an id repeats
+ * within one section of a report or across the reports; run it in a transaction (or a
+ * savepoint) for the same reason as `loadKcidbReport`. Returns the rows written per table,
+ * all reports together.
  */
-export async function loadStoredKcidbReport(sql: Sql, id: string): Promise<KcidbLoadCounts> {
+export async function loadStoredKcidbReports(sql: Sql, ids: readonly string[]): Promise<KcidbLoadCounts> {
   const counts = { checkouts: 0, builds: 0, tests: 0, issues: 0, incidents: 0 };
   for (const spec of KCIDB_TABLES) {
     const {
       rows: [{ n }],
-    } = await sql.query<{ n: number }>(FROM_STORED.get(spec.section)!, [id]);
+    } = await sql.query<{ n: number }>(FROM_STORED.get(spec.section)!, [ids]);
     counts[spec.section] = n;
   }
   return counts;

@@ -4,7 +4,7 @@ import { createLogger, type Database } from '@packflow/core';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
 import type { KcidbReport } from '../report/kcidb-report.types.js';
 import { loadKcidbReport } from './kcidb-ingest.repository.js';
-import { KcidbSubmissionProcessor } from './kcidb-submission.processor.js';
+import { KcidbSubmissionProcessor, type ProcessOutcome } from './kcidb-submission.processor.js';
 import { submissions } from './kcidb-submission.repository.js';
 
 let testDb: TestDatabase;
@@ -351,5 +351,70 @@ describe('KcidbSubmissionProcessor', () => {
 
   it('answers not_found for a submission that does not exist', async () => {
     await expect(processor.processSubmission(crypto.randomUUID())).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('KcidbSubmissionProcessor batches', () => {
+  /** Asks for `ids` at once of a processor loading one batch at a time: the first loads alone, the rest together. */
+  const processTogether = (ids: string[]) => {
+    const processor = new KcidbSubmissionProcessor(db, logger, { parallel: 1 });
+    return Promise.allSettled(ids.map((id) => processor.processSubmission(id)));
+  };
+  const outcomes = (settled: PromiseSettledResult<ProcessOutcome>[]) =>
+    settled.map((s) => (s.status === 'fulfilled' ? s.value : s.reason));
+  const commit = (n: number) => String(n).repeat(40);
+  const checkout = (n: number) =>
+    store(report({ checkouts: [{ id: `myci:${fresh('c')}`, origin: 'myci', git_commit_hash: commit(n) }] }));
+  const loadedRows = async (id: string) =>
+    (await db.query('select payload from shared.outbox where msg_id = $1', [`kcidb-loaded-${id}`])).rows;
+
+  it('loads submissions asked for while one loads together, announced in one outbox row with all their commits', async () => {
+    const ids = [await checkout(4), await checkout(5), await checkout(6)];
+    const together = outcomes(await processTogether(ids));
+    expect(together.map((o) => [o.status, o.loaded, o.counts?.checkouts])).toEqual([
+      ['processed', true, 1],
+      ['processed', true, 2],
+      ['processed', true, 2],
+    ]);
+    expect(await loadedRows(ids[0])).toEqual([
+      { payload: { type: 'kcidb.loaded', submissionId: ids[0], commits: [commit(4)] } },
+    ]);
+    expect(await loadedRows(ids[1])).toEqual([
+      { payload: { type: 'kcidb.loaded', submissionId: ids[1], commits: [commit(5), commit(6)] } },
+    ]);
+    expect(await loadedRows(ids[2])).toEqual([]);
+  });
+
+  it('loads a batch whose reports share ids one at a time, so the first non-null value in the order asked wins', async () => {
+    const t = `myci:${fresh('t')}`;
+    const ids = [
+      await store(report({})),
+      await store(report({ tests: [{ id: t, origin: 'myci', build_id: 'myci:b1', path: 'boot' }] })),
+      await store(report({ tests: [{ id: t, origin: 'myci', build_id: 'myci:b2', path: 'ltp', status: 'FAIL' }] })),
+    ];
+    expect(outcomes(await processTogether(ids)).map((o) => o.loaded)).toEqual([true, true, true]);
+    expect(await one('select build_id, path, status from shared.kcidb_tests where id = $1', [t])).toEqual({
+      build_id: 'myci:b1',
+      path: 'boot',
+      status: 'FAIL',
+    });
+  });
+
+  it('fails only the report the database refuses; the others of its batch are loaded', async () => {
+    const c = `myci:${fresh('c')}`;
+    const ids = [
+      await store(report({})),
+      await store(report({ issues: [{ id: `myci:${fresh('i')}`, origin: 'myci', version: 1e20 }] })),
+      await store(report({ checkouts: [{ id: c, origin: 'myci' }] })),
+    ];
+    expect(outcomes(await processTogether(ids)).map((o) => o.status)).toEqual(['processed', 'failed', 'processed']);
+    expect(await one('select count(*)::int as n from shared.kcidb_checkouts where id = $1', [c])).toEqual({ n: 1 });
+  });
+
+  it('answers not_found to the caller of a missing submission and loads the rest of its batch', async () => {
+    const ids = [await store(report({})), crypto.randomUUID(), await store(report({}))];
+    const [first, missing, present] = outcomes(await processTogether(ids));
+    expect(missing).toMatchObject({ code: 'not_found' });
+    expect([first.status, present.status]).toEqual(['processed', 'processed']);
   });
 });

@@ -46,19 +46,24 @@ export const submissions = {
     return row;
   },
 
-  /** Locks the oldest `ready` submission received at least `minAgeMs` ago that nobody else is processing, if any. */
-  async lockNextReady(sql: Sql, minAgeMs = 0): Promise<StoredSubmission | undefined> {
-    const {
-      rows: [row],
-    } = await sql.query<StoredSubmission>(
+  /** Locks the submissions `ids` that exist, in id order (so concurrent batches lock them in the same order); waits while another transaction holds one. */
+  async lockMany(sql: Sql, ids: readonly string[]): Promise<StoredSubmission[]> {
+    const { rows } = await sql.query<StoredSubmission>(
+      `select "id", "status" from "shared"."kcidb_submissions" where "id" = any($1::uuid[]) order by "id" for update`,
+      [ids],
+    );
+    return rows;
+  },
+  /** Locks up to `limit` of the oldest `ready` submissions received at least `minAgeMs` ago that nobody else is processing. */
+  async lockNextReady(sql: Sql, minAgeMs = 0, limit = 1): Promise<StoredSubmission[]> {
+    const { rows } = await sql.query<StoredSubmission>(
       `select "id", "status" from "shared"."kcidb_submissions"
        where "status" = 'ready' and "received_at" <= now() - make_interval(secs => $1::float8 / 1000)
-       order by "received_at" limit 1 for update skip locked`,
-      [minAgeMs],
+       order by "received_at" limit $2 for update skip locked`,
+      [minAgeMs, limit],
     );
-    return row;
+    return rows;
   },
-
   async report(sql: Sql, id: string): Promise<unknown> {
     const {
       rows: [row],
@@ -67,12 +72,13 @@ export const submissions = {
   },
 
   /**
-   * The commit hashes of the checkouts a loaded submission reported on: its checkouts, the
-   * checkouts of its builds and of its tests' builds (which may have come in earlier).
+   * The commit hashes of the checkouts loaded submissions `ids` reported on: their
+   * checkouts, the checkouts of their builds and of their tests' builds (which may have
+   * come in earlier).
    */
-  async commits(sql: Sql, id: string): Promise<string[]> {
+  async commits(sql: Sql, ids: readonly string[]): Promise<string[]> {
     const { rows } = await sql.query<{ hash: string }>(
-      `with r as (select "report" from "shared"."kcidb_submissions" where "id" = $1),
+      `with r as (select "report" from "shared"."kcidb_submissions" where "id" = any($1::uuid[])),
        ids as (
          select c ->> 'id' as id from r, jsonb_array_elements(coalesce(r.report -> 'checkouts', '[]')) c
          union select b ->> 'checkout_id' from r, jsonb_array_elements(coalesce(r.report -> 'builds', '[]')) b
@@ -82,21 +88,22 @@ export const submissions = {
          from "shared"."kcidb_checkouts" k join ids on ids.id = k."id"
         where k."git_commit_hash" is not null
         order by 1`,
-      [id],
+      [ids],
     );
     return rows.map((r) => r.hash);
   },
 
+  /** Records the outcome of submissions `ids` (one, when there are errors: they are its own). */
   async finish(
     sql: Sql,
-    id: string,
+    ids: readonly string[],
     status: 'processed' | 'failed',
     errors: readonly KcidbSubmissionError[] | null,
   ): Promise<void> {
     await sql.query(
       `update "shared"."kcidb_submissions"
-       set "status" = $2, "errors" = $3::jsonb, "processed_at" = now(), "updated_at" = now() where "id" = $1`,
-      [id, status, errors ? JSON.stringify(errors) : null],
+       set "status" = $2, "errors" = $3::jsonb, "processed_at" = now(), "updated_at" = now() where "id" = any($1::uuid[])`,
+      [ids, status, errors ? JSON.stringify(errors) : null],
     );
   },
 };

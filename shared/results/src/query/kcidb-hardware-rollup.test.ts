@@ -69,7 +69,20 @@ const WINDOWS: [string, string][] = [
   ['2026-11-10T02:05:00Z', '2099-01-01T00:20:00Z'], // early start (its hour less its beginning), to in the future
 ];
 
+/** The per-build rollups hold, for every build, boot or not and status, the count of its tests. */
+async function expectBuildRollupsMatch(): Promise<void> {
+  const grouped = async (sql: string) => (await db.query(`${sql} order by 1, 2, 3`)).rows;
+  expect(
+    await grouped(`select build_id, is_boot, status, n::int from shared.kcidb_build_rollups where n <> 0`),
+  ).toEqual(
+    await grouped(
+      `select build_id, is_boot, coalesce(status, '') as status, count(*)::int as n from shared.kcidb_tests group by 1, 2, 3`,
+    ),
+  );
+}
+
 async function expectListingsMatch(): Promise<void> {
+  await expectBuildRollupsMatch();
   for (const [from, to] of WINDOWS) {
     for (const origin of [null, 'ci_b']) {
       const params = parseHardwareParams({ from, to, ...(origin ? { origin } : {}) });
@@ -93,7 +106,7 @@ afterAll(async () => {
   await testDb.drop();
 });
 
-describe('the hardware listing over hourly rollups', () => {
+describe('the hardware listing over hourly rollups (and the per-build rollups)', () => {
   it('matches counting every test, for intervals starting and ending anywhere', async () => {
     const {
       rows: [{ n }],

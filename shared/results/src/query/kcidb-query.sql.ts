@@ -52,9 +52,14 @@ function passFail(where: string): string {
   )})`;
 }
 
-/** Groups tests `t` by boot and status: `select … from (${grouped(from)}) g`. */
-const grouped = (fromWhere: string) =>
-  `select ${BOOT('t')} as boot, t.status, count(*) as n ${fromWhere} group by 1, 2`;
+/**
+ * The tests of checkout `checkout`'s builds grouped by boot and status, summed from the
+ * per-build rollups (kept by the trigger on kcidb_tests) rather than counted test by test.
+ */
+const BUILD_ROLLUP_GROUPS = (checkout: string) =>
+  `select r.is_boot as boot, nullif(r.status, '') as status, sum(r.n) as n
+   from shared.kcidb_builds b join shared.kcidb_build_rollups r on r.build_id = b.id
+   where b.checkout_id = ${checkout} group by 1, 2`;
 
 /** Hardware everywhere but the hardware listing and details: the platform, else the first compatible string. */
 const PLATFORM = `coalesce(t.environment_misc ->> 'platform', t.environment_compatible[1])`;
@@ -93,7 +98,7 @@ left join lateral (
 ) b on true
 left join lateral (
   select ${statusCounts('g.boot')} as boots, ${statusCounts('not g.boot')} as tests
-  from (${grouped('from shared.kcidb_builds b join shared.kcidb_tests t on t.build_id = b.id where b.checkout_id = p.id')}) g
+  from (${BUILD_ROLLUP_GROUPS('p.id')}) g
 ) t on true
 order by p.tree_name nulls last, p.git_repository_branch nulls last, p.origin, p.git_repository_url nulls last`;
 

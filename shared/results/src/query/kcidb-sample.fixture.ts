@@ -40,5 +40,7 @@ export async function fillSample(sql: Sql, options: { tests: number; days: numbe
      from (select i, i / $2 as b from generate_series(0, $1 - 1) i) s`,
     [options.tests, testsPerBuild, buildsPerCheckout, checkoutsPerDay, now],
   );
-  await sql.query('analyze shared.kcidb_checkouts, shared.kcidb_builds, shared.kcidb_tests');
+  await sql.query(
+    'analyze shared.kcidb_checkouts, shared.kcidb_builds, shared.kcidb_tests, shared.kcidb_build_rollups, shared.kcidb_hardware_rollups',
+  );
 }

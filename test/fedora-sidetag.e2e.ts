@@ -25,7 +25,7 @@ const DIST_GIT = 'https://src.fedoraproject.org';
 const FOO = `
 downstream_package_name: foo
 jobs:
-  - {job: koji_build, trigger: commit, sidetag_group: foo-bar, dependents: [bar], dist_git_branches: [f42]}
+  - {job: koji_build, trigger: commit, sidetag_group: foo-bar, dependents: [bar], dist_git_branches: [f42], allowed_committers: [maintainer]}
 `;
 const BAR = `
 downstream_package_name: bar

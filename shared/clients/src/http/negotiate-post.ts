@@ -120,6 +120,8 @@ function run(
         timedOut: error.killed === true,
       });
     });
+    // kinit reads no input and may have exited before it is written.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input);
   });
 }

@@ -51,7 +51,7 @@ export interface FakeKojiOptions {
   users?: string[];
   /**
    * Kerberos logins, the hub behind Apache's mod_auth_gssapi: the proxy passes the principal
-   * it verified in `x-remote-user` with this token in `x-koji-proxy-token` (a principal
+   * it verified in `x-remote-user` with this token in `x-gssapi-proxy-token` (a principal
    * claimed without the token is ignored, as REMOTE_USER cannot come from a client), and
    * `principals` maps principals to users (unknown ones are refused).
    */
@@ -409,7 +409,7 @@ export class FakeKoji extends FakeHttpServer {
     const kerberos = this.options.kerberos;
     const principal = request.headers['x-remote-user'];
     if (!kerberos || typeof principal !== 'string' || !principal) return null;
-    return request.headers['x-koji-proxy-token'] === kerberos.proxyToken ? principal : null;
+    return request.headers['x-gssapi-proxy-token'] === kerberos.proxyToken ? principal : null;
   }
 
   /** Ends every session as the hub's expiry does: their next call answers AuthExpired. */

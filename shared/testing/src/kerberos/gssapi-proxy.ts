@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { terminate } from '../child-process.js';
 import { answers, freePort } from '../ports.js';
 import { waitFor } from '../wait-for.js';
-import type { TestKdc } from './test-kdc.js';
+import { withSbin, type TestKdc } from './test-kdc.js';
 
 export interface GssapiProxyOptions {
   kdc: TestKdc;
@@ -94,7 +94,7 @@ ProxyPass ${options.prefix} ${options.backend}${options.prefix}
 </Location>
 `,
   );
-  const env = { ...process.env, KRB5_CONFIG: options.kdc.krb5ConfigPath, KRB5RCACHETYPE: 'none' };
+  const env = { ...process.env, PATH: withSbin(), KRB5_CONFIG: options.kdc.krb5ConfigPath, KRB5RCACHETYPE: 'none' };
   let child: ChildProcess | undefined = spawn('apache2', ['-X', '-f', join(dir, 'httpd.conf')], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -63,7 +63,7 @@ export async function startKdc(realm = 'PACKFLOW.TEST'): Promise<TestKdc> {
   }
 `,
   );
-  const env = { ...process.env, KRB5_CONFIG: krb5ConfigPath, KRB5_KDC_PROFILE: kdcConfigPath };
+  const env = { ...process.env, PATH: withSbin(), KRB5_CONFIG: krb5ConfigPath, KRB5_KDC_PROFILE: kdcConfigPath };
   const run = (program: string, args: string[], input = ''): Promise<string> =>
     new Promise((resolve, reject) => {
       const child = execFile(program, args, { env, encoding: 'utf8' }, (error, stdout, stderr) => {
@@ -120,4 +120,9 @@ export async function startKdc(realm = 'PACKFLOW.TEST'): Promise<TestKdc> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** PATH with /usr/sbin, where Debian puts krb5kdc, kdb5_util, kadmin.local and apache2 (not on a user's PATH). */
+export function withSbin(): string {
+  return [process.env.PATH, '/usr/sbin', '/sbin'].filter(Boolean).join(':');
 }

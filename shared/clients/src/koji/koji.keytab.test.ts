@@ -7,7 +7,7 @@
 // answers 401, a principal claimed without the acceptor) says what and where.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, ExternalServiceError } from '@packflow/base';
@@ -29,7 +29,7 @@ let koji: FakeKoji;
 let proxy: GssapiProxy;
 let keytabs: { packit: string; stranger: string };
 let home: string;
-const saved = { KRB5_CONFIG: process.env.KRB5_CONFIG, KRB5CCNAME: process.env.KRB5CCNAME };
+const saved = { KRB5_CONFIG: process.env.KRB5_CONFIG, KRB5CCNAME: process.env.KRB5CCNAME, TMPDIR: process.env.TMPDIR };
 
 const SOURCE = 'git+https://src.fedoraproject.org/rpms/hello.git#0123456789abcdef';
 
@@ -41,14 +41,12 @@ function clientFor(principal: string, keytabPath: string, hubUrl = `${proxy.url}
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error & { faultCode?: number; retryable?: boolean }> {
-  const error = await promise.then(
+/** The error a call ends with (undefined when it ends well). */
+const refusal = (call: Promise<unknown>) =>
+  call.then(
     () => undefined,
-    (e: unknown) => e,
+    (e: unknown) => e as Error & { retryable?: boolean },
   );
-  expect(error).toBeInstanceOf(Error);
-  return error as Error;
-}
 
 beforeAll(async () => {
   pki = createTestCertificates();
@@ -74,10 +72,12 @@ beforeAll(async () => {
     proxyToken,
   });
   // The client's kinit and curl read the realm from KRB5_CONFIG, as a deployment's would;
-  // the default ticket cache points where the test can see that nothing was put there.
+  // the default ticket cache and the temp directory (where a login's own cache goes) point
+  // where the test can see what is left behind.
   home = mkdtempSync(join(tmpdir(), 'pf-keytab-home-'));
   process.env.KRB5_CONFIG = kdc.krb5ConfigPath;
   process.env.KRB5CCNAME = `FILE:${join(home, 'default-ccache')}`;
+  process.env.TMPDIR = home;
 });
 
 afterAll(async () => {
@@ -100,8 +100,8 @@ describe('KojiClient login by keytab', () => {
     expect(koji.logins).toEqual([{ user: 'packit', principal: 'packit@PACKFLOW.TEST' }]);
     expect(koji.task(taskId)).toMatchObject({ ownerName: 'packit', request: [SOURCE, 'rawhide', { scratch: true }] });
     expect((await client.whoami()).name).toBe('packit');
-    // The ticket went to a cache of the login's own, never the default one.
-    expect(existsSync(join(home, 'default-ccache'))).toBe(false);
+    // The ticket went to a cache of the login's own, removed after it, never the default one.
+    expect(readdirSync(home)).toEqual([]);
   });
 
   it('opens a new session by keytab when the hub has expired the old one', async () => {
@@ -117,9 +117,9 @@ describe('KojiClient login by keytab', () => {
 
   it("names the principal and keytab when kinit finds no key of the principal's in the keytab", async () => {
     const before = koji.logins.length;
-    const error = await failure(clientFor('packit', keytabs.stranger).build(SOURCE, 'rawhide', { scratch: true }));
+    const error = await refusal(clientFor('packit', keytabs.stranger).build(SOURCE, 'rawhide', { scratch: true }));
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error.message).toBe(
+    expect(error?.message).toBe(
       `Kerberos login as packit@PACKFLOW.TEST with keytab ${keytabs.stranger} failed (KOJI_PRINCIPAL, KOJI_KEYTAB): ` +
         'Keytab contains no suitable keys for packit@PACKFLOW.TEST while getting initial credentials',
     );
@@ -127,22 +127,22 @@ describe('KojiClient login by keytab', () => {
   });
 
   it('is refused by the hub for a principal that is no Koji user', async () => {
-    const error = await failure(clientFor('stranger', keytabs.stranger).login());
+    const error = await refusal(clientFor('stranger', keytabs.stranger).login());
     expect(error).toBeInstanceOf(KojiFaultError);
-    expect(error.message).toMatch(
+    expect(error?.message).toMatch(
       /^koji: log in as stranger@PACKFLOW\.TEST by keytab .*stranger\.keytab \(KOJI_PRINCIPAL, KOJI_KEYTAB\) failed: fault 1002: koji\.AuthError: Unknown user: stranger@PACKFLOW\.TEST$/,
     );
-    expect(error.retryable).toBe(false);
+    expect(error?.retryable).toBe(false);
   });
 
   it('says so when the acceptor answers 401 (no ticket for the hub: its host is not the service principal)', async () => {
     const hubByAddress = `${proxy.url.replace('localhost', '127.0.0.1')}/kojihub`;
-    const error = await failure(clientFor('packit', keytabs.packit, hubByAddress).login());
+    const error = await refusal(clientFor('packit', keytabs.packit, hubByAddress).login());
     expect(error).toBeInstanceOf(ExternalServiceError);
-    expect(error.message).toMatch(
+    expect(error?.message).toMatch(
       /^koji: log in as packit@PACKFLOW\.TEST by keytab .*packit\.keytab \(KOJI_PRINCIPAL, KOJI_KEYTAB\) failed: 401 authentication failed: /,
     );
-    expect(error.retryable).toBe(false);
+    expect(error?.retryable).toBe(false);
   });
 
   it('gives no session for a principal claimed without the Kerberos acceptor', async () => {
@@ -158,5 +158,16 @@ describe('KojiClient login by keytab', () => {
       10_000,
     );
     expect(direct.body).toContain('koji.AuthError: could not verify client certificate');
+  });
+
+  // Last: the realm's KDC is stopped for it.
+  it('fails a login whose KDC does not answer as retryable, naming the principal', async () => {
+    await kdc.stop();
+    const error = await refusal(clientFor('packit', keytabs.packit).login());
+    expect(error).toBeInstanceOf(ExternalServiceError);
+    expect(error?.message).toMatch(
+      /^koji: log in as packit@PACKFLOW\.TEST by keytab .*packit\.keytab \(KOJI_PRINCIPAL, KOJI_KEYTAB\) failed: no answer: kinit as packit@PACKFLOW\.TEST: kinit: Cannot contact any KDC for realm 'PACKFLOW\.TEST'/,
+    );
+    expect(error?.retryable).toBe(true);
   });
 });

@@ -22,6 +22,8 @@ export interface TestKdc {
   keytab(file: string, ...principals: string[]): Promise<string>;
   /** A principal's full name: `packit` -> `packit@<REALM>`. */
   principal(name: string): string;
+  /** Stops krb5kdc (its realm stays: keytabs and krb5.conf), as a KDC that cannot be reached. */
+  stop(): Promise<void>;
   /** Stops krb5kdc and removes the realm. */
   dispose(): Promise<void>;
 }
@@ -95,7 +97,7 @@ export async function startKdc(realm = 'PACKFLOW.TEST'): Promise<TestKdc> {
     throw error;
   }
 
-  return {
+  const kdc: TestKdc = {
     realm,
     dir,
     krb5ConfigPath,
@@ -113,13 +115,17 @@ export async function startKdc(realm = 'PACKFLOW.TEST'): Promise<TestKdc> {
       for (const p of names) if (!listed.includes(p)) throw new Error(`kadmin.local made no key for ${p}: ${said}`);
       return path;
     },
-    async dispose() {
+    async stop() {
       const c = child;
       child = undefined;
       await terminate(c);
+    },
+    async dispose() {
+      await kdc.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return kdc;
 }
 
 /** PATH with /usr/sbin, where Debian puts krb5kdc, kdb5_util, kadmin.local and apache2 (not on a user's PATH). */

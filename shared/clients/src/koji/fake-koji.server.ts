@@ -22,6 +22,7 @@ import {
   EXPIRED,
   GENERIC,
   KojiFault,
+  loginIdentity,
   NOT_ALLOWED,
   now,
   nvrOf,
@@ -379,17 +380,7 @@ export class FakeKoji extends FakeHttpServer {
 
   private sslLogin(request: FakeRequest): XmlRpcValue {
     const users = this.options.users ?? ['packit'];
-    const principal = this.remoteUser(request);
-    let user: string | null | undefined;
-    if (principal) {
-      // The hub looks a principal up in user_krb_principals.
-      user = this.options.kerberos?.principals[principal];
-      if (!user || !users.includes(user)) throw new KojiFault(AUTH, `koji.AuthError: Unknown user: ${principal}`);
-    } else {
-      user = request.clientCertName;
-      if (!user) throw new KojiFault(AUTH, 'koji.AuthError: could not verify client certificate');
-      if (!users.includes(user)) throw new KojiFault(AUTH, `koji.AuthError: Unknown user: ${user}`);
-    }
+    const { user, principal } = loginIdentity(request, users, this.options.kerberos);
     const session: Session = {
       id: this.nextId++,
       key: `${this.nextId}-${randomBytes(12).toString('hex')}`,
@@ -402,14 +393,6 @@ export class FakeKoji extends FakeHttpServer {
     this.sessions.set(session.id, session);
     this.logins.push({ user, principal });
     return { 'session-id': session.id, 'session-key': session.key, 'header-auth': true };
-  }
-
-  /** The principal the Kerberos proxy verified (REMOTE_USER), null when none did. */
-  private remoteUser(request: FakeRequest): string | null {
-    const kerberos = this.options.kerberos;
-    const principal = request.headers['x-remote-user'];
-    if (!kerberos || typeof principal !== 'string' || !principal) return null;
-    return request.headers['x-gssapi-proxy-token'] === kerberos.proxyToken ? principal : null;
   }
 
   /** Ends every session as the hub's expiry does: their next call answers AuthExpired. */

@@ -7,6 +7,8 @@ export { seedPipelineScenario, countingSql, CHROOTS, type SeededScenario } from 
 export { startNatsServer, type TestNatsServer } from './nats/nats-server.js';
 export { freePort } from './ports.js';
 export { startRabbitMq, type TestRabbitMq } from './amqp/rabbitmq-server.js';
+export { startKdc, type TestKdc } from './kerberos/test-kdc.js';
+export { startGssapiProxy, type GssapiProxy, type GssapiProxyOptions } from './kerberos/gssapi-proxy.js';
 
 export { durableSettled } from './nats/durable.settled.js';
 export * from './fakes/index.js';

@@ -1,5 +1,5 @@
 // Koji settings from the environment: none without a hub, a certificate login, the web UI
-// derived from the hub, and a keytab passed on for the client to refuse by name.
+// derived from the hub, a keytab login with its principal, and the refusals.
 import { describe, expect, it } from '@jest/globals';
 import { ConfigurationError, EnvReader } from '@packflow/core';
 import { KojiClient } from '@packflow/clients';
@@ -26,14 +26,33 @@ describe('readKojiSettings', () => {
     });
   });
 
-  it('passes a keytab on, and the Koji client refuses it as not supported yet', () => {
+  it('reads a keytab login with the principal to log in as', () => {
+    expect(
+      read({
+        KOJI_HUB_URL: 'https://koji.example/kojihub',
+        KOJI_KEYTAB: '/etc/krb5.keytab',
+        KOJI_PRINCIPAL: 'packit@EXAMPLE',
+      })!.auth,
+    ).toEqual({ kind: 'keytab', keytabPath: '/etc/krb5.keytab', principal: 'packit@EXAMPLE' });
+  });
+
+  it('refuses a keytab without its principal, and a keytab and a certificate both', () => {
+    const hub = { KOJI_HUB_URL: 'https://koji.example/kojihub', KOJI_KEYTAB: '/etc/krb5.keytab' };
+    expect(() => read(hub)).toThrow(ConfigurationError);
+    expect(() => read(hub)).toThrow(/KOJI_KEYTAB: needs KOJI_PRINCIPAL, the principal to log in as/);
+    expect(() => read({ ...hub, KOJI_PRINCIPAL: 'packit@EXAMPLE', KOJI_CERT: '/etc/packflow/koji.pem' })).toThrow(
+      /KOJI_KEYTAB: give a client certificate \(KOJI_CERT\) or a keytab, not both/,
+    );
+  });
+
+  it('gives the Koji client a keytab it cannot read as a configuration error naming it', () => {
     const settings = read({
       KOJI_HUB_URL: 'https://koji.example/kojihub',
-      KOJI_KEYTAB: '/etc/krb5.keytab',
+      KOJI_KEYTAB: '/nonexistent/packit.keytab',
       KOJI_PRINCIPAL: 'packit@EXAMPLE',
     })!;
     expect(() => new KojiClient(settings)).toThrow(ConfigurationError);
-    expect(() => new KojiClient(settings)).toThrow(/keytab \(packit@EXAMPLE\) is not supported yet/);
+    expect(() => new KojiClient(settings)).toThrow(/Koji keytab \/nonexistent\/packit\.keytab cannot be read/);
   });
 
   it('names a hub URL that is not one', () => {

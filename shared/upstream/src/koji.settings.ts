@@ -16,12 +16,19 @@ export function readKojiSettings(r: EnvReader): KojiSettings | undefined {
   const hubUrl = r.url('KOJI_HUB_URL', undefined, ['https', 'http']);
   if (!hubUrl) return undefined;
   const cert = r.optional('KOJI_CERT');
-  const keytab = r.optional('KOJI_KEYTAB');
-  // A keytab is passed on as configured: the Koji client names it as not supported yet.
+  const principal = r.optional('KOJI_PRINCIPAL');
+  // One way to log in: a client certificate, or a keytab with the principal to log in as.
+  const keytab = r.checked('KOJI_KEYTAB', () =>
+    cert
+      ? 'give a client certificate (KOJI_CERT) or a keytab, not both'
+      : principal
+        ? undefined
+        : 'needs KOJI_PRINCIPAL, the principal to log in as',
+  );
   const auth: KojiAuth | undefined = cert
     ? { kind: 'certificate', certPath: cert, keyPath: r.optional('KOJI_KEY') }
-    : keytab
-      ? { kind: 'keytab', keytabPath: keytab, principal: r.string('KOJI_PRINCIPAL', '') }
+    : keytab && principal
+      ? { kind: 'keytab', keytabPath: keytab, principal }
       : undefined;
   return {
     hubUrl,

@@ -1,5 +1,7 @@
-// The fake Koji hub's small parts: Koji's fault codes, the upload store (`rawUpload` chunks
-// written at their offsets with the hub's checks, `checkUpload`), and the NVR a source builds.
+// The fake Koji hub's small parts: Koji's fault codes, who an sslLogin is (certificate or
+// Kerberos principal), the upload store (`rawUpload` chunks written at their offsets with the
+// hub's checks, `checkUpload`), and the NVR a source builds.
+import type { FakeRequest } from '@packflow/testing';
 import { adler32Hex } from './adler32.js';
 import { encodeCall, type XmlRpcValue } from './xmlrpc.codec.js';
 
@@ -17,6 +19,37 @@ export class KojiFault extends Error {
   ) {
     super(faultString);
   }
+}
+
+/**
+ * The user an sslLogin opens a session for, as kojihub's sslLogin finds it: the principal
+ * Apache verified (REMOTE_USER: here `x-remote-user` with the Kerberos proxy's token, ignored
+ * without it, as a client cannot set REMOTE_USER), looked up in user_krb_principals
+ * (`principals`), else the common name of a verified client certificate. Unknown ones are
+ * refused.
+ */
+export function loginIdentity(
+  request: FakeRequest,
+  users: readonly string[],
+  kerberos: { proxyToken: string; principals: Record<string, string> } | undefined,
+): { user: string; principal: string | null } {
+  const claimed = request.headers['x-remote-user'];
+  const principal =
+    kerberos &&
+    typeof claimed === 'string' &&
+    claimed &&
+    request.headers['x-gssapi-proxy-token'] === kerberos.proxyToken
+      ? claimed
+      : null;
+  if (principal) {
+    const user = kerberos?.principals[principal];
+    if (!user || !users.includes(user)) throw new KojiFault(AUTH, `koji.AuthError: Unknown user: ${principal}`);
+    return { user, principal };
+  }
+  const user = request.clientCertName;
+  if (!user) throw new KojiFault(AUTH, 'koji.AuthError: could not verify client certificate');
+  if (!users.includes(user)) throw new KojiFault(AUTH, `koji.AuthError: Unknown user: ${user}`);
+  return { user, principal: null };
 }
 
 /**

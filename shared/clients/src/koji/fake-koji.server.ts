@@ -1,5 +1,7 @@
 // A stateful fake Koji hub: XML-RPC over HTTPS at `/kojihub`, `sslLogin` at
-// `/kojihub/ssllogin` for client certificates its CA signed, sessions in the Koji-Session-*
+// `/kojihub/ssllogin` for client certificates its CA signed or, behind a real Kerberos
+// acceptor (a test's Apache with mod_auth_gssapi), for the principal that acceptor verified
+// (the hub's REMOTE_USER, mapped to a user as user_krb_principals does), sessions in the Koji-Session-*
 // headers with call numbers that must rise, `rawUpload` chunks written at their offsets
 // (answering size and adler32 as the hub does) and `checkUpload`, build tasks (one per call:
 // asking twice builds twice), builds, tags, side tags and tagging. Tests move tasks on with
@@ -20,6 +22,7 @@ import {
   EXPIRED,
   GENERIC,
   KojiFault,
+  loginIdentity,
   NOT_ALLOWED,
   now,
   nvrOf,
@@ -47,6 +50,13 @@ export interface FakeKojiOptions {
   tls: FakeTls;
   /** Certificate common names that are Koji users (default `packit`). */
   users?: string[];
+  /**
+   * Kerberos logins, the hub behind Apache's mod_auth_gssapi: the proxy passes the principal
+   * it verified in `x-remote-user` with this token in `x-gssapi-proxy-token` (a principal
+   * claimed without the token is ignored, as REMOTE_USER cannot come from a client), and
+   * `principals` maps principals to users (unknown ones are refused).
+   */
+  kerberos?: { proxyToken: string; principals: Record<string, string> };
   /** Build targets: name -> build and destination tag (default rawhide and f41-candidate). */
   targets?: Record<string, { buildTag: string; destTag: string }>;
   /** Where buildsys messages go (bearer token), as the bus bridge takes them. */
@@ -61,6 +71,8 @@ interface Session {
   id: number;
   key: string;
   user: string;
+  /** The Kerberos principal of a GSSAPI login, null for a certificate one. */
+  principal: string | null;
   userId: number;
   lastCallnum: number | null;
   expired: boolean;
@@ -78,6 +90,8 @@ export class FakeKoji extends FakeHttpServer {
   readonly builds = new Map<number, FakeKojiBuild>();
   readonly tags = new Map<string, Tag>();
   readonly uploads = new Map<string, Buffer>();
+  /** Every session opened by sslLogin, in order: its user, and its principal for a Kerberos login. */
+  readonly logins: { user: string; principal: string | null }[] = [];
   /** Every message sent, with the receiver's answer. */
   readonly messagesSent: Delivery<Record<string, unknown>>[] = [];
   private readonly sessions = new Map<number, Session>();
@@ -365,19 +379,19 @@ export class FakeKoji extends FakeHttpServer {
   }
 
   private sslLogin(request: FakeRequest): XmlRpcValue {
-    const user = request.clientCertName;
-    if (!user) throw new KojiFault(AUTH, 'koji.AuthError: could not verify client certificate');
     const users = this.options.users ?? ['packit'];
-    if (!users.includes(user)) throw new KojiFault(AUTH, `koji.AuthError: Unknown user: ${user}`);
+    const { user, principal } = loginIdentity(request, users, this.options.kerberos);
     const session: Session = {
       id: this.nextId++,
       key: `${this.nextId}-${randomBytes(12).toString('hex')}`,
       user,
+      principal,
       userId: 4641 + users.indexOf(user),
       lastCallnum: null,
       expired: false,
     };
     this.sessions.set(session.id, session);
+    this.logins.push({ user, principal });
     return { 'session-id': session.id, 'session-key': session.key, 'header-auth': true };
   }
 

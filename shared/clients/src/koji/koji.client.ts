@@ -1,17 +1,20 @@
 // The Koji hub client: XML-RPC calls as koji's own ClientSession makes them (session in the
 // Koji-Session-Id/-Key/-Callnum headers, keyword arguments as a `__starstar` struct), login
-// by client certificate (`sslLogin` at `<hub>/ssllogin`), the SRPM upload koji's CLI makes
+// by client certificate or by Kerberos keytab (both `sslLogin` at `<hub>/ssllogin`: the
+// keytab one with SPNEGO, as koji's gssapi_login, the hub's Apache setting REMOTE_USER;
+// a session that expires is opened again either way), the SRPM upload koji's CLI makes
 // (`rawUpload` chunks with adler32 checks, then `checkUpload`, into a unique `cli-build/…`
 // directory), and the calls the Fedora jobs need: build, task and build info, tagged
 // builds, side tags, tagging. Calls of one client run one at a time: the hub refuses a
 // call number lower than the last one (SequenceError), so they must arrive in order.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { ConfigurationError, ExternalServiceError } from '@packflow/base';
 import { KOJI_BUILD_STATES, KOJI_TASK_STATES } from '@packflow/events';
 import { HttpFailure, toServiceError } from '../http/http-failure.js';
 import { adler32Hex } from './adler32.js';
-import { checkClientTls, tlsFailure, tlsPost, type ClientTls } from '../http/tls-post.js';
+import { negotiatePost, type KerberosIdentity } from '../http/negotiate-post.js';
+import { checkClientTls, tlsFailure, tlsPost, type ClientTls, type TlsAnswer } from '../http/tls-post.js';
 import { decodeResponse, encodeCall, kojiKwargs, XmlRpcFault, type XmlRpcValue } from './xmlrpc.codec.js';
 
 /** How packflow logs in to Koji, as operators configure it. */
@@ -80,20 +83,19 @@ const RETRYABLE_FAULTS = new Set([1001 /* LockError */, 1014 /* ServerOffline */
 const AUTH_EXPIRED = 1007;
 
 type Session = { id: number; key: string; callnum: number };
+type Post = (url: string, headers: Record<string, string>, body: Buffer, timeoutMs: number) => Promise<TlsAnswer>;
 
 export class KojiClient {
   private readonly hub: string;
   private readonly tls: ClientTls;
+  /** The keytab login's principal and keytab; undefined for a certificate login. */
+  private readonly kerberos: KerberosIdentity | undefined;
   private session: Session | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: KojiClientOptions) {
     this.hub = options.hubUrl.replace(/\/+$/, '');
-    if (options.auth?.kind === 'keytab') {
-      throw new ConfigurationError(
-        `Koji login by keytab (${options.auth.principal}) is not supported yet: give a client certificate (KOJI_CERT, and KOJI_KEY when the key is a file of its own) instead`,
-      );
-    }
+    const auth = options.auth;
     const read = (path: string, what: string): string => {
       try {
         return readFileSync(path, 'utf8');
@@ -101,22 +103,35 @@ export class KojiClient {
         throw new ConfigurationError(`Koji ${what} ${path} cannot be read: ${(error as Error).message}`);
       }
     };
+    if (auth?.kind === 'keytab') {
+      if (!auth.principal)
+        throw new ConfigurationError(
+          `Koji login by keytab ${auth.keytabPath} needs the principal to log in as (KOJI_PRINCIPAL)`,
+        );
+      try {
+        accessSync(auth.keytabPath, constants.R_OK);
+      } catch (error) {
+        throw new ConfigurationError(`Koji keytab ${auth.keytabPath} cannot be read: ${(error as Error).message}`);
+      }
+      this.kerberos = {
+        principal: auth.principal,
+        keytabPath: auth.keytabPath,
+        settings: 'KOJI_PRINCIPAL, KOJI_KEYTAB',
+      };
+    }
     this.tls = {
-      cert: options.auth ? read(options.auth.certPath, 'client certificate') : undefined,
-      key: options.auth?.keyPath ? read(options.auth.keyPath, 'client key') : undefined,
+      cert: auth?.kind === 'certificate' ? read(auth.certPath, 'client certificate') : undefined,
+      key: auth?.kind === 'certificate' && auth.keyPath ? read(auth.keyPath, 'client key') : undefined,
       ca: options.serverCaPath ? read(options.serverCaPath, 'server CA') : undefined,
     };
-    checkClientTls(
-      this.tls,
-      `Koji (${options.auth?.kind === 'certificate' ? options.auth.certPath : 'no certificate'})`,
-    );
+    checkClientTls(this.tls, `Koji (${auth?.kind === 'certificate' ? auth.certPath : 'no certificate'})`);
   }
 
   get loggedIn(): boolean {
     return this.session !== undefined;
   }
 
-  /** Logs in with the client certificate (a new session each time). */
+  /** Logs in with the client certificate or the keytab (a new session each time). */
   async login(): Promise<void> {
     await this.serial(() => this.sslLogin());
   }
@@ -289,13 +304,32 @@ export class KojiClient {
   }
 
   private async sslLogin(): Promise<void> {
-    if (!this.options.auth)
-      throw new ConfigurationError('Koji: this call needs a login, and no client certificate is configured');
+    const auth = this.options.auth;
+    if (!auth)
+      throw new ConfigurationError('Koji: this call needs a login, and no client certificate or keytab is configured');
     this.session = undefined;
-    const answer = await this.send('sslLogin', `${this.hub}/ssllogin`, {}, Buffer.from(encodeCall('sslLogin', [])));
+    const body = Buffer.from(encodeCall('sslLogin', []));
+    const kerberos = this.kerberos;
+    const answer = kerberos
+      ? await this.send(
+          `log in as ${kerberos.principal} by keytab ${kerberos.keytabPath} (${kerberos.settings})`,
+          `${this.hub}/ssllogin`,
+          {},
+          body,
+          (url, headers, content, timeoutMs) =>
+            negotiatePost(url, headers, content, kerberos, this.options.serverCaPath, timeoutMs),
+        )
+      : await this.send('sslLogin', `${this.hub}/ssllogin`, {}, body);
     const info = answer as Record<string, unknown> | null;
     if (!info || typeof info['session-id'] !== 'number' || typeof info['session-key'] !== 'string')
-      throw this.failure('log in', new HttpFailure(401, {}, 'the hub did not open a session for this certificate'));
+      throw this.failure(
+        'log in',
+        new HttpFailure(
+          401,
+          {},
+          `the hub did not open a session for ${auth.kind === 'keytab' ? auth.principal : 'this certificate'}`,
+        ),
+      );
     this.session = { id: info['session-id'], key: info['session-key'], callnum: 0 };
   }
 
@@ -351,17 +385,24 @@ export class KojiClient {
     );
   }
 
-  private async send(what: string, url: string, headers: Record<string, string>, body: Buffer): Promise<XmlRpcValue> {
+  /** One call; `post` makes the request when it is not a plain HTTPS one (the keytab login). */
+  private async send(
+    what: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer,
+    post: Post = (u, h, b, timeoutMs) => tlsPost(u, h, b, this.tls, timeoutMs),
+  ): Promise<XmlRpcValue> {
     let answer;
     try {
-      answer = await tlsPost(
+      answer = await post(
         url,
         { 'user-agent': 'packflow', 'content-type': 'text/xml', ...headers },
         body,
-        this.tls,
         this.options.timeoutMs ?? 60_000,
       );
     } catch (error) {
+      if (error instanceof ConfigurationError) throw error;
       throw this.failure(what, error instanceof HttpFailure ? error : new HttpFailure(undefined, {}, String(error)));
     }
     if (answer.status < 200 || answer.status >= 300) throw this.failure(what, tlsFailure(answer));

@@ -1,16 +1,19 @@
 // GitLab through @gitbeaker/rest with a token: commit statuses (named like GitHub check
-// runs), merge request and issue notes, member access levels, repository files and the
-// changes of a merge request or between commits; for the stream ecosystem also projects
-// and forks, merge requests (find, open, edit, close, reopen) and merge request pipelines.
+// runs), merge request and issue notes, member access levels, repository files, the
+// changes of a merge request or between commits, tags and the latest release; for the
+// stream ecosystem also projects and forks, merge requests (find, open, edit, close,
+// reopen) and merge request pipelines.
 import {
   Commits,
   IssueNotes,
   MergeRequestNotes,
   MergeRequests,
   ProjectMembers,
+  ProjectReleases,
   Projects,
   Repositories,
   RepositoryFiles,
+  Tags,
   Users,
 } from '@gitbeaker/rest';
 import type { ExternalServiceError } from '@packflow/core';
@@ -106,6 +109,8 @@ export class GitlabForge implements ForgeClient {
   private readonly mergeRequests: InstanceType<typeof MergeRequests>;
   private readonly repositories: InstanceType<typeof Repositories>;
   private readonly projects: InstanceType<typeof Projects>;
+  private readonly tags: InstanceType<typeof Tags>;
+  private readonly releases: InstanceType<typeof ProjectReleases>;
 
   constructor(private readonly options: GitlabForgeOptions) {
     const config = {
@@ -123,6 +128,8 @@ export class GitlabForge implements ForgeClient {
     this.mergeRequests = new MergeRequests(config);
     this.repositories = new Repositories(config);
     this.projects = new Projects(config);
+    this.tags = new Tags(config);
+    this.releases = new ProjectReleases(config);
   }
 
   /**
@@ -244,6 +251,31 @@ export class GitlabForge implements ForgeClient {
       return paths(compare.diffs ?? []);
     } catch (error) {
       throw this.error(error, `compare ${range.base.slice(0, 12)}...${range.head.slice(0, 12)} in ${project}`);
+    }
+  }
+
+  /** The commit a tag points at (GitLab's tag `commit` is the commit an annotated tag peels to); undefined without the tag. */
+  async tagCommit(repo: RepoId, tag: string): Promise<string | undefined> {
+    const project = fullName(repo);
+    try {
+      return ((await this.tags.show(project, tag)) as unknown as { commit: { id: string } }).commit.id;
+    } catch (error) {
+      if (error instanceof HttpFailure && error.status === 404) return undefined;
+      throw this.error(error, `find the commit of tag ${tag} in ${project}`);
+    }
+  }
+
+  /**
+   * The tag of the latest release: GitLab's permanent link to it (a redirect to the
+   * release newest by `released_at`); undefined when the project has no release.
+   */
+  async latestReleaseTag(repo: RepoId): Promise<string | undefined> {
+    const project = fullName(repo);
+    try {
+      return ((await this.releases.showLatest(project)) as unknown as { tag_name: string }).tag_name;
+    } catch (error) {
+      if (error instanceof HttpFailure && error.status === 404) return undefined;
+      throw this.error(error, `find the latest release of ${project}`);
     }
   }
 

@@ -221,15 +221,12 @@ export class GitlabForge implements ForgeClient {
 
   async fileContent(repo: RepoId, path: string, ref: string): Promise<string | undefined> {
     const project = fullName(repo);
-    try {
+    return this.unlessMissing(`read ${path} at ${ref} in ${project}`, async () => {
       const content = (await this.files.showRaw(project, path, ref)) as unknown;
       if (typeof content === 'string') return content;
       if (content instanceof Blob) return await content.text();
       return content === null || content === undefined ? '' : JSON.stringify(content);
-    } catch (error) {
-      if (error instanceof HttpFailure && error.status === 404) return undefined;
-      throw this.error(error, `read ${path} at ${ref} in ${project}`);
-    }
+    });
   }
 
   async changedFiles(repo: RepoId, range: ChangeRange): Promise<string[]> {
@@ -257,12 +254,10 @@ export class GitlabForge implements ForgeClient {
   /** The commit a tag points at (GitLab's tag `commit` is the commit an annotated tag peels to); undefined without the tag. */
   async tagCommit(repo: RepoId, tag: string): Promise<string | undefined> {
     const project = fullName(repo);
-    try {
-      return ((await this.tags.show(project, tag)) as unknown as { commit: { id: string } }).commit.id;
-    } catch (error) {
-      if (error instanceof HttpFailure && error.status === 404) return undefined;
-      throw this.error(error, `find the commit of tag ${tag} in ${project}`);
-    }
+    return this.unlessMissing(
+      `find the commit of tag ${tag} in ${project}`,
+      async () => ((await this.tags.show(project, tag)) as unknown as { commit: { id: string } }).commit.id,
+    );
   }
 
   /**
@@ -271,23 +266,18 @@ export class GitlabForge implements ForgeClient {
    */
   async latestReleaseTag(repo: RepoId): Promise<string | undefined> {
     const project = fullName(repo);
-    try {
-      return ((await this.releases.showLatest(project)) as unknown as { tag_name: string }).tag_name;
-    } catch (error) {
-      if (error instanceof HttpFailure && error.status === 404) return undefined;
-      throw this.error(error, `find the latest release of ${project}`);
-    }
+    return this.unlessMissing(
+      `find the latest release of ${project}`,
+      async () => ((await this.releases.showLatest(project)) as unknown as { tag_name: string }).tag_name,
+    );
   }
 
   /** A project by path; undefined when GitLab has none (or the token may not see it). */
   async project(repo: RepoId): Promise<GitlabProject | undefined> {
     const path = fullName(repo);
-    try {
-      return projectOf((await this.projects.show(path)) as unknown as ProjectBody);
-    } catch (error) {
-      if (error instanceof HttpFailure && error.status === 404) return undefined;
-      throw this.error(error, `read the project ${path}`);
-    }
+    return this.unlessMissing(`read the project ${path}`, async () =>
+      projectOf((await this.projects.show(path)) as unknown as ProjectBody),
+    );
   }
 
   /**
@@ -451,6 +441,16 @@ export class GitlabForge implements ForgeClient {
   private async userId(username: string): Promise<number | undefined> {
     const users = (await this.users.all({ username })) as unknown as { id: number; username: string }[];
     return users.find((u) => u.username.toLowerCase() === username.toLowerCase())?.id;
+  }
+
+  /** A read's answer; undefined when GitLab answers 404 (no such thing, or not visible to the token). */
+  private async unlessMissing<T>(what: string, read: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof HttpFailure && error.status === 404) return undefined;
+      throw this.error(error, what);
+    }
   }
 
   private error(error: unknown, what: string): ExternalServiceError {

@@ -84,8 +84,7 @@ export class FakeReleaseMonitoring extends FakeHttpServer {
     let projects: FakeAnityaProject[] = this.projects;
     if (pattern) {
       const glob = pattern.includes('*') ? pattern : `${pattern}*`;
-      const regex = new RegExp(`^${glob.split('*').map(escape).join('.*')}$`, 'i');
-      projects = projects.filter((p) => regex.test(p.name));
+      projects = projects.filter((p) => globMatches(glob, p.name));
     }
     // The list has the projects without their mappings (Anitya's non-detailed form).
     const listed = projects.map(({ packages: _packages, ...rest }) => rest);
@@ -93,6 +92,18 @@ export class FakeReleaseMonitoring extends FakeHttpServer {
   }
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Whether `name` matches `glob` (`*` any text), case-insensitively, as Anitya's SQL LIKE does. */
+function globMatches(glob: string, name: string): boolean {
+  const parts = glob.toLowerCase().split('*');
+  const text = name.toLowerCase();
+  if (parts.length === 1) return text === parts[0];
+  if (!text.startsWith(parts[0])) return false;
+  let at = parts[0].length;
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found < 0) return false;
+    at = found + part.length;
+  }
+  const last = parts[parts.length - 1];
+  return text.length - last.length >= at && text.endsWith(last);
 }

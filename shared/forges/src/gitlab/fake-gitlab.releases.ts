@@ -6,13 +6,8 @@
 // fake sends hooks for, or from `setTag`/`addRelease`; tags are lightweight (`target` is
 // the commit).
 import type { FakeRequest, FakeResponse } from '@packflow/testing';
-import { gitlabId, type GitlabWebhookContext } from './fake-gitlab.events.js';
-
-type Route = (
-  method: string,
-  pattern: string,
-  handler: (r: FakeRequest) => FakeResponse | Promise<FakeResponse>,
-) => void;
+import { gitlabId, releaseSources, type GitlabWebhookContext } from './fake-gitlab.events.js';
+import type { FakeRoute as Route } from './fake-gitlab.projects.js';
 
 interface Helpers {
   route: Route;
@@ -131,7 +126,6 @@ export class FakeGitlabReleases {
   private releaseBody(release: FakeGitlabRelease) {
     const ctx = this.h.ctx();
     const web = `${ctx.web}/${release.project}`;
-    const repo = release.project.split('/').pop()!;
     const sha = this.tagOf(release.project, release.tag)?.sha ?? '';
     const author = this.h.botUser();
     return {
@@ -146,14 +140,7 @@ export class FakeGitlabReleases {
       milestones: [],
       commit_path: `/${release.project}/-/commit/${sha}`,
       tag_path: `/${release.project}/-/tags/${release.tag}`,
-      assets: {
-        count: 4,
-        sources: ['zip', 'tar.gz', 'tar.bz2', 'tar'].map((format) => ({
-          format,
-          url: `${web}/-/archive/${release.tag}/${repo}-${release.tag}.${format}`,
-        })),
-        links: [],
-      },
+      assets: { count: 4, sources: releaseSources(release.project, release.tag, ctx), links: [] },
       evidences: [],
       _links: { self: `${web}/-/releases/${release.tag}` },
     };

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FakeBodhi, FakeKoji } from '@packflow/clients/testing';
+import { FakeBodhi, FakeKoji, FakeReleaseMonitoring } from '@packflow/clients/testing';
 import { createLogger } from '@packflow/core';
 import { PagureForge } from '@packflow/forges';
 import { FakePagure } from '@packflow/forges/testing';
@@ -39,6 +39,7 @@ let stack: UpstreamStack | undefined;
 let pki: TestCertificates;
 let koji: FakeKoji;
 let bodhi: FakeBodhi;
+let anitya: FakeReleaseMonitoring;
 let pagure: FakePagure;
 let work: string;
 
@@ -69,6 +70,7 @@ beforeAll(async () => {
     buildExists: (nvr) => koji.hasBuild(nvr),
     tagBuilds: (tag) => koji.taggedNvrs(tag),
   });
+  anitya = await FakeReleaseMonitoring.start();
   pagure = await FakePagure.start({
     tokens: Object.fromEntries(PEOPLE.map((p) => [token(p), p])),
     // Comments people make reach the scheduler as Pagure's bus messages (packflow's own replies too, as on the bus).
@@ -95,12 +97,13 @@ beforeAll(async () => {
     PAGURE_TOKEN: token('packit'),
     PAGURE_GIT_URL: pagure.gitUrl('').replace(/\/\.git$/, ''),
     DOWNSTREAM_WORK_DIR: join(work, 'downstream'),
+    RELEASE_MONITORING_URL: anitya.url,
   });
 });
 
 afterAll(async () => {
   await stack?.close();
-  await Promise.all([koji?.close(), bodhi?.close(), pagure?.close()]);
+  await Promise.all([koji?.close(), bodhi?.close(), pagure?.close(), anitya?.close()]);
   pki?.remove();
   rmSync(work, { recursive: true, force: true });
 });
@@ -247,9 +250,22 @@ describe('commands on a dist-git pull request', () => {
     expect(bodhi.updates).toHaveLength(1);
   });
 
-  it('/packit pull-from-upstream: needs --version, and a packager', async () => {
+  it('/packit pull-from-upstream: lands the latest version release-monitoring.org knows, or --version; packagers only', async () => {
+    const versions = async () =>
+      (
+        await stack!.db
+          .pool()
+          .query<{ version: string }>(
+            `select options->>'version' as version from shared.pipeline_steps where job = 'pull_from_upstream' order by id`,
+          )
+      ).rows.map((r) => r.version);
+
+    // Anitya has no project for the package yet: nothing to land, and the reply says so.
     await as('pat').comment(HELLO, { pullRequest: pr }, '/packit pull-from-upstream');
-    await waitFor(() => /needs the version to land/.test(lastComment(pr)?.comment ?? ''), { what: 'the reply' });
+    await waitFor(() => /could not tell the latest upstream release of hello/.test(lastComment(pr)?.comment ?? ''), {
+      what: 'the reply',
+    });
+    expect(await versions()).toEqual([]);
 
     await as('stranger').comment(HELLO, { pullRequest: pr }, '/packit pull-from-upstream --version 2.0');
     await waitFor(
@@ -259,19 +275,20 @@ describe('commands on a dist-git pull request', () => {
       },
     );
 
+    // The project mapped to the Fedora package: its latest version.
+    anitya.addProject('hello-upstream', ['2.1', '2.0'], { fedora: 'hello' });
+    await as('pat').comment(HELLO, { pullRequest: pr }, '/packit pull-from-upstream');
+    await waitFor(async () => ((await versions()).length === 1 ? true : undefined), {
+      what: 'the pull_from_upstream step',
+    });
+    expect(await versions()).toEqual(['2.1']);
+    expect(anitya.requests.map((r) => r.path)).toContain('/api/project/Fedora/hello');
+
     await as('pat').comment(HELLO, { pullRequest: pr }, '/packit pull-from-upstream --version 2.0');
-    const step = await waitFor(
-      async () =>
-        (
-          await stack!.db
-            .pool()
-            .query<{ options: Record<string, unknown> }>(
-              `select options from shared.pipeline_steps where job = 'pull_from_upstream'`,
-            )
-        ).rows[0],
-      { what: 'the pull_from_upstream step' },
-    );
-    expect(step.options).toMatchObject({ version: '2.0' });
+    await waitFor(async () => ((await versions()).length === 2 ? true : undefined), {
+      what: 'the second pull_from_upstream step',
+    });
+    expect(await versions()).toEqual(['2.1', '2.0']);
   });
 
   it('/packit help lists the dist-git commands', async () => {

@@ -3,7 +3,9 @@
 // knows the tag's commit; the fake Pagure serves the dist-git repository (real git over
 // file://) and takes the pull requests; the fake lookaside cache takes the archive over
 // client-certificate TLS. A config with propose_downstream for two branches gives two
-// dist-git pull requests with the new version and two propose-downstream check runs.
+// dist-git pull requests with the new version and two propose-downstream check runs. The
+// same from a GitLab release (statuses on the release commit), and `/packit
+// propose-downstream` on a GitLab issue, whose latest release and its commit GitLab tells.
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -202,5 +204,60 @@ describe('a release, to Fedora dist-git', () => {
     expect(pr.initialComment).toContain('New version 2.2 found by release-monitoring.');
     const spec = pagure.git.show('forks/packit/rpms/widget', pr.branchFrom, 'widget.spec')!;
     expect(spec).toContain('Version: 2.2\n');
+  });
+});
+
+describe('a GitLab release, to Fedora dist-git', () => {
+  const PROJECT = 'testing/packit/hello-there';
+  const GL_SHA = 'ab1e'.padEnd(40, '3');
+  const prsOf = (version: string) =>
+    pagure.pullRequests.filter((p) => p.project === 'rpms/widget' && p.branchFrom.startsWith(`${version}-`));
+
+  it('opens the dist-git pull requests from the Release Hook, with propose-downstream statuses on the release commit', async () => {
+    stack.gitlab.setFile(PROJECT, GL_SHA, '.packit.yaml', CONFIG);
+    const sent = await stack.gitlab.emitRelease(PROJECT, { tag: 'v3.0', sha: GL_SHA });
+    expect(sent.status).toBe(202);
+    await waitFor(
+      () =>
+        ['rawhide', 'f41'].every(
+          (b) => stack.gitlab.status(PROJECT, GL_SHA, `propose-downstream:${b}`)?.status === 'success',
+        ),
+      { what: 'propose-downstream statuses on the GitLab release commit', timeoutMs: 60_000 },
+    );
+    expect(
+      prsOf('3.0')
+        .map((p) => [p.branch, p.title])
+        .sort(),
+    ).toEqual([
+      ['f41', 'Update to 3.0 upstream release'],
+      ['rawhide', 'Update to 3.0 upstream release'],
+    ]);
+  });
+
+  it('/packit propose-downstream on a GitLab issue syncs the latest release, its commit asked of GitLab', async () => {
+    const NEW_SHA = 'ab1f'.padEnd(40, '4');
+    stack.gitlab.releases.addRelease(PROJECT, { tag: 'v3.1', sha: NEW_SHA });
+    stack.gitlab.setFile(PROJECT, NEW_SHA, '.packit.yaml', CONFIG);
+    stack.gitlab.setAccessLevel(PROJECT, 'maintainer', 40);
+    // GitLab's Note Hook of an issue comment (the real one), by the maintainer.
+    const note = JSON.parse(
+      readFileSync(new URL('../../shared/fixtures/webhooks/gitlab/issue_comment.json', import.meta.url), 'utf8'),
+    ) as { user: Record<string, unknown>; object_attributes: Record<string, unknown> };
+    note.user = { ...note.user, username: 'maintainer' };
+    note.object_attributes = { ...note.object_attributes, note: '/packit propose-downstream' };
+    expect((await stack.gitlab.emitWebhook('Note Hook', note)).status).toBe(202);
+    await waitFor(() => prsOf('3.1').length === 2, {
+      what: 'pull requests for the latest GitLab release',
+      timeoutMs: 60_000,
+    });
+    await waitFor(() => stack.gitlab.status(PROJECT, NEW_SHA, 'propose-downstream:rawhide')?.status === 'success', {
+      what: 'the status on the latest release commit',
+    });
+    expect(stack.gitlab.requests.map((r) => r.path)).toEqual(
+      expect.arrayContaining([
+        '/api/v4/projects/testing%2Fpackit%2Fhello-there/releases/permalink/latest',
+        '/api/v4/projects/testing%2Fpackit%2Fhello-there/repository/tags/v3.1',
+      ]),
+    );
   });
 });

@@ -75,7 +75,8 @@ describe('a GitLab release, end to end', () => {
     expect(String(build.request.chroot)).toMatch(/^fedora-\d+-x86_64$/);
     expect([...build.chroots.keys()].sort()).toEqual(CHROOTS);
 
-    await waitFor(() => CHROOTS.every((c) => status(`rpm-build:${c}`)?.status === 'pending'), {
+    // Packit names the release's tag in its checks: `rpm-build:<tag>:<chroot>`, `srpm-build:<tag>`.
+    await waitFor(() => CHROOTS.every((c) => status(`rpm-build:${TAG}:${c}`)?.status === 'pending'), {
       what: 'pending statuses on the release commit',
     });
     await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
@@ -87,7 +88,10 @@ describe('a GitLab release, end to end', () => {
     );
     for (const c of CHROOTS) await copr.finishBuild(build.id, c, 'succeeded');
     await waitFor(
-      () => ['srpm-build', ...CHROOTS.map((c) => `rpm-build:${c}`)].every((n) => status(n)?.status === 'success'),
+      () =>
+        [`srpm-build:${TAG}`, ...CHROOTS.map((c) => `rpm-build:${TAG}:${c}`)].every(
+          (n) => status(n)?.status === 'success',
+        ),
       { what: 'the final statuses' },
     );
     await stack.settled();

@@ -40,4 +40,9 @@ export {
   type NewUpdate,
 } from './bodhi/bodhi.client.js';
 export { LookasideClient, type LookasideClientOptions, type LookasideUpload } from './lookaside/lookaside.client.js';
+export {
+  ReleaseMonitoringClient,
+  type AnityaProject,
+  type ReleaseMonitoringClientOptions,
+} from './release-monitoring/release-monitoring.client.js';
 export { tlsPost, type ClientTls } from './http/tls-post.js';

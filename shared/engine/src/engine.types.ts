@@ -143,7 +143,8 @@ export interface TargetChange {
   pipeline: PipelineContext;
   stepId: string;
   job: string;
-  /** The step's identifier and resolved options (status name template, notifications…). */
+  /** The step's package (one of a monorepo's; null in a repository of one), identifier and resolved options (status name template, notifications…). */
+  package: string | null;
   identifier: string | null;
   options: Record<string, unknown>;
   target: TargetState;

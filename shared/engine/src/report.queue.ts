@@ -36,6 +36,7 @@ export function changesOf(states: PipelineState[], keys: Set<string>): TargetCha
           pipeline: contextOf(state),
           stepId: step.id,
           job: step.job,
+          package: step.package,
           identifier: step.identifier,
           options: step.options ?? {},
           target,

@@ -16,7 +16,7 @@ describe('readDownstreamSettings', () => {
     expect(read({ LOOKASIDE_CERT: '/etc/packflow/fedora.pem' })).toBeUndefined();
   });
 
-  it("defaults to Fedora's dist-git and lookaside cache", () => {
+  it("defaults to Fedora's dist-git, lookaside cache and release-monitoring.org", () => {
     expect(read({ PAGURE_TOKEN: 't0ken', LOOKASIDE_CERT: '/etc/packflow/fedora.pem' })).toMatchObject({
       gitUrl: 'https://src.fedoraproject.org',
       lookaside: {
@@ -24,6 +24,10 @@ describe('readDownstreamSettings', () => {
         certPath: '/etc/packflow/fedora.pem',
       },
       gitIdentity: { name: 'packflow', email: 'packflow@localhost' },
+      releaseMonitoringUrl: 'https://release-monitoring.org',
+    });
+    expect(read({ PAGURE_TOKEN: 't', RELEASE_MONITORING_URL: 'http://127.0.0.1:9/' })).toMatchObject({
+      releaseMonitoringUrl: 'http://127.0.0.1:9/',
     });
   });
 

@@ -1,6 +1,7 @@
 // The Fedora dist-git side of propose_downstream and pull_from_upstream, read from the
 // environment: where dist-git is cloned from and pushed to, the lookaside cache with its
-// client certificate, where the work trees go and who the commits are by. The Pagure
+// client certificate, where the work trees go and who the commits are by, and the
+// release-monitoring.org (Anitya) that tells the latest upstream version. The Pagure
 // identity itself (PAGURE_URL, PAGURE_TOKEN) is the forge identity readForgeIdentities
 // reads, once: without it these jobs cannot run here.
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ export interface DownstreamSettings {
   lookaside: { uploadUrl: string; certPath?: string; keyPath?: string; caPath?: string };
   workDir: string;
   gitIdentity: { name: string; email: string };
+  /** Anitya, asked for the latest version when `/packit pull-from-upstream` names none. */
+  releaseMonitoringUrl: string;
 }
 
 /** The downstream settings of a deployment with the Pagure identity `pagure`; undefined without it. */
@@ -35,6 +38,7 @@ export function readDownstreamSettings(
       name: r.string('DOWNSTREAM_GIT_NAME', 'packflow'),
       email: r.string('DOWNSTREAM_GIT_EMAIL', 'packflow@localhost'),
     },
+    releaseMonitoringUrl: r.url('RELEASE_MONITORING_URL', 'https://release-monitoring.org', ['https', 'http'])!,
   };
   return pagure ? settings : undefined;
 }

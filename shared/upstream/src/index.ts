@@ -17,7 +17,8 @@ export {
   type ProjectCoordinates,
 } from './forge/forge.registry.js';
 export { formatCheckRunId, parseCheckRunId, type CheckRunRef } from './check-run.id.js';
-export { StatusReporter, statusName } from './activities/status.reporter.js';
+export { StatusReporter } from './activities/status.reporter.js';
+export { statusName, type CheckNameInput } from './activities/status.name.js';
 export { coprActivities, coprSignalOf } from './activities/copr.activities.js';
 export { PACKIT_COPR_REPO, srpmScript, srpmSubmission } from './activities/srpm.script.js';
 export { testingFarmActivities, testSignalOf, composeOf } from './activities/testing-farm.activities.js';

@@ -2,7 +2,7 @@
 // base, entities and item kinds, for the registry) and what a worker builds from its
 // settings (forge drivers, Copr and Testing Farm activities, the status reporter and the
 // event handler). The worker service only wires this to its transport and the engine.
-import { CoprClient, KojiClient, LookasideClient, TestingFarmClient } from '@packflow/clients';
+import { CoprClient, KojiClient, LookasideClient, ReleaseMonitoringClient, TestingFarmClient } from '@packflow/clients';
 import { loadReleaseTable, resolveTargets } from '@packflow/config';
 import type { EcosystemDefinition, Logger, Sql } from '@packflow/core';
 import type { ActivityDefinition, EngineActivities, PipelineEngine } from '@packflow/engine';
@@ -100,7 +100,14 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
   });
   // The dist-git jobs go through the registry's one PagureForge (the PAGURE_* identity).
   const pagure = forges.distGit();
-  const distGit = settings.downstream && pagure ? { pagure, gitUrl: settings.downstream.gitUrl } : undefined;
+  const distGit =
+    settings.downstream && pagure
+      ? {
+          pagure,
+          gitUrl: settings.downstream.gitUrl,
+          releaseMonitoring: new ReleaseMonitoringClient({ baseUrl: settings.downstream.releaseMonitoringUrl }),
+        }
+      : undefined;
   const downstream = distGit ? downstreamActivityOf(settings.downstream!, forges, distGit.pagure) : undefined;
   return {
     instances: forges.instances(),

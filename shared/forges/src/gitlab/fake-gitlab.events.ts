@@ -389,6 +389,15 @@ export function tagPushPayload(
   };
 }
 
+/** The source archives GitLab lists with a release of `tag`. */
+export function releaseSources(project: string, tag: string, ctx: GitlabWebhookContext) {
+  const repo = project.split('/').pop()!;
+  return ['zip', 'tar.gz', 'tar.bz2', 'tar'].map((format) => ({
+    format,
+    url: `${ctx.web}/${project}/-/archive/${tag}/${repo}-${tag}.${format}`,
+  }));
+}
+
 /** A "Release Hook" body (action `create`): the release, its tag, source archives and commit. */
 export function releasePayload(
   project: string,
@@ -396,7 +405,6 @@ export function releasePayload(
   ctx: GitlabWebhookContext,
 ) {
   const web = `${ctx.web}/${project}`;
-  const repo = project.split('/').pop()!;
   const now = new Date()
     .toISOString()
     .replace('T', ' ')
@@ -412,14 +420,7 @@ export function releasePayload(
     project: gitlabProjectBody(project, ctx),
     url: `${web}/-/releases/${release.tag}`,
     action: 'create',
-    assets: {
-      count: 4,
-      links: [],
-      sources: ['zip', 'tar.gz', 'tar.bz2', 'tar'].map((format) => ({
-        format,
-        url: `${web}/-/archive/${release.tag}/${repo}-${release.tag}.${format}`,
-      })),
-    },
+    assets: { count: 4, links: [], sources: releaseSources(project, release.tag, ctx) },
     commit: commitBody(project, release.sha, ctx),
   };
 }

@@ -48,14 +48,15 @@ export interface FakeApiMergeRequest {
   pipelines: number[];
 }
 
-type Route = (
+/** How a part of the fake adds a route to the server. */
+export type FakeRoute = (
   method: string,
   pattern: string,
   handler: (r: FakeRequest) => FakeResponse | Promise<FakeResponse>,
 ) => void;
 
 interface Helpers {
-  route: Route;
+  route: FakeRoute;
   json(status: number, body: unknown): FakeResponse;
   error(status: number, message: string): FakeResponse;
   authorized(r: FakeRequest): FakeResponse | undefined;

@@ -3,7 +3,7 @@
 // issue notes, users and member access levels, repository files, merge request diffs and
 // compares. Projects are named by path (`group/project`, URL-encoded as GitLab wants).
 // Projects with real git repositories, forks and merge requests opened through the API
-// are in fake-gitlab.projects.ts; the webhooks it sends in fake-gitlab.webhooks.ts, the
+// are in fake-gitlab.projects.ts, tags and releases in fake-gitlab.releases.ts; the webhooks it sends in fake-gitlab.webhooks.ts, the
 // shapes of its answers in fake-gitlab.bodies.ts.
 //
 // Identities: the fake accepts its token (`options.token`, user `botUser`) and any added
@@ -27,6 +27,7 @@ import {
 import { gitlabProjectBody, type GitlabWebhookContext } from './fake-gitlab.events.js';
 import { installGitlabOAuth } from './fake-gitlab.oauth.js';
 import { FakeGitlabProjects } from './fake-gitlab.projects.js';
+import { FakeGitlabReleases } from './fake-gitlab.releases.js';
 import type {
   FakeGitlabDiff,
   FakeGitlabNote,
@@ -44,6 +45,7 @@ export type {
   GitlabState,
 } from './fake-gitlab.types.js';
 export type { FakeApiMergeRequest, FakeGitlabProject } from './fake-gitlab.projects.js';
+export type { FakeGitlabRelease, FakeGitlabTag } from './fake-gitlab.releases.js';
 
 const FINISHED = new Set<GitlabState>(['success', 'failed', 'canceled']);
 /** The event GitLab names in "Cannot transition status via :<event> from :<state>". */
@@ -65,6 +67,8 @@ export class FakeGitlabServer extends FakeHttpServer {
   readonly oauth = new FakeOAuthProvider();
   /** Projects with git repositories, forks, and merge requests opened through the API. */
   readonly projects: FakeGitlabProjects;
+  /** Tags and releases (the ones hooks were sent for, and those tests add). */
+  readonly releases: FakeGitlabReleases;
   protected nextId = 100_001;
   /** `project@sha` -> the source branch a merge request hook named the commit on. */
   private readonly branches = new Map<string, string>();
@@ -96,6 +100,15 @@ export class FakeGitlabServer extends FakeHttpServer {
       nextId: () => this.nextId++,
       permissions: (r, path) => permissionsBody(this.accessLevel(r, path)),
       projectWithoutRepository: (r) => this.projectWithoutRepository(r),
+    });
+    this.releases = new FakeGitlabReleases({
+      route: (method, pattern, handler) => this.route(method, pattern, handler),
+      json: (status, body, headers) => this.json(status, body, headers),
+      error: (status, message) => this.error(status, message),
+      authorized: (r) => this.authorized(r),
+      page: (r, items) => this.page(r, items),
+      ctx: () => this.webhookContext(),
+      botUser: () => this.botUser,
     });
   }
 

@@ -59,11 +59,13 @@ export class FakeGitlab extends FakeGitlabServer {
 
   /** A "Tag Push Hook" for a new tag at `sha` (GitLab sends it when a release creates its tag, before the Release Hook). */
   async emitTagPush(project: string, tag: { name: string; sha: string; sender: string }) {
+    this.releases.setTag(project, tag.name, tag.sha);
     return this.emitWebhook('Tag Push Hook', tagPushPayload(project, tag, this.webhookContext()));
   }
 
-  /** A "Release Hook" (action `create`) of a release of the tag `tag` at `sha`. */
+  /** A "Release Hook" (action `create`) of a release of the tag `tag` at `sha` (the API has the release from then on). */
   async emitRelease(project: string, release: { tag: string; sha: string; name?: string }) {
+    this.releases.addRelease(project, release);
     return this.emitWebhook('Release Hook', releasePayload(project, release, this.webhookContext()));
   }
 

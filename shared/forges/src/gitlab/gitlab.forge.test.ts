@@ -1,5 +1,6 @@
 // GitlabForge against the fake GitLab (gitbeaker over HTTP with a token): commit statuses
-// and GitLab's transition rule, notes, access levels, files, changes, failure mapping.
+// and GitLab's transition rule, notes, access levels, files, changes, tags and releases,
+// failure mapping.
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ExternalServiceError } from '@packflow/core';
@@ -129,6 +130,37 @@ describe('GitlabForge notes, access, files and changes', () => {
     expect(gitlab.requests.filter((r) => r.path.endsWith('/merge_requests/5/diffs'))).toHaveLength(2);
     gitlab.setCompareChanges(PROJECT, 'v1', 'v2', ['a.spec']);
     await expect(forge.changedFiles(repo, { base: 'v1', head: 'v2' })).resolves.toEqual(['a.spec']);
+  });
+});
+
+describe('GitlabForge tags and releases', () => {
+  const project = 'acme/releases';
+  const releasesRepo: RepoId = { namespace: 'acme', repo: 'releases' };
+  const older = 'a1'.padEnd(40, '1');
+  const newer = 'b2'.padEnd(40, '2');
+
+  it("finds a tag's commit, and undefined for a tag GitLab does not have", async () => {
+    gitlab.releases.setTag(project, 'v1.0', older);
+    expect(await forge.tagCommit(releasesRepo, 'v1.0')).toBe(older);
+    expect(await forge.tagCommit(releasesRepo, 'v9.9')).toBeUndefined();
+    expect(gitlab.requests.some((r) => r.path === '/api/v4/projects/acme%2Freleases/repository/tags/v1.0')).toBe(true);
+  });
+
+  it('takes the latest release from its permanent link (newest released_at, redirected by project id); none: undefined', async () => {
+    expect(await forge.latestReleaseTag(releasesRepo)).toBeUndefined();
+    gitlab.releases.addRelease(project, { tag: 'v2.0', sha: newer, releasedAt: '2026-11-02T10:00:00.000Z' });
+    gitlab.releases.addRelease(project, { tag: 'v1.0', sha: older, releasedAt: '2026-10-01T10:00:00.000Z' });
+    expect(await forge.latestReleaseTag(releasesRepo)).toBe('v2.0');
+    expect(await forge.tagCommit(releasesRepo, 'v2.0')).toBe(newer);
+    const paths = gitlab.requests.map((r) => r.path);
+    expect(paths).toContain('/api/v4/projects/acme%2Freleases/releases/permalink/latest');
+    expect(paths.some((p) => /^\/api\/v4\/projects\/\d+\/releases\/v2\.0$/.test(p))).toBe(true);
+  });
+
+  it('the release of a Release Hook is the latest release from then on', async () => {
+    await gitlab.emitRelease(project, { tag: 'v3.0', sha: 'c3'.padEnd(40, '3') });
+    expect(await forge.latestReleaseTag(releasesRepo)).toBe('v3.0');
+    expect(await forge.tagCommit(releasesRepo, 'v3.0')).toBe('c3'.padEnd(40, '3'));
   });
 });
 

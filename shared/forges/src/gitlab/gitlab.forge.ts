@@ -1,16 +1,19 @@
 // GitLab through @gitbeaker/rest with a token: commit statuses (named like GitHub check
-// runs), merge request and issue notes, member access levels, repository files and the
-// changes of a merge request or between commits; for the stream ecosystem also projects
-// and forks, merge requests (find, open, edit, close, reopen) and merge request pipelines.
+// runs), merge request and issue notes, member access levels, repository files, the
+// changes of a merge request or between commits, tags and the latest release; for the
+// stream ecosystem also projects and forks, merge requests (find, open, edit, close,
+// reopen) and merge request pipelines.
 import {
   Commits,
   IssueNotes,
   MergeRequestNotes,
   MergeRequests,
   ProjectMembers,
+  ProjectReleases,
   Projects,
   Repositories,
   RepositoryFiles,
+  Tags,
   Users,
 } from '@gitbeaker/rest';
 import type { ExternalServiceError } from '@packflow/core';
@@ -106,6 +109,8 @@ export class GitlabForge implements ForgeClient {
   private readonly mergeRequests: InstanceType<typeof MergeRequests>;
   private readonly repositories: InstanceType<typeof Repositories>;
   private readonly projects: InstanceType<typeof Projects>;
+  private readonly tags: InstanceType<typeof Tags>;
+  private readonly releases: InstanceType<typeof ProjectReleases>;
 
   constructor(private readonly options: GitlabForgeOptions) {
     const config = {
@@ -123,6 +128,8 @@ export class GitlabForge implements ForgeClient {
     this.mergeRequests = new MergeRequests(config);
     this.repositories = new Repositories(config);
     this.projects = new Projects(config);
+    this.tags = new Tags(config);
+    this.releases = new ProjectReleases(config);
   }
 
   /**
@@ -214,15 +221,12 @@ export class GitlabForge implements ForgeClient {
 
   async fileContent(repo: RepoId, path: string, ref: string): Promise<string | undefined> {
     const project = fullName(repo);
-    try {
+    return this.unlessMissing(`read ${path} at ${ref} in ${project}`, async () => {
       const content = (await this.files.showRaw(project, path, ref)) as unknown;
       if (typeof content === 'string') return content;
       if (content instanceof Blob) return await content.text();
       return content === null || content === undefined ? '' : JSON.stringify(content);
-    } catch (error) {
-      if (error instanceof HttpFailure && error.status === 404) return undefined;
-      throw this.error(error, `read ${path} at ${ref} in ${project}`);
-    }
+    });
   }
 
   async changedFiles(repo: RepoId, range: ChangeRange): Promise<string[]> {
@@ -247,15 +251,33 @@ export class GitlabForge implements ForgeClient {
     }
   }
 
+  /** The commit a tag points at (GitLab's tag `commit` is the commit an annotated tag peels to); undefined without the tag. */
+  async tagCommit(repo: RepoId, tag: string): Promise<string | undefined> {
+    const project = fullName(repo);
+    return this.unlessMissing(
+      `find the commit of tag ${tag} in ${project}`,
+      async () => ((await this.tags.show(project, tag)) as unknown as { commit: { id: string } }).commit.id,
+    );
+  }
+
+  /**
+   * The tag of the latest release: GitLab's permanent link to it (a redirect to the
+   * release newest by `released_at`); undefined when the project has no release.
+   */
+  async latestReleaseTag(repo: RepoId): Promise<string | undefined> {
+    const project = fullName(repo);
+    return this.unlessMissing(
+      `find the latest release of ${project}`,
+      async () => ((await this.releases.showLatest(project)) as unknown as { tag_name: string }).tag_name,
+    );
+  }
+
   /** A project by path; undefined when GitLab has none (or the token may not see it). */
   async project(repo: RepoId): Promise<GitlabProject | undefined> {
     const path = fullName(repo);
-    try {
-      return projectOf((await this.projects.show(path)) as unknown as ProjectBody);
-    } catch (error) {
-      if (error instanceof HttpFailure && error.status === 404) return undefined;
-      throw this.error(error, `read the project ${path}`);
-    }
+    return this.unlessMissing(`read the project ${path}`, async () =>
+      projectOf((await this.projects.show(path)) as unknown as ProjectBody),
+    );
   }
 
   /**
@@ -419,6 +441,16 @@ export class GitlabForge implements ForgeClient {
   private async userId(username: string): Promise<number | undefined> {
     const users = (await this.users.all({ username })) as unknown as { id: number; username: string }[];
     return users.find((u) => u.username.toLowerCase() === username.toLowerCase())?.id;
+  }
+
+  /** A read's answer; undefined when GitLab answers 404 (no such thing, or not visible to the token). */
+  private async unlessMissing<T>(what: string, read: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof HttpFailure && error.status === 404) return undefined;
+      throw this.error(error, what);
+    }
   }
 
   private error(error: unknown, what: string): ExternalServiceError {

@@ -1,8 +1,5 @@
 // Reports every target's status on the forge: GitHub check runs / GitLab commit statuses
-// named as Packit names them (`rpm-build:fedora-41-x86_64`, `testing-farm:fedora-41-x86_64`,
-// `:identifier` when set, or the job's `status_name_template`; a job of one package of
-// several has its package as identifier when it has none, as Packit's job views do:
-// `rpm-build:fedora-41-x86_64:<package>`, `srpm-build:<package>`), with a link to the
+// named as Packit names them (status.name.ts), with a link to the
 // pipeline in the dashboard and an external id that maps a re-run request back. Each
 // change carries its pipeline's project, ref and commit and its step's options, read by
 // the engine with the decision: reporting reads nothing more.
@@ -11,15 +8,8 @@ import type { Logger, TargetStatus } from '@packflow/core';
 import type { TargetChange, TargetState } from '@packflow/engine';
 import { formatCheckRunId } from '../check-run.id.js';
 import { ForgeRegistry } from '../forge/forge.registry.js';
+import { statusName } from './status.name.js';
 import type { UpstreamRepository } from '../upstream.repository.js';
-
-const PREFIX: Record<string, string> = {
-  srpm_build: 'srpm-build',
-  copr_build: 'rpm-build',
-  tests: 'testing-farm',
-  koji_build: 'koji-build',
-  upstream_koji_build: 'koji-build',
-};
 
 const STATE: Record<TargetStatus, ReportState> = {
   pending: 'queued',
@@ -42,18 +32,6 @@ const WORDS: Record<TargetStatus, string> = {
   skipped: 'skipped',
   cancelled: 'cancelled',
 };
-
-export function statusName(job: string, target: string, identifier: string | null, template?: unknown): string {
-  if (typeof template === 'string' && template.trim()) {
-    return template.replace(
-      /\{\{\s*(\w+)\s*\}\}/g,
-      (whole, key: string) =>
-        ({ job_name: job, job, chroot: target, target, identifier: identifier ?? '' })[key] ?? whole,
-    );
-  }
-  if (job === 'srpm_build') return [PREFIX.srpm_build, identifier].filter(Boolean).join(':');
-  return [PREFIX[job] ?? job.replace(/_/g, '-'), target, identifier].filter(Boolean).join(':');
-}
 
 export class StatusReporter {
   constructor(
@@ -131,7 +109,14 @@ export class StatusReporter {
       return;
     }
     const forge: ForgeClient = this.forges.for(pipeline.project);
-    const name = statusName(job, target.target, change.identifier, change.options.status_name_template);
+    const name = statusName({
+      job,
+      target: target.target,
+      identifier: change.identifier,
+      package: change.package,
+      ref: pipeline.ref,
+      template: change.options.status_name_template,
+    });
     const words = WORDS[target.status];
     const what =
       job === 'tests'

@@ -8,6 +8,7 @@ import {
   type PackitConfig,
   type ReleaseTable,
 } from '@packflow/config';
+import type { ReleaseMonitoringClient } from '@packflow/clients';
 import { ConflictError } from '@packflow/core';
 import type { PagureForge } from '@packflow/forges';
 import { git } from '@packflow/source-git';
@@ -16,6 +17,8 @@ export interface DistGit {
   pagure: PagureForge;
   /** Where dist-git repositories are cloned from (`https://src.fedoraproject.org`). */
   gitUrl: string;
+  /** release-monitoring.org: the latest upstream version of a package. */
+  releaseMonitoring: ReleaseMonitoringClient;
 }
 
 /** The config: undefined when the package has none; `config` unset when it is not valid (`errors` say why). */

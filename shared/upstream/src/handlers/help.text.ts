@@ -19,6 +19,6 @@ export function helpText(unknown?: string | null): string {
     '',
     '- `/packit koji-build [--koji-target TARGET]`: build the branch the pull request targets in Koji',
     "- `/packit create-update`: create the Bodhi update of that branch's latest build (needs commit access too)",
-    '- `/packit pull-from-upstream --version X`: land upstream version X in that branch',
+    '- `/packit pull-from-upstream [--version X]`: land upstream version X (default: the latest release-monitoring.org knows) in that branch',
   ].join('\n');
 }

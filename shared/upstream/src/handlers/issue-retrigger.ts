@@ -8,11 +8,10 @@ import { commentCommandOf, plan, type Plan, type ReleaseTable } from '@packflow/
 import type { Logger } from '@packflow/core';
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessageMeta, EventOfType } from '@packflow/events';
-import type { PagureForge } from '@packflow/forges';
 import type { ForgeRegistry } from '../forge/forge.registry.js';
 import type { UpstreamRepository } from '../upstream.repository.js';
 import { commandStepOptions } from './dist-git.commands.js';
-import { branchHead, distGitConfig } from './dist-git.config.js';
+import { branchHead, distGitConfig, type DistGit } from './dist-git.config.js';
 
 export interface RetriggerTarget {
   /** The dist-git repository's origin, namespace and name. */
@@ -51,7 +50,7 @@ export interface IssueRetriggerDeps {
   engine: PipelineEngine;
   forges: ForgeRegistry;
   releases: ReleaseTable;
-  distGit?: { pagure: PagureForge; gitUrl: string };
+  distGit?: DistGit;
 }
 
 /**

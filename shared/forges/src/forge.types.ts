@@ -73,6 +73,12 @@ export interface ForgeClient {
   readonly forge: 'github' | 'gitlab' | 'pagure';
   /** Creates or updates the check run / commit status named `report.name` on `report.sha`. */
   reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus>;
+  /**
+   * Reports several statuses of a repository at once, each settling on its own (in the
+   * order given): what reportStatus does for each, with the lookups they share made once
+   * (GitHub lists a commit's check runs once for the batch).
+   */
+  reportStatuses(repo: RepoId, reports: StatusReport[]): Promise<PromiseSettledResult<ReportedStatus>[]>;
   comment(repo: RepoId, target: CommentTarget, body: string): Promise<PostedComment>;
   /** The newest comment on the target whose body holds `marker` (comment.once.ts), or undefined. */
   findComment(repo: RepoId, target: CommentTarget, marker: string): Promise<PostedComment | undefined>;

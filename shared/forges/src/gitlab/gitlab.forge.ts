@@ -165,6 +165,11 @@ export class GitlabForge implements ForgeClient {
     }
   }
 
+  /** One call per status: GitLab looks nothing up first. */
+  reportStatuses(repo: RepoId, reports: StatusReport[]): Promise<PromiseSettledResult<ReportedStatus>[]> {
+    return Promise.allSettled(reports.map((report) => this.reportStatus(repo, report)));
+  }
+
   async reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus> {
     const result = await this.setCommitStatus(repo, report.sha, {
       state: STATES[report.state],

@@ -231,6 +231,11 @@ export class PagureForge implements ForgeClient {
   }
 
   /** A check's report as a flag on its commit (Pagure shows a pull request's head commit flags on it). */
+  /** One flag per status: Pagure looks nothing up first. */
+  reportStatuses(repo: RepoId, reports: StatusReport[]): Promise<PromiseSettledResult<ReportedStatus>[]> {
+    return Promise.allSettled(reports.map((report) => this.reportStatus(repo, report)));
+  }
+
   async reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus> {
     const flag = await this.flag(
       `${fullName(repo)}/c/${report.sha}/flag`,

@@ -32,6 +32,11 @@ export interface StatusReport {
   externalId?: string;
   /** The check run to update, when this name was reported before (GitHub only). */
   id?: string;
+  /**
+   * Nothing with this external id can be on the forge yet (the first report of a pipeline
+   * just created): GitHub creates the check run without looking for one a lost create made.
+   */
+  first?: boolean;
   /** Branch or tag the commit is on (GitLab statuses are per ref). */
   ref?: string;
 }

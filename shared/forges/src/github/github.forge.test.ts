@@ -159,16 +159,29 @@ describe('GithubForge after a crash', () => {
     const sha = 'b'.repeat(40);
     // Another pipeline's runs: more than a page of 100, so the lost create is on the second.
     for (let i = 0; i < 120; i++)
-      await forge.createCheckRun(repo, { name: `other:${i}`, headSha: sha, status: 'queued', title: 'queued' });
+      await forge.createCheckRun(repo, {
+        name: `other:${i}`,
+        headSha: sha,
+        status: 'queued',
+        title: 'queued',
+        summary: '',
+      });
     const lost = await forge.createCheckRun(repo, {
       name: 'srpm-build',
       headSha: sha,
       status: 'queued',
       title: 'queued',
+      summary: '',
       externalId: 'pipeline-11:step-1:srpm-builds',
     });
     for (let i = 120; i < 130; i++)
-      await forge.createCheckRun(repo, { name: `other:${i}`, headSha: sha, status: 'queued', title: 'queued' });
+      await forge.createCheckRun(repo, {
+        name: `other:${i}`,
+        headSha: sha,
+        status: 'queued',
+        title: 'queued',
+        summary: '',
+      });
     const listings = () => github.requests.filter((r) => r.path === `/repos/acme/widget/commits/${sha}/check-runs`);
     const before = listings().length;
 
@@ -195,6 +208,24 @@ describe('GithubForge after a crash', () => {
         .slice(before)
         .map((r) => new URLSearchParams(r.query).get('page') ?? '1'),
     ).toEqual(['1', '2']);
+  });
+
+  it('creates the check runs of a first report without listing the commit’s', async () => {
+    const sha = 'd'.repeat(40);
+    const results = await forge.reportStatuses(
+      repo,
+      ['srpm-build', 'rpm-build:fedora-41-x86_64'].map((name) => ({
+        name,
+        sha,
+        state: 'queued' as const,
+        title: 'queued',
+        externalId: `pipeline-12:${name}`,
+        first: true,
+      })),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(github.checkRunsFor('acme/widget', sha)).toHaveLength(2);
+    expect(github.requests.filter((r) => r.path === `/repos/acme/widget/commits/${sha}/check-runs`)).toEqual([]);
   });
 
   it('settles each report of a batch on its own: one refused, the others out', async () => {

@@ -209,8 +209,9 @@ export class GithubForge implements ForgeClient {
    * A report without a recorded id is a first report, or one whose create went through
    * before a crash and was never recorded. GitHub keeps every check run created (a second
    * one of the same name would stay behind, unfinished), so ours is looked for first: same
-   * name, same external id, on the commit. The check runs of a commit are listed once for
-   * the whole batch; then every report is created or updated at once.
+   * name, same external id, on the commit (unless the report is a first one). The check runs
+   * of a commit are listed once for the whole batch; then every report is created or
+   * updated at once.
    */
   async reportStatuses(repo: RepoId, reports: StatusReport[]): Promise<PromiseSettledResult<ReportedStatus>[]> {
     const listings = new Map<string, Promise<CheckRun[]>>();
@@ -224,9 +225,11 @@ export class GithubForge implements ForgeClient {
         const input = this.reportToCheckRun(report);
         const id =
           report.id ??
-          (await existing(report.sha)).find(
-            (run) => run.name === input.name && report.externalId && run.externalId === report.externalId,
-          )?.id;
+          (report.first
+            ? undefined
+            : (await existing(report.sha)).find(
+                (run) => run.name === input.name && report.externalId && run.externalId === report.externalId,
+              )?.id);
         const run = id ? await this.updateCheckRun(repo, id, input) : await this.createCheckRun(repo, input);
         return { id: run.id, url: run.htmlUrl };
       }),

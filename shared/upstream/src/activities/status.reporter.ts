@@ -208,6 +208,7 @@ export class StatusReporter {
         detailsUrl: this.pipelineUrl(change),
         externalId: formatCheckRunId({ pipelineId: pipeline.id, stepId: change.stepId, target: target.target }),
         id: forgeStatusIdOf(target),
+        first: change.firstReport,
         ref: pipeline.ref.kind === 'branch' ? pipeline.ref.name : undefined,
       },
     };

@@ -115,6 +115,15 @@ export const ACCESS_LEVELS = {
 /** Developer (30) and above may run commands. */
 export const COMMAND_ACCESS_LEVEL = ACCESS_LEVELS.developer;
 
+/** reportStatuses of a forge whose reports share nothing: each status on its own, all at once. */
+export function reportEach(
+  client: Pick<ForgeClient, 'reportStatus'>,
+  repo: RepoId,
+  reports: StatusReport[],
+): Promise<PromiseSettledResult<ReportedStatus>[]> {
+  return Promise.allSettled(reports.map((report) => client.reportStatus(repo, report)));
+}
+
 export function fullName(repo: RepoId): string {
   return `${repo.namespace}/${repo.repo}`;
 }

@@ -18,6 +18,7 @@ import {
   ACCESS_LEVELS,
   COMMAND_ACCESS_LEVEL,
   fullName,
+  reportEach,
   type ChangeRange,
   type CommentTarget,
   type ForgeClient,
@@ -167,7 +168,7 @@ export class GitlabForge implements ForgeClient {
 
   /** One call per status: GitLab looks nothing up first. */
   reportStatuses(repo: RepoId, reports: StatusReport[]): Promise<PromiseSettledResult<ReportedStatus>[]> {
-    return Promise.allSettled(reports.map((report) => this.reportStatus(repo, report)));
+    return reportEach(this, repo, reports);
   }
 
   async reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus> {

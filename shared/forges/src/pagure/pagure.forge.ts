@@ -11,6 +11,7 @@ import {
   ACCESS_LEVELS,
   COMMAND_ACCESS_LEVEL,
   fullName,
+  reportEach,
   type ChangeRange,
   type CommentTarget,
   type ForgeClient,
@@ -230,12 +231,12 @@ export class PagureForge implements ForgeClient {
     return this.flag(`${fullName(repo)}/pull-request/${id}/flag`, `flag pull request ${fullName(repo)}#${id}`, flag);
   }
 
-  /** A check's report as a flag on its commit (Pagure shows a pull request's head commit flags on it). */
   /** One flag per status: Pagure looks nothing up first. */
   reportStatuses(repo: RepoId, reports: StatusReport[]): Promise<PromiseSettledResult<ReportedStatus>[]> {
-    return Promise.allSettled(reports.map((report) => this.reportStatus(repo, report)));
+    return reportEach(this, repo, reports);
   }
 
+  /** A check's report as a flag on its commit (Pagure shows a pull request's head commit flags on it). */
   async reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus> {
     const flag = await this.flag(
       `${fullName(repo)}/c/${report.sha}/flag`,

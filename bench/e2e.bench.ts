@@ -57,6 +57,8 @@ try {
 
   // 2. Throughput: a burst, IN_FLIGHT webhooks at a time.
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const callsBefore = github.requests.length;
   let next = LATENCY_RUNS;
   let rejected = 0;
   await Promise.all(
@@ -75,6 +77,30 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   const burst = await latenciesOf(1000 + LATENCY_RUNS, 1000 + total - 1);
 
+  // The burst's whole cost: until every pipeline's checks are on GitHub (reports go out
+  // after the submit), the process's CPU time and the GitHub API calls, per pipeline. CPU
+  // time is what this machine's other load disturbs least.
+  const checksPerPullRequest = 1 + 2 * CHROOTS.length;
+  await waitFor(() => github.checkRuns.length >= checksPerPullRequest * (total - rejected), {
+    what: 'every check run to be created',
+    timeoutMs: 600_000,
+    intervalMs: 20,
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMsPerPipeline = (cpu.user + cpu.system) / 1000 / burst.length;
+  const callsOf = (from: number) => {
+    const counts = new Map<string, number>();
+    for (const r of github.requests.slice(from)) {
+      const route = `${r.method} ${r.path.replace(/[0-9a-f]{40}/, ':sha').replace(/\/\d+/g, '/:n')}`;
+      counts.set(route, (counts.get(route) ?? 0) + 1);
+    }
+    return counts;
+  };
+  const calls = callsOf(callsBefore);
+  const githubCalls = [...calls.values()].reduce((a, b) => a + b, 0) / burst.length;
+  if (process.env.BENCH_CALLS)
+    for (const [route, n] of [...calls].sort((a, b) => b[1] - a[1]))
+      process.stdout.write(`${round(n / burst.length, 2)} ${route}\n`);
   const [p50, p99, b50, b99] = [
     percentile(latencies, 50),
     percentile(latencies, 99),
@@ -88,6 +114,7 @@ try {
       `webhook accepted -> first Copr submission, one at a time (${latencies.length} pull requests): p50 ${round(p50, 1)} ms, p99 ${round(p99, 1)} ms`,
       `burst of ${PULL_REQUESTS} pull requests, ${IN_FLIGHT} webhooks in flight (${rejected} not accepted): ` +
         `${round(burst.length / seconds, 1)} pipelines started/s; accepted -> Copr p50 ${round(b50, 1)} ms, p99 ${round(b99, 1)} ms (queueing included)`,
+      `burst cost per pipeline, until its checks are on GitHub: ${round(cpuMsPerPipeline, 1)} ms CPU, ${round(githubCalls, 1)} GitHub API calls`,
     ],
     {
       latency_p50_ms: round(p50, 2),
@@ -96,6 +123,8 @@ try {
       pipelines_per_s: round(burst.length / seconds, 2),
       burst_p50_ms: round(b50, 2),
       burst_p99_ms: round(b99, 2),
+      cpu_ms_per_pipeline: round(cpuMsPerPipeline, 2),
+      github_calls_per_pipeline: round(githubCalls, 2),
     },
   );
 } finally {

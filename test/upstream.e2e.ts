@@ -110,6 +110,11 @@ describe('a pull request, end to end', () => {
     expect(skipped.conclusion).toBe('skipped');
     expect(skipped.title).toContain(`build ${CHROOTS[2]} failed`);
     expect(tf.testRequests.size).toBe(2);
+    // Every check run was created once and updated in place (its id recorded): one per name, queued first.
+    const runs = github.checkRunsFor(REPO, SHA);
+    expect(runs).toHaveLength(1 + 2 * CHROOTS.length);
+    expect(new Set(runs.map((r) => r.name)).size).toBe(runs.length);
+    for (const run of runs) expect(run.history.length > 1 && run.history[0].status === 'queued').toBe(true);
     // notifications.failure_comment: one comment per failed target, naming it.
     const failures = await waitFor(
       () => {

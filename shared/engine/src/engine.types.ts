@@ -148,6 +148,11 @@ export interface TargetChange {
   identifier: string | null;
   options: Record<string, unknown>;
   target: TargetState;
+  /**
+   * The first report of a pipeline its decision created (started or rerun): no status
+   * naming this pipeline can be on the forge yet, so none needs looking for.
+   */
+  firstReport?: boolean;
 }
 
 export interface EngineActivities {

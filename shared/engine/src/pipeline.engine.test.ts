@@ -148,6 +148,28 @@ describe('PipelineEngine: reruns', () => {
     expect(f.fake.calls.slice(before).map((c) => c[0].job)).toEqual(['srpm_build']);
   });
 
+  it('marks the report of the decision that created a pipeline (start, rerun) as its first, and no later one', async () => {
+    const original = await finishedPipeline();
+    const rerun = await f.engine.rerunPipeline(original);
+    await f.engine.signal(
+      { kind: 'srpm_build', externalId: f.fake.calls.at(-1)![0].target.externalId! },
+      { state: 'started' },
+    );
+    await f.engine.idle();
+    const reportsOf = (id: string) => f.fake.reports.filter((c) => c.pipeline.id === id);
+    for (const id of [original, rerun]) {
+      // Every target at once (its checks appear queued), nothing before it about this pipeline.
+      const first = reportsOf(id).filter((c) => c.firstReport);
+      expect(first).toHaveLength(7);
+      expect(reportsOf(id).slice(0, 7)).toEqual(first);
+    }
+    expect(reportsOf(original).length).toBeGreaterThan(7);
+    expect(reportsOf(rerun).slice(7)).toEqual([
+      expect.objectContaining({ job: 'srpm_build', target: expect.objectContaining({ status: 'running' }) }),
+    ]);
+    expect(reportsOf(rerun)[7].firstReport).toBeUndefined();
+  });
+
   it('rerunFrom: the step and what follows are new; the SRPM build is shared', async () => {
     const original = await finishedPipeline();
     const o = (await f.statusOf(original)).state;

@@ -91,6 +91,12 @@ interface Effects {
   finished: TargetStatus[];
 }
 
+/** Marks the changes of the pipeline a decision created as its first report (TargetChange.firstReport). */
+function firstReportOf(pipelineId: string, effects: Effects): Effects {
+  for (const change of effects.changes) if (change.pipeline.id === pipelineId) change.firstReport = true;
+  return effects;
+}
+
 const noEffects = (): Effects => ({
   tasks: [],
   cancels: [],
@@ -172,7 +178,7 @@ export class PipelineEngine {
       await this.advancePipelines(tx, [id], effects, 'all');
       return id;
     });
-    await this.carryOut(effects);
+    await this.carryOut(firstReportOf(id, effects));
     return id;
   }
 
@@ -347,7 +353,7 @@ export class PipelineEngine {
       await this.advancePipelines(tx, [id], effects, 'all');
       return id;
     });
-    await this.carryOut(effects);
+    await this.carryOut(firstReportOf(id, effects));
     return id;
   }
 

@@ -32,6 +32,11 @@ export interface StatusReport {
   externalId?: string;
   /** The check run to update, when this name was reported before (GitHub only). */
   id?: string;
+  /**
+   * Nothing with this external id can be on the forge yet (the first report of a pipeline
+   * just created): GitHub creates the check run without looking for one a lost create made.
+   */
+  first?: boolean;
   /** Branch or tag the commit is on (GitLab statuses are per ref). */
   ref?: string;
 }
@@ -73,6 +78,12 @@ export interface ForgeClient {
   readonly forge: 'github' | 'gitlab' | 'pagure';
   /** Creates or updates the check run / commit status named `report.name` on `report.sha`. */
   reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus>;
+  /**
+   * Reports several statuses of a repository at once, each settling on its own (in the
+   * order given): what reportStatus does for each, with the lookups they share made once
+   * (GitHub lists a commit's check runs once for the batch).
+   */
+  reportStatuses(repo: RepoId, reports: StatusReport[]): Promise<PromiseSettledResult<ReportedStatus>[]>;
   comment(repo: RepoId, target: CommentTarget, body: string): Promise<PostedComment>;
   /** The newest comment on the target whose body holds `marker` (comment.once.ts), or undefined. */
   findComment(repo: RepoId, target: CommentTarget, marker: string): Promise<PostedComment | undefined>;
@@ -103,6 +114,15 @@ export const ACCESS_LEVELS = {
 
 /** Developer (30) and above may run commands. */
 export const COMMAND_ACCESS_LEVEL = ACCESS_LEVELS.developer;
+
+/** reportStatuses of a forge whose reports share nothing: each status on its own, all at once. */
+export function reportEach(
+  client: Pick<ForgeClient, 'reportStatus'>,
+  repo: RepoId,
+  reports: StatusReport[],
+): Promise<PromiseSettledResult<ReportedStatus>[]> {
+  return Promise.allSettled(reports.map((report) => client.reportStatus(repo, report)));
+}
 
 export function fullName(repo: RepoId): string {
   return `${repo.namespace}/${repo.repo}`;

@@ -322,11 +322,28 @@ export class UpstreamRepository {
     );
   }
 
-  /** The forge's id of the check run / status reporting a target (updated in place next time). */
-  async setForgeStatusId(kind: ItemKind, targetId: string, statusId: string): Promise<void> {
-    await this.sql.query(
-      `update ${kinds.get(kind).targetTable} set data = jsonb_set(coalesce(data, '{}'), '{forgeStatusId}', to_jsonb($2::text)) where id = $1`,
-      [targetId, statusId],
-    );
+  /**
+   * The forge's ids of the check runs / statuses reporting targets (updated in place next
+   * time): one statement for a whole report, whatever the kinds of its targets.
+   */
+  async setForgeStatusIds(reported: { kind: ItemKind; targetId: string; statusId: string }[]): Promise<void> {
+    const byTable = new Map<string, { targetIds: string[]; statusIds: string[] }>();
+    for (const { kind, targetId, statusId } of reported) {
+      const table = kinds.get(kind).targetTable;
+      const rows = byTable.get(table) ?? { targetIds: [], statusIds: [] };
+      rows.targetIds.push(targetId);
+      rows.statusIds.push(statusId);
+      byTable.set(table, rows);
+    }
+    if (byTable.size === 0) return;
+    const params: string[][] = [];
+    const updates = [...byTable].map(([table, rows], i) => {
+      params.push(rows.targetIds, rows.statusIds);
+      return `u${i} as (update ${table} t
+          set data = jsonb_set(coalesce(t.data, '{}'), '{forgeStatusId}', to_jsonb(u.status_id))
+         from unnest($${2 * i + 1}::bigint[], $${2 * i + 2}::text[]) as u(id, status_id)
+        where t.id = u.id returning 1)`;
+    });
+    await this.sql.query(`with ${updates.join(',\n')} select 1`, params);
   }
 }

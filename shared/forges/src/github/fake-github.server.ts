@@ -57,6 +57,9 @@ const LEGACY: Record<GithubRole, string> = {
 export class FakeGithubServer extends FakeHttpServer {
   readonly app: FakeGithubApp;
   readonly checkRuns: FakeCheckRun[] = [];
+  /** The same check runs by id, and by `<repo>@<sha>` (oldest first): lookups that stay cheap in a burst of thousands. */
+  private readonly checkRunById = new Map<number, FakeCheckRun>();
+  private readonly checkRunsOfCommit = new Map<string, FakeCheckRun[]>();
   readonly comments: FakeComment[] = [];
   /** OAuth apps, the browser's signed-in person and the codes and tokens of the web flow. */
   readonly oauth = new FakeOAuthProvider();
@@ -130,7 +133,8 @@ export class FakeGithubServer extends FakeHttpServer {
   }
 
   checkRunsFor(repo: string, sha?: string): FakeCheckRun[] {
-    return this.checkRuns.filter((c) => c.repo === repo && (!sha || c.headSha === sha));
+    if (sha !== undefined) return [...(this.checkRunsOfCommit.get(`${repo}@${sha}`) ?? [])];
+    return this.checkRuns.filter((c) => c.repo === repo);
   }
 
   /** The latest check run of a name on a commit. */
@@ -198,18 +202,27 @@ export class FakeGithubServer extends FakeHttpServer {
     this.route('POST', '/repos/:owner/:repo/check-runs', (r) => this.authorized(r) ?? this.createCheckRun(r));
     this.route('PATCH', '/repos/:owner/:repo/check-runs/:id', (r) => this.authorized(r) ?? this.updateCheckRun(r));
     this.route('GET', '/repos/:owner/:repo/check-runs/:id', (r) => {
-      const run = this.checkRuns.find((c) => c.id === Number(r.params.id) && c.repo === repoOf(r));
+      const run = this.storedCheckRun(r);
       return this.authorized(r) ?? (run ? this.json(200, this.checkRunBody(run)) : this.error(404, 'Not Found'));
     });
+    // Newest first, `filter=latest` (the default) the newest of each name; pages of
+    // `per_page` (30, at most 100) with a Link header, as GitHub answers.
     this.route('GET', '/repos/:owner/:repo/commits/:ref/check-runs', (r) => {
-      let runs = this.checkRunsFor(repoOf(r), r.params.ref);
+      let runs = this.checkRunsFor(repoOf(r), r.params.ref).reverse();
       const name = r.query.get('check_name');
       if (name) runs = runs.filter((c) => c.name === name);
-      if (r.query.get('filter') !== 'all') runs = runs.filter((c) => runs.filter((o) => o.name === c.name).pop() === c);
-      runs = [...runs].reverse();
+      if (r.query.get('filter') !== 'all') {
+        const seen = new Set<string>();
+        runs = runs.filter((c) => !seen.has(c.name) && seen.add(c.name));
+      }
+      const { items, headers } = pageOf(r, runs, this.url);
       return (
         this.authorized(r) ??
-        this.json(200, { total_count: runs.length, check_runs: runs.map((c) => this.checkRunBody(c)) })
+        this.json(
+          200,
+          { total_count: runs.length, check_runs: (items as FakeCheckRun[]).map((c) => this.checkRunBody(c)) },
+          headers,
+        )
       );
     });
     this.route(
@@ -322,11 +335,20 @@ export class FakeGithubServer extends FakeHttpServer {
     const problem = this.apply(run, body);
     if (problem) return problem;
     this.checkRuns.push(run);
+    this.checkRunById.set(run.id, run);
+    const commit = `${run.repo}@${run.headSha}`;
+    this.checkRunsOfCommit.set(commit, [...(this.checkRunsOfCommit.get(commit) ?? []), run]);
     return this.json(201, this.checkRunBody(run));
   }
 
+  /** The check run a request's path names, when it is of the path's repository. */
+  private storedCheckRun(r: FakeRequest): FakeCheckRun | undefined {
+    const run = this.checkRunById.get(Number(r.params.id));
+    return run?.repo === repoOf(r) ? run : undefined;
+  }
+
   private updateCheckRun(r: FakeRequest): FakeResponse {
-    const run = this.checkRuns.find((c) => c.id === Number(r.params.id) && c.repo === repoOf(r));
+    const run = this.storedCheckRun(r);
     if (!run) return this.error(404, 'Not Found');
     const copy = { ...run, history: run.history, actions: run.actions };
     const problem = this.apply(copy, (r.body ?? {}) as Record<string, unknown>);

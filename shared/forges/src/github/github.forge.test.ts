@@ -155,6 +155,93 @@ describe('GithubForge after a crash', () => {
     expect(github.checkRunsFor('acme/widget', sha)).toHaveLength(2);
   });
 
+  it('reports a batch of a commit with one listing of its check runs, adopting the lost create found on a later page', async () => {
+    const sha = 'b'.repeat(40);
+    // Another pipeline's runs: more than a page of 100, so the lost create is on the second.
+    for (let i = 0; i < 120; i++)
+      await forge.createCheckRun(repo, {
+        name: `other:${i}`,
+        headSha: sha,
+        status: 'queued',
+        title: 'queued',
+        summary: '',
+      });
+    const lost = await forge.createCheckRun(repo, {
+      name: 'srpm-build',
+      headSha: sha,
+      status: 'queued',
+      title: 'queued',
+      summary: '',
+      externalId: 'pipeline-11:step-1:srpm-builds',
+    });
+    for (let i = 120; i < 130; i++)
+      await forge.createCheckRun(repo, {
+        name: `other:${i}`,
+        headSha: sha,
+        status: 'queued',
+        title: 'queued',
+        summary: '',
+      });
+    const listings = () => github.requests.filter((r) => r.path === `/repos/acme/widget/commits/${sha}/check-runs`);
+    const before = listings().length;
+
+    const reports = ['srpm-build', 'rpm-build:fedora-41-x86_64', 'rpm-build:fedora-42-x86_64'].map((name) => ({
+      name,
+      sha,
+      state: 'running' as const,
+      title: 'running',
+      externalId: name === 'srpm-build' ? 'pipeline-11:step-1:srpm-builds' : `pipeline-11:step-2:${name}`,
+    }));
+    const results = await forge.reportStatuses(repo, reports);
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    const [adopted, ...created] = results.map((r) => (r as PromiseFulfilledResult<{ id: string }>).value.id);
+    expect(adopted).toBe(lost.id);
+    expect(github.checkRunsFor('acme/widget', sha).filter((c) => c.name === 'srpm-build')).toHaveLength(1);
+    expect(created.map((id) => github.checkRuns.find((c) => String(c.id) === id)?.status)).toEqual([
+      'in_progress',
+      'in_progress',
+    ]);
+    // Two pages of one listing, not a listing per report.
+    expect(
+      listings()
+        .slice(before)
+        .map((r) => new URLSearchParams(r.query).get('page') ?? '1'),
+    ).toEqual(['1', '2']);
+  });
+
+  it('creates the check runs of a first report without listing the commit’s', async () => {
+    const sha = 'd'.repeat(40);
+    const results = await forge.reportStatuses(
+      repo,
+      ['srpm-build', 'rpm-build:fedora-41-x86_64'].map((name) => ({
+        name,
+        sha,
+        state: 'queued' as const,
+        title: 'queued',
+        externalId: `pipeline-12:${name}`,
+        first: true,
+      })),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(github.checkRunsFor('acme/widget', sha)).toHaveLength(2);
+    expect(github.requests.filter((r) => r.path === `/repos/acme/widget/commits/${sha}/check-runs`)).toEqual([]);
+  });
+
+  it('settles each report of a batch on its own: one refused, the others out', async () => {
+    const sha = 'c'.repeat(40);
+    github.failNext({ status: 422, method: 'POST', path: '/repos/acme/widget/check-runs' });
+    const results = await forge.reportStatuses(repo, [
+      { name: 'a', sha, state: 'queued', title: 'a' },
+      { name: 'b', sha, state: 'queued', title: 'b' },
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(
+      ExternalServiceError,
+    );
+    expect(github.checkRunsFor('acme/widget', sha)).toHaveLength(1);
+  });
+
   it('knows its own installation: the one this App has on the repository, not nor another app’s, nor none', async () => {
     expect(await forge.ownsInstallation(repo, 77)).toBe(true);
     expect(await forge.ownsInstallation(repo, 78)).toBe(false);

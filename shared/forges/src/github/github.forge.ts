@@ -184,19 +184,56 @@ export class GithubForge implements ForgeClient {
     });
   }
 
+  /** The latest check runs on a commit (one of each name), every page of them. */
+  async checkRunsOn(repo: RepoId, sha: string): Promise<CheckRun[]> {
+    return this.call(repo, `list the check runs of ${fullName(repo)}@${short(sha)}`, async (headers) => {
+      const runs = await this.octokit.paginate(this.octokit.rest.checks.listForRef, {
+        owner: repo.namespace,
+        repo: repo.repo,
+        ref: sha,
+        filter: 'latest',
+        per_page: 100,
+        headers,
+      });
+      return runs.map(checkRun);
+    });
+  }
+
   async reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus> {
-    const input = this.reportToCheckRun(report);
-    // No id recorded: a first report, or one whose create went through before a crash and
-    // was never recorded. GitHub keeps every check run created (a second one of the same
-    // name would stay behind, unfinished), so look for ours first: same name, same
-    // external id, on the commit.
-    const id =
-      report.id ??
-      (await this.findCheckRun(repo, report.sha, input.name).then((run) =>
-        run && report.externalId && run.externalId === report.externalId ? run.id : undefined,
-      ));
-    const run = id ? await this.updateCheckRun(repo, id, input) : await this.createCheckRun(repo, input);
-    return { id: run.id, url: run.htmlUrl };
+    const [result] = await this.reportStatuses(repo, [report]);
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  }
+
+  /**
+   * A report without a recorded id is a first report, or one whose create went through
+   * before a crash and was never recorded. GitHub keeps every check run created (a second
+   * one of the same name would stay behind, unfinished), so ours is looked for first: same
+   * name, same external id, on the commit (unless the report is a first one). The check runs
+   * of a commit are listed once for the whole batch; then every report is created or
+   * updated at once.
+   */
+  async reportStatuses(repo: RepoId, reports: StatusReport[]): Promise<PromiseSettledResult<ReportedStatus>[]> {
+    const listings = new Map<string, Promise<CheckRun[]>>();
+    const existing = (sha: string) => {
+      let listing = listings.get(sha);
+      if (!listing) listings.set(sha, (listing = this.checkRunsOn(repo, sha)));
+      return listing;
+    };
+    return Promise.allSettled(
+      reports.map(async (report) => {
+        const input = this.reportToCheckRun(report);
+        const id =
+          report.id ??
+          (report.first
+            ? undefined
+            : (await existing(report.sha)).find(
+                (run) => run.name === input.name && report.externalId && run.externalId === report.externalId,
+              )?.id);
+        const run = id ? await this.updateCheckRun(repo, id, input) : await this.createCheckRun(repo, input);
+        return { id: run.id, url: run.htmlUrl };
+      }),
+    );
   }
 
   async comment(repo: RepoId, target: CommentTarget, body: string): Promise<PostedComment> {

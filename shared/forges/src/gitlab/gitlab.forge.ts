@@ -21,6 +21,7 @@ import {
   ACCESS_LEVELS,
   COMMAND_ACCESS_LEVEL,
   fullName,
+  reportEach,
   type ChangeRange,
   type CommentTarget,
   type ForgeClient,
@@ -170,6 +171,11 @@ export class GitlabForge implements ForgeClient {
     } catch (error) {
       throw this.error(error, `list commit statuses "${name}" of ${project}@${sha.slice(0, 12)}`);
     }
+  }
+
+  /** One call per status: GitLab looks nothing up first. */
+  reportStatuses(repo: RepoId, reports: StatusReport[]): Promise<PromiseSettledResult<ReportedStatus>[]> {
+    return reportEach(this, repo, reports);
   }
 
   async reportStatus(repo: RepoId, report: StatusReport): Promise<ReportedStatus> {

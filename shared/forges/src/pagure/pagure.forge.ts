@@ -11,6 +11,7 @@ import {
   ACCESS_LEVELS,
   COMMAND_ACCESS_LEVEL,
   fullName,
+  reportEach,
   type ChangeRange,
   type CommentTarget,
   type ForgeClient,
@@ -228,6 +229,11 @@ export class PagureForge implements ForgeClient {
     flag: { name: string; status: PagureFlagStatus; comment: string; url?: string },
   ): Promise<PagureFlag> {
     return this.flag(`${fullName(repo)}/pull-request/${id}/flag`, `flag pull request ${fullName(repo)}#${id}`, flag);
+  }
+
+  /** One flag per status: Pagure looks nothing up first. */
+  reportStatuses(repo: RepoId, reports: StatusReport[]): Promise<PromiseSettledResult<ReportedStatus>[]> {
+    return reportEach(this, repo, reports);
   }
 
   /** A check's report as a flag on its commit (Pagure shows a pull request's head commit flags on it). */

@@ -180,7 +180,10 @@ export abstract class FakeHttpServer {
           handler,
         )
       : createServer(handler);
-    server.keepAliveTimeout = 1000;
+    // Connections stay open for the next call, as the real services keep them: fetch
+    // (undici) reuses a connection only until a threshold (1-2 s) before the keep-alive
+    // the server announces, so a shorter one closed every connection after one call.
+    server.keepAliveTimeout = 10_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(wanted, '127.0.0.1', () => resolve());

@@ -185,6 +185,9 @@ describe('propose_downstream on the engine', () => {
     const statuses = async (engine: PipelineEngine) =>
       (await engine.getState(pipelineId)).steps[0].targets.map((t) => t.status);
     expect(await statuses(crashing)).toEqual(['queued', 'queued']);
+    // Its reports are out (recording a check run's id locks the target's row a moment, and
+    // the reconciler skips a locked target until its next pass).
+    await crashing.idle();
     await db.pool().query(`update upstream.job_run_targets set deadline_at = now() where status = 'queued'`);
 
     const engine = engineWith(activities);

@@ -3,7 +3,7 @@
 // pipeline in the dashboard and an external id that maps a re-run request back. Each
 // change carries its pipeline's project, ref and commit and its step's options, read by
 // the engine with the decision: reporting reads nothing more.
-import { commentOnce, type ForgeClient, type ReportState } from '@packflow/forges';
+import { commentOnce, type ForgeClient, type RepoId, type ReportState, type StatusReport } from '@packflow/forges';
 import type { Logger, TargetStatus } from '@packflow/core';
 import type { TargetChange, TargetState } from '@packflow/engine';
 import { formatCheckRunId } from '../check-run.id.js';
@@ -33,6 +33,14 @@ const WORDS: Record<TargetStatus, string> = {
   cancelled: 'cancelled',
 };
 
+/** A change's status on its way to the forge. */
+interface Outgoing {
+  change: TargetChange;
+  forge: ForgeClient;
+  repo: RepoId;
+  report: StatusReport;
+}
+
 export class StatusReporter {
   constructor(
     private readonly forges: ForgeRegistry,
@@ -41,11 +49,58 @@ export class StatusReporter {
     private readonly logger: Logger,
   ) {}
 
-  /** Reports a batch of changes, the statuses sent concurrently. */
+  /**
+   * Reports a batch of changes: the statuses of each repository as one batch of the forge
+   * (GitHub lists a commit's check runs once, then creates or updates them all at once),
+   * then each target's failure comment and dist-git flag, and the forge's ids of the
+   * statuses recorded in one statement. A status that did not go out fails the report once
+   * the others are out (the reconciler sends it again).
+   */
   async report(changes: TargetChange[]): Promise<void> {
-    const results = await Promise.allSettled(changes.map((change) => this.reportOne(change)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    const failures: unknown[] = [];
+    const batches = new Map<string, Outgoing[]>();
+    for (const change of changes) {
+      try {
+        const outgoing = this.outgoing(change);
+        if (!outgoing) continue;
+        const { project } = change.pipeline;
+        const key = `${project.forge} ${project.instanceUrl} ${project.namespace}/${project.repo}`;
+        batches.set(key, [...(batches.get(key) ?? []), outgoing]);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    const sent = (
+      await Promise.all(
+        [...batches.values()].map(async (batch) => {
+          const results = await batch[0].forge.reportStatuses(
+            batch[0].repo,
+            batch.map((o) => o.report),
+          );
+          return batch.map((o, i) => ({ ...o, result: results[i] }));
+        }),
+      )
+    ).flat();
+    const after = await Promise.allSettled(
+      sent.map(async ({ change, forge, report, result }) => {
+        if (result.status === 'rejected') throw result.reason;
+        await this.commentOnFailure(forge, change, report.name);
+        await this.flagDistGitPullRequest(change, report.name);
+        this.logger.debug(
+          { name: report.name, state: change.target.status, pipelineId: change.pipeline.id },
+          'status reported',
+        );
+      }),
+    );
+    await this.repository.setForgeStatusIds(
+      sent.flatMap(({ change: { target }, result }) =>
+        result.status === 'fulfilled' && result.value.id !== target.data?.forgeStatusId
+          ? [{ kind: target.kind, targetId: target.id, statusId: result.value.id }]
+          : [],
+      ),
+    );
+    for (const r of after) if (r.status === 'rejected') failures.push(r.reason);
+    if (failures.length > 0) throw failures[0];
   }
 
   private pipelineUrl(change: TargetChange): string {
@@ -100,23 +155,16 @@ export class StatusReporter {
     this.logger.debug({ name, pullRequest, state: target.status }, 'dist-git pull request flagged');
   }
 
-  private async reportOne(change: TargetChange): Promise<void> {
+  /** The status a change reports and the forge it goes to; undefined when it goes nowhere. */
+  private outgoing(change: TargetChange): Outgoing | undefined {
     const { pipeline, job, target } = change;
     if (pipeline.project.forge === 'pagure' && !this.forges.serves(pipeline.project)) {
       // Dist-git pipelines (pull_from_upstream's) of a dist-git this deployment has no
       // Pagure identity for: nothing can be flagged there.
       this.logger.debug({ forge: pipeline.project.forge, pipelineId: pipeline.id }, 'no identity for this dist-git');
-      return;
+      return undefined;
     }
     const forge: ForgeClient = this.forges.for(pipeline.project);
-    const name = statusName({
-      job,
-      target: target.target,
-      identifier: change.identifier,
-      package: change.package,
-      ref: pipeline.ref,
-      template: change.options.status_name_template,
-    });
     const words = WORDS[target.status];
     const what =
       job === 'tests'
@@ -126,22 +174,29 @@ export class StatusReporter {
           : job === 'propose_downstream' || job === 'pull_from_upstream'
             ? 'Dist-git update'
             : 'Build';
-    const reported = await forge.reportStatus(ForgeRegistry.repo(pipeline.project), {
-      name,
-      sha: headOf(change),
-      state: STATE[target.status],
-      title: target.reason ? `${what} ${words}: ${target.reason}` : `${what} ${words}`,
-      detailsUrl: this.pipelineUrl(change),
-      externalId: formatCheckRunId({ pipelineId: pipeline.id, stepId: change.stepId, target: target.target }),
-      id: forgeStatusIdOf(target),
-      ref: pipeline.ref.kind === 'branch' ? pipeline.ref.name : undefined,
-    });
-    await this.commentOnFailure(forge, change, name);
-    await this.flagDistGitPullRequest(change, name);
-    if (reported.id !== target.data?.forgeStatusId) {
-      await this.repository.setForgeStatusId(target.kind, target.id, reported.id);
-    }
-    this.logger.debug({ name, state: target.status, pipelineId: pipeline.id }, 'status reported');
+    return {
+      change,
+      forge,
+      repo: ForgeRegistry.repo(pipeline.project),
+      report: {
+        name: statusName({
+          job,
+          target: target.target,
+          identifier: change.identifier,
+          package: change.package,
+          ref: pipeline.ref,
+          template: change.options.status_name_template,
+        }),
+        sha: headOf(change),
+        state: STATE[target.status],
+        title: target.reason ? `${what} ${words}: ${target.reason}` : `${what} ${words}`,
+        detailsUrl: this.pipelineUrl(change),
+        externalId: formatCheckRunId({ pipelineId: pipeline.id, stepId: change.stepId, target: target.target }),
+        id: forgeStatusIdOf(target),
+        first: change.firstReport,
+        ref: pipeline.ref.kind === 'branch' ? pipeline.ref.name : undefined,
+      },
+    };
   }
 }
 

@@ -174,6 +174,11 @@ export class UpstreamService {
     return undefined;
   }
 
+  /** The changed files and the config: two forge calls that need not wait for each other. */
+  private forgeReads(event: TriggerEvent, sha: string): Promise<[string[] | undefined, ConfigAt]> {
+    return Promise.all([event.changedFiles ? undefined : this.changedFiles(event), this.configAt(event, sha)]);
+  }
+
   /** Plans and starts the pipeline of a commit; returns its id (or undefined when nothing runs). */
   private async planAndStart(
     event: ForgeEvent,
@@ -213,6 +218,10 @@ export class UpstreamService {
   }
 
   private async onTrigger(event: TriggerEvent, logger: Logger): Promise<void> {
+    // The forge's answers need not wait for the event's row when the event names its commit
+    // (only a release's commit is asked of the forge, and recorded on the row, first).
+    const early = event.sha ? this.forgeReads(event, event.sha) : undefined;
+    early?.catch(() => undefined); // awaited below, unless the event has started its pipeline
     const row = await this.rowOf(event);
     // A redelivered message: its pipeline exists, so skip planning (the engine would not
     // start a second one anyway: one pipeline per event is a unique constraint).
@@ -222,11 +231,7 @@ export class UpstreamService {
       logger.info('the event names no commit: nothing to build');
       return;
     }
-    // The changed files and the config are two forge calls that need not wait for each other.
-    const [changedFiles, config] = await Promise.all([
-      event.changedFiles ? undefined : this.changedFiles(event),
-      this.configAt(event, sha),
-    ]);
+    const [changedFiles, config] = await (early ?? this.forgeReads(event, sha));
     const planEvent = planEventOf(event, { changedFiles });
     if (!planEvent) {
       logger.info({ type: event.type }, 'this event runs no jobs (a tag push: release jobs run on the release)');

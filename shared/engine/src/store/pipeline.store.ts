@@ -4,7 +4,7 @@
 // ecosystem's tables. A new pipeline is one statement for its row, steps and edges, and
 // one per step for its group, targets and links (each round trip is a share of a start).
 import type { ItemKind, ItemKinds, Sql } from '@packflow/core';
-import type { ExternalRef, TargetState } from '../engine.types.js';
+import type { TargetState } from '../engine.types.js';
 
 /** A target of a new step: a fresh row (with its attempt) or an existing row linked as it is. */
 export type TargetSpec = { name: string; attempt: number; reuseId?: undefined } | { name: string; reuseId: string };
@@ -172,45 +172,6 @@ export class PipelineStore {
     await sql.query(`select id from shared.pipelines where id = any($1::bigint[]) order by id for update`, [
       pipelineIds,
     ]);
-  }
-
-  /** Locks (in id order) every pipeline with a step that counts this target; returns their ids. */
-  async lockCounting(sql: Sql, kind: ItemKind, targetId: string): Promise<string[]> {
-    const link = this.kinds.targetLink(kind);
-    const { rows } = await sql.query<{ id: string }>(
-      `select p.id::text from shared.pipelines p
-        where p.id in (select s.pipeline_id from shared.pipeline_steps s join ${link.table} l on l.step_id = s.id where l.${link.column} = $1)
-        order by p.id for update`,
-      [targetId],
-    );
-    return rows.map((r) => r.id);
-  }
-
-  /**
-   * The newest target a result names (by external id, and target name when given), and
-   * as lockCounting the pipelines that count it, locked: one statement. No target: undefined.
-   */
-  async lockCountingByRef(
-    sql: Sql,
-    ref: ExternalRef,
-  ): Promise<{ targetId: string; pipelineIds: string[] } | undefined> {
-    const link = this.kinds.targetLink(ref.kind);
-    const { rows } = await sql.query<{ target_id: string | null; pipeline_ids: string[] }>(
-      `with t as (
-         select id from ${this.kinds.get(ref.kind).targetTable}
-          where external_id = $1 and ($2::text is null or target = $2)
-          order by attempt desc, id desc limit 1),
-       p as (
-         select p.id from shared.pipelines p
-          where p.id in (select s.pipeline_id from shared.pipeline_steps s join ${link.table} l on l.step_id = s.id
-                          where l.${link.column} = (select id from t))
-          order by p.id for update)
-       select (select id::text from t) as target_id,
-              array(select id::text from p order by id) as pipeline_ids`,
-      [ref.externalId, ref.target ?? null],
-    );
-    const row = rows[0];
-    return row?.target_id ? { targetId: row.target_id, pipelineIds: row.pipeline_ids } : undefined;
   }
 
   /** The unfinished pipelines of a ref. */

@@ -199,12 +199,16 @@ export class PipelineEngine {
    */
   private async apply(target: SignalTarget, signal: Signal): Promise<SignalOutcome> {
     const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
-      const found = await this.store.signals.apply(tx, target, signal);
+      const found = await this.store.signals.apply(tx, target, signal, {
+        reportsDue: this.reporting,
+        graceMs: this.reportGraceMs,
+      });
       if (found.status === undefined) return { applied: false, note: 'unknown target' };
       const { targetId } = found;
       if (!found.applied) return { applied: false, note: `target already ${found.status}`, targetId };
+      for (const [id, seq] of found.reportSeqs) effects.reportSeqs.set(id, seq);
       const kind = 'ref' in target ? target.ref.kind : target.kind;
-      await this.advancePipelines(tx, found.states, effects, [`${kind}:${targetId}`]);
+      await this.advancePipelines(tx, found.states, effects, [`${kind}:${targetId}`], true);
       return { applied: true, targetId };
     });
     await this.carryOut(effects);
@@ -371,6 +375,7 @@ export class PipelineEngine {
     states: PipelineState[],
     effects: Effects,
     changed: string[] | 'all' = [],
+    rowsWritten = false,
   ): Promise<void> {
     const queued = new Set<string>();
     const all: Transition[] = [];
@@ -391,7 +396,7 @@ export class PipelineEngine {
         ? states.flatMap((s) => s.steps.flatMap((st) => st.targets.map((t) => `${t.kind}:${t.id}`)))
         : changed;
     const changedKeys = new Set([...everything, ...all.map((t) => `${t.target.kind}:${t.target.id}`)]);
-    await this.writeAdvance(tx, states, all, changesOf(states, changedKeys), effects);
+    await this.writeAdvance(tx, states, all, changesOf(states, changedKeys), effects, rowsWritten);
   }
 
   /**
@@ -404,6 +409,7 @@ export class PipelineEngine {
     transitions: Transition[],
     changes: TargetChange[],
     effects: Effects,
+    rowsWritten = false,
   ): Promise<void> {
     effects.changes.push(...changes);
     const due = this.reporting
@@ -415,6 +421,7 @@ export class PipelineEngine {
       states,
       reportsDue: due,
       graceMs: this.reportGraceMs,
+      rowsWritten,
     });
     for (const [id, seq] of reportSeqs) effects.reportSeqs.set(id, seq);
     for (const state of states) {

@@ -9,6 +9,7 @@
 import { prepared, targetJson, type ItemKind, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
 import type { ExternalRef, PipelineState, Signal, TargetState } from '../engine.types.js';
 import type { StateStore } from './state.store.js';
+import { reportDueSql, type ReportSeqs } from './report.ledger.js';
 import { stateSql } from './state.store.js';
 
 const FINAL = `'success', 'failure', 'error', 'skipped', 'cancelled'`;
@@ -27,6 +28,14 @@ export interface SignalApplied {
   pipelineIds: string[];
   /** When applied: their states with the result written (in id order). */
   states: PipelineState[];
+  /** When applied and reports are due: the report sequence each pipeline reached. */
+  reportSeqs: ReportSeqs;
+}
+
+/** Whether an applied result marks its pipelines as owing a report, and its grace period. */
+export interface SignalLedger {
+  reportsDue: boolean;
+  graceMs: number;
 }
 
 function applySql(kinds: ItemKinds, kind: ItemKind, by: 'ref' | 'id'): string {
@@ -35,7 +44,10 @@ function applySql(kinds: ItemKinds, kind: ItemKind, by: 'ref' | 'id'): string {
   const table = k.targetTable;
   // $1 (and $2): the target's name; then the result.
   const at = by === 'ref' ? 3 : 2;
-  const [status, reason, when, final, webUrl, logUrl, data, state] = Array.from({ length: 8 }, (_, i) => `$${at + i}`);
+  const [status, reason, when, final, webUrl, logUrl, data, state, due, graceMs] = Array.from(
+    { length: 10 },
+    (_, i) => `$${at + i}`,
+  );
   const find =
     by === 'ref'
       ? `select id from ${table} where external_id = $1 and ($2::text is null or target = $2)
@@ -68,6 +80,11 @@ ignored as (
          coalesce(t.data->'ignoredSignals', '[]') || jsonb_build_array(jsonb_build_object('state', ${state}::text, 'at', now())))
     from cur
    where t.id = cur.id and not (${applies})),
+ledger as (
+  update shared.pipelines p set updated_at = now(), ${reportDueSql(`${due}::boolean`, graceMs)}
+    from locked l
+   where p.id = l.id and exists (select 1 from upd)
+  returning p.id::text, p.report_seq::text as seq),
 states as (${stateSql(kinds, 'array(select id from locked where exists (select 1 from upd))')})
 select (select id::text from cur) as target_id, (select status from cur) as status,
        exists (select 1 from upd) as applied,
@@ -75,6 +92,7 @@ select (select id::text from cur) as target_id, (select status from cur) as stat
        (select ${targetJson} from (select u.*, '${kind}' as kind, ${k.groupColumn ? `u.${k.groupColumn}` : 'null::bigint'} as group_id
                                      from upd u) x) as target,
        exists (select 1 from locked l join shared.pipelines p on p.id = l.id where p.xmin::text <> l.version) as stale,
+       (select json_object_agg(id, seq) from ledger) as report_seqs,
        coalesce((select json_agg(s.state order by (s.state->>'id')::bigint) from states s), '[]') as states`;
 }
 
@@ -86,8 +104,11 @@ export class SignalStore {
     private readonly states: StateStore,
   ) {}
 
-  /** Applies a result to its target and reads the state of the pipelines counting it, locked (see above). */
-  async apply(sql: Sql, target: SignalTarget, signal: Signal): Promise<SignalApplied> {
+  /**
+   * Applies a result to its target and reads the state of the pipelines counting it,
+   * locked (see above); when it was applied, moves their rows on (and their report ledger).
+   */
+  async apply(sql: Sql, target: SignalTarget, signal: Signal, ledger: SignalLedger): Promise<SignalApplied> {
     const [kind, by, name] =
       'ref' in target
         ? [target.ref.kind, 'ref' as const, [target.ref.externalId, target.ref.target ?? null]]
@@ -103,6 +124,7 @@ export class SignalStore {
       pipeline_ids: string[];
       target: TargetState | null;
       stale: boolean;
+      report_seqs: Record<string, string> | null;
       states: PipelineState[];
     }>(
       prepared(`pf_engine_signal_${key}`, text, [
@@ -115,11 +137,18 @@ export class SignalStore {
         signal.logUrl ?? null,
         signal.data ? JSON.stringify(signal.data) : null,
         signal.state,
+        ledger.reportsDue,
+        ledger.graceMs,
       ]),
     );
     const row = rows[0];
-    if (!row?.target_id) return { applied: false, pipelineIds: [], states: [] };
-    const result = { targetId: row.target_id, status: row.status ?? undefined, pipelineIds: row.pipeline_ids };
+    if (!row?.target_id) return { applied: false, pipelineIds: [], states: [], reportSeqs: new Map() };
+    const result = {
+      targetId: row.target_id,
+      status: row.status ?? undefined,
+      pipelineIds: row.pipeline_ids,
+      reportSeqs: new Map(ledger.reportsDue ? Object.entries(row.report_seqs ?? {}) : []),
+    };
     if (!row.applied) return { ...result, applied: false, states: [] };
     // Read before the locks were granted and a concurrent decision changed them: read again.
     if (row.stale) return { ...result, applied: true, states: await this.states.load(sql, row.pipeline_ids) };

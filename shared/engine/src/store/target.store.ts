@@ -2,7 +2,14 @@
 // submit, and the reconciler's claims (a result from outside is applied by signal.store.ts,
 // queue and skip transitions are written with the statuses: advance.store.ts). One
 // statement per kind; the tables come from the engine's ItemKinds.
-import { targetProjectsSql, type ItemKind, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
+import {
+  prepared,
+  targetProjectsSql,
+  type ItemKind,
+  type ItemKinds,
+  type Sql,
+  type TargetStatus,
+} from '@packflow/core';
 import type { SubmitResult, TargetState } from '../engine.types.js';
 import { inScopeSql, scopeParams, type OwnerScope } from './owner.scope.js';
 
@@ -45,18 +52,21 @@ export class TargetStore {
     const table = this.table(kind);
     // RETURNING gives the status after the update: cancelled rows are those a cancel reached first.
     const { rows } = await sql.query<{ id: string; status: TargetStatus }>(
-      `update ${table} t set external_id = u.ext, web_url = coalesce(u.web, t.web_url), log_url = coalesce(u.log, t.log_url),
+      prepared(
+        `pf_engine_submitted_${kind}`,
+        `update ${table} t set external_id = u.ext, web_url = coalesce(u.web, t.web_url), log_url = coalesce(u.log, t.log_url),
               deadline_at = now() + ${secs('$5')}, updated_at = now()
          from unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) as u(id, ext, web, log)
         where t.id = u.id
        returning t.id::text, t.status`,
-      [
-        targetIds,
-        results.map((r) => r.externalId),
-        results.map((r) => r.webUrl ?? null),
-        results.map((r) => r.logUrl ?? null),
-        pollAfterMs,
-      ],
+        [
+          targetIds,
+          results.map((r) => r.externalId),
+          results.map((r) => r.webUrl ?? null),
+          results.map((r) => r.logUrl ?? null),
+          pollAfterMs,
+        ],
+      ),
     );
     return rows.filter((r) => r.status === 'cancelled').map((r) => r.id);
   }

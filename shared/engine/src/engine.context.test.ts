@@ -173,6 +173,8 @@ describe('createEngine: one read of a target per decision', () => {
     expect(fake.submittedTargets('copr_build')).toEqual(CHROOTS);
     expect(fake.reports.filter((c) => c.job === 'copr_build' && c.target.status === 'queued')).toHaveLength(2);
     // The state comes with the result applied; no read of its own.
-    expect(counted.names.filter((n) => /^pf_engine_(state|signal)/.test(n))).toEqual(['pf_engine_signal_srpm_build_ref']);
+    expect(counted.names.filter((n) => /^pf_engine_(state|signal)/.test(n))).toEqual([
+      'pf_engine_signal_srpm_build_ref',
+    ]);
   });
 });

@@ -3,7 +3,7 @@
 // the pipelines that now owe the forge a report (the ledger of report.ledger.ts). A
 // signal's or a start's transaction is a handful of statements, and each round trip saved
 // is a share of the engine's cost per signal and per start (bench pipeline-read).
-import { isFinal, prepared, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
+import { isFinal, preparedText, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
 import type { PipelineState } from '../engine.types.js';
 import { pipelineStatus, stepStatus, type Transition } from '../transitions.js';
 import { reportDueSql, type ReportSeqs } from './report.ledger.js';
@@ -42,17 +42,6 @@ class Params {
     return `$${this.values.length}`;
   }
 }
-
-/**
- * A name for each text of the statement (its CTEs depend on the kinds and transitions of
- * the decision: a handful of texts), so PostgreSQL plans each once per connection.
- */
-const names = new Map<string, string>();
-const nameOf = (text: string): string => {
-  let name = names.get(text);
-  if (name === undefined) names.set(text, (name = `pf_engine_advance_${names.size + 1}`));
-  return name;
-};
 
 const secs = (param: string) => `make_interval(secs => ${param}::double precision / 1000)`;
 
@@ -114,6 +103,8 @@ export async function writeAdvance(sql: Sql, kinds: ItemKinds, write: AdvanceWri
                    ${p.add(ids.map((id) => write.reportsDue.has(id)))}::boolean[]) as u(id, status, final, due)
       where p.id = u.id
      returning p.id::text, p.report_seq::text as seq, u.due`;
-  const { rows } = await sql.query<{ id: string; seq: string; due: boolean }>(prepared(nameOf(text), text, p.values));
+  const { rows } = await sql.query<{ id: string; seq: string; due: boolean }>(
+    preparedText('pf_engine_advance', text, p.values),
+  );
   return { statuses, reportSeqs: new Map(rows.filter((r) => r.due).map((r) => [r.id, r.seq])) };
 }

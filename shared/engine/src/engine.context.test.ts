@@ -162,7 +162,7 @@ describe('createEngine: one read of a target per decision', () => {
     expect(build.options).toMatchObject({ status_name_template: 'build {{ chroot }}' });
   });
 
-  it('reads the pipeline state once for a result, submits and reports from that read', async () => {
+  it('reads the pipeline state once for a result (with the result, in one statement), submits and reports from that read', async () => {
     const counted = namingPool(pool);
     const engine = createEngine({ db: counted, kinds: UPSTREAM_KINDS, activities: fake.activities() });
     await engine.start(plan(), ctx);
@@ -172,6 +172,38 @@ describe('createEngine: one read of a target per decision', () => {
     await engine.idle();
     expect(fake.submittedTargets('copr_build')).toEqual(CHROOTS);
     expect(fake.reports.filter((c) => c.job === 'copr_build' && c.target.status === 'queued')).toHaveLength(2);
-    expect(counted.names.filter((n) => n === 'pf_engine_state')).toEqual(['pf_engine_state']);
+    // The state comes with the result applied; no read of its own.
+    expect(counted.names.filter((n) => /^pf_engine_(state|signal)/.test(n))).toEqual([
+      'pf_engine_signal_srpm_build_ref',
+    ]);
+  });
+
+  it('writes a result that moves no status in one statement (no advance), its report marked due, sent and recorded', async () => {
+    const counted = namingPool(pool);
+    const engine = createEngine({ db: counted, kinds: UPSTREAM_KINDS, activities: fake.activities() });
+    const id = await engine.start(plan(), ctx);
+    await engine.signal({ kind: 'srpm_build', externalId: fake.calls[0][0].target.externalId! }, { state: 'success' });
+    const coprId = fake.calls[1][0].target.externalId!;
+    await engine.signal({ kind: 'copr_build', externalId: coprId, target: CHROOTS[0] }, { state: 'started' });
+    await engine.idle();
+    const before = (await engine.getState(id)).steps.map((s) => s.status);
+    counted.names.length = 0;
+    // The step runs already: the other chroot's start changes no step's or pipeline's status.
+    const outcome = await engine.signal(
+      { kind: 'copr_build', externalId: coprId, target: CHROOTS[1] },
+      { state: 'started' },
+    );
+    await engine.idle();
+    expect(outcome.applied).toBe(true);
+    expect(counted.names.filter((n) => n.startsWith('pf_engine_advance'))).toEqual([]);
+    const state = await engine.getState(id);
+    expect(state.steps.map((s) => s.status)).toEqual(before);
+    expect(state.steps[1].targets.map((t) => t.status)).toEqual(['running', 'running']);
+    expect(fake.reports.at(-1)).toMatchObject({ target: { target: CHROOTS[1], status: 'running' } });
+    const { rows } = await pool.query(
+      `select reported_seq = report_seq as reported from shared.pipelines where id = $1`,
+      [id],
+    );
+    expect(rows[0].reported).toBe(true);
   });
 });

@@ -40,6 +40,7 @@ import {
   type StepSpec,
 } from './store/engine.store.js';
 import { notifyDue } from './store/due.notify.js';
+import type { SignalTarget } from './store/signal.store.js';
 import { predecessorsOf, settle, type Transition } from './transitions.js';
 
 export interface EngineOptions {
@@ -175,7 +176,7 @@ export class PipelineEngine {
       if (id === undefined) return this.store.pipelines.startedBy(tx, spec.eventId!);
       effects.started.push(spec.trigger);
       if (strategy === 'supersede') await this.supersedeOlder(tx, ctx.commitId, effects);
-      await this.advancePipelines(tx, [id], effects, 'all');
+      await this.advancePipelines(tx, await this.store.states.load(tx, [id]), effects, 'all');
       return id;
     });
     await this.carryOut(firstReportOf(id, effects));
@@ -189,43 +190,35 @@ export class PipelineEngine {
 
   /** Applies a result from outside. Idempotent; late or unknown results are recorded and ignored. */
   async signal(ref: ExternalRef, signal: Signal): Promise<SignalOutcome> {
-    // Finding the target and locking its pipelines is one statement, in the decision.
-    const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
-      const found = await this.store.pipelines.lockCountingByRef(tx, ref);
-      if (!found) return { applied: false, note: 'unknown target' };
-      return this.applyLocked(tx, ref.kind, found.targetId, found.pipelineIds, signal, effects);
-    });
+    const outcome = await this.apply({ ref }, signal);
     if (outcome.note === 'unknown target') this.options.logger?.info({ ref }, 'signal for an unknown target ignored');
-    await this.carryOut(effects);
     return outcome;
   }
 
-  private async applyToTarget(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome> {
+  private applyToTarget(kind: ItemKind, targetId: string, signal: Signal): Promise<SignalOutcome> {
+    return this.apply({ kind, targetId }, signal);
+  }
+
+  /**
+   * Applies a result: finding the target, locking its pipelines, writing the result and
+   * reading the pipelines' state is one statement (signal.store.ts), then the advance.
+   */
+  private async apply(target: SignalTarget, signal: Signal): Promise<SignalOutcome> {
     const { value: outcome, effects } = await this.decide<SignalOutcome>(async (tx, effects) => {
-      const pipelineIds = await this.store.pipelines.lockCounting(tx, kind, targetId);
-      return this.applyLocked(tx, kind, targetId, pipelineIds, signal, effects);
+      const found = await this.store.signals.apply(tx, target, signal, {
+        reportsDue: this.reporting,
+        graceMs: this.reportGraceMs,
+      });
+      if (found.status === undefined) return { applied: false, note: 'unknown target' };
+      const { targetId } = found;
+      if (!found.applied) return { applied: false, note: `target already ${found.status}`, targetId };
+      for (const [id, seq] of found.reportSeqs) effects.reportSeqs.set(id, seq);
+      const kind = 'ref' in target ? target.ref.kind : target.kind;
+      await this.advancePipelines(tx, found.states, effects, [`${kind}:${targetId}`], true);
+      return { applied: true, targetId };
     });
     await this.carryOut(effects);
     return outcome;
-  }
-
-  /** Applies a result to a target whose pipelines (`pipelineIds`) this transaction has locked. */
-  private async applyLocked(
-    tx: Sql,
-    kind: ItemKind,
-    targetId: string,
-    pipelineIds: string[],
-    signal: Signal,
-    effects: Effects,
-  ): Promise<SignalOutcome> {
-    const { status, applied } = await this.store.targets.applySignal(tx, kind, targetId, signal);
-    if (status === undefined) return { applied: false, note: 'unknown target' };
-    if (!applied) {
-      await this.store.targets.noteIgnoredSignal(tx, kind, targetId, signal.state);
-      return { applied: false, note: `target already ${status}`, targetId };
-    }
-    await this.advancePipelines(tx, pipelineIds, effects, [`${kind}:${targetId}`]);
-    return { applied: true, targetId };
   }
 
   /** Cancels the unfinished work of these pipelines (targets shared with other live pipelines keep running). */
@@ -350,7 +343,7 @@ export class PipelineEngine {
       });
       // A rerun is never refused by the one-start-per-event constraint (it has rerun_of_id).
       if (id === undefined) throw new Error(`rerun of pipeline ${pipelineId} was not inserted`);
-      await this.advancePipelines(tx, [id], effects, 'all');
+      await this.advancePipelines(tx, await this.store.states.load(tx, [id]), effects, 'all');
       return id;
     });
     await this.carryOut(firstReportOf(id, effects));
@@ -378,18 +371,18 @@ export class PipelineEngine {
     });
   }
 
-  /** Queues and skips what became ready or blocked, writes statuses, and collects the effects. */
   /**
-   * `changed` names targets whose change to report besides those that moved now; `all`
+   * Queues and skips what became ready or blocked in `states` (as they stand, locked),
+   * writes statuses, and collects the effects. `changed` names targets whose change to report besides those that moved now; `all`
    * reports every target (a new pipeline: its checks appear at once, queued).
    */
   private async advancePipelines(
     tx: Sql,
-    pipelineIds: readonly string[],
+    states: PipelineState[],
     effects: Effects,
     changed: string[] | 'all' = [],
+    rowsWritten = false,
   ): Promise<void> {
-    const states = await this.store.states.load(tx, pipelineIds);
     const queued = new Set<string>();
     const all: Transition[] = [];
     for (const state of states) {
@@ -409,7 +402,7 @@ export class PipelineEngine {
         ? states.flatMap((s) => s.steps.flatMap((st) => st.targets.map((t) => `${t.kind}:${t.id}`)))
         : changed;
     const changedKeys = new Set([...everything, ...all.map((t) => `${t.target.kind}:${t.target.id}`)]);
-    await this.writeAdvance(tx, states, all, changesOf(states, changedKeys), effects);
+    await this.writeAdvance(tx, states, all, changesOf(states, changedKeys), effects, rowsWritten);
   }
 
   /**
@@ -422,6 +415,7 @@ export class PipelineEngine {
     transitions: Transition[],
     changes: TargetChange[],
     effects: Effects,
+    rowsWritten = false,
   ): Promise<void> {
     effects.changes.push(...changes);
     const due = this.reporting
@@ -433,6 +427,7 @@ export class PipelineEngine {
       states,
       reportsDue: due,
       graceMs: this.reportGraceMs,
+      rowsWritten,
     });
     for (const [id, seq] of reportSeqs) effects.reportSeqs.set(id, seq);
     for (const state of states) {

@@ -177,6 +177,8 @@ describe('PipelineEngine: deadlines, crashes and races', () => {
     const s = await f.statusOf(id);
     expect(Object.values(s.steps.copr_build).every((x) => x === 'success')).toBe(true);
     expect(Object.values(s.steps.tests).every((x) => x === 'queued')).toBe(true);
+    // The step's own status too: the decision that came last saw every other chroot's result.
+    expect(s.state.steps.find((st) => st.job === 'copr_build')!.status).toBe('success');
     expect(f.fake.submittedTargets('tests').sort()).toEqual([...chroots].sort());
   });
 

@@ -22,6 +22,19 @@ export interface SqlPool extends Sql {
 /** A named (prepared) query. */
 export const prepared = (name: string, text: string, values: unknown[]): QueryConfig => ({ name, text, values });
 
+const namesByText = new Map<string, string>();
+
+/**
+ * A prepared query whose text is built at run time from a few shapes (per item kind, per
+ * kind of change): each distinct text gets a name of its own (`prefix_1`, `prefix_2`…),
+ * so each connection plans it once. Only for statements with a bounded number of texts.
+ */
+export function preparedText(prefix: string, text: string, values: unknown[]): QueryConfig {
+  let name = namesByText.get(text);
+  if (name === undefined) namesByText.set(text, (name = `${prefix}_${namesByText.size + 1}`));
+  return prepared(name, text, values);
+}
+
 /** Runs `fn` in a transaction on one client of the pool; rolls back on error. */
 export async function inTransaction<T>(pool: Pick<SqlPool, 'connect'>, fn: (tx: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();

@@ -3,10 +3,10 @@
 // the pipelines that now owe the forge a report (the ledger of report.ledger.ts). A
 // signal's or a start's transaction is a handful of statements, and each round trip saved
 // is a share of the engine's cost per signal and per start (bench pipeline-read).
-import { isFinal, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
+import { isFinal, preparedText, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
 import type { PipelineState } from '../engine.types.js';
 import { pipelineStatus, stepStatus, type Transition } from '../transitions.js';
-import type { ReportSeqs } from './report.ledger.js';
+import { reportDueSql, type ReportSeqs } from './report.ledger.js';
 
 export interface AdvanceWrite {
   /** Queue and skip transitions of targets of these pipelines. */
@@ -19,6 +19,12 @@ export interface AdvanceWrite {
   reportsDue: ReadonlySet<string>;
   /** How long a report may take before the reconciler sends it again. */
   graceMs: number;
+  /**
+   * The decision wrote the pipelines' rows already (a result's statement: signal.store.ts),
+   * so when no status moved and nothing is queued, skipped or newly due, there is nothing
+   * to write and no statement is sent.
+   */
+  rowsWritten?: boolean;
 }
 
 export interface AdvanceWritten {
@@ -72,7 +78,15 @@ export async function writeAdvance(sql: Sql, kinds: ItemKinds, write: AdvanceWri
   if (write.states.length === 0) return { statuses, reportSeqs: new Map() };
   const p = new Params();
   const ctes = transitionCtes(kinds, write.transitions, write.leaseMs, p);
-  const steps = write.states.flatMap((s) => s.steps.map((st) => ({ id: st.id, status: stepStatus(st) })));
+  const steps = write.states.flatMap((s) =>
+    s.steps.map((st) => ({ id: st.id, status: stepStatus(st), was: st.status })),
+  );
+  const unmoved =
+    write.transitions.length === 0 &&
+    write.reportsDue.size === 0 &&
+    steps.every((s) => s.status === s.was) &&
+    write.states.every((s) => statuses.get(s.id) === s.status);
+  if (write.rowsWritten && unmoved) return { statuses, reportSeqs: new Map() };
   ctes.push(
     `steps as (
        update shared.pipeline_steps s set status = u.status, updated_at = now()
@@ -80,19 +94,17 @@ export async function writeAdvance(sql: Sql, kinds: ItemKinds, write: AdvanceWri
         where s.id = u.id and s.status is distinct from u.status)`,
   );
   const ids = write.states.map((s) => s.id);
-  const { rows } = await sql.query<{ id: string; seq: string; due: boolean }>(
-    `with ${ctes.join(',\n')}
+  const text = `with ${ctes.join(',\n')}
      update shared.pipelines p set status = u.status, updated_at = now(),
             finished_at = case when u.final then coalesce(p.finished_at, now()) else null end,
-            report_seq = p.report_seq + case when u.due then 1 else 0 end,
-            report_retry_at = case when u.due then now() + ${secs(p.add(write.graceMs))} else p.report_retry_at end,
-            report_attempts = case when u.due then 0 else p.report_attempts end
+            ${reportDueSql('u.due', p.add(write.graceMs))}
        from unnest(${p.add(ids)}::bigint[], ${p.add(ids.map((id) => statuses.get(id)))}::text[],
                    ${p.add(ids.map((id) => isFinal(statuses.get(id)!)))}::boolean[],
                    ${p.add(ids.map((id) => write.reportsDue.has(id)))}::boolean[]) as u(id, status, final, due)
       where p.id = u.id
-     returning p.id::text, p.report_seq::text as seq, u.due`,
-    p.values,
+     returning p.id::text, p.report_seq::text as seq, u.due`;
+  const { rows } = await sql.query<{ id: string; seq: string; due: boolean }>(
+    preparedText('pf_engine_advance', text, p.values),
   );
   return { statuses, reportSeqs: new Map(rows.filter((r) => r.due).map((r) => [r.id, r.seq])) };
 }

@@ -3,8 +3,8 @@
 // item kind come from the ItemKinds the engine was created with: this store names no
 // ecosystem's tables. A new pipeline is one statement for its row, steps and edges, and
 // one per step for its group, targets and links (each round trip is a share of a start).
-import type { ItemKind, ItemKinds, Sql } from '@packflow/core';
-import type { ExternalRef, TargetState } from '../engine.types.js';
+import { prepared, preparedText, type ItemKind, type ItemKinds, type Sql } from '@packflow/core';
+import type { TargetState } from '../engine.types.js';
 
 /** A target of a new step: a fresh row (with its attempt) or an existing row linked as it is. */
 export type TargetSpec = { name: string; attempt: number; reuseId?: undefined } | { name: string; reuseId: string };
@@ -48,7 +48,9 @@ export class PipelineStore {
    */
   async insert(sql: Sql, spec: PipelineSpec): Promise<string | undefined> {
     const { rows } = await sql.query<{ id: string; steps: Record<string, string> }>(
-      `with p as (
+      prepared(
+        'pf_engine_insert_pipeline',
+        `with p as (
          insert into shared.pipelines (project_id, commit_id, event_id, trigger, strategy, rerun_of_id, rerun_kind, owner)
          values ($1, $2, $3, $4, $5, $6, $7, coalesce($10::text, (select o.owner from shared.pipelines o where o.id = $6)))
          on conflict (event_id) where rerun_of_id is null do nothing
@@ -67,19 +69,20 @@ export class PipelineStore {
            join s f on f.key = x."from" join s t on t.key = x."to"
           order by x.n)
        select p.id::text, (select json_object_agg(s.key, s.id::text) from s) as steps from p`,
-      [
-        spec.projectId,
-        spec.commitId,
-        spec.eventId,
-        spec.trigger,
-        spec.strategy,
-        spec.rerunOf ?? null,
-        spec.rerunKind ?? null,
-        // n: the order rows are inserted in (ids follow it; states list steps and edges by id).
-        JSON.stringify(spec.steps.map((s, n) => ({ ...s, rerun_of: s.rerunOf ?? null, targets: undefined, n }))),
-        JSON.stringify(spec.edges.map((e, n) => ({ ...e, n }))),
-        spec.owner ?? null,
-      ],
+        [
+          spec.projectId,
+          spec.commitId,
+          spec.eventId,
+          spec.trigger,
+          spec.strategy,
+          spec.rerunOf ?? null,
+          spec.rerunKind ?? null,
+          // n: the order rows are inserted in (ids follow it; states list steps and edges by id).
+          JSON.stringify(spec.steps.map((s, n) => ({ ...s, rerun_of: s.rerunOf ?? null, targets: undefined, n }))),
+          JSON.stringify(spec.edges.map((e, n) => ({ ...e, n }))),
+          spec.owner ?? null,
+        ],
+      ),
     );
     if (rows.length === 0) return undefined;
     const stepIds = new Map(Object.entries(rows[0].steps ?? {}));
@@ -130,10 +133,13 @@ export class PipelineStore {
           ? `select $2::bigint as id`
           : `insert into ${k.targetTable} (target, attempt) values ($2, $3) returning id`;
       const { rows } = await sql.query<{ id: string }>(
-        `with i as (${item}),
+        preparedText(
+          'pf_engine_insert_items',
+          `with i as (${item}),
          l as (insert into ${k.groupLinkTable} (step_id, ${k.groupLinkColumn}) select $1, id from i)
          select id::text from i`,
-        params,
+          params,
+        ),
       );
       return { kind: k.kind, id: rows[0].id };
     }
@@ -142,7 +148,9 @@ export class PipelineStore {
     const attempts = `$${params.push(fresh.map((t) => t.attempt))}::int[]`;
     const reuse = `$${params.push(reused)}::bigint[]`;
     const { rows } = await sql.query<{ id: string }>(
-      `with g as (${group}),
+      preparedText(
+        'pf_engine_insert_items',
+        `with g as (${group}),
        gl as (insert into ${k.groupLinkTable} (step_id, ${k.groupLinkColumn}) select $1, id from g),
        t as (
          insert into ${k.targetTable} (${k.groupColumn}, target, attempt)
@@ -153,7 +161,8 @@ export class PipelineStore {
          insert into ${k.targetLinkTable} (step_id, ${k.targetLinkColumn})
          select $1, x.id from (select unnest(${reuse}) as id union all select id from t) x)
        select id::text from g`,
-      params,
+        params,
+      ),
     );
     return { kind: k.kind, id: rows[0].id };
   }
@@ -172,45 +181,6 @@ export class PipelineStore {
     await sql.query(`select id from shared.pipelines where id = any($1::bigint[]) order by id for update`, [
       pipelineIds,
     ]);
-  }
-
-  /** Locks (in id order) every pipeline with a step that counts this target; returns their ids. */
-  async lockCounting(sql: Sql, kind: ItemKind, targetId: string): Promise<string[]> {
-    const link = this.kinds.targetLink(kind);
-    const { rows } = await sql.query<{ id: string }>(
-      `select p.id::text from shared.pipelines p
-        where p.id in (select s.pipeline_id from shared.pipeline_steps s join ${link.table} l on l.step_id = s.id where l.${link.column} = $1)
-        order by p.id for update`,
-      [targetId],
-    );
-    return rows.map((r) => r.id);
-  }
-
-  /**
-   * The newest target a result names (by external id, and target name when given), and
-   * as lockCounting the pipelines that count it, locked: one statement. No target: undefined.
-   */
-  async lockCountingByRef(
-    sql: Sql,
-    ref: ExternalRef,
-  ): Promise<{ targetId: string; pipelineIds: string[] } | undefined> {
-    const link = this.kinds.targetLink(ref.kind);
-    const { rows } = await sql.query<{ target_id: string | null; pipeline_ids: string[] }>(
-      `with t as (
-         select id from ${this.kinds.get(ref.kind).targetTable}
-          where external_id = $1 and ($2::text is null or target = $2)
-          order by attempt desc, id desc limit 1),
-       p as (
-         select p.id from shared.pipelines p
-          where p.id in (select s.pipeline_id from shared.pipeline_steps s join ${link.table} l on l.step_id = s.id
-                          where l.${link.column} = (select id from t))
-          order by p.id for update)
-       select (select id::text from t) as target_id,
-              array(select id::text from p order by id) as pipeline_ids`,
-      [ref.externalId, ref.target ?? null],
-    );
-    const row = rows[0];
-    return row?.target_id ? { targetId: row.target_id, pipelineIds: row.pipeline_ids } : undefined;
   }
 
   /** The unfinished pipelines of a ref. */

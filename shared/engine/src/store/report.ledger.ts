@@ -11,11 +11,20 @@ import { inScopeSql, scopeParams, type OwnerScope } from './owner.scope.js';
 /** Reports tried again by the reconciler before it gives up on a pipeline. */
 export const MAX_REPORT_ATTEMPTS = 10;
 
+/**
+ * SQL: the assignments that mark the pipeline row `p` as owing a report when `due` (an
+ * SQL boolean), the report sent after commit given `graceMs` (SQL) before the reconciler
+ * sends it again. Every decision that marks reports due writes them (see advance.store.ts).
+ */
+export const reportDueSql = (due: string, graceMs: string) =>
+  `report_seq = p.report_seq + case when ${due} then 1 else 0 end,
+   report_retry_at = case when ${due} then now() + make_interval(secs => ${graceMs}::double precision / 1000) else p.report_retry_at end,
+   report_attempts = case when ${due} then 0 else p.report_attempts end`;
+
 const MARK_DUE_SQL = `
-  update shared.pipelines
-     set report_seq = report_seq + 1, report_retry_at = now() + make_interval(secs => $2::float8 / 1000), report_attempts = 0
-   where id = any($1::bigint[])
-  returning id::text, report_seq::text as seq`;
+  update shared.pipelines p set ${reportDueSql('true', '$2')}
+   where p.id = any($1::bigint[])
+  returning p.id::text, p.report_seq::text as seq`;
 
 // Its own transaction, committed without waiting for the WAL flush: losing this write in
 // a crash only means the report is sent once more. A report of one transaction's changes

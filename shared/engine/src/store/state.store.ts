@@ -4,8 +4,12 @@
 import { prepared, projectJson, stepTargetsSql, targetJson, type ItemKinds, type Sql } from '@packflow/core';
 import type { PipelineState } from '../engine.types.js';
 
-const stateSql = (kinds: ItemKinds) => `
-with targets as (${stepTargetsSql(kinds, 'step_id in (select id from shared.pipeline_steps where pipeline_id = any($1::bigint[]))')})
+/**
+ * The state of each pipeline whose id is in `ids` (SQL of a bigint[]), one row (`state`)
+ * each, in id order. Also a part of the statement that applies a signal (signal.store.ts).
+ */
+export const stateSql = (kinds: ItemKinds, ids: string) => `
+with targets as (${stepTargetsSql(kinds, `step_id in (select id from shared.pipeline_steps where pipeline_id = any(${ids}))`)})
 select json_build_object(
   'id', p.id::text, 'projectId', p.project_id::text, 'commitId', p.commit_id::text, 'eventId', p.event_id::text,
   'trigger', p.trigger, 'strategy', p.strategy, 'status', p.status, 'rerunOf', p.rerun_of_id::text,
@@ -24,14 +28,14 @@ from shared.pipelines p
 join shared.projects pr on pr.id = p.project_id
 join shared.commits c on c.id = p.commit_id
 join shared.project_refs r on r.id = c.ref_id
-where p.id = any($1::bigint[])
+where p.id = any(${ids})
 order by p.id`;
 
 export class StateStore {
   private readonly sql: string;
 
   constructor(kinds: ItemKinds) {
-    this.sql = stateSql(kinds);
+    this.sql = stateSql(kinds, '$1::bigint[]');
   }
 
   /** The states of these pipelines, in id order (unknown ids are left out). */

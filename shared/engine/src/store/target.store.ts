@@ -1,12 +1,18 @@
-// The engine's writes and reads of target rows: a result applied, cancels, what an
-// activity answered to a submit, and the reconciler's claims (queue and skip transitions
-// are written with the statuses: advance.store.ts). One statement per kind; the tables
-// come from the engine's ItemKinds.
-import { targetProjectsSql, type ItemKind, type ItemKinds, type Sql, type TargetStatus } from '@packflow/core';
-import type { Signal, SignalState, SubmitResult, TargetState } from '../engine.types.js';
+// The engine's writes and reads of target rows: cancels, what an activity answered to a
+// submit, and the reconciler's claims (a result from outside is applied by signal.store.ts,
+// queue and skip transitions are written with the statuses: advance.store.ts). One
+// statement per kind; the tables come from the engine's ItemKinds.
+import {
+  prepared,
+  targetProjectsSql,
+  type ItemKind,
+  type ItemKinds,
+  type Sql,
+  type TargetStatus,
+} from '@packflow/core';
+import type { SubmitResult, TargetState } from '../engine.types.js';
 import { inScopeSql, scopeParams, type OwnerScope } from './owner.scope.js';
 
-const FINAL = `'success', 'failure', 'error', 'skipped', 'cancelled'`;
 const secs = (param: string) => `make_interval(secs => ${param}::double precision / 1000)`;
 
 export class TargetStore {
@@ -14,57 +20,6 @@ export class TargetStore {
 
   private table(kind: ItemKind): string {
     return this.kinds.get(kind).targetTable;
-  }
-
-  /** Keeps a note of a result that came too late (or twice) to change anything. */
-  async noteIgnoredSignal(sql: Sql, kind: ItemKind, targetId: string, state: SignalState): Promise<void> {
-    await sql.query(
-      `update ${this.table(kind)} set data = jsonb_set(coalesce(data, '{}'), '{ignoredSignals}',
-         coalesce(data->'ignoredSignals', '[]') || jsonb_build_array(jsonb_build_object('state', $2::text, 'at', now())))
-        where id = $1`,
-      [targetId, state],
-    );
-  }
-
-  /**
-   * Locks a target row and writes a result to it (running on `started`, the final status
-   * otherwise) unless it is final already, or running and told it started: one statement.
-   * Returns the status it had (undefined: no such row) and whether the result was written.
-   */
-  async applySignal(
-    sql: Sql,
-    kind: ItemKind,
-    targetId: string,
-    signal: Signal,
-  ): Promise<{ status: TargetStatus | undefined; applied: boolean }> {
-    const table = this.table(kind);
-    const at = signal.at ?? new Date();
-    const final = signal.state !== 'started';
-    const { rows } = await sql.query<{ status: TargetStatus; applied: boolean }>(
-      `with cur as (select id, status from ${table} where id = $1 for update),
-       upd as (
-         update ${table} t set status = $2, reason = coalesce($3, t.reason),
-                started_at = coalesce(t.started_at, $4), finished_at = case when $5 then $4 else t.finished_at end,
-                web_url = coalesce($6, t.web_url), log_url = coalesce($7, t.log_url),
-                data = case when $8::jsonb is null then t.data else coalesce(t.data, '{}') || $8::jsonb end,
-                updated_at = now()
-           from cur
-          where t.id = cur.id and cur.status not in (${FINAL})
-            and not ($2 = 'running' and cur.status = 'running')
-         returning t.id)
-       select cur.status, exists (select 1 from upd) as applied from cur`,
-      [
-        targetId,
-        final ? signal.state : 'running',
-        signal.reason ?? null,
-        at,
-        final,
-        signal.webUrl ?? null,
-        signal.logUrl ?? null,
-        signal.data ? JSON.stringify(signal.data) : null,
-      ],
-    );
-    return { status: rows[0]?.status, applied: rows[0]?.applied ?? false };
   }
 
   /** Marks targets cancelled (only those not yet final). Returns the rows that changed (`kind:id`). */
@@ -97,18 +52,21 @@ export class TargetStore {
     const table = this.table(kind);
     // RETURNING gives the status after the update: cancelled rows are those a cancel reached first.
     const { rows } = await sql.query<{ id: string; status: TargetStatus }>(
-      `update ${table} t set external_id = u.ext, web_url = coalesce(u.web, t.web_url), log_url = coalesce(u.log, t.log_url),
+      prepared(
+        `pf_engine_submitted_${kind}`,
+        `update ${table} t set external_id = u.ext, web_url = coalesce(u.web, t.web_url), log_url = coalesce(u.log, t.log_url),
               deadline_at = now() + ${secs('$5')}, updated_at = now()
          from unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) as u(id, ext, web, log)
         where t.id = u.id
        returning t.id::text, t.status`,
-      [
-        targetIds,
-        results.map((r) => r.externalId),
-        results.map((r) => r.webUrl ?? null),
-        results.map((r) => r.logUrl ?? null),
-        pollAfterMs,
-      ],
+        [
+          targetIds,
+          results.map((r) => r.externalId),
+          results.map((r) => r.webUrl ?? null),
+          results.map((r) => r.logUrl ?? null),
+          pollAfterMs,
+        ],
+      ),
     );
     return rows.filter((r) => r.status === 'cancelled').map((r) => r.id);
   }

@@ -9,8 +9,8 @@
 //   build tagged there starts bar's koji_build into the same side tag; bar's build tagged
 //   there makes the group's one Bodhi update, from the side tag.
 // - A maintainer's own Koji build of a package whose dist-git config has bodhi_update and
-//   names them among allowed_builders gets its update, once even when Koji's message comes
-//   again; a package that does not name them gets none.
+//   names them among allowed_builders (by name, or by the all_admins alias) gets its update,
+//   once even when Koji's message comes again; a package that does not name them gets none.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KojiClient } from '@packflow/clients';
 import { FakeBodhi, FakeKoji } from '@packflow/clients/testing';
@@ -61,7 +61,13 @@ beforeAll(async () => {
     tagBuilds: (tag) => koji.taggedNvrs(tag),
   });
   pagure = await FakePagure.start({ tokens: { 'pagure-token': 'packit' } });
-  const files = { foo: FOO, bar: BAR, baz: update('baz', 'maintainer'), qux: update('qux') };
+  const files = {
+    foo: FOO,
+    bar: BAR,
+    baz: update('baz', 'maintainer'),
+    qux: update('qux'),
+    quux: update('quux', 'all_admins'),
+  };
   for (const [name, config] of Object.entries(files))
     pagure.addProject(`rpms/${name}`, {
       owner: 'maintainer',
@@ -168,6 +174,9 @@ describe("a maintainer's own Koji build, end to end", () => {
       timeoutMs: 30_000,
     });
     expect(made.builds.map((b) => b.nvr)).toEqual(['baz-1.0-1.fc42']);
+    // allowed_builders read as Packit reads it: the maintainer owns quux, so all_admins names them.
+    await koji.finishTask(await client.build(source('quux'), 'f42'), 'CLOSED');
+    await waitFor(() => updatesOf('quux-1.0-1.fc42')[0], { what: "the update of quux's build", timeoutMs: 30_000 });
 
     // Koji's build message again, as a new message: the update exists, none is made again.
     const creations = () => bodhi.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/updates')).length;

@@ -5,15 +5,20 @@
 // creating, the activity asks Bodhi for an update of these builds and adopts it: a retry
 // after a crash between create and record makes no second update. Creating the update is
 // the whole job, so its result is given with the submit.
+import { accountReason, accountsListOf } from '@packflow/config';
 import { ExternalServiceError } from '@packflow/core';
 import type { BodhiClient, BodhiUpdate, KojiClient } from '@packflow/clients';
 import type { ActivityDefinition, SubmitResult, TargetTask } from '@packflow/engine';
+import type { PagureForge } from '@packflow/forges';
+import { accountFactsOf } from '../handlers/dist-git.facts.js';
 import { EXTERNAL_RETRY } from './activity-context.js';
 import { kojiTargetOf } from './koji-build.activities.js';
 
 export interface BodhiActivityOptions {
   bodhi: BodhiClient;
   koji: KojiClient;
+  /** Dist-git, for the `@groups` and `all_admins` / `all_committers` of allowed_builders (without it they cover nobody). */
+  pagure?: PagureForge;
 }
 
 interface Builds {
@@ -76,18 +81,28 @@ export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition
     return updates.find((u) => u.builds.some((b) => nvrs.includes(b.nvr)));
   }
 
+  /**
+   * Why a build of these owners gets no update: an owner not among the task's
+   * allowed_builders, read as Packit reads them. Only a list the job sets is checked here
+   * (the default list is checked where a foreign build starts the job: the Koji handler).
+   */
+  async function refusedOwner(task: TargetTask, owners: string[]): Promise<string | undefined> {
+    if (!Array.isArray(task.options.allowed_builders)) return undefined;
+    const allowed = accountsListOf(task, 'allowed_builders');
+    const service = allowed.includes('packit') ? (await o.koji.whoami()).name : undefined;
+    const { namespace, repo } = task.pipeline.project;
+    for (const owner of new Set(owners)) {
+      const facts = await accountFactsOf(o.pagure, { namespace, repo }, owner, [allowed], service);
+      const reason = accountReason(allowed, 'allowed_builders', facts);
+      if (reason) return `the build is by ${reason}`;
+    }
+    return undefined;
+  }
+
   async function one(task: TargetTask): Promise<SubmitResult> {
     const builds = await buildsOf(task);
-    const allowed = Array.isArray(task.options.allowed_builders) ? task.options.allowed_builders.map(String) : [];
-    const stranger = builds.owners.find((owner) => allowed.length > 0 && !allowed.includes(owner));
-    if (stranger !== undefined)
-      return {
-        externalId: `refused:${task.idempotencyKey}`,
-        done: {
-          state: 'error',
-          reason: `the build is by ${stranger}, who is not among allowed_builders (${allowed.join(', ')})`,
-        },
-      };
+    const refused = await refusedOwner(task, builds.owners);
+    if (refused) return { externalId: `refused:${task.idempotencyKey}`, done: { state: 'error', reason: refused } };
     const found = await existing(builds.nvrs);
     const update =
       found ??

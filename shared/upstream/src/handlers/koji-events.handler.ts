@@ -7,13 +7,13 @@
 //   in the side tag: one update from the side tag;
 // - a finished build packflow did not start (a maintainer's `fedpkg build`) starts the
 //   bodhi_update of its branch when the package's dist-git config has one and the build's
-//   owner is among allowed_builders (default: packflow's own Koji account, as Packit's
-//   default is Packit's).
+//   owner is among allowed_builders, read as Packit reads it (accounts, `@groups`,
+//   `all_admins`, `all_committers`; default `packit`: packflow's own Koji account).
 // Every pipeline is started for an event of its own: the message's for the build's own
 // package, a follow-up event per package for the side tag's, each recorded once. A
 // redelivered message thus starts nothing twice, and a crash between the two is caught
 // by the engine's one pipeline per event.
-import { plan, type PackitConfig, type Plan, type ReleaseTable } from '@packflow/config';
+import { accountReason, accountsListOf, plan, type PackitConfig, type Plan, type ReleaseTable } from '@packflow/config';
 import type { Logger } from '@packflow/core';
 import type { KojiClient } from '@packflow/clients';
 import type { PipelineEngine } from '@packflow/engine';
@@ -21,6 +21,7 @@ import type { EventMessageMeta, EventOfType } from '@packflow/events';
 import type { Sidetags } from '../activities/sidetags.js';
 import type { SidetagRow, UpstreamRepository } from '../upstream.repository.js';
 import { distGitConfig, distGitHead, type DistGit } from './dist-git.config.js';
+import { accountFactsOf } from './dist-git.facts.js';
 
 type Msg<T extends 'koji.tag' | 'koji.build_state_change'> = EventOfType<T> & EventMessageMeta;
 
@@ -132,10 +133,15 @@ export class KojiEventsHandler {
     const steps = [];
     for (const step of planned.steps) {
       if (step.job !== 'bodhi_update') continue;
-      const allowed = texts(step.options.allowed_builders);
-      if (allowed.length === 0) allowed.push(await this.myName());
-      if (!koji.owner || !allowed.includes(koji.owner)) {
-        logger.info({ owner: koji.owner, allowed, nvr: koji.nvr }, 'the build is not by one of allowed_builders');
+      const allowed = accountsListOf(step, 'allowed_builders');
+      const repo = { namespace: 'rpms', repo: event.project.repo };
+      const owner = await accountFactsOf(this.d.distGit.pagure, repo, koji.owner ?? '', [allowed], await this.myName());
+      const refused = koji.owner ? accountReason(allowed, 'allowed_builders', owner) : 'nobody';
+      if (refused) {
+        logger.info(
+          { nvr: koji.nvr, reason: `the build is by ${refused}` },
+          'the build is not by one of allowed_builders',
+        );
         continue;
       }
       step.options = { ...step.options, koji_build_nvr: koji.nvr };
@@ -159,7 +165,7 @@ export class KojiEventsHandler {
     return loaded?.config;
   }
 
-  /** packflow's Koji account: who Packit's allowed_builders default names. */
+  /** packflow's Koji account: who `packit` names in allowed_builders (Packit's default). */
   private myName(): Promise<string> {
     this.me ??= this.d.koji.whoami().then((u) => u.name);
     this.me.catch(() => (this.me = undefined));

@@ -1,5 +1,6 @@
 // The fake Koji hub's small parts: Koji's fault codes, the upload store (`rawUpload` chunks
-// written at their offsets with the hub's checks, `checkUpload`), and the NVR a source builds.
+// written at their offsets with the hub's checks, `checkUpload`), the NVR a source builds,
+// and the tag record with `listSideTags`' query of it.
 import { adler32Hex } from './adler32.js';
 import { encodeCall, type XmlRpcValue } from './xmlrpc.codec.js';
 
@@ -8,6 +9,23 @@ export const AUTH = 1002;
 export const NOT_ALLOWED = 1004;
 export const EXPIRED = 1007;
 export const SEQUENCE = 1008;
+
+/** A tag of the fake hub; a side tag has its owner and base tag. */
+export interface Tag {
+  id: number;
+  name: string;
+  sideTagOwner: string | null;
+  base?: string;
+  builds: number[];
+}
+
+/** `listSideTags` (the sidetag plugin): side tags of a base tag and/or a user's. */
+export function sideTagRecords(tags: Iterable<Tag>, base: XmlRpcValue | undefined, user: XmlRpcValue | undefined) {
+  return [...tags]
+    .filter((t) => t.sideTagOwner && (base == null || t.base === String(base)))
+    .filter((t) => user == null || t.sideTagOwner === String(user))
+    .map((t) => ({ id: t.id, name: t.name, user_id: 0, user_name: t.sideTagOwner }));
+}
 
 /** A fault the fake answers (koji.GenericError, AuthError, …). */
 export class KojiFault extends Error {

@@ -24,9 +24,11 @@ import {
   now,
   nvrOf,
   SEQUENCE,
+  sideTagRecords,
   splitKwargs,
   storeChunk,
   type Args,
+  type Tag,
 } from './fake-koji.hub.js';
 import {
   BUILD_STATE,
@@ -64,13 +66,6 @@ interface Session {
   userId: number;
   lastCallnum: number | null;
   expired: boolean;
-}
-
-interface Tag {
-  id: number;
-  name: string;
-  sideTagOwner: string | null;
-  builds: number[];
 }
 
 export class FakeKoji extends FakeHttpServer {
@@ -477,8 +472,12 @@ export class FakeKoji extends FakeHttpServer {
         const owner = login();
         const base = tag(args[0]);
         const side = this.addTag(`${base.name}-side-${this.nextId}`, owner.user);
+        side.base = base.name;
         this.targets[side.name] = { buildTag: side.name, destTag: side.name };
         return { name: side.name, id: side.id, task_id: null, request: null };
+      }
+      case 'listSideTags': {
+        return sideTagRecords(this.tags.values(), kwargs.basetag ?? args[0], kwargs.user ?? args[1]);
       }
       case 'removeSideTag': {
         const owner = login();

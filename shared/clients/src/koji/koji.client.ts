@@ -276,6 +276,15 @@ export class KojiClient {
     return { name: String(raw.name), id: Number(raw.id) };
   }
 
+  /** The side tags Koji has (the sidetag plugin's `listSideTags`), of a base tag and/or a user. */
+  async listSideTags(filter: { basetag?: string; user?: string } = {}): Promise<KojiSideTag[]> {
+    const raw = await this.call<Record<string, XmlRpcValue>[]>('listSideTags', [], {
+      basetag: filter.basetag,
+      user: filter.user,
+    });
+    return raw.map((t) => ({ name: String(t.name), id: Number(t.id) }));
+  }
+
   async removeSideTag(sideTag: string): Promise<void> {
     await this.call('removeSideTag', [sideTag]);
   }

@@ -262,6 +262,12 @@ export class KojiClient {
     return raw ? { id: Number(raw.id), name: String(raw.name) } : undefined;
   }
 
+  /** The names of a tag's ancestors, nearest first (Koji's `getFullInheritance`). */
+  async getFullInheritance(tag: string): Promise<string[]> {
+    const raw = await this.call<Record<string, XmlRpcValue>[]>('getFullInheritance', [tag]);
+    return raw.map((link) => String(link.name));
+  }
+
   /** A build target by name, undefined when there is none. */
   async getBuildTarget(name: string): Promise<KojiTarget | undefined> {
     const raw = await this.call<Record<string, XmlRpcValue> | null>('getBuildTarget', [name]);

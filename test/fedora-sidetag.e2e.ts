@@ -7,7 +7,8 @@
 // - Packit's "releasing multiple packages" setup: foo's koji_build (sidetag_group
 //   `foo-bar`, dependents [bar]) builds into a side tag made for the group and branch; its
 //   build tagged there starts bar's koji_build into the same side tag; bar's build tagged
-//   there makes the group's one Bodhi update, from the side tag.
+//   there makes the group's one Bodhi update, from the side tag; foo tagged again does not
+//   build bar's commit again (it is in the side tag already).
 // - A maintainer's own Koji build of a package whose dist-git config has bodhi_update and
 //   names them among allowed_builders (by name, or by the all_admins alias) gets its update,
 //   once even when Koji's message comes again; a package that does not name them gets none.
@@ -139,7 +140,7 @@ describe('a sidetag group, end to end', () => {
     expect(rows).toEqual([{ name: 'foo-bar', dist_git_branch: 'f42', koji_name: sidetag }]);
 
     // foo is tagged into the side tag: bar, its dependent, is built into the same one.
-    await koji.finishTask(foo.id, 'CLOSED');
+    const fooSent = await koji.finishTask(foo.id, 'CLOSED');
     const bar = await buildOf('bar');
     expect(bar.request[1]).toBe(sidetag);
     await stack.settled();
@@ -153,6 +154,30 @@ describe('a sidetag group, end to end', () => {
     await stack.settled();
     expect(bodhi.updates).toHaveLength(1);
     expect(koji.buildTasks()).toHaveLength(2);
+
+    // Koji says foo is tagged again (a new message): bar's commit is in the side tag already,
+    // so it is not built again (Koji would refuse its NVR); its update is the one there is.
+    const fooTagged = fooSent.find((d) => d.payload.topic === 'org.fedoraproject.prod.buildsys.tag')!.payload;
+    await bus.publish({ ...fooTagged, id: `${String(fooTagged.id)}-again` });
+    const barEvents = async () =>
+      (
+        await stack.db
+          .pool()
+          .query<{ id: string }>(`select id::text from shared.events where delivery_id like 'koji.tag:%:bar'`)
+      ).rows;
+    await waitFor(async () => (await barEvents()).length === 2, {
+      what: "bar's second side tag event",
+      timeoutMs: 30_000,
+    });
+    await stack.settled();
+    expect(koji.buildTasks()).toHaveLength(2);
+    expect(bodhi.updates).toHaveLength(1);
+    const { rows: jobs } = await stack.db.pool().query<{ job: string }>(
+      `select s.job from shared.pipeline_steps s join shared.pipelines p on p.id = s.pipeline_id
+        where p.event_id = $1`,
+      [(await barEvents()).at(-1)!.id],
+    );
+    expect(jobs.map((j) => j.job)).toEqual(['bodhi_update']);
   });
 });
 

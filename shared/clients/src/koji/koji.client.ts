@@ -61,6 +61,8 @@ export interface KojiBuild {
   owner: string;
   /** The tag, for builds from listTagged. */
   tagName?: string;
+  /** What it was built from (`git+https://…#<sha>`), as getBuild answers it. */
+  source?: string;
 }
 
 export interface KojiSideTag {
@@ -446,5 +448,6 @@ function toBuild(raw: Record<string, XmlRpcValue | undefined>): KojiBuild {
     taskId: num(raw.task_id),
     owner: String(raw.owner_name ?? ''),
     ...(typeof raw.tag_name === 'string' ? { tagName: raw.tag_name } : {}),
+    ...(typeof raw.source === 'string' ? { source: raw.source } : {}),
   };
 }

@@ -30,7 +30,7 @@ export const KOJI_TRY_KEY = 'packflow_try';
 
 /** The source Koji builds a dist-git commit from. */
 export function distGitSource(
-  pipeline: Pick<PipelineContext, 'project' | 'commitSha'>,
+  pipeline: { project: Pick<PipelineContext['project'], 'instanceUrl' | 'namespace' | 'repo'>; commitSha: string },
   sha = pipeline.commitSha,
 ): string {
   const { instanceUrl, namespace, repo } = pipeline.project;

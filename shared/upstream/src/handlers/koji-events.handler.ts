@@ -18,6 +18,7 @@ import type { Logger } from '@packflow/core';
 import type { KojiClient } from '@packflow/clients';
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessageMeta, EventOfType } from '@packflow/events';
+import { distGitSource } from '../activities/koji-build.activities.js';
 import type { Sidetags } from '../activities/sidetags.js';
 import type { SidetagRow, UpstreamRepository } from '../upstream.repository.js';
 import { distGitConfig, distGitHead, type DistGit } from './dist-git.config.js';
@@ -41,6 +42,8 @@ export function branchOfKojiTarget(target: string | null): string | undefined {
 }
 
 const texts = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+/** How far back a dependent's build task into a side tag is looked for. */
+const BUILD_LOOK_BACK_SECONDS = 7 * 24 * 3600;
 
 export class KojiEventsHandler {
   private me: Promise<string> | undefined;
@@ -88,20 +91,29 @@ export class KojiEventsHandler {
       { kind: 'koji_build', repository: 'dist-git', branch: sidetag.branch, sidetagGroup: sidetag.group },
       this.d.releases,
     );
-    const steps = planned.steps.filter((step) => {
-      if (step.job === 'koji_build' && pkg === event.koji.name) return false;
+    const project = { forge: 'pagure', instanceUrl: event.project!.instanceUrl, namespace: 'rpms', repo: pkg };
+    const sha = await distGitHead(this.d.distGit, project, sidetag.branch);
+    const steps = [];
+    for (const step of planned.steps) {
+      if (step.job === 'koji_build' && pkg === event.koji.name) continue;
       const needed = new Set(texts(step.options.dependencies));
       if (step.job === 'bodhi_update') needed.add(pkg);
       const missing = [...needed].filter((p) => !tagged.has(p));
-      if (missing.length > 0)
+      if (missing.length > 0) {
         logger.info({ package: pkg, job: step.job, missing }, 'waits for these packages in the side tag');
-      return missing.length === 0;
-    });
+        continue;
+      }
+      const { instanceUrl } = project;
+      const src = sha && instanceUrl ? distGitSource({ project: { ...project, instanceUrl }, commitSha: sha }) : null;
+      if (step.job === 'koji_build' && src && (await this.builtInto(event.koji.tag, pkg, src))) {
+        logger.info({ package: pkg, sha, sidetag: sidetag.kojiName }, 'this commit is built into the side tag already');
+        continue;
+      }
+      steps.push(step);
+    }
     if (steps.length === 0) return;
     for (const step of steps)
       if (step.job === 'bodhi_update') step.options = { ...step.options, sidetag: sidetag.kojiName };
-    const project = { forge: 'pagure', instanceUrl: event.project!.instanceUrl, namespace: 'rpms', repo: pkg };
-    const sha = await distGitHead(this.d.distGit, project, sidetag.branch);
     const ids = await this.d.repository.recordFollowUpEvent({
       deliveryId: `koji.tag:${event.eventId}:${pkg}`,
       type: 'koji.tag',
@@ -156,6 +168,25 @@ export class KojiEventsHandler {
       trigger: 'koji_build',
     });
     logger.info({ pipelineId, nvr: koji.nvr, branch }, 'bodhi_update of a finished Koji build started');
+  }
+
+  /**
+   * Whether a side tag has this commit of a package built already, as Packit skips a Koji
+   * build that exists: a build of its source tagged there, or a build task of packflow's
+   * into it that has not failed (still building, or done and being tagged).
+   */
+  private async builtInto(sidetag: string, pkg: string, src: string): Promise<boolean> {
+    for (const build of await this.d.koji.listTagged(sidetag, { package: pkg }))
+      if ((await this.d.koji.getBuild(build.id))?.source === src) return true;
+    const me = await this.d.koji.whoami();
+    const tasks = await this.d.koji.listTasks({
+      method: 'build',
+      owner: me.id,
+      createdAfter: Math.floor(Date.now() / 1000) - BUILD_LOOK_BACK_SECONDS,
+    });
+    return tasks.some(
+      (t) => t.request?.[0] === src && t.request?.[1] === sidetag && !['FAILED', 'CANCELED'].includes(t.state),
+    );
   }
 
   private async configOf(pkg: string, logger: Logger): Promise<PackitConfig | undefined> {

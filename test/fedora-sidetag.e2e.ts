@@ -8,7 +8,8 @@
 //   `foo-bar`, dependents [bar]) builds into a side tag made for the group and branch; its
 //   build tagged there starts bar's koji_build into the same side tag; bar's build tagged
 //   there makes the group's one Bodhi update, from the side tag; foo tagged again does not
-//   build bar's commit again (it is in the side tag already).
+//   build bar's commit again (it is in the side tag already); a newer bar built into the
+//   side tag edits that update (Bodhi takes one update per side tag).
 // - A maintainer's own Koji build of a package whose dist-git config has bodhi_update and
 //   names them among allowed_builders (by name, or by the all_admins alias) gets its update,
 //   once even when Koji's message comes again; a package that does not name them gets none.
@@ -178,6 +179,22 @@ describe('a sidetag group, end to end', () => {
       [(await barEvents()).at(-1)!.id],
     );
     expect(jobs.map((j) => j.job)).toEqual(['bodhi_update']);
+
+    // A newer bar is built into the side tag: the side tag's one update is edited to take it.
+    const packit = new KojiClient({
+      hubUrl: koji.hubUrl,
+      auth: { kind: 'certificate', certPath: pki.client('packit').combinedPath },
+      serverCaPath: pki.caPath,
+    });
+    const srpm = await packit.uploadSrpm('bar-1.1-1.fc42.src.rpm', Buffer.from('bar 1.1'));
+    await koji.finishTask(await packit.build(srpm, sidetag), 'CLOSED');
+    await waitFor(() => made.builds.some((b) => b.nvr === 'bar-1.1-1.fc42'), {
+      what: 'the update edited to the newer bar',
+      timeoutMs: 30_000,
+    });
+    await stack.settled();
+    expect(bodhi.updates).toHaveLength(1);
+    expect(made.builds.map((b) => b.nvr).sort()).toEqual(['bar-1.1-1.fc42', 'foo-1.0-1.fc42']);
   });
 });
 

@@ -2,7 +2,8 @@
 // - a build tagged into the side tag of a sidetag group (`koji.tag`) starts, as Packit's
 //   does, the jobs with `trigger: koji_build` of that group: the koji_build of the
 //   packages the group's koji_build jobs name as `dependents` (a job naming none: its own
-//   package, when that is the one just tagged), never for a package's own build, and the
+//   package, when that is the one just tagged), never for a package's own build nor for a
+//   dependent whose dist-git head is built into the side tag already, and the
 //   group's bodhi_update once every package it names in `dependencies` (and its own) is
 //   in the side tag: one update from the side tag;
 // - a finished build packflow did not start (a maintainer's `fedpkg build`) starts the

@@ -146,6 +146,15 @@ describe('a sidetag group, end to end', () => {
     expect(bar.request[1]).toBe(sidetag);
     await stack.settled();
     expect(bodhi.updates).toHaveLength(0);
+    // Koji says foo is tagged again while bar builds: bar's build is under way, none is added.
+    const fooTagged = fooSent.find((d) => d.payload.topic === 'org.fedoraproject.prod.buildsys.tag')!.payload;
+    const recorded = async (id: string) =>
+      (await stack.db.pool().query(`select 1 from shared.events where delivery_id = $1`, [id])).rows.length === 1;
+    const whileBuilding = `${String(fooTagged.id)}-while-bar-builds`;
+    await bus.publish({ ...fooTagged, id: whileBuilding });
+    await waitFor(() => recorded(whileBuilding), { what: "foo's tag message again", timeoutMs: 30_000 });
+    await stack.settled();
+    expect(koji.buildTasks()).toHaveLength(2);
 
     // bar is tagged too: every package the update waits for is there.
     await koji.finishTask(bar.id, 'CLOSED');
@@ -158,7 +167,6 @@ describe('a sidetag group, end to end', () => {
 
     // Koji says foo is tagged again (a new message): bar's commit is in the side tag already,
     // so it is not built again (Koji would refuse its NVR); its update is the one there is.
-    const fooTagged = fooSent.find((d) => d.payload.topic === 'org.fedoraproject.prod.buildsys.tag')!.payload;
     await bus.publish({ ...fooTagged, id: `${String(fooTagged.id)}-again` });
     const barEvents = async () =>
       (

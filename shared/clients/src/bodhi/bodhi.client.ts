@@ -127,15 +127,6 @@ export class BodhiClient {
     return answer.updates;
   }
 
-  /** The updates made from a Koji (side) tag (no login needed). */
-  async updatesOfTag(fromTag: string): Promise<BodhiUpdate[]> {
-    const query = new URLSearchParams({ from_tag: fromTag, rows_per_page: '100' });
-    const answer = (await this.send(`look up updates from tag ${fromTag}`, 'GET', `/updates/?${query}`)) as {
-      updates: BodhiUpdate[];
-    };
-    return answer.updates;
-  }
-
   /** One update by its alias, undefined when there is none. */
   async getUpdate(alias: string): Promise<BodhiUpdate | undefined> {
     const answer = (await this.send(

@@ -6,7 +6,8 @@
 // builds Koji has (`buildExists`), no build already in an update (`Update for … already
 // exists`), one update per side tag (`Update already exists using this side tag`), one per
 // release; with `edited` it edits that update instead (its builds the new list; a build of
-// another update or a stable update refused). `GET /updates/` filters by builds and from_tag.
+// another update or a stable update refused). `GET /updates/` filters by builds (Bodhi's
+// list has no filter by side tag name).
 // Errors are Cornice's `{status: "error", errors: [{location, name, description}]}`.
 import { createHash, randomBytes } from 'node:crypto';
 import { FakeHttpServer, type FakeRequest, type FakeResponse } from '@packflow/testing';
@@ -242,14 +243,9 @@ export class FakeBodhi extends FakeHttpServer {
 
   private queryUpdates(request: FakeRequest): FakeResponse {
     const builds = (request.query.get('builds') ?? '').split(/[\s,]+/).filter(Boolean);
-    const fromTag = request.query.get('from_tag');
     const rows = Math.min(100, Math.max(1, Number(request.query.get('rows_per_page') ?? 20)));
     const page = Math.max(1, Number(request.query.get('page') ?? 1));
-    const matching = this.updates.filter(
-      (u) =>
-        (!builds.length || u.builds.some((b) => builds.includes(b.nvr))) &&
-        (fromTag === null || u.from_tag === fromTag),
-    );
+    const matching = this.updates.filter((u) => !builds.length || u.builds.some((b) => builds.includes(b.nvr)));
     return this.json(200, {
       updates: matching.slice((page - 1) * rows, page * rows),
       page,

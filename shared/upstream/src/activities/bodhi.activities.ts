@@ -34,6 +34,8 @@ interface Builds {
   nvrs: string[];
   fromTag?: string;
   owners: string[];
+  /** Every build in the side tag: its update has some of them. */
+  tagged?: string[];
 }
 
 const UPDATE_TYPES = new Set(['bugfix', 'security', 'enhancement', 'newpackage']);
@@ -84,7 +86,12 @@ export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition
       );
       if (!stable || evrCompare(latest, stable) > 0) picked.push(latest);
     }
-    return { nvrs: picked.map((b) => b.nvr), fromTag: sidetag, owners: picked.map((b) => b.owner) };
+    return {
+      nvrs: picked.map((b) => b.nvr),
+      fromTag: sidetag,
+      owners: picked.map((b) => b.owner),
+      tagged: tagged.map((b) => b.nvr),
+    };
   }
 
   /**
@@ -130,7 +137,9 @@ export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition
    * its update of the side tag), else a new one.
    */
   async function fromTag(task: TargetTask, builds: Builds & { fromTag: string }): Promise<BodhiUpdate> {
-    const [found] = (await o.bodhi.updatesOfTag(builds.fromTag)).filter((u) => u.from_tag === builds.fromTag);
+    // Bodhi lists updates by build, not by side tag: the update of the tag has builds of it.
+    const updates = await o.bodhi.updatesOfBuilds(builds.tagged ?? builds.nvrs);
+    const found = updates.find((u) => u.from_tag === builds.fromTag);
     if (!found) return (await o.bodhi.createUpdate(newUpdate(task, builds)))[0];
     const has = new Set(found.builds.map((b) => b.nvr));
     if (has.size === builds.nvrs.length && builds.nvrs.every((nvr) => has.has(nvr))) return found;

@@ -20,6 +20,7 @@ import type { KojiClient } from '@packflow/clients';
 import type { PipelineEngine } from '@packflow/engine';
 import type { EventMessageMeta, EventOfType } from '@packflow/events';
 import { distGitSource } from '../activities/koji-build.activities.js';
+import { recentBuildTasks } from '../activities/koji.activities.js';
 import type { Sidetags } from '../activities/sidetags.js';
 import type { SidetagRow, UpstreamRepository } from '../upstream.repository.js';
 import { distGitConfig, distGitHead, type DistGit } from './dist-git.config.js';
@@ -43,8 +44,6 @@ export function branchOfKojiTarget(target: string | null): string | undefined {
 }
 
 const texts = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-/** How far back a dependent's build task into a side tag is looked for. */
-const BUILD_LOOK_BACK_SECONDS = 7 * 24 * 3600;
 
 export class KojiEventsHandler {
   private me: Promise<string> | undefined;
@@ -179,12 +178,7 @@ export class KojiEventsHandler {
   private async builtInto(sidetag: string, pkg: string, src: string): Promise<boolean> {
     for (const build of await this.d.koji.listTagged(sidetag, { package: pkg }))
       if ((await this.d.koji.getBuild(build.id))?.source === src) return true;
-    const me = await this.d.koji.whoami();
-    const tasks = await this.d.koji.listTasks({
-      method: 'build',
-      owner: me.id,
-      createdAfter: Math.floor(Date.now() / 1000) - BUILD_LOOK_BACK_SECONDS,
-    });
+    const tasks = await recentBuildTasks(this.d.koji);
     return tasks.some(
       (t) => t.request?.[0] === src && t.request?.[1] === sidetag && !['FAILED', 'CANCELED'].includes(t.state),
     );

@@ -147,8 +147,9 @@ export class KojiEventsHandler {
       if (step.job !== 'bodhi_update') continue;
       const allowed = accountsListOf(step, 'allowed_builders');
       const repo = { namespace: 'rpms', repo: event.project.repo };
-      const owner = await accountFactsOf(this.d.distGit.pagure, repo, koji.owner ?? '', [allowed], await this.myName());
-      const refused = koji.owner ? accountReason(allowed, 'allowed_builders', owner) : 'nobody';
+      const me = allowed.includes('packit') ? await this.myName() : undefined;
+      const owner = koji.owner && (await accountFactsOf(this.d.distGit.pagure, repo, koji.owner, [allowed], me));
+      const refused = owner ? accountReason(allowed, 'allowed_builders', owner) : 'nobody';
       if (refused) {
         logger.info(
           { nvr: koji.nvr, reason: `the build is by ${refused}` },

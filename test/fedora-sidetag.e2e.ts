@@ -7,10 +7,12 @@
 // - Packit's "releasing multiple packages" setup: foo's koji_build (sidetag_group
 //   `foo-bar`, dependents [bar]) builds into a side tag made for the group and branch; its
 //   build tagged there starts bar's koji_build into the same side tag; bar's build tagged
-//   there makes the group's one Bodhi update, from the side tag.
+//   there makes the group's one Bodhi update, from the side tag; foo tagged again does not
+//   build bar's commit again (it is in the side tag already); a newer bar built into the
+//   side tag edits that update (Bodhi takes one update per side tag).
 // - A maintainer's own Koji build of a package whose dist-git config has bodhi_update and
-//   names them among allowed_builders gets its update, once even when Koji's message comes
-//   again; a package that does not name them gets none.
+//   names them among allowed_builders (by name, or by the all_admins alias) gets its update,
+//   once even when Koji's message comes again; a package that does not name them gets none.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KojiClient } from '@packflow/clients';
 import { FakeBodhi, FakeKoji } from '@packflow/clients/testing';
@@ -61,7 +63,13 @@ beforeAll(async () => {
     tagBuilds: (tag) => koji.taggedNvrs(tag),
   });
   pagure = await FakePagure.start({ tokens: { 'pagure-token': 'packit' } });
-  const files = { foo: FOO, bar: BAR, baz: update('baz', 'maintainer'), qux: update('qux') };
+  const files = {
+    foo: FOO,
+    bar: BAR,
+    baz: update('baz', 'maintainer'),
+    qux: update('qux'),
+    quux: update('quux', 'all_admins'),
+  };
   for (const [name, config] of Object.entries(files))
     pagure.addProject(`rpms/${name}`, {
       owner: 'maintainer',
@@ -133,11 +141,20 @@ describe('a sidetag group, end to end', () => {
     expect(rows).toEqual([{ name: 'foo-bar', dist_git_branch: 'f42', koji_name: sidetag }]);
 
     // foo is tagged into the side tag: bar, its dependent, is built into the same one.
-    await koji.finishTask(foo.id, 'CLOSED');
+    const fooSent = await koji.finishTask(foo.id, 'CLOSED');
     const bar = await buildOf('bar');
     expect(bar.request[1]).toBe(sidetag);
     await stack.settled();
     expect(bodhi.updates).toHaveLength(0);
+    // Koji says foo is tagged again while bar builds: bar's build is under way, none is added.
+    const fooTagged = fooSent.find((d) => d.payload.topic === 'org.fedoraproject.prod.buildsys.tag')!.payload;
+    const recorded = async (id: string) =>
+      (await stack.db.pool().query(`select 1 from shared.events where delivery_id = $1`, [id])).rows.length === 1;
+    const whileBuilding = `${String(fooTagged.id)}-while-bar-builds`;
+    await bus.publish({ ...fooTagged, id: whileBuilding });
+    await waitFor(() => recorded(whileBuilding), { what: "foo's tag message again", timeoutMs: 30_000 });
+    await stack.settled();
+    expect(koji.buildTasks()).toHaveLength(2);
 
     // bar is tagged too: every package the update waits for is there.
     await koji.finishTask(bar.id, 'CLOSED');
@@ -147,6 +164,45 @@ describe('a sidetag group, end to end', () => {
     await stack.settled();
     expect(bodhi.updates).toHaveLength(1);
     expect(koji.buildTasks()).toHaveLength(2);
+
+    // Koji says foo is tagged again (a new message): bar's commit is in the side tag already,
+    // so it is not built again (Koji would refuse its NVR); its update is the one there is.
+    await bus.publish({ ...fooTagged, id: `${String(fooTagged.id)}-again` });
+    const barEvents = async () =>
+      (
+        await stack.db
+          .pool()
+          .query<{ id: string }>(`select id::text from shared.events where delivery_id like 'koji.tag:%:bar'`)
+      ).rows;
+    await waitFor(async () => (await barEvents()).length === 2, {
+      what: "bar's second side tag event",
+      timeoutMs: 30_000,
+    });
+    await stack.settled();
+    expect(koji.buildTasks()).toHaveLength(2);
+    expect(bodhi.updates).toHaveLength(1);
+    const { rows: jobs } = await stack.db.pool().query<{ job: string }>(
+      `select s.job from shared.pipeline_steps s join shared.pipelines p on p.id = s.pipeline_id
+        where p.event_id = $1`,
+      [(await barEvents()).at(-1)!.id],
+    );
+    expect(jobs.map((j) => j.job)).toEqual(['bodhi_update']);
+
+    // A newer bar is built into the side tag: the side tag's one update is edited to take it.
+    const packit = new KojiClient({
+      hubUrl: koji.hubUrl,
+      auth: { kind: 'certificate', certPath: pki.client('packit').combinedPath },
+      serverCaPath: pki.caPath,
+    });
+    const srpm = await packit.uploadSrpm('bar-1.1-1.fc42.src.rpm', Buffer.from('bar 1.1'));
+    await koji.finishTask(await packit.build(srpm, sidetag), 'CLOSED');
+    await waitFor(() => made.builds.some((b) => b.nvr === 'bar-1.1-1.fc42'), {
+      what: 'the update edited to the newer bar',
+      timeoutMs: 30_000,
+    });
+    await stack.settled();
+    expect(bodhi.updates).toHaveLength(1);
+    expect(made.builds.map((b) => b.nvr).sort()).toEqual(['bar-1.1-1.fc42', 'foo-1.0-1.fc42']);
   });
 });
 
@@ -168,6 +224,9 @@ describe("a maintainer's own Koji build, end to end", () => {
       timeoutMs: 30_000,
     });
     expect(made.builds.map((b) => b.nvr)).toEqual(['baz-1.0-1.fc42']);
+    // allowed_builders read as Packit reads it: the maintainer owns quux, so all_admins names them.
+    await koji.finishTask(await client.build(source('quux'), 'f42'), 'CLOSED');
+    await waitFor(() => updatesOf('quux-1.0-1.fc42')[0], { what: "the update of quux's build", timeoutMs: 30_000 });
 
     // Koji's build message again, as a new message: the update exists, none is made again.
     const creations = () => bodhi.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/updates')).length;

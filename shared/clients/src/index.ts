@@ -30,6 +30,7 @@ export {
   type KojiTaskState,
 } from './koji/koji.client.js';
 export { adler32, adler32Hex } from './koji/adler32.js';
+export { evrCompare, rpmVersionCompare, type Evr } from './koji/rpm-version.js';
 export { XmlRpcFault, type XmlRpcValue } from './koji/xmlrpc.codec.js';
 export {
   BodhiClient,

@@ -1,9 +1,11 @@
-// koji_build's allowed_committers / allowed_pr_authors, through planning: who a dist-git
-// push is by decides whether it is built, with Packit's defaults (pull requests by packit
-// only, no direct pushes), groups and the all_admins / all_committers aliases.
+// Packit's accounts lists: koji_build's allowed_committers / allowed_pr_authors through
+// planning (who a dist-git push is by decides whether it is built, with Packit's defaults:
+// pull requests by packit only, no direct pushes), and bodhi_update's allowed_builders read
+// the same way (groups, the all_admins / all_committers aliases, `packit`).
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from './config.loader.js';
-import type { PlanEvent, PushedBy } from './plan-event.types.js';
+import { accountQuestionsOf, accountReason, accountsListOf } from './allowed-accounts.js';
+import type { AccountFacts, PlanEvent, PushedBy } from './plan-event.types.js';
 import { plan } from './plan.planner.js';
 import { testReleases } from './testing.releases.js';
 
@@ -71,5 +73,46 @@ describe('koji_build: who a dist-git push is by', () => {
 
   it('leaves no push out when who pushed is not known (packflow plan without the forge)', () => {
     expect(planPush('').built).toBe(true);
+  });
+});
+
+describe("bodhi_update's allowed_builders: the same reading as the push lists", () => {
+  const job = (list?: string[]) => ({ options: list ? { allowed_builders: list } : {} });
+  const owner = (login: string, extra: Partial<AccountFacts> = {}): AccountFacts => ({
+    login,
+    groups: [],
+    role: 'none',
+    ...extra,
+  });
+  const reason = (list: string[] | undefined, who: AccountFacts) =>
+    accountReason(accountsListOf(job(list), 'allowed_builders'), 'allowed_builders', who);
+
+  it("defaults to Packit's ['packit'], which names packflow's own account too", () => {
+    expect(accountsListOf(job(), 'allowed_builders')).toEqual(['packit']);
+    expect(reason(undefined, owner('packit'))).toBeUndefined();
+    expect(reason(undefined, owner('packflow-bot', { service: 'packflow-bot' }))).toBeUndefined();
+    expect(reason(undefined, owner('alice', { service: 'packflow-bot' }))).toBe(
+      'alice, who is not among allowed_builders (packit)',
+    );
+  });
+
+  it('takes accounts, @groups and the all_admins / all_committers aliases', () => {
+    expect(reason(['alice'], owner('alice'))).toBeUndefined();
+    expect(reason(['@rust-sig'], owner('carol', { groups: ['rust-sig'] }))).toBeUndefined();
+    expect(reason(['@rust-sig'], owner('carol'))).toBe('carol, who is not among allowed_builders (@rust-sig)');
+    expect(reason(['all_admins'], owner('dan', { role: 'owner' }))).toBeUndefined();
+    expect(reason(['all_admins'], owner('dan', { role: 'commit' }))).toBeDefined();
+    expect(reason(['all_committers'], owner('erin', { role: 'commit' }))).toBeUndefined();
+    expect(reason(['all_committers'], owner('erin', { role: 'ticket' }))).toBeDefined();
+  });
+
+  it('asks the forge only what the entries need', () => {
+    expect(accountQuestionsOf([['alice', 'packit']])).toEqual({ groups: [], role: false });
+    expect(
+      accountQuestionsOf([
+        ['@a', 'all_admins'],
+        ['@a', '@b'],
+      ]),
+    ).toEqual({ groups: ['a', 'b'], role: true });
   });
 });

@@ -17,9 +17,13 @@ export { resolveTargets, type TargetKind } from './target.resolver.js';
 export { commentCommandIn, commentCommandOf, planEventOf, triggerOf, type KnownFacts } from './plan-event.mapper.js';
 export { plan, type PlanOptions } from './plan.planner.js';
 export {
-  allowedGroupsOf,
+  accountQuestionsOf,
+  accountReason,
+  accountsListOf,
+  DEFAULT_ALLOWED_BUILDERS,
   DEFAULT_ALLOWED_COMMITTERS,
   DEFAULT_ALLOWED_PR_AUTHORS,
   pushAccountReason,
+  type AccountsList,
 } from './allowed-accounts.js';
 export { planSummary, type PlanSummary } from './plan.summary.js';

@@ -42,17 +42,26 @@ export interface StepResult {
 }
 
 /**
- * Who a dist-git push is by, as koji_build's allowed_committers and allowed_pr_authors read
- * it: the author of the merged pull request the pushed commit came from, or the committer
- * of a direct push; with the `@groups` of the config they belong to and their role on the
- * dist-git project (`owner`, `admin`, `commit`, `collaborator`, `ticket`, `none`).
+ * A person as Packit's accounts lists read them (allowed_committers, allowed_pr_authors,
+ * allowed_builders): their login, the `@groups` of the lists they belong to, their role on
+ * the dist-git project (`owner`, `admin`, `commit`, `collaborator`, `ticket`, `none`) and,
+ * when known, the login this service acts as there (what the `packit` entry names).
  */
-export interface PushedBy {
-  via: 'push' | 'pull_request';
+export interface AccountFacts {
   login: string;
-  pullRequest?: number;
   groups: string[];
   role: string;
+  service?: string;
+}
+
+/**
+ * Who a dist-git push is by, as koji_build's allowed_committers and allowed_pr_authors read
+ * it: the author of the merged pull request the pushed commit came from, or the committer
+ * of a direct push.
+ */
+export interface PushedBy extends AccountFacts {
+  via: 'push' | 'pull_request';
+  pullRequest?: number;
 }
 
 export interface PlanEvent {

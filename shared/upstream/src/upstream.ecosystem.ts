@@ -92,14 +92,15 @@ export function createUpstream(deps: { sql: Sql; settings: Readonly<UpstreamSett
     settings.koji && kojiClient
       ? upstreamKojiBuildActivity({ koji: kojiClient, copr, kojiWebUrl: settings.koji.webUrl })
       : undefined;
+  // The dist-git jobs go through the registry's one PagureForge (the PAGURE_* identity).
+  const pagure = forges.distGit();
   const sidetags = kojiClient ? new Sidetags(kojiClient, repository) : undefined;
   const fedora = fedoraJobs({
     koji: settings.koji && kojiClient ? { client: kojiClient, webUrl: settings.koji.webUrl } : undefined,
     bodhi: settings.bodhi,
     sidetags,
+    pagure,
   });
-  // The dist-git jobs go through the registry's one PagureForge (the PAGURE_* identity).
-  const pagure = forges.distGit();
   const distGit =
     settings.downstream && pagure
       ? {

@@ -199,12 +199,14 @@ export class UpstreamRepository {
 
   /**
    * Records the Koji side tag of a row unless another was recorded since it read `was`
-   * (two builds of a group creating one at once); returns the one recorded.
+   * (two builds of a group creating one at once) or another row has it (an adopted
+   * leftover side tag another group took first); returns the one the row has now.
    */
-  async recordSidetag(id: string, was: string | null, kojiName: string): Promise<string> {
-    const { rows } = await this.sql.query<{ koji_name: string }>(
+  async recordSidetag(id: string, was: string | null, kojiName: string): Promise<string | null> {
+    const { rows } = await this.sql.query<{ koji_name: string | null }>(
       `with set as (update upstream.sidetags set koji_name = $3, updated_at = now()
-                     where id = $1 and koji_name is not distinct from $2 returning koji_name)
+                     where id = $1 and koji_name is not distinct from $2
+                       and not exists (select 1 from upstream.sidetags where koji_name = $3) returning koji_name)
        select koji_name from set union all select koji_name from upstream.sidetags where id = $1 and not exists (select 1 from set)`,
       [id, was, kojiName],
     );

@@ -1,6 +1,7 @@
 // BodhiClient against the fake Bodhi and its identity provider: an OIDC token by client
 // credentials, the session cookie and CSRF token, updates of builds and of a side tag,
-// one update per build (a second is refused as Bodhi refuses it), lookups by build, and
+// one update per build and per side tag (a second is refused as Bodhi refuses it), edits,
+// lookups by build, and
 // the refusals (wrong secret, no session, stale CSRF token).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ExternalServiceError } from '@packflow/base';
@@ -11,6 +12,7 @@ let bodhi: FakeBodhi;
 let client: BodhiClient;
 const sideTags: Record<string, string[]> = {
   'f41-build-side-1234': ['python-ogr-0.34.0-1.fc41', 'packit-0.90.0-1.fc41'],
+  'f41-build-side-5678': ['libfoo-2.0-1.fc41', 'foo-tool-2.0-1.fc41', 'libfoo-2.0-2.fc41'],
 };
 
 beforeAll(async () => {
@@ -87,6 +89,32 @@ describe('BodhiClient updates', () => {
     expect((await failure(client.createUpdate({ fromTag: 'f41-build-side-9', notes: 'x' }))).message).toMatch(
       /from_tag doesn't exist/,
     );
+  });
+
+  it('makes one update per side tag: a second is refused, the first is edited to take the new builds', async () => {
+    const tag = 'f41-build-side-5678';
+    const [made] = await client.createUpdate({ fromTag: tag, builds: ['libfoo-2.0-1.fc41'], notes: 'first' });
+    expect(made.builds.map((b) => b.nvr)).toEqual(['libfoo-2.0-1.fc41']);
+    expect(
+      (await failure(client.createUpdate({ fromTag: tag, builds: ['foo-tool-2.0-1.fc41'], notes: 'again' }))).message,
+    ).toMatch(/Update already exists using this side tag/);
+    const edited = await client.editUpdate(made.alias, {
+      fromTag: tag,
+      builds: ['libfoo-2.0-2.fc41', 'foo-tool-2.0-1.fc41'],
+      notes: 'second',
+    });
+    expect(edited).toMatchObject({ alias: made.alias, from_tag: tag, notes: 'second' });
+    expect(edited.builds.map((b) => b.nvr)).toEqual(['libfoo-2.0-2.fc41', 'foo-tool-2.0-1.fc41']);
+    expect((await client.updatesOfBuilds(['libfoo-2.0-1.fc41', 'libfoo-2.0-2.fc41'])).map((u) => u.alias)).toEqual([
+      made.alias,
+    ]);
+    // An edit may not take a build of another update, nor edit an update Bodhi does not have.
+    expect(
+      (await failure(client.editUpdate(made.alias, { builds: ['python-ogr-0.34.0-1.fc41'], notes: 'x' }))).message,
+    ).toMatch(/Update for python-ogr-0.34.0-1.fc41 already exists/);
+    expect(
+      (await failure(client.editUpdate('FEDORA-2026-0000000000', { builds: ['x-1-1.fc41'], notes: 'x' }))).message,
+    ).toMatch(/Cannot find update to edit/);
   });
 });
 

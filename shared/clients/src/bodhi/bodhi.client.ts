@@ -47,9 +47,9 @@ export interface BodhiUpdate {
 }
 
 export interface NewUpdate {
-  /** NVRs of the builds… */
+  /** NVRs of the builds (with a from_tag: which of the tag's builds)… */
   builds?: string[];
-  /** …or the Koji (side) tag whose builds the update takes. */
+  /** …and/or the Koji side tag the update is made from (alone: all its latest builds). */
   fromTag?: string;
   notes: string;
   type?: 'bugfix' | 'security' | 'enhancement' | 'newpackage';
@@ -83,11 +83,27 @@ export class BodhiClient {
    * `{updates: […]}` when the builds belong to several releases; both come back as a list.
    */
   async createUpdate(update: NewUpdate): Promise<BodhiUpdate[]> {
+    const what = `create update for ${update.fromTag ? `tag ${update.fromTag}` : (update.builds ?? []).join(' ')}`;
+    const answer = (await this.save(what, update)) as BodhiUpdate | { updates: BodhiUpdate[] };
+    return 'updates' in answer ? (answer.updates as BodhiUpdate[]) : [answer];
+  }
+
+  /**
+   * Edits an update (Bodhi's `POST /updates/` with `edited`: the same form as a new one,
+   * its builds the whole new list). A side tag's update is edited, not made again: Bodhi
+   * refuses a second update from one side tag.
+   */
+  async editUpdate(alias: string, update: NewUpdate): Promise<BodhiUpdate> {
+    return (await this.save(`edit update ${alias}`, update, alias)) as BodhiUpdate;
+  }
+
+  private async save(what: string, update: NewUpdate, edited?: string): Promise<unknown> {
     if (!update.builds?.length && !update.fromTag)
       throw new ConfigurationError('Bodhi update: give builds or a from_tag');
     const form = new URLSearchParams();
     for (const nvr of update.builds ?? []) form.append('builds', nvr);
     if (update.fromTag) form.set('from_tag', update.fromTag);
+    if (edited) form.set('edited', edited);
     form.set('notes', update.notes);
     form.set('type', update.type ?? 'enhancement');
     if (update.severity) form.set('severity', update.severity);
@@ -96,13 +112,10 @@ export class BodhiClient {
     if (update.autotime !== undefined) form.set('autotime', String(update.autotime));
     if (update.stableKarma !== undefined) form.set('stable_karma', String(update.stableKarma));
     if (update.stableDays !== undefined) form.set('stable_days', String(update.stableDays));
-    const what = `create update for ${update.fromTag ? `tag ${update.fromTag}` : (update.builds ?? []).join(' ')}`;
-    const answer = await this.withSession(what, async () => {
+    return this.withSession(what, async () => {
       form.set('csrf_token', await this.csrfToken(what));
       return this.send(what, 'POST', '/updates/', form);
     });
-    const result = answer as BodhiUpdate | { updates: BodhiUpdate[] };
-    return 'updates' in result ? (result.updates as BodhiUpdate[]) : [result];
   }
 
   /** The updates that contain any of these builds (no login needed). */

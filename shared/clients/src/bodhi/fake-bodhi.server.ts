@@ -2,8 +2,12 @@
 // tokens to registered OIDC clients (client-credentials grant, HTTP Basic), `/oidc/login-token`
 // turns a valid bearer token into an `auth_tkt` session cookie, `/csrf` gives the session's
 // CSRF token, `POST /updates/` creates updates (form or JSON) as Bodhi validates them: a
-// session and the matching CSRF token, builds or a from_tag, builds Koji has (`buildExists`),
-// no build already in an update (`Update for … already exists`), one update per release. `GET /updates/` filters by builds.
+// session and the matching CSRF token, builds and/or a from_tag (alone: the tag's builds),
+// builds Koji has (`buildExists`), no build already in an update (`Update for … already
+// exists`), one update per side tag (`Update already exists using this side tag`), one per
+// release; with `edited` it edits that update instead (its builds the new list; a build of
+// another update or a stable update refused). `GET /updates/` filters by builds (Bodhi's
+// list has no filter by side tag name).
 // Errors are Cornice's `{status: "error", errors: [{location, name, description}]}`.
 import { createHash, randomBytes } from 'node:crypto';
 import { FakeHttpServer, type FakeRequest, type FakeResponse } from '@packflow/testing';
@@ -137,23 +141,35 @@ export class FakeBodhi extends FakeHttpServer {
     if (fields.one('csrf_token') !== session.csrf) return this.cornice(400, 'body', 'csrf_token', CSRF_MISMATCH);
     let builds = fields.many('builds');
     const fromTag = fields.one('from_tag') ?? null;
-    if (builds.length && fromTag)
-      return this.cornice(400, 'body', 'builds,from_tag', "You can't specify both builds and a from_tag.");
+    const edited = fields.one('edited');
+    const editing = edited === undefined ? undefined : this.updates.find((u) => u.alias === edited);
+    if (edited !== undefined && !editing)
+      return this.cornice(400, 'body', 'edited', `Cannot find update to edit: ${edited}`);
+    if (editing?.status === 'stable') return this.cornice(400, 'body', 'builds', 'Cannot edit stable updates');
     if (!builds.length && !fromTag)
       return this.cornice(400, 'body', 'builds,from_tag', 'You must specify either builds or from_tag.');
     if (fromTag) {
+      const using = this.updates.find((u) => u.from_tag === fromTag);
+      if (using && using !== editing)
+        return this.cornice(400, 'body', 'from_tag', 'Update already exists using this side tag');
       const tagged = await this.options.tagBuilds?.(fromTag);
       if (!tagged) return this.cornice(400, 'body', 'from_tag', `The supplied from_tag doesn't exist.`);
-      if (!tagged.length)
+      if (!builds.length && !tagged.length)
         return this.cornice(400, 'body', 'from_tag', `The supplied from_tag doesn't contain any builds.`);
-      builds = tagged;
+      if (!builds.length) builds = tagged;
     }
     for (const nvr of builds) {
       if (!(await this.options.buildExists(nvr)))
         return this.cornice(400, 'body', 'builds', `Build does not exist: ${nvr}`);
-      if (this.updates.some((u) => u.status !== 'unpushed' && u.builds.some((b) => b.nvr === nvr)))
+      const taken = (u: FakeBodhiUpdate) => u.builds.some((b) => b.nvr === nvr);
+      if (
+        editing
+          ? this.updates.some((u) => u !== editing && taken(u))
+          : this.updates.some((u) => u.status !== 'unpushed' && taken(u))
+      )
         return this.cornice(400, 'body', 'builds', `Update for ${nvr} already exists`);
     }
+    if (editing) return this.json(200, { ...this.edit(editing, builds, fields), caveats: [] });
     const byRelease = new Map<string, string[]>();
     for (const nvr of builds) {
       const release = releaseOf(nvr);
@@ -212,6 +228,16 @@ export class FakeBodhi extends FakeHttpServer {
         .map((b) => ({ bug_id: Number(b) })),
     };
     this.updates.push(update);
+    return update;
+  }
+
+  /** An edit: the builds are the whole new list; notes and type as given. */
+  private edit(update: FakeBodhiUpdate, nvrs: string[], fields: Fields): FakeBodhiUpdate {
+    const releaseId = update.builds[0]?.release_id ?? 0;
+    update.builds = nvrs.map((nvr) => ({ nvr, epoch: 0, signed: false, type: 'rpm', release_id: releaseId }));
+    update.title = nvrs.join(' ');
+    update.notes = fields.one('notes') ?? update.notes;
+    update.type = fields.one('type') ?? update.type;
     return update;
   }
 

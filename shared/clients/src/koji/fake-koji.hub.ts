@@ -1,8 +1,10 @@
 // The fake Koji hub's small parts: Koji's fault codes, who an sslLogin is (certificate or
 // Kerberos principal), the upload store (`rawUpload` chunks written at their offsets with the
-// hub's checks, `checkUpload`), and the NVR a source builds.
+// hub's checks, `checkUpload`), the NVR a source builds, the tag record with its queries
+// (`listSideTags`, `getFullInheritance`), and `listTasks`.
 import type { FakeRequest } from '@packflow/testing';
 import { adler32Hex } from './adler32.js';
+import { taskRecord, type FakeKojiTask } from './fake-koji.messages.js';
 import { encodeCall, type XmlRpcValue } from './xmlrpc.codec.js';
 
 export const GENERIC = 1000;
@@ -10,6 +12,66 @@ export const AUTH = 1002;
 export const NOT_ALLOWED = 1004;
 export const EXPIRED = 1007;
 export const SEQUENCE = 1008;
+
+/** A tag of the fake hub; a side tag has its owner and base tag. */
+export interface Tag {
+  id: number;
+  name: string;
+  sideTagOwner: string | null;
+  base?: string;
+  builds: number[];
+}
+
+/** `listSideTags` (the sidetag plugin): side tags of a base tag and/or a user's. */
+export function sideTagRecords(tags: Iterable<Tag>, base: XmlRpcValue | undefined, user: XmlRpcValue | undefined) {
+  return [...tags]
+    .filter((t) => t.sideTagOwner && (base == null || t.base === String(base)))
+    .filter((t) => user == null || t.sideTagOwner === String(user))
+    .map((t) => ({ id: t.id, name: t.name, user_id: 0, user_name: t.sideTagOwner }));
+}
+
+/** `getFullInheritance`: a tag's ancestors, nearest first (a side tag's first parent is its base tag). */
+export function inheritanceRecords(
+  start: Tag,
+  parentsOf: (name: string) => string[],
+  tagOf: (name: string) => Tag,
+): XmlRpcValue {
+  const seen = new Set<string>([start.name]);
+  const records: XmlRpcValue[] = [];
+  const walk = (child: Tag, depth: number) => {
+    for (const name of [...(child.base ? [child.base] : []), ...parentsOf(child.name)]) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const parent = tagOf(name);
+      records.push({ parent_id: parent.id, child_id: child.id, name, currdepth: depth, priority: 0 });
+      walk(parent, depth + 1);
+    }
+  };
+  walk(start, 1);
+  return records;
+}
+
+/** `listTasks`: tasks of a method / owner / after a time, `-id` order on request, requests decoded when asked. */
+export function listTaskRecords(
+  all: Iterable<FakeKojiTask>,
+  optsArg: XmlRpcValue | undefined,
+  queryArg: XmlRpcValue | undefined,
+): XmlRpcValue {
+  const opts = (optsArg ?? {}) as Record<string, XmlRpcValue>;
+  const query = (queryArg ?? {}) as Record<string, XmlRpcValue>;
+  const tasks = [...all].filter(
+    (t) =>
+      (opts.method === undefined || t.method === opts.method) &&
+      (opts.owner === undefined || t.owner === opts.owner) &&
+      (typeof opts.createdAfter !== 'number' || t.createTime > opts.createdAfter),
+  );
+  if (query.order === '-id') tasks.sort((a, b) => b.id - a.id);
+  // Without `decode`, Koji answers the request as the XML-RPC text it stored.
+  return tasks.map((t) => {
+    const record = taskRecord(t, true) as Record<string, XmlRpcValue>;
+    return opts.decode ? record : { ...record, request: encodeParams(t.request) };
+  });
+}
 
 /** A fault the fake answers (koji.GenericError, AuthError, …). */
 export class KojiFault extends Error {

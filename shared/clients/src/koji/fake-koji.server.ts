@@ -18,18 +18,21 @@ import {
 import {
   AUTH,
   checkUpload,
-  encodeParams,
   EXPIRED,
   GENERIC,
+  inheritanceRecords,
   KojiFault,
+  listTaskRecords,
   loginIdentity,
   NOT_ALLOWED,
   now,
   nvrOf,
   SEQUENCE,
+  sideTagRecords,
   splitKwargs,
   storeChunk,
   type Args,
+  type Tag,
 } from './fake-koji.hub.js';
 import {
   BUILD_STATE,
@@ -59,6 +62,8 @@ export interface FakeKojiOptions {
   kerberos?: { proxyToken: string; principals: Record<string, string> };
   /** Build targets: name -> build and destination tag (default rawhide and f41-candidate). */
   targets?: Record<string, { buildTag: string; destTag: string }>;
+  /** Tag inheritance: tag -> its parents, nearest first (`f42-updates-candidate` -> `f42-updates`, `f42`). */
+  inheritance?: Record<string, string[]>;
   /** Where buildsys messages go (bearer token), as the bus bridge takes them. */
   messages?: { url: string; token: string };
   /** Also hands every message to this (a test's publisher onto RabbitMQ, as fedora-messaging). */
@@ -76,13 +81,6 @@ interface Session {
   userId: number;
   lastCallnum: number | null;
   expired: boolean;
-}
-
-interface Tag {
-  id: number;
-  name: string;
-  sideTagOwner: string | null;
-  builds: number[];
 }
 
 export class FakeKoji extends FakeHttpServer {
@@ -109,6 +107,7 @@ export class FakeKoji extends FakeHttpServer {
       ...options.targets,
     };
     for (const t of Object.values(this.targets)) for (const name of [t.buildTag, t.destTag]) this.addTag(name);
+    for (const name of Object.values(options.inheritance ?? {}).flat()) this.addTag(name);
     this.route('POST', '/kojihub', (r) => this.xmlrpc(r, false));
     this.route('POST', '/kojihub/ssllogin', (r) => this.xmlrpc(r, true));
   }
@@ -431,22 +430,8 @@ export class FakeKoji extends FakeHttpServer {
       }
       case 'getLoggedInUser':
         return session ? { id: session.userId, name: session.user, status: 0, usertype: 0 } : null;
-      case 'listTasks': {
-        const opts = (args[0] ?? {}) as Record<string, XmlRpcValue>;
-        const query = (args[1] ?? {}) as Record<string, XmlRpcValue>;
-        const tasks = [...this.tasks.values()].filter(
-          (t) =>
-            (opts.method === undefined || t.method === opts.method) &&
-            (opts.owner === undefined || t.owner === opts.owner) &&
-            (typeof opts.createdAfter !== 'number' || t.createTime > opts.createdAfter),
-        );
-        if (query.order === '-id') tasks.sort((a, b) => b.id - a.id);
-        // Without `decode`, Koji answers the request as the XML-RPC text it stored.
-        return tasks.map((t) => {
-          const record = taskRecord(t, true);
-          return opts.decode ? record : { ...record, request: encodeParams(t.request) };
-        });
-      }
+      case 'listTasks':
+        return listTaskRecords(this.tasks.values(), args[0], args[1]);
       case 'cancelTask': {
         const owner = login();
         const task = this.task(Number(args[0]));
@@ -485,14 +470,24 @@ export class FakeKoji extends FakeHttpServer {
       }
       case 'getTag':
         return tagRecord(this.tags.get(String(args[0])));
+      case 'getFullInheritance':
+        return inheritanceRecords(
+          tag(args[0]),
+          (name) => this.options.inheritance?.[name] ?? [],
+          (name) => tag(name),
+        );
       case 'getBuildTarget':
         return targetRecord(String(args[0]), this.targets[String(args[0])], (name) => this.tags.get(name)!.id);
       case 'createSideTag': {
         const owner = login();
         const base = tag(args[0]);
         const side = this.addTag(`${base.name}-side-${this.nextId}`, owner.user);
+        side.base = base.name;
         this.targets[side.name] = { buildTag: side.name, destTag: side.name };
         return { name: side.name, id: side.id, task_id: null, request: null };
+      }
+      case 'listSideTags': {
+        return sideTagRecords(this.tags.values(), kwargs.basetag ?? args[0], kwargs.user ?? args[1]);
       }
       case 'removeSideTag': {
         const owner = login();

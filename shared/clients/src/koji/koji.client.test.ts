@@ -158,6 +158,12 @@ describe('KojiClient tags and side tags', () => {
     expect(koji.hasBuild('lib-2.0-1.fc41')).toBe(true);
     expect(koji.hasBuild('lib-2.0-2.fc41')).toBe(false);
 
+    // listSideTags by base tag and user (the sidetag plugin's query).
+    const mine = await client.listSideTags({ basetag: 'f41-build', user: 'packit' });
+    expect(mine.map((t) => t.name)).toContain(side.name);
+    expect(await client.listSideTags({ basetag: 'f44-build', user: 'packit' })).not.toContainEqual(side);
+    expect(await client.listSideTags({ basetag: 'f41-build', user: 'someone-else' })).toEqual([]);
+
     const stranger = clientFor('someone-else');
     const refused = await failure(stranger.removeSideTag(side.name));
     expect(refused).toMatchObject({ faultCode: 1004, retryable: false });

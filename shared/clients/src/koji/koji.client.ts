@@ -64,6 +64,8 @@ export interface KojiBuild {
   owner: string;
   /** The tag, for builds from listTagged. */
   tagName?: string;
+  /** What it was built from (`git+https://…#<sha>`), as getBuild answers it. */
+  source?: string;
 }
 
 export interface KojiSideTag {
@@ -277,6 +279,12 @@ export class KojiClient {
     return raw ? { id: Number(raw.id), name: String(raw.name) } : undefined;
   }
 
+  /** The names of a tag's ancestors, nearest first (Koji's `getFullInheritance`). */
+  async getFullInheritance(tag: string): Promise<string[]> {
+    const raw = await this.call<Record<string, XmlRpcValue>[]>('getFullInheritance', [tag]);
+    return raw.map((link) => String(link.name));
+  }
+
   /** A build target by name, undefined when there is none. */
   async getBuildTarget(name: string): Promise<KojiTarget | undefined> {
     const raw = await this.call<Record<string, XmlRpcValue> | null>('getBuildTarget', [name]);
@@ -289,6 +297,15 @@ export class KojiClient {
   async createSideTag(baseTag: string): Promise<KojiSideTag> {
     const raw = await this.call<Record<string, XmlRpcValue>>('createSideTag', [baseTag]);
     return { name: String(raw.name), id: Number(raw.id) };
+  }
+
+  /** The side tags Koji has (the sidetag plugin's `listSideTags`), of a base tag and/or a user. */
+  async listSideTags(filter: { basetag?: string; user?: string } = {}): Promise<KojiSideTag[]> {
+    const raw = await this.call<Record<string, XmlRpcValue>[]>('listSideTags', [], {
+      basetag: filter.basetag,
+      user: filter.user,
+    });
+    return raw.map((t) => ({ name: String(t.name), id: Number(t.id) }));
   }
 
   async removeSideTag(sideTag: string): Promise<void> {
@@ -472,5 +489,6 @@ function toBuild(raw: Record<string, XmlRpcValue | undefined>): KojiBuild {
     taskId: num(raw.task_id),
     owner: String(raw.owner_name ?? ''),
     ...(typeof raw.tag_name === 'string' ? { tagName: raw.tag_name } : {}),
+    ...(typeof raw.source === 'string' ? { source: raw.source } : {}),
   };
 }

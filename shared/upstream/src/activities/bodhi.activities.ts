@@ -1,25 +1,41 @@
 // bodhi_update: one Bodhi update per dist-git branch, of the Koji build that branch's
 // koji_build target made, or of the finished build the pipeline was started for (a build
-// packflow did not make: `koji_build_nvr`), or, with a side tag, of every build in that
-// tag, as one update `from_tag`. Bodhi takes a build into one update only and refuses a second, so before
-// creating, the activity asks Bodhi for an update of these builds and adopts it: a retry
-// after a crash between create and record makes no second update. Creating the update is
-// the whole job, so its result is given with the submit.
+// packflow did not make: `koji_build_nvr`), or, with a side tag, from that tag as Packit
+// makes it: the latest build of each package the update waits for, less those the branch
+// has stable already, and one update per side tag, edited when the tag has newer builds
+// since. Bodhi takes a build into one update only and refuses a second, so before
+// creating, the activity asks Bodhi for an update of these builds (of this side tag) and
+// adopts it: a retry after a crash between create and record makes no second update.
+// Creating the update is the whole job, so its result is given with the submit.
+import { accountReason, accountsListOf } from '@packflow/config';
 import { ExternalServiceError } from '@packflow/core';
-import type { BodhiClient, BodhiUpdate, KojiClient } from '@packflow/clients';
+import {
+  evrCompare,
+  type BodhiClient,
+  type BodhiUpdate,
+  type KojiBuild,
+  type KojiClient,
+  type NewUpdate,
+} from '@packflow/clients';
 import type { ActivityDefinition, SubmitResult, TargetTask } from '@packflow/engine';
+import type { PagureForge } from '@packflow/forges';
+import { accountFactsOf } from '../handlers/dist-git.facts.js';
 import { EXTERNAL_RETRY } from './activity-context.js';
 import { kojiTargetOf } from './koji-build.activities.js';
 
 export interface BodhiActivityOptions {
   bodhi: BodhiClient;
   koji: KojiClient;
+  /** Dist-git, for the `@groups` and `all_admins` / `all_committers` of allowed_builders (without it they cover nobody). */
+  pagure?: PagureForge;
 }
 
 interface Builds {
   nvrs: string[];
   fromTag?: string;
   owners: string[];
+  /** Every build in the side tag: its update has some of them. */
+  tagged?: string[];
 }
 
 const UPDATE_TYPES = new Set(['bugfix', 'security', 'enhancement', 'newpackage']);
@@ -28,10 +44,7 @@ export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition
   /** The builds an update of this task takes: its side tag's, or its Koji build's. */
   async function buildsOf(task: TargetTask): Promise<Builds> {
     const sidetag = typeof task.options.sidetag === 'string' ? task.options.sidetag : undefined;
-    if (sidetag) {
-      const tagged = await o.koji.listTagged(sidetag);
-      return { nvrs: tagged.map((b) => b.nvr), fromTag: sidetag, owners: tagged.map((b) => b.owner) };
-    }
+    if (sidetag) return sidetagBuilds(task, sidetag);
     const nvr = typeof task.options.koji_build_nvr === 'string' ? task.options.koji_build_nvr : undefined;
     if (nvr) {
       const build = await o.koji.getBuild(nvr);
@@ -54,6 +67,46 @@ export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition
   }
 
   /**
+   * A side tag's builds for its update, as Packit picks them: of each package the update
+   * waits for (its `dependencies` and its own), the latest build in the side tag, left out
+   * when the branch has it or a newer one stable already (a build tagged in only to
+   * satisfy a dependency).
+   */
+  async function sidetagBuilds(task: TargetTask, sidetag: string): Promise<Builds> {
+    const tagged = await o.koji.listTagged(sidetag);
+    const deps = Array.isArray(task.options.dependencies) ? task.options.dependencies.map(String) : [];
+    const stableTags = await stableTagsOf(task.target.target);
+    const picked: KojiBuild[] = [];
+    for (const pkg of new Set([...deps, task.pipeline.project.repo])) {
+      const latest = newest(tagged.filter((b) => b.name === pkg));
+      if (!latest)
+        throw new ExternalServiceError('koji', `side tag ${sidetag} has no build of ${pkg}`, { retryable: false });
+      const stable = newest(
+        (await Promise.all(stableTags.map((tag) => o.koji.listTagged(tag, { package: pkg, latest: true })))).flat(),
+      );
+      if (!stable || evrCompare(latest, stable) > 0) picked.push(latest);
+    }
+    return {
+      nvrs: picked.map((b) => b.nvr),
+      fromTag: sidetag,
+      owners: picked.map((b) => b.owner),
+      tagged: tagged.map((b) => b.nvr),
+    };
+  }
+
+  /**
+   * A branch's stable tags, as Packit finds them: the candidate tag (its Koji target's
+   * destination) and its ancestors, those named without a dash or ending in `-updates`
+   * (`f42-updates`, `f42`).
+   */
+  async function stableTagsOf(branch: string): Promise<string[]> {
+    const target = await o.koji.getBuildTarget(kojiTargetOf(branch));
+    if (!target) return [];
+    const tags = [target.destTag, ...(await o.koji.getFullInheritance(target.destTag))];
+    return tags.filter((t) => !t.includes('-') || t.endsWith('-updates'));
+  }
+
+  /**
    * An update without a Koji build before it (`/packit create-update`): the package's
    * latest build in the branch's candidate tag (the dest tag of its Koji target), as Packit takes it.
    */
@@ -71,35 +124,61 @@ export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition
     return { nvrs: [latest.nvr], owners: [latest.owner] };
   }
 
-  async function existing(nvrs: string[]): Promise<BodhiUpdate | undefined> {
-    const updates = await o.bodhi.updatesOfBuilds(nvrs);
-    return updates.find((u) => u.builds.some((b) => nvrs.includes(b.nvr)));
+  /** The update of these builds: the one Bodhi has (a retry after a crash), else a new one. */
+  async function ofBuilds(task: TargetTask, builds: Builds): Promise<BodhiUpdate> {
+    const updates = await o.bodhi.updatesOfBuilds(builds.nvrs);
+    const found = updates.find((u) => u.builds.some((b) => builds.nvrs.includes(b.nvr)));
+    return found ?? (await o.bodhi.createUpdate(newUpdate(task, builds)))[0];
+  }
+
+  /**
+   * A side tag's one update (Bodhi refuses a second from one side tag): the one Bodhi has,
+   * edited to these builds when it has others (a newer build tagged since, as Packit edits
+   * its update of the side tag), else a new one.
+   */
+  async function fromTag(task: TargetTask, builds: Builds & { fromTag: string }): Promise<BodhiUpdate> {
+    // Bodhi lists updates by build, not by side tag: the update of the tag has builds of it.
+    const updates = await o.bodhi.updatesOfBuilds(builds.tagged ?? builds.nvrs);
+    const found = updates.find((u) => u.from_tag === builds.fromTag);
+    if (!found) return (await o.bodhi.createUpdate(newUpdate(task, builds)))[0];
+    const has = new Set(found.builds.map((b) => b.nvr));
+    if (has.size === builds.nvrs.length && builds.nvrs.every((nvr) => has.has(nvr))) return found;
+    return o.bodhi.editUpdate(found.alias, newUpdate(task, builds));
+  }
+
+  /**
+   * Why a build of these owners gets no update: an owner not among the task's
+   * allowed_builders, read as Packit reads them. Only a list the job sets is checked here
+   * (the default list is checked where a foreign build starts the job: the Koji handler).
+   */
+  async function refusedOwner(task: TargetTask, owners: string[]): Promise<string | undefined> {
+    if (!Array.isArray(task.options.allowed_builders)) return undefined;
+    const allowed = accountsListOf(task, 'allowed_builders');
+    const service = allowed.includes('packit') ? (await o.koji.whoami()).name : undefined;
+    const { namespace, repo } = task.pipeline.project;
+    for (const owner of new Set(owners)) {
+      const facts = await accountFactsOf(o.pagure, { namespace, repo }, owner, [allowed], service);
+      const reason = accountReason(allowed, 'allowed_builders', facts);
+      if (reason) return `the build is by ${reason}`;
+    }
+    return undefined;
   }
 
   async function one(task: TargetTask): Promise<SubmitResult> {
     const builds = await buildsOf(task);
-    const allowed = Array.isArray(task.options.allowed_builders) ? task.options.allowed_builders.map(String) : [];
-    const stranger = builds.owners.find((owner) => allowed.length > 0 && !allowed.includes(owner));
-    if (stranger !== undefined)
+    const refused = await refusedOwner(task, builds.owners);
+    if (refused) return { externalId: `refused:${task.idempotencyKey}`, done: { state: 'error', reason: refused } };
+    if (builds.nvrs.length === 0)
       return {
         externalId: `refused:${task.idempotencyKey}`,
         done: {
           state: 'error',
-          reason: `the build is by ${stranger}, who is not among allowed_builders (${allowed.join(', ')})`,
+          reason: `every build in side tag ${builds.fromTag} is stable in ${task.target.target} already: nothing to update`,
         },
       };
-    const found = await existing(builds.nvrs);
-    const update =
-      found ??
-      (
-        await o.bodhi.createUpdate({
-          ...(builds.fromTag ? { fromTag: builds.fromTag } : { builds: builds.nvrs }),
-          notes: notesOf(task, builds.nvrs),
-          type: UPDATE_TYPES.has(String(task.options.update_type))
-            ? (task.options.update_type as 'bugfix' | 'security' | 'enhancement' | 'newpackage')
-            : 'enhancement',
-        })
-      )[0];
+    const update = builds.fromTag
+      ? await fromTag(task, { ...builds, fromTag: builds.fromTag })
+      : await ofBuilds(task, builds);
     return { externalId: update.alias, webUrl: update.url, done: { state: 'success', webUrl: update.url } };
   }
 
@@ -118,13 +197,33 @@ export function bodhiUpdateActivity(o: BodhiActivityOptions): ActivityDefinition
     // A crash after submit recorded the update but before its result: Bodhi still has it.
     async poll(task) {
       const alias = task.target.externalId ?? '';
-      if (alias.startsWith('refused:')) return { state: 'error', reason: 'the build is not among allowed_builders' };
+      if (alias.startsWith('refused:'))
+        return {
+          state: 'error',
+          reason: 'no update was asked for: a build not among allowed_builders, or none newer than stable',
+        };
       const update = await o.bodhi.getUpdate(alias);
       return update
         ? { state: 'success', webUrl: update.url }
         : { state: 'error', reason: `Bodhi has no update ${alias}` };
     },
   };
+}
+
+function newUpdate(task: TargetTask, builds: Builds): NewUpdate {
+  return {
+    builds: builds.nvrs,
+    ...(builds.fromTag ? { fromTag: builds.fromTag } : {}),
+    notes: notesOf(task, builds.nvrs),
+    type: UPDATE_TYPES.has(String(task.options.update_type))
+      ? (task.options.update_type as 'bugfix' | 'security' | 'enhancement' | 'newpackage')
+      : 'enhancement',
+  };
+}
+
+/** The newest of some builds of one package, in RPM's order. */
+function newest(builds: KojiBuild[]): KojiBuild | undefined {
+  return builds.reduce<KojiBuild | undefined>((best, b) => (!best || evrCompare(b, best) > 0 ? b : best), undefined);
 }
 
 function notesOf(task: TargetTask, nvrs: string[]): string {

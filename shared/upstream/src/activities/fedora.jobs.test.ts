@@ -8,6 +8,8 @@ import type pg from 'pg';
 import { BodhiClient, KojiClient } from '@packflow/clients';
 import { FakeBodhi, FakeKoji } from '@packflow/clients/testing';
 import type { Plan } from '@packflow/config';
+import { PagureForge } from '@packflow/forges';
+import { FakePagure } from '@packflow/forges/testing';
 import { createEngine, type EngineActivities, type PipelineEngine, type TargetTask } from '@packflow/engine';
 import {
   createTestCertificates,
@@ -24,6 +26,7 @@ let pool: pg.Pool;
 let pki: TestCertificates;
 let koji: FakeKoji;
 let bodhi: FakeBodhi;
+let pagure: FakePagure;
 let n = 0;
 let ctx: { projectId: string; commitId: string; trigger: string };
 let sha: string;
@@ -45,7 +48,11 @@ const bodhiClient = () =>
 function jobs() {
   return {
     koji_build: kojiBuildActivity({ koji: kojiClient(), kojiWebUrl: 'https://koji.example/koji' }),
-    bodhi_update: bodhiUpdateActivity({ koji: kojiClient(), bodhi: bodhiClient() }),
+    bodhi_update: bodhiUpdateActivity({
+      koji: kojiClient(),
+      bodhi: bodhiClient(),
+      pagure: new PagureForge({ instanceUrl: pagure.url, token: 'pagure-token' }),
+    }),
   };
 }
 const activities = (): EngineActivities => ({ jobs: jobs() });
@@ -81,10 +88,12 @@ beforeAll(async () => {
     buildExists: (nvr) => koji.hasBuild(nvr),
     tagBuilds: (tag) => koji.taggedNvrs(tag),
   });
+  pagure = await FakePagure.start({ tokens: { 'pagure-token': 'packit' } });
+  pagure.addGroup('koji-builders', ['packit']);
 });
 
 afterAll(async () => {
-  await Promise.all([koji.close(), bodhi.close()]);
+  await Promise.all([koji.close(), bodhi.close(), pagure.close()]);
   pki.remove();
   await db.drop();
 });
@@ -102,6 +111,7 @@ beforeEach(async () => {
     `insert into shared.project_refs (project_id, kind, name) values ($1, 'branch', 'rawhide') returning id::text`,
     [projectId],
   );
+  pagure.addProject(`rpms/${repo}`, { owner: 'maintainer', branches: ['rawhide'] });
   const commitId = await one(
     `insert into shared.commits (project_id, ref_id, sha) values ($1, $2, $3) returning id::text`,
     [projectId, refId, sha],
@@ -257,5 +267,22 @@ describe('koji_build and bodhi_update', () => {
     const update = (await engine.getState(id)).steps.find((s) => s.job === 'bodhi_update')!.targets[0];
     expect(update).toMatchObject({ status: 'error', reason: expect.stringContaining('packit') });
     expect(bodhi.updates.some((u) => u.builds.some((b) => b.nvr.startsWith(`${repo}-`)))).toBe(false);
+  });
+
+  // packflow's Koji account (packit here) is in the group koji-builders; it is no admin of the package.
+  it.each([
+    [['@koji-builders'], 'success', undefined],
+    [['all_admins'], 'error', 'the build is by packit, who is not among allowed_builders (all_admins)'],
+    [['@nobody-here', 'all_committers'], 'error', expect.stringContaining('@nobody-here, all_committers')],
+  ])('reads allowed_builders %j as Packit does (groups, role aliases): %s', async (allowed, status, reason) => {
+    const engine = createEngine({ db: pool, kinds: UPSTREAM_KINDS, activities: activities() });
+    const id = await engine.start(plan('rawhide', { allowed_builders: allowed }), ctx);
+    await engine.idle();
+    const target = await kojiTarget(engine, id);
+    await koji.finishTask(Number(target.externalId), 'CLOSED');
+    await engine.signal({ kind: 'koji_build', externalId: target.externalId! }, { state: 'success' });
+    await engine.idle();
+    const update = (await engine.getState(id)).steps.find((s) => s.job === 'bodhi_update')!.targets[0];
+    expect(update).toMatchObject({ status, ...(reason ? { reason } : {}) });
   });
 });

@@ -3,6 +3,7 @@
 // is left out, and its steps end in error saying this deployment cannot run it.
 import { BodhiClient, type KojiClient } from '@packflow/clients';
 import type { ActivityDefinition } from '@packflow/engine';
+import type { PagureForge } from '@packflow/forges';
 import type { BodhiSettings } from '../fedora.settings.js';
 import { bodhiUpdateActivity } from './bodhi.activities.js';
 import { kojiBuildActivity } from './koji-build.activities.js';
@@ -13,6 +14,8 @@ export function fedoraJobs(deps: {
   bodhi?: BodhiSettings;
   /** The side tags of sidetag groups. */
   sidetags?: Sidetags;
+  /** Dist-git, for who allowed_builders' groups and aliases name. */
+  pagure?: PagureForge;
 }): Record<string, ActivityDefinition> {
   const jobs: Record<string, ActivityDefinition> = {};
   if (!deps.koji) return jobs;
@@ -25,6 +28,7 @@ export function fedoraJobs(deps: {
     jobs.bodhi_update = bodhiUpdateActivity({
       koji: deps.koji.client,
       bodhi: new BodhiClient({ baseUrl: deps.bodhi.url, oidc: deps.bodhi.oidc }),
+      pagure: deps.pagure,
     });
   return jobs;
 }

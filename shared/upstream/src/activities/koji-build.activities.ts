@@ -10,7 +10,7 @@ import type { KojiClient } from '@packflow/clients';
 import { ExternalServiceError } from '@packflow/core';
 import type { ActivityDefinition, PipelineContext, SubmitResult, TargetTask } from '@packflow/engine';
 import { EXTERNAL_RETRY } from './activity-context.js';
-import { kojiTaskSignal } from './koji.activities.js';
+import { kojiTaskSignal, recentBuildTasks } from './koji.activities.js';
 import type { Sidetags } from './sidetags.js';
 
 export interface KojiBuildActivityOptions {
@@ -23,14 +23,12 @@ export interface KojiBuildActivityOptions {
   finalDeadlineMs?: number;
 }
 
-/** How far back a retry looks for the build task an earlier attempt made. */
-const LOOK_BACK_SECONDS = 7 * 24 * 3600;
 /** The key of the try in the build's custom_user_metadata. */
 export const KOJI_TRY_KEY = 'packflow_try';
 
 /** The source Koji builds a dist-git commit from. */
 export function distGitSource(
-  pipeline: Pick<PipelineContext, 'project' | 'commitSha'>,
+  pipeline: { project: Pick<PipelineContext['project'], 'instanceUrl' | 'namespace' | 'repo'>; commitSha: string },
   sha = pipeline.commitSha,
 ): string {
   const { instanceUrl, namespace, repo } = pipeline.project;
@@ -84,12 +82,7 @@ export function kojiBuildActivity(o: KojiBuildActivityOptions): ActivityDefiniti
     finalDeadlineMs: o.finalDeadlineMs ?? 24 * 3600_000,
 
     async submit(tasks): Promise<SubmitResult[]> {
-      const me = await o.koji.whoami();
-      const earlier = await o.koji.listTasks({
-        method: 'build',
-        owner: me.id,
-        createdAfter: Math.floor(Date.now() / 1000) - LOOK_BACK_SECONDS,
-      });
+      const earlier = await recentBuildTasks(o.koji);
       const results: SubmitResult[] = [];
       for (const task of tasks) {
         const src = distGitSource(task.pipeline, targetCommit(task));

@@ -24,6 +24,16 @@ export interface KojiActivityOptions {
 /** How far back a retry looks for the build task an earlier attempt made. */
 const LOOK_BACK_SECONDS = 7 * 24 * 3600;
 
+/** packflow's Koji build tasks of the look-back window: what a retry (or a dependent's skip) looks for. */
+export async function recentBuildTasks(koji: KojiClient): Promise<KojiTask[]> {
+  const me = await koji.whoami();
+  return koji.listTasks({
+    method: 'build',
+    owner: me.id,
+    createdAfter: Math.floor(Date.now() / 1000) - LOOK_BACK_SECONDS,
+  });
+}
+
 /** The upload directory of one target's try: the same for every retry of it. */
 export function kojiUploadDir(task: Pick<TargetTask, 'idempotencyKey'>): string {
   return `cli-build/packflow-${createHash('sha256').update(task.idempotencyKey).digest('hex').slice(0, 24)}`;
@@ -82,12 +92,7 @@ export function upstreamKojiBuildActivity(o: KojiActivityOptions): ActivityDefin
         });
       const name = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
       const content = await download(url);
-      const me = await o.koji.whoami();
-      const earlier = await o.koji.listTasks({
-        method: 'build',
-        owner: me.id,
-        createdAfter: Math.floor(Date.now() / 1000) - LOOK_BACK_SECONDS,
-      });
+      const earlier = await recentBuildTasks(o.koji);
       const results: SubmitResult[] = [];
       for (const task of tasks) {
         // `/packit upstream-koji-build --koji-target X` builds in X; the branch's target otherwise.

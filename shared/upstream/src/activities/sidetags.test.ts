@@ -1,7 +1,8 @@
 // The side tags of sidetag groups on real PostgreSQL, through the real Koji client against
 // the fake hub: one per group and branch, made on the build tag of the branch's target and
 // reused while Koji has it, a new one once Koji removed it, one even when two builds of the
-// group ask at once; and koji_build with sidetag_group builds into it.
+// group ask at once, the empty one a crash left adopted; and koji_build with sidetag_group
+// builds into it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { KojiClient } from '@packflow/clients';
@@ -72,6 +73,29 @@ describe('Sidetags', () => {
     const names = await Promise.all([1, 2, 3].map(() => sidetags().getOrCreate('grp-race', 'f42')));
     expect(new Set(names).size).toBe(1);
     expect(live().length).toBe(before + 1);
+  });
+
+  it('a retry after a crash between createSideTag and recording it adopts the empty side tag left over', async () => {
+    // Not adopted: a side tag another group records, one with a build in it, one on another base tag.
+    const other = await sidetags().getOrCreate('grp-other', 'f42');
+    const used = (await client().createSideTag('f42-build')).name;
+    const task = await client().build('git+https://src.fedoraproject.org/rpms/tagged.git#' + 'f'.repeat(40), used);
+    await koji.finishTask(task, 'CLOSED');
+    expect(await client().listTagged(used)).toHaveLength(1);
+    const rawhide = (await client().createSideTag('f44-build')).name;
+    // The first attempt recorded the row, Koji made the side tag, and the worker died.
+    await new UpstreamRepository(pool).sidetagOf('grp-crash', 'f42');
+    const leftover = (await client().createSideTag('f42-build')).name;
+    const before = live().length;
+
+    const adopted = await sidetags().getOrCreate('grp-crash', 'f42');
+    expect(adopted).toBe(leftover);
+    expect(live().length).toBe(before);
+    expect(await sidetags().live(leftover)).toMatchObject({ group: 'grp-crash', branch: 'f42' });
+    expect(new Set([adopted, other, used, rawhide]).size).toBe(4);
+    // Once recorded it is the group's: another group's first build makes a new one.
+    const next = await sidetags().getOrCreate('grp-crash-2', 'f42');
+    expect([leftover, other].includes(next)).toBe(false);
   });
 
   it('koji_build with sidetag_group builds with the side tag as its target, once its dependencies are there', async () => {

@@ -1,13 +1,34 @@
-// What the upstream handler asks Fedora dist-git (Pagure) before planning a dist-git
-// event: who a push is by, for koji_build's allowed_committers and allowed_pr_authors.
-// A push that merged a pull request names it in the message when Pagure says so; else the
-// pull request is found as Packit finds it, by the pushed commit (its head, or a parent of
-// the merge commit). Nothing is asked when no koji_build job would read the answer.
-import { allowedGroupsOf, type PackitConfig, type PushedBy } from '@packflow/config';
+// What the upstream side asks Fedora dist-git (Pagure) to read Packit's accounts lists
+// (allowed_committers, allowed_pr_authors, allowed_builders): the person's membership of
+// the lists' `@groups` and, when a list says `all_admins` / `all_committers`, their role on
+// the package's project; nothing is asked that no entry needs. A push that merged a pull
+// request names it in the message when Pagure says so; else the pull request is found as
+// Packit finds it, by the pushed commit (its head, or a parent of the merge commit).
+import {
+  accountQuestionsOf,
+  accountsListOf,
+  type AccountFacts,
+  type PackitConfig,
+  type PushedBy,
+} from '@packflow/config';
 import type { EventOfType } from '@packflow/events';
 import type { PagureForge, RepoId } from '@packflow/forges';
 
-const ALIASES = ['all_admins', 'all_committers'];
+/** The facts about one login that these accounts lists need, asked of dist-git. */
+export async function accountFactsOf(
+  pagure: PagureForge | undefined,
+  repo: RepoId,
+  login: string,
+  lists: string[][],
+  service?: string,
+): Promise<AccountFacts> {
+  const questions = accountQuestionsOf(lists);
+  const groups: string[] = [];
+  if (pagure)
+    for (const group of questions.groups) if ((await pagure.groupMembers(group)).includes(login)) groups.push(group);
+  const role = pagure && questions.role ? (await pagure.permission(repo, { login })).role : 'none';
+  return { login, groups, role, ...(service !== undefined ? { service } : {}) };
+}
 
 export async function pushedByOf(
   pagure: PagureForge,
@@ -21,11 +42,10 @@ export async function pushedByOf(
     ? await pagure.pullRequest(repo, event.push.pullRequest)
     : await pagure.mergedPullRequestOf(repo, event.sha);
   const login = pr ? pr.user.name : (event.actor ?? '');
-  const groups: string[] = [];
-  for (const group of new Set(jobs.flatMap(allowedGroupsOf)))
-    if ((await pagure.groupMembers(group)).includes(login)) groups.push(group);
-  const lists = jobs.flatMap((j) => ['allowed_pr_authors', 'allowed_committers'].map((k) => j.options[k]));
-  const aliased = lists.some((l) => Array.isArray(l) && l.some((e) => ALIASES.includes(String(e))));
-  const role = aliased ? (await pagure.permission(repo, { login })).role : 'none';
-  return pr ? { via: 'pull_request', login, pullRequest: pr.id, groups, role } : { via: 'push', login, groups, role };
+  const key = pr ? 'allowed_pr_authors' : 'allowed_committers';
+  const lists = jobs.map((j) => accountsListOf(j, key));
+  // `packit` names this service's own dist-git account too (the pull requests it opens).
+  const service = lists.some((l) => l.includes('packit')) ? await pagure.whoami() : undefined;
+  const facts = await accountFactsOf(pagure, repo, login, lists, service);
+  return pr ? { via: 'pull_request', pullRequest: pr.id, ...facts } : { via: 'push', ...facts };
 }

@@ -17,7 +17,6 @@ import { kcidbQueries } from './kcidb-query.repository.js';
 import {
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
-  hardwareDayKeys,
   hardwareHours,
   PATH_ROLLUP_SQL,
   REVISION_SQL,
@@ -90,7 +89,7 @@ const results = (q: typeof p.hardwareResults, cursor: Cursor): unknown[] => [
   null,
   51,
   cursor,
-  hardwareDayKeys(q.hardware, q.from, q.to),
+  ...hardwareHours(q.from, q.to, now),
 ];
 const sql = {
   trees: (cursor: Cursor) => [TREES_SQL, [p.trees.from, p.trees.to, null, null, 51, cursor]],

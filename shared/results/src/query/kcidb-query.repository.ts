@@ -11,7 +11,6 @@ import type {
 import {
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
-  hardwareDayKeys,
   hardwareHours,
   PATH_ROLLUP_SQL,
   REVISION_SQL,
@@ -104,7 +103,7 @@ export const kcidbQueries = {
       p.origin,
       p.limit + 1,
       p.cursor,
-      hardwareDayKeys(p.hardware, p.from, p.to),
+      ...hardwareHours(p.from, p.to),
     ]);
     return { hardware: p.hardware, ...window(p), summary: row.summary, ...paged(row.items, p, 'id') };
   },

@@ -325,18 +325,20 @@ select
        m.environment_compatible, m.platform, b.architecture, b.config_name, b.compiler, b.checkout_id, c.tree_name, c.git_repository_branch,
        c.git_commit_hash
      from (
-       select t.id, t.build_id, t.origin, t.path, t.status, ${START('t')}, t.duration, t.log_url,
-         t.environment_compatible, t.platform
-       from shared.kcidb_tests t
-       where shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.effective_start_time)
-           && (select keys from page_days)
-         and ${NAMES_HARDWARE}
-         -- As a range, which the effective_start_time index cannot serve: the day keys found the rows already.
-         and tstzrange($2, $3) @> t.effective_start_time
-         and ($4::text is null or t.origin = $4)
-         and ($6::text is null
-           or (t.effective_start_time, t.id) < (select a.effective_start_time, a.id from shared.kcidb_tests a where a.id = $6))
-       order by t.effective_start_time desc, t.id desc limit $5
+       select t.* from page_days k
+       cross join lateral (
+         select t.id, t.build_id, t.origin, t.path, t.status, ${START('t')}, t.duration, t.log_url,
+           t.environment_compatible, t.platform
+         from shared.kcidb_tests t
+         where shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.effective_start_time) && k.keys
+           and ${NAMES_HARDWARE}
+           -- As a range, which the effective_start_time index cannot serve: the day keys found the rows already.
+           and tstzrange($2, $3) @> t.effective_start_time
+           and ($4::text is null or t.origin = $4)
+           and ($6::text is null
+             or (t.effective_start_time, t.id) < (select a.effective_start_time, a.id from shared.kcidb_tests a where a.id = $6))
+         order by t.effective_start_time desc, t.id desc limit $5
+       ) t
      ) m
      left join shared.kcidb_builds b on b.id = m.build_id
      left join shared.kcidb_checkouts c on c.id = b.checkout_id

@@ -287,9 +287,10 @@ const resultRollupCounts = (from: string, to: string, when: string) => `
  * (`kcidb_hardware_result_rollups`, kept by triggers) and counts the partial end hours
  * as HARDWARE_SQL does. The page reads the hardware's tests through the `hardware@day`
  * keys (the GIN index kcidb_tests_hardware_day_index) of the newest days of the window
- * (before the cursor) only: a day is read when the days after it hold fewer tests than the
- * page, as the rollups of their whole hours count them (a partial hour is not counted,
- * which can only read a day more). So neither part grows with history or with the window.
+ * (before the cursor) that have any: a day is read when the days after it hold fewer tests
+ * than the page, as the rollups of their whole hours count them (a partial hour is not
+ * counted, which can only read a day more). So neither part grows with history or with
+ * the window.
  * Only the page's tests are joined to their builds and checkouts.
  */
 export const HARDWARE_RESULTS_SQL = `
@@ -298,16 +299,15 @@ with bound as (
 ), page_days as (
   select coalesce(array_agg($1::text || '@' || d.day), '{}') as keys
   from (
-    select g.day, coalesce(sum(c.n) over (order by g.day desc rows between unbounded preceding and 1 preceding), 0) as newer
-    from bound
-    cross join generate_series(${DAY('$2::timestamptz')}, ${DAY("bound.t - interval '1 microsecond'")}) g(day)
-    left join (
-      select ${DAY('r.hour')} as day, sum(r.n) as n
+    select c.day, coalesce(sum(c.n) over (order by c.day desc rows between unbounded preceding and 1 preceding), 0) as newer
+    from (
+      select ${DAY('r.hour')} as day,
+        coalesce(sum(r.n) filter (where r.hour >= $2 and r.hour + interval '1 hour' <= bound.t), 0) as n
       from shared.kcidb_hardware_result_rollups r, bound
-      where r.hardware = $1 and r.hour >= $2 and r.hour + interval '1 hour' <= bound.t
-        and ($4::text is null or r.origin = $4)
+      where r.hardware = $1 and r.hour >= date_trunc('hour', $2::timestamptz, 'UTC') and r.hour < bound.t
+        and ($4::text is null or r.origin = $4) and r.n <> 0
       group by 1
-    ) c on c.day = g.day
+    ) c
   ) d
   where d.newer < $5
 )

@@ -13,8 +13,9 @@ const RESULTS: Rollup = {
   table: 'kcidb_hardware_result_rollups',
   columns: '"hardware", "hour", "origin", "is_boot", "status"',
   key: `h.hw, date_trunc('hour', effective_start_time, 'UTC'), origin, is_boot, coalesce(status, '')`,
-  counted: 'true',
-  expand: `cross join lateral (select distinct u.hw from unnest(environment_compatible || platform) as u(hw) where u.hw is not null) as h(hw)`,
+  // The first of equal names only (a platform that is also a compatible string counts once).
+  counted: `h.hw is not null and not coalesce(h.hw = any((environment_compatible || platform)[:h.i - 1]), false)`,
+  expand: `cross join lateral unnest(environment_compatible || platform) with ordinality as h(hw, i)`,
 };
 
 export async function up({ sql }: MigrationContext): Promise<void> {
@@ -22,7 +23,7 @@ export async function up({ sql }: MigrationContext): Promise<void> {
     create table "shared"."kcidb_hardware_result_rollups" ("hardware" text not null, "hour" timestamptz not null, "origin" text not null, "is_boot" boolean not null, "status" text not null, "n" bigint not null, constraint "kcidb_hardware_result_rollups_pkey" primary key ("hardware", "hour", "origin", "is_boot", "status"));
     ${rollupFunction([HARDWARE, BUILD, RESULTS])}
     insert into "shared"."kcidb_hardware_result_rollups" ("hardware", "hour", "origin", "is_boot", "status", "n")
-    select ${RESULTS.key}, count(*) from "shared"."kcidb_tests" ${RESULTS.expand} group by 1, 2, 3, 4, 5;
+    select ${RESULTS.key}, count(*) from "shared"."kcidb_tests" ${RESULTS.expand} where ${RESULTS.counted} group by 1, 2, 3, 4, 5;
   `);
 }
 

@@ -290,8 +290,10 @@ const resultRollupCounts = (from: string, to: string, when: string) => `
  * (before the cursor) that have any: a day is read when the days after it hold fewer tests
  * than the page, as the rollups of their whole hours count them (a partial hour is not
  * counted, which can only read a day more). So neither part grows with history or with
- * the window.
- * Only the page's tests are joined to their builds and checkouts.
+ * the window. The page's scan is a lateral of page_days' one row, so PostgreSQL neither
+ * starts parallel workers nor compiles JIT for it (its estimate of the keys' rows is a
+ * default, far above what a page reads). Only the page's tests are joined to their
+ * builds and checkouts.
  */
 export const HARDWARE_RESULTS_SQL = `
 with bound as (
@@ -304,7 +306,9 @@ with bound as (
       select ${DAY('r.hour')} as day,
         coalesce(sum(r.n) filter (where r.hour >= $2 and r.hour + interval '1 hour' <= bound.t), 0) as n
       from shared.kcidb_hardware_result_rollups r, bound
-      where r.hardware = $1 and r.hour >= date_trunc('hour', $2::timestamptz, 'UTC') and r.hour < bound.t
+      where r.hardware = $1 and r.hour >= date_trunc('hour', $2::timestamptz, 'UTC')
+        -- The cursor's hour even when the cursor is at its start: tests of the cursor's time sort after it by id.
+        and (r.hour < bound.t or ($6::text is not null and r.hour = bound.t))
         and ($4::text is null or r.origin = $4) and r.n <> 0
       group by 1
     ) c

@@ -148,6 +148,16 @@ describe('KCIDB query plans on 100,000 tests', () => {
     },
   );
 
+  it.each(['hardware results by compatible', 'hardware results by platform', 'hardware results after a cursor'])(
+    '%s sums the hardware result rollups and finds its page by the hardware@day index',
+    async (name) => {
+      const [sql, params] = queries.find(([n]) => n === name)![1]();
+      const indexes = new Set((await plan(sql, params)).map((n) => n['Index Name']));
+      expect(indexes).toContain('kcidb_hardware_result_rollups_pkey');
+      expect(indexes).toContain('kcidb_tests_hardware_day_index');
+    },
+  );
+
   it('has a cursor for each list', () => {
     expect(Object.entries(after).filter(([, cursor]) => cursor === null)).toEqual([]);
   });

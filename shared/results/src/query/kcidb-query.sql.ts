@@ -282,24 +282,20 @@ const resultRollupCounts = (from: string, to: string, when: string) => `
     and r.n <> 0`;
 
 /**
- * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 cursor (a test id), then
- * `hardwareHours` ($7-$13). The summary sums the hourly rollups of the hardware
- * (`kcidb_hardware_result_rollups`, kept by triggers) and counts the partial end hours
- * as HARDWARE_SQL does. The page reads the hardware's tests through the `hardware@day`
- * keys (the GIN index kcidb_tests_hardware_day_index) of the newest days of the window
- * (before the cursor) that have any: a day is read when the days after it hold fewer tests
- * than the page, as the rollups of their whole hours count them (a partial hour is not
- * counted, which can only read a day more). So neither part grows with history or with
- * the window. The page's scan is a lateral of page_days' one row, so PostgreSQL neither
- * starts parallel workers nor compiles JIT for it (its estimate of the keys' rows is a
- * default, far above what a page reads). Only the page's tests are joined to their
- * builds and checkouts.
+ * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 cursor (a test id): the `hardware@day`
+ * keys of the days HARDWARE_RESULTS_SQL reads its page from, the newest days of the window
+ * (before the cursor) that have tests of the hardware: a day is read when the days after
+ * it hold fewer tests than the page, as the hourly rollups of their whole hours count
+ * them (a partial hour is not counted, which can only read a day more). Asked before the
+ * page so that PostgreSQL plans the page with the keys as a value and estimates their rows
+ * from the index's statistics: as an unknown it estimated a share of the whole table,
+ * and over ten million tests started JIT compilation that took seconds.
  */
-export const HARDWARE_RESULTS_SQL = `
+export const HARDWARE_PAGE_DAYS_SQL = `
 with bound as (
   select least($3::timestamptz, coalesce((select a.effective_start_time from shared.kcidb_tests a where a.id = $6), $3)) as t
-), page_days as (
-  select coalesce(array_agg($1::text || '@' || d.day), '{}') as keys
+)
+select coalesce(array_agg($1::text || '@' || d.day), '{}') as keys
   from (
     select c.day, coalesce(sum(c.n) over (order by c.day desc rows between unbounded preceding and 1 preceding), 0) as newer
     from (
@@ -313,8 +309,18 @@ with bound as (
       group by 1
     ) c
   ) d
-  where d.newer < $5
-)
+  where d.newer < $5`;
+
+/**
+ * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 cursor (a test id), then
+ * `hardwareHours` ($7-$13), $14 HARDWARE_PAGE_DAYS_SQL's keys. The summary sums the hourly
+ * rollups of the hardware (`kcidb_hardware_result_rollups`, kept by triggers) and counts
+ * the partial end hours as HARDWARE_SQL does. The page reads the hardware's tests of the
+ * days $14 names (the GIN index kcidb_tests_hardware_day_index). So neither part grows
+ * with history or with the window. Only the page's tests are joined to their builds and
+ * checkouts.
+ */
+export const HARDWARE_RESULTS_SQL = `
 select
   (select json_build_object('boots', ${passFail('g.boot')}, 'tests', ${passFail('not g.boot')})
      from (
@@ -329,12 +335,11 @@ select
        m.environment_compatible, m.platform, b.architecture, b.config_name, b.compiler, b.checkout_id, c.tree_name, c.git_repository_branch,
        c.git_commit_hash
      from (
-       select t.* from page_days k
-       cross join lateral (
+       select t.* from (
          select t.id, t.build_id, t.origin, t.path, t.status, ${START('t')}, t.duration, t.log_url,
            t.environment_compatible, t.platform
          from shared.kcidb_tests t
-         where shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.effective_start_time) && k.keys
+         where shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.effective_start_time) && $14::text[]
            and ${NAMES_HARDWARE}
            -- As a range, which the effective_start_time index cannot serve: the day keys found the rows already.
            and tstzrange($2, $3) @> t.effective_start_time

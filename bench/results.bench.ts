@@ -179,7 +179,7 @@ async function listQueries(label: string): Promise<Record<string, Latency>> {
 
 async function settle(): Promise<void> {
   await db.query(
-    'vacuum analyze shared.kcidb_checkouts, shared.kcidb_builds, shared.kcidb_tests, shared.kcidb_build_rollups, shared.kcidb_hardware_rollups',
+    'vacuum analyze shared.kcidb_checkouts, shared.kcidb_builds, shared.kcidb_tests, shared.kcidb_build_rollups, shared.kcidb_hardware_rollups, shared.kcidb_hardware_result_rollups',
   );
   // Measure the steady state, not the checkpoint that writing millions of rows sets off.
   await db.query('checkpoint').catch(() => say('(no checkpoint: not a superuser)'));

@@ -15,6 +15,7 @@ export * from './shared/kcidb/kcidb-incident.entity.js';
 export * from './shared/kcidb/kcidb-submission.entity.js';
 export * from './shared/kcidb/kcidb-hardware-rollup.entity.js';
 export * from './shared/kcidb/kcidb-build-rollup.entity.js';
+export * from './shared/kcidb/kcidb-hardware-result-rollup.entity.js';
 export * from './shared/outbox-message.entity.js';
 export * from './shared/dead-letter.entity.js';
 export * from './shared/api-token.entity.js';

@@ -12,6 +12,7 @@ import { KcidbCheckoutSchema } from './shared/kcidb/kcidb-checkout.entity.js';
 import { KcidbIncidentSchema } from './shared/kcidb/kcidb-incident.entity.js';
 import { KcidbHardwareRollupSchema } from './shared/kcidb/kcidb-hardware-rollup.entity.js';
 import { KcidbBuildRollupSchema } from './shared/kcidb/kcidb-build-rollup.entity.js';
+import { KcidbHardwareResultRollupSchema } from './shared/kcidb/kcidb-hardware-result-rollup.entity.js';
 import { KcidbIssueSchema } from './shared/kcidb/kcidb-issue.entity.js';
 import { KcidbSubmissionSchema } from './shared/kcidb/kcidb-submission.entity.js';
 import { KcidbTestSchema } from './shared/kcidb/kcidb-test.entity.js';
@@ -41,4 +42,5 @@ export const SHARED_ENTITIES: readonly AnyEntitySchema[] = [
   KcidbSubmissionSchema,
   KcidbHardwareRollupSchema,
   KcidbBuildRollupSchema,
+  KcidbHardwareResultRollupSchema,
 ];

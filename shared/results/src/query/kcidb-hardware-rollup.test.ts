@@ -1,13 +1,15 @@
-// The hardware listing sums hourly rollups kept by triggers, and counts the partial hours
-// at the ends of its interval from the tests, or as their rollup less the tests outside
-// the interval. Checked against counting every test directly, for intervals that start
-// and end anywhere, after inserts, merges that fill a status later, and deletes.
+// The hardware listing and the hardware results sum hourly rollups kept by triggers, and
+// count the partial hours at the ends of their interval from the tests, or as their rollup
+// less the tests outside the interval; the results page reads only the newest days the
+// rollups say it needs. Checked against counting and listing every test directly, for
+// intervals that start and end anywhere (and the default one, whose last hour is the
+// current, partial one), after inserts, re-submissions that fill a status later, and deletes.
 import type { Database } from '@packflow/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
 import { loadKcidbReport } from '../ingest/kcidb-ingest.repository.js';
 import type { KcidbReport } from '../report/kcidb-report.types.js';
-import { parseHardwareParams } from './kcidb-query.params.js';
+import { parseHardwareParams, parseHardwareResultsParams } from './kcidb-query.params.js';
 import { kcidbQueries } from './kcidb-query.repository.js';
 
 const T0 = Date.parse('2026-11-10T00:00:00Z');
@@ -16,7 +18,10 @@ const STATUSES = ['PASS', 'FAIL', 'ERROR', 'SKIP', undefined] as const;
 let testDb: TestDatabase;
 let db: Database;
 
-/** 600 tests, one every 7 minutes and 13 seconds from T0, on 6 hardware of 2 origins. */
+/**
+ * 600 tests, one every 7 minutes and 13 seconds from T0, on 6 hardware of 2 origins: the
+ * boards list `acme,soc` second, a tenth of the platforms is also their compatible string.
+ */
 function report(withStatus: boolean): KcidbReport {
   const tests = Array.from({ length: 600 }, (_, i) => {
     const origin = i % 3 ? 'ci_a' : 'ci_b';
@@ -28,7 +33,10 @@ function report(withStatus: boolean): KcidbReport {
       path: i % 4 === 0 ? 'boot' : `ltp.case${i % 9}`,
       start_time: new Date(T0 + i * 433_000).toISOString(),
       ...(status ? { status } : {}),
-      environment: i % 2 ? { compatible: [`acme,board-${i % 3}`] } : { misc: { platform: `qemu-${i % 3}` } },
+      environment:
+        i % 2
+          ? { compatible: [`acme,board-${i % 3}`, 'acme,soc'] }
+          : { misc: { platform: `qemu-${i % 3}` }, ...(i % 10 === 0 ? { compatible: [`qemu-${i % 3}`] } : {}) },
     };
   });
   return { version: { major: 5, minor: 3 }, tests };
@@ -50,12 +58,25 @@ async function counted(from: Date, to: Date, origin: string | null) {
        json_build_object('pass', count(*) filter (where not is_boot and status = 'PASS'), 'fail', count(*) filter (where not is_boot and status = 'FAIL'),
          'inconclusive', count(*) filter (where not is_boot and status is distinct from 'PASS' and status is distinct from 'FAIL')) as tests
      from shared.kcidb_tests
-     where start_time >= $1 and start_time < $2 and ($3::text is null or origin = $3) and hardware is not null
+     where effective_start_time >= $1 and effective_start_time < $2 and ($3::text is null or origin = $3) and hardware is not null
      group by hardware order by hardware`,
       [from, to, origin],
     )
   ).rows;
   return rows;
+}
+
+/** 40 tests received now, without a start time: the current, partial hour. */
+function current(): KcidbReport {
+  const tests = Array.from({ length: 40 }, (_, i) => ({
+    id: `ci_b:now${i}`,
+    origin: 'ci_b',
+    build_id: 'ci_b:b0',
+    path: i % 4 ? 'ltp.now' : 'boot',
+    status: STATUSES[i % 4] as 'PASS',
+    environment: i % 2 ? { compatible: ['acme,board-1', 'acme,soc'] } : { misc: { platform: 'qemu-0' } },
+  }));
+  return { version: { major: 5, minor: 3 }, tests };
 }
 
 const WINDOWS: [string, string][] = [
@@ -81,8 +102,78 @@ async function expectBuildRollupsMatch(): Promise<void> {
   );
 }
 
+/** The results of `hardware` as counting and listing every test of the interval gives them. */
+async function listed(hardware: string, from: Date, to: Date, origin: string | null) {
+  const { rows } = await db.query<{ id: string; is_boot: boolean; status: string | null }>(
+    `select id, is_boot, status from shared.kcidb_tests
+      where effective_start_time >= $2 and effective_start_time < $3 and ($4::text is null or origin = $4)
+        and (environment_compatible @> array[$1] or platform = $1)
+      order by effective_start_time desc, id desc`,
+    [hardware, from, to, origin],
+  );
+  const count = (boot: boolean) => {
+    const of = rows.filter((r) => r.is_boot === boot);
+    const pass = of.filter((r) => r.status === 'PASS').length;
+    const fail = of.filter((r) => r.status === 'FAIL').length;
+    return { pass, fail, inconclusive: of.length - pass - fail };
+  };
+  return { summary: { boots: count(true), tests: count(false) }, ids: rows.map((r) => r.id) };
+}
+
+/** Hardware named second among compatible strings, as platform (and compatible), and first compatible of one origin. */
+const RESULTS: [string, string | null][] = [
+  ['acme,soc', null],
+  ['qemu-0', null],
+  ['acme,board-1', 'ci_b'],
+];
+
+/** Every page of the hardware results (50 tests a page), followed by their cursors. */
+async function resultPages(query: Record<string, string>) {
+  const ids: unknown[] = [];
+  const summaries = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const page = await kcidbQueries.hardwareResults(
+      db,
+      parseHardwareResultsParams({ ...query, limit: '50', ...(cursor ? { cursor } : {}) }),
+    );
+    ids.push(...page.items.map((t) => t.id));
+    summaries.add(JSON.stringify(page.summary));
+    cursor = page.next;
+  } while (cursor);
+  return { summary: [...summaries].map((s) => JSON.parse(s) as unknown), ids };
+}
+
+async function expectResultsMatch(): Promise<void> {
+  const now = new Date();
+  const windows: [string, string][] = [
+    ...WINDOWS,
+    [new Date(now.getTime() - 7 * 86_400_000).toISOString(), now.toISOString()],
+  ];
+  for (const [hardware, origin] of RESULTS) {
+    for (const [from, to] of windows) {
+      const expected = await listed(hardware, new Date(from), new Date(to), origin);
+      expect({
+        hardware,
+        from,
+        to,
+        origin,
+        ...(await resultPages({ hardware, from, to, ...(origin ? { origin } : {}) })),
+      }).toEqual({
+        hardware,
+        from,
+        to,
+        origin,
+        summary: [expected.summary],
+        ids: expected.ids,
+      });
+    }
+  }
+}
+
 async function expectListingsMatch(): Promise<void> {
   await expectBuildRollupsMatch();
+  await expectResultsMatch();
   for (const [from, to] of WINDOWS) {
     for (const origin of [null, 'ci_b']) {
       const params = parseHardwareParams({ from, to, ...(origin ? { origin } : {}) });
@@ -101,12 +192,13 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   db = testDb.pool();
   await db.transaction((tx) => loadKcidbReport(tx, report(false)));
+  await db.transaction((tx) => loadKcidbReport(tx, current()));
 });
 afterAll(async () => {
   await testDb.drop();
 });
 
-describe('the hardware listing over hourly rollups (and the per-build rollups)', () => {
+describe('the hardware listing and results over hourly rollups (and the per-build rollups)', () => {
   it('matches counting every test, for intervals starting and ending anywhere', async () => {
     const {
       rows: [{ n }],
@@ -122,7 +214,10 @@ describe('the hardware listing over hourly rollups (and the per-build rollups)',
       `select count(*)::int as before from shared.kcidb_tests where status is null`,
     );
     expect(before).toBeGreaterThan(0);
+    // The same tests again (nothing new), then with their statuses.
+    await db.transaction((tx) => loadKcidbReport(tx, report(false)));
     await db.transaction((tx) => loadKcidbReport(tx, report(true)));
+    await db.transaction((tx) => loadKcidbReport(tx, current()));
     const {
       rows: [{ after }],
     } = await db.query<{ after: number }>(`select count(*)::int as after from shared.kcidb_tests where status is null`);
@@ -137,8 +232,16 @@ describe('the hardware listing over hourly rollups (and the per-build rollups)',
       rows: [sums],
     } = await db.query<{ rolled: number; tests: number }>(
       `select (select sum(n)::int from shared.kcidb_hardware_rollups) as rolled,
-              (select count(*)::int from shared.kcidb_tests where hardware is not null and start_time is not null) as tests`,
+              (select count(*)::int from shared.kcidb_tests where hardware is not null) as tests`,
     );
     expect(sums.rolled).toBe(sums.tests);
+    const {
+      rows: [results],
+    } = await db.query<{ rolled: number; named: number }>(
+      `select (select sum(n)::int from shared.kcidb_hardware_result_rollups) as rolled,
+              (select sum((select count(distinct h) from unnest(environment_compatible || platform) h where h is not null))::int
+                 from shared.kcidb_tests) as named`,
+    );
+    expect(results.rolled).toBe(results.named);
   });
 });

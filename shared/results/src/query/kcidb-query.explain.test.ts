@@ -15,9 +15,9 @@ import {
 } from './kcidb-query.params.js';
 import { kcidbQueries } from './kcidb-query.repository.js';
 import {
+  HARDWARE_PAGE_DAYS_SQL,
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
-  hardwareDayKeys,
   hardwareHours,
   PATH_ROLLUP_SQL,
   REVISION_SQL,
@@ -65,10 +65,10 @@ interface PlanNode {
 
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
 
-async function plan(sql: string, params: unknown[]): Promise<PlanNode[]> {
+async function plan(sql: string, params: unknown[] | Promise<unknown[]>): Promise<PlanNode[]> {
   const {
     rows: [row],
-  } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, params);
+  } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, await params);
   return nodes(row['QUERY PLAN'][0].Plan);
 }
 
@@ -83,15 +83,16 @@ const p = {
 };
 
 type Cursor = string | null;
-const results = (q: typeof p.hardwareResults, cursor: Cursor): unknown[] => [
-  q.hardware,
-  q.from,
-  q.to,
-  null,
-  51,
-  cursor,
-  hardwareDayKeys(q.hardware, q.from, q.to),
-];
+/** Parameters of HARDWARE_RESULTS_SQL, with the day keys HARDWARE_PAGE_DAYS_SQL gives. */
+const results = async (q: typeof p.hardwareResults, cursor: Cursor): Promise<unknown[]> => {
+  const params = [q.hardware, q.from, q.to, null, 51, cursor];
+  const {
+    rows: [{ keys }],
+  } = await db.query<{ keys: string[] }>(HARDWARE_PAGE_DAYS_SQL, params);
+  return [...params, ...hardwareHours(q.from, q.to, now), keys];
+};
+/** A statement and its parameters (the hardware results' are asked of the database first). */
+type Query = [string, unknown[] | Promise<unknown[]>];
 const sql = {
   trees: (cursor: Cursor) => [TREES_SQL, [p.trees.from, p.trees.to, null, null, 51, cursor]],
   revision: (cursor: Cursor) => [REVISION_SQL, [commit, '', null, null, null, 51, cursor]],
@@ -106,9 +107,9 @@ const sql = {
     [p.history.path, p.history.from, p.history.to, null, p.history.platform, null, null, null, 51, cursor],
   ],
   rollup: (cursor: Cursor) => [PATH_ROLLUP_SQL, [p.rollup.buildId, null, null, null, null, 51, cursor]],
-} satisfies Record<string, (cursor: Cursor) => [string, unknown[]]>;
+} satisfies Record<string, (cursor: Cursor) => Query>;
 
-const queries: [string, () => [string, unknown[]]][] = [
+const queries: [string, () => Query][] = [
   ['trees', () => sql.trees(null)],
   ['revision', () => sql.revision(null)],
   ['hardware', () => sql.hardware(null)],
@@ -149,12 +150,22 @@ describe('KCIDB query plans on 100,000 tests', () => {
     },
   );
 
+  it.each(['hardware results by compatible', 'hardware results by platform', 'hardware results after a cursor'])(
+    '%s sums the hardware result rollups and finds its page by the hardware@day index',
+    async (name) => {
+      const [sql, params] = queries.find(([n]) => n === name)![1]();
+      const indexes = new Set((await plan(sql, params)).map((n) => n['Index Name']));
+      expect(indexes).toContain('kcidb_hardware_result_rollups_pkey');
+      expect(indexes).toContain('kcidb_tests_hardware_day_index');
+    },
+  );
+
   it('has a cursor for each list', () => {
     expect(Object.entries(after).filter(([, cursor]) => cursor === null)).toEqual([]);
   });
 
   it("bounds the index scan by the cursor where the index has the list's order", async () => {
-    const conds = async (query: [string, unknown[]]) =>
+    const conds = async (query: Query) =>
       (await plan(...query)).map((n) => n['Index Cond'] ?? n['Recheck Cond'] ?? '').join('\n');
     // Test history: the time of the cursor's test ends the (backward) scan of a time index.
     expect(await conds(sql.history(after.history))).toMatch(/effective_start_time <= \$\d/);

@@ -9,9 +9,9 @@ import type {
   TreesParams,
 } from './kcidb-query.params.js';
 import {
+  HARDWARE_PAGE_DAYS_SQL,
   HARDWARE_RESULTS_SQL,
   HARDWARE_SQL,
-  hardwareDayKeys,
   hardwareHours,
   PATH_ROLLUP_SQL,
   REVISION_SQL,
@@ -52,7 +52,10 @@ const window = (p: { from: Date | null; to: Date | null }) => ({
   to: p.to?.toISOString() ?? null,
 });
 
-/** The KCIDB read model: each method is one SQL statement (see kcidb-query.sql.ts). */
+/**
+ * The KCIDB read model: each method is one SQL statement (see kcidb-query.sql.ts), but the
+ * hardware results, which first asks which days its page reads.
+ */
 export const kcidbQueries = {
   /** The latest checkout of each origin's tree/branch in the interval, with build, boot and test status counts. */
   async trees(sql: Sql, p: TreesParams) {
@@ -95,16 +98,16 @@ export const kcidbQueries = {
 
   /** The results of one hardware (tests listing it among their compatibles, or as their platform). */
   async hardwareResults(sql: Sql, p: HardwareResultsParams) {
+    const params = [p.hardware, p.from, p.to, p.origin, p.limit + 1, p.cursor];
+    const {
+      rows: [{ keys }],
+    } = await sql.query<{ keys: string[] }>(HARDWARE_PAGE_DAYS_SQL, params);
     const {
       rows: [row],
     } = await sql.query<{ summary: Row; items: Row[] }>(HARDWARE_RESULTS_SQL, [
-      p.hardware,
-      p.from,
-      p.to,
-      p.origin,
-      p.limit + 1,
-      p.cursor,
-      hardwareDayKeys(p.hardware, p.from, p.to),
+      ...params,
+      ...hardwareHours(p.from, p.to),
+      keys,
     ]);
     return { hardware: p.hardware, ...window(p), summary: row.summary, ...paged(row.items, p, 'id') };
   },

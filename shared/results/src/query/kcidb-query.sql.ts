@@ -152,7 +152,7 @@ const rawHardwareCounts = (from: string, to: string, sign: number, when: string)
   group by 1, 2, 3, 4`;
 
 /** The rollups of the whole hours [from, to), when `when` holds. */
-const rollupCounts = (from: string, to: string, when = 'true') => `
+const rollupCounts = (from: string, to: string, when: string) => `
   select r.hardware, nullif(r.platform, ''), r.is_boot, nullif(r.status, ''), r.n
   from shared.kcidb_hardware_rollups r
   where ${when} and r.hour >= ${from} and r.hour < ${to}
@@ -164,15 +164,16 @@ const HOUR_MS = 3600_000;
 const HALF_HOUR_MS = HOUR_MS / 2;
 
 /**
- * The hours of a listing's interval [from, to) and how each partial end hour is counted,
- * as parameters $6-$12 of HARDWARE_SQL. Worked out here rather than in SQL so that
- * PostgreSQL plans with them as constants: the branches not taken cost nothing and are
- * not counted in the plan's cost (which, counted, made it start parallel workers that
- * took longer to start than the whole query). A partial end hour is counted as its rollup
- * less the tests outside the interval when those are the fewer: for the last hour when
- * the interval runs to now or later (the usual listing: the current hour may hold many
- * tests, the future none) or ends in the hour's second half; for the first hour when the
- * interval starts in its first half. UTC hours are multiples of an hour since the epoch.
+ * The hours of an interval [from, to) and how each partial end hour is counted, as seven
+ * parameters of HARDWARE_SQL and HARDWARE_RESULTS_SQL (see `hourlyCounts`). Worked out
+ * here rather than in SQL so that PostgreSQL plans with them as constants: the branches
+ * not taken cost nothing and are not counted in the plan's cost (which, counted, made it
+ * start parallel workers that took longer to start than the whole query). A partial end
+ * hour is counted as its rollup less the tests outside the interval when those are the
+ * fewer: for the last hour when the interval runs to now or later (the usual listing:
+ * the current hour may hold many tests, the future none) or ends in the hour's second
+ * half; for the first hour when the interval starts in its first half. UTC hours are
+ * multiples of an hour since the epoch.
  */
 export function hardwareHours(from: Date, to: Date, now: Date = new Date()): unknown[] {
   const firstHour = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
@@ -195,13 +196,42 @@ export function hardwareHours(from: Date, to: Date, now: Date = new Date()): unk
 }
 
 /**
- * $1 from, $2 to, $3 origin, $4 limit, $5 cursor (a hardware), then `hardwareHours`: $6 the first whole
- * hour, $7 the start of the last (partial) hour, $8 the start of the first partial hour,
- * $9 the end of the last, $10 the interval lies within one hour, $11 the first partial
- * hour is counted as its rollup less the tests before $1, $12 the last as its rollup less
- * the tests from $2 on. The whole hours come from `kcidb_hardware_rollups` (hourly counts
- * kept by triggers); partial hours are counted from the tests themselves (an index-only
- * scan of the effective_start_time index, which carries the generated `hardware`, `platform` and
+ * The counts of the tests of [from, to) as a union of `rollup` (hourly rollups of whole
+ * hours [a, b) when a condition holds) and `raw` (the tests of [a, b) counted one by one,
+ * added or taken away): whole hours from the rollups, the partial end hours from the
+ * tests, or as their rollup less the tests outside the interval. `at` is the number of
+ * the first of the seven `hardwareHours` parameters: $at the first whole hour, +1 the
+ * start of the last (partial) hour, +2 the start of the first partial hour, +3 the end of
+ * the last, +4 the interval lies within one hour, +5 the first partial hour is counted as
+ * its rollup less the tests before `from`, +6 the last as its rollup less the tests from
+ * `to` on. Every raw range lies within one UTC hour.
+ */
+function hourlyCounts(
+  from: string,
+  to: string,
+  at: number,
+  rollup: (a: string, b: string, when: string) => string,
+  raw: (a: string, b: string, sign: number, when: string) => string,
+): string {
+  const [first, last, head, end] = [0, 1, 2, 3].map((i) => `$${at + i}::timestamptz`);
+  const [oneHour, headLess, tailLess] = [4, 5, 6].map((i) => `$${at + i}::boolean`);
+  return [
+    rollup(first, last, 'true'),
+    raw(from, to, 1, oneHour),
+    raw(from, first, 1, `not ${oneHour} and not ${headLess}`),
+    rollup(head, first, headLess),
+    raw(head, from, -1, headLess),
+    raw(last, to, 1, `not ${oneHour} and not ${tailLess}`),
+    rollup(last, end, tailLess),
+    raw(to, end, -1, tailLess),
+  ].join('\n    union all\n');
+}
+
+/**
+ * $1 from, $2 to, $3 origin, $4 limit, $5 cursor (a hardware), then `hardwareHours` ($6-$12).
+ * The whole hours come from `kcidb_hardware_rollups` (hourly counts kept by triggers);
+ * partial hours are counted from the tests themselves (an index-only scan of the
+ * effective_start_time index, which carries the generated `hardware`, `platform` and
  * `is_boot`), or as their rollup less the tests outside the interval.
  */
 export const HARDWARE_SQL = `
@@ -212,21 +242,7 @@ select g.hardware,
 from (
   select u.hardware, u.platform, u.boot, u.status, sum(u.n) as n
   from (
-    ${rollupCounts('$6::timestamptz', '$7::timestamptz')}
-    union all
-    ${rawHardwareCounts('$1', '$2', 1, '$10::boolean')}
-    union all
-    ${rawHardwareCounts('$1', '$6::timestamptz', 1, 'not $10::boolean and not $11::boolean')}
-    union all
-    ${rollupCounts('$8::timestamptz', '$6::timestamptz', '$11::boolean')}
-    union all
-    ${rawHardwareCounts('$8::timestamptz', '$1', -1, '$11::boolean')}
-    union all
-    ${rawHardwareCounts('$7::timestamptz', '$2', 1, 'not $10::boolean and not $12::boolean')}
-    union all
-    ${rollupCounts('$7::timestamptz', '$9::timestamptz', '$12::boolean')}
-    union all
-    ${rawHardwareCounts('$2', '$9::timestamptz', -1, '$12::boolean')}
+    ${hourlyCounts('$1', '$2', 6, rollupCounts, rawHardwareCounts)}
   ) u(hardware, platform, boot, status, n)
   group by 1, 2, 3, 4
   having sum(u.n) <> 0
@@ -235,52 +251,103 @@ group by g.hardware
 order by g.hardware
 limit $4`;
 
-const DAY_MS = 86_400_000;
+/** The UTC day of a time, counted from 1970-01-01, as `kcidb_hardware_days` keys it. */
+const DAY = (time: string) => `floor(extract(epoch from ${time}) / 86400)::int`;
+
+/** Whether test `t` names hardware $1 (among its compatible strings, or as its platform). */
+const NAMES_HARDWARE = `(t.environment_compatible @> array[$1::text] or t.platform = $1)`;
 
 /**
- * The `hardware@day` keys of the UTC days of [from, to), as `kcidb_hardware_days` makes
- * them (days counted from 1970-01-01): $7 of HARDWARE_RESULTS_SQL. Passed as a value so
- * PostgreSQL estimates them from the index's statistics.
+ * Tests of hardware $1 within one UTC hour [from, to), with `sign`, when `when` holds:
+ * found by the `hardware@day` key of that day (the GIN index kcidb_tests_hardware_day_index,
+ * the key a constant PostgreSQL works out when it plans) or by the time index, whichever
+ * PostgreSQL estimates reads fewer rows.
  */
-export function hardwareDayKeys(hardware: string, from: Date, to: Date): string[] {
-  const keys: string[] = [];
-  for (let d = Math.floor(from.getTime() / DAY_MS); d <= Math.floor(to.getTime() / DAY_MS); d++) {
-    keys.push(`${hardware}@${d}`);
-  }
-  return keys;
-}
+const rawResultCounts = (from: string, to: string, sign: number, when: string) => `
+  select t.is_boot, t.status, ${sign} * count(*)
+  from shared.kcidb_tests t
+  where ${when} and t.effective_start_time >= ${from} and t.effective_start_time < ${to}
+    and shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.effective_start_time)
+      && shared.kcidb_hardware_days(array[$1::text], null, ${from})
+    and ${NAMES_HARDWARE}
+    and ($4::text is null or t.origin = $4)
+  group by 1, 2`;
+
+/** The hardware results rollups of hardware $1 for the whole hours [from, to), when `when` holds. */
+const resultRollupCounts = (from: string, to: string, when: string) => `
+  select r.is_boot, nullif(r.status, ''), r.n
+  from shared.kcidb_hardware_result_rollups r
+  where ${when} and r.hardware = $1 and r.hour >= ${from} and r.hour < ${to}
+    and ($4::text is null or r.origin = $4)
+    and r.n <> 0`;
 
 /**
- * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 cursor (a test id), $7 `hardwareDayKeys`. The
- * tests are found by the `hardware@day` keys of the window's days (the GIN index
- * `kcidb_tests_hardware_day_index`), so the query reads that hardware's tests of the
- * window only, however long the history; only the page's tests are joined to their
- * builds and checkouts.
+ * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 cursor (a test id): the `hardware@day`
+ * keys of the days HARDWARE_RESULTS_SQL reads its page from, the newest days of the window
+ * (before the cursor) that have tests of the hardware: a day is read when the days after
+ * it hold fewer tests than the page, as the hourly rollups of their whole hours count
+ * them (a partial hour is not counted, which can only read a day more). Asked before the
+ * page so that PostgreSQL plans the page with the keys as a value and estimates their rows
+ * from the index's statistics: as an unknown it estimated a share of the whole table,
+ * and over ten million tests started JIT compilation that took seconds.
+ */
+export const HARDWARE_PAGE_DAYS_SQL = `
+with bound as (
+  select least($3::timestamptz, coalesce((select a.effective_start_time from shared.kcidb_tests a where a.id = $6), $3)) as t
+)
+select coalesce(array_agg($1::text || '@' || d.day), '{}') as keys
+  from (
+    select c.day, coalesce(sum(c.n) over (order by c.day desc rows between unbounded preceding and 1 preceding), 0) as newer
+    from (
+      select ${DAY('r.hour')} as day,
+        coalesce(sum(r.n) filter (where r.hour >= $2 and r.hour + interval '1 hour' <= bound.t), 0) as n
+      from shared.kcidb_hardware_result_rollups r, bound
+      where r.hardware = $1 and r.hour >= date_trunc('hour', $2::timestamptz, 'UTC')
+        -- The cursor's hour even when the cursor is at its start: tests of the cursor's time sort after it by id.
+        and (r.hour < bound.t or ($6::text is not null and r.hour = bound.t))
+        and ($4::text is null or r.origin = $4) and r.n <> 0
+      group by 1
+    ) c
+  ) d
+  where d.newer < $5`;
+
+/**
+ * $1 hardware, $2 from, $3 to, $4 origin, $5 limit, $6 cursor (a test id), then
+ * `hardwareHours` ($7-$13), $14 HARDWARE_PAGE_DAYS_SQL's keys. The summary sums the hourly
+ * rollups of the hardware (`kcidb_hardware_result_rollups`, kept by triggers) and counts
+ * the partial end hours as HARDWARE_SQL does. The page reads the hardware's tests of the
+ * days $14 names (the GIN index kcidb_tests_hardware_day_index). So neither part grows
+ * with history or with the window. Only the page's tests are joined to their builds and
+ * checkouts.
  */
 export const HARDWARE_RESULTS_SQL = `
-with matched as (
-  select t.id, t.build_id, t.origin, t.path, t.status, ${START('t')}, t.duration, t.log_url,
-    t.environment_compatible, t.platform, t.is_boot
-  from shared.kcidb_tests t
-  where shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.effective_start_time) && $7::text[]
-    and (t.environment_compatible @> array[$1::text] or t.platform = $1)
-    -- As a range, which the effective_start_time index cannot serve: the day keys found the window's
-    -- rows already, and AND-ing them with the index's whole window read far more.
-    and tstzrange($2, $3) @> t.effective_start_time
-    and ($4::text is null or t.origin = $4)
-)
 select
   (select json_build_object('boots', ${passFail('g.boot')}, 'tests', ${passFail('not g.boot')})
-     from (select t.is_boot as boot, t.status, count(*) as n from matched t group by 1, 2) g) as summary,
+     from (
+       select u.boot, u.status, sum(u.n) as n
+       from (
+         ${hourlyCounts('$2', '$3', 7, resultRollupCounts, rawResultCounts)}
+       ) u(boot, status, n)
+       group by 1, 2
+     ) g) as summary,
   (select coalesce(json_agg(x order by x.start_time desc, x.id desc), '[]'::json) from (
      select m.id, m.build_id, m.origin, m.path, m.status, m.start_time, m.start_time_source, m.duration, m.log_url,
        m.environment_compatible, m.platform, b.architecture, b.config_name, b.compiler, b.checkout_id, c.tree_name, c.git_repository_branch,
        c.git_commit_hash
      from (
-       select * from matched
-       where $6::text is null
-         or (start_time, id) < (select a.effective_start_time, a.id from shared.kcidb_tests a where a.id = $6)
-       order by start_time desc, id desc limit $5
+       select t.* from (
+         select t.id, t.build_id, t.origin, t.path, t.status, ${START('t')}, t.duration, t.log_url,
+           t.environment_compatible, t.platform
+         from shared.kcidb_tests t
+         where shared.kcidb_hardware_days(t.environment_compatible, t.platform, t.effective_start_time) && $14::text[]
+           and ${NAMES_HARDWARE}
+           -- As a range, which the effective_start_time index cannot serve: the day keys found the rows already.
+           and tstzrange($2, $3) @> t.effective_start_time
+           and ($4::text is null or t.origin = $4)
+           and ($6::text is null
+             or (t.effective_start_time, t.id) < (select a.effective_start_time, a.id from shared.kcidb_tests a where a.id = $6))
+         order by t.effective_start_time desc, t.id desc limit $5
+       ) t
      ) m
      left join shared.kcidb_builds b on b.id = m.build_id
      left join shared.kcidb_checkouts c on c.id = b.checkout_id

@@ -158,14 +158,17 @@ describe('GithubForge after a crash', () => {
   it('reports a batch of a commit with one listing of its check runs, adopting the lost create found on a later page', async () => {
     const sha = 'b'.repeat(40);
     // Another pipeline's runs: more than a page of 100, so the lost create is on the second.
-    for (let i = 0; i < 120; i++)
-      await forge.createCheckRun(repo, {
-        name: `other:${i}`,
-        headSha: sha,
-        status: 'queued',
-        title: 'queued',
-        summary: '',
-      });
+    const others = async (from: number, to: number) => {
+      for (let i = from; i < to; i++)
+        await forge.createCheckRun(repo, {
+          name: `other:${i}`,
+          headSha: sha,
+          status: 'queued',
+          title: 'queued',
+          summary: '',
+        });
+    };
+    await others(0, 120);
     const lost = await forge.createCheckRun(repo, {
       name: 'srpm-build',
       headSha: sha,
@@ -174,14 +177,7 @@ describe('GithubForge after a crash', () => {
       summary: '',
       externalId: 'pipeline-11:step-1:srpm-builds',
     });
-    for (let i = 120; i < 130; i++)
-      await forge.createCheckRun(repo, {
-        name: `other:${i}`,
-        headSha: sha,
-        status: 'queued',
-        title: 'queued',
-        summary: '',
-      });
+    await others(120, 130);
     const listings = () => github.requests.filter((r) => r.path === `/repos/acme/widget/commits/${sha}/check-runs`);
     const before = listings().length;
 

@@ -4,61 +4,32 @@
 // stable tags: the candidate tag's `-updates` and plain ancestors), and one update per side
 // tag: a newer build tagged since edits it, nothing new adopts it, nothing newer than
 // stable ends in error without asking Bodhi.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type pg from 'pg';
-import { BodhiClient, KojiClient } from '@packflow/clients';
-import { FakeBodhi, FakeKoji } from '@packflow/clients/testing';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { Plan } from '@packflow/config';
-import { createEngine } from '@packflow/engine';
-import {
-  createTestCertificates,
-  createTestDatabase,
-  type TestCertificates,
-  type TestDatabase,
-} from '@packflow/testing';
-import { UPSTREAM_KINDS } from '../model/upstream.kinds.js';
 import { bodhiUpdateActivity } from './bodhi.activities.js';
+import { fedoraFixture } from './fedora.fixture.js';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-let pki: TestCertificates;
-let koji: FakeKoji;
-let bodhi: FakeBodhi;
+const f = fedoraFixture({
+  targets: { f42: { buildTag: 'f42-build', destTag: 'f42-updates-candidate' } },
+  inheritance: { 'f42-updates-candidate': ['f42-updates'], 'f42-updates': ['f42'] },
+});
 let ctx: { projectId: string; commitId: string; trigger: string };
 let sidetag: string;
 let n = 0;
 
-const kojiClient = () =>
-  new KojiClient({
-    hubUrl: koji.hubUrl,
-    auth: { kind: 'certificate', certPath: pki.client('packit').combinedPath },
-    serverCaPath: pki.caPath,
-  });
 const engine = () =>
-  createEngine({
-    db: pool,
-    kinds: UPSTREAM_KINDS,
-    activities: {
-      jobs: {
-        bodhi_update: bodhiUpdateActivity({
-          koji: kojiClient(),
-          bodhi: new BodhiClient({
-            baseUrl: bodhi.url,
-            oidc: { tokenUrl: bodhi.tokenUrl, clientId: 'packflow-bodhi', clientSecret: 'oidc-secret' },
-          }),
-        }),
-      },
-    },
+  f.newEngine({
+    jobs: { bodhi_update: bodhiUpdateActivity({ koji: f.kojiClient(), bodhi: f.bodhiClient() }) },
   });
 
 /** A finished Koji build of this NVR into a target (a side tag's is the side tag). */
 async function built(nvr: string, target: string): Promise<void> {
-  const client = kojiClient();
+  const client = f.kojiClient();
   const path = await client.uploadSrpm(`${nvr}.src.rpm`, Buffer.from(nvr));
-  await koji.finishTask(await client.build(path, target), 'CLOSED');
+  await f.koji.finishTask(await client.build(path, target), 'CLOSED');
 }
 async function tagged(nvr: string, tag: string): Promise<void> {
-  await koji.finishTask(await kojiClient().tagBuild(tag, nvr), 'CLOSED');
+  await f.koji.finishTask(await f.kojiClient().tagBuild(tag, nvr), 'CLOSED');
 }
 
 /** app's bodhi_update of the side tag, waiting for lib. */
@@ -85,48 +56,12 @@ async function run(app: string, lib: string) {
   return (await e.getState(id)).steps[0].targets[0];
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = db.pool();
-  pki = createTestCertificates();
-  koji = await FakeKoji.start({
-    tls: { ...pki.server, clientCa: pki.ca },
-    targets: { f42: { buildTag: 'f42-build', destTag: 'f42-updates-candidate' } },
-    inheritance: { 'f42-updates-candidate': ['f42-updates'], 'f42-updates': ['f42'] },
-  });
-  bodhi = await FakeBodhi.start({
-    clients: { 'packflow-bodhi': { secret: 'oidc-secret', user: 'packit' } },
-    buildExists: (nvr) => koji.hasBuild(nvr),
-    tagBuilds: (tag) => koji.taggedNvrs(tag),
-  });
-});
-
-afterAll(async () => {
-  await Promise.all([koji.close(), bodhi.close()]);
-  pki.remove();
-  await db.drop();
-});
-
 beforeEach(async () => {
-  const app = `app${++n}`;
-  const one = async (text: string, params: unknown[]) => (await pool.query<{ id: string }>(text, params)).rows[0].id;
-  const projectId = await one(
-    `insert into shared.projects (forge, instance_url, namespace, repo) values ('pagure', 'https://src.fedoraproject.org', 'rpms', $1) returning id::text`,
-    [app],
-  );
-  const refId = await one(
-    `insert into shared.project_refs (project_id, kind, name) values ($1, 'branch', 'f42') returning id::text`,
-    [projectId],
-  );
-  const commitId = await one(
-    `insert into shared.commits (project_id, ref_id, sha) values ($1, $2, $3) returning id::text`,
-    [projectId, refId, `${n}`.padStart(40, 'd')],
-  );
-  ctx = { projectId, commitId, trigger: 'koji_build' };
-  sidetag = (await kojiClient().createSideTag('f42-build')).name;
+  ctx = await f.distGitCommit(`app${++n}`, 'f42', `${n}`.padStart(40, 'd'), 'koji_build');
+  sidetag = (await f.kojiClient().createSideTag('f42-build')).name;
 });
 
-const fromTag = () => bodhi.updates.filter((u) => u.from_tag === sidetag);
+const fromTag = () => f.bodhi.updates.filter((u) => u.from_tag === sidetag);
 
 describe('bodhi_update from a side tag', () => {
   it('leaves out a build the branch has stable already, and one older than stable', async () => {
@@ -169,7 +104,7 @@ describe('bodhi_update from a side tag', () => {
     ).toEqual([`${app}-1.0-1.fc42`, `${lib}-2.0-2.fc42`]);
 
     // Nothing new: the update is adopted, Bodhi is not written to.
-    const writes = () => bodhi.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/updates')).length;
+    const writes = () => f.bodhi.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/updates')).length;
     const before = writes();
     expect(await run(app, lib)).toMatchObject({ status: 'success', externalId: made.alias });
     expect(writes()).toBe(before);
@@ -182,11 +117,11 @@ describe('bodhi_update from a side tag', () => {
       await tagged(nvr, 'f42-updates');
       await tagged(nvr, sidetag);
     }
-    const writes = bodhi.requests.filter((r) => r.method === 'POST').length;
+    const writes = f.bodhi.requests.filter((r) => r.method === 'POST').length;
     expect(await run(app, lib)).toMatchObject({
       status: 'error',
       reason: `every build in side tag ${sidetag} is stable in f42 already: nothing to update`,
     });
-    expect(bodhi.requests.filter((r) => r.method === 'POST').length).toBe(writes);
+    expect(f.bodhi.requests.filter((r) => r.method === 'POST').length).toBe(writes);
   });
 });

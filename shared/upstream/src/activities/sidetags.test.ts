@@ -3,51 +3,18 @@
 // reused while Koji has it, a new one once Koji removed it, one even when two builds of the
 // group ask at once, the empty one a crash left adopted; and koji_build with sidetag_group
 // builds into it.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type pg from 'pg';
-import { KojiClient } from '@packflow/clients';
-import { FakeKoji } from '@packflow/clients/testing';
+import { describe, expect, it } from '@jest/globals';
 import type { TargetTask } from '@packflow/engine';
-import {
-  createTestCertificates,
-  createTestDatabase,
-  type TestCertificates,
-  type TestDatabase,
-} from '@packflow/testing';
 import { UpstreamRepository } from '../upstream.repository.js';
+import { fedoraFixture } from './fedora.fixture.js';
 import { kojiBuildActivity } from './koji-build.activities.js';
 import { Sidetags } from './sidetags.js';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-let pki: TestCertificates;
-let koji: FakeKoji;
-
-const client = () =>
-  new KojiClient({
-    hubUrl: koji.hubUrl,
-    auth: { kind: 'certificate', certPath: pki.client('packit').combinedPath },
-    serverCaPath: pki.caPath,
-  });
-const sidetags = () => new Sidetags(client(), new UpstreamRepository(pool));
+const f = fedoraFixture({ targets: { f42: { buildTag: 'f42-build', destTag: 'f42-updates-candidate' } } });
+const client = () => f.kojiClient();
+const sidetags = () => new Sidetags(client(), new UpstreamRepository(f.pool));
 /** Side tags Koji has now, made by packflow's account. */
-const live = () => [...koji.tags.values()].filter((t) => t.sideTagOwner === 'packit').map((t) => t.name);
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = db.pool();
-  pki = createTestCertificates();
-  koji = await FakeKoji.start({
-    tls: { ...pki.server, clientCa: pki.ca },
-    targets: { f42: { buildTag: 'f42-build', destTag: 'f42-updates-candidate' } },
-  });
-});
-
-afterAll(async () => {
-  await koji.close();
-  pki.remove();
-  await db.drop();
-});
+const live = () => [...f.koji.tags.values()].filter((t) => t.sideTagOwner === 'packit').map((t) => t.name);
 
 describe('Sidetags', () => {
   it("makes one side tag per group and branch on the branch target's build tag, and reuses it while Koji has it", async () => {
@@ -80,11 +47,11 @@ describe('Sidetags', () => {
     const other = await sidetags().getOrCreate('grp-other', 'f42');
     const used = (await client().createSideTag('f42-build')).name;
     const task = await client().build('git+https://src.fedoraproject.org/rpms/tagged.git#' + 'f'.repeat(40), used);
-    await koji.finishTask(task, 'CLOSED');
+    await f.koji.finishTask(task, 'CLOSED');
     expect(await client().listTagged(used)).toHaveLength(1);
     const rawhide = (await client().createSideTag('f44-build')).name;
     // The first attempt recorded the row, Koji made the side tag, and the worker died.
-    await new UpstreamRepository(pool).sidetagOf('grp-crash', 'f42');
+    await new UpstreamRepository(f.pool).sidetagOf('grp-crash', 'f42');
     const leftover = (await client().createSideTag('f42-build')).name;
     const before = live().length;
 
@@ -114,7 +81,7 @@ describe('Sidetags', () => {
       idempotencyKey: 'try-grouped-1',
     } as unknown as TargetTask;
     const [submitted] = await activity.submit([task]);
-    expect(koji.task(Number(submitted.externalId)).request[1]).toBe(await sidetags().getOrCreate('grp-build', 'f42'));
+    expect(f.koji.task(Number(submitted.externalId)).request[1]).toBe(await sidetags().getOrCreate('grp-build', 'f42'));
     const waiting = {
       ...task,
       options: { sidetag_group: 'grp-build', dependencies: ['lib'] },

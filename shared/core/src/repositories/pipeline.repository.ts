@@ -2,7 +2,15 @@ import { prepared, type Sql } from '../db/sql.js';
 import type { ItemKinds } from '../model/item-kind.registry.js';
 import { eventJson } from './event.repository.js';
 import { clampLimit, pageOf } from './page.js';
-import { groupTargetsSql, projectJson, stepGroupSql, stepTargetsSql, targetJson } from './step-targets.sql.js';
+import {
+  groupTargetsSql,
+  jsonObjectInJsonbOrder,
+  projectJson,
+  stepGroupSql,
+  stepTargetsSql,
+  targetJson,
+  targetJsonWith,
+} from './step-targets.sql.js';
 import type {
   EventSummary,
   Page,
@@ -31,19 +39,41 @@ const pipelineSummaryFrom = `
 
 /**
  * A target's JSON plus whether it is reused: created before the step that counts it (a
- * step's own targets are created with it, in one transaction).
+ * step's own targets are created with it, in one transaction). Alias `s` is that step.
  */
-const stepTargetJson = `(${targetJson}::jsonb || jsonb_build_object('reused', x.created_at < s.created_at))`;
+const stepTargetJson = targetJsonWith([['reused', 'x.created_at < s.created_at']]);
 
-/** Use case 1's statement for these kinds. */
+/** A step of the whole-pipeline view with its targets (`tx.targets`, may be null). */
+const viewStepJson = jsonObjectInJsonbOrder([
+  ['id', 's.id::text'],
+  ['key', 's.key'],
+  ['job', 's.job'],
+  ['package', 's.package'],
+  ['identifier', 's.identifier'],
+  ['status', 's.status'],
+  ['pipelineId', 's.pipeline_id::text'],
+  ['rerunOf', 's.rerun_of_id::text'],
+  ['options', 's.options'],
+  ['targets', `coalesce(tx.targets, '[]')`],
+]);
+
+/**
+ * Use case 1's statement for these kinds. The link tables are read once for all the
+ * pipeline's steps (`targets`, aggregated by step), not once per step, and the JSON is
+ * built as json in the key order jsonb gives (the view's text stays the same).
+ */
 const viewSql = (kinds: ItemKinds) => `with recursive
         chain(id, rerun_of_id, depth) as (
           select id, rerun_of_id, 0 from shared.pipelines where id = $1
           union all
           select p.id, p.rerun_of_id, chain.depth + 1 from shared.pipelines p join chain on p.id = chain.rerun_of_id
         ),
-        steps as (select * from shared.pipeline_steps where pipeline_id = $1),
-        targets as (${stepTargetsSql(kinds, 'step_id in (select id from steps)')})
+        steps as materialized (select * from shared.pipeline_steps where pipeline_id = $1),
+        targets as (
+          select x.step_id, json_agg(${stepTargetJson} order by x.kind, x.target, x.attempt) as targets
+            from (${stepTargetsSql(kinds, 'step_id in (select id from steps)')}) x
+            join steps s on s.id = x.step_id
+           group by x.step_id)
       select json_build_object(${pipelineSummaryFields},
         'project', ${projectJson('pr')},
         'event', case when e.id is null then null else json_build_object('id', e.id::text, 'type', e.type,
@@ -51,12 +81,8 @@ const viewSql = (kinds: ItemKinds) => `with recursive
         'rerunChain', coalesce((select json_agg(id::text order by depth) from chain where depth > 0), '[]'),
         'reruns', coalesce((select json_agg(q.id::text order by q.id) from shared.pipelines q where q.rerun_of_id = p.id), '[]'),
         'steps', coalesce((
-          select json_agg(${stepSummaryJson('s')}::jsonb || jsonb_build_object(
-                   'pipelineId', s.pipeline_id::text, 'rerunOf', s.rerun_of_id::text, 'options', s.options,
-                   'targets', coalesce((select jsonb_agg(${stepTargetJson} order by x.kind, x.target, x.attempt)
-                                          from targets x where x.step_id = s.id), '[]'))
-                 order by s.id)
-            from steps s), '[]'),
+          select json_agg(${viewStepJson} order by s.id)
+            from steps s left join targets tx on tx.step_id = s.id), '[]'),
         'edges', coalesce((
           select json_agg(json_build_object('from', ed.from_step_id::text, 'to', ed.to_step_id::text, 'target', ed.target)
                           order by ed.id)

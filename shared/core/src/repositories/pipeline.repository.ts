@@ -4,6 +4,7 @@ import { eventJson } from './event.repository.js';
 import { clampLimit, pageOf } from './page.js';
 import {
   groupTargetsSql,
+  jsonObject,
   jsonObjectInJsonbOrder,
   projectJson,
   stepGroupSql,
@@ -20,9 +21,15 @@ import type {
   StepNeighbourhood,
 } from './views.types.js';
 
-const stepSummaryJson = (alias: string) =>
-  `json_build_object('id', ${alias}.id::text, 'key', ${alias}.key, 'job', ${alias}.job, 'package', ${alias}.package,
-     'identifier', ${alias}.identifier, 'status', ${alias}.status)`;
+const stepSummaryFields = (alias: string): [string, string][] => [
+  ['id', `${alias}.id::text`],
+  ['key', `${alias}.key`],
+  ['job', `${alias}.job`],
+  ['package', `${alias}.package`],
+  ['identifier', `${alias}.identifier`],
+  ['status', `${alias}.status`],
+];
+const stepSummaryJson = (alias: string) => jsonObject(stepSummaryFields(alias));
 
 /** Fields of a pipeline list row; expects aliases p (pipeline), c (commit), r (ref), e (event, may be null). */
 const pipelineSummaryFields = `
@@ -45,12 +52,7 @@ const stepTargetJson = targetJsonWith([['reused', 'x.created_at < s.created_at']
 
 /** A step of the whole-pipeline view with its targets (`tx.targets`, may be null). */
 const viewStepJson = jsonObjectInJsonbOrder([
-  ['id', 's.id::text'],
-  ['key', 's.key'],
-  ['job', 's.job'],
-  ['package', 's.package'],
-  ['identifier', 's.identifier'],
-  ['status', 's.status'],
+  ...stepSummaryFields('s'),
   ['pipelineId', 's.pipeline_id::text'],
   ['rerunOf', 's.rerun_of_id::text'],
   ['options', 's.options'],

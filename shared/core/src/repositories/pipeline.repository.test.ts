@@ -70,6 +70,14 @@ describe('PipelineRepository', () => {
     expect(copr.targets.every((t) => t.reused === false)).toBe(true);
   });
 
+  it('use case 1 prints steps and targets with their keys in the order jsonb gives them', async () => {
+    // The view once merged jsonb objects; it builds json now, and its text must not change.
+    const view = (await new PipelineRepository(pool, ITEM_KINDS).getView(s.pipelineId))!;
+    const { rows } = await pool.query<{ steps: unknown }>('select $1::jsonb as steps', [JSON.stringify(view.steps)]);
+    expect(view.steps.some((st) => st.targets.length > 0)).toBe(true);
+    expect(JSON.stringify(view.steps)).toBe(JSON.stringify(rows[0].steps));
+  });
+
   it('use case 1 on the rerun: shared items are the same rows, the redone chroot is a new attempt', async () => {
     const view = (await oneStatement((p) => p.getView(s.rerunPipelineId)))!;
     expect(view.rerunOf).toBe(s.pipelineId);

@@ -2,7 +2,16 @@ import { prepared, type Sql } from '../db/sql.js';
 import type { ItemKinds } from '../model/item-kind.registry.js';
 import { eventJson } from './event.repository.js';
 import { clampLimit, pageOf } from './page.js';
-import { groupTargetsSql, projectJson, stepGroupSql, stepTargetsSql, targetJson } from './step-targets.sql.js';
+import {
+  groupTargetsSql,
+  jsonObject,
+  jsonObjectInJsonbOrder,
+  projectJson,
+  stepGroupSql,
+  stepTargetsSql,
+  targetJson,
+  targetJsonWith,
+} from './step-targets.sql.js';
 import type {
   EventSummary,
   Page,
@@ -12,9 +21,15 @@ import type {
   StepNeighbourhood,
 } from './views.types.js';
 
-const stepSummaryJson = (alias: string) =>
-  `json_build_object('id', ${alias}.id::text, 'key', ${alias}.key, 'job', ${alias}.job, 'package', ${alias}.package,
-     'identifier', ${alias}.identifier, 'status', ${alias}.status)`;
+const stepSummaryFields = (alias: string): [string, string][] => [
+  ['id', `${alias}.id::text`],
+  ['key', `${alias}.key`],
+  ['job', `${alias}.job`],
+  ['package', `${alias}.package`],
+  ['identifier', `${alias}.identifier`],
+  ['status', `${alias}.status`],
+];
+const stepSummaryJson = (alias: string) => jsonObject(stepSummaryFields(alias));
 
 /** Fields of a pipeline list row; expects aliases p (pipeline), c (commit), r (ref), e (event, may be null). */
 const pipelineSummaryFields = `
@@ -31,11 +46,29 @@ const pipelineSummaryFrom = `
 
 /**
  * A target's JSON plus whether it is reused: created before the step that counts it (a
- * step's own targets are created with it, in one transaction).
+ * step's own targets are created with it, in one transaction). Alias `s` is that step.
  */
-const stepTargetJson = `(${targetJson}::jsonb || jsonb_build_object('reused', x.created_at < s.created_at))`;
+const stepTargetJson = targetJsonWith([['reused', 'x.created_at < s.created_at']]);
 
-/** Use case 1's statement for these kinds. */
+/** A step of the whole-pipeline view (alias `s`) with its targets. */
+const viewStepJson = jsonObjectInJsonbOrder([
+  ...stepSummaryFields('s'),
+  ['pipelineId', 's.pipeline_id::text'],
+  ['rerunOf', 's.rerun_of_id::text'],
+  ['options', 's.options'],
+  [
+    'targets',
+    `coalesce((select json_agg(${stepTargetJson} order by x.kind, x.target, x.attempt)
+                 from targets x where x.step_id = s.id), '[]')`,
+  ],
+]);
+
+/**
+ * Use case 1's statement for these kinds. The JSON is built as json, in the key order
+ * jsonb gives (the view's text stays the same): converting each object to jsonb and
+ * merging with `||` cost a fifth of the read. (Reading the link tables once for all steps,
+ * aggregated by step, measured no faster than these per-step index probes.)
+ */
 const viewSql = (kinds: ItemKinds) => `with recursive
         chain(id, rerun_of_id, depth) as (
           select id, rerun_of_id, 0 from shared.pipelines where id = $1
@@ -51,11 +84,7 @@ const viewSql = (kinds: ItemKinds) => `with recursive
         'rerunChain', coalesce((select json_agg(id::text order by depth) from chain where depth > 0), '[]'),
         'reruns', coalesce((select json_agg(q.id::text order by q.id) from shared.pipelines q where q.rerun_of_id = p.id), '[]'),
         'steps', coalesce((
-          select json_agg(${stepSummaryJson('s')}::jsonb || jsonb_build_object(
-                   'pipelineId', s.pipeline_id::text, 'rerunOf', s.rerun_of_id::text, 'options', s.options,
-                   'targets', coalesce((select jsonb_agg(${stepTargetJson} order by x.kind, x.target, x.attempt)
-                                          from targets x where x.step_id = s.id), '[]'))
-                 order by s.id)
+          select json_agg(${viewStepJson} order by s.id)
             from steps s), '[]'),
         'edges', coalesce((
           select json_agg(json_build_object('from', ed.from_step_id::text, 'to', ed.to_step_id::text, 'target', ed.target)

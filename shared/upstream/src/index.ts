@@ -7,7 +7,8 @@ export * from './model/koji-build.entity.js';
 export * from './model/test-run.entity.js';
 export * from './model/job-run.entity.js';
 export * from './model/step-links.entity.js';
-export { UpstreamService, type UpstreamServiceDeps } from './handlers/upstream.service.js';
+export { UpstreamService } from './handlers/upstream.service.js';
+export type { UpstreamServiceDeps } from './handlers/upstream.service.types.js';
 export { TestResultsRecorder, kcidbPath } from './handlers/test-results.recorder.js';
 export { UpstreamRepository, type EventRow, type TestOrigin } from './upstream.repository.js';
 export {

@@ -7,7 +7,8 @@ import type pg from 'pg';
 import type { Plan } from '@packflow/config';
 import { createTestDatabase, type TestDatabase } from '@packflow/testing';
 import { UPSTREAM_KINDS } from '@packflow/upstream';
-import { createEngine, type EngineOptions, type PipelineEngine } from '../pipeline.engine.js';
+import type { EngineOptions } from '../engine.options.js';
+import { createEngine, type PipelineEngine } from '../pipeline.engine.js';
 import type { EngineActivities, PipelineState } from '../engine.types.js';
 import { FakeActivities } from './fake-activities.js';
 

@@ -9,59 +9,30 @@ import {
   triggerOf,
   type PackitConfig,
   type PlanEvent,
-  type ReleaseTable,
 } from '@packflow/config';
 import { ConflictError, PackflowError, type Logger } from '@packflow/core';
-import type { PipelineEngine } from '@packflow/engine';
-import type { EventMessage, EventMessageMeta, EventOfType, EventType } from '@packflow/events';
-import type { TestingFarmClient } from '@packflow/clients';
+import type { EventMessage, EventMessageMeta } from '@packflow/events';
 import { commentOnce } from '@packflow/forges';
 import { ForgeRegistry } from '../forge/forge.registry.js';
 import { coprSignalOf } from '../activities/copr.activities.js';
 import { testSignalOf } from '../activities/testing-farm.activities.js';
 import { parseCheckRunId } from '../check-run.id.js';
-import type { EventRow, UpstreamRepository } from '../upstream.repository.js';
-import { distGitConfig, distGitHead, type DistGit } from './dist-git.config.js';
+import type { EventRow } from '../upstream.repository.js';
+import { distGitConfig, distGitHead } from './dist-git.config.js';
 import { commandStepOptions, distGitCommandRun } from './dist-git.commands.js';
 import { startIssueRetrigger } from './issue-retrigger.js';
 import { pushedByOf } from './dist-git.facts.js';
 import { installationOf, resultTargetOf } from './event.targets.js';
 import { helpText } from './help.text.js';
-import type { KojiEventsHandler } from './koji-events.handler.js';
-import type { TestResultsRecorder } from './test-results.recorder.js';
-
-export interface UpstreamServiceDeps {
-  repository: UpstreamRepository;
-  engine: PipelineEngine;
-  forges: ForgeRegistry;
-  releases: ReleaseTable;
-  testingFarm: TestingFarmClient;
-  results: TestResultsRecorder;
-  logger: Logger;
-  /** The Fedora dist-git identity (pull_from_upstream reads its config there); none: those events are left alone. */
-  distGit?: DistGit;
-  /** What Koji's messages start on dist-git (side tags, builds packflow did not make); none: left alone. */
-  koji?: KojiEventsHandler;
-}
-
-/** A typed event as it arrives in a message (with its event id). */
-type Msg<T extends EventType> = EventOfType<T> & EventMessageMeta;
-type TriggerEvent = Msg<
-  | 'pull_request.opened'
-  | 'pull_request.reopened'
-  | 'pull_request.synchronize'
-  | 'push.branch'
-  | 'push.tag'
-  | 'release.published'
->;
-type CommentEvent = Msg<'pull_request.comment' | 'commit.comment' | 'issue.comment'>;
-/** The project an event is about and, for a result, the deployment owning its pipeline. */
-type EventProject = { forge: string; instanceUrl: string; namespace?: string; repo?: string; owner?: string | null };
-/** Events on a forge repository (they carry the project). */
-type ForgeEvent = TriggerEvent | CommentEvent | Msg<'pull_request.closed'>;
-
-/** The config at a commit and its errors; undefined when the repository has none. */
-type ConfigAt = { config?: PackitConfig; errors: string[] } | undefined;
+import type {
+  CommentEvent,
+  ConfigAt,
+  EventProject,
+  ForgeEvent,
+  Msg,
+  TriggerEvent,
+  UpstreamServiceDeps,
+} from './upstream.service.types.js';
 
 export class UpstreamService {
   constructor(private readonly d: UpstreamServiceDeps) {}

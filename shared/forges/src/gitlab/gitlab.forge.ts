@@ -36,8 +36,15 @@ import {
 import { HttpFailure, networkFailure, toServiceError } from '@packflow/clients';
 import { singleAttemptRequester } from './gitlab.requester.js';
 import {
+  changedPaths,
   mergeRequestOf,
   projectOf,
+  statusOf,
+  type CommitStatus,
+  type CommitStatusInput,
+  type DiffBody,
+  type GitlabStatusState,
+  type StatusBody,
   type GitlabMergeRequest,
   type GitlabNote,
   type GitlabProject,
@@ -47,28 +54,15 @@ import {
   type ProjectBody,
 } from './gitlab.types.js';
 
-export type { GitlabMergeRequest, GitlabNote, GitlabProject, NewMergeRequest } from './gitlab.types.js';
-
-export type GitlabStatusState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
-
-export interface CommitStatusInput {
-  state: GitlabStatusState;
-  name: string;
-  targetUrl?: string;
-  /** One line; GitLab keeps 255 characters. */
-  description?: string;
-  ref?: string;
-}
-
-export interface CommitStatus {
-  id: string;
-  name: string;
-  status: string;
-  sha: string;
-  ref: string | null;
-  targetUrl: string | null;
-  description: string | null;
-}
+export type {
+  CommitStatus,
+  CommitStatusInput,
+  GitlabMergeRequest,
+  GitlabNote,
+  GitlabProject,
+  GitlabStatusState,
+  NewMergeRequest,
+} from './gitlab.types.js';
 
 export interface GitlabForgeOptions {
   /** The instance, e.g. `https://gitlab.com`. */
@@ -148,7 +142,7 @@ export class GitlabForge implements ForgeClient {
         ...(input.targetUrl ? { targetUrl: input.targetUrl } : {}),
         ...(input.description !== undefined ? { description: clip(input.description, 255) } : {}),
       });
-      return status(data as unknown as StatusBody);
+      return statusOf(data as unknown as StatusBody);
     } catch (error) {
       if (error instanceof HttpFailure && error.status === 400 && /cannot transition status/i.test(error.detail)) {
         const existing = await this.findCommitStatus(repo, sha, input.name, input.ref);
@@ -167,7 +161,7 @@ export class GitlabForge implements ForgeClient {
         all: true,
       })) as unknown as StatusBody[];
       const latest = list.filter((s) => s.name === name).sort((a, b) => b.id - a.id)[0];
-      return latest ? status(latest) : undefined;
+      return latest ? statusOf(latest) : undefined;
     } catch (error) {
       throw this.error(error, `list commit statuses "${name}" of ${project}@${sha.slice(0, 12)}`);
     }
@@ -242,7 +236,7 @@ export class GitlabForge implements ForgeClient {
         const diffs = (await this.mergeRequests.allDiffs(project, range.pullRequest, {
           perPage: 100,
         })) as unknown as DiffBody[];
-        return paths(diffs);
+        return changedPaths(diffs);
       } catch (error) {
         throw this.error(error, `list the changes of merge request ${project}!${range.pullRequest}`);
       }
@@ -251,7 +245,7 @@ export class GitlabForge implements ForgeClient {
       const compare = (await this.repositories.compare(project, range.base, range.head)) as unknown as {
         diffs?: DiffBody[];
       };
-      return paths(compare.diffs ?? []);
+      return changedPaths(compare.diffs ?? []);
     } catch (error) {
       throw this.error(error, `compare ${range.base.slice(0, 12)}...${range.head.slice(0, 12)} in ${project}`);
     }
@@ -465,45 +459,9 @@ export class GitlabForge implements ForgeClient {
   }
 }
 
-interface StatusBody {
-  id: number;
-  name: string;
-  status: string;
-  sha: string;
-  ref?: string | null;
-  target_url?: string | null;
-  description?: string | null;
-}
-
-interface DiffBody {
-  old_path?: string;
-  new_path?: string;
-}
-
-function status(body: StatusBody): CommitStatus {
-  return {
-    id: String(body.id),
-    name: body.name,
-    status: body.status,
-    sha: body.sha,
-    ref: body.ref ?? null,
-    targetUrl: body.target_url ?? null,
-    description: body.description ?? null,
-  };
-}
-
 function permissionOf(accessLevel: number): Permission {
   const role = ROLE_NAMES.find(([level]) => accessLevel >= level)?.[1] ?? 'none';
   return { role, accessLevel, canRunCommands: accessLevel >= COMMAND_ACCESS_LEVEL };
-}
-
-function paths(diffs: DiffBody[]): string[] {
-  const out = new Set<string>();
-  for (const d of diffs) {
-    if (d.new_path) out.add(d.new_path);
-    if (d.old_path) out.add(d.old_path);
-  }
-  return [...out];
 }
 
 function clip(text: string, max: number): string {

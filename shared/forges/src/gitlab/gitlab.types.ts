@@ -102,3 +102,62 @@ export function mergeRequestOf(body: MergeRequestBody): GitlabMergeRequest {
     author: body.author?.username ?? null,
   };
 }
+
+export type GitlabStatusState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
+
+export interface CommitStatusInput {
+  state: GitlabStatusState;
+  name: string;
+  targetUrl?: string;
+  /** One line; GitLab keeps 255 characters. */
+  description?: string;
+  ref?: string;
+}
+
+export interface CommitStatus {
+  id: string;
+  name: string;
+  status: string;
+  sha: string;
+  ref: string | null;
+  targetUrl: string | null;
+  description: string | null;
+}
+
+export interface StatusBody {
+  id: number;
+  name: string;
+  status: string;
+  sha: string;
+  ref?: string | null;
+  target_url?: string | null;
+  description?: string | null;
+}
+
+export interface DiffBody {
+  old_path?: string;
+  new_path?: string;
+}
+
+/** A commit status as GitLab's API answers it. */
+export function statusOf(body: StatusBody): CommitStatus {
+  return {
+    id: String(body.id),
+    name: body.name,
+    status: body.status,
+    sha: body.sha,
+    ref: body.ref ?? null,
+    targetUrl: body.target_url ?? null,
+    description: body.description ?? null,
+  };
+}
+
+/** Every path a list of diffs touches (old and new names). */
+export function changedPaths(diffs: DiffBody[]): string[] {
+  const out = new Set<string>();
+  for (const d of diffs) {
+    if (d.new_path) out.add(d.new_path);
+    if (d.old_path) out.add(d.old_path);
+  }
+  return [...out];
+}

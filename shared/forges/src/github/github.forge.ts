@@ -19,53 +19,16 @@ import {
 } from '../forge.types.js';
 import { GithubAppTokens, type GithubAppIdentity, type InstallationToken } from './github-app.auth.js';
 import { githubError, octokitFailure } from './github-errors.js';
+import { checkRunOf, RERUN_ACTIONS, type CheckRun, type CheckRunAction, type CheckRunInput } from './github.checks.js';
 
-export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
-export type CheckRunConclusion =
-  'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
-
-/** A button on a check run; GitHub sends `check_run.requested_action` with its identifier. */
-export interface CheckRunAction {
-  /** At most 20 characters. */
-  label: string;
-  /** At most 40 characters. */
-  description: string;
-  /** At most 20 characters. */
-  identifier: string;
-}
-
-/** The buttons on every packflow check run (packit-service #1307). */
-export const RERUN_ACTIONS: readonly CheckRunAction[] = [
-  { label: 'Re-run failed', description: 'Re-run the failed targets of this run', identifier: 'rerun-failed' },
-  { label: 'Re-run all', description: 'Re-run the whole pipeline', identifier: 'rerun-all' },
-];
-
-export interface CheckRunInput {
-  name: string;
-  headSha: string;
-  status: CheckRunStatus;
-  conclusion?: CheckRunConclusion;
-  detailsUrl?: string;
-  externalId?: string;
-  title: string;
-  summary: string;
-  text?: string;
-  startedAt?: string;
-  completedAt?: string;
-  /** Buttons; default RERUN_ACTIONS, `false` for none. */
-  actions?: readonly CheckRunAction[] | false;
-}
-
-export interface CheckRun {
-  id: string;
-  name: string;
-  headSha: string;
-  status: CheckRunStatus;
-  conclusion: string | null;
-  detailsUrl: string | null;
-  externalId: string | null;
-  htmlUrl: string | null;
-}
+export {
+  RERUN_ACTIONS,
+  type CheckRun,
+  type CheckRunAction,
+  type CheckRunConclusion,
+  type CheckRunInput,
+  type CheckRunStatus,
+} from './github.checks.js';
 
 export interface GithubForgeOptions extends GithubAppIdentity {
   /** REST API root (default `https://api.github.com`; GHE: `https://host/api/v3`). */
@@ -145,7 +108,7 @@ export class GithubForge implements ForgeClient {
           head_sha: input.headSha,
           ...this.checkRunFields(input),
         });
-        return checkRun(data);
+        return checkRunOf(data);
       },
     );
   }
@@ -163,7 +126,7 @@ export class GithubForge implements ForgeClient {
           ...(input.name ? { name: input.name } : {}),
           ...this.checkRunFields(input),
         });
-        return checkRun(data);
+        return checkRunOf(data);
       },
     );
   }
@@ -180,7 +143,7 @@ export class GithubForge implements ForgeClient {
         headers,
       });
       const run = data.check_runs[0];
-      return run ? checkRun(run) : undefined;
+      return run ? checkRunOf(run) : undefined;
     });
   }
 
@@ -195,7 +158,7 @@ export class GithubForge implements ForgeClient {
         per_page: 100,
         headers,
       });
-      return runs.map(checkRun);
+      return runs.map(checkRunOf);
     });
   }
 
@@ -462,30 +425,6 @@ export class GithubForge implements ForgeClient {
       return { installationId: current, auth: await this.tokens.token(current) };
     }
   }
-}
-
-interface CheckRunData {
-  id: number;
-  name: string;
-  head_sha: string;
-  status: string;
-  conclusion?: string | null;
-  details_url?: string | null;
-  external_id?: string | null;
-  html_url?: string | null;
-}
-
-function checkRun(data: CheckRunData): CheckRun {
-  return {
-    id: String(data.id),
-    name: data.name,
-    headSha: data.head_sha,
-    status: data.status as CheckRunStatus,
-    conclusion: data.conclusion ?? null,
-    detailsUrl: data.details_url ?? null,
-    externalId: data.external_id ?? null,
-    htmlUrl: data.html_url ?? null,
-  };
 }
 
 function paths(files: { filename: string; previous_filename?: string }[]): string[] {

@@ -1,8 +1,8 @@
-// The fake Koji hub's small parts: Koji's fault codes, who an sslLogin is (certificate or
-// Kerberos principal), the upload store (`rawUpload` chunks written at their offsets with the
-// hub's checks, `checkUpload`), the NVR a source builds, the tag record with its queries
-// (`listSideTags`, `getFullInheritance`), and `listTasks`.
-import type { FakeRequest } from '@packflow/testing';
+// The fake Koji hub's small parts: its options and sessions, Koji's fault codes, who an
+// sslLogin is (certificate or Kerberos principal), the upload store (`rawUpload` chunks
+// written at their offsets with the hub's checks, `checkUpload`), the NVR a source builds,
+// the tag record with its queries (`listSideTags`, `getFullInheritance`), and `listTasks`.
+import type { FakeRequest, FakeTls } from '@packflow/testing';
 import { adler32Hex } from './adler32.js';
 import { taskRecord, type FakeKojiTask } from './fake-koji.messages.js';
 import { encodeCall, type XmlRpcValue } from './xmlrpc.codec.js';
@@ -205,4 +205,39 @@ export function splitKwargs(params: XmlRpcValue[]): Args {
 /** Parameters as the XML-RPC text Koji stores for a task's request. */
 export function encodeParams(params: XmlRpcValue[]): string {
   return encodeCall('build', params).replace(/^[\s\S]*?<params>|<\/params>[\s\S]*$/g, '');
+}
+
+export interface FakeKojiOptions {
+  tls: FakeTls;
+  /** Certificate common names that are Koji users (default `packit`). */
+  users?: string[];
+  /**
+   * Kerberos logins, the hub behind Apache's mod_auth_gssapi: the proxy passes the principal
+   * it verified in `x-remote-user` with this token in `x-gssapi-proxy-token` (a principal
+   * claimed without the token is ignored, as REMOTE_USER cannot come from a client), and
+   * `principals` maps principals to users (unknown ones are refused).
+   */
+  kerberos?: { proxyToken: string; principals: Record<string, string> };
+  /** Build targets: name -> build and destination tag (default rawhide and f41-candidate). */
+  targets?: Record<string, { buildTag: string; destTag: string }>;
+  /** Tag inheritance: tag -> its parents, nearest first (`f42-updates-candidate` -> `f42-updates`, `f42`). */
+  inheritance?: Record<string, string[]>;
+  /** Where buildsys messages go (bearer token), as the bus bridge takes them. */
+  messages?: { url: string; token: string };
+  /** Also hands every message to this (a test's publisher onto RabbitMQ, as fedora-messaging). */
+  onMessage?: (message: Record<string, unknown>) => Promise<void>;
+  environment?: string;
+  firstTaskId?: number;
+}
+
+/** A logged-in session: its Koji-Session-Id/Key and the call numbers it has used. */
+export interface Session {
+  id: number;
+  key: string;
+  user: string;
+  /** The Kerberos principal of a GSSAPI login, null for a certificate one. */
+  principal: string | null;
+  userId: number;
+  lastCallnum: number | null;
+  expired: boolean;
 }

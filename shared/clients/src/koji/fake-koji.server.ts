@@ -7,14 +7,7 @@
 // asking twice builds twice), builds, tags, side tags and tagging. Tests move tasks on with
 // startTask/finishTask; the fake then sends the buildsys messages Koji would.
 import { randomBytes } from 'node:crypto';
-import {
-  deliver,
-  FakeHttpServer,
-  type Delivery,
-  type FakeRequest,
-  type FakeResponse,
-  type FakeTls,
-} from '@packflow/testing';
+import { deliver, FakeHttpServer, type Delivery, type FakeRequest, type FakeResponse } from '@packflow/testing';
 import {
   AUTH,
   checkUpload,
@@ -32,8 +25,12 @@ import {
   splitKwargs,
   storeChunk,
   type Args,
+  type FakeKojiOptions,
+  type Session,
   type Tag,
 } from './fake-koji.hub.js';
+
+export type { FakeKojiOptions } from './fake-koji.hub.js';
 import {
   BUILD_STATE,
   buildRecord,
@@ -48,40 +45,6 @@ import {
   type FakeKojiTask,
 } from './fake-koji.messages.js';
 import { decodeCall, encodeFault, encodeResponse, type XmlRpcValue } from './xmlrpc.codec.js';
-
-export interface FakeKojiOptions {
-  tls: FakeTls;
-  /** Certificate common names that are Koji users (default `packit`). */
-  users?: string[];
-  /**
-   * Kerberos logins, the hub behind Apache's mod_auth_gssapi: the proxy passes the principal
-   * it verified in `x-remote-user` with this token in `x-gssapi-proxy-token` (a principal
-   * claimed without the token is ignored, as REMOTE_USER cannot come from a client), and
-   * `principals` maps principals to users (unknown ones are refused).
-   */
-  kerberos?: { proxyToken: string; principals: Record<string, string> };
-  /** Build targets: name -> build and destination tag (default rawhide and f41-candidate). */
-  targets?: Record<string, { buildTag: string; destTag: string }>;
-  /** Tag inheritance: tag -> its parents, nearest first (`f42-updates-candidate` -> `f42-updates`, `f42`). */
-  inheritance?: Record<string, string[]>;
-  /** Where buildsys messages go (bearer token), as the bus bridge takes them. */
-  messages?: { url: string; token: string };
-  /** Also hands every message to this (a test's publisher onto RabbitMQ, as fedora-messaging). */
-  onMessage?: (message: Record<string, unknown>) => Promise<void>;
-  environment?: string;
-  firstTaskId?: number;
-}
-
-interface Session {
-  id: number;
-  key: string;
-  user: string;
-  /** The Kerberos principal of a GSSAPI login, null for a certificate one. */
-  principal: string | null;
-  userId: number;
-  lastCallnum: number | null;
-  expired: boolean;
-}
 
 export class FakeKoji extends FakeHttpServer {
   readonly tasks = new Map<number, FakeKojiTask>();

@@ -119,6 +119,24 @@ function bodies(): Body[] {
   return out;
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime (fields 14 and 15 of stat), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** This process's CPU time (user + system, ms). */
+function loadCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_CPU_PROF=<dir>: write a CPU profile of the scheduler process there.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -213,8 +231,13 @@ async function sendAll(): Promise<void> {
   const nc = await connect({ servers: nats.url });
   try {
     const warm = await run((sent) => sent < WARMUP);
+    const cpuBefore = { scheduler: processCpuMs(child.pid), load: loadCpuMs() };
     const deadline = performance.now() + SECONDS * 1000;
     const { latencies, accepted, failed, seconds } = await run(() => performance.now() < deadline);
+    // CPU per accepted webhook in the measured window: steadier than events/s when other
+    // processes share the machine, so A/B comparisons read it next to the throughput.
+    const schedulerCpuMs = (processCpuMs(child.pid) - cpuBefore.scheduler) / accepted;
+    const loadCpuPerEventMs = (loadCpuMs() - cpuBefore.load) / accepted;
     const perSecond = accepted / seconds;
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
@@ -252,6 +275,7 @@ async function sendAll(): Promise<void> {
           `${failed + warm.failed ? `, ${failed + warm.failed} not accepted` : ''}`,
         `  accepted/s: ${Math.round(perSecond)}   (target 2000)`,
         `  latency ms: p50 ${round(p50)}  p99 ${round(p99)}  max ${round(latencies.at(-1) ?? NaN)}   (target p99 < 50)`,
+        `  CPU ms per accepted webhook: scheduler ${round(schedulerCpuMs, 3)}, load ${round(loadCpuPerEventMs, 3)}`,
         `  accepted (warm-up included) ${acceptedAll}: ${recorded.events} events and ${recorded.outbox} outbox rows recorded,` +
           ` ${recorded.published} published, ${inStream} in stream ${stream}` +
           ` (the relay finished ${round(drainSeconds, 1)} s after the load)${complete ? '' : '  MISMATCH'}`,
@@ -267,6 +291,8 @@ async function sendAll(): Promise<void> {
         p50Ms: round(p50),
         p99Ms: round(p99),
         maxMs: round(latencies.at(-1) ?? NaN),
+        schedulerCpuMsPerEvent: round(schedulerCpuMs, 3),
+        loadCpuMsPerEvent: round(loadCpuPerEventMs, 3),
         acceptedWithWarmup: acceptedAll,
         events: recorded.events,
         outbox: recorded.outbox,

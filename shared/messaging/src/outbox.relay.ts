@@ -33,7 +33,8 @@ interface OutboxRow {
   id: string;
   subject: string;
   msg_id: string;
-  payload: unknown;
+  /** The jsonb payload as JSON text. */
+  payload: string;
   headers: MessageHeaders | null;
 }
 
@@ -169,6 +170,8 @@ export class OutboxRelay {
   private async relayBatch(): Promise<RelayPass> {
     const client = await this.options.database.connect();
     try {
+      // The payload is read as text and published as it is: parsing it (pg's jsonb
+      // reader) only to stringify it again for NATS cost the relay twice over.
       // begin and the claim in one round trip (a simple query of three statements; the
       // batch size is an integer checked in the constructor). The commit that marks rows
       // published does not wait for its WAL flush: lost in a database crash, those rows
@@ -176,7 +179,7 @@ export class OutboxRelay {
       // flush bought nothing but a second fsync per intake batch (bench/intake).
       const claimed = (await client.query(
         `begin; set local synchronous_commit = off;
-         select id, subject, msg_id, payload, headers from shared.outbox
+         select id, subject, msg_id, payload::text as payload, headers from shared.outbox
           where published_at is null order by id limit ${this.batchSize} for update skip locked`,
       )) as unknown as Array<{ rows: OutboxRow[] }>;
       const { rows } = claimed[2];
@@ -229,7 +232,7 @@ export class OutboxRelay {
     }
     const settled = await Promise.allSettled(
       rows.map((r) =>
-        this.publisher.publish(r.subject, r.payload, { msgId: r.msg_id, headers: r.headers ?? undefined }),
+        this.publisher.publishJson(r.subject, r.payload, { msgId: r.msg_id, headers: r.headers ?? undefined }),
       ),
     );
     return settled.map((s) => (s.status === 'fulfilled' ? undefined : (s.reason as Error).message.slice(0, 2000)));

@@ -11,7 +11,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -20,6 +19,7 @@ import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
 import { startScheduler } from '@packflow/scheduler';
 import { createTestDatabase, sharedFixturesDir, startNatsServer, waitFor } from '@packflow/testing';
 import { isQuick, percentile, report, round } from './lib/bench.util.js';
+import { Http1Connection } from './lib/http1.client.js';
 
 const SECRET = 'bench-webhook-secret';
 const CONCURRENCY = 32;
@@ -169,38 +169,30 @@ async function sendAll(): Promise<void> {
     BENCH_STREAM: stream,
   });
   const target = new URL('/webhooks/github', url);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  // One keep-alive connection per request in flight, as node:http's agent kept them; the
+  // lean client spares the load process's CPU, which shares the 2 cores with the scheduler.
+  const connections = Array.from({ length: CONCURRENCY }, () => new Http1Connection(target));
   const prepared = bodies();
   let next = 0;
 
-  const send = (): Promise<number> => {
+  const send = async (connection: Http1Connection): Promise<number> => {
     const n = next++;
     const { body: shape, shaAt } = prepared[n % prepared.length];
     const body = Buffer.from(shape);
     body.write(n.toString(16).padStart(40, '0'), shaAt, 'latin1');
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-    return new Promise((resolve, reject) => {
-      const req = request(
-        target,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': body.length,
-            'x-github-event': 'pull_request',
-            'x-github-delivery': randomUUID(),
-            'x-hub-signature-256': signature,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.once('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.once('error', reject);
-      req.end(body);
-    });
+    const response = await connection.request(
+      'POST',
+      target.pathname,
+      {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': signature,
+      },
+      body,
+    );
+    return response.status;
   };
 
   /** Keeps CONCURRENCY requests in flight until `more()` says stop; returns latencies (ms) of accepted ones. */
@@ -213,11 +205,11 @@ async function sendAll(): Promise<void> {
     let failed = 0;
     const t0 = performance.now();
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
+      connections.map(async (connection) => {
         while (more(sent)) {
           sent++;
           const t = performance.now();
-          const status = await send();
+          const status = await send(connection);
           if (status === 202) {
             accepted++;
             latencies.push(performance.now() - t);
@@ -305,7 +297,7 @@ async function sendAll(): Promise<void> {
     if (failed + warm.failed > 0 || !complete) process.exitCode = 1;
   } finally {
     await nc.close();
-    agent.destroy();
+    for (const connection of connections) connection.close();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     await Promise.all([db.drop(), nats.dispose()]);

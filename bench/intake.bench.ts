@@ -11,7 +11,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -20,6 +19,7 @@ import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
 import { startScheduler } from '@packflow/scheduler';
 import { createTestDatabase, sharedFixturesDir, startNatsServer, waitFor } from '@packflow/testing';
 import { isQuick, percentile, report, round } from './lib/bench.util.js';
+import { Http1Connection } from './lib/http1.client.js';
 
 const SECRET = 'bench-webhook-secret';
 const CONCURRENCY = 32;
@@ -119,6 +119,24 @@ function bodies(): Body[] {
   return out;
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime (fields 14 and 15 of stat), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** This process's CPU time (user + system, ms). */
+function loadCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_CPU_PROF=<dir>: write a CPU profile of the scheduler process there.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -151,38 +169,30 @@ async function sendAll(): Promise<void> {
     BENCH_STREAM: stream,
   });
   const target = new URL('/webhooks/github', url);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  // One keep-alive connection per request in flight, as node:http's agent kept them; the
+  // lean client spares the load process's CPU, which shares the 2 cores with the scheduler.
+  const connections = Array.from({ length: CONCURRENCY }, () => new Http1Connection(target));
   const prepared = bodies();
   let next = 0;
 
-  const send = (): Promise<number> => {
+  const send = async (connection: Http1Connection): Promise<number> => {
     const n = next++;
     const { body: shape, shaAt } = prepared[n % prepared.length];
     const body = Buffer.from(shape);
     body.write(n.toString(16).padStart(40, '0'), shaAt, 'latin1');
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-    return new Promise((resolve, reject) => {
-      const req = request(
-        target,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': body.length,
-            'x-github-event': 'pull_request',
-            'x-github-delivery': randomUUID(),
-            'x-hub-signature-256': signature,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.once('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.once('error', reject);
-      req.end(body);
-    });
+    const response = await connection.request(
+      'POST',
+      target.pathname,
+      {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': signature,
+      },
+      body,
+    );
+    return response.status;
   };
 
   /** Keeps CONCURRENCY requests in flight until `more()` says stop; returns latencies (ms) of accepted ones. */
@@ -195,11 +205,11 @@ async function sendAll(): Promise<void> {
     let failed = 0;
     const t0 = performance.now();
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
+      connections.map(async (connection) => {
         while (more(sent)) {
           sent++;
           const t = performance.now();
-          const status = await send();
+          const status = await send(connection);
           if (status === 202) {
             accepted++;
             latencies.push(performance.now() - t);
@@ -213,8 +223,13 @@ async function sendAll(): Promise<void> {
   const nc = await connect({ servers: nats.url });
   try {
     const warm = await run((sent) => sent < WARMUP);
+    const cpuBefore = { scheduler: processCpuMs(child.pid), load: loadCpuMs() };
     const deadline = performance.now() + SECONDS * 1000;
     const { latencies, accepted, failed, seconds } = await run(() => performance.now() < deadline);
+    // CPU per accepted webhook in the measured window: steadier than events/s when other
+    // processes share the machine, so A/B comparisons read it next to the throughput.
+    const schedulerCpuMs = (processCpuMs(child.pid) - cpuBefore.scheduler) / accepted;
+    const loadCpuPerEventMs = (loadCpuMs() - cpuBefore.load) / accepted;
     const perSecond = accepted / seconds;
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
@@ -252,6 +267,7 @@ async function sendAll(): Promise<void> {
           `${failed + warm.failed ? `, ${failed + warm.failed} not accepted` : ''}`,
         `  accepted/s: ${Math.round(perSecond)}   (target 2000)`,
         `  latency ms: p50 ${round(p50)}  p99 ${round(p99)}  max ${round(latencies.at(-1) ?? NaN)}   (target p99 < 50)`,
+        `  CPU ms per accepted webhook: scheduler ${round(schedulerCpuMs, 3)}, load ${round(loadCpuPerEventMs, 3)}`,
         `  accepted (warm-up included) ${acceptedAll}: ${recorded.events} events and ${recorded.outbox} outbox rows recorded,` +
           ` ${recorded.published} published, ${inStream} in stream ${stream}` +
           ` (the relay finished ${round(drainSeconds, 1)} s after the load)${complete ? '' : '  MISMATCH'}`,
@@ -267,6 +283,8 @@ async function sendAll(): Promise<void> {
         p50Ms: round(p50),
         p99Ms: round(p99),
         maxMs: round(latencies.at(-1) ?? NaN),
+        schedulerCpuMsPerEvent: round(schedulerCpuMs, 3),
+        loadCpuMsPerEvent: round(loadCpuPerEventMs, 3),
         acceptedWithWarmup: acceptedAll,
         events: recorded.events,
         outbox: recorded.outbox,
@@ -279,7 +297,7 @@ async function sendAll(): Promise<void> {
     if (failed + warm.failed > 0 || !complete) process.exitCode = 1;
   } finally {
     await nc.close();
-    agent.destroy();
+    for (const connection of connections) connection.close();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     await Promise.all([db.drop(), nats.dispose()]);

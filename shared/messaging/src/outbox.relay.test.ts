@@ -102,6 +102,33 @@ describe('OutboxRelay', () => {
     );
   });
 
+  it('publishes rows whose notification came while it settled after a pass (no poll to fall back on)', async () => {
+    const spec = newStream();
+    // A settle long enough that the second row's NOTIFY surely lands inside it.
+    const relay = new OutboxRelay({
+      database: db.pool(),
+      nats: nc,
+      logger,
+      streams: [spec],
+      pollIntervalMs: 600_000,
+      settleMs: 2_000,
+    });
+    relay.start();
+    try {
+      await writeRows(spec.prefix, ['first']);
+      await waitFor(published(spec.prefix, 1), { what: 'the first row to be published' });
+      await writeRows(spec.prefix, ['during-settle-1', 'during-settle-2']);
+      await waitFor(published(spec.prefix, 3), { what: 'the rows written while it settled to be published' });
+    } finally {
+      await relay.stop();
+    }
+    expect((await streamContents(jsm, spec.name)).map((c) => c.header)).toEqual([
+      'first',
+      'during-settle-1',
+      'during-settle-2',
+    ]);
+  });
+
   it('lets two relays share the outbox: every row is claimed and published by exactly one', async () => {
     const spec = newStream();
     const ids = Array.from({ length: 120 }, (_, i) => String(i).padStart(3, '0'));

@@ -37,7 +37,9 @@ export function parseUntrustedJson(text: string, options: { what?: string; maxDe
   if (maxDepth !== undefined && exceedsDepth(value, maxDepth)) {
     throw new ValidationError(`${what} nests deeper than ${maxDepth} levels`, { limit: 'json_depth', maxDepth });
   }
-  return NEEDS_REPAIR.test(text) ? repaired(value) : value;
+  // Most bodies hold no `\u` escape at all: looking for that first (about 1 µs for a
+  // 22 KB webhook) spares them the pattern's scan (about 15 µs).
+  return text.includes('\\u') && NEEDS_REPAIR.test(text) ? repaired(value) : value;
 }
 
 /** Replaces unstorable characters in every string and key, without recursion (any depth). */

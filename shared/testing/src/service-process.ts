@@ -7,6 +7,8 @@ import { repoRoot } from './env.js';
 import { waitFor } from './wait-for.js';
 
 export interface ServiceProcess {
+  /** Its process id (with `through: 'pnpm'`, pnpm's), for reading its CPU time from /proc. */
+  pid: number;
   /** Everything it wrote on stdout so far. */
   output(): string;
   /** Everything it wrote on stderr so far (where Node reports what killed it). */
@@ -54,6 +56,7 @@ export function spawnServiceMain(
     child.once('exit', (code, signal) => resolve((exit = { code, signal }))),
   );
   return {
+    pid: child.pid!,
     output: () => out,
     errorOutput: () => err,
     exited: () => exit,

@@ -32,7 +32,7 @@ const stack = await startUpstreamStack(
   {
     services: 'processes',
     schedulerEnv: stream,
-    nodeOptions: process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` : undefined,
+    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
   },
 );
 /** CPU time (ms) of a process so far: utime + stime of /proc/<pid>/stat, in clock ticks of 10 ms (Linux's USER_HZ). */

@@ -85,8 +85,8 @@ export interface StackOptions {
    * thread spends ~20 ms CPU per pipeline, which capped it near 50 pipelines/s on 2 cores.
    */
   services?: 'in-process' | 'processes';
-  /** With `services: 'processes'`: NODE_OPTIONS of the service processes (such as `--cpu-prof`). */
-  nodeOptions?: string;
+  /** With `services: 'processes'`: arguments for node in each service process (such as `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 const SECRET = 'stack-webhook-secret';
@@ -112,11 +112,11 @@ export async function startUpstreamStack(
   ): Promise<RunningService> => {
     if (options.services !== 'processes')
       return name === 'scheduler' ? startScheduler({ env, logger }) : startUpstreamWorker({ env, logger });
-    const child = spawnServiceMain(`services/${name}/src/main.ts`, {
-      ...env,
-      LOG_LEVEL: 'info',
-      ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
-    });
+    const child = spawnServiceMain(
+      `services/${name}/src/main.ts`,
+      { ...env, LOG_LEVEL: 'info' },
+      { nodeArgs: options.nodeArgs },
+    );
     // Started processes on a busy machine may take a while; the wait ends as soon as it is up.
     const url = await child.waitForOutput(
       (out) => new RegExp(`"url":"(http://[^"]+)","msg":"${name} started"`).exec(out)?.[1],

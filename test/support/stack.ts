@@ -106,10 +106,7 @@ export async function startUpstreamStack(
   const nats = await startNatsServer();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const processes: { name: string; pid: number }[] = [];
-  const start = async (
-    name: 'scheduler' | 'upstream-worker',
-    env: Record<string, string>,
-  ): Promise<RunningService> => {
+  const start = async (name: 'scheduler' | 'upstream-worker', env: Record<string, string>): Promise<RunningService> => {
     if (options.services !== 'processes')
       return name === 'scheduler' ? startScheduler({ env, logger }) : startUpstreamWorker({ env, logger });
     const child = spawnServiceMain(

@@ -29,7 +29,7 @@ describe('ConfigCache', () => {
   it('hands out frozen results: a caller cannot change what the next one gets', () => {
     const cache = new ConfigCache();
     const { config } = cache.load(text('fedora-41-x86_64'), '.packit.yaml');
-    expect(() => config!.jobs[0].targets.push({ value: 'x' } as never)).toThrow(TypeError);
+    expect(() => config!.jobs[0].targets!.push({ value: 'x' } as never)).toThrow(TypeError);
     expect(() => ((config!.jobs[0] as { type: string }).type = 'tests')).toThrow(TypeError);
   });
 

@@ -3,8 +3,16 @@
 // the first Copr submission (the SRPM build's Copr id recorded), one pull request at a
 // time; throughput: pipelines started per second under a burst (whose latencies, also
 // printed, include the queueing a burst causes).
+// The scheduler and the upstream worker each run in a process of their own, as deployed
+// (logging at their default level, info); the fakes and this load share this process.
+// With all of them on one JS thread (before issue 16) the ~20 ms of CPU each pipeline
+// costs capped the burst near 50 pipelines/s however many cores were free.
+// BENCH_CPU_PROF=<dir>: CPU profiles of the service processes, written there on exit.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createLogger } from '@packflow/core';
 import { buildAndTestConfig, startUpstreamStack } from '@packflow/e2e';
+import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
 import { waitFor } from '@packflow/testing';
 import { isQuick, percentile, report, round } from './lib/bench.util.js';
 
@@ -15,9 +23,31 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
 const REPO = 'acme/widget';
 const CHROOTS = ['fedora-41-x86_64', 'fedora-42-x86_64', 'fedora-rawhide-x86_64'];
 
+/** The run's own stream and consumer (on a nats-server of its own, too). */
+const run = randomUUID().slice(0, 8);
+const stream = { JETSTREAM_STREAM: `${PACKFLOW_EVENTS_STREAM}_BENCH_${run}` };
 const stack = await startUpstreamStack(
-  createLogger({ name: 'bench', level: (process.env.BENCH_LOG_LEVEL as 'debug') ?? 'error' }),
+  createLogger({ name: 'bench', level: 'error' }),
+  { ...stream, WORKER_DURABLE: `upstream-worker-bench-${run}` },
+  {
+    services: 'processes',
+    schedulerEnv: stream,
+    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+  },
 );
+/** CPU time (ms) of a process so far: utime + stime of /proc/<pid>/stat, in clock ticks of 10 ms (Linux's USER_HZ). */
+const cpuMsOf = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+/** CPU time (ms) so far of this process (load and fakes) and of each service process. */
+const cpuMs = () => {
+  const own = process.cpuUsage();
+  return [
+    { name: 'load and fakes', ms: (own.user + own.system) / 1000 },
+    ...stack.processes.map((p) => ({ name: p.name, ms: cpuMsOf(p.pid) })),
+  ];
+};
 try {
   const { github, db } = stack;
   const total = LATENCY_RUNS + PULL_REQUESTS;
@@ -57,7 +87,7 @@ try {
 
   // 2. Throughput: a burst, IN_FLIGHT webhooks at a time.
   const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
+  const cpu0 = cpuMs();
   const callsBefore = github.requests.length;
   let next = LATENCY_RUNS;
   let rejected = 0;
@@ -86,8 +116,8 @@ try {
     timeoutMs: 600_000,
     intervalMs: 20,
   });
-  const cpu = process.cpuUsage(cpu0);
-  const cpuMsPerPipeline = (cpu.user + cpu.system) / 1000 / burst.length;
+  const cpu = cpuMs().map((p, i) => ({ name: p.name, ms: (p.ms - cpu0[i].ms) / burst.length }));
+  const cpuMsPerPipeline = cpu.reduce((sum, p) => sum + p.ms, 0);
   const callsOf = (from: number) => {
     const counts = new Map<string, number>();
     for (const r of github.requests.slice(from)) {
@@ -110,11 +140,12 @@ try {
   report(
     'e2e',
     [
-      `${CHROOTS.length} chroots per pull request; scheduler, worker, fakes and this load all in one process on this machine`,
+      `${CHROOTS.length} chroots per pull request; scheduler and upstream worker each a process of its own, fakes and this load in another, on this machine`,
       `webhook accepted -> first Copr submission, one at a time (${latencies.length} pull requests): p50 ${round(p50, 1)} ms, p99 ${round(p99, 1)} ms`,
       `burst of ${PULL_REQUESTS} pull requests, ${IN_FLIGHT} webhooks in flight (${rejected} not accepted): ` +
         `${round(burst.length / seconds, 1)} pipelines started/s; accepted -> Copr p50 ${round(b50, 1)} ms, p99 ${round(b99, 1)} ms (queueing included)`,
-      `burst cost per pipeline, until its checks are on GitHub: ${round(cpuMsPerPipeline, 1)} ms CPU, ${round(githubCalls, 1)} GitHub API calls`,
+      `burst cost per pipeline, until its checks are on GitHub: ${round(cpuMsPerPipeline, 1)} ms CPU ` +
+        `(${cpu.map((p) => `${p.name} ${round(p.ms, 1)}`).join(', ')}), ${round(githubCalls, 1)} GitHub API calls`,
     ],
     {
       latency_p50_ms: round(p50, 2),
@@ -124,6 +155,7 @@ try {
       burst_p50_ms: round(b50, 2),
       burst_p99_ms: round(b99, 2),
       cpu_ms_per_pipeline: round(cpuMsPerPipeline, 2),
+      ...Object.fromEntries(cpu.map((p) => [`cpu_ms_${p.name.replace(/\W+/g, '_')}`, round(p.ms, 2)])),
       github_calls_per_pipeline: round(githubCalls, 2),
     },
   );

@@ -1,6 +1,7 @@
 // The whole upstream stack for end-to-end tests and benchmarks: a database of its own, a
-// nats-server of its own, the scheduler and the upstream worker as separate apps, and
-// fake GitHub, GitLab, Copr and Testing Farm reached through the real clients.
+// nats-server of its own, the scheduler and the upstream worker as separate apps (in this
+// process, or each its own `main.ts` in a process of its own as deployed), and fake
+// GitHub, GitLab, Copr and Testing Farm reached through the real clients.
 import { generateKeyPairSync } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -12,6 +13,7 @@ import {
   createTestDatabase,
   FakeCopr,
   FakeTestingFarm,
+  spawnServiceMain,
   startNatsServer,
   waitFor,
   type TestDatabase,
@@ -33,6 +35,8 @@ export interface UpstreamStack {
   worker: RunningService;
   /** Every upstream worker deployment started. */
   workers: RunningService[];
+  /** With `services: 'processes'`: the service processes (scheduler first), for their CPU time. */
+  processes: { name: string; pid: number }[];
   /** The deployment's GitHub App identity (env), for another service of the stack (the web). */
   githubIdentity: Record<string, string>;
   /**
@@ -62,7 +66,10 @@ export interface StackOptions {
    * its own URL (GITHUB_INSTANCE_URL) instead of https://github.com.
    */
   githubWebAtFake?: boolean;
-  /** More of the scheduler's environment (its fedora-messaging consumer's broker and queue). */
+  /**
+   * More of the scheduler's environment (its fedora-messaging consumer's broker and queue;
+   * JETSTREAM_STREAM, which the workers then need too, and `settled()` looks at).
+   */
   schedulerEnv?: Record<string, string>;
   /**
    * The installations of the (one) GitHub App, as the fake GitHub answers them; default:
@@ -70,6 +77,16 @@ export interface StackOptions {
    * from, and a deployment acts only on its own App's installations.
    */
   githubInstallations?: { id: number; account: string; repositories: '*' | string[] }[];
+  /**
+   * `in-process` (default): the scheduler and the workers are apps in this process, logging
+   * through the given logger. `processes`: each runs its service's own `main.ts` in a
+   * process of its own, as deployed (LOG_LEVEL info: its started line carries its URL),
+   * while the fakes stay here. The e2e benchmark's burst needs this: everything on one JS
+   * thread spends ~20 ms CPU per pipeline, which capped it near 50 pipelines/s on 2 cores.
+   */
+  services?: 'in-process' | 'processes';
+  /** With `services: 'processes'`: arguments for node in each service process (such as `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 const SECRET = 'stack-webhook-secret';
@@ -88,17 +105,39 @@ export async function startUpstreamStack(
   const db = await createTestDatabase();
   const nats = await startNatsServer();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const scheduler = await startScheduler({
-    env: {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      SCHEDULER_PORT: '0',
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITLAB_WEBHOOK_TOKEN,
-      MESSAGES_TOKEN,
-      ...options.schedulerEnv,
-    },
-    logger,
+  const processes: { name: string; pid: number }[] = [];
+  const start = async (name: 'scheduler' | 'upstream-worker', env: Record<string, string>): Promise<RunningService> => {
+    if (options.services !== 'processes')
+      return name === 'scheduler' ? startScheduler({ env, logger }) : startUpstreamWorker({ env, logger });
+    const child = spawnServiceMain(
+      `services/${name}/src/main.ts`,
+      { ...env, LOG_LEVEL: 'info' },
+      { nodeArgs: options.nodeArgs },
+    );
+    // Started processes on a busy machine may take a while; the wait ends as soon as it is up.
+    const url = await child.waitForOutput(
+      (out) => new RegExp(`"url":"(http://[^"]+)","msg":"${name} started"`).exec(out)?.[1],
+      `${name} started`,
+      120_000,
+    );
+    processes.push({ name, pid: child.pid });
+    return {
+      name,
+      url,
+      async close() {
+        const exit = await child.terminate();
+        if (exit.code !== 0) throw new Error(`${name} exited with ${JSON.stringify(exit)}: ${child.errorOutput()}`);
+      },
+    };
+  };
+  const scheduler = await start('scheduler', {
+    DATABASE_URL: db.url,
+    NATS_URL: nats.url,
+    SCHEDULER_PORT: '0',
+    GITHUB_WEBHOOK_SECRET: SECRET,
+    GITLAB_WEBHOOK_TOKEN,
+    MESSAGES_TOKEN,
+    ...options.schedulerEnv,
   });
   const [github, gitlab, copr, tf] = await Promise.all([
     FakeGithub.start({
@@ -149,7 +188,7 @@ export async function startUpstreamStack(
         })
       : undefined;
   if (options.deployments === 'two-gitlab-tokens') gitlab.addToken(SECOND_GITLAB_TOKEN, 'second-bot');
-  const deployments =
+  const deployments: Record<string, string>[] =
     options.deployments === 'two-gitlab-tokens'
       ? [
           { WORKER_DURABLE: 'upstream-gitlab-a', ...gitlabIdentity },
@@ -173,9 +212,10 @@ export async function startUpstreamStack(
           : [{ ...githubIdentity, ...gitlabIdentity }];
   const workers: RunningService[] = [];
   for (const identity of deployments)
-    workers.push(await startUpstreamWorker({ env: { ...common, ...identity, ...workerEnv }, logger }));
+    workers.push(await start('upstream-worker', { ...common, ...identity, ...workerEnv }));
   const worker = workers[0];
-  const durables = deployments.map((d) => ('WORKER_DURABLE' in d ? d.WORKER_DURABLE : 'upstream-worker'));
+  const durables = deployments.map((d) => workerEnv.WORKER_DURABLE ?? d.WORKER_DURABLE ?? 'upstream-worker');
+  const stream = options.schedulerEnv?.JETSTREAM_STREAM ?? 'PACKFLOW_EVENTS';
   const settled = async () => {
     await waitFor(
       async () =>
@@ -185,11 +225,11 @@ export async function startUpstreamStack(
     const nc = await connect({ servers: nats.url });
     try {
       const jsm = await jetstreamManager(nc);
-      const { state } = await jsm.streams.info('PACKFLOW_EVENTS');
+      const { state } = await jsm.streams.info(stream);
       for (const durable of durables) {
         await waitFor(
           async () => {
-            const info = await jsm.consumers.info('PACKFLOW_EVENTS', durable);
+            const info = await jsm.consumers.info(stream, durable);
             return info.ack_floor.stream_seq >= state.last_seq && info.num_ack_pending === 0 && info.num_pending === 0;
           },
           { what: `${durable} to acknowledge every message` },
@@ -211,6 +251,7 @@ export async function startUpstreamStack(
     scheduler,
     worker,
     workers,
+    processes,
     githubIdentity,
     async close() {
       for (const w of workers) await w.close();

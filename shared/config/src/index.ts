@@ -4,6 +4,7 @@ export type * from './config.types.js';
 export type * from './plan-event.types.js';
 export { findConfigFile, CONFIG_FILE_NAMES } from './config.finder.js';
 export { loadConfig, type LoadOptions } from './config.loader.js';
+export { ConfigCache } from './config.cache.js';
 export { formatDiagnostic } from './config.reporter.js';
 export {
   loadReleaseTable,

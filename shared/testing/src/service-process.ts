@@ -7,6 +7,8 @@ import { repoRoot } from './env.js';
 import { waitFor } from './wait-for.js';
 
 export interface ServiceProcess {
+  /** Its process id (with `through: 'pnpm'`, pnpm's), for reading its CPU time from /proc. */
+  pid: number;
   /** Everything it wrote on stdout so far. */
   output(): string;
   /** Everything it wrote on stderr so far (where Node reports what killed it). */
@@ -26,6 +28,8 @@ export interface ServiceProcess {
 export interface ServiceProcessOptions {
   /** `node` (default): `node --import ./tools/register.mjs <main>`; `pnpm`: the service's `start` script. */
   through?: 'node' | 'pnpm';
+  /** Arguments for node itself (through `node` only), such as `--cpu-prof`, which NODE_OPTIONS may not carry. */
+  nodeArgs?: string[];
 }
 
 /** Spawns `node --import ./tools/register.mjs <main>` (or its pnpm script) from the repository root, with JSON logs. */
@@ -38,7 +42,7 @@ export function spawnServiceMain(
   const service = main.replace(/\/src\/main\.ts$/, '');
   const [command, args] = viaPnpm
     ? ['pnpm', ['--silent', '--filter', `./${service}`, 'start']]
-    : [process.execPath, ['--import', './tools/register.mjs', main]];
+    : [process.execPath, [...(options.nodeArgs ?? []), '--import', './tools/register.mjs', main]];
   const child: ChildProcessWithoutNullStreams = spawn(command, args, {
     cwd: repoRoot(),
     // A worker's metrics on a free port: tests run side by side.
@@ -54,6 +58,7 @@ export function spawnServiceMain(
     child.once('exit', (code, signal) => resolve((exit = { code, signal }))),
   );
   return {
+    pid: child.pid!,
     output: () => out,
     errorOutput: () => err,
     exited: () => exit,

@@ -2,8 +2,8 @@
 // controller calls `handle`, tests may call it directly.
 import {
   CONFIG_FILE_NAMES,
+  ConfigCache,
   formatDiagnostic,
-  loadConfig,
   plan,
   planEventOf,
   triggerOf,
@@ -35,7 +35,12 @@ import type {
 } from './upstream.service.types.js';
 
 export class UpstreamService {
-  constructor(private readonly d: UpstreamServiceDeps) {}
+  /** The configs read so far, by their text: most commits of a project carry the same one. */
+  private readonly configs: ConfigCache;
+
+  constructor(private readonly d: UpstreamServiceDeps) {
+    this.configs = new ConfigCache({ releases: d.releases });
+  }
 
   async handle(event: EventMessage, logger: Logger = this.d.logger): Promise<void> {
     // Every upstream deployment receives every upstream event: each acts on the projects
@@ -117,7 +122,7 @@ export class UpstreamService {
     for (const name of CONFIG_FILE_NAMES) {
       const text = await forge.fileContent(ForgeRegistry.repo(event.project), name, sha);
       if (text === undefined) continue;
-      const loaded = loadConfig(text, name, { releases: this.d.releases });
+      const loaded = this.configs.load(text, name);
       const errors = loaded.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic);
       return { config: errors.length ? undefined : loaded.config, errors };
     }

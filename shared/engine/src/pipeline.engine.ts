@@ -13,7 +13,6 @@ import {
   type ItemKind,
   type Sql,
   type SqlPool,
-  type TargetStatus,
 } from '@packflow/core';
 import type { Plan } from '@packflow/config';
 import { Dispatcher } from './dispatcher.js';
@@ -32,13 +31,7 @@ import type {
 import { failureOf, firstReportOf, noEffects, pend, type Effects } from './decision.effects.js';
 import { changesOf, ReportQueue } from './report.queue.js';
 import { rerunAll, rerunFailed, rerunFrom, rerunSelected, rerunTargets, type StepRerun } from './rerun.selector.js';
-import {
-  EngineStore,
-  markReportsDue,
-  type PipelineSpec,
-  type ReportSeqs,
-  type StepSpec,
-} from './store/engine.store.js';
+import { EngineStore, markReportsDue, type PipelineSpec, type StepSpec } from './store/engine.store.js';
 import { notifyDue } from './store/due.notify.js';
 import type { SignalTarget } from './store/signal.store.js';
 import { predecessorsOf, settle, type Transition } from './transitions.js';

@@ -142,7 +142,8 @@ try {
       `speed-up at p50: ${round(n50 / p50, 1)}x`,
       `engine: start + full run of ${signals.signals} signals over ${signals.pipelines} pipelines: ` +
         `${round(signals.msPerSignal)} ms per signal, ${round(signals.msPerStart)} ms per start ` +
-        `(${round(signals.statementsPerSignal, 1)} and ${round(signals.statementsPerStart, 1)} statements)`,
+        `(${round(signals.statementsPerSignal, 1)} and ${round(signals.statementsPerStart, 1)} statements, ` +
+        `${round(signals.roundTripsPerSignal, 1)} and ${round(signals.roundTripsPerStart, 1)} round trips)`,
     ],
     {
       pipelines: PIPELINES,
@@ -156,6 +157,8 @@ try {
       signal_ms: round(signals.msPerSignal, 3),
       statements_per_start: round(signals.statementsPerStart, 2),
       statements_per_signal: round(signals.statementsPerSignal, 2),
+      round_trips_per_start: round(signals.roundTripsPerStart, 2),
+      round_trips_per_signal: round(signals.roundTripsPerSignal, 2),
     },
   );
 } finally {

@@ -44,13 +44,28 @@ const plan: Plan = {
   skipped: [],
 };
 
-/** Counts the statements (round trips) every pg client of this process sends while `counting` is on. */
+/**
+ * Counts the statements every pg client of this process sends while `counting` is on, and
+ * the round trips among them: a statement sent while another of the same connection is
+ * still in flight (pipeline mode: a transaction's begin, a last write before the commit)
+ * rides on that one's round trip.
+ */
 let counting = false;
 let statements = 0;
+let roundTrips = 0;
+const inFlight = new WeakMap<pg.Client, number>();
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const busy = (inFlight.get(this) ?? 0) > 0;
   if (counting) statements++;
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
+  if (counting && !busy) roundTrips++;
+  const result = (query as (...a: unknown[]) => unknown).apply(this, args);
+  if (result instanceof Promise) {
+    inFlight.set(this, (inFlight.get(this) ?? 0) + 1);
+    const done = () => void inFlight.set(this, inFlight.get(this)! - 1);
+    result.then(done, done);
+  }
+  return result;
 } as typeof query;
 
 /**
@@ -89,6 +104,8 @@ export async function runSignals(pool: pg.Pool, pipelines: number, warmUp = 3) {
   let signals = 0;
   let startStatements = 0;
   let signalStatements = 0;
+  let startTrips = 0;
+  let signalTrips = 0;
   for (let i = 0; i < warmUp + pipelines; i++) {
     const timed = i >= warmUp;
     const commit = await pool.query(
@@ -97,16 +114,19 @@ export async function runSignals(pool: pg.Pool, pipelines: number, warmUp = 3) {
     );
     let t = performance.now();
     let before = statements;
+    let tripsBefore = roundTrips;
     counting = timed;
     await engine.start(plan, { projectId: rows[0].project_id, commitId: commit.rows[0].id, trigger: 'commit' });
     await engine.idle();
     if (timed) startMs += performance.now() - t;
     if (timed) startStatements += statements - before;
+    if (timed) startTrips += roundTrips - tripsBefore;
     while (submitted.length > 0) {
       const s = submitted.shift()!;
       const kind = s.job === 'srpm_build' ? 'srpm_build' : s.job === 'copr_build' ? 'copr_build' : 'tests';
       t = performance.now();
       before = statements;
+      tripsBefore = roundTrips;
       await engine.signal(
         { kind, externalId: s.externalId, target: kind === 'copr_build' ? s.target : undefined },
         { state: 'success' },
@@ -115,6 +135,7 @@ export async function runSignals(pool: pg.Pool, pipelines: number, warmUp = 3) {
       if (!timed) continue;
       signalMs += performance.now() - t;
       signalStatements += statements - before;
+      signalTrips += roundTrips - tripsBefore;
       signals++;
     }
     counting = false;
@@ -127,5 +148,8 @@ export async function runSignals(pool: pg.Pool, pipelines: number, warmUp = 3) {
     /** Statements sent to PostgreSQL (round trips, begin and commit included), after commit too. */
     statementsPerSignal: signalStatements / signals,
     statementsPerStart: startStatements / pipelines,
+    /** Of those, the round trips (statements not sent behind one in flight). */
+    roundTripsPerSignal: signalTrips / signals,
+    roundTripsPerStart: startTrips / pipelines,
   };
 }

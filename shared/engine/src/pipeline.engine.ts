@@ -6,13 +6,13 @@ import {
   ConflictError,
   inTransaction,
   isFinal,
+  isPipelined,
   metrics,
   ItemKinds,
   NotFoundError,
   type ItemKind,
   type Sql,
   type SqlPool,
-  type TargetStatus,
 } from '@packflow/core';
 import type { Plan } from '@packflow/config';
 import { Dispatcher } from './dispatcher.js';
@@ -28,45 +28,13 @@ import type {
   TargetState,
   TargetTask,
 } from './engine.types.js';
+import { failureOf, firstReportOf, noEffects, pend, type Effects } from './decision.effects.js';
 import { changesOf, ReportQueue } from './report.queue.js';
 import { rerunAll, rerunFailed, rerunFrom, rerunSelected, rerunTargets, type StepRerun } from './rerun.selector.js';
-import {
-  EngineStore,
-  markReportsDue,
-  type PipelineSpec,
-  type ReportSeqs,
-  type StepSpec,
-} from './store/engine.store.js';
+import { EngineStore, markReportsDue, type PipelineSpec, type StepSpec } from './store/engine.store.js';
 import { notifyDue } from './store/due.notify.js';
 import type { SignalTarget } from './store/signal.store.js';
 import { predecessorsOf, settle, type Transition } from './transitions.js';
-
-/** What a transaction decided; carried out after it commits. */
-interface Effects {
-  tasks: TargetTask[];
-  cancels: TargetTask[];
-  changes: TargetChange[];
-  /** The report sequence each changed pipeline reached in this transaction. */
-  reportSeqs: ReportSeqs;
-  /** Triggers of the pipelines started, and results of those finished (counted after commit). */
-  started: string[];
-  finished: TargetStatus[];
-}
-
-/** Marks the changes of the pipeline a decision created as its first report (TargetChange.firstReport). */
-function firstReportOf(pipelineId: string, effects: Effects): Effects {
-  for (const change of effects.changes) if (change.pipeline.id === pipelineId) change.firstReport = true;
-  return effects;
-}
-
-const noEffects = (): Effects => ({
-  tasks: [],
-  cancels: [],
-  changes: [],
-  reportSeqs: new Map(),
-  started: [],
-  finished: [],
-});
 
 /**
  * The durable pipeline engine. Every decision is made inside a PostgreSQL transaction
@@ -173,7 +141,10 @@ export class PipelineEngine {
       if (found.status === undefined) return { applied: false, note: 'unknown target' };
       const { targetId } = found;
       if (!found.applied) return { applied: false, note: `target already ${found.status}`, targetId };
-      for (const [id, seq] of found.reportSeqs) effects.reportSeqs.set(id, seq);
+      for (const [id, seq] of found.reportSeqs) {
+        effects.reportSeqs.set(id, seq);
+        effects.marked.add(id);
+      }
       const kind = 'ref' in target ? target.ref.kind : target.kind;
       await this.advancePipelines(tx, found.states, effects, [`${kind}:${targetId}`], true);
       return { applied: true, targetId };
@@ -313,23 +284,38 @@ export class PipelineEngine {
 
   /**
    * Runs one decision in a transaction: `fn` changes the state and collects the effects;
-   * before commit, the pipelines whose targets changed are marked as owing a report.
+   * before commit, the pipelines whose targets changed are marked as owing a report. Its
+   * statements are planned once (TransactionOptions.genericPlans): they find rows by id and
+   * by external id, through indexes whatever the values.
    */
   private async decide<T>(fn: (tx: Sql, effects: Effects) => Promise<T>): Promise<{ value: T; effects: Effects }> {
-    return inTransaction(this.pool, async (tx) => {
-      const effects = noEffects();
-      const value = await fn(tx, effects);
-      // Pipelines written through writeAdvance are marked already; any other changed one here.
-      if (this.reporting && effects.changes.length > 0) {
-        const changed = [...new Set(effects.changes.flatMap((c) => c.pipelineIds))].filter(
-          (id) => !effects.reportSeqs.has(id),
-        );
-        for (const [id, seq] of await markReportsDue(tx, changed, this.reportGraceMs)) effects.reportSeqs.set(id, seq);
-      }
-      // Nothing runs here after commit: the workers are told at commit that work is due.
-      if (this.options.recordOnly && (effects.tasks.length > 0 || effects.changes.length > 0)) await notifyDue(tx);
-      return { value, effects };
-    });
+    const effects = noEffects();
+    const value = await inTransaction(
+      this.pool,
+      async (tx) => {
+        try {
+          const value = await fn(tx, effects);
+          // Pipelines written through writeAdvance are marked already; any other changed one here.
+          const changed = [...new Set(effects.changes.flatMap((c) => c.pipelineIds))].filter(
+            (id) => !effects.marked.has(id),
+          );
+          if (this.reporting && changed.length > 0)
+            for (const [id, seq] of await markReportsDue(tx, changed, this.reportGraceMs))
+              effects.reportSeqs.set(id, seq);
+          // Nothing runs here after commit: the workers are told at commit that work is due.
+          if (this.options.recordOnly && (effects.tasks.length > 0 || effects.changes.length > 0)) await notifyDue(tx);
+          // A client that sends one query at a time: the commit waits for them anyway.
+          if (!isPipelined(tx)) await Promise.all(effects.pending);
+          return value;
+        } catch (error) {
+          throw (await failureOf(effects)) ?? error;
+        }
+      },
+      { genericPlans: true },
+    );
+    // Sent before the commit, answered before it: a failure here rolled the commit back.
+    await Promise.all(effects.pending);
+    return { value, effects };
   }
 
   /**
@@ -380,9 +366,10 @@ export class PipelineEngine {
   ): Promise<void> {
     effects.changes.push(...changes);
     const due = this.reporting
-      ? new Set(changes.flatMap((c) => c.pipelineIds).filter((id) => !effects.reportSeqs.has(id)))
+      ? new Set(changes.flatMap((c) => c.pipelineIds).filter((id) => !effects.marked.has(id)))
       : new Set<string>();
-    const { statuses, reportSeqs } = await this.store.advance(tx, {
+    for (const id of due) effects.marked.add(id);
+    const { statuses, reportSeqs } = this.store.advance(tx, {
       transitions,
       leaseMs: this.leaseMs,
       states,
@@ -390,7 +377,12 @@ export class PipelineEngine {
       graceMs: this.reportGraceMs,
       rowsWritten,
     });
-    for (const [id, seq] of reportSeqs) effects.reportSeqs.set(id, seq);
+    pend(
+      effects,
+      reportSeqs.then((seqs) => {
+        for (const [id, seq] of seqs) effects.reportSeqs.set(id, seq);
+      }),
+    );
     for (const state of states) {
       const status = statuses.get(state.id)!;
       if (isFinal(status) && !isFinal(state.status)) effects.finished.push(status);

@@ -36,6 +36,18 @@ describe('Database', () => {
     expect(rows).toEqual([{ id: 1, note: 'kept' }]);
   });
 
+  it('commits nothing when a write sent just before the commit (not waited for) fails', async () => {
+    let last: Promise<unknown> | undefined;
+    await database.transaction(async (tx) => {
+      await tx.query('insert into t values (3, $1)', ['written first']);
+      last = tx.query('insert into t values (3, $1)', ['duplicate, left in flight']);
+      last.catch(() => {});
+    });
+    await expect(last).rejects.toMatchObject({ code: '23505' });
+    const { rows } = await database.query('select id from t where id = 3');
+    expect(rows).toEqual([]);
+  });
+
   it('runs prepared statements and names itself in pg_stat_activity', async () => {
     const { rows } = await database.query({
       name: 'database-test-self',

@@ -66,6 +66,11 @@ export class Database extends pg.Pool implements Transactional {
       max: options.max ?? 10,
       application_name: options.name,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 30_000,
+      // Queries made while one is running go out at once (each still has its own Sync, so
+      // one's error does not skip the next): a transaction's `begin` travels with its first
+      // statement (inTransaction). Not where connections share one session (PGlite, see
+      // namedStatements): there one connection's messages must not wait behind another's.
+      pipeline: options.namedStatements !== false,
     });
     const log = options.logger.child({ component: 'database' });
     // An idle connection failed: the pool has already dropped it.

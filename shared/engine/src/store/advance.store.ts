@@ -30,8 +30,11 @@ export interface AdvanceWrite {
 export interface AdvanceWritten {
   /** Each pipeline's status as written. */
   statuses: Map<string, TargetStatus>;
-  /** The report sequence each pipeline marked due reached. */
-  reportSeqs: ReportSeqs;
+  /**
+   * The report sequence each pipeline marked due reached: the statement's answer, not
+   * waited for (the engine sends its commit behind it).
+   */
+  reportSeqs: Promise<ReportSeqs>;
 }
 
 /** Positional parameters collected while a statement's text is built. */
@@ -72,10 +75,11 @@ function transitionCtes(kinds: ItemKinds, transitions: readonly Transition[], le
   return ctes;
 }
 
-/** Writes transitions, statuses and the report ledger of `write.states` in one statement. */
-export async function writeAdvance(sql: Sql, kinds: ItemKinds, write: AdvanceWrite): Promise<AdvanceWritten> {
+/** Writes transitions, statuses and the report ledger of `write.states` in one statement (sent, not waited for). */
+export function writeAdvance(sql: Sql, kinds: ItemKinds, write: AdvanceWrite): AdvanceWritten {
   const statuses = new Map(write.states.map((s) => [s.id, pipelineStatus(s)]));
-  if (write.states.length === 0) return { statuses, reportSeqs: new Map() };
+  const nothing = { statuses, reportSeqs: Promise.resolve(new Map()) };
+  if (write.states.length === 0) return nothing;
   const p = new Params();
   const ctes = transitionCtes(kinds, write.transitions, write.leaseMs, p);
   const steps = write.states.flatMap((s) =>
@@ -86,7 +90,7 @@ export async function writeAdvance(sql: Sql, kinds: ItemKinds, write: AdvanceWri
     write.reportsDue.size === 0 &&
     steps.every((s) => s.status === s.was) &&
     write.states.every((s) => statuses.get(s.id) === s.status);
-  if (write.rowsWritten && unmoved) return { statuses, reportSeqs: new Map() };
+  if (write.rowsWritten && unmoved) return nothing;
   ctes.push(
     `steps as (
        update shared.pipeline_steps s set status = u.status, updated_at = now()
@@ -103,8 +107,11 @@ export async function writeAdvance(sql: Sql, kinds: ItemKinds, write: AdvanceWri
                    ${p.add(ids.map((id) => write.reportsDue.has(id)))}::boolean[]) as u(id, status, final, due)
       where p.id = u.id
      returning p.id::text, p.report_seq::text as seq, u.due`;
-  const { rows } = await sql.query<{ id: string; seq: string; due: boolean }>(
+  const written = sql.query<{ id: string; seq: string; due: boolean }>(
     preparedText('pf_engine_advance', text, p.values),
   );
-  return { statuses, reportSeqs: new Map(rows.filter((r) => r.due).map((r) => [r.id, r.seq])) };
+  return {
+    statuses,
+    reportSeqs: written.then(({ rows }) => new Map(rows.filter((r) => r.due).map((r) => [r.id, r.seq]))),
+  };
 }

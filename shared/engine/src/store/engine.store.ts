@@ -24,7 +24,7 @@ export class EngineStore {
   }
 
   /** A decision's transitions, statuses and reports due, in one statement (advance.store.ts). */
-  advance(sql: Sql, write: AdvanceWrite): Promise<AdvanceWritten> {
+  advance(sql: Sql, write: AdvanceWrite): AdvanceWritten {
     return writeAdvance(sql, this.kinds, write);
   }
 }

@@ -116,6 +116,18 @@ describe('PipelineRepository', () => {
     expect(n.project).toMatchObject({ id: s.projectId, repo: 'hello-world' });
   });
 
+  it('use case 2 prints the step, its targets and its neighbours with their keys in the order jsonb gives them', async () => {
+    // The statement once merged jsonb objects; it builds json now, and its text must not change.
+    const n = (await new PipelineRepository(pool, ITEM_KINDS).getStepNeighbourhood(s.rerunSteps.copr))!;
+    const parts = [n.step, n.previous, n.next].map((part) => JSON.stringify(part));
+    const { rows } = await pool.query<{ step: unknown; previous: unknown; next: unknown }>(
+      'select $1::jsonb as step, $2::jsonb as previous, $3::jsonb as next',
+      parts,
+    );
+    expect(n.step.targets.length).toBeGreaterThan(0);
+    expect(parts).toEqual([rows[0].step, rows[0].previous, rows[0].next].map((part) => JSON.stringify(part)));
+  });
+
   it('use case 2 for a step without a group yields null', async () => {
     const n = (await oneStatement((p) => p.getStepNeighbourhood(s.steps.srpm)))!;
     expect(n.previous).toEqual([]);

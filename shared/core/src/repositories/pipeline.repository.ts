@@ -4,7 +4,6 @@ import { eventJson } from './event.repository.js';
 import { clampLimit, pageOf } from './page.js';
 import {
   groupTargetsSql,
-  jsonObject,
   jsonObjectInJsonbOrder,
   projectJson,
   stepGroupSql,
@@ -29,7 +28,6 @@ const stepSummaryFields = (alias: string): [string, string][] => [
   ['identifier', `${alias}.identifier`],
   ['status', `${alias}.status`],
 ];
-const stepSummaryJson = (alias: string) => jsonObject(stepSummaryFields(alias));
 
 /** Fields of a pipeline list row; expects aliases p (pipeline), c (commit), r (ref), e (event, may be null). */
 const pipelineSummaryFields = `
@@ -50,18 +48,24 @@ const pipelineSummaryFrom = `
  */
 const stepTargetJson = targetJsonWith([['reused', 'x.created_at < s.created_at']]);
 
-/** A step of the whole-pipeline view (alias `s`) with its targets. */
-const viewStepJson = jsonObjectInJsonbOrder([
-  ...stepSummaryFields('s'),
-  ['pipelineId', 's.pipeline_id::text'],
-  ['rerunOf', 's.rerun_of_id::text'],
-  ['options', 's.options'],
-  [
-    'targets',
-    `coalesce((select json_agg(${stepTargetJson} order by x.kind, x.target, x.attempt)
-                 from targets x where x.step_id = s.id), '[]')`,
-  ],
-]);
+/**
+ * A step of the whole-pipeline view (alias `s`) with its targets, read by probing each
+ * kind's link table for this step alone. (Filtering the links by `step_id in (select id
+ * from steps)` planned the same probes plus a semi-join with the steps per kind and step:
+ * a larger plan to set up and run; the direct filter measured 10-15% less server time.)
+ */
+const viewStepJson = (kinds: ItemKinds) =>
+  jsonObjectInJsonbOrder([
+    ...stepSummaryFields('s'),
+    ['pipelineId', 's.pipeline_id::text'],
+    ['rerunOf', 's.rerun_of_id::text'],
+    ['options', 's.options'],
+    [
+      'targets',
+      `coalesce((select json_agg(${stepTargetJson} order by x.kind, x.target, x.attempt)
+                 from (${stepTargetsSql(kinds, 'step_id = s.id')}) x), '[]')`,
+    ],
+  ]);
 
 /**
  * Use case 1's statement for these kinds. The JSON is built as json, in the key order
@@ -75,8 +79,7 @@ const viewSql = (kinds: ItemKinds) => `with recursive
           union all
           select p.id, p.rerun_of_id, chain.depth + 1 from shared.pipelines p join chain on p.id = chain.rerun_of_id
         ),
-        steps as (select * from shared.pipeline_steps where pipeline_id = $1),
-        targets as (${stepTargetsSql(kinds, 'step_id in (select id from steps)')})
+        steps as (select * from shared.pipeline_steps where pipeline_id = $1)
       select json_build_object(${pipelineSummaryFields},
         'project', ${projectJson('pr')},
         'event', case when e.id is null then null else json_build_object('id', e.id::text, 'type', e.type,
@@ -84,7 +87,7 @@ const viewSql = (kinds: ItemKinds) => `with recursive
         'rerunChain', coalesce((select json_agg(id::text order by depth) from chain where depth > 0), '[]'),
         'reruns', coalesce((select json_agg(q.id::text order by q.id) from shared.pipelines q where q.rerun_of_id = p.id), '[]'),
         'steps', coalesce((
-          select json_agg(${viewStepJson} order by s.id)
+          select json_agg(${viewStepJson(kinds)} order by s.id)
             from steps s), '[]'),
         'edges', coalesce((
           select json_agg(json_build_object('from', ed.from_step_id::text, 'to', ed.to_step_id::text, 'target', ed.target)
@@ -95,23 +98,40 @@ const viewSql = (kinds: ItemKinds) => `with recursive
       join shared.projects pr on pr.id = p.project_id
       where p.id = $1`;
 
-/** Use case 2's statement for these kinds. */
+/** A step summary (alias given), keys in jsonb's order (as `::jsonb` printed it). */
+const stepSummaryJson = (alias: string) => jsonObjectInJsonbOrder(stepSummaryFields(alias));
+
+/**
+ * Use case 2's statement for these kinds. Its JSON is built as json, keys in jsonb's order
+ * (the same text once parsed), as the whole-pipeline view's is: it merged jsonb objects
+ * with `||` and made the neighbours distinct as jsonb. A neighbour is listed once by a
+ * semi-join instead, in the order `distinct` on jsonb gave: by id as text (the first
+ * value jsonb compares, its keys being the same).
+ */
 const neighbourhoodSql = (kinds: ItemKinds) => `with s as (select * from shared.pipeline_steps where id = $1),
             g as (${stepGroupSql(kinds, '$1')})
       select json_build_object(
         'pipeline', json_build_object(${pipelineSummaryFields}),
         'event', case when e.id is null then null else ${eventJson} end,
         'project', ${projectJson('pr')},
-        'step', ${stepSummaryJson('s')}::jsonb || jsonb_build_object(
-                  'pipelineId', s.pipeline_id::text, 'rerunOf', s.rerun_of_id::text,
-                  'targets', coalesce((select jsonb_agg(${targetJson} order by x.target, x.attempt)
-                                         from (${stepTargetsSql(kinds, 'step_id = $1')}) x), '[]')),
-        'previous', coalesce((select json_agg(distinct ${stepSummaryJson('ps')}::jsonb)
-                                from shared.pipeline_step_edges ed join shared.pipeline_steps ps on ps.id = ed.from_step_id
-                               where ed.to_step_id = s.id), '[]'),
-        'next', coalesce((select json_agg(distinct ${stepSummaryJson('ns')}::jsonb)
-                            from shared.pipeline_step_edges ed join shared.pipeline_steps ns on ns.id = ed.to_step_id
-                           where ed.from_step_id = s.id), '[]'),
+        'step', ${jsonObjectInJsonbOrder([
+          ...stepSummaryFields('s'),
+          ['pipelineId', 's.pipeline_id::text'],
+          ['rerunOf', 's.rerun_of_id::text'],
+          [
+            'targets',
+            `coalesce((select json_agg(${targetJsonWith([])} order by x.target, x.attempt)
+                         from (${stepTargetsSql(kinds, 'step_id = $1')}) x), '[]')`,
+          ],
+        ])},
+        'previous', coalesce((select json_agg(${stepSummaryJson('ps')} order by ps.id::text)
+                                from shared.pipeline_steps ps
+                               where ps.id in (select ed.from_step_id from shared.pipeline_step_edges ed
+                                                where ed.to_step_id = s.id)), '[]'),
+        'next', coalesce((select json_agg(${stepSummaryJson('ns')} order by ns.id::text)
+                            from shared.pipeline_steps ns
+                           where ns.id in (select ed.to_step_id from shared.pipeline_step_edges ed
+                                            where ed.from_step_id = s.id)), '[]'),
         'group', (select json_build_object('kind', g.kind, 'id', g.group_id::text,
                     'targets', coalesce((select json_agg(${targetJson} order by x.target, x.attempt)
                                            from (${groupTargetsSql(kinds, 'g.kind', 'g.group_id')}) x), '[]'))

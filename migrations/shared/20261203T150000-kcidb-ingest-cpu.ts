@@ -12,6 +12,9 @@
 //    (the array), hour, origin, boot and status, and only then takes each group's array
 //    apart: unnest ran once per test (a function scan and its tuplestore each time); there
 //    are a few hundred such groups in 16,000 tests (62 -> 25 ms). Same counts.
+// 3. Submitted reports are compressed with lz4 rather than pglz: storing a 350 kB report
+//    takes 11 instead of 14 ms of the submit's PostgreSQL CPU, and every load reads it
+//    back faster; the stored size is the same (39 kB). Reports stored before stay pglz.
 import type { MigrationContext } from '@packflow/migrator';
 import { BUILD, HARDWARE, rollupFunction as previousRollupFunction, type Rollup } from './20261202T190000-kcidb-build-rollup.js';
 
@@ -120,6 +123,7 @@ export async function up({ sql }: MigrationContext): Promise<void> {
       end
     $$;
     ${rollupFunction([asGrouped(HARDWARE), asGrouped(BUILD), RESULTS])}
+    alter table "shared"."kcidb_submissions" alter column "report" set compression lz4;
   `);
 }
 
@@ -141,5 +145,6 @@ export async function down({ sql }: MigrationContext): Promise<void> {
         from unnest(compatible || platform) h where h is not null) end
     $$;
     ${previousRollupFunction([HARDWARE, BUILD, PREVIOUS_RESULTS])}
+    alter table "shared"."kcidb_submissions" alter column "report" set compression default;
   `);
 }

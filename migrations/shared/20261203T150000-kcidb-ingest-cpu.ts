@@ -12,6 +12,9 @@
 //    (the array), hour, origin, boot and status, and only then takes each group's array
 //    apart: unnest ran once per test (a function scan and its tuplestore each time); there
 //    are a few hundred such groups in 16,000 tests (62 -> 25 ms). Same counts.
+//    The rollups' UTC hour is date_bin('1 hour', …, 2000-01-01 UTC), arithmetic on the
+//    time, rather than date_trunc('hour', …, 'UTC'), which looks the zone up for every
+//    test: the same hour (checked over 1900-2280), 19 -> 12 ms per 16,000 tests a rollup.
 // 3. Submitted reports are compressed with lz4 rather than pglz: storing a 350 kB report
 //    takes 11 instead of 14 ms of the submit's PostgreSQL CPU, and every load reads it
 //    back faster; the stored size is the same (39 kB). Reports stored before stay pglz.
@@ -29,6 +32,8 @@ interface GroupedRollup {
   weight: string;
 }
 
+const PREVIOUS_HOUR = `date_trunc('hour', effective_start_time, 'UTC')`;
+
 const asGrouped = (r: Rollup): GroupedRollup => ({
   table: r.table,
   columns: r.columns,
@@ -38,11 +43,14 @@ const asGrouped = (r: Rollup): GroupedRollup => ({
   weight: '1',
 });
 
+/** The UTC hour of a test, as date_trunc('hour', effective_start_time, 'UTC') but without a time zone lookup. */
+const HOUR = `date_bin('1 hour', effective_start_time, timestamptz '2000-01-01 00:00:00+00')`;
+
 const RESULTS: GroupedRollup = {
   table: 'kcidb_hardware_result_rollups',
   columns: '"hardware", "hour", "origin", "is_boot", "status"',
   from: (rows) => `(
-          select environment_compatible || platform as names, date_trunc('hour', effective_start_time, 'UTC') as hour,
+          select environment_compatible || platform as names, ${HOUR} as hour,
             origin, is_boot, coalesce(status, '') as status, count(*) as n
           from ${rows} group by 1, 2, 3, 4, 5
         ) g cross join lateral unnest(g.names) with ordinality as h(hw, i)`,
@@ -62,6 +70,9 @@ const upsert = (r: GroupedRollup, select: string) => `
         ${select}
         on conflict (${r.columns}) do update set "n" = r."n" + excluded."n";`;
 
+/** How many tests the rows of one key stand for. */
+const total = (r: GroupedRollup) => (r.weight === '1' ? 'count(*)' : `sum(${r.weight})::bigint`);
+
 /** The per-operation upserts of one rollup: inserted rows count +weight, deleted -weight, updated rows both. */
 function branches(r: GroupedRollup): Record<'insert' | 'update' | 'delete', string> {
   const k = r.columns.split(',').map((_, i) => `k${i + 1}`);
@@ -69,7 +80,7 @@ function branches(r: GroupedRollup): Record<'insert' | 'update' | 'delete', stri
   return {
     insert: upsert(
       r,
-      `select ${r.key}, sum(${r.weight})::bigint from ${r.from('new_rows')} where ${r.counted} group by ${by} order by ${by}`,
+      `select ${r.key}, ${total(r)} from ${r.from('new_rows')} where ${r.counted} group by ${by} order by ${by}`,
     ),
     update: upsert(
       r,
@@ -82,7 +93,7 @@ function branches(r: GroupedRollup): Record<'insert' | 'update' | 'delete', stri
     ),
     delete: upsert(
       r,
-      `select ${r.key}, -sum(${r.weight})::bigint from ${r.from('old_rows')} where ${r.counted} group by ${by} order by ${by}`,
+      `select ${r.key}, -${total(r)} from ${r.from('old_rows')} where ${r.counted} group by ${by} order by ${by}`,
     ),
   };
 }
@@ -122,7 +133,7 @@ export async function up({ sql }: MigrationContext): Promise<void> {
         return keys;
       end
     $$;
-    ${rollupFunction([asGrouped(HARDWARE), asGrouped(BUILD), RESULTS])}
+    ${rollupFunction([asGrouped({ ...HARDWARE, key: HARDWARE.key.replace(PREVIOUS_HOUR, HOUR) }), asGrouped(BUILD), RESULTS])}
     alter table "shared"."kcidb_submissions" alter column "report" set compression lz4;
   `);
 }

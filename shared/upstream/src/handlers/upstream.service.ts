@@ -35,8 +35,7 @@ import type {
 } from './upstream.service.types.js';
 
 export class UpstreamService {
-  /** The configs read so far, by their text: most commits of a project carry the same one. */
-  private readonly configs: ConfigCache;
+  private readonly configs: ConfigCache; // by their text: most commits of a project carry the same one
 
   constructor(private readonly d: UpstreamServiceDeps) {
     this.configs = new ConfigCache({ releases: d.releases });

@@ -9,12 +9,11 @@
 // costs capped the burst near 50 pipelines/s however many cores were free.
 // BENCH_CPU_PROF=<dir>: CPU profiles of the service processes, written there on exit.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createLogger } from '@packflow/core';
 import { buildAndTestConfig, startUpstreamStack } from '@packflow/e2e';
 import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
 import { waitFor } from '@packflow/testing';
-import { isQuick, percentile, report, round } from './lib/bench.util.js';
+import { isQuick, ownCpuMs, percentile, processCpuMs, report, round } from './lib/bench.util.js';
 
 const quick = isQuick();
 const PULL_REQUESTS = quick ? 30 : 400;
@@ -35,17 +34,11 @@ const stack = await startUpstreamStack(
     nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
   },
 );
-/** CPU time (ms) of a process so far: utime + stime of /proc/<pid>/stat, in clock ticks of 10 ms (Linux's USER_HZ). */
-const cpuMsOf = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
 /** CPU time (ms) so far of this process (load and fakes) and of each service process. */
 const cpuMs = () => {
-  const own = process.cpuUsage();
   return [
-    { name: 'load and fakes', ms: (own.user + own.system) / 1000 },
-    ...stack.processes.map((p) => ({ name: p.name, ms: cpuMsOf(p.pid) })),
+    { name: 'load and fakes', ms: ownCpuMs() },
+    ...stack.processes.map((p) => ({ name: p.name, ms: processCpuMs(p.pid) })),
   ];
 };
 try {

@@ -18,7 +18,7 @@ import { createLogger } from '@packflow/core';
 import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
 import { startScheduler } from '@packflow/scheduler';
 import { createTestDatabase, sharedFixturesDir, startNatsServer, waitFor } from '@packflow/testing';
-import { isQuick, percentile, report, round } from './lib/bench.util.js';
+import { isQuick, ownCpuMs, percentile, processCpuMs, report, round } from './lib/bench.util.js';
 import { Http1Connection } from './lib/http1.client.js';
 
 const SECRET = 'bench-webhook-secret';
@@ -119,24 +119,6 @@ function bodies(): Body[] {
   return out;
 }
 
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime (fields 14 and 15 of stat), in clock ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
-/** This process's CPU time (user + system, ms). */
-function loadCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
 function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_CPU_PROF=<dir>: write a CPU profile of the scheduler process there.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -223,13 +205,13 @@ async function sendAll(): Promise<void> {
   const nc = await connect({ servers: nats.url });
   try {
     const warm = await run((sent) => sent < WARMUP);
-    const cpuBefore = { scheduler: processCpuMs(child.pid), load: loadCpuMs() };
+    const cpuBefore = { scheduler: processCpuMs(child.pid), load: ownCpuMs() };
     const deadline = performance.now() + SECONDS * 1000;
     const { latencies, accepted, failed, seconds } = await run(() => performance.now() < deadline);
     // CPU per accepted webhook in the measured window: steadier than events/s when other
     // processes share the machine, so A/B comparisons read it next to the throughput.
     const schedulerCpuMs = (processCpuMs(child.pid) - cpuBefore.scheduler) / accepted;
-    const loadCpuPerEventMs = (loadCpuMs() - cpuBefore.load) / accepted;
+    const loadCpuPerEventMs = (ownCpuMs() - cpuBefore.load) / accepted;
     const perSecond = accepted / seconds;
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);

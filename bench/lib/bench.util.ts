@@ -1,6 +1,26 @@
 // Small helpers every benchmark uses: arguments, percentiles, and the output format
 // (figures for a person, then one JSON line with the numbers).
+import { readFileSync } from 'node:fs';
+
 export const isQuick = (): boolean => process.argv.includes('--quick');
+
+/** CPU time (user + system, ms) another process has used so far, from /proc (Linux); NaN elsewhere. */
+export function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime (fields 14 and 15 of stat), in clock ticks of 10 ms (Linux's USER_HZ).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** This process's CPU time (user + system, ms). */
+export function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return NaN;

@@ -47,6 +47,8 @@ const pipelineSummaryFrom = `
  * step's own targets are created with it, in one transaction). Alias `s` is that step.
  */
 const stepTargetJson = targetJsonWith([['reused', 'x.created_at < s.created_at']]);
+/** A target of the neighbourhood's step: targetJson's fields, keys in jsonb's order. */
+const targetJsonOrdered = targetJsonWith([]);
 
 /**
  * A step of the whole-pipeline view (alias `s`) with its targets, read by probing each
@@ -120,7 +122,7 @@ const neighbourhoodSql = (kinds: ItemKinds) => `with s as (select * from shared.
           ['rerunOf', 's.rerun_of_id::text'],
           [
             'targets',
-            `coalesce((select json_agg(${targetJsonWith([])} order by x.target, x.attempt)
+            `coalesce((select json_agg(${targetJsonOrdered} order by x.target, x.attempt)
                          from (${stepTargetsSql(kinds, 'step_id = $1')}) x), '[]')`,
           ],
         ])},

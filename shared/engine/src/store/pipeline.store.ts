@@ -70,12 +70,13 @@ export class PipelineStore {
   private insertSql(spec: PipelineSpec): { text: string; values: unknown[] } {
     const values: unknown[] = [];
     const param = (value: unknown) => `$${values.push(value)}`;
+    const rerunOf = param(spec.rerunOf ?? null);
     const ctes = [
       `p as (
          insert into shared.pipelines (project_id, commit_id, event_id, trigger, strategy, rerun_of_id, rerun_kind, owner)
          values (${[spec.projectId, spec.commitId, spec.eventId, spec.trigger, spec.strategy].map(param).join(', ')},
-                 ${param(spec.rerunOf ?? null)}::bigint, ${param(spec.rerunKind ?? null)},
-                 coalesce(${param(spec.owner ?? null)}::text, (select o.owner from shared.pipelines o where o.id = $6::bigint)))
+                 ${rerunOf}::bigint, ${param(spec.rerunKind ?? null)},
+                 coalesce(${param(spec.owner ?? null)}::text, (select o.owner from shared.pipelines o where o.id = ${rerunOf}::bigint)))
          on conflict (event_id) where rerun_of_id is null do nothing
          returning id)`,
       // n: the order rows are inserted in (ids follow it; states list steps and edges by id).

@@ -150,7 +150,7 @@ async function signIn(visit: { page: Page; permissions: Promise<unknown>[] }, lo
 describe('the dashboard, through the stack', () => {
   it('shows the pull request pipeline as a DAG with the fake Copr states', async () => {
     expect((await github.emitPullRequest(REPO, { number: 3, headSha: SHA, sender: 'collaborator' })).status).toBe(202);
-    const build = await waitFor(() => [...copr.builds.values()][0], { what: 'the Copr build', timeoutMs: 30_000 });
+    const build = await stack.coprBuild(undefined, { timeoutMs: 30_000 });
     await copr.startBuild(build.id, 'srpm-builds');
     await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
     await waitFor(

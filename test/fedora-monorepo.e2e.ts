@@ -69,7 +69,7 @@ describe('a monorepo pull request, as Packit runs it', () => {
     const names = ['srpm-build:lib', 'srpm-build:app', `rpm-build:${CHROOT}:lib`, `rpm-build:${CHROOT}:app`];
     await waitFor(() => names.every((n) => check(n)), { what: 'the check runs of both packages', timeoutMs: 30_000 });
 
-    const lib = await waitFor(() => buildOf('lib'), { what: "lib's SRPM build" });
+    const lib = await stack.coprBuild(() => buildOf('lib'));
     expect(lib.request).toMatchObject({
       builddeps: ['packit', 'make', 'gcc'],
       repos: 'copr://packit/packit-stable',
@@ -82,7 +82,7 @@ describe('a monorepo pull request, as Packit runs it', () => {
     await finish(lib);
     // Copr names the SRPM after the package the script asked for.
     expect(copr.build(lib.id).sourcePackage.name).toBe('lib');
-    const app = await waitFor(() => buildOf('app'), { what: "app's SRPM build (after lib's)" });
+    const app = await stack.coprBuild(() => buildOf('app'));
     expect(app.request).toMatchObject({ builddeps: ['packit'], chroots: [CHROOT] });
     await finish(app);
 

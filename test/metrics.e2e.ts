@@ -52,7 +52,7 @@ describe('/metrics', () => {
     const before = await scrape();
     const { github, copr } = stack;
     await github.emitPullRequest(REPO, { number: 3, headSha: SHA });
-    const build = await waitFor(() => [...copr.builds.values()][0], { what: 'the Copr build' });
+    const build = await stack.coprBuild();
     await copr.startBuild(build.id, 'srpm-builds');
     await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
     await waitFor(

@@ -63,7 +63,7 @@ describe('a GitLab release, end to end', () => {
   it('builds the release in Copr as Packit does on the Release Hook, and reports it on the release commit', async () => {
     const sent = await gitlab.emitRelease(PROJECT, { tag: TAG, sha: SHA });
     expect(sent.status).toBe(202);
-    const build = await waitFor(() => [...copr.builds.values()][0], { what: 'the Copr build', timeoutMs: 30_000 });
+    const build = await stack.coprBuild(undefined, { timeoutMs: 30_000 });
     expect(await pipelines()).toEqual([{ trigger: 'release', kind: 'release', name: TAG }]);
 
     // The project of the repository's releases; the SRPM of the tag's commit, its release kept.

@@ -48,7 +48,6 @@ const status = (name: string, sha = SHA) => gitlab.status(PROJECT, sha, name);
 /** Every commit status of a name on a commit, oldest first (a finished status is followed by a new one). */
 const statusesNamed = (name: string, sha = SHA) => gitlab.statusesFor(PROJECT, sha).filter((s) => s.name === name);
 const history = (name: string, sha = SHA) => status(name, sha)?.history.map((h) => h.status);
-const coprBuilds = () => [...copr.builds.values()];
 const botNotes = () => gitlab.notes.filter((n) => n.author === gitlab.botUser);
 const pipelines = async () =>
   (await db.pool().query('select count(*)::int as n from shared.pipelines')).rows[0].n as number;
@@ -125,7 +124,7 @@ describe('a GitLab merge request, end to end', () => {
     ).toBe(true);
 
     // Copr builds the SRPM from the GitLab repository at the head commit, then the chroots.
-    const build = await waitFor(() => coprBuilds()[0], { what: 'the Copr build' });
+    const build = await stack.coprBuild();
     // As Packit's: packit prepare-sources of the merge request's head, packit from its Copr repository.
     expect(build.request.script).toContain(
       `--ref '${SHA}' --pr-id '${MR}' --no-merge-pr --no-create-symlinks '${CLONE_URL}'`,
@@ -206,7 +205,7 @@ describe('a GitLab merge request, end to end', () => {
     expect(sent.status).toBe(202);
     buildNoteId = sent.noteId;
 
-    const rebuild = await waitFor(() => coprBuilds()[builds], { what: 'a new Copr build' });
+    const rebuild = await stack.coprBuild((all) => all[builds]);
     expect([...rebuild.chroots.keys()].sort()).toEqual(CHROOTS);
     expect(rebuild.request.script).toContain(`--ref '${SHA}'`);
     // The finished statuses stay; GitLab starts a new status of the same name.
@@ -291,7 +290,7 @@ describe('a GitLab merge request, end to end', () => {
       sender: 'maintainer',
     });
     expect(sent.status).toBe(202);
-    const build = await waitFor(() => coprBuilds()[builds], { what: 'the Copr build of the new head' });
+    const build = await stack.coprBuild((all) => all[builds]);
     expect(build.request.script).toContain(`--ref '${NEW_SHA}'`);
     await waitFor(() => CHROOTS.every((c) => status(`rpm-build:${c}`, NEW_SHA)?.status === 'pending'), {
       what: 'pending statuses on the new head',

@@ -32,7 +32,6 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const check = (name: string) => github.checkRuns.filter((c) => c.name === name && c.headSha === SHA).at(-1);
-const onlyBuild = () => [...copr.builds.values()][0];
 /** Waits until packflow recorded the Testing Farm request (its notification is matched by id). */
 const recorded = (requestId: string) =>
   waitFor(
@@ -59,7 +58,7 @@ describe('a pull request, end to end', () => {
     for (const c of CHROOTS) expect(check(`testing-farm:${c}`)!.history[0].status).toBe('queued');
 
     // Copr builds the SRPM, then the chroots in the same build.
-    const build = await waitFor(() => onlyBuild(), { what: 'the Copr build' });
+    const build = await stack.coprBuild();
     await copr.startBuild(build.id, 'srpm-builds');
     await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
     await waitFor(

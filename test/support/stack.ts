@@ -16,6 +16,7 @@ import {
   spawnServiceMain,
   startNatsServer,
   waitFor,
+  type FakeCoprBuild,
   type TestDatabase,
   type TestNatsServer,
 } from '@packflow/testing';
@@ -44,6 +45,17 @@ export interface UpstreamStack {
    * deployment has acknowledged every message: nothing more will happen by itself.
    */
   settled(): Promise<void>;
+  /**
+   * The fake Copr's build (the first, or the one `pick` chooses) once packflow has
+   * recorded its id. A real SRPM build takes minutes, so Copr's messages about it come
+   * after packflow stored the id its submission got; the fake can finish a build the
+   * instant it exists, and a message about a build id packflow has not stored is ignored
+   * (until the poll, 15 minutes on). Tests move a build on only after this.
+   */
+  coprBuild(
+    pick?: (builds: FakeCoprBuild[]) => FakeCoprBuild | undefined,
+    options?: { timeoutMs?: number },
+  ): Promise<FakeCoprBuild>;
   close(): Promise<void>;
 }
 
@@ -239,8 +251,19 @@ export async function startUpstreamStack(
       await nc.drain();
     }
   };
+  const coprBuild: UpstreamStack['coprBuild'] = async (pick = (builds) => builds[0], { timeoutMs } = {}) => {
+    const build = await waitFor(() => pick([...copr.builds.values()]), { what: 'the Copr build', timeoutMs });
+    await waitFor(
+      async () =>
+        (await db.pool().query(`select 1 from upstream.srpm_builds where external_id = $1`, [String(build.id)]))
+          .rows.length > 0,
+      { what: `packflow to record Copr build ${build.id}`, timeoutMs },
+    );
+    return build;
+  };
   return {
     settled,
+    coprBuild,
     db,
     nats,
     github,

@@ -16,6 +16,22 @@ export function processCpuMs(pid: number | undefined): number {
   }
 }
 
+/**
+ * CPU time (ms) the PostgreSQL backends serving `database` have used so far: those
+ * connected when asked (the server must run on this machine; NaN otherwise). Read before
+ * and after a window whose connections stay open, the difference is their work in it.
+ */
+export async function postgresCpuMs(
+  pool: { query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }> },
+  database: string,
+): Promise<number> {
+  const { rows } = await pool.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+    [database],
+  );
+  return rows.reduce((sum, r) => sum + processCpuMs(r.pid), 0);
+}
+
 /** This process's CPU time (user + system, ms). */
 export function ownCpuMs(): number {
   const { user, system } = process.cpuUsage();

@@ -229,11 +229,9 @@ export async function startUpstreamStack(
   const durables = deployments.map((d) => workerEnv.WORKER_DURABLE ?? d.WORKER_DURABLE ?? 'upstream-worker');
   const stream = options.schedulerEnv?.JETSTREAM_STREAM ?? 'PACKFLOW_EVENTS';
   const settled = async () => {
-    await waitFor(
-      async () =>
-        (await db.pool().query(`select 1 from shared.outbox where published_at is null limit 1`)).rows.length === 0,
-      { what: 'the outbox to be published' },
-    );
+    await waitFor(async () => (await db.pool().query(`select 1 from shared.outbox limit 1`)).rows.length === 0, {
+      what: 'the outbox to be published',
+    });
     const nc = await connect({ servers: nats.url });
     try {
       const jsm = await jetstreamManager(nc);
@@ -255,8 +253,8 @@ export async function startUpstreamStack(
     const build = await waitFor(() => pick([...copr.builds.values()]), { what: 'the Copr build', timeoutMs });
     await waitFor(
       async () =>
-        (await db.pool().query(`select 1 from upstream.srpm_builds where external_id = $1`, [String(build.id)]))
-          .rows.length > 0,
+        (await db.pool().query(`select 1 from upstream.srpm_builds where external_id = $1`, [String(build.id)])).rows
+          .length > 0,
       { what: `packflow to record Copr build ${build.id}`, timeoutMs },
     );
     return build;

@@ -54,11 +54,10 @@ export interface RelayPass {
 }
 
 /**
- * Drains the transactional outbox into JetStream. Claims unpublished rows in id order
- * (`FOR UPDATE SKIP LOCKED`, so several scheduler replicas share the work), publishes
- * each with Nats-Msg-Id = msg_id (a publish repeated after a crash or a lost ack is
- * dropped by the stream as a duplicate), and marks it published in the same
- * transaction. A failed publish records attempts and last_error and is retried with
+ * Drains the transactional outbox into JetStream. Claims rows in id order (`FOR UPDATE
+ * SKIP LOCKED`, so several scheduler replicas share the work), publishes each with
+ * Nats-Msg-Id = msg_id (a publish repeated after a crash or a lost ack is dropped by the
+ * stream as a duplicate), and deletes the published ones in the same transaction. A failed publish records attempts and last_error and is retried with
  * backoff. Wakes on NOTIFY, on NATS reconnect, and polls as a safety net.
  */
 export class OutboxRelay {
@@ -111,6 +110,7 @@ export class OutboxRelay {
     const listening = this.listener.stop();
     await this.loop;
     await listening;
+    this.publisher.close();
   }
 
   /** What waits to be published: how many messages, and the age of the oldest (0 when none). */
@@ -118,7 +118,7 @@ export class OutboxRelay {
     const { rows } = await this.options.database.query<{ messages: number; age: number }>(
       `select count(*)::int as messages,
               coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age
-         from shared.outbox where published_at is null`,
+         from shared.outbox`,
     );
     return { messages: rows[0].messages, oldestAgeSeconds: rows[0].age };
   }
@@ -190,14 +190,14 @@ export class OutboxRelay {
       // The payload is read as text and published as it is: parsing it (pg's jsonb
       // reader) only to stringify it again for NATS cost the relay twice over.
       // begin and the claim in one round trip (a simple query of three statements; the
-      // batch size is an integer checked in the constructor). The commit that marks rows
-      // published does not wait for its WAL flush: lost in a database crash, those rows
-      // are published again with the same Nats-Msg-Id and the stream drops them, so the
-      // flush bought nothing but a second fsync per intake batch (bench/intake).
+      // batch size is an integer checked in the constructor). The commit that deletes
+      // published rows does not wait for its WAL flush: lost in a database crash, those
+      // rows are published again with the same Nats-Msg-Id and the stream drops them, so
+      // the flush bought nothing but a second fsync per intake batch (bench/intake).
       const claimed = (await client.query(
         `begin; set local synchronous_commit = off;
          select id, subject, msg_id, payload::text as payload, headers from shared.outbox
-          where published_at is null order by id limit ${this.batchSize} for update skip locked`,
+          order by id limit ${this.batchSize} for update skip locked`,
       )) as unknown as Array<{ rows: OutboxRow[] }>;
       const { rows } = claimed[2];
       if (rows.length === 0) {
@@ -218,11 +218,10 @@ export class OutboxRelay {
           'outbox publish failed; will retry',
         );
       }
-      // The published rows and commit in one round trip (ids are bigints: digits only).
+      // The published rows go, and commit, in one round trip (ids are bigints: digits only).
       await client.query(
         done.length > 0
-          ? `update shared.outbox set published_at = now(), attempts = attempts + 1, last_error = null
-              where id = any('{${done.map(digitsOnly).join(',')}}'::bigint[]); commit`
+          ? `delete from shared.outbox where id = any('{${done.map(digitsOnly).join(',')}}'::bigint[]); commit`
           : 'commit',
       );
       if (done.length > 0) this.log.debug({ published: done.length }, 'outbox rows published');
@@ -247,12 +246,10 @@ export class OutboxRelay {
         return rows.map(() => text);
       }
     }
-    const settled = await Promise.allSettled(
-      rows.map((r) =>
-        this.publisher.publishJson(r.subject, r.payload, { msgId: r.msg_id, headers: r.headers ?? undefined }),
-      ),
+    const results = await this.publisher.publishJsonBatch(
+      rows.map((r) => ({ subject: r.subject, json: r.payload, msgId: r.msg_id, headers: r.headers })),
     );
-    return settled.map((s) => (s.status === 'fulfilled' ? undefined : (s.reason as Error).message.slice(0, 2000)));
+    return results.map((error) => error?.slice(0, 2000));
   }
 
   /** A NATS reconnect ends the backoff at once. */

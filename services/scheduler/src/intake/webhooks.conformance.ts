@@ -10,8 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { createLogger } from '@packflow/core';
 import { validateEventMessage } from '@packflow/events';
+import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
 import type { RunningService } from '@packflow/platform';
-import { createTestDatabase, sharedFixturesDir, testNatsUrl, type TestDatabase } from '@packflow/testing';
+import {
+  createTestDatabase,
+  sharedFixturesDir,
+  startNatsServer,
+  streamMessages,
+  waitFor,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@packflow/testing';
 import { startScheduler } from '../index.js';
 import { postGithub, postGitlab, postMessage, postTestingFarm, type Answer } from './testing/webhook.senders.js';
 
@@ -239,6 +248,7 @@ const ROUTING_RULES = [
 let db: TestDatabase;
 let pool: pg.Pool;
 let service: RunningService;
+let nats: TestNatsServer;
 
 /** The builds and the test request the result fixtures name, as packflow records them when it starts them. */
 async function seedStartedBuilds(): Promise<void> {
@@ -271,11 +281,12 @@ async function seedStartedBuilds(): Promise<void> {
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = db.pool();
+  nats = await startNatsServer();
   await seedStartedBuilds();
   service = await startScheduler({
     env: {
       DATABASE_URL: db.url,
-      NATS_URL: testNatsUrl(),
+      NATS_URL: nats.url,
       SCHEDULER_PORT: '0',
       GITHUB_WEBHOOK_SECRET: SECRET,
       GITLAB_WEBHOOK_TOKEN: GITLAB_TOKEN,
@@ -288,7 +299,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await db?.drop();
+  await nats?.dispose();
 });
+
+/** What the relay published for a delivery, once it has sent what the outbox held of it. */
+async function publishedAs(deliveryId: string) {
+  await waitFor(
+    async () => (await pool.query('select 1 from shared.outbox where msg_id = $1', [deliveryId])).rows.length === 0,
+    { what: `the relay to publish ${deliveryId}` },
+  );
+  return streamMessages(nats.url, PACKFLOW_EVENTS_STREAM, [deliveryId]);
+}
 
 function send(row: Row, body: Buffer): Promise<Answer> {
   const url = service.url!;
@@ -322,13 +343,13 @@ describe('fixtures conformance: HTTP intake', () => {
       expect(answer.body).toEqual({ ignored: rest.slice('ignored: '.length), event_id: expect.any(String) });
       return;
     }
-    const { rows } = await pool.query(
-      `select o.subject, o.payload from shared.events e join shared.outbox o on o.msg_id = e.delivery_id where e.id = $1`,
-      [answer.body.event_id],
-    );
-    expect(rows).toHaveLength(1);
-    expect(rows[0].subject).toBe(rest);
-    expect(validateEventMessage(rows[0].subject, rows[0].payload).eventId).toBe(answer.body.event_id);
+    const { rows } = await pool.query<{ delivery_id: string }>(`select delivery_id from shared.events where id = $1`, [
+      answer.body.event_id,
+    ]);
+    const published = await publishedAs(rows[0].delivery_id);
+    expect(published).toHaveLength(1);
+    expect(published[0].subject).toBe(rest);
+    expect(validateEventMessage(published[0].subject, published[0].data).eventId).toBe(answer.body.event_id);
   });
 
   it('answers a fixture posted again with the same delivery id as a duplicate', async () => {

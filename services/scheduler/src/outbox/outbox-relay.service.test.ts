@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLogger } from '@packflow/core';
+import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
 import type { RunningService } from '@packflow/platform';
 import {
   createTestDatabase,
   startNatsServer,
+  streamMessages,
   waitFor,
   type TestDatabase,
   type TestNatsServer,
@@ -35,15 +37,13 @@ describe('scheduler outbox relay', () => {
       .query<{ id: string }>(
         `insert into shared.outbox (subject, msg_id, payload) values ('upstream.push.branch', 'relay-wiring-1', '{"eventId":"1"}') returning id`,
       );
-    const row = await waitFor(
-      async () => {
-        const { rows: found } = await db
-          .pool()
-          .query('select attempts, last_error, published_at from shared.outbox where id = $1', [rows[0].id]);
-        return found[0].published_at ? found[0] : undefined;
-      },
+    // Published, then deleted from the outbox.
+    await waitFor(
+      async () => (await db.pool().query('select 1 from shared.outbox where id = $1', [rows[0].id])).rows.length === 0,
       { what: 'the row to be published' },
     );
-    expect(row).toMatchObject({ attempts: 1, last_error: null });
+    expect(await streamMessages(nats.url, PACKFLOW_EVENTS_STREAM, ['relay-wiring-1'])).toEqual([
+      { seq: expect.any(Number), subject: 'upstream.push.branch', msgId: 'relay-wiring-1', data: { eventId: '1' } },
+    ]);
   });
 });

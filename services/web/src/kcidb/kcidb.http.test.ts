@@ -7,6 +7,7 @@ import { startResultsWorker } from '@packflow/results-worker';
 import {
   createTestDatabase,
   startNatsServer,
+  streamMessages,
   waitFor,
   type TestDatabase,
   type TestNatsServer,
@@ -167,21 +168,20 @@ describe('POST /api/kcidb/submit', () => {
 
   it('announces each submission through the outbox on results.kcidb.submitted', async () => {
     const { body } = await submit(minimal('outbox'));
-    const published = await waitFor(
-      async () => {
-        const { rows } = await db
-          .pool()
-          .query('select subject, payload, published_at from shared.outbox where msg_id = $1', [
-            `kcidb-${String(body.id)}`,
-          ]);
-        return rows[0]?.published_at ? rows[0] : undefined;
-      },
+    const msgId = `kcidb-${String(body.id)}`;
+    // Written with the submission, then published (and deleted from the outbox) by the relay.
+    await waitFor(
+      async () => (await db.pool().query('select 1 from shared.outbox where msg_id = $1', [msgId])).rows.length === 0,
       { what: 'the outbox row to be published' },
     );
-    expect(published).toMatchObject({
-      subject: 'results.kcidb.submitted',
-      payload: { type: 'kcidb.submitted', submissionId: body.id, origins: ['myci'] },
-    });
+    expect(await streamMessages(nats.url, packflowEventsStream().name, [msgId])).toEqual([
+      {
+        seq: expect.any(Number),
+        subject: 'results.kcidb.submitted',
+        msgId,
+        data: expect.objectContaining({ type: 'kcidb.submitted', submissionId: body.id, origins: ['myci'] }),
+      },
+    ]);
     await processed(body.id);
   });
 
@@ -239,9 +239,14 @@ describe('POST /api/kcidb/submit', () => {
   });
 
   it('refuses a report with an object of an origin the token may not submit for (403 naming it), storing nothing', async () => {
-    const announced = async () =>
-      (await db.pool().query(`select count(*)::int as n from shared.outbox where subject = 'results.kcidb.submitted'`))
-        .rows[0].n as number;
+    // Announcements published (the relay deletes what it sent), once the outbox is empty.
+    const announced = async () => {
+      await waitFor(async () => (await db.pool().query('select 1 from shared.outbox limit 1')).rows.length === 0, {
+        what: 'the outbox to be published',
+      });
+      const messages = await streamMessages(nats.url, packflowEventsStream().name);
+      return messages.filter((m) => m.subject === 'results.kcidb.submitted').length;
+    };
     const announcedBefore = await announced();
     const before = await db.pool().query('select count(*)::int as n from shared.kcidb_submissions');
     const report = minimal('forbidden');

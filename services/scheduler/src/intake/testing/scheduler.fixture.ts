@@ -6,7 +6,16 @@ import { afterAll, beforeAll } from '@jest/globals';
 import type pg from 'pg';
 import type { Logger } from '@packflow/core';
 import type { RunningService } from '@packflow/platform';
-import { createTestDatabase, startNatsServer, type TestDatabase, type TestNatsServer } from '@packflow/testing';
+import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
+import {
+  createTestDatabase,
+  startNatsServer,
+  streamMessages,
+  waitFor,
+  type StoredMessage,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@packflow/testing';
 import { startScheduler } from '../../index.js';
 
 export const SECRET = 'gh-webhook-secret-for-tests';
@@ -25,8 +34,10 @@ export interface SchedulerFixture {
   logLines: string[];
   /** Rows of `table` matching `where`. */
   count(table: string, where?: string, params?: unknown[]): Promise<number>;
-  /** How many events and outbox rows are recorded. */
-  recorded(): Promise<{ events: number; outbox: number }>;
+  /** How many events are recorded and messages published, once the relay has published what the outbox held. */
+  recorded(): Promise<{ events: number; published: number }>;
+  /** The messages published with this Nats-Msg-Id (a delivery id), once the relay has sent what the outbox held of it. */
+  published(msgId: string): Promise<StoredMessage[]>;
 }
 
 /** Records every log line the scheduler writes. */
@@ -54,7 +65,15 @@ export function schedulerFixture(): SchedulerFixture {
       return Number((await f.pool.query(`select count(*) from ${table} where ${where}`, params)).rows[0].count);
     },
     async recorded() {
-      return { events: await f.count('shared.events'), outbox: await f.count('shared.outbox') };
+      await waitFor(async () => (await f.count('shared.outbox')) === 0, { what: 'the relay to empty the outbox' });
+      const published = (await streamMessages(f.nats.url, PACKFLOW_EVENTS_STREAM)).length;
+      return { events: await f.count('shared.events'), published };
+    },
+    async published(msgId: string) {
+      await waitFor(async () => (await f.count('shared.outbox', 'msg_id = $1', [msgId])) === 0, {
+        what: `the relay to publish ${msgId}`,
+      });
+      return streamMessages(f.nats.url, PACKFLOW_EVENTS_STREAM, [msgId]);
     },
   } as SchedulerFixture;
 

@@ -1,17 +1,11 @@
 import { EntitySchema } from '@mikro-orm/core';
-import {
-  createdAtColumn,
-  idColumn,
-  jsonColumn,
-  optionalTextColumn,
-  optionalTimeColumn,
-  textColumn,
-} from '../columns.js';
+import { createdAtColumn, idColumn, jsonColumn, optionalTextColumn, textColumn } from '../columns.js';
 
 /**
  * Transactional outbox: a message is written in the same transaction as the event it
  * announces, and a relay publishes it to JetStream (with `msgId` as Nats-Msg-Id, so a
- * publish repeated after a crash is dropped as a duplicate) and marks it published.
+ * publish repeated after a crash is dropped as a duplicate) and deletes it: every row
+ * waits to be published.
  */
 export class OutboxMessage {
   id!: string;
@@ -24,7 +18,6 @@ export class OutboxMessage {
   attempts!: number;
   lastError?: string | null;
   createdAt!: Date;
-  publishedAt?: Date | null;
 }
 
 export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
@@ -40,12 +33,5 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
     attempts: { type: 'integer', default: 0 },
     lastError: optionalTextColumn,
     createdAt: createdAtColumn,
-    publishedAt: optionalTimeColumn,
   },
-  indexes: [
-    {
-      name: 'outbox_unpublished_index',
-      expression: 'create index "outbox_unpublished_index" on "shared"."outbox" ("id") where "published_at" is null',
-    },
-  ],
 });

@@ -43,10 +43,9 @@ interface OutboxRow {
   headers: MessageHeaders | null;
 }
 
-const digitsOnly = (id: string): string => {
-  if (!/^[0-9]+$/.test(id)) throw new Error(`outbox row id ${JSON.stringify(id)} is not a bigint`);
-  return id;
-};
+/** Outbox rows in id order (bigint ids as text: shorter is smaller). */
+const byId = (a: OutboxRow, b: OutboxRow): number =>
+  a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export interface RelayPass {
   published: number;
@@ -55,10 +54,11 @@ export interface RelayPass {
 
 /**
  * Drains the transactional outbox into JetStream. Claims rows in id order (`FOR UPDATE
- * SKIP LOCKED`, so several scheduler replicas share the work), publishes each with
- * Nats-Msg-Id = msg_id (a publish repeated after a crash or a lost ack is dropped by the
- * stream as a duplicate), and deletes the published ones in the same transaction. A failed publish records attempts and last_error and is retried with
- * backoff. Wakes on NOTIFY, on NATS reconnect, and polls as a safety net.
+ * SKIP LOCKED`, so several scheduler replicas share the work) by deleting them, publishes
+ * each with Nats-Msg-Id = msg_id (a publish repeated after a crash or a lost ack is
+ * dropped by the stream as a duplicate), and commits when every publish was
+ * acknowledged. A failed publish undoes the claim, records attempts and last_error, and
+ * is retried with backoff. Wakes on NOTIFY, on NATS reconnect, and polls as a safety net.
  */
 export class OutboxRelay {
   private readonly publisher: JetStreamPublisher;
@@ -187,45 +187,48 @@ export class OutboxRelay {
   private async relayBatch(): Promise<RelayPass> {
     const client = await this.options.database.connect();
     try {
-      // The payload is read as text and published as it is: parsing it (pg's jsonb
-      // reader) only to stringify it again for NATS cost the relay twice over.
       // begin and the claim in one round trip (a simple query of three statements; the
-      // batch size is an integer checked in the constructor). The commit that deletes
-      // published rows does not wait for its WAL flush: lost in a database crash, those
-      // rows are published again with the same Nats-Msg-Id and the stream drops them, so
-      // the flush bought nothing but a second fsync per intake batch (bench/intake).
+      // batch size is an integer checked in the constructor). The claim deletes the rows
+      // it picks (SKIP LOCKED, so replicas share the work) and returns them; the commit
+      // after every publish was acknowledged makes that final. Locking the rows with
+      // FOR UPDATE first and deleting them after wrote each row twice (bench/intake).
+      // The payload is read as text and published as it is: parsing it (pg's jsonb
+      // reader) only to stringify it again for NATS cost the relay twice over. The commit
+      // does not wait for its WAL flush: lost in a database crash, those rows are
+      // published again with the same Nats-Msg-Id and the stream drops them, so the
+      // flush bought nothing but a second fsync per intake batch.
       const claimed = (await client.query(
         `begin; set local synchronous_commit = off;
-         select id, subject, msg_id, payload::text as payload, headers from shared.outbox
-          order by id limit ${this.batchSize} for update skip locked`,
+         delete from shared.outbox where id in (
+           select id from shared.outbox order by id limit ${this.batchSize} for update skip locked)
+         returning id, subject, msg_id, payload::text as payload, headers`,
       )) as unknown as Array<{ rows: OutboxRow[] }>;
-      const { rows } = claimed[2];
+      const rows = claimed[2].rows.sort(byId);
       if (rows.length === 0) {
         await client.query('commit');
         return { published: 0, failed: 0 };
       }
       const results = await this.publishAll(rows);
-      const done = rows.filter((_, i) => results[i] === undefined).map((r) => r.id);
       const failed = rows.filter((_, i) => results[i] !== undefined);
-      if (failed.length > 0) {
-        await client.query(
-          `update shared.outbox o set attempts = o.attempts + 1, last_error = f.error
-             from unnest($1::bigint[], $2::text[]) as f(id, error) where o.id = f.id`,
-          [failed.map((r) => r.id), failed.map((r) => results[rows.indexOf(r)]!)],
-        );
-        this.log.warn(
-          { failed: failed.length, published: done.length, error: results[rows.indexOf(failed[0])] },
-          'outbox publish failed; will retry',
-        );
+      if (failed.length === 0) {
+        await client.query('commit');
+        this.log.debug({ published: rows.length }, 'outbox rows published');
+        return { published: rows.length, failed: 0 };
       }
-      // The published rows go, and commit, in one round trip (ids are bigints: digits only).
+      // A publish failed: the claim is undone and every row stays (those published go
+      // again later with the same Nats-Msg-Id, which the stream drops); the failed ones
+      // count an attempt and keep the error.
+      await client.query('rollback');
       await client.query(
-        done.length > 0
-          ? `delete from shared.outbox where id = any('{${done.map(digitsOnly).join(',')}}'::bigint[]); commit`
-          : 'commit',
+        `update shared.outbox o set attempts = o.attempts + 1, last_error = f.error
+           from unnest($1::bigint[], $2::text[]) as f(id, error) where o.id = f.id`,
+        [failed.map((r) => r.id), failed.map((r) => results[rows.indexOf(r)]!)],
       );
-      if (done.length > 0) this.log.debug({ published: done.length }, 'outbox rows published');
-      return { published: done.length, failed: failed.length };
+      this.log.warn(
+        { failed: failed.length, published: rows.length - failed.length, error: results[rows.indexOf(failed[0])] },
+        'outbox publish failed; will retry',
+      );
+      return { published: rows.length - failed.length, failed: failed.length };
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       throw error;

@@ -10,10 +10,13 @@ import { openEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres
 
 let state: string;
 let embedded: EmbeddedPostgres;
+// Opening compiles PGlite's WebAssembly and creates the database: seven seconds alone, and
+// once over a minute in CI while both jest workers and other test servers shared the two
+// cores. The test is about the answers, not the time, so its opening may take three.
 beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), 'pf-embedded-'));
   embedded = await openEmbeddedPostgres(state);
-});
+}, 180_000);
 afterAll(async () => {
   await embedded?.stop();
   await rm(state, { recursive: true, force: true });

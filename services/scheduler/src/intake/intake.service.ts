@@ -86,13 +86,15 @@ const MAX_DELIVERY_ID = 200;
 /**
  * Concurrent deliveries are recorded together: up to WRITERS transactions at once, each
  * with up to MAX_BATCH events (one commit for the batch; nobody waits for it to fill).
- * Two writers, not four: with 32 webhooks in flight, four writers made batches of a few
- * events, and each transaction's round trips, commit and WAL flush cost PostgreSQL and
- * this process more CPU than the events did (bench/intake, loaded 2-core machine: 665
- * and 778 accepted/s with two writers against 459 and 395 with four, p99 149/126 ms
- * against 181/207 ms). One writer was no faster, and leaves nothing to overlap a flush.
+ * One writer: its statement costs PostgreSQL about 1.2 ms a batch plus 0.2 ms an event
+ * (plan start-up, triggers), so the bigger batches that form while one write runs are
+ * cheaper per event. bench/intake on the 2-core machine, 32 webhooks in flight: one
+ * writer 1,323 and 1,375 accepted/s, PostgreSQL 0.37 ms CPU a webhook, p99 42/37 ms;
+ * two writers 1,274-1,287/s, 0.42-0.44 ms, p99 46-71 ms. (Before the outbox became a
+ * queue two writers measured better than one or four; the per-batch cost then hid
+ * behind the relay's.)
  */
-const WRITERS = 2;
+const WRITERS = 1;
 const MAX_BATCH = 64;
 
 @Injectable()

@@ -34,7 +34,15 @@ describe('the fake Copr with autoRun', () => {
       return all.every((c) => c.state === 'failed' || c.state === 'succeeded') ? all : undefined;
     });
     expect(states.map((c) => c.state)).toEqual(['failed', 'succeeded']);
-    const sent = copr.messagesSent.filter((m) => m.payload.build === build.id);
+    // A chroot's state is final before its end message has been delivered (as in Copr,
+    // where the API and the message bus are not in step): wait for the six messages.
+    const sent = await waitFor(
+      () => {
+        const ours = copr.messagesSent.filter((m) => m.payload.build === build.id);
+        return ours.length >= 6 ? ours : undefined;
+      },
+      { what: 'the six messages of the build' },
+    );
     expect(sent.slice(0, 2).map((m) => `${m.payload.chroot} ${m.payload.topic.split('.').pop()}`)).toEqual([
       'srpm-builds start',
       'srpm-builds end',
@@ -78,6 +86,8 @@ describe('the fake Testing Farm with autoRun', () => {
       return r.state === 'complete' ? r : undefined;
     });
     expect(done.overall).toBe('failed');
+    // The request is complete before its second notification has been delivered.
+    await waitFor(() => tf.notificationsSent.length >= 2, { what: 'the two notifications' });
     expect(tf.notificationsSent.map((n) => [n.payload.request_id, n.status])).toEqual([
       [id, 202],
       [id, 202],

@@ -48,6 +48,16 @@ describe('Database', () => {
     expect(rows).toEqual([]);
   });
 
+  it('runs its statements without JIT compilation, on every connection', async () => {
+    const clients = await Promise.all([database.connect(), database.connect()]);
+    try {
+      const answers = await Promise.all(clients.map((c) => c.query<{ jit: string }>('show jit')));
+      expect(answers.map((a) => a.rows[0].jit)).toEqual(['off', 'off']);
+    } finally {
+      for (const c of clients) c.release();
+    }
+  });
+
   it('runs prepared statements and names itself in pg_stat_activity', async () => {
     const { rows } = await database.query({
       name: 'database-test-self',

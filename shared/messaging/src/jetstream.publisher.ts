@@ -159,14 +159,6 @@ export class JetStreamPublisher {
     return this.publishEncoded(subject, encodePayload(data), options);
   }
 
-  /**
-   * Publishes a payload already encoded as JSON text (the outbox relay reads it from the
-   * database as text, so it is neither parsed nor stringified again on the way through).
-   */
-  publishJson(subject: string, json: string, options: PublishOptions): Promise<Published> {
-    return this.publishEncoded(subject, encoder.encode(json), options);
-  }
-
   private async publishEncoded(subject: string, payload: Uint8Array, options: PublishOptions): Promise<Published> {
     try {
       const ack = await this.js.publish(subject, payload, {

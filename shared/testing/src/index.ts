@@ -11,7 +11,7 @@ export { startKdc, type TestKdc } from './kerberos/test-kdc.js';
 export { startGssapiProxy, type GssapiProxy, type GssapiProxyOptions } from './kerberos/gssapi-proxy.js';
 
 export { durableSettled } from './nats/durable.settled.js';
-export { streamMessages, type StoredMessage } from './nats/stream.messages.js';
+export { publishedMessages, type PublishedQuery, type StoredMessage } from './nats/stream.messages.js';
 export * from './fakes/index.js';
 export { spawnServiceMain, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';
 export { startPostgres, type TestPostgres, type PostgresOptions } from './postgres/postgres-server.js';

@@ -15,9 +15,8 @@ import type { RunningService } from '@packflow/platform';
 import {
   createTestDatabase,
   sharedFixturesDir,
+  publishedMessages,
   startNatsServer,
-  streamMessages,
-  waitFor,
   type TestDatabase,
   type TestNatsServer,
 } from '@packflow/testing';
@@ -302,15 +301,6 @@ afterAll(async () => {
   await nats?.dispose();
 });
 
-/** What the relay published for a delivery, once it has sent what the outbox held of it. */
-async function publishedAs(deliveryId: string) {
-  await waitFor(
-    async () => (await pool.query('select 1 from shared.outbox where msg_id = $1', [deliveryId])).rows.length === 0,
-    { what: `the relay to publish ${deliveryId}` },
-  );
-  return streamMessages(nats.url, PACKFLOW_EVENTS_STREAM, [deliveryId]);
-}
-
 function send(row: Row, body: Buffer): Promise<Answer> {
   const url = service.url!;
   switch (row.sender) {
@@ -346,7 +336,12 @@ describe('fixtures conformance: HTTP intake', () => {
     const { rows } = await pool.query<{ delivery_id: string }>(`select delivery_id from shared.events where id = $1`, [
       answer.body.event_id,
     ]);
-    const published = await publishedAs(rows[0].delivery_id);
+    const published = await publishedMessages({
+      pool,
+      natsUrl: nats.url,
+      stream: PACKFLOW_EVENTS_STREAM,
+      msgIds: [rows[0].delivery_id],
+    });
     expect(published).toHaveLength(1);
     expect(published[0].subject).toBe(rest);
     expect(validateEventMessage(published[0].subject, published[0].data).eventId).toBe(answer.body.event_id);

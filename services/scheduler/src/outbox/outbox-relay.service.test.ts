@@ -4,9 +4,8 @@ import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
 import type { RunningService } from '@packflow/platform';
 import {
   createTestDatabase,
+  publishedMessages,
   startNatsServer,
-  streamMessages,
-  waitFor,
   type TestDatabase,
   type TestNatsServer,
 } from '@packflow/testing';
@@ -32,17 +31,20 @@ afterAll(async () => {
 
 describe('scheduler outbox relay', () => {
   it('publishes an outbox row as soon as it is committed', async () => {
-    const { rows } = await db
+    await db
       .pool()
-      .query<{ id: string }>(
-        `insert into shared.outbox (subject, msg_id, payload) values ('upstream.push.branch', 'relay-wiring-1', '{"eventId":"1"}') returning id`,
+      .query(
+        `insert into shared.outbox (subject, msg_id, payload) values ('upstream.push.branch', 'relay-wiring-1', '{"eventId":"1"}')`,
       );
     // Published, then deleted from the outbox.
-    await waitFor(
-      async () => (await db.pool().query('select 1 from shared.outbox where id = $1', [rows[0].id])).rows.length === 0,
-      { what: 'the row to be published' },
-    );
-    expect(await streamMessages(nats.url, PACKFLOW_EVENTS_STREAM, ['relay-wiring-1'])).toEqual([
+    expect(
+      await publishedMessages({
+        pool: db.pool(),
+        natsUrl: nats.url,
+        stream: PACKFLOW_EVENTS_STREAM,
+        msgIds: ['relay-wiring-1'],
+      }),
+    ).toEqual([
       { seq: expect.any(Number), subject: 'upstream.push.branch', msgId: 'relay-wiring-1', data: { eventId: '1' } },
     ]);
   });

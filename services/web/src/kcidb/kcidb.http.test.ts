@@ -6,8 +6,8 @@ import type { RunningService } from '@packflow/platform';
 import { startResultsWorker } from '@packflow/results-worker';
 import {
   createTestDatabase,
+  publishedMessages,
   startNatsServer,
-  streamMessages,
   waitFor,
   type TestDatabase,
   type TestNatsServer,
@@ -170,11 +170,14 @@ describe('POST /api/kcidb/submit', () => {
     const { body } = await submit(minimal('outbox'));
     const msgId = `kcidb-${String(body.id)}`;
     // Written with the submission, then published (and deleted from the outbox) by the relay.
-    await waitFor(
-      async () => (await db.pool().query('select 1 from shared.outbox where msg_id = $1', [msgId])).rows.length === 0,
-      { what: 'the outbox row to be published' },
-    );
-    expect(await streamMessages(nats.url, packflowEventsStream().name, [msgId])).toEqual([
+    expect(
+      await publishedMessages({
+        pool: db.pool(),
+        natsUrl: nats.url,
+        stream: packflowEventsStream().name,
+        msgIds: [msgId],
+      }),
+    ).toEqual([
       {
         seq: expect.any(Number),
         subject: 'results.kcidb.submitted',
@@ -240,13 +243,10 @@ describe('POST /api/kcidb/submit', () => {
 
   it('refuses a report with an object of an origin the token may not submit for (403 naming it), storing nothing', async () => {
     // Announcements published (the relay deletes what it sent), once the outbox is empty.
-    const announced = async () => {
-      await waitFor(async () => (await db.pool().query('select 1 from shared.outbox limit 1')).rows.length === 0, {
-        what: 'the outbox to be published',
-      });
-      const messages = await streamMessages(nats.url, packflowEventsStream().name);
-      return messages.filter((m) => m.subject === 'results.kcidb.submitted').length;
-    };
+    const announced = async () =>
+      (await publishedMessages({ pool: db.pool(), natsUrl: nats.url, stream: packflowEventsStream().name })).filter(
+        (m) => m.subject === 'results.kcidb.submitted',
+      ).length;
     const announcedBefore = await announced();
     const before = await db.pool().query('select count(*)::int as n from shared.kcidb_submissions');
     const report = minimal('forbidden');

@@ -1,7 +1,8 @@
-// What a JetStream stream holds, for tests that check what was published (the outbox
-// relay deletes a row once its message is in the stream, so the stream is the record).
+// What the outbox relay published, for tests: it deletes a row once its message is in
+// the stream, so the stream is the record of what was sent.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { waitFor } from '../wait-for.js';
 
 export interface StoredMessage {
   seq: number;
@@ -11,15 +12,32 @@ export interface StoredMessage {
   data: unknown;
 }
 
+export interface PublishedQuery {
+  /** The database whose shared.outbox the relay drains. */
+  pool: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> };
+  natsUrl: string;
+  stream: string;
+  /** The Nats-Msg-Ids (outbox msg_id, an event's delivery id) asked for; every message when not given. */
+  msgIds?: readonly string[];
+}
+
 /**
- * Every message of `stream` on the nats-server at `natsUrl` whose Nats-Msg-Id is one of
- * `msgIds` (all of them when not given), in stream order.
+ * The messages of `stream` with one of `msgIds` (all when not given), in stream order,
+ * once the outbox holds none of them (none at all, when not given): what the relay
+ * published of them.
  */
-export async function streamMessages(
-  natsUrl: string,
-  stream: string,
-  msgIds?: readonly string[],
-): Promise<StoredMessage[]> {
+export async function publishedMessages(q: PublishedQuery): Promise<StoredMessage[]> {
+  const waiting = q.msgIds
+    ? () => q.pool.query('select 1 from shared.outbox where msg_id = any($1::text[]) limit 1', [q.msgIds])
+    : () => q.pool.query('select 1 from shared.outbox limit 1');
+  await waitFor(async () => (await waiting()).rows.length === 0, {
+    what: `the outbox relay to publish ${q.msgIds ? q.msgIds.join(', ') : 'every row'}`,
+  });
+  return streamMessages(q.natsUrl, q.stream, q.msgIds);
+}
+
+/** Every message of `stream` whose Nats-Msg-Id is one of `msgIds` (all when not given), in stream order. */
+async function streamMessages(natsUrl: string, stream: string, msgIds?: readonly string[]): Promise<StoredMessage[]> {
   const nc = await connect({ servers: natsUrl });
   try {
     const jsm = await jetstreamManager(nc);

@@ -9,9 +9,8 @@ import type { RunningService } from '@packflow/platform';
 import { PACKFLOW_EVENTS_STREAM } from '@packflow/messaging';
 import {
   createTestDatabase,
+  publishedMessages,
   startNatsServer,
-  streamMessages,
-  waitFor,
   type StoredMessage,
   type TestDatabase,
   type TestNatsServer,
@@ -65,15 +64,12 @@ export function schedulerFixture(): SchedulerFixture {
       return Number((await f.pool.query(`select count(*) from ${table} where ${where}`, params)).rows[0].count);
     },
     async recorded() {
-      await waitFor(async () => (await f.count('shared.outbox')) === 0, { what: 'the relay to empty the outbox' });
-      const published = (await streamMessages(f.nats.url, PACKFLOW_EVENTS_STREAM)).length;
+      const published = (await publishedMessages({ pool: f.pool, natsUrl: f.nats.url, stream: PACKFLOW_EVENTS_STREAM }))
+        .length;
       return { events: await f.count('shared.events'), published };
     },
-    async published(msgId: string) {
-      await waitFor(async () => (await f.count('shared.outbox', 'msg_id = $1', [msgId])) === 0, {
-        what: `the relay to publish ${msgId}`,
-      });
-      return streamMessages(f.nats.url, PACKFLOW_EVENTS_STREAM, [msgId]);
+    published(msgId: string) {
+      return publishedMessages({ pool: f.pool, natsUrl: f.nats.url, stream: PACKFLOW_EVENTS_STREAM, msgIds: [msgId] });
     },
   } as SchedulerFixture;
 

@@ -188,3 +188,54 @@ describe('a pull request, end to end', () => {
     expect(copr.builds.size).toBe(builds + 1);
   });
 });
+
+describe('a Testing Farm notification that outruns packflow', () => {
+  it('is applied once packflow has recorded the request, not left to the poll', async () => {
+    const [sha, chroot] = ['feed'.padEnd(40, '1'), CHROOTS[1]];
+    github.setFile(REPO, sha, '.packit.yaml', buildAndTestConfig([chroot]));
+    github.setPullRequestFiles(REPO, 8, [{ filename: 'src/widget.c' }]);
+    const testCheck = () =>
+      github.checkRuns.filter((c) => c.name === `testing-farm:${chroot}` && c.headSha === sha).at(-1);
+    const requests = tf.testRequests.size;
+    // Testing Farm takes the request, but its answer reaches packflow only after the test
+    // has run and Testing Farm has notified: a test that ends at once.
+    const submit = tf.holdNext('POST', /\/requests$/, { afterDoing: true });
+    expect((await github.emitPullRequest(REPO, { number: 8, headSha: sha, sender: 'maintainer' })).status).toBe(202);
+    const build = await stack.coprBuild((builds) => builds.find((b) => b.chroots.has(chroot) && b.chroots.size === 1));
+    await copr.startBuild(build.id, 'srpm-builds');
+    await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
+    await waitFor(
+      async () =>
+        (await db.pool().query(`select 1 from upstream.copr_build_targets where external_id = $1`, [String(build.id)]))
+          .rows.length === 1,
+      { what: 'the chroot build to be submitted' },
+    );
+    await copr.startBuild(build.id, chroot);
+    await copr.finishBuild(build.id, chroot, 'succeeded');
+
+    await submit.arrived;
+    const request = [...tf.testRequests.values()].slice(requests)[0];
+    expect((await tf.finish(request.id, 'passed')).status).toBe(202);
+    // The worker has read the finished request (the notification reached it) before the
+    // submission's answer, so the engine had no target with this request id.
+    await waitFor(() => tf.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/requests/${request.id}`)), {
+      what: 'the worker to read the notified request',
+    });
+    expect(
+      (await db.pool().query(`select 1 from upstream.test_run_targets where external_id = $1`, [request.id])).rows,
+    ).toEqual([]);
+    submit.release();
+
+    await waitFor(() => testCheck()?.status === 'completed', {
+      what: 'the test check run to complete',
+      timeoutMs: 30_000,
+    });
+    expect(testCheck()!.conclusion).toBe('success');
+    const { rows } = await db
+      .pool()
+      .query(`select count(*)::int as n from shared.kcidb_tests where environment_comment = $1`, [
+        `Testing Farm request ${request.id}`,
+      ]);
+    expect(rows[0].n).toBe(1);
+  });
+});

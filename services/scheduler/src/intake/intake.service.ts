@@ -46,6 +46,7 @@ import {
   githubDriver,
   gitlabDriver,
   tokenMatches,
+  tokenHash,
   tokenMatchesHash,
   type ForgeDriver,
 } from '@packflow/forges';
@@ -224,7 +225,7 @@ export class IntakeService implements OnModuleInit {
     const requestId = (payload as { request_id?: unknown }).request_id;
     if (typeof requestId !== 'string' || !requestId)
       throw new ValidationError('request_id: expected a string', { field: 'request_id' });
-    const testRequest = await this.repository.findTestingFarmRequest(requestId);
+    const testRequest = await this.repository.findTestingFarmRequest(requestId, tokenHash(token));
     if (!testRequest || !tokenMatchesHash(testRequest.tokenHash, token))
       throw new UnauthorizedError('token does not match the request');
     const deliveryId = `testing-farm:${requestId}:${randomUUID()}`;

@@ -259,10 +259,17 @@ describe('IntakeRepository result owners', () => {
       `insert into upstream.test_run_targets (test_run_id, target, external_id, notification_token_hash) values ($1, 'fedora-41-x86_64', 'req-1', $2)`,
       [run, createHash('sha256').update('tok').digest('hex')],
     );
-    await pool.query(
-      `insert into upstream.pipeline_step_test_run_targets (step_id, test_run_target_id) values ($1, $2)`,
-      [testStep, tt],
+    // A request Testing Farm took whose id packflow has not recorded yet (token `waiting`).
+    const waiting = await q(
+      `insert into upstream.test_run_targets (test_run_id, target, notification_token_hash) values ($1, 'fedora-42-x86_64', $2)`,
+      [run, createHash('sha256').update('waiting').digest('hex')],
     );
+    for (const target of [tt, waiting]) {
+      await pool.query(
+        `insert into upstream.pipeline_step_test_run_targets (step_id, test_run_target_id) values ($1, $2)`,
+        [testStep, target],
+      );
+    }
     // A Koji build packflow started outside any pipeline: found, but linked to no project.
     const koji = await q(`insert into upstream.koji_builds default values`);
     await q(
@@ -294,12 +301,24 @@ describe('IntakeRepository result owners', () => {
   });
 
   it('finds a Testing Farm request with the hash of its token', async () => {
-    expect(await repo.findTestingFarmRequest('req-1')).toMatchObject({
+    const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+    expect(await repo.findTestingFarmRequest('req-1', hash('tok'))).toMatchObject({
       ecosystem: 'upstream',
       projectId,
       commitId,
-      tokenHash: createHash('sha256').update('tok').digest('hex'),
+      tokenHash: hash('tok'),
     });
-    expect(await repo.findTestingFarmRequest('req-404')).toBeNull();
+    expect(await repo.findTestingFarmRequest('req-404', hash('tok'))).toBeNull();
+    expect(await repo.findTestingFarmRequest('req-404', hash('forged'))).toBeNull();
+  });
+
+  it('finds a test target still waiting for its request id by the hash of its token', async () => {
+    const hash = createHash('sha256').update('waiting').digest('hex');
+    const found = await repo.findTestingFarmRequest('req-2', hash);
+    expect(found).toMatchObject({ ecosystem: 'upstream', projectId, commitId, tokenHash: hash });
+    const { rows } = await pool.query('select target, external_id from upstream.test_run_targets where id = $1', [
+      found!.itemId,
+    ]);
+    expect(rows).toEqual([{ target: 'fedora-42-x86_64', external_id: null }]);
   });
 });

@@ -144,9 +144,11 @@ export type ResultKind = ItemKind;
 
 /**
  * The newest target with that external id (preferring the given target, e.g. the chroot
- * of a Copr result), and the pipeline of a step that links it or its group.
+ * of a Copr result), and the pipeline of a step that links it or its group. `by: 'token'`:
+ * instead the target without an external id yet whose notification token hash is $1.
  */
-export function resultOwnerSql(k: ItemKindDefinition): string {
+export function resultOwnerSql(k: ItemKindDefinition, by: 'external id' | 'token' = 'external id'): string {
+  if (by === 'token' && !k.notificationTokenColumn) throw new Error(`${k.targetTable} holds no notification token`);
   const groupKey = k.groupColumn ? `t.${k.groupColumn}` : 't.id';
   const targetLink = k.targetLinkTable
     ? `select step_id from ${k.targetLinkTable} where ${k.targetLinkColumn} = t.id union all `
@@ -160,7 +162,7 @@ select t.id::text as item_id, pl.project_id::text as project_id, cm.ref_id::text
   left join shared.pipeline_steps s on s.id = l.step_id
   left join shared.pipelines pl on pl.id = s.pipeline_id
   left join shared.commits cm on cm.id = pl.commit_id
- where t.external_id = $1
+ where ${by === 'token' ? `t.${k.notificationTokenColumn} = $1 and t.external_id is null` : 't.external_id = $1'}
  order by (t.target = $2::text) desc, t.id desc
  limit 1`;
 }
@@ -174,7 +176,7 @@ interface OwnerRow {
 }
 
 export class IntakeRepository {
-  private readonly ownerSql = new Map<ItemKind, string>();
+  private readonly ownerSql = new Map<string, string>();
 
   /** `kinds`: the item kinds of the ecosystems this process runs (whose results it routes). */
   constructor(
@@ -273,17 +275,29 @@ export class IntakeRepository {
 
   /**
    * The Testing Farm request with this id: its owner and the SHA-256 (hex) of the
-   * notification token packflow gave it.
+   * notification token packflow gave it. When packflow has not recorded that id yet (the
+   * notification came before the answer to the submission), the test target still waiting
+   * for its id whose token hash is `tokenHash`, if any.
    */
-  async findTestingFarmRequest(requestId: string): Promise<(ResultOwner & { tokenHash: string | null }) | null> {
-    const row = await this.ownerRow('tests', requestId, null);
+  async findTestingFarmRequest(
+    requestId: string,
+    tokenHash: string,
+  ): Promise<(ResultOwner & { tokenHash: string | null }) | null> {
+    const row =
+      (await this.ownerRow('tests', requestId, null)) ?? (await this.ownerRow('tests', tokenHash, null, 'token'));
     return row ? { ...owner(row), tokenHash: row.token_hash } : null;
   }
 
-  private async ownerRow(kind: ResultKind, externalId: string, target: string | null): Promise<OwnerRow | null> {
-    let text = this.ownerSql.get(kind);
-    if (text === undefined) this.ownerSql.set(kind, (text = resultOwnerSql(this.kinds.get(kind))));
-    const { rows } = await this.sql.query<OwnerRow>(prepared(`pf_intake_owner_${kind}`, text, [externalId, target]));
+  private async ownerRow(
+    kind: ResultKind,
+    key: string,
+    target: string | null,
+    by: 'external id' | 'token' = 'external id',
+  ): Promise<OwnerRow | null> {
+    const name = by === 'token' ? `pf_intake_owner_${kind}_by_token` : `pf_intake_owner_${kind}`;
+    let text = this.ownerSql.get(name);
+    if (text === undefined) this.ownerSql.set(name, (text = resultOwnerSql(this.kinds.get(kind), by)));
+    const { rows } = await this.sql.query<OwnerRow>(prepared(name, text, [key, target]));
     return rows[0] ?? null;
   }
 }

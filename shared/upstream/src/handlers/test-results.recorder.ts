@@ -41,12 +41,10 @@ export class TestResultsRecorder {
     this.repository = new UpstreamRepository(sql);
   }
 
-  async record(request: TestRequest): Promise<void> {
+  /** Records the request's results; false when no test target has recorded this request (yet). */
+  async record(request: TestRequest): Promise<boolean> {
     const origin = await this.repository.testOrigin(request.id);
-    if (!origin) {
-      this.logger.warn({ request: request.id }, 'results of an unknown Testing Farm request not recorded');
-      return;
-    }
+    if (!origin) return false;
     const checkoutId = `${ORIGIN}:${origin.sha}`;
     const buildId = `${ORIGIN}:copr-${origin.buildExternalId ?? 'none'}-${origin.chroot}`;
     const arch = /-([a-z0-9_]+)$/.exec(origin.chroot)?.[1] ?? '';
@@ -89,5 +87,6 @@ export class TestResultsRecorder {
     } as KcidbReport;
     const counts = await loadKcidbReport(this.sql, report);
     this.logger.info({ request: request.id, tests: counts.tests }, 'test results recorded');
+    return true;
   }
 }

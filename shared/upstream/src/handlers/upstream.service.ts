@@ -482,8 +482,18 @@ export class UpstreamService {
     const request = await this.d.testingFarm.getRequest(event.testingFarm.requestId);
     const signal = testSignalOf(request);
     if (!signal) return;
-    if (signal.state !== 'started') await this.d.results.record(request);
-    const outcome = await this.d.engine.signal({ kind: 'tests', externalId: request.id }, signal);
+    const known = signal.state === 'started' || (await this.d.results.record(request));
+    const outcome = known ? await this.d.engine.signal({ kind: 'tests', externalId: request.id }, signal) : undefined;
+    if (!outcome || outcome.note === 'unknown target') {
+      // Testing Farm notifies only the webhook packflow gave at submit time, so the request
+      // is packflow's; a notification can outrun the engine recording the request id (a
+      // test that ends at once): try again after that.
+      throw new PackflowError(
+        'testing_farm_request_not_recorded',
+        `Testing Farm request ${request.id}: no test target has recorded this request yet`,
+        { retryable: true },
+      );
+    }
     logger.debug({ outcome, request: request.id }, 'testing farm result applied');
   }
 

@@ -44,5 +44,10 @@ export const TestRunTargetSchema = new EntitySchema<TestRunTarget>({
   indexes: [
     { name: 'test_run_targets_group_index', properties: ['testRun', 'target'] },
     ...targetIndexes<TestRunTarget>('test_run_targets'),
+    // A notification that comes before packflow recorded its request's id: found by its token.
+    {
+      name: 'test_run_targets_waiting_token_index',
+      expression: `create index "test_run_targets_waiting_token_index" on "upstream"."test_run_targets" ("notification_token_hash") where "external_id" is null`,
+    },
   ],
 });

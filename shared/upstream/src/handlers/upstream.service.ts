@@ -10,12 +10,10 @@ import {
   type PackitConfig,
   type PlanEvent,
 } from '@packflow/config';
-import { ConflictError, PackflowError, type Logger } from '@packflow/core';
+import { ConflictError, type Logger } from '@packflow/core';
 import type { EventMessage, EventMessageMeta } from '@packflow/events';
 import { commentOnce } from '@packflow/forges';
 import { ForgeRegistry } from '../forge/forge.registry.js';
-import { coprSignalOf } from '../activities/copr.activities.js';
-import { testSignalOf } from '../activities/testing-farm.activities.js';
 import { parseCheckRunId } from '../check-run.id.js';
 import type { EventRow } from '../upstream.repository.js';
 import { distGitConfig, distGitHead } from './dist-git.config.js';
@@ -24,6 +22,7 @@ import { startIssueRetrigger } from './issue-retrigger.js';
 import { pushedByOf } from './dist-git.facts.js';
 import { installationOf, resultTargetOf } from './event.targets.js';
 import { helpText } from './help.text.js';
+import { applyCoprResult, applyKojiTaskState, applyTestingFarmResult } from './result.signals.js';
 import type {
   CommentEvent,
   ConfigAt,
@@ -73,11 +72,11 @@ export class UpstreamService {
         return this.onCheckRun(event, logger);
       case 'copr.build_start':
       case 'copr.build_end':
-        return this.onCopr(event, logger);
+        return applyCoprResult(this.d, event, logger);
       case 'testing_farm.notification':
-        return this.onTestingFarm(event, logger);
+        return applyTestingFarmResult(this.d, event, logger);
       case 'koji.task_state_change':
-        return this.onKoji(event);
+        return applyKojiTaskState(this.d, event);
       case 'koji.build_state_change':
       case 'koji.tag':
         if (!this.d.koji) return logger.info({ type: event.type }, 'no Koji and dist-git identity here: left alone');
@@ -87,10 +86,6 @@ export class UpstreamService {
     }
   }
 
-  /**
-   * The forge and instance an event concerns: its project, or for a build or test result
-   * the project of the pipeline that started that build or test (undefined when unknown).
-   */
   /**
    * Whether this deployment acts on an event of `project`: a result names a target whose
    * pipeline has an owner (the deployment that started it), and only that one acts on it;
@@ -102,6 +97,10 @@ export class UpstreamService {
     return this.d.forges.owns(project, installationId);
   }
 
+  /**
+   * The forge and instance an event concerns: its project, or for a build or test result
+   * the project of the pipeline that started that build or test (undefined when unknown).
+   */
   private async projectOf(event: EventMessage): Promise<EventProject | undefined> {
     if (event.project) return event.project;
     const target = resultTargetOf(event);
@@ -454,57 +453,5 @@ export class UpstreamService {
       if (error instanceof ConflictError) logger.info({ err: error.message }, 'nothing to rerun');
       else throw error;
     }
-  }
-
-  private async onCopr(event: Msg<'copr.build_start' | 'copr.build_end'>, logger: Logger): Promise<void> {
-    const { copr } = event;
-    const signal = event.type === 'copr.build_start' ? { state: 'started' as const } : coprSignalOf(copr.status);
-    if (!signal) return;
-    const outcome = await this.d.engine.signal(
-      copr.srpm
-        ? { kind: 'srpm_build', externalId: copr.buildId }
-        : { kind: 'copr_build', externalId: copr.buildId, target: copr.chroot },
-      signal,
-    );
-    if (!copr.srpm && outcome.note === 'unknown target') {
-      // The scheduler sends a chroot's result here only when the build is packflow's: its
-      // target records the build id once the SRPM succeeds, so try again after that.
-      throw new PackflowError(
-        'copr_target_not_recorded',
-        `Copr build ${copr.buildId} ${copr.chroot}: no target has recorded this build yet`,
-        { retryable: true },
-      );
-    }
-    logger.debug({ outcome, build: copr.buildId, chroot: copr.chroot }, 'copr result applied');
-  }
-
-  private async onTestingFarm(event: Msg<'testing_farm.notification'>, logger: Logger): Promise<void> {
-    const request = await this.d.testingFarm.getRequest(event.testingFarm.requestId);
-    const signal = testSignalOf(request);
-    if (!signal) return;
-    const known = signal.state === 'started' || (await this.d.results.record(request));
-    const outcome = known ? await this.d.engine.signal({ kind: 'tests', externalId: request.id }, signal) : undefined;
-    if (!outcome || outcome.note === 'unknown target') {
-      // Testing Farm notifies only the webhook packflow gave at submit time, so the request
-      // is packflow's; a notification can outrun the engine recording the request id (a
-      // test that ends at once): try again after that.
-      throw new PackflowError(
-        'testing_farm_request_not_recorded',
-        `Testing Farm request ${request.id}: no test target has recorded this request yet`,
-        { retryable: true },
-      );
-    }
-    logger.debug({ outcome, request: request.id }, 'testing farm result applied');
-  }
-
-  private async onKoji(event: Msg<'koji.task_state_change'>): Promise<void> {
-    const states: Record<string, 'started' | 'success' | 'failure' | 'error'> = {
-      OPEN: 'started',
-      CLOSED: 'success',
-      FAILED: 'failure',
-      CANCELED: 'error',
-    };
-    const state = states[event.koji.newState];
-    if (state) await this.d.engine.signal({ kind: 'koji_build', externalId: event.koji.taskId }, { state });
   }
 }

@@ -4,10 +4,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { createLogger, DeadLetter, ExternalServiceError, ValidationError, type MikroORM } from '@packflow/core';
+import {
+  createLogger,
+  DeadLetter,
+  ExternalServiceError,
+  TooEarlyError,
+  ValidationError,
+  type Logger,
+  type MikroORM,
+} from '@packflow/core';
 import {
   createTestDatabase,
   durableSettled,
+  recordingLogger,
   testNatsUrl,
   uniqueName,
   waitFor,
@@ -71,6 +80,7 @@ async function startWorker(options: {
   maxDeliveries?: number;
   backoffMs?: number[];
   ackWaitMs?: number;
+  logger?: Logger;
 }): Promise<{ calls: Call[]; worker: JetStreamConsumer }> {
   const calls: Call[] = [];
   const behaviour = options.behaviour ?? (() => undefined);
@@ -100,7 +110,7 @@ async function startWorker(options: {
     validate: options.validate,
     deadLetters,
     orm,
-    logger,
+    logger: options.logger ?? logger,
   });
   await worker.start(handlers);
   workers.push(worker);
@@ -161,6 +171,35 @@ describe('JetStream consumer', () => {
     await settled(durable, seq);
     expect(calls.map((c) => c.delivery)).toEqual([1, 2, 3]);
     expect(await lettersOf(durable)).toEqual([]);
+  });
+
+  it('retries a message that came too early, logging it as a wait (no warning, no stack), not as a failure', async () => {
+    const subject = `${prefix}.early.one`;
+    const durable = uniqueName('early');
+    const { logger: recording, lines } = recordingLogger();
+    const { calls } = await startWorker({
+      durable,
+      filter: `${prefix}.early.>`,
+      patterns: [subject],
+      logger: recording,
+      behaviour: (call) => {
+        if (call.delivery < 2) throw new TooEarlyError('build_not_recorded', 'no target has recorded build 7 yet');
+      },
+    });
+    const { seq } = await publisher.publish(subject, { id: 'e1' }, { msgId: uniqueName('m') });
+
+    await settled(durable, seq);
+    expect(calls.map((c) => c.delivery)).toEqual([1, 2]);
+    expect(await lettersOf(durable)).toEqual([]);
+    const waits = lines.filter((l) => l.message?.startsWith('too early'));
+    expect(waits).toEqual([
+      {
+        level: 'info',
+        fields: { code: 'build_not_recorded', reason: 'no target has recorded build 7 yet', retryInMs: 20 },
+        message: 'too early for this message; retrying later',
+      },
+    ]);
+    expect(lines.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
   });
 
   it('dead-letters a failure that is not retryable at once, with its error; replay delivers it again to that durable only', async () => {

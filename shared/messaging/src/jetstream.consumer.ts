@@ -4,7 +4,7 @@
 // NestJS transport; anything else can start it with a map of handlers.
 import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { metrics, PackflowError, type Logger, type MikroORM } from '@packflow/core';
+import { metrics, PackflowError, TooEarlyError, type Logger, type MikroORM } from '@packflow/core';
 import { localSubject } from '@packflow/events';
 import type { DeadLetterSink } from './dead-letter.repository.js';
 import { REPLAY_CONSUMER_HEADER } from './dead-letter.replay.js';
@@ -291,7 +291,12 @@ export class JetStreamConsumer {
       const backoff = this.backoffMs[Math.min(deliveries, this.backoffMs.length) - 1];
       const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
       const delay = typeof asked === 'number' && asked > backoff ? asked : backoff;
-      log.warn({ err: error, retryInMs: delay }, 'handler failed; retrying later');
+      if (error instanceof TooEarlyError)
+        log.info(
+          { code: error.code, reason: error.message, retryInMs: delay },
+          'too early for this message; retrying later',
+        );
+      else log.warn({ err: error, retryInMs: delay }, 'handler failed; retrying later');
       msg.nak(delay);
       metrics.messagesHandled.inc({ consumer: this.options.durable, outcome: 'retried' });
       return;

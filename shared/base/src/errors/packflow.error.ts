@@ -92,6 +92,17 @@ export class NotConfiguredError extends PackflowError {
   }
 }
 
+/**
+ * A message came before what it needs: a build's or test's result before packflow has
+ * recorded that build's or request's id. Expected now and then, so it is retried and
+ * logged as a wait, not as a failure; it is dead-lettered only when it never fits.
+ */
+export class TooEarlyError extends PackflowError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, { retryable: true, details });
+  }
+}
+
 /** A call to a system we do not control failed; retryable unless the answer says otherwise. */
 export class ExternalServiceError extends PackflowError {
   readonly status?: number;

@@ -1,6 +1,6 @@
 // Results of builds and tests packflow started (Copr's and Koji's bus messages, Testing
 // Farm's notifications), applied to their pipeline's targets as engine signals.
-import { PackflowError, type Logger } from '@packflow/core';
+import { TooEarlyError, type Logger } from '@packflow/core';
 import { coprSignalOf } from '../activities/copr.activities.js';
 import { testSignalOf } from '../activities/testing-farm.activities.js';
 import type { Msg, UpstreamServiceDeps } from './upstream.service.types.js';
@@ -31,10 +31,9 @@ export async function applyCoprResult(
   if (!copr.srpm && outcome.note === 'unknown target') {
     // The scheduler sends a chroot's result here only when the build is packflow's: its
     // target records the build id once the SRPM succeeds, so try again after that.
-    throw new PackflowError(
+    throw new TooEarlyError(
       'copr_target_not_recorded',
       `Copr build ${copr.buildId} ${copr.chroot}: no target has recorded this build yet`,
-      { retryable: true },
     );
   }
   logger.debug({ outcome, build: copr.buildId, chroot: copr.chroot }, 'copr result applied');
@@ -54,10 +53,9 @@ export async function applyTestingFarmResult(
     // Testing Farm notifies only the webhook packflow gave at submit time, so the request
     // is packflow's; a notification can outrun the engine recording the request id (a
     // test that ends at once): try again after that.
-    throw new PackflowError(
+    throw new TooEarlyError(
       'testing_farm_request_not_recorded',
       `Testing Farm request ${request.id}: no test target has recorded this request yet`,
-      { retryable: true },
     );
   }
   logger.debug({ outcome, request: request.id }, 'testing farm result applied');

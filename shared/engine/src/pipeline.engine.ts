@@ -120,7 +120,8 @@ export class PipelineEngine {
   /** Applies a result from outside. Idempotent; late or unknown results are recorded and ignored. */
   async signal(ref: ExternalRef, signal: Signal): Promise<SignalOutcome> {
     const outcome = await this.apply({ ref }, signal);
-    if (outcome.note === 'unknown target') this.options.logger?.info({ ref }, 'signal for an unknown target ignored');
+    // The caller says what an unknown target means (too early, or not packflow's).
+    if (outcome.note === 'unknown target') this.options.logger?.debug({ ref }, 'signal for an unknown target');
     return outcome;
   }
 

@@ -36,7 +36,9 @@ export async function applyCoprResult(
       `Copr build ${copr.buildId} ${copr.chroot}: no target has recorded this build yet`,
     );
   }
-  logger.debug({ outcome, build: copr.buildId, chroot: copr.chroot }, 'copr result applied');
+  if (outcome.note === 'unknown target')
+    logger.info({ build: copr.buildId }, 'Copr SRPM build result ignored: no target has recorded this build');
+  else logger.debug({ outcome, build: copr.buildId, chroot: copr.chroot }, 'copr result applied');
 }
 
 export async function applyTestingFarmResult(
@@ -61,7 +63,10 @@ export async function applyTestingFarmResult(
   logger.debug({ outcome, request: request.id }, 'testing farm result applied');
 }
 
-export async function applyKojiTaskState(d: Deps, event: Msg<'koji.task_state_change'>): Promise<void> {
+export async function applyKojiTaskState(d: Deps, event: Msg<'koji.task_state_change'>, logger: Logger): Promise<void> {
   const state = KOJI_TASK_STATES[event.koji.newState];
-  if (state) await d.engine.signal({ kind: 'koji_build', externalId: event.koji.taskId }, { state });
+  if (!state) return;
+  const outcome = await d.engine.signal({ kind: 'koji_build', externalId: event.koji.taskId }, { state });
+  if (outcome.note === 'unknown target')
+    logger.info({ task: event.koji.taskId }, 'Koji task result ignored: no target has recorded this task');
 }

@@ -76,7 +76,7 @@ export class UpstreamService {
       case 'testing_farm.notification':
         return applyTestingFarmResult(this.d, event, logger);
       case 'koji.task_state_change':
-        return applyKojiTaskState(this.d, event);
+        return applyKojiTaskState(this.d, event, logger);
       case 'koji.build_state_change':
       case 'koji.tag':
         if (!this.d.koji) return logger.info({ type: event.type }, 'no Koji and dist-git identity here: left alone');

@@ -53,7 +53,9 @@ export async function startHttpService(
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return { app, url: `http://${host}:${port}` };
+  const url = `http://${host}:${port}`;
+  options.logger.info({ url }, 'listening on HTTP');
+  return { app, url };
 }
 
 /** Creates a NestJS application without HTTP (workers). */

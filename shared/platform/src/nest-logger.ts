@@ -1,6 +1,20 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Logger } from '@packflow/core';
 
+/**
+ * NestJS's start-up chatter (a line per module, controller and route, each start): kept
+ * at debug, so a service's first lines at info are packflow's own (what it listens on,
+ * what it consumes). Their warnings and errors keep their level.
+ */
+const BOOTSTRAP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+  'NestMicroservice',
+]);
+
 /** Sends NestJS's own log lines through pino. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
@@ -13,7 +27,8 @@ export class PinoNestLogger implements LoggerService {
   }
 
   log(message: unknown, ...rest: unknown[]) {
-    this.line('info', message, rest);
+    const context = rest.at(-1);
+    this.line(typeof context === 'string' && BOOTSTRAP_CONTEXTS.has(context) ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]) {
     this.line('error', message, rest);

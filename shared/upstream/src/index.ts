@@ -31,7 +31,8 @@ export {
   type KojiActivityOptions,
 } from './activities/koji.activities.js';
 export { readKojiSettings, type KojiSettings } from './koji.settings.js';
-export { kojiBuildActivity, distGitSource, kojiTargetOf, KOJI_TRY_KEY } from './activities/koji-build.activities.js';
+export { kojiBuildActivity, distGitSource, KOJI_TRY_KEY } from './activities/koji-build.activities.js';
+export { kojiTargetOf } from './activities/koji-target.name.js';
 export { bodhiUpdateActivity, type BodhiActivityOptions } from './activities/bodhi.activities.js';
 export { readBodhiSettings, type BodhiSettings } from './fedora.settings.js';
 export {

@@ -21,7 +21,7 @@ import type { ActivityDefinition, SubmitResult, TargetTask } from '@packflow/eng
 import type { PagureForge } from '@packflow/forges';
 import { accountFactsOf } from '../handlers/dist-git.facts.js';
 import { EXTERNAL_RETRY } from './activity-context.js';
-import { kojiTargetOf } from './koji-build.activities.js';
+import { kojiTargetOf } from './koji-target.name.js';
 
 export interface BodhiActivityOptions {
   bodhi: BodhiClient;

@@ -12,6 +12,7 @@ import type { ActivityDefinition, PipelineContext, SubmitResult, TargetTask } fr
 import { EXTERNAL_RETRY } from './activity-context.js';
 import { kojiTaskSignal, recentBuildTasks } from './koji.activities.js';
 import type { Sidetags } from './sidetags.js';
+import { kojiTargetOf } from './koji-target.name.js';
 
 export interface KojiBuildActivityOptions {
   koji: KojiClient;
@@ -43,11 +44,6 @@ export function targetCommit(task: Pick<TargetTask, 'options' | 'pipeline' | 'ta
   const heads = task.options.branch_heads as Record<string, unknown> | undefined;
   const head = heads?.[task.target.target];
   return typeof head === 'string' ? head : task.pipeline.commitSha;
-}
-
-/** The build target of a dist-git branch: Fedora's are named as their branches, `main` is rawhide. */
-export function kojiTargetOf(branch: string): string {
-  return branch === 'main' ? 'rawhide' : branch;
 }
 
 export function kojiBuildActivity(o: KojiBuildActivityOptions): ActivityDefinition {

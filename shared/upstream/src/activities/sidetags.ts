@@ -13,7 +13,7 @@
 import { ExternalServiceError } from '@packflow/core';
 import type { KojiClient } from '@packflow/clients';
 import type { SidetagRow, UpstreamRepository } from '../upstream.repository.js';
-import { kojiTargetOf } from './koji-build.activities.js';
+import { kojiTargetOf } from './koji-target.name.js';
 
 const ATTEMPTS = 3;
 

@@ -153,17 +153,9 @@ describe('the dashboard, through the stack', () => {
     const build = await stack.coprBuild(undefined, { timeoutMs: 30_000 });
     await copr.startBuild(build.id, 'srpm-builds');
     await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
-    await waitFor(
-      async () =>
-        (
-          await db
-            .pool()
-            .query(`select count(*)::int as n from upstream.copr_build_targets where external_id = $1`, [
-              String(build.id),
-            ])
-        ).rows[0].n === CHROOTS.length,
-      { what: 'the chroot builds to be submitted' },
-    );
+    await waitFor(async () => (await stack.recordedChrootBuilds(build.id)) === CHROOTS.length, {
+      what: 'the chroot builds to be submitted',
+    });
     for (const c of CHROOTS) {
       await copr.startBuild(build.id, c);
       await copr.finishBuild(build.id, c, c === FAILED ? 'failed' : 'succeeded');

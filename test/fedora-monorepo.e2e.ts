@@ -48,15 +48,9 @@ const buildOf = (pkg: string): FakeCoprBuild | undefined =>
 /** Lets Copr build the SRPM and then the chroot of a package's build (once packflow recorded that chroot's build). */
 async function finish(build: FakeCoprBuild): Promise<void> {
   await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
-  await waitFor(
-    async () =>
-      (
-        await stack.db
-          .pool()
-          .query(`select 1 from upstream.copr_build_targets where external_id = $1`, [String(build.id)])
-      ).rows.length === 1,
-    { what: `the RPM build of ${build.sourcePackage.name} to be recorded` },
-  );
+  await waitFor(async () => (await stack.recordedChrootBuilds(build.id)) === 1, {
+    what: `the RPM build of ${build.sourcePackage.name} to be recorded`,
+  });
   await copr.finishBuild(build.id, CHROOT, 'succeeded');
 }
 

@@ -55,15 +55,9 @@ describe('/metrics', () => {
     const build = await stack.coprBuild();
     await copr.startBuild(build.id, 'srpm-builds');
     await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
-    await waitFor(
-      async () =>
-        (
-          await stack.db
-            .pool()
-            .query(`select 1 from upstream.copr_build_targets where external_id = $1`, [String(build.id)])
-        ).rows.length > 0,
-      { what: 'the chroot build to be submitted' },
-    );
+    await waitFor(async () => (await stack.recordedChrootBuilds(build.id)) > 0, {
+      what: 'the chroot build to be submitted',
+    });
     await copr.startBuild(build.id, CHROOT);
     await copr.finishBuild(build.id, CHROOT, 'failed');
     await waitFor(

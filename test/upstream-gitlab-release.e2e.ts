@@ -80,12 +80,9 @@ describe('a GitLab release, end to end', () => {
       what: 'pending statuses on the release commit',
     });
     await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
-    await waitFor(
-      async () =>
-        (await db.pool().query(`select 1 from upstream.copr_build_targets where external_id = $1`, [String(build.id)]))
-          .rows.length === CHROOTS.length,
-      { what: 'the chroot builds to be recorded' },
-    );
+    await waitFor(async () => (await stack.recordedChrootBuilds(build.id)) === CHROOTS.length, {
+      what: 'the chroot builds to be recorded',
+    });
     for (const c of CHROOTS) await copr.finishBuild(build.id, c, 'succeeded');
     await waitFor(
       () =>

@@ -53,24 +53,11 @@ const pipelines = async () =>
   (await db.pool().query('select count(*)::int as n from shared.pipelines')).rows[0].n as number;
 /** Waits until packflow recorded the Testing Farm request (its notification is matched by id). */
 const recorded = (requestId: string) =>
-  waitFor(
-    async () =>
-      (await db.pool().query(`select 1 from upstream.test_run_targets where external_id = $1`, [requestId])).rows
-        .length > 0,
-    {
-      what: `request ${requestId} to be recorded`,
-    },
-  );
+  waitFor(() => stack.recordedTestRequest(requestId), { what: `request ${requestId} to be recorded` });
 const chrootBuildsSubmitted = (buildId: number, n: number) =>
-  waitFor(
-    async () => {
-      const { rows } = await db
-        .pool()
-        .query(`select count(*)::int as n from upstream.copr_build_targets where external_id = $1`, [String(buildId)]);
-      return rows[0].n === n;
-    },
-    { what: `${n} chroot builds of Copr build ${buildId} to be recorded` },
-  );
+  waitFor(async () => (await stack.recordedChrootBuilds(buildId)) === n, {
+    what: `${n} chroot builds of Copr build ${buildId} to be recorded`,
+  });
 const requestFor = (chroot: string, after = 0) =>
   [...tf.testRequests.values()].slice(after).find((r) => JSON.stringify(r.request).includes(`:${chroot}"`));
 

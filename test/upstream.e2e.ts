@@ -34,14 +34,7 @@ afterAll(() => stack?.close());
 const check = (name: string) => github.checkRuns.filter((c) => c.name === name && c.headSha === SHA).at(-1);
 /** Waits until packflow recorded the Testing Farm request (its notification is matched by id). */
 const recorded = (requestId: string) =>
-  waitFor(
-    async () =>
-      (await db.pool().query(`select 1 from upstream.test_run_targets where external_id = $1`, [requestId])).rows
-        .length > 0,
-    {
-      what: `request ${requestId} to be recorded`,
-    },
-  );
+  waitFor(() => stack.recordedTestRequest(requestId), { what: `request ${requestId} to be recorded` });
 const requestFor = (chroot: string, after = 0) =>
   [...tf.testRequests.values()].slice(after).find((r) => JSON.stringify(r.request).includes(`:${chroot}"`));
 
@@ -61,17 +54,9 @@ describe('a pull request, end to end', () => {
     const build = await stack.coprBuild();
     await copr.startBuild(build.id, 'srpm-builds');
     await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
-    await waitFor(
-      async () => {
-        const { rows } = await db
-          .pool()
-          .query(`select count(*)::int as n from upstream.copr_build_targets where external_id = $1`, [
-            String(build.id),
-          ]);
-        return rows[0].n === CHROOTS.length;
-      },
-      { what: 'the chroot builds to be submitted' },
-    );
+    await waitFor(async () => (await stack.recordedChrootBuilds(build.id)) === CHROOTS.length, {
+      what: 'the chroot builds to be submitted',
+    });
 
     for (const c of CHROOTS.slice(0, 2)) {
       await copr.startBuild(build.id, c);
@@ -172,15 +157,9 @@ describe('a pull request, end to end', () => {
     });
     const rebuild = await waitFor(() => [...copr.builds.values()].slice(builds)[0], { what: 'a new Copr build' });
     expect([...rebuild.chroots.keys()]).toEqual([CHROOTS[2]]);
-    await waitFor(
-      async () => {
-        const { rows } = await db
-          .pool()
-          .query(`select 1 from upstream.copr_build_targets where external_id = $1`, [String(rebuild.id)]);
-        return rows.length === 1;
-      },
-      { what: 'the rebuild to be recorded' },
-    );
+    await waitFor(async () => (await stack.recordedChrootBuilds(rebuild.id)) === 1, {
+      what: 'the rebuild to be recorded',
+    });
     await copr.startBuild(rebuild.id, CHROOTS[2]);
     await copr.finishBuild(rebuild.id, CHROOTS[2], 'succeeded');
     await waitFor(() => tf.testRequests.size === requests + 1, { what: 'the test of the rebuilt chroot' });
@@ -204,12 +183,9 @@ describe('a Testing Farm notification that outruns packflow', () => {
     const build = await stack.coprBuild((builds) => builds.find((b) => b.chroots.has(chroot) && b.chroots.size === 1));
     await copr.startBuild(build.id, 'srpm-builds');
     await copr.finishBuild(build.id, 'srpm-builds', 'succeeded');
-    await waitFor(
-      async () =>
-        (await db.pool().query(`select 1 from upstream.copr_build_targets where external_id = $1`, [String(build.id)]))
-          .rows.length === 1,
-      { what: 'the chroot build to be submitted' },
-    );
+    await waitFor(async () => (await stack.recordedChrootBuilds(build.id)) === 1, {
+      what: 'the chroot build to be submitted',
+    });
     await copr.startBuild(build.id, chroot);
     await copr.finishBuild(build.id, chroot, 'succeeded');
 
@@ -221,9 +197,7 @@ describe('a Testing Farm notification that outruns packflow', () => {
     await waitFor(() => tf.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/requests/${request.id}`)), {
       what: 'the worker to read the notified request',
     });
-    expect(
-      (await db.pool().query(`select 1 from upstream.test_run_targets where external_id = $1`, [request.id])).rows,
-    ).toEqual([]);
+    expect(await stack.recordedTestRequest(request.id)).toBe(false);
     submit.release();
 
     await waitFor(() => testCheck()?.status === 'completed', {

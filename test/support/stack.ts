@@ -56,6 +56,10 @@ export interface UpstreamStack {
     pick?: (builds: FakeCoprBuild[]) => FakeCoprBuild | undefined,
     options?: { timeoutMs?: number },
   ): Promise<FakeCoprBuild>;
+  /** How many chroot builds of Copr build `buildId` packflow has recorded (they are submitted once its SRPM succeeded). */
+  recordedChrootBuilds(buildId: number): Promise<number>;
+  /** Whether packflow has recorded the Testing Farm request `requestId` (the answer to its submission). */
+  recordedTestRequest(requestId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -259,9 +263,22 @@ export async function startUpstreamStack(
     );
     return build;
   };
+  const recordedChrootBuilds = async (buildId: number) =>
+    (
+      await db
+        .pool()
+        .query<{ n: number }>(`select count(*)::int as n from upstream.copr_build_targets where external_id = $1`, [
+          String(buildId),
+        ])
+    ).rows[0].n;
+  const recordedTestRequest = async (requestId: string) =>
+    (await db.pool().query(`select 1 from upstream.test_run_targets where external_id = $1`, [requestId])).rows.length >
+    0;
   return {
     settled,
     coprBuild,
+    recordedChrootBuilds,
+    recordedTestRequest,
     db,
     nats,
     github,
